@@ -1,0 +1,8 @@
+#pragma once
+// The instruction set: instructions, opcode fields, registers, helper ids.
+// Portable: no operating-system or kernel headers.
+
+#include <bpfxx/isa/helpers.hpp>
+#include <bpfxx/isa/insn.hpp>
+#include <bpfxx/isa/opcodes.hpp>
+#include <bpfxx/isa/registers.hpp>
