@@ -4,5 +4,6 @@
 
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
+#include <bpfxx/isa/map_types.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 #include <bpfxx/isa/registers.hpp>

@@ -17,18 +17,35 @@
 namespace bpfxx {
 namespace detail {
 
-enum class item_kind : std::uint8_t { one, two, label_def, ref_off, ref_imm, ref_func, ref_map };
+enum class item_kind : std::uint8_t { one, two, many, label_def, ref_off, ref_imm, ref_func, ref_map };
 
-/// An item as the layout pass sees it: its size and, for labels and maps,
-/// the identity of the label or map it names.
+/// An item as the layout pass sees it: its kind and size and, for labels and
+/// maps, the identity of the label or map it names.
 struct item_desc {
     item_kind kind = item_kind::one;
+    std::uint32_t slots = 1;
     const void* id = nullptr;
+    std::uint32_t hash = 0; ///< of the label's name, for the layout's hash table
 };
+
+[[nodiscard]] constexpr std::uint32_t fnv1a(std::string_view s) noexcept {
+    std::uint32_t h = 2166136261u;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+}
 
 template <class T>
 struct type_tag {
     static constexpr char id = 0;
+};
+
+/// The run-time part of an item, in one shape for all kinds so that a
+/// single loop lays the program out.
+struct payload {
+    insn lo;
+    insn hi;
+    const insn* many = nullptr; ///< a fragment's instructions
+    std::string_view name;      ///< a label's name
 };
 
 template <class T>
@@ -36,41 +53,49 @@ struct item_traits {
     static_assert(sizeof(T) == 0, "bpfxx: assemble() takes instructions, labels and the results of builders only");
 };
 template <> struct item_traits<insn> {
-    static constexpr item_desc desc{item_kind::one};
+    static constexpr item_desc desc{item_kind::one, 1};
+    static constexpr payload split(const insn& i) noexcept { return {i, {}, nullptr, {}}; }
 };
 template <> struct item_traits<wide_insn> {
-    static constexpr item_desc desc{item_kind::two};
+    static constexpr item_desc desc{item_kind::two, 2};
+    static constexpr payload split(const wide_insn& w) noexcept { return {w.lo, w.hi, nullptr, {}}; }
+};
+template <std::size_t K> struct item_traits<std::array<insn, K>> {
+    static constexpr item_desc desc{item_kind::many, K};
+    static constexpr payload split(const std::array<insn, K>& a) noexcept { return {{}, {}, a.data(), {}}; }
+};
+template <std::size_t K, std::size_t L> struct item_traits<program<K, type_list<>, L>> {
+    static constexpr item_desc desc{item_kind::many, K};
+    static constexpr payload split(const program<K, type_list<>, L>& p) noexcept { return {{}, {}, p.data(), {}}; }
+};
+template <std::size_t K, class... M, std::size_t L> struct item_traits<program<K, type_list<M...>, L>> {
+    static_assert(sizeof...(M) == 0, "bpfxx: a program used as a fragment of another may not reference maps (yet)");
 };
 template <fixed_string S> struct item_traits<label<S>> {
     using label = bpfxx::label<S>;
-    static constexpr item_desc desc{item_kind::label_def, &type_tag<label>::id};
+    static constexpr item_desc desc{item_kind::label_def, 0, &type_tag<label>::id, fnv1a(label::name)};
+    static constexpr payload split(label) noexcept { return {{}, {}, nullptr, label::name}; }
 };
 template <label_type L> struct item_traits<label_ref<label_field::off, L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_off, &type_tag<L>::id};
+    static constexpr item_desc desc{item_kind::ref_off, 1, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr payload split(const label_ref<label_field::off, L>& r) noexcept { return {r.ins, {}, nullptr, {}}; }
 };
 template <label_type L> struct item_traits<label_ref<label_field::imm, L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_imm, &type_tag<L>::id};
+    static constexpr item_desc desc{item_kind::ref_imm, 1, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr payload split(const label_ref<label_field::imm, L>& r) noexcept { return {r.ins, {}, nullptr, {}}; }
 };
 template <label_type L> struct item_traits<func_ref<L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_func, &type_tag<L>::id};
+    static constexpr item_desc desc{item_kind::ref_func, 2, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr payload split(const func_ref<L>& r) noexcept { return {r.ins.lo, r.ins.hi, nullptr, {}}; }
 };
 template <map_descriptor M> struct item_traits<map_ref<M>> {
     using map = M;
-    static constexpr item_desc desc{item_kind::ref_map, &type_tag<M>::id};
+    static constexpr item_desc desc{item_kind::ref_map, 2, &type_tag<M>::id};
+    static constexpr payload split(const map_ref<M>& r) noexcept { return {r.ins.lo, r.ins.hi, nullptr, {}}; }
 };
-
-[[nodiscard]] constexpr std::uint32_t slots(item_kind k) noexcept {
-    switch (k) {
-    case item_kind::label_def: return 0;
-    case item_kind::two:
-    case item_kind::ref_func:
-    case item_kind::ref_map: return 2;
-    default: return 1;
-    }
-}
 
 enum class layout_error : std::uint8_t { none, undefined_label, duplicate_label, offset_out_of_range };
 
@@ -84,34 +109,55 @@ struct layout {
     std::array<std::uint32_t, K> map_item{}; ///< for map j: the first item referencing it
     layout_error error = layout_error::none;
     std::uint32_t error_item = 0;
+    std::array<item_desc, K> descs{};
+};
+
+/// Open-addressing table from label identity to its slot; K items need at
+/// most K entries, so 2K rounded up to a power of two keeps probes short.
+template <std::size_t K>
+struct label_table {
+    static constexpr std::size_t capacity = [] {
+        std::size_t c = 1;
+        while (c < 2 * K) c *= 2;
+        return c;
+    }();
+    struct entry {
+        const void* id = nullptr;
+        std::uint32_t pos = 0;
+    };
+    std::array<entry, capacity> entries{};
+
+    /// The entry for `id`: the one holding it, or the empty one it belongs in.
+    constexpr entry& find(const void* id, std::uint32_t hash) {
+        std::size_t i = hash & (capacity - 1);
+        while (entries[i].id != nullptr && entries[i].id != id) i = (i + 1) & (capacity - 1);
+        return entries[i];
+    }
 };
 
 template <std::size_t K>
 [[nodiscard]] constexpr layout<K> lay_out(const std::array<item_desc, K>& items) {
     layout<K> r;
-    struct def {
-        const void* id;
-        std::uint32_t pos;
-    };
-    std::array<def, K> defs{};
+    r.descs = items;
+    label_table<K> labels;
     const auto fail = [&](layout_error e, std::size_t i) {
         if (r.error == layout_error::none) {
             r.error = e;
             r.error_item = static_cast<std::uint32_t>(i);
         }
     };
-    const auto find_def = [&](const void* id) -> const def* {
-        for (std::uint32_t d = 0; d < r.labels; ++d)
-            if (defs[d].id == id) return &defs[d];
-        return nullptr;
-    };
 
     for (std::size_t i = 0; i < K; ++i) {
         r.pos[i] = r.size;
-        r.size += slots(items[i].kind);
+        r.size += items[i].slots;
         if (items[i].kind == item_kind::label_def) {
-            if (find_def(items[i].id) != nullptr) fail(layout_error::duplicate_label, i);
-            else defs[r.labels++] = {items[i].id, r.pos[i]};
+            auto& e = labels.find(items[i].id, items[i].hash);
+            if (e.id != nullptr) {
+                fail(layout_error::duplicate_label, i);
+            } else {
+                e = {items[i].id, r.pos[i]};
+                ++r.labels;
+            }
         }
     }
     for (std::size_t i = 0; i < K; ++i) {
@@ -119,8 +165,8 @@ template <std::size_t K>
         case item_kind::ref_off:
         case item_kind::ref_imm:
         case item_kind::ref_func:
-            if (const def* d = find_def(items[i].id)) {
-                const auto delta = static_cast<std::int64_t>(d->pos) - static_cast<std::int64_t>(r.pos[i]) - 1;
+            if (const auto& e = labels.find(items[i].id, items[i].hash); e.id != nullptr) {
+                const auto delta = static_cast<std::int64_t>(e.pos) - static_cast<std::int64_t>(r.pos[i]) - 1;
                 if (items[i].kind == item_kind::ref_off && (delta < INT16_MIN || delta > INT16_MAX))
                     fail(layout_error::offset_out_of_range, i);
                 r.patch[i] = static_cast<std::int32_t>(delta);
@@ -181,54 +227,49 @@ struct map_list<std::index_sequence<J...>, Items...> {
     using type = type_list<typename item_traits<nth_t<layout_of<Items...>.map_item[J], Items...>>::map...>;
 };
 
-/// The run-time part of an item: its instruction slots and, for a label, its name.
-struct payload {
-    insn lo;
-    insn hi;
-    std::string_view name;
-};
-constexpr payload payload_of(const insn& i) noexcept { return {i, {}, {}}; }
-constexpr payload payload_of(const wide_insn& w) noexcept { return {w.lo, w.hi, {}}; }
-template <fixed_string S>
-constexpr payload payload_of(label<S>) noexcept { return {{}, {}, label<S>::name}; }
-template <label_field F, class L>
-constexpr payload payload_of(const label_ref<F, L>& r) noexcept { return {r.ins, {}, {}}; }
-template <class L>
-constexpr payload payload_of(const func_ref<L>& r) noexcept { return {r.ins.lo, r.ins.hi, {}}; }
-template <class M>
-constexpr payload payload_of(const map_ref<M>& r) noexcept { return {r.ins.lo, r.ins.hi, {}}; }
+template <class... Items>
+[[nodiscard]] constexpr auto lay_down(const Items&... items) {
+    constexpr auto& l = layout_of<Items...>;
+    using maps = typename map_list<std::make_index_sequence<l.maps>, Items...>::type;
+    program<l.size, maps, l.labels> p;
+    const payload parts[] = {item_traits<Items>::split(items)...};
+    std::uint32_t next_label = 0;
+    for (std::size_t i = 0; i < sizeof...(Items); ++i) {
+        const item_desc& d = l.descs[i];
+        const std::uint32_t at = l.pos[i];
+        insn lo = parts[i].lo;
+        switch (d.kind) {
+        case item_kind::label_def: p.labels[next_label++] = {parts[i].name, at}; continue;
+        case item_kind::many:
+            for (std::uint32_t k = 0; k < d.slots; ++k) p.insns[at + k] = parts[i].many[k];
+            continue;
+        case item_kind::ref_off: lo.off = static_cast<std::int16_t>(l.patch[i]); break;
+        case item_kind::ref_imm:
+        case item_kind::ref_func:
+        case item_kind::ref_map: lo.imm = l.patch[i]; break;
+        default: break;
+        }
+        p.insns[at] = lo;
+        if (d.slots == 2) p.insns[at + 1] = parts[i].hi;
+    }
+    return p;
+}
 
 } // namespace detail
 
-/// Lays out `items` — instructions, `"name"_label`s and the results of the
-/// builders in `bpfxx::ops` — into a `program`, resolving every label.
+/// Lays out `items` — instructions, `"name"_label`s, the results of the
+/// builders in `bpfxx::ops`, and fragments (`std::array<insn, K>` or a
+/// program without maps) — into a `program`, resolving every label.
 /// Undefined or duplicated labels and out-of-range jumps are compile errors.
 template <class... Items>
 [[nodiscard]] constexpr auto assemble(const Items&... items) {
     static_assert(sizeof...(Items) > 0, "bpfxx: a program needs at least one instruction");
-    detail::diagnose<Items...>();
-    constexpr auto& l = detail::layout_of<Items...>;
-    using maps = typename detail::map_list<std::make_index_sequence<l.maps>, Items...>::type;
-
-    program<l.size, maps, l.labels> p;
-    const detail::payload parts[] = {detail::payload_of(items)...};
-    constexpr detail::item_desc descs[] = {detail::item_traits<Items>::desc...};
-    std::uint32_t next_label = 0;
-    for (std::size_t i = 0; i < sizeof...(Items); ++i) {
-        const auto at = l.pos[i];
-        insn lo = parts[i].lo;
-        switch (descs[i].kind) {
-        case detail::item_kind::label_def: p.labels[next_label++] = {parts[i].name, at}; continue;
-        case detail::item_kind::ref_off: lo.off = static_cast<std::int16_t>(l.patch[i]); break;
-        case detail::item_kind::ref_imm:
-        case detail::item_kind::ref_func:
-        case detail::item_kind::ref_map: lo.imm = l.patch[i]; break;
-        default: break;
-        }
-        p.insns[at] = lo;
-        if (detail::slots(descs[i].kind) == 2) p.insns[at + 1] = parts[i].hi;
+    if constexpr (detail::layout_of<Items...>.error != detail::layout_error::none) {
+        detail::diagnose<Items...>(); // fails to compile, naming the label
+        return program<0>{};
+    } else {
+        return detail::lay_down(items...);
     }
-    return p;
 }
 
 } // namespace bpfxx

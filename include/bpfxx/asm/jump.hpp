@@ -10,7 +10,11 @@ namespace bpfxx {
 namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D, operand S, jump_target T>
 [[nodiscard]] constexpr auto cond_jump(D d, S s, T target) {
-    return with_target<label_field::off>(with_operand(Cls | Op, d, s), target);
+    if constexpr (label_type<T>) {
+        return label_ref<label_field::off, T>{with_operand(Cls | Op, d, s)};
+    } else {
+        return with_operand(Cls | Op, d, s, off16(target));
+    }
 }
 } // namespace detail
 

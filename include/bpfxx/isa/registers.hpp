@@ -3,6 +3,7 @@
 // its type, so writing the read-only frame pointer is a compile error.
 
 #include <cstdint>
+#include <type_traits>
 
 namespace bpfxx {
 
@@ -22,7 +23,7 @@ template <unsigned N> inline constexpr bool is_reg<reg<N>> = true;
 
 /// Any of `r0`..`r10`.
 template <class T>
-concept any_reg = detail::is_reg<T>;
+concept any_reg = detail::is_reg<std::remove_cvref_t<T>>;
 
 /// A register an instruction may write: anything but `r10`.
 template <class T>

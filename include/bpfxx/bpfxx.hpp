@@ -1,0 +1,8 @@
+#pragma once
+// Everything bpfxx offers. Each layer also has its own umbrella header
+// (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
+// a program can include only what it needs.
+
+#include <bpfxx/isa.hpp>
+#include <bpfxx/asm.hpp>
+#include <bpfxx/text.hpp>

@@ -1,0 +1,156 @@
+// The SDK's own constants against the kernel's <linux/bpf.h>, where present.
+#include <bpfxx/isa.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <type_traits>
+
+#if __has_include(<linux/bpf.h>)
+#include <linux/bpf.h>
+#define BPFXX_HAVE_LINUX_BPF_H 1
+#endif
+
+using namespace bpfxx;
+
+TEST_CASE("insn: 8 bytes, trivially copyable, little-endian encoding") {
+    static_assert(sizeof(insn) == 8);
+    static_assert(std::is_trivially_copyable_v<insn>);
+    static_assert(std::is_standard_layout_v<insn>);
+    constexpr auto i = make_insn(0xb7, 3, 0xa, -2, 0x12345678);
+    constexpr auto b = i.bytes();
+    static_assert(b[0] == std::byte{0xb7} && b[1] == std::byte{0xa3});
+    static_assert(b[2] == std::byte{0xfe} && b[3] == std::byte{0xff});
+    static_assert(b[4] == std::byte{0x78} && b[7] == std::byte{0x12});
+    static_assert(insn::from_bytes(b) == i);
+    // The object representation is the encoding (on the little-endian hosts BPF runs on).
+    insn copy = i;
+    unsigned char raw[8];
+    std::memcpy(raw, &copy, 8);
+    for (int k = 0; k < 8; ++k) CHECK(raw[k] == std::to_integer<unsigned char>(b[k]));
+}
+
+TEST_CASE("helper names and ids") {
+    static_assert(helper_name(helper::map_lookup_elem) == "map_lookup_elem");
+    static_assert(helper_name(helper::cgrp_storage_delete) == "cgrp_storage_delete");
+    static_assert(helper_count == 212);
+    static_assert(helper_by_name("bpf_trace_printk") == helper::trace_printk);
+    static_assert(!helper_by_name("no_such_helper"));
+    static_assert(helper_name(-1).empty() && helper_name(helper_count).empty());
+    for (std::int32_t id = 0; id < helper_count; ++id)
+        CHECK(helper_by_name(helper_name(id)) == static_cast<helper>(id));
+}
+
+#ifdef BPFXX_HAVE_LINUX_BPF_H
+TEST_CASE("insn layout matches struct bpf_insn") {
+    static_assert(sizeof(insn) == sizeof(bpf_insn));
+    static_assert(offsetof(insn, code) == offsetof(bpf_insn, code));
+    static_assert(offsetof(insn, off) == offsetof(bpf_insn, off));
+    static_assert(offsetof(insn, imm) == offsetof(bpf_insn, imm));
+    // Bit-fields have no offsetof: compare object representations instead.
+    bpf_insn k{};
+    k.code = 0x61;
+    k.dst_reg = 2;
+    k.src_reg = 9;
+    k.off = -300;
+    k.imm = -70000;
+    const insn ours = make_insn(0x61, 2, 9, -300, -70000);
+    CHECK(std::memcmp(&k, &ours, sizeof k) == 0);
+}
+
+TEST_CASE("opcode fields match <linux/bpf.h>") {
+    static_assert(code::ld == BPF_LD && code::ldx == BPF_LDX && code::st == BPF_ST && code::stx == BPF_STX);
+    static_assert(code::alu == BPF_ALU && code::jmp == BPF_JMP && code::jmp32 == BPF_JMP32 &&
+                  code::alu64 == BPF_ALU64);
+    static_assert(code::w == BPF_W && code::h == BPF_H && code::b == BPF_B && code::dw == BPF_DW);
+    static_assert(code::imm == BPF_IMM && code::abs == BPF_ABS && code::ind == BPF_IND && code::mem == BPF_MEM &&
+                  code::atomic == BPF_ATOMIC);
+    static_assert(code::k == BPF_K && code::x == BPF_X);
+    static_assert(code::add == BPF_ADD && code::sub == BPF_SUB && code::mul == BPF_MUL && code::div == BPF_DIV);
+    static_assert(code::or_ == BPF_OR && code::and_ == BPF_AND && code::lsh == BPF_LSH && code::rsh == BPF_RSH);
+    static_assert(code::neg == BPF_NEG && code::mod == BPF_MOD && code::xor_ == BPF_XOR && code::mov == BPF_MOV);
+    static_assert(code::arsh == BPF_ARSH && code::end == BPF_END && code::to_le == BPF_TO_LE &&
+                  code::to_be == BPF_TO_BE);
+    static_assert(code::ja == BPF_JA && code::jeq == BPF_JEQ && code::jgt == BPF_JGT && code::jge == BPF_JGE);
+    static_assert(code::jset == BPF_JSET && code::jne == BPF_JNE && code::jsgt == BPF_JSGT && code::jsge == BPF_JSGE);
+    static_assert(code::call == BPF_CALL && code::exit == BPF_EXIT && code::jlt == BPF_JLT && code::jle == BPF_JLE);
+    static_assert(code::jslt == BPF_JSLT && code::jsle == BPF_JSLE);
+    static_assert(atomic_op::fetch == BPF_FETCH && atomic_op::xchg == BPF_XCHG && atomic_op::cmpxchg == BPF_CMPXCHG);
+    static_assert(atomic_op::add == BPF_ADD && atomic_op::or_ == BPF_OR && atomic_op::and_ == BPF_AND &&
+                  atomic_op::xor_ == BPF_XOR);
+    static_assert(pseudo::map_fd == BPF_PSEUDO_MAP_FD && pseudo::map_value == BPF_PSEUDO_MAP_VALUE);
+    static_assert(pseudo::btf_id == BPF_PSEUDO_BTF_ID && pseudo::func == BPF_PSEUDO_FUNC);
+    static_assert(pseudo::map_idx == BPF_PSEUDO_MAP_IDX && pseudo::map_idx_value == BPF_PSEUDO_MAP_IDX_VALUE);
+    static_assert(pseudo::call == BPF_PSEUDO_CALL && pseudo::kfunc_call == BPF_PSEUDO_KFUNC_CALL);
+    static_assert(max_registers == MAX_BPF_REG);
+    static_assert(regs::r10.index == BPF_REG_10 && regs::fp.index == BPF_REG_10);
+#ifdef BPF_MEMSX
+    static_assert(code::memsx == BPF_MEMSX);
+#endif
+#ifdef BPF_JCOND
+    static_assert(code::jcond == BPF_JCOND);
+#endif
+#ifdef BPF_LOAD_ACQ
+    static_assert(atomic_op::load_acquire == BPF_LOAD_ACQ && atomic_op::store_release == BPF_STORE_REL);
+#endif
+}
+
+// Every helper the installed header names, by name and by id. The mapper
+// macro's shape changed in Linux 6.2 (FN(name) -> FN(name, id, ...)): the
+// variadic macro takes both.
+#define BPFXX_HELPER_CHECK(name, ...) \
+    {#name, static_cast<std::int32_t>(::bpfxx::helper::name), static_cast<std::int32_t>(BPF_FUNC_##name)}
+struct helper_row {
+    const char* name;
+    std::int32_t ours;
+    std::int32_t kernel;
+};
+static constexpr helper_row kernel_helpers[] = {__BPF_FUNC_MAPPER(BPFXX_HELPER_CHECK)};
+#undef BPFXX_HELPER_CHECK
+
+TEST_CASE("every helper id of <linux/bpf.h>") {
+    static_assert(std::size(kernel_helpers) <= static_cast<std::size_t>(helper_count));
+    for (const auto& h : kernel_helpers) {
+        INFO(h.name);
+        CHECK(h.ours == h.kernel);
+        CHECK(helper_name(h.kernel) == h.name);
+    }
+    CHECK(std::size(kernel_helpers) >= 210); // the headers here are 6.1 or newer
+    CHECK(static_cast<std::int32_t>(__BPF_FUNC_MAX_ID) <= helper_count);
+}
+
+TEST_CASE("map types match <linux/bpf.h>") {
+    static_assert(map_type::hash == map_type(BPF_MAP_TYPE_HASH));
+    static_assert(map_type::array == map_type(BPF_MAP_TYPE_ARRAY));
+    static_assert(map_type::prog_array == map_type(BPF_MAP_TYPE_PROG_ARRAY));
+    static_assert(map_type::perf_event_array == map_type(BPF_MAP_TYPE_PERF_EVENT_ARRAY));
+    static_assert(map_type::percpu_hash == map_type(BPF_MAP_TYPE_PERCPU_HASH));
+    static_assert(map_type::percpu_array == map_type(BPF_MAP_TYPE_PERCPU_ARRAY));
+    static_assert(map_type::stack_trace == map_type(BPF_MAP_TYPE_STACK_TRACE));
+    static_assert(map_type::cgroup_array == map_type(BPF_MAP_TYPE_CGROUP_ARRAY));
+    static_assert(map_type::lru_hash == map_type(BPF_MAP_TYPE_LRU_HASH));
+    static_assert(map_type::lru_percpu_hash == map_type(BPF_MAP_TYPE_LRU_PERCPU_HASH));
+    static_assert(map_type::lpm_trie == map_type(BPF_MAP_TYPE_LPM_TRIE));
+    static_assert(map_type::array_of_maps == map_type(BPF_MAP_TYPE_ARRAY_OF_MAPS));
+    static_assert(map_type::hash_of_maps == map_type(BPF_MAP_TYPE_HASH_OF_MAPS));
+    static_assert(map_type::devmap == map_type(BPF_MAP_TYPE_DEVMAP));
+    static_assert(map_type::sockmap == map_type(BPF_MAP_TYPE_SOCKMAP));
+    static_assert(map_type::cpumap == map_type(BPF_MAP_TYPE_CPUMAP));
+    static_assert(map_type::xskmap == map_type(BPF_MAP_TYPE_XSKMAP));
+    static_assert(map_type::sockhash == map_type(BPF_MAP_TYPE_SOCKHASH));
+    static_assert(map_type::cgroup_storage == map_type(BPF_MAP_TYPE_CGROUP_STORAGE));
+    static_assert(map_type::reuseport_sockarray == map_type(BPF_MAP_TYPE_REUSEPORT_SOCKARRAY));
+    static_assert(map_type::percpu_cgroup_storage == map_type(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE));
+    static_assert(map_type::queue == map_type(BPF_MAP_TYPE_QUEUE));
+    static_assert(map_type::stack == map_type(BPF_MAP_TYPE_STACK));
+    static_assert(map_type::sk_storage == map_type(BPF_MAP_TYPE_SK_STORAGE));
+    static_assert(map_type::devmap_hash == map_type(BPF_MAP_TYPE_DEVMAP_HASH));
+    static_assert(map_type::struct_ops == map_type(BPF_MAP_TYPE_STRUCT_OPS));
+    static_assert(map_type::ringbuf == map_type(BPF_MAP_TYPE_RINGBUF));
+    static_assert(map_type::inode_storage == map_type(BPF_MAP_TYPE_INODE_STORAGE));
+    static_assert(map_type::task_storage == map_type(BPF_MAP_TYPE_TASK_STORAGE));
+    static_assert(map_type::bloom_filter == map_type(BPF_MAP_TYPE_BLOOM_FILTER));
+    static_assert(map_type::user_ringbuf == map_type(BPF_MAP_TYPE_USER_RINGBUF));
+    CHECK(true); // all checks above are compile-time
+}
+#endif
