@@ -1,9 +1,9 @@
 # cmake -DCOMPILER=<c++> -DINCLUDE_DIR=<dir> -DSOURCE=<file.cpp> -DMODE=fail|control
 #       -P BpfxxCompileFail.cmake
 #
-# MODE=fail:    compiling SOURCE must fail, and the compiler's output must
-#               match the CMake regular expression on SOURCE's first line,
-#               `// expect: <regex>`.
+# MODE=fail:    compiling SOURCE must fail with a diagnostic (exit 1, not a
+#               crash), and the compiler's output must match every CMake
+#               regular expression in SOURCE's leading `// expect: <regex>` lines.
 # MODE=control: compiling SOURCE with -DBPFXX_COMPILE_FAIL_CONTROL must succeed.
 
 cmake_minimum_required(VERSION 3.21)
@@ -14,11 +14,19 @@ foreach(_v COMPILER INCLUDE_DIR SOURCE MODE)
     endif()
 endforeach()
 
-file(STRINGS "${SOURCE}" _first LIMIT_COUNT 1)
-if(NOT _first MATCHES "^//[ \t]*expect:[ \t]*(.+)$")
-    message(FATAL_ERROR "${SOURCE}: the first line must be `// expect: <regex>`, not `${_first}`")
+file(STRINGS "${SOURCE}" _lines LIMIT_COUNT 8)
+set(_expects "")
+foreach(_line IN LISTS _lines)
+    if(_line MATCHES "^//[ \t]*expect:[ \t]*(.+)$")
+        string(STRIP "${CMAKE_MATCH_1}" _e)
+        list(APPEND _expects "${_e}")
+    else()
+        break()
+    endif()
+endforeach()
+if(NOT _expects)
+    message(FATAL_ERROR "${SOURCE}: the first line must be `// expect: <regex>`")
 endif()
-string(STRIP "${CMAKE_MATCH_1}" _expect)
 
 set(_cmd "${COMPILER}" -std=c++20 -fsyntax-only "-I${INCLUDE_DIR}")
 if(MODE STREQUAL "control")
@@ -47,10 +55,15 @@ if(MODE STREQUAL "control")
 endif()
 
 if(_rc STREQUAL "0")
-    message(FATAL_ERROR "expected a compile error matching `${_expect}`, but the file compiled:\n  ${_shown}")
+    message(FATAL_ERROR "expected a compile error, but the file compiled:\n  ${_shown}")
 endif()
-if(NOT _out MATCHES "${_expect}")
-    message(FATAL_ERROR "the compiler rejected the file (exit ${_rc}), but no diagnostic matches `${_expect}`:\n"
-        "  ${_shown}\n${_out}")
+if(NOT _rc STREQUAL "1")
+    message(FATAL_ERROR "the compiler did not give a diagnostic but failed with `${_rc}`:\n  ${_shown}\n${_out}")
 endif()
-message(STATUS "ok: rejected with a diagnostic matching `${_expect}`")
+foreach(_expect IN LISTS _expects)
+    if(NOT _out MATCHES "${_expect}")
+        message(FATAL_ERROR "the compiler rejected the file, but no diagnostic matches `${_expect}`:\n"
+            "  ${_shown}\n${_out}")
+    endif()
+endforeach()
+message(STATUS "ok: rejected with diagnostics matching ${_expects}")

@@ -1228,8 +1228,8 @@ enum class item_kind : std::uint8_t { one, two, many, label_def, ref_off, ref_im
 struct item_desc {
     item_kind kind = item_kind::one;
     std::uint32_t slots = 1;
-    const void* id = nullptr;
-    std::uint32_t hash = 0; ///< of the label's name, for the layout's hash table
+    std::string_view name;      ///< a label's name, or a referenced map's type_key
+    std::uint32_t hash = 0;     ///< of a label's name, for the layout's hash table
 };
 
 [[nodiscard]] constexpr std::uint32_t fnv1a(std::string_view s) noexcept {
@@ -1238,10 +1238,13 @@ struct item_desc {
     return h;
 }
 
+/// A string that differs between types: the identity of a referenced map
+/// during constant evaluation (addresses will not do: GCC's UBSan makes
+/// comparing them non-constant).
 template <class T>
-struct type_tag {
-    static constexpr char id = 0;
-};
+[[nodiscard]] constexpr std::string_view type_key() noexcept {
+    return __PRETTY_FUNCTION__;
+}
 
 /// The run-time part of an item, in one shape for all kinds so that a
 /// single loop lays the program out.
@@ -1257,19 +1260,19 @@ struct item_traits {
     static_assert(sizeof(T) == 0, "bpfxx: assemble() takes instructions, labels and the results of builders only");
 };
 template <> struct item_traits<insn> {
-    static constexpr item_desc desc{item_kind::one, 1};
+    static constexpr item_desc desc{item_kind::one, 1, {}, 0};
     static constexpr payload split(const insn& i) noexcept { return {i, {}, nullptr, {}}; }
 };
 template <> struct item_traits<wide_insn> {
-    static constexpr item_desc desc{item_kind::two, 2};
+    static constexpr item_desc desc{item_kind::two, 2, {}, 0};
     static constexpr payload split(const wide_insn& w) noexcept { return {w.lo, w.hi, nullptr, {}}; }
 };
 template <std::size_t K> struct item_traits<std::array<insn, K>> {
-    static constexpr item_desc desc{item_kind::many, K};
+    static constexpr item_desc desc{item_kind::many, K, {}, 0};
     static constexpr payload split(const std::array<insn, K>& a) noexcept { return {{}, {}, a.data(), {}}; }
 };
 template <std::size_t K, std::size_t L> struct item_traits<program<K, type_list<>, L>> {
-    static constexpr item_desc desc{item_kind::many, K};
+    static constexpr item_desc desc{item_kind::many, K, {}, 0};
     static constexpr payload split(const program<K, type_list<>, L>& p) noexcept { return {{}, {}, p.data(), {}}; }
 };
 template <std::size_t K, class... M, std::size_t L> struct item_traits<program<K, type_list<M...>, L>> {
@@ -1277,27 +1280,27 @@ template <std::size_t K, class... M, std::size_t L> struct item_traits<program<K
 };
 template <fixed_string S> struct item_traits<label<S>> {
     using label = bpfxx::label<S>;
-    static constexpr item_desc desc{item_kind::label_def, 0, &type_tag<label>::id, fnv1a(label::name)};
+    static constexpr item_desc desc{item_kind::label_def, 0, label::name, fnv1a(label::name)};
     static constexpr payload split(label) noexcept { return {{}, {}, nullptr, label::name}; }
 };
 template <label_type L> struct item_traits<label_ref<label_field::off, L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_off, 1, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr item_desc desc{item_kind::ref_off, 1, L::name, fnv1a(L::name)};
     static constexpr payload split(const label_ref<label_field::off, L>& r) noexcept { return {r.ins, {}, nullptr, {}}; }
 };
 template <label_type L> struct item_traits<label_ref<label_field::imm, L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_imm, 1, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr item_desc desc{item_kind::ref_imm, 1, L::name, fnv1a(L::name)};
     static constexpr payload split(const label_ref<label_field::imm, L>& r) noexcept { return {r.ins, {}, nullptr, {}}; }
 };
 template <label_type L> struct item_traits<func_ref<L>> {
     using label = L;
-    static constexpr item_desc desc{item_kind::ref_func, 2, &type_tag<L>::id, fnv1a(L::name)};
+    static constexpr item_desc desc{item_kind::ref_func, 2, L::name, fnv1a(L::name)};
     static constexpr payload split(const func_ref<L>& r) noexcept { return {r.ins.lo, r.ins.hi, nullptr, {}}; }
 };
 template <map_descriptor M> struct item_traits<map_ref<M>> {
     using map = M;
-    static constexpr item_desc desc{item_kind::ref_map, 2, &type_tag<M>::id};
+    static constexpr item_desc desc{item_kind::ref_map, 2, type_key<M>(), 0};
     static constexpr payload split(const map_ref<M>& r) noexcept { return {r.ins.lo, r.ins.hi, nullptr, {}}; }
 };
 
@@ -1326,15 +1329,17 @@ struct label_table {
         return c;
     }();
     struct entry {
-        const void* id = nullptr;
+        bool used = false; // not `id != nullptr`: GCC's UBSan makes that non-constant
+        std::string_view name;
         std::uint32_t pos = 0;
     };
     std::array<entry, capacity> entries{};
 
-    /// The entry for `id`: the one holding it, or the empty one it belongs in.
-    constexpr entry& find(const void* id, std::uint32_t hash) {
+    /// The entry for a label: the one holding it, or the empty one it belongs in.
+    /// Names identify labels: `label<S>` is one type per name.
+    constexpr entry& find(std::string_view name, std::uint32_t hash) {
         std::size_t i = hash & (capacity - 1);
-        while (entries[i].id != nullptr && entries[i].id != id) i = (i + 1) & (capacity - 1);
+        while (entries[i].used && entries[i].name != name) i = (i + 1) & (capacity - 1);
         return entries[i];
     }
 };
@@ -1355,11 +1360,11 @@ template <std::size_t K>
         r.pos[i] = r.size;
         r.size += items[i].slots;
         if (items[i].kind == item_kind::label_def) {
-            auto& e = labels.find(items[i].id, items[i].hash);
-            if (e.id != nullptr) {
+            auto& e = labels.find(items[i].name, items[i].hash);
+            if (e.used) {
                 fail(layout_error::duplicate_label, i);
             } else {
-                e = {items[i].id, r.pos[i]};
+                e = {true, items[i].name, r.pos[i]};
                 ++r.labels;
             }
         }
@@ -1369,7 +1374,7 @@ template <std::size_t K>
         case item_kind::ref_off:
         case item_kind::ref_imm:
         case item_kind::ref_func:
-            if (const auto& e = labels.find(items[i].id, items[i].hash); e.id != nullptr) {
+            if (const auto& e = labels.find(items[i].name, items[i].hash); e.used) {
                 const auto delta = static_cast<std::int64_t>(e.pos) - static_cast<std::int64_t>(r.pos[i]) - 1;
                 if (items[i].kind == item_kind::ref_off && (delta < INT16_MIN || delta > INT16_MAX))
                     fail(layout_error::offset_out_of_range, i);
@@ -1380,7 +1385,7 @@ template <std::size_t K>
             break;
         case item_kind::ref_map: {
             std::uint32_t m = 0;
-            while (m < r.maps && items[r.map_item[m]].id != items[i].id) ++m;
+            while (m < r.maps && items[r.map_item[m]].name != items[i].name) ++m;
             if (m == r.maps) r.map_item[r.maps++] = static_cast<std::uint32_t>(i);
             r.patch[i] = static_cast<std::int32_t>(m);
             break;
@@ -2339,7 +2344,7 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
         t.append(", ");
         t.append_uint(lo.src_reg);
         t.append(", ");
-        t.append_int(lo.imm);
+        t.append_uint(static_cast<std::uint32_t>(lo.imm)); // LLVM prints it zero-extended
     }
     return true;
 }
@@ -2471,7 +2476,8 @@ constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
 //         7: 0f 21 00 00 00 00 00 00  r1 += r2    (addresses, raw_bytes)
 //
 // An `ld_imm64` is one line for its two slots; the next line's slot number
-// skips one, as in `llvm-objdump -d`.
+// skips one, as in `llvm-objdump -d`. (A malformed one, or one cut off by the
+// end of the program, is a one-slot `<unknown>` line.)
 
 #include <cstddef>
 #include <cstdint>
@@ -2516,7 +2522,9 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
     const std::size_t n = insns.size();
     for (std::size_t i = 0; i < n;) {
         const insn& lo = insns[i];
-        const bool wide = is_ld_imm64(lo) && i + 1 < n;
+        // A malformed ld_imm64 is one `<unknown>` slot: the next slot is read
+        // as an instruction of its own, so nothing after it is hidden.
+        const bool wide = is_ld_imm64(lo) && i + 1 < n && dt::wide_ok(lo, insns[i + 1]);
         const insn hi = wide ? insns[i + 1] : insn{};
 
         if (opts.label_names) {

@@ -473,7 +473,7 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
         t.append(", ");
         t.append_uint(lo.src_reg);
         t.append(", ");
-        t.append_int(lo.imm);
+        t.append_uint(static_cast<std::uint32_t>(lo.imm)); // LLVM prints it zero-extended
     }
     return true;
 }

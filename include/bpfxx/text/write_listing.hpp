@@ -7,7 +7,8 @@
 //         7: 0f 21 00 00 00 00 00 00  r1 += r2    (addresses, raw_bytes)
 //
 // An `ld_imm64` is one line for its two slots; the next line's slot number
-// skips one, as in `llvm-objdump -d`.
+// skips one, as in `llvm-objdump -d`. (A malformed one, or one cut off by the
+// end of the program, is a one-slot `<unknown>` line.)
 
 #include <bpfxx/asm/program.hpp>
 #include <bpfxx/isa/insn.hpp>
@@ -57,7 +58,9 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
     const std::size_t n = insns.size();
     for (std::size_t i = 0; i < n;) {
         const insn& lo = insns[i];
-        const bool wide = is_ld_imm64(lo) && i + 1 < n;
+        // A malformed ld_imm64 is one `<unknown>` slot: the next slot is read
+        // as an instruction of its own, so nothing after it is hidden.
+        const bool wide = is_ld_imm64(lo) && i + 1 < n && dt::wide_ok(lo, insns[i + 1]);
         const insn hi = wide ? insns[i + 1] : insn{};
 
         if (opts.label_names) {
