@@ -1,0 +1,56 @@
+#pragma once
+// `bpfxx::error`: what every failing kernel operation throws — errno as a
+// `std::system_error`, the operation, the object it was about and, for a
+// rejected program load, the verifier's log.
+
+#include <cerrno>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace bpfxx {
+
+class error : public std::system_error {
+public:
+    /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
+    /// `object`: the map, program or path it concerned (may be empty).
+    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
+        : std::system_error(errnum, std::generic_category(), compose(op, object, detail)),
+          op_(std::move(op)), object_(std::move(object)), detail_(std::move(detail)) {}
+
+    [[nodiscard]] int errnum() const noexcept { return code().value(); }
+    [[nodiscard]] const std::string& operation() const noexcept { return op_; }
+    [[nodiscard]] const std::string& object() const noexcept { return object_; }
+    /// More about the failure: for program loads, the verifier log followed
+    /// by bpfxx's listing of the program with the failing instruction marked.
+    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+private:
+    static std::string compose(std::string_view op, std::string_view object, std::string_view detail) {
+        std::string s(op);
+        if (!object.empty()) {
+            s += " '";
+            s += object;
+            s += '\'';
+        }
+        if (!detail.empty()) {
+            s += "\n";
+            s += detail;
+        }
+        return s;
+    }
+
+    std::string op_;
+    std::string object_;
+    std::string detail_;
+};
+
+namespace detail {
+/// Throws `error` for the current errno.
+[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
+    throw error(errno, std::move(op), std::move(object), std::move(detail));
+}
+} // namespace detail
+
+} // namespace bpfxx
