@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Runs bpfxx's run-time benchmarks and prints each figure as a ratio to the
+baseline measured in the same run.
+
+Benchmarks are named `<group>/<implementation>` (e.g. `array_lookup/raw_syscall`,
+`array_lookup/bpfxx`, `array_lookup/libbpf`). For every group the report shows
+ns per iteration of each implementation and its ratio to `raw_syscall` (or to
+the group's first implementation when there is none), so machine noise that
+hits all of them alike cancels out.
+
+Usage: bench/report.py [BUILD_DIR] [--filter REGEX] [--repetitions N]
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+
+def run(binary, flt, reps):
+    cmd = [binary, '--benchmark_format=json', f'--benchmark_repetitions={reps}',
+           '--benchmark_report_aggregates_only=true']
+    if flt:
+        cmd.append(f'--benchmark_filter={flt}')
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f'{binary} failed:\n{out.stderr}')
+    return json.loads(out.stdout)['benchmarks']
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('build', nargs='?', default='build/gcc')
+    ap.add_argument('--filter', default='')
+    ap.add_argument('--repetitions', type=int, default=5)
+    args = ap.parse_args()
+    binaries = sorted(glob.glob(os.path.join(args.build, 'bench', 'bench_*')))
+    if not binaries:
+        sys.exit(f'no benchmarks under {args.build}/bench (configure with -DBPFXX_BUILD_BENCH=ON and build)')
+    groups = {}
+    for b in binaries:
+        for r in run(b, args.filter, args.repetitions):
+            if r.get('aggregate_name', 'median') != 'median':
+                continue
+            name = r['run_name'] if 'run_name' in r else r['name']
+            group, _, impl = name.partition('/')
+            unit = {'ns': 1, 'us': 1e3, 'ms': 1e6, 's': 1e9}[r['time_unit']]
+            per_item = r.get('items_per_second')
+            groups.setdefault(group, {})[impl or 'default'] = (r['real_time'] * unit, per_item)
+    for group, impls in groups.items():
+        base_name = 'raw_syscall' if 'raw_syscall' in impls else next(iter(impls))
+        base = impls[base_name][0]
+        print(f'{group}')
+        for impl, (ns, _) in impls.items():
+            print(f'  {impl:<24} {ns:12.1f} ns   x{ns / base:6.3f} of {base_name}')
+
+
+if __name__ == '__main__':
+    main()
