@@ -6,3 +6,9 @@
 #include <bpfxx/isa.hpp>
 #include <bpfxx/asm.hpp>
 #include <bpfxx/text.hpp>
+
+#if defined(__linux__)
+#include <bpfxx/maps.hpp>
+#include <bpfxx/load.hpp>
+#include <bpfxx/attach.hpp>
+#endif

@@ -6,4 +6,5 @@
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/map_types.hpp>
 #include <bpfxx/isa/opcodes.hpp>
+#include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/isa/registers.hpp>

@@ -719,6 +719,164 @@ inline constexpr int max_registers = 11;
 inline constexpr int stack_size = 512;
 } // namespace bpfxx
 // ---- end <bpfxx/isa/opcodes.hpp> ----
+// ---- begin <bpfxx/isa/prog_types.hpp> ----
+// Program types (`enum bpf_prog_type`) and attach types (`enum bpf_attach_type`)
+// of Linux 6.18, the SDK's own copy, by their kernel names without the
+// `BPF_PROG_TYPE_` / `BPF_` prefix. Values taken from the BTF of a 6.18
+// kernel; tests/unit/sys_layout_test.cpp checks them against <linux/bpf.h>
+// where that header has them.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx {
+
+/// What a program is for: it decides the context the program gets, the
+/// helpers it may call and where it can be attached.
+enum class prog_type : std::uint32_t {
+    unspec = 0,
+    socket_filter = 1,
+    kprobe = 2,
+    sched_cls = 3,
+    sched_act = 4,
+    tracepoint = 5,
+    xdp = 6,
+    perf_event = 7,
+    cgroup_skb = 8,
+    cgroup_sock = 9,
+    lwt_in = 10,
+    lwt_out = 11,
+    lwt_xmit = 12,
+    sock_ops = 13,
+    sk_skb = 14,
+    cgroup_device = 15,
+    sk_msg = 16,
+    raw_tracepoint = 17,
+    cgroup_sock_addr = 18,
+    lwt_seg6local = 19,
+    lirc_mode2 = 20,
+    sk_reuseport = 21,
+    flow_dissector = 22,
+    cgroup_sysctl = 23,
+    raw_tracepoint_writable = 24,
+    cgroup_sockopt = 25,
+    tracing = 26,
+    struct_ops = 27,
+    ext = 28,
+    lsm = 29,
+    sk_lookup = 30,
+    syscall = 31,
+    netfilter = 32,
+};
+
+/// Where a program of a given type is attached; some program types must name
+/// it already at load time (`load_options::expected_attach_type`).
+enum class attach_type : std::uint32_t {
+    cgroup_inet_ingress = 0,
+    cgroup_inet_egress = 1,
+    cgroup_inet_sock_create = 2,
+    cgroup_sock_ops = 3,
+    sk_skb_stream_parser = 4,
+    sk_skb_stream_verdict = 5,
+    cgroup_device = 6,
+    sk_msg_verdict = 7,
+    cgroup_inet4_bind = 8,
+    cgroup_inet6_bind = 9,
+    cgroup_inet4_connect = 10,
+    cgroup_inet6_connect = 11,
+    cgroup_inet4_post_bind = 12,
+    cgroup_inet6_post_bind = 13,
+    cgroup_udp4_sendmsg = 14,
+    cgroup_udp6_sendmsg = 15,
+    lirc_mode2 = 16,
+    flow_dissector = 17,
+    cgroup_sysctl = 18,
+    cgroup_udp4_recvmsg = 19,
+    cgroup_udp6_recvmsg = 20,
+    cgroup_getsockopt = 21,
+    cgroup_setsockopt = 22,
+    trace_raw_tp = 23,
+    trace_fentry = 24,
+    trace_fexit = 25,
+    modify_return = 26,
+    lsm_mac = 27,
+    trace_iter = 28,
+    cgroup_inet4_getpeername = 29,
+    cgroup_inet6_getpeername = 30,
+    cgroup_inet4_getsockname = 31,
+    cgroup_inet6_getsockname = 32,
+    xdp_devmap = 33,
+    cgroup_inet_sock_release = 34,
+    xdp_cpumap = 35,
+    sk_lookup = 36,
+    xdp = 37,
+    sk_skb_verdict = 38,
+    sk_reuseport_select = 39,
+    sk_reuseport_select_or_migrate = 40,
+    perf_event = 41,
+    trace_kprobe_multi = 42,
+    lsm_cgroup = 43,
+    struct_ops = 44,
+    netfilter = 45,
+    tcx_ingress = 46,
+    tcx_egress = 47,
+    trace_uprobe_multi = 48,
+    cgroup_unix_connect = 49,
+    cgroup_unix_sendmsg = 50,
+    cgroup_unix_recvmsg = 51,
+    cgroup_unix_getpeername = 52,
+    cgroup_unix_getsockname = 53,
+    netkit_primary = 54,
+    netkit_peer = 55,
+    trace_kprobe_session = 56,
+    trace_uprobe_session = 57,
+};
+
+namespace detail {
+// Indexed by value; the enums above are dense from 0.
+inline constexpr std::string_view prog_type_names[] = {
+    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp", "perf_event",
+    "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb", "cgroup_device",
+    "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local", "lirc_mode2", "sk_reuseport",
+    "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt", "tracing", "struct_ops",
+    "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+};
+inline constexpr std::string_view attach_type_names[] = {
+    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
+    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict", "cgroup_inet4_bind",
+    "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect", "cgroup_inet4_post_bind",
+    "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg", "lirc_mode2", "flow_dissector",
+    "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg", "cgroup_getsockopt", "cgroup_setsockopt",
+    "trace_raw_tp", "trace_fentry", "trace_fexit", "modify_return", "lsm_mac", "trace_iter",
+    "cgroup_inet4_getpeername", "cgroup_inet6_getpeername", "cgroup_inet4_getsockname",
+    "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release", "xdp_cpumap", "sk_lookup", "xdp",
+    "sk_skb_verdict", "sk_reuseport_select", "sk_reuseport_select_or_migrate", "perf_event",
+    "trace_kprobe_multi", "lsm_cgroup", "struct_ops", "netfilter", "tcx_ingress", "tcx_egress",
+    "trace_uprobe_multi", "cgroup_unix_connect", "cgroup_unix_sendmsg", "cgroup_unix_recvmsg",
+    "cgroup_unix_getpeername", "cgroup_unix_getsockname", "netkit_primary", "netkit_peer",
+    "trace_kprobe_session", "trace_uprobe_session",
+};
+static_assert(std::size(prog_type_names) == static_cast<std::size_t>(prog_type::netfilter) + 1);
+static_assert(std::size(attach_type_names) == static_cast<std::size_t>(attach_type::trace_uprobe_session) + 1);
+} // namespace detail
+
+/// The type's kernel name without its prefix ("socket_filter"); empty for a
+/// value this SDK does not know (a newer kernel's, or none at all).
+[[nodiscard]] constexpr std::string_view to_string(prog_type t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return i < std::size(detail::prog_type_names) ? detail::prog_type_names[i] : std::string_view{};
+}
+
+/// The attach type's kernel name without `BPF_` ("cgroup_inet_ingress"); empty
+/// for a value this SDK does not know.
+[[nodiscard]] constexpr std::string_view to_string(attach_type t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return i < std::size(detail::attach_type_names) ? detail::attach_type_names[i] : std::string_view{};
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/prog_types.hpp> ----
 // ---- begin <bpfxx/isa/registers.hpp> ----
 // Registers as distinct types: the register an instruction names is part of
 // its type, so writing the read-only frame pointer is a compile error.
@@ -2622,4 +2780,3494 @@ template <program_type P>
 } // namespace bpfxx
 // ---- end <bpfxx/text/listing.hpp> ----
 // ---- end <bpfxx/text.hpp> ----
+
+#if defined(__linux__)
+// ---- begin <bpfxx/maps.hpp> ----
+// The maps layer: descriptors (portable, for programs and the interpreter)
+// and, on Linux, the handles that create, open and use maps in the kernel.
+// A program's unit test that needs only descriptors includes
+// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+
+// ---- begin <bpfxx/maps/descriptors.hpp> ----
+// Map descriptors: one class template per map type, naming the key, the
+// value, the number of entries and the options of a map. A program
+// references a descriptor (`ld_map<counters>`), user space creates and
+// opens maps through it (`counters::create()` → `bpfxx::map<counters>`).
+//
+// Portable: no OS headers. Mistakes the kernel would refuse at
+// BPF_MAP_CREATE (wrong key size, flag for another map type, ring buffer
+// size not a power of two …) are compile errors here, each with a message
+// that names the rule. The rules are those of Linux 6.18.
+//
+//     using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
+//     using flows = bpfxx::lru_hash_map<flow_key, flow_stats, 65536,
+//                                       bpfxx::map_options{.name = "flows"}>;
+
+// ---- begin <bpfxx/maps/options.hpp> ----
+// The knobs of a map: creation flags (`BPF_F_*`), update flags, the map's
+// name, and the options a descriptor fixes at compile time (`map_options`)
+// or that `create`, `open_pinned` and `from_id` take at run time. Portable:
+// no OS headers, the kernel's values are the SDK's own copy.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+/// Flags of BPF_MAP_CREATE (`map_flags` of `union bpf_attr`), with the
+/// kernel's values. Which ones a map type accepts is checked at compile time
+/// by the descriptors (`bpfxx/maps/descriptors.hpp`).
+enum class map_flags : std::uint32_t {
+    none = 0,
+    no_prealloc = 1u << 0,       ///< hash maps, lpm_trie: allocate elements on update
+    no_common_lru = 1u << 1,     ///< LRU hash maps: one LRU list per CPU
+    numa_node = 1u << 2,         ///< set by `create_options::numa_node`
+    rdonly = 1u << 3,            ///< user space may only read (also an open flag)
+    wronly = 1u << 4,            ///< user space may only write (also an open flag)
+    stack_build_id = 1u << 5,    ///< stack trace maps
+    zero_seed = 1u << 6,         ///< hash maps, bloom filters: no random hash seed
+    rdonly_prog = 1u << 7,       ///< programs may only read
+    wronly_prog = 1u << 8,       ///< programs may only write
+    clone = 1u << 9,             ///< socket storage: clone on accept
+    mmapable = 1u << 10,         ///< arrays: user space may mmap the values
+    preserve_elems = 1u << 11,   ///< perf_event_array: keep events after the fd is closed
+    inner_map = 1u << 12,        ///< may be an inner map with another max_entries
+    link = 1u << 13,             ///< struct_ops maps registered by a link
+    path_fd = 1u << 14,          ///< BPF_OBJ_PIN/GET: the path is relative to a dir fd
+    vtype_btf_obj_fd = 1u << 15, ///< struct_ops: value type from a module's BTF
+    token_fd = 1u << 16,         ///< a BPF token is passed
+    segv_on_fault = 1u << 17,    ///< arena: SIGSEGV instead of faulting pages in
+    no_user_conv = 1u << 18,     ///< arena: no pointer translation for user space
+};
+
+[[nodiscard]] constexpr map_flags operator|(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator&(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator~(map_flags a) noexcept {
+    return static_cast<map_flags>(~static_cast<std::uint32_t>(a));
+}
+constexpr map_flags& operator|=(map_flags& a, map_flags b) noexcept { return a = a | b; }
+/// Whether every flag of `wanted` is set in `f`.
+[[nodiscard]] constexpr bool has(map_flags f, map_flags wanted) noexcept { return (f & wanted) == wanted; }
+
+/// Flags of BPF_MAP_UPDATE_ELEM (and of batch updates).
+enum class update_flags : std::uint64_t {
+    any = 0,     ///< BPF_ANY: create or replace
+    noexist = 1, ///< BPF_NOEXIST: create only (EEXIST if present)
+    exist = 2,   ///< BPF_EXIST: replace only (ENOENT if absent); for queues: overwrite the oldest when full
+    lock = 4,    ///< BPF_F_LOCK: update under the value's bpf_spin_lock
+};
+[[nodiscard]] constexpr update_flags operator|(update_flags a, update_flags b) noexcept {
+    return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
+}
+
+namespace detail {
+// Not constexpr on purpose: reaching it while the compiler evaluates a map
+// name stops compilation with this function's name as the diagnostic.
+inline void map_name_may_only_contain_letters_digits_underscores_and_dots() {}
+
+[[nodiscard]] constexpr bool valid_map_name_char(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+} // namespace detail
+
+/// A map's name as the kernel keeps it: at most 15 characters of
+/// [A-Za-z0-9_.]. A structural type, so it can be part of a descriptor's
+/// `map_options`; a string literal converts to it, checked at compile time.
+struct map_name {
+    char chars[16] = {};
+
+    constexpr map_name() noexcept = default;
+    template <std::size_t N>
+    consteval map_name(const char (&s)[N]) { // NOLINT: implicit by design ("counters")
+        static_assert(N <= 16, "bpfxx: a map name has at most 15 characters (the kernel's BPF_OBJ_NAME_LEN is 16)");
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (!detail::valid_map_name_char(s[i]))
+                detail::map_name_may_only_contain_letters_digits_underscores_and_dots();
+            chars[i] = s[i];
+        }
+    }
+
+    [[nodiscard]] constexpr std::string_view view() const noexcept {
+        std::size_t n = 0;
+        while (n < 16 && chars[n] != '\0') ++n;
+        return {chars, n};
+    }
+    [[nodiscard]] constexpr bool empty() const noexcept { return chars[0] == '\0'; }
+};
+
+/// What a descriptor fixes at compile time, as its trailing template
+/// argument: `array_map<u32, u64, 256, map_options{.flags = map_flags::mmapable, .name = "counters"}>`.
+/// Two descriptors that differ only in options are different map types, so a
+/// program can reference both.
+struct map_options {
+    map_flags flags = map_flags::none;
+    map_name name = {};
+};
+
+/// Run-time choices of `M::create(...)`; each overrides or adds to what the
+/// descriptor says.
+struct create_options {
+    /// Replaces the descriptor's max_entries (0 is passed on, and the kernel refuses it).
+    std::optional<std::uint32_t> max_entries{};
+    /// Replaces the descriptor's name when not empty; the kernel checks it.
+    std::string name{};
+    /// Added to the descriptor's flags. (map_flags::mmapable given here makes
+    /// an mmapable map, but only a descriptor with it gets `span()`.)
+    map_flags flags = map_flags::none;
+    /// Allocate on this NUMA node (sets `map_flags::numa_node`).
+    std::optional<std::uint32_t> numa_node{};
+    /// Pin the new map at this bpffs path (e.g. "/sys/fs/bpf/counters");
+    /// /sys/fs/bpf is mounted when it is not. Empty: do not pin.
+    std::string pin{};
+};
+
+/// Run-time choices of `map<M>::open_pinned` and `map<M>::from_id`.
+struct open_options {
+    /// Whether the kernel object's max_entries must equal the descriptor's.
+    bool check_max_entries = true;
+    /// `map_flags::rdonly` or `map_flags::wronly`: open for reading or
+    /// writing only (the fd's access mode); `none`: both.
+    map_flags access = map_flags::none;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/options.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace bpfxx {
+
+/// The key type of maps that have no key (queue, stack, bloom_filter, ringbuf).
+struct no_key {};
+/// The value type of maps that have no value (ringbuf).
+struct no_value {};
+
+/// A map of descriptor M, owned by this process (Linux: `bpfxx/maps/map.hpp`).
+template <class M>
+class map;
+
+/// Value of a devmap or devmap_hash with an 8-byte value (`struct bpf_devmap_val`).
+struct devmap_value {
+    std::uint32_t ifindex = 0;
+    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
+};
+/// Value of a cpumap with an 8-byte value (`struct bpf_cpumap_val`).
+struct cpumap_value {
+    std::uint32_t qsize = 0;
+    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
+};
+
+/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
+[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
+    switch (t) {
+    case map_type::unspec: return "unspec";
+    case map_type::hash: return "hash";
+    case map_type::array: return "array";
+    case map_type::prog_array: return "prog_array";
+    case map_type::perf_event_array: return "perf_event_array";
+    case map_type::percpu_hash: return "percpu_hash";
+    case map_type::percpu_array: return "percpu_array";
+    case map_type::stack_trace: return "stack_trace";
+    case map_type::cgroup_array: return "cgroup_array";
+    case map_type::lru_hash: return "lru_hash";
+    case map_type::lru_percpu_hash: return "lru_percpu_hash";
+    case map_type::lpm_trie: return "lpm_trie";
+    case map_type::array_of_maps: return "array_of_maps";
+    case map_type::hash_of_maps: return "hash_of_maps";
+    case map_type::devmap: return "devmap";
+    case map_type::sockmap: return "sockmap";
+    case map_type::cpumap: return "cpumap";
+    case map_type::xskmap: return "xskmap";
+    case map_type::sockhash: return "sockhash";
+    case map_type::cgroup_storage: return "cgroup_storage";
+    case map_type::reuseport_sockarray: return "reuseport_sockarray";
+    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
+    case map_type::queue: return "queue";
+    case map_type::stack: return "stack";
+    case map_type::sk_storage: return "sk_storage";
+    case map_type::devmap_hash: return "devmap_hash";
+    case map_type::struct_ops: return "struct_ops";
+    case map_type::ringbuf: return "ringbuf";
+    case map_type::inode_storage: return "inode_storage";
+    case map_type::task_storage: return "task_storage";
+    case map_type::bloom_filter: return "bloom_filter";
+    case map_type::user_ringbuf: return "user_ringbuf";
+    case map_type::cgrp_storage: return "cgrp_storage";
+    case map_type::arena: return "arena";
+    }
+    return {};
+}
+
+/// Whether a map type keeps one value per possible CPU (lookups return all of them).
+[[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
+    return t == map_type::percpu_hash || t == map_type::percpu_array || t == map_type::lru_percpu_hash ||
+           t == map_type::percpu_cgroup_storage;
+}
+
+/// The creation flags each map type accepts in Linux 6.18 (what its
+/// map_alloc_check lets through; BPF_F_TOKEN_FD, which every type takes
+/// with a token, is left out). Map types the SDK has no descriptor for
+/// answer `none`. The kernel tier checks this table against the running kernel.
+[[nodiscard]] constexpr map_flags valid_map_flags(map_type t) noexcept {
+    using enum map_flags;
+    constexpr map_flags access = rdonly | wronly;
+    constexpr map_flags prog_access = rdonly_prog | wronly_prog;
+    switch (t) {
+    case map_type::hash:
+    case map_type::hash_of_maps: return no_prealloc | numa_node | access | zero_seed | prog_access;
+    case map_type::percpu_hash: return no_prealloc | access | zero_seed | prog_access;
+    case map_type::lru_hash: return no_common_lru | numa_node | access | zero_seed | prog_access;
+    case map_type::lru_percpu_hash: return no_common_lru | access | zero_seed | prog_access;
+    case map_type::array: return numa_node | access | prog_access | mmapable | inner_map;
+    case map_type::percpu_array: return access | prog_access;
+    case map_type::prog_array:
+    case map_type::array_of_maps:
+    case map_type::devmap:
+    case map_type::devmap_hash:
+    case map_type::sockmap:
+    case map_type::sockhash:
+    case map_type::xskmap: return numa_node | access;
+    case map_type::perf_event_array: return numa_node | access | preserve_elems;
+    case map_type::lpm_trie: return no_prealloc | numa_node | access | prog_access;
+    case map_type::queue:
+    case map_type::stack: return numa_node | access | prog_access;
+    case map_type::bloom_filter: return numa_node | access | zero_seed | prog_access;
+    case map_type::cpumap:
+    case map_type::ringbuf: return numa_node;
+    default: return none;
+    }
+}
+
+namespace detail {
+template <class T> inline constexpr std::uint32_t byte_size = sizeof(T);
+template <> inline constexpr std::uint32_t byte_size<no_key> = 0;
+template <> inline constexpr std::uint32_t byte_size<no_value> = 0;
+
+/// The kernel's KMALLOC_MAX_SIZE on 4 KiB-page machines: no key or value
+/// may be larger (the exact limit of each type is a little lower).
+inline constexpr std::uint32_t kmalloc_max_size = 4u << 20;
+/// PCPU_MIN_UNIT_SIZE: the largest per-CPU value.
+inline constexpr std::uint32_t max_percpu_value_size = 32u << 10;
+
+template <class K>
+inline constexpr bool is_u32_key = (std::is_integral_v<K> || std::is_enum_v<K>) && sizeof(K) == 4;
+
+template <class T>
+inline constexpr bool is_flat = std::is_trivially_copyable_v<T>;
+
+/// Hashed keys are compared byte by byte, padding included.
+template <class T>
+inline constexpr bool hashes_cleanly = std::has_unique_object_representations_v<T>;
+
+[[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
+    return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
+}
+
+/// The members every descriptor has. `Self` is the descriptor itself, so
+/// that `create` can return `map<Self>`.
+template <class Self, map_type T, class K, class V, std::uint32_t N, map_options O, std::uint64_t Extra = 0>
+struct descriptor_base {
+    static constexpr map_type type = T;
+    using key_type = K;
+    using value_type = V;
+    static constexpr std::uint32_t key_size = byte_size<K>;
+    static constexpr std::uint32_t value_size = byte_size<V>;
+    static constexpr std::uint32_t max_entries = N;
+    static constexpr map_flags flags = O.flags;
+    static constexpr std::string_view name = O.name.view();
+    static constexpr std::uint64_t map_extra = Extra;
+
+    static_assert(is_flat<K>, "bpfxx: a map key must be trivially copyable (the kernel copies keys as bytes)");
+    static_assert(is_flat<V>, "bpfxx: a map value must be trivially copyable (the kernel copies values as bytes)");
+    static_assert(key_size <= kmalloc_max_size && value_size <= kmalloc_max_size,
+                  "bpfxx: map keys and values are at most 4 MiB (KMALLOC_MAX_SIZE)");
+    static_assert(!is_percpu(T) || value_size <= max_percpu_value_size,
+                  "bpfxx: a per-CPU value is at most 32 KiB (PCPU_MIN_UNIT_SIZE)");
+    static_assert(!(has(flags, map_flags::rdonly) && has(flags, map_flags::wronly)),
+                  "bpfxx: map_flags::rdonly and map_flags::wronly exclude each other");
+    static_assert(!(has(flags, map_flags::rdonly_prog) && has(flags, map_flags::wronly_prog)),
+                  "bpfxx: map_flags::rdonly_prog and map_flags::wronly_prog exclude each other");
+    static_assert(!has(flags, map_flags::numa_node),
+                  "bpfxx: choose the NUMA node at run time with create_options::numa_node, not as a descriptor flag");
+    static_assert(!has(flags, map_flags::mmapable) || T == map_type::array,
+                  "bpfxx: map_flags::mmapable is only valid for array_map");
+    static_assert(!has(flags, map_flags::no_prealloc) || !is_lru(T),
+                  "bpfxx: LRU hash maps always preallocate: map_flags::no_prealloc is not valid for them");
+    static_assert(!has(flags, map_flags::no_prealloc) ||
+                      (T == map_type::hash || T == map_type::percpu_hash || T == map_type::hash_of_maps ||
+                       T == map_type::lpm_trie || is_lru(T)),
+                  "bpfxx: map_flags::no_prealloc is only valid for hash_map, percpu_hash, hash_of_maps and lpm_trie");
+    static_assert(!has(flags, map_flags::no_common_lru) || is_lru(T),
+                  "bpfxx: map_flags::no_common_lru is only valid for lru_hash_map and lru_percpu_hash");
+    static_assert((flags & ~valid_map_flags(T)) == map_flags::none,
+                  "bpfxx: a flag in map_options is not valid for this map type (see bpfxx::valid_map_flags)");
+    static_assert(N > 0 || T == map_type::perf_event_array,
+                  "bpfxx: max_entries must be at least 1 (the kernel refuses empty maps)");
+
+    // Shorthands for map<Self>'s factories (they need <bpfxx/maps.hpp>, Linux).
+    /// Creates a map of this type.
+    static map<Self> create(const create_options& opts = {}) { return map<Self>::create(opts); }
+    /// Opens a pinned map, checking that it is of this type.
+    static map<Self> open_pinned(const std::string& path, const open_options& opts = {}) {
+        return map<Self>::open_pinned(path, opts);
+    }
+    /// Opens a map by id, checking that it is of this type.
+    static map<Self> from_id(std::uint32_t id, const open_options& opts = {}) { return map<Self>::from_id(id, opts); }
+};
+
+template <class M>
+concept map_in_map = map_descriptor<M> && (M::type == map_type::array_of_maps || M::type == map_type::hash_of_maps);
+
+// What a descriptor may leave out. The templates below define everything;
+// a hand-written descriptor with only the four members of `map_descriptor`
+// still works with `map<M>`, its keys and values then being byte arrays.
+template <class M>
+struct key_type_of {
+    using type = std::conditional_t<M::key_size == 0, no_key, std::array<std::byte, M::key_size>>;
+};
+template <class M>
+    requires requires { typename M::key_type; }
+struct key_type_of<M> {
+    using type = typename M::key_type;
+};
+template <class M>
+struct value_type_of {
+    using type = std::conditional_t<M::value_size == 0, no_value, std::array<std::byte, M::value_size>>;
+};
+template <class M>
+    requires requires { typename M::value_type; }
+struct value_type_of<M> {
+    using type = typename M::value_type;
+};
+template <class M>
+[[nodiscard]] consteval map_flags flags_of() {
+    if constexpr (requires { M::flags; }) return static_cast<map_flags>(M::flags);
+    else return map_flags::none;
+}
+template <class M>
+[[nodiscard]] consteval std::string_view name_of() {
+    if constexpr (requires { M::name; }) return std::string_view(M::name);
+    else return {};
+}
+template <class M>
+[[nodiscard]] consteval std::uint64_t map_extra_of() {
+    if constexpr (requires { M::map_extra; }) return M::map_extra;
+    else return 0;
+}
+} // namespace detail
+
+// ---------------------------------------------------------------------------
+// Arrays: keys are indices 0 … max_entries-1, all of them always present.
+
+/// BPF_MAP_TYPE_ARRAY. With `map_flags::mmapable`, user space can also map
+/// the values into memory (`map<M>::span()`).
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct array_map : detail::descriptor_base<array_map<K, V, N, O>, map_type::array, K, V, N, O> {
+    static_assert(detail::is_u32_key<K>,
+                  "bpfxx: array_map keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
+};
+
+/// BPF_MAP_TYPE_PERCPU_ARRAY: one value per possible CPU at each index.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct percpu_array : detail::descriptor_base<percpu_array<K, V, N, O>, map_type::percpu_array, K, V, N, O> {
+    static_assert(detail::is_u32_key<K>,
+                  "bpfxx: percpu_array keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
+};
+
+/// BPF_MAP_TYPE_PROG_ARRAY: tail-call targets. Update with a program fd;
+/// a lookup from user space gives the program's id.
+template <std::uint32_t N, map_options O = map_options{}>
+struct prog_array
+    : detail::descriptor_base<prog_array<N, O>, map_type::prog_array, std::uint32_t, std::uint32_t, N, O> {};
+
+/// BPF_MAP_TYPE_PERF_EVENT_ARRAY: perf event fds, usually one per CPU.
+/// N = 0 means "one entry per possible CPU", filled in at create.
+template <std::uint32_t N = 0, map_options O = map_options{}>
+struct perf_event_array : detail::descriptor_base<perf_event_array<N, O>, map_type::perf_event_array,
+                                                  std::uint32_t, std::uint32_t, N, O> {};
+
+// ---------------------------------------------------------------------------
+// Hash maps: any flat key.
+
+/// BPF_MAP_TYPE_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct hash_map : detail::descriptor_base<hash_map<K, V, N, O>, map_type::hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LRU_HASH: a full map evicts its least recently used entry.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct lru_hash_map : detail::descriptor_base<lru_hash_map<K, V, N, O>, map_type::lru_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_PERCPU_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct percpu_hash : detail::descriptor_base<percpu_hash<K, V, N, O>, map_type::percpu_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LRU_PERCPU_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct lru_percpu_hash
+    : detail::descriptor_base<lru_percpu_hash<K, V, N, O>, map_type::lru_percpu_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LPM_TRIE: longest-prefix match. K is the key struct: a
+/// 32-bit prefix length in bits, then the data (1 to 256 bytes, network
+/// order), as `struct bpf_lpm_trie_key_u8`. The kernel requires
+/// `map_flags::no_prealloc`, which the default options set.
+template <class K, class V, std::uint32_t N, map_options O = map_options{.flags = map_flags::no_prealloc}>
+struct lpm_trie : detail::descriptor_base<lpm_trie<K, V, N, O>, map_type::lpm_trie, K, V, N, O> {
+    static_assert(sizeof(K) >= 5 && sizeof(K) <= 260,
+                  "bpfxx: an lpm_trie key is a 32-bit prefixlen followed by 1 to 256 bytes of data");
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: an lpm_trie key must have no padding bytes (the kernel compares keys byte by byte)");
+    static_assert(has(O.flags, map_flags::no_prealloc),
+                  "bpfxx: lpm_trie requires map_flags::no_prealloc in its map_options");
+};
+
+// ---------------------------------------------------------------------------
+// Keyless maps.
+
+/// BPF_MAP_TYPE_QUEUE: FIFO of values (push, pop, peek).
+template <class V, std::uint32_t N, map_options O = map_options{}>
+struct queue : detail::descriptor_base<queue<V, N, O>, map_type::queue, no_key, V, N, O> {};
+
+/// BPF_MAP_TYPE_STACK: LIFO of values (push, pop, peek).
+template <class V, std::uint32_t N, map_options O = map_options{}>
+struct stack : detail::descriptor_base<stack<V, N, O>, map_type::stack, no_key, V, N, O> {};
+
+/// BPF_MAP_TYPE_BLOOM_FILTER: "maybe present" / "certainly absent" for
+/// values. `Hashes` hash functions (1 to 15) are passed as map_extra.
+template <class V, std::uint32_t N, std::uint32_t Hashes = 5, map_options O = map_options{}>
+struct bloom_filter
+    : detail::descriptor_base<bloom_filter<V, N, Hashes, O>, map_type::bloom_filter, no_key, V, N, O, Hashes> {
+    static_assert(Hashes >= 1 && Hashes <= 15, "bpfxx: a bloom filter uses 1 to 15 hash functions");
+    static_assert(detail::hashes_cleanly<V>,
+                  "bpfxx: a bloom filter value must have no padding bytes (the kernel hashes it byte by byte)");
+};
+
+/// BPF_MAP_TYPE_RINGBUF of `Bytes` bytes of data: read with the events
+/// layer. No elements to look up.
+template <std::uint32_t Bytes, map_options O = map_options{}>
+struct ringbuf : detail::descriptor_base<ringbuf<Bytes, O>, map_type::ringbuf, no_key, no_value, Bytes, O> {
+    static_assert(Bytes != 0 && (Bytes & (Bytes - 1)) == 0 && Bytes % 4096 == 0,
+                  "bpfxx: a ring buffer's size must be a power of two and a multiple of the page size (4096)");
+};
+
+// ---------------------------------------------------------------------------
+// Maps of maps. Inner is the descriptor every inner map must match; the
+// kernel wants an example inner map at create, which `create` makes and
+// closes again. Update with an inner map's fd; a lookup gives its id.
+
+/// BPF_MAP_TYPE_ARRAY_OF_MAPS.
+template <class Inner, std::uint32_t N, map_options O = map_options{}>
+struct array_of_maps : detail::descriptor_base<array_of_maps<Inner, N, O>, map_type::array_of_maps, std::uint32_t,
+                                               std::uint32_t, N, O> {
+    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of array_of_maps must be a map descriptor");
+    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
+    using inner_type = Inner;
+};
+
+/// BPF_MAP_TYPE_HASH_OF_MAPS.
+template <class K, class Inner, std::uint32_t N, map_options O = map_options{}>
+struct hash_of_maps
+    : detail::descriptor_base<hash_of_maps<K, Inner, N, O>, map_type::hash_of_maps, K, std::uint32_t, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of hash_of_maps must be a map descriptor");
+    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
+    using inner_type = Inner;
+};
+
+// ---------------------------------------------------------------------------
+// Redirect and socket maps. Their values are interface indices, CPUs'
+// queue sizes or fds; with an 8-byte value they also name a program.
+
+/// BPF_MAP_TYPE_DEVMAP: XDP redirect to interfaces. V: ifindex (u32) or devmap_value.
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct devmap : detail::descriptor_base<devmap<N, V, O>, map_type::devmap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
+};
+
+/// BPF_MAP_TYPE_DEVMAP_HASH: as devmap, keyed by any u32 (usually the ifindex).
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct devmap_hash : detail::descriptor_base<devmap_hash<N, V, O>, map_type::devmap_hash, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
+};
+
+/// BPF_MAP_TYPE_CPUMAP: XDP redirect to CPUs (key: CPU). V: queue size (u32) or cpumap_value.
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct cpumap : detail::descriptor_base<cpumap<N, V, O>, map_type::cpumap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a cpumap value is 4 bytes (queue size) or 8 bytes (bpfxx::cpumap_value)");
+};
+
+/// BPF_MAP_TYPE_XSKMAP: AF_XDP sockets (value: the socket's fd).
+template <std::uint32_t N, map_options O = map_options{}>
+struct xskmap : detail::descriptor_base<xskmap<N, O>, map_type::xskmap, std::uint32_t, std::uint32_t, N, O> {};
+
+/// BPF_MAP_TYPE_SOCKMAP: sockets by index. V: u32 (update with a socket
+/// fd) or u64 (then a lookup gives the socket's cookie).
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct sockmap : detail::descriptor_base<sockmap<N, V, O>, map_type::sockmap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a sockmap value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
+};
+
+/// BPF_MAP_TYPE_SOCKHASH: sockets by any key.
+template <class K, std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockhash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+    static_assert(sizeof(K) <= 512, "bpfxx: a sockhash key is at most 512 bytes");
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a sockhash value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/descriptors.hpp> ----
+
+#if defined(__linux__)
+// ---- begin <bpfxx/maps/iteration.hpp> ----
+// Iterating a map's entries: `keys()`, `values()`, `items()` of a map handle
+// are input ranges (single pass) that are views both for std::ranges and
+// for range-v3, so `m.items() | ranges::views::filter(...)` works.
+//
+// How entries are read. `iteration_method::automatic` reads them with
+// BPF_MAP_LOOKUP_BATCH, `batch_size` entries per call (the buffer grows when
+// a hash bucket holds more than fits), and falls back to
+// BPF_MAP_GET_NEXT_KEY plus one BPF_MAP_LOOKUP_ELEM per key when the kernel
+// has no batch lookup for the map type (EINVAL, ENOTSUPP, EOPNOTSUPP) or
+// gives up on it (EINTR: an element vanished under the kernel's own
+// get-next-key loop, as empty slots of fd arrays do). `batch` and
+// `next_key` force one method (`batch` throws where the kernel has none).
+//
+// What happens when the map changes during iteration (another thread or a
+// BPF program writes it). The kernel gives no snapshot; bpfxx guarantees:
+// - The iteration ends: it never yields more than the map's max_entries
+//   items, and every loop in it is bounded.
+// - Every yielded key was in the map when it was read, with the value it
+//   had at that moment (keys deleted between get-next-key and lookup are
+//   skipped). A value is read as a whole by one syscall, but BPF programs
+//   may write it concurrently (unless they use a spin lock).
+// - Batch method: the kernel walks hash buckets (or indices) in order, so
+//   no key is yielded twice, and every key present during the whole
+//   iteration is yielded; keys added or deleted meanwhile may or may not be.
+// - Get-next-key method: bpfxx remembers the last max(batch_size, 256)
+//   keys read and never yields one of them again. When the key the kernel
+//   continues from has been deleted, the kernel restarts from the first key
+//   of the map; bpfxx notices (it meets a key it remembers, or one of the
+//   iteration's first 32 keys) and continues from the latest remembered key
+//   still in the map instead, so keys present throughout are not missed. If
+//   none of them is left, or the kernel loses its place more than 64 times
+//   within one batch, the iteration ends early. Rarely, under heavy
+//   concurrent deletion, a key read longer ago can come again: a restart
+//   that lands past all 32 first keys goes unnoticed, and the kernel's own
+//   walk is not atomic (a preallocated hash map reuses a deleted element
+//   at once, even while get-next-key follows it). The max_entries bound
+//   holds regardless. Deleting each key as it is yielded drains the map,
+//   each key once.
+// Without concurrent changes both methods yield every entry exactly once.
+
+// ---- begin <bpfxx/maps/object.hpp> ----
+// What every map handle has, typed (`map<M>`) or not (`raw_map`): the fd,
+// the map's size and name for error messages, an optional mmap of its
+// values, and the element syscalls with their errors. Linux only.
+
+// ---- begin <bpfxx/sys/attr.hpp> ----
+// The `union bpf_attr` members bpfxx passes to `bpf()`, one struct per
+// command group, laid out as in Linux 6.18. The installed kernel headers may
+// be older than the running kernel, so the SDK carries its own copy; a test
+// checks every field the installed <linux/bpf.h> also has.
+//
+// The kernel accepts a smaller `size` than its own union (it zero-fills the
+// rest) and a larger one as long as the extra bytes are zero, so each struct
+// is passed with its own size.
+
+#include <cstdint>
+
+namespace bpfxx::sys {
+
+/// `bpf()` commands (enum bpf_cmd).
+enum class cmd : int {
+    map_create = 0,
+    map_lookup_elem = 1,
+    map_update_elem = 2,
+    map_delete_elem = 3,
+    map_get_next_key = 4,
+    prog_load = 5,
+    obj_pin = 6,
+    obj_get = 7,
+    prog_attach = 8,
+    prog_detach = 9,
+    prog_test_run = 10,
+    prog_get_next_id = 11,
+    map_get_next_id = 12,
+    prog_get_fd_by_id = 13,
+    map_get_fd_by_id = 14,
+    obj_get_info_by_fd = 15,
+    prog_query = 16,
+    raw_tracepoint_open = 17,
+    btf_load = 18,
+    btf_get_fd_by_id = 19,
+    task_fd_query = 20,
+    map_lookup_and_delete_elem = 21,
+    map_freeze = 22,
+    btf_get_next_id = 23,
+    map_lookup_batch = 24,
+    map_lookup_and_delete_batch = 25,
+    map_update_batch = 26,
+    map_delete_batch = 27,
+    link_create = 28,
+    link_update = 29,
+    link_get_fd_by_id = 30,
+    link_get_next_id = 31,
+    enable_stats = 32,
+    iter_create = 33,
+    link_detach = 34,
+    prog_bind_map = 35,
+    token_create = 36,
+};
+
+/// BPF_MAP_CREATE
+struct map_create_attr {
+    std::uint32_t map_type = 0;
+    std::uint32_t key_size = 0;
+    std::uint32_t value_size = 0;
+    std::uint32_t max_entries = 0;
+    std::uint32_t map_flags = 0;
+    std::uint32_t inner_map_fd = 0;
+    std::uint32_t numa_node = 0;
+    char map_name[16] = {};
+    std::uint32_t map_ifindex = 0;
+    std::uint32_t btf_fd = 0;
+    std::uint32_t btf_key_type_id = 0;
+    std::uint32_t btf_value_type_id = 0;
+    std::uint32_t btf_vmlinux_value_type_id = 0;
+    std::uint64_t map_extra = 0;
+    std::int32_t value_type_btf_obj_fd = 0;
+    std::int32_t map_token_fd = 0;
+};
+
+/// BPF_MAP_*_ELEM, BPF_MAP_GET_NEXT_KEY, BPF_MAP_FREEZE
+struct map_elem_attr {
+    std::uint32_t map_fd = 0;
+    std::uint32_t pad0_ = 0;
+    std::uint64_t key = 0;
+    std::uint64_t value = 0; ///< also `next_key`
+    std::uint64_t flags = 0;
+};
+
+/// BPF_MAP_*_BATCH
+struct map_batch_attr {
+    std::uint64_t in_batch = 0;
+    std::uint64_t out_batch = 0;
+    std::uint64_t keys = 0;
+    std::uint64_t values = 0;
+    std::uint32_t count = 0;
+    std::uint32_t map_fd = 0;
+    std::uint64_t elem_flags = 0;
+    std::uint64_t flags = 0;
+};
+
+/// BPF_PROG_LOAD
+struct prog_load_attr {
+    std::uint32_t prog_type = 0;
+    std::uint32_t insn_cnt = 0;
+    std::uint64_t insns = 0;
+    std::uint64_t license = 0;
+    std::uint32_t log_level = 0;
+    std::uint32_t log_size = 0;
+    std::uint64_t log_buf = 0;
+    std::uint32_t kern_version = 0;
+    std::uint32_t prog_flags = 0;
+    char prog_name[16] = {};
+    std::uint32_t prog_ifindex = 0;
+    std::uint32_t expected_attach_type = 0;
+    std::uint32_t prog_btf_fd = 0;
+    std::uint32_t func_info_rec_size = 0;
+    std::uint64_t func_info = 0;
+    std::uint32_t func_info_cnt = 0;
+    std::uint32_t line_info_rec_size = 0;
+    std::uint64_t line_info = 0;
+    std::uint32_t line_info_cnt = 0;
+    std::uint32_t attach_btf_id = 0;
+    std::uint32_t attach_prog_fd = 0; ///< also `attach_btf_obj_fd`
+    std::uint32_t core_relo_cnt = 0;
+    std::uint64_t fd_array = 0;
+    std::uint64_t core_relos = 0;
+    std::uint32_t core_relo_rec_size = 0;
+    std::uint32_t log_true_size = 0; ///< Linux 6.4+: the log size the kernel needed
+    std::int32_t prog_token_fd = 0;
+    std::uint32_t fd_array_cnt = 0;
+};
+
+/// BPF_OBJ_PIN, BPF_OBJ_GET
+struct obj_attr {
+    std::uint64_t pathname = 0;
+    std::uint32_t bpf_fd = 0;
+    std::uint32_t file_flags = 0;
+    std::int32_t path_fd = 0;
+    std::uint32_t pad0_ = 0;
+};
+
+/// BPF_PROG_TEST_RUN
+struct test_run_attr {
+    std::uint32_t prog_fd = 0;
+    std::uint32_t retval = 0;
+    std::uint32_t data_size_in = 0;
+    std::uint32_t data_size_out = 0;
+    std::uint64_t data_in = 0;
+    std::uint64_t data_out = 0;
+    std::uint32_t repeat = 0;
+    std::uint32_t duration = 0;
+    std::uint32_t ctx_size_in = 0;
+    std::uint32_t ctx_size_out = 0;
+    std::uint64_t ctx_in = 0;
+    std::uint64_t ctx_out = 0;
+    std::uint32_t flags = 0;
+    std::uint32_t cpu = 0;
+    std::uint32_t batch_size = 0;
+    std::uint32_t pad0_ = 0;
+};
+
+/// BPF_*_GET_NEXT_ID, BPF_*_GET_FD_BY_ID
+struct id_attr {
+    std::uint32_t id = 0; ///< start_id, or prog_id / map_id / btf_id / link_id
+    std::uint32_t next_id = 0;
+    std::uint32_t open_flags = 0;
+};
+
+/// BPF_OBJ_GET_INFO_BY_FD
+struct info_attr {
+    std::uint32_t bpf_fd = 0;
+    std::uint32_t info_len = 0;
+    std::uint64_t info = 0;
+};
+
+/// struct bpf_prog_info (the prefix bpfxx reads).
+struct prog_info {
+    std::uint32_t type = 0;
+    std::uint32_t id = 0;
+    std::uint8_t tag[8] = {};
+    std::uint32_t jited_prog_len = 0;
+    std::uint32_t xlated_prog_len = 0;
+    std::uint64_t jited_prog_insns = 0;
+    std::uint64_t xlated_prog_insns = 0;
+    std::uint64_t load_time = 0;
+    std::uint32_t created_by_uid = 0;
+    std::uint32_t nr_map_ids = 0;
+    std::uint64_t map_ids = 0;
+    char name[16] = {};
+    std::uint32_t ifindex = 0;
+    std::uint32_t gpl_compatible = 0; ///< bit 0
+    std::uint64_t netns_dev = 0;
+    std::uint64_t netns_ino = 0;
+    std::uint32_t nr_jited_ksyms = 0;
+    std::uint32_t nr_jited_func_lens = 0;
+    std::uint64_t jited_ksyms = 0;
+    std::uint64_t jited_func_lens = 0;
+    std::uint32_t btf_id = 0;
+    std::uint32_t func_info_rec_size = 0;
+    std::uint64_t func_info = 0;
+    std::uint32_t nr_func_info = 0;
+    std::uint32_t nr_line_info = 0;
+    std::uint64_t line_info = 0;
+    std::uint64_t jited_line_info = 0;
+    std::uint32_t nr_jited_line_info = 0;
+    std::uint32_t line_info_rec_size = 0;
+    std::uint32_t jited_line_info_rec_size = 0;
+    std::uint32_t nr_prog_tags = 0;
+    std::uint64_t prog_tags = 0;
+    std::uint64_t run_time_ns = 0;
+    std::uint64_t run_cnt = 0;
+    std::uint64_t recursion_misses = 0;
+    std::uint32_t verified_insns = 0;
+    std::uint32_t attach_btf_obj_id = 0;
+    std::uint32_t attach_btf_id = 0;
+    std::uint32_t pad0_ = 0;
+};
+
+/// struct bpf_map_info (the prefix bpfxx reads).
+struct map_info {
+    std::uint32_t type = 0;
+    std::uint32_t id = 0;
+    std::uint32_t key_size = 0;
+    std::uint32_t value_size = 0;
+    std::uint32_t max_entries = 0;
+    std::uint32_t map_flags = 0;
+    char name[16] = {};
+    std::uint32_t ifindex = 0;
+    std::uint32_t btf_vmlinux_value_type_id = 0;
+    std::uint64_t netns_dev = 0;
+    std::uint64_t netns_ino = 0;
+    std::uint32_t btf_id = 0;
+    std::uint32_t btf_key_type_id = 0;
+    std::uint32_t btf_value_type_id = 0;
+    std::uint32_t btf_vmlinux_id = 0;
+    std::uint64_t map_extra = 0;
+};
+
+static_assert(sizeof(map_create_attr) == 80);
+static_assert(sizeof(map_elem_attr) == 32);
+static_assert(sizeof(map_batch_attr) == 56);
+static_assert(sizeof(prog_load_attr) == 152);
+static_assert(sizeof(test_run_attr) == 80);
+static_assert(sizeof(prog_info) == 232);
+static_assert(sizeof(map_info) == 88);
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/attr.hpp> ----
+// ---- begin <bpfxx/sys/bpf.hpp> ----
+// The `bpf()` system call: the one place bpfxx enters the kernel for BPF.
+
+// ---- begin <bpfxx/sys/error.hpp> ----
+// `bpfxx::error`: what every failing kernel operation throws — errno as a
+// `std::system_error`, the operation, the object it was about and, for a
+// rejected program load, the verifier's log.
+
+#include <cerrno>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace bpfxx {
+
+class error : public std::system_error {
+public:
+    /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
+    /// `object`: the map, program or path it concerned (may be empty).
+    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
+        : std::system_error(errnum, std::generic_category(), compose(op, object, detail)),
+          op_(std::move(op)), object_(std::move(object)), detail_(std::move(detail)) {}
+
+    [[nodiscard]] int errnum() const noexcept { return code().value(); }
+    [[nodiscard]] const std::string& operation() const noexcept { return op_; }
+    [[nodiscard]] const std::string& object() const noexcept { return object_; }
+    /// More about the failure: for program loads, the verifier log followed
+    /// by bpfxx's listing of the program with the failing instruction marked.
+    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+private:
+    static std::string compose(std::string_view op, std::string_view object, std::string_view detail) {
+        std::string s(op);
+        if (!object.empty()) {
+            s += " '";
+            s += object;
+            s += '\'';
+        }
+        if (!detail.empty()) {
+            s += "\n";
+            s += detail;
+        }
+        return s;
+    }
+
+    std::string op_;
+    std::string object_;
+    std::string detail_;
+};
+
+namespace detail {
+/// Throws `error` for the current errno.
+[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
+    throw error(errno, std::move(op), std::move(object), std::move(detail));
+}
+} // namespace detail
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/error.hpp> ----
+// ---- begin <bpfxx/sys/unique_fd.hpp> ----
+// `unique_fd`: sole owner of a file descriptor. Every descriptor bpfxx opens
+// is O_CLOEXEC and lives in exactly one of these.
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace bpfxx {
+
+class unique_fd {
+public:
+    constexpr unique_fd() noexcept = default;
+    /// Takes ownership of `fd` (a negative value means "none").
+    constexpr explicit unique_fd(int fd) noexcept : fd_(fd < 0 ? -1 : fd) {}
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    constexpr unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& other) noexcept {
+        if (this != &other) reset(other.release());
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+
+    /// The descriptor, still owned by this object (-1 when empty).
+    [[nodiscard]] constexpr int get() const noexcept { return fd_; }
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return fd_ >= 0; }
+
+    /// Gives up ownership: the caller must close the result.
+    [[nodiscard]] constexpr int release() noexcept { return std::exchange(fd_, -1); }
+
+    /// Closes the owned descriptor, if any, and takes `fd` instead.
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) ::close(fd_); // EINTR on close must not be retried on Linux
+        fd_ = fd < 0 ? -1 : fd;
+    }
+
+    friend void swap(unique_fd& a, unique_fd& b) noexcept { std::swap(a.fd_, b.fd_); }
+
+private:
+    int fd_ = -1;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/unique_fd.hpp> ----
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+namespace bpfxx::sys {
+
+/// `bpf(cmd, attr, sizeof attr)`: the raw result (-1 and errno on failure).
+/// EINTR and EAGAIN from BPF_PROG_LOAD are retried, as the kernel may return
+/// them when a signal or memory pressure interrupts verification.
+template <class Attr>
+[[nodiscard]] inline long call(cmd c, Attr& attr) noexcept {
+    for (int tries = 0;; ++tries) {
+        const long r = ::syscall(__NR_bpf, static_cast<int>(c), &attr, sizeof(Attr));
+        if (r >= 0 || !(errno == EINTR || (c == cmd::prog_load && errno == EAGAIN)) || tries >= 5) return r;
+    }
+}
+
+/// `bpf()` for commands that return a new file descriptor; throws on failure.
+template <class Attr>
+[[nodiscard]] inline unique_fd call_fd(cmd c, Attr& attr, const char* op, std::string object = {}) {
+    const long r = call(c, attr);
+    if (r < 0) detail::throw_errno(op, std::move(object));
+    return unique_fd(static_cast<int>(r));
+}
+
+/// `bpf()` for commands that return 0; throws on failure.
+template <class Attr>
+inline void call_ok(cmd c, Attr& attr, const char* op, std::string object = {}) {
+    if (call(c, attr) < 0) detail::throw_errno(op, std::move(object));
+}
+
+/// A user-space pointer as the kernel's `__aligned_u64`.
+template <class T>
+[[nodiscard]] inline std::uint64_t ptr(T* p) noexcept {
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p));
+}
+
+/// Copies `name` into a fixed 16-byte kernel name field (truncating, NUL-terminated).
+inline void copy_name(char (&dst)[16], std::string_view name) noexcept {
+    const std::size_t n = name.size() < 15 ? name.size() : 15;
+    for (std::size_t i = 0; i < n; ++i) dst[i] = name[i];
+    dst[n] = '\0';
+}
+
+/// The kernel's object info for an fd (`bpf_prog_info`, `bpf_map_info` …).
+template <class Info>
+[[nodiscard]] inline Info get_info(int fd, const char* op = "BPF_OBJ_GET_INFO_BY_FD") {
+    Info info{};
+    info_attr attr{};
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    attr.info_len = sizeof(Info);
+    attr.info = ptr(&info);
+    call_ok(cmd::obj_get_info_by_fd, attr, op);
+    return info;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/bpf.hpp> ----
+// ---- begin <bpfxx/sys/cpus.hpp> ----
+// The number of possible CPUs: how many values a per-CPU map holds per key
+// (the kernel's num_possible_cpus()). It is not the number of online CPUs,
+// nor what sysconf reports: CPUs that may be hot-plugged later count too.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx::sys {
+
+namespace detail {
+/// Counts the CPUs of a kernel CPU list ("0-3", "0,2-5,8\n"); 0 if it is malformed.
+[[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
+    std::uint32_t count = 0;
+    std::size_t i = 0;
+    const auto number = [&](std::uint32_t& out) {
+        const std::size_t start = i;
+        out = 0;
+        while (i < list.size() && list[i] >= '0' && list[i] <= '9') out = out * 10 + static_cast<std::uint32_t>(list[i++] - '0');
+        return i > start;
+    };
+    while (i < list.size() && list[i] != '\n') {
+        std::uint32_t first = 0;
+        if (!number(first)) return 0;
+        std::uint32_t last = first;
+        if (i < list.size() && list[i] == '-') {
+            ++i;
+            if (!number(last) || last < first) return 0;
+        }
+        count += last - first + 1;
+        if (i < list.size() && list[i] == ',') ++i;
+    }
+    return count;
+}
+
+[[nodiscard]] inline std::uint32_t read_possible_cpus() {
+    constexpr const char* path = "/sys/devices/system/cpu/possible";
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) bpfxx::detail::throw_errno("open", path);
+    char buf[256];
+    ssize_t n;
+    do n = ::read(fd, buf, sizeof buf); while (n < 0 && errno == EINTR);
+    const int read_errno = errno;
+    ::close(fd);
+    if (n < 0) {
+        errno = read_errno;
+        bpfxx::detail::throw_errno("read", path);
+    }
+    const std::uint32_t count = count_cpu_list(std::string_view(buf, static_cast<std::size_t>(n)));
+    if (count == 0) throw bpfxx::error(EINVAL, "parse", path, "not a CPU list");
+    return count;
+}
+} // namespace detail
+
+/// The number of possible CPUs, read once from /sys/devices/system/cpu/possible
+/// (thread-safe; a failed read throws `bpfxx::error` and is retried next call).
+[[nodiscard]] inline std::uint32_t possible_cpus() {
+    static const std::uint32_t count = detail::read_possible_cpus();
+    return count;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/cpus.hpp> ----
+// ---- begin <bpfxx/sys/pin.hpp> ----
+// Pinning BPF objects on bpffs. The bpffs at /sys/fs/bpf is mounted on
+// demand, since machines do not always mount it at boot.
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <cerrno>
+#include <string>
+
+namespace bpfxx {
+
+/// The default bpffs mount point.
+inline constexpr const char* bpffs_root = "/sys/fs/bpf";
+
+namespace detail {
+inline constexpr long bpffs_magic = 0xcafe4a11;
+
+[[nodiscard]] inline bool is_bpffs(const char* path) noexcept {
+    struct statfs st{};
+    return ::statfs(path, &st) == 0 && static_cast<long>(st.f_type) == bpffs_magic;
+}
+} // namespace detail
+
+/// Makes sure a bpffs is mounted at `dir` (default /sys/fs/bpf), mounting one
+/// when it is not. Throws `bpfxx::error` when that is not possible.
+inline void ensure_bpffs(const std::string& dir = bpffs_root) {
+    if (detail::is_bpffs(dir.c_str())) return;
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) detail::throw_errno("mkdir", dir);
+    if (::mount("bpf", dir.c_str(), "bpf", 0, "mode=0700") != 0) detail::throw_errno("mount bpffs", dir);
+}
+
+/// The directory part of `path` ("" for a bare name).
+[[nodiscard]] inline std::string parent_dir(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
+}
+
+namespace sys {
+/// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
+inline void pin(int fd, const std::string& path) {
+    if (path.starts_with(bpffs_root)) ensure_bpffs();
+    obj_attr attr{};
+    attr.pathname = ptr(path.c_str());
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    call_ok(cmd::obj_pin, attr, "BPF_OBJ_PIN", path);
+}
+
+/// BPF_OBJ_GET: opens the object pinned at `path`.
+[[nodiscard]] inline unique_fd get_pinned(const std::string& path, std::uint32_t file_flags = 0) {
+    obj_attr attr{};
+    attr.pathname = ptr(path.c_str());
+    attr.file_flags = file_flags;
+    return call_fd(cmd::obj_get, attr, "BPF_OBJ_GET", path);
+}
+} // namespace sys
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/pin.hpp> ----
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace bpfxx {
+
+/// What the kernel reports about a map (BPF_OBJ_GET_INFO_BY_FD).
+struct map_info {
+    map_type type = map_type::unspec;
+    std::uint32_t id = 0;
+    std::string name;
+    std::uint32_t key_size = 0;
+    std::uint32_t value_size = 0; ///< of one value (per-CPU maps hold one per possible CPU)
+    std::uint32_t max_entries = 0;
+    map_flags flags = map_flags::none;
+    std::uint64_t map_extra = 0;
+    std::uint32_t ifindex = 0; ///< offloaded to this device (0: not offloaded)
+    std::uint32_t btf_id = 0;
+    std::uint32_t btf_key_type_id = 0;
+    std::uint32_t btf_value_type_id = 0;
+};
+
+namespace detail {
+
+/// The kernel's ENOTSUPP (524): not in <errno.h>, yet some map operations
+/// return it to user space.
+inline constexpr int enotsupp = 524;
+
+[[nodiscard]] constexpr std::size_t round_up8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
+
+/// Bytes the kernel reads or writes for one value of a map: per-CPU maps
+/// hold one value per possible CPU, each rounded up to 8 bytes.
+[[nodiscard]] inline std::size_t value_buffer_size(map_type t, std::uint32_t value_size) {
+    return is_percpu(t) ? round_up8(value_size) * sys::possible_cpus() : value_size;
+}
+
+[[nodiscard]] inline std::string_view c_name(const char (&name)[16]) noexcept {
+    std::size_t n = 0;
+    while (n < 16 && name[n] != '\0') ++n;
+    return {name, n};
+}
+
+[[nodiscard]] inline map_info to_map_info(const sys::map_info& raw) {
+    map_info info;
+    info.type = static_cast<map_type>(raw.type);
+    info.id = raw.id;
+    info.name = std::string(c_name(raw.name));
+    info.key_size = raw.key_size;
+    info.value_size = raw.value_size;
+    info.max_entries = raw.max_entries;
+    info.flags = static_cast<map_flags>(raw.map_flags);
+    info.map_extra = raw.map_extra;
+    info.ifindex = raw.ifindex;
+    info.btf_id = raw.btf_id;
+    info.btf_key_type_id = raw.btf_key_type_id;
+    info.btf_value_type_id = raw.btf_value_type_id;
+    return info;
+}
+
+/// One element command (lookup, update, delete, lookup-and-delete,
+/// get-next-key): 0 or the errno. `value` is `next_key` for get-next-key.
+[[nodiscard]] inline int elem_call(sys::cmd c, int fd, const void* key, const void* value,
+                                   std::uint64_t flags = 0) noexcept {
+    sys::map_elem_attr attr{};
+    attr.map_fd = static_cast<std::uint32_t>(fd);
+    attr.key = sys::ptr(key);
+    attr.value = sys::ptr(value);
+    attr.flags = flags;
+    return sys::call(c, attr) < 0 ? errno : 0;
+}
+
+/// A map as error messages name it: its name, or its type and fd.
+[[nodiscard]] inline std::string map_label(std::string_view name, map_type type, int fd) {
+    if (!name.empty()) return std::string(name);
+    std::string s(map_type_name(type));
+    s += " map";
+    if (fd >= 0) s += " (fd " + std::to_string(fd) + ')';
+    return s;
+}
+
+/// ENOTSUPP has no strerror text; say what it means.
+[[nodiscard]] inline std::string explain_errno(int err, std::string detail) {
+    if (err == enotsupp) {
+        if (!detail.empty()) detail += "; ";
+        detail += "ENOTSUPP (524): the kernel does not support this operation for this map type";
+    }
+    return detail;
+}
+
+/// Stores trivially copyable values, which need not be default-constructible.
+template <class T>
+[[nodiscard]] inline T from_bytes(const std::byte* p) noexcept {
+    std::array<std::byte, sizeof(T)> raw;
+    std::memcpy(raw.data(), p, sizeof(T));
+    return std::bit_cast<T>(raw);
+}
+
+/// The part of a map handle that does not depend on its descriptor.
+class map_object {
+public:
+    /// The map's fd, owned by this handle (-1 when empty or moved from).
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    /// max_entries as the kernel has it (after run-time overrides).
+    [[nodiscard]] std::uint32_t max_entries() const noexcept { return max_entries_; }
+    /// The name the map was created or opened with (at most 15 characters; may be empty).
+    [[nodiscard]] std::string_view name() const noexcept { return c_name(name_); }
+
+    /// The kernel's description of the map.
+    [[nodiscard]] map_info info() const {
+        return to_map_info(raw_info("BPF_OBJ_GET_INFO_BY_FD"));
+    }
+
+    /// Pins the map at a bpffs path (mounting /sys/fs/bpf when needed). The
+    /// pin keeps the map alive after this handle closes; remove it with unlink().
+    void pin(const std::string& path) const {
+        try {
+            sys::pin(fd(), path);
+        } catch (const error& e) {
+            throw error(e.errnum(), e.operation(), label(), "pinning at " + path);
+        }
+    }
+
+    /// Gives up the fd (the caller must close it). Unmaps the values, if mapped.
+    [[nodiscard]] unique_fd release() noexcept {
+        unmap();
+        return std::move(fd_);
+    }
+
+protected:
+    map_object() noexcept = default;
+    map_object(unique_fd fd, map_type type, std::uint32_t max_entries, std::string_view name) noexcept
+        : fd_(std::move(fd)), max_entries_(max_entries), type_(type) {
+        sys::copy_name(name_, name);
+    }
+    map_object(map_object&& other) noexcept
+        : fd_(std::move(other.fd_)), max_entries_(other.max_entries_), type_(other.type_),
+          mapping_(std::exchange(other.mapping_, nullptr)), mapping_size_(std::exchange(other.mapping_size_, 0)),
+          mapping_writable_(other.mapping_writable_) {
+        std::memcpy(name_, other.name_, sizeof name_);
+    }
+    map_object& operator=(map_object&& other) noexcept {
+        if (this != &other) {
+            unmap();
+            fd_ = std::move(other.fd_);
+            max_entries_ = other.max_entries_;
+            type_ = other.type_;
+            std::memcpy(name_, other.name_, sizeof name_);
+            mapping_ = std::exchange(other.mapping_, nullptr);
+            mapping_size_ = std::exchange(other.mapping_size_, 0);
+            mapping_writable_ = other.mapping_writable_;
+        }
+        return *this;
+    }
+    map_object(const map_object&) = delete;
+    map_object& operator=(const map_object&) = delete;
+    ~map_object() { unmap(); }
+
+    [[nodiscard]] std::string label() const { return map_label(name(), type_, fd()); }
+
+    /// Throws `bpfxx::error` for a failed operation on this map.
+    [[noreturn]] void fail(int err, const char* op, std::string detail = {}) const {
+        throw error(err, op, label(), explain_errno(err, std::move(detail)));
+    }
+
+    [[nodiscard]] sys::map_info raw_info(const char* op) const {
+        sys::map_info raw{};
+        sys::info_attr attr{};
+        attr.bpf_fd = static_cast<std::uint32_t>(fd());
+        attr.info_len = sizeof raw;
+        attr.info = sys::ptr(&raw);
+        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) fail(errno, op);
+        return raw;
+    }
+
+    /// Maps the values of an mmapable array: `bytes` of them, rounded up to
+    /// pages. Read-only when the kernel refuses a writable mapping (a frozen
+    /// map, or one user space may only read).
+    void map_values(std::size_t bytes) {
+        const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        const std::size_t size = (bytes + page - 1) / page * page;
+        void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(), 0);
+        bool writable = true;
+        if (p == MAP_FAILED && (errno == EPERM || errno == EACCES)) {
+            p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd(), 0);
+            writable = false;
+        }
+        if (p == MAP_FAILED) fail(errno, "mmap", "of " + std::to_string(size) + " bytes of values");
+        unmap();
+        mapping_ = static_cast<std::byte*>(p);
+        mapping_size_ = size;
+        mapping_writable_ = writable;
+    }
+
+    void unmap() noexcept {
+        if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
+        mapping_ = nullptr;
+        mapping_size_ = 0;
+    }
+
+    /// BPF_MAP_FREEZE. The kernel refuses to freeze a map that has a
+    /// writable mapping, so one is replaced by a read-only mapping.
+    void freeze_map() {
+        const bool remap = mapping_ != nullptr && mapping_writable_;
+        const std::size_t size = mapping_size_;
+        if (remap) unmap();
+        sys::map_elem_attr attr{};
+        attr.map_fd = static_cast<std::uint32_t>(fd());
+        if (sys::call(sys::cmd::map_freeze, attr) < 0) {
+            const int err = errno;
+            if (remap) map_values(size);
+            fail(err, "BPF_MAP_FREEZE");
+        }
+        if (remap) map_values(size);
+    }
+
+    unique_fd fd_;
+    std::uint32_t max_entries_ = 0;
+    map_type type_ = map_type::unspec;
+    char name_[16] = {};
+    std::byte* mapping_ = nullptr;
+    std::size_t mapping_size_ = 0;
+    bool mapping_writable_ = false;
+};
+
+} // namespace detail
+} // namespace bpfxx
+// ---- end <bpfxx/maps/object.hpp> ----
+
+// range-v3 counts a type as a view when it derives from its own view_base.
+#if __has_include(<range/v3/range_fwd.hpp>)
+#include <range/v3/range_fwd.hpp>
+#endif
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <limits>
+#include <ranges>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bpfxx {
+
+/// How to read a map's entries (see bpfxx/maps/iteration.hpp).
+enum class iteration_method : std::uint8_t {
+    automatic, ///< batch lookups, falling back to get-next-key where the kernel has none
+    batch,     ///< BPF_MAP_LOOKUP_BATCH only
+    next_key,  ///< BPF_MAP_GET_NEXT_KEY and BPF_MAP_LOOKUP_ELEM
+};
+
+struct iteration_options {
+    iteration_method method = iteration_method::automatic;
+    /// Entries read per syscall (batch) or per restart-checked group (get-next-key).
+    std::uint32_t batch_size = 256;
+};
+
+/// One entry of an untyped map: views of bytes in the iteration's buffer,
+/// valid until the iterator moves on.
+struct raw_entry {
+    std::span<const std::byte> key;
+    std::span<const std::byte> value; ///< per-CPU maps: all CPUs' values, each rounded up to 8 bytes
+};
+
+namespace detail {
+
+/// What the cursor needs to know about the map it walks.
+struct map_layout {
+    int fd = -1;
+    map_type type = map_type::unspec;
+    std::uint32_t key_size = 0;
+    std::uint32_t value_size = 0;  ///< of one value
+    std::uint32_t value_bytes = 0; ///< of one element in kernel buffers (per-CPU: every CPU's value)
+    std::uint32_t cpus = 1;        ///< values per element
+    std::uint32_t max_entries = 0;
+};
+
+/// A set of keys stored in a buffer the caller owns (`keys`, key_size
+/// apart), by index: the keys of one get-next-key batch, the first keys of
+/// an iteration. Open addressing, no allocation after reset().
+class batch_key_set {
+public:
+    void reset(std::size_t capacity) {
+        std::size_t slots = 16;
+        while (slots < capacity * 2) slots *= 2;
+        slots_.assign(slots, 0);
+    }
+    /// Adds key `index` of `keys`; false if an equal key is already there.
+    bool insert(const std::byte* keys, std::uint32_t index, std::size_t key_size) {
+        const std::byte* key = keys + index * key_size;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(key, key_size) & mask;; i = (i + 1) & mask) {
+            if (slots_[i] == 0) {
+                slots_[i] = index + 1;
+                return true;
+            }
+            if (std::memcmp(keys + (slots_[i] - 1) * key_size, key, key_size) == 0) return false;
+        }
+    }
+    /// Whether `key` equals one of the keys added.
+    [[nodiscard]] bool contains(const std::byte* keys, const std::byte* key, std::size_t key_size) const {
+        if (slots_.empty()) return false;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(key, key_size) & mask;; i = (i + 1) & mask) {
+            if (slots_[i] == 0) return false;
+            if (std::memcmp(keys + (slots_[i] - 1) * key_size, key, key_size) == 0) return true;
+        }
+    }
+
+private:
+    static std::size_t hash(const std::byte* p, std::size_t n) noexcept {
+        std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ std::to_integer<std::uint64_t>(p[i])) * 0x100000001b3ull;
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+    std::vector<std::uint32_t> slots_;
+};
+
+/// Walks a map's entries batch by batch; the engine behind every range.
+class map_cursor {
+public:
+    map_cursor() = default;
+    map_cursor(const map_layout& layout, std::string label, iteration_options opts, bool want_values)
+        : layout_(layout), label_(std::move(label)), opts_(opts), want_values_(want_values),
+          method_(opts.method == iteration_method::next_key ? iteration_method::next_key : iteration_method::batch) {
+        capacity_ = std::max<std::uint32_t>(1, std::min(opts.batch_size, std::max<std::uint32_t>(1, layout.max_entries)));
+        keys_.resize(std::size_t{capacity_} * layout_.key_size);
+        values_.resize(std::size_t{capacity_} * layout_.value_bytes);
+        // Batch tokens: a u32 bucket for hash maps, a key for the others.
+        in_token_.resize(std::max<std::size_t>(layout_.key_size, 8));
+        out_token_.resize(in_token_.size());
+    }
+
+    /// Reads the first batch (once; later calls do nothing).
+    void start() {
+        if (started_) return;
+        started_ = true;
+        fill();
+    }
+    [[nodiscard]] bool done() const noexcept { return pos_ >= count_; }
+    void advance() {
+        if (++pos_ >= count_ && !finished_) fill();
+    }
+
+    [[nodiscard]] std::span<const std::byte> key() const noexcept {
+        return {keys_.data() + std::size_t{pos_} * layout_.key_size, layout_.key_size};
+    }
+    [[nodiscard]] std::span<const std::byte> value() const noexcept {
+        return {values_.data() + std::size_t{pos_} * layout_.value_bytes, layout_.value_bytes};
+    }
+    [[nodiscard]] const map_layout& layout() const noexcept { return layout_; }
+    /// The method in use: `batch` or `next_key` (automatic resolves to one of them).
+    [[nodiscard]] iteration_method method() const noexcept { return method_; }
+
+private:
+    void fill() {
+        last_count_ = count_;
+        pos_ = 0;
+        count_ = 0;
+        while (count_ == 0 && !finished_) {
+            // Yielded max_entries, or read twice as many keys (most of them
+            // deleted before their values could be read): the map is churning
+            // faster than it can be walked, and the walk ends.
+            if (fetched_ >= layout_.max_entries || read_ >= 2 * std::uint64_t{layout_.max_entries}) {
+                finished_ = true;
+                break;
+            }
+            if (method_ == iteration_method::batch) {
+                if (!fill_batch()) {
+                    method_ = iteration_method::next_key;
+                    continue;
+                }
+            } else {
+                fill_next_key();
+            }
+            const std::uint64_t room = layout_.max_entries - fetched_;
+            if (count_ > room) {
+                count_ = static_cast<std::uint32_t>(room);
+                finished_ = true;
+            }
+            fetched_ += count_;
+        }
+    }
+
+    void grow() {
+        capacity_ = std::min(capacity_ * 2, std::max<std::uint32_t>(capacity_ + 1, layout_.max_entries));
+        keys_.resize(std::size_t{capacity_} * layout_.key_size);
+        values_.resize(std::size_t{capacity_} * layout_.value_bytes);
+    }
+
+    /// Remembers one of the first keys of the iteration (up to max_anchors):
+    /// get-next-key giving one of them again means the kernel restarted.
+    void add_anchor(const std::byte* key) {
+        if (anchor_count_ >= max_anchors) return;
+        const std::size_t ks = layout_.key_size;
+        if (anchors_.empty()) {
+            anchors_.resize(max_anchors * ks);
+            anchor_set_.reset(max_anchors);
+        }
+        std::memcpy(anchors_.data() + anchor_count_ * ks, key, ks);
+        if (anchor_set_.insert(anchors_.data(), anchor_count_, ks)) ++anchor_count_;
+    }
+    [[nodiscard]] bool is_anchor(const std::byte* key) const {
+        return anchor_count_ > 0 && anchor_set_.contains(anchors_.data(), key, layout_.key_size);
+    }
+
+    /// After a batch: where get-next-key would continue, and the first keys seen.
+    void note_keys() {
+        if (count_ == 0) return;
+        const std::size_t ks = layout_.key_size;
+        for (std::uint32_t i = 0; i < count_ && anchor_count_ < max_anchors; ++i) add_anchor(keys_.data() + i * ks);
+        const auto last = keys_.begin() + static_cast<std::ptrdiff_t>((count_ - 1) * ks);
+        cursor_key_.assign(last, last + static_cast<std::ptrdiff_t>(ks));
+        has_cursor_ = true;
+    }
+
+    /// Whether `key` is (still) in the map; true when the kernel cannot tell
+    /// (maps that user space cannot read).
+    [[nodiscard]] bool exists(const std::byte* key) {
+        probe_.resize(std::max<std::size_t>(layout_.value_bytes, 8));
+        return elem_call(sys::cmd::map_lookup_elem, layout_.fd, key, probe_.data()) != ENOENT;
+    }
+
+    /// One BPF_MAP_LOOKUP_BATCH; false when the kernel cannot do it for this
+    /// map and the caller should go on with get-next-key.
+    bool fill_batch() {
+        for (;;) {
+            sys::map_batch_attr attr{};
+            attr.in_batch = has_token_ ? sys::ptr(in_token_.data()) : 0;
+            attr.out_batch = sys::ptr(out_token_.data());
+            attr.keys = sys::ptr(keys_.data());
+            attr.values = sys::ptr(values_.data());
+            attr.count = capacity_;
+            attr.map_fd = static_cast<std::uint32_t>(layout_.fd);
+            if (sys::call(sys::cmd::map_lookup_batch, attr) == 0) {
+                count_ = attr.count;
+                if (count_ == 0) finished_ = true; // no progress: end rather than spin
+                in_token_.swap(out_token_);
+                has_token_ = true;
+                break;
+            }
+            const int err = errno;
+            if (err == ENOENT) { // the last batch
+                count_ = attr.count;
+                finished_ = true;
+                break;
+            }
+            if (err == ENOSPC && attr.count == 0 && capacity_ < layout_.max_entries) {
+                grow(); // a hash bucket holds more entries than fit
+                continue;
+            }
+            if (opts_.method == iteration_method::automatic) {
+                if (err == EINTR) {
+                    // The kernel's generic batch stops at an element that
+                    // vanished under it; what it copied before is good.
+                    count_ = attr.count;
+                    method_ = iteration_method::next_key;
+                    note_keys();
+                    return count_ > 0;
+                }
+                if (!has_token_ && (err == EINVAL || err == enotsupp || err == EOPNOTSUPP)) return false;
+            }
+            throw error(err, "BPF_MAP_LOOKUP_BATCH", label_, explain_errno(err, {}));
+        }
+        note_keys();
+        return true;
+    }
+
+    /// Where to go on after the kernel lost its place: the latest key read
+    /// (of this batch's first `n`, then of the recent ones) that is still in
+    /// the map, copied to step_. False if none is. Within one loss of place
+    /// each call starts below the key the previous call chose: a key read
+    /// after an unnoticed restart sits at the start of the map, and going on
+    /// from it would only lead back to keys already read.
+    bool find_resume_point(std::uint32_t n, std::size_t limit = std::numeric_limits<std::size_t>::max()) {
+        const std::size_t ks = layout_.key_size;
+        const std::size_t recent = recent_.size() / ks;
+        const std::size_t end = std::min(n + recent, tried_ + std::min(limit, n + recent));
+        for (std::size_t c = tried_; c < end; ++c) {
+            const std::byte* key = c < n ? keys_.data() + (n - 1 - c) * ks : recent_.data() + (recent - 1 - (c - n)) * ks;
+            if (exists(key)) {
+                tried_ = c + 1;
+                step_.assign(key, key + ks);
+                return true;
+            }
+        }
+        tried_ = end;
+        return false;
+    }
+
+    /// Adds the previous batch (still in keys_) to the recent keys, which
+    /// keep the last max(batch size, min_recent) keys read.
+    void remember_previous_batch() {
+        const std::size_t ks = layout_.key_size;
+        recent_.insert(recent_.end(), keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(last_count_ * ks));
+        const std::size_t keep = std::max<std::size_t>(capacity_, min_recent) * ks;
+        if (recent_.size() > keep) recent_.erase(recent_.begin(), recent_.end() - static_cast<std::ptrdiff_t>(keep));
+        const auto count = static_cast<std::uint32_t>(recent_.size() / ks);
+        recent_set_.reset(count);
+        for (std::uint32_t j = 0; j < count; ++j) recent_set_.insert(recent_.data(), j, ks);
+    }
+
+    void fill_next_key() {
+        const std::size_t ks = layout_.key_size;
+        if (ks == 0) { // keyless maps (queue, stack …): let the kernel say what it thinks of this
+            std::byte none[8] = {};
+            const int err = elem_call(sys::cmd::map_get_next_key, layout_.fd, nullptr, none);
+            if (err != 0 && err != ENOENT) throw error(err, "BPF_MAP_GET_NEXT_KEY", label_, explain_errno(err, {}));
+            finished_ = true;
+            return;
+        }
+        remember_previous_batch();
+        seen_.reset(capacity_);
+
+        // When the key get-next-key continues from has been deleted, the
+        // kernel restarts from the first key of the map. Instead, bpfxx goes
+        // on from the latest key of this batch or of the recent ones that is
+        // still there, passing over the keys it has already read.
+        std::uint32_t n = 0;
+        const std::byte* prev = has_cursor_ ? cursor_key_.data() : nullptr;
+        bool passing_over = false;
+        // Checked before asking the kernel, a few keys back only: when a
+        // caller deletes what it has read, none will be left, and the
+        // kernel's restart is then just right.
+        tried_ = 0;
+        if (prev != nullptr && last_count_ > 0 && !exists(prev) && find_resume_point(0, 4)) {
+            prev = step_.data();
+            passing_over = true;
+        }
+        std::uint32_t resumes = 0;
+        std::uint64_t passed = 0;
+        while (n < capacity_) {
+            std::byte* slot = keys_.data() + n * ks;
+            const int err = elem_call(sys::cmd::map_get_next_key, layout_.fd, prev, slot);
+            if (err == ENOENT) {
+                finished_ = true;
+                break;
+            }
+            if (err != 0) throw error(err, "BPF_MAP_GET_NEXT_KEY", label_, explain_errno(err, {}));
+            const bool known =
+                seen_.contains(keys_.data(), slot, ks) || recent_set_.contains(recent_.data(), slot, ks);
+            if (passing_over && known && ++passed <= layout_.max_entries) {
+                step_.assign(slot, slot + ks);
+                prev = step_.data();
+                continue;
+            }
+            passing_over = false;
+            // A key read before, or one of the iteration's first keys: the
+            // kernel restarted. Go on from a surviving key, or end here.
+            if (known || is_anchor(slot)) {
+                if (++resumes <= max_resumes && find_resume_point(n)) {
+                    prev = step_.data();
+                    passing_over = true;
+                    continue;
+                }
+                finished_ = true;
+                break;
+            }
+            seen_.insert(keys_.data(), n, ks);
+            add_anchor(slot);
+            tried_ = 0; // progress: the next loss of place searches from the newest key again
+            prev = slot;
+            ++n;
+        }
+        count_ = n;
+        read_ += n;
+        note_keys();
+        if (!want_values_) return;
+        std::uint32_t kept = 0;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::byte* key = keys_.data() + i * ks;
+            const int err = elem_call(sys::cmd::map_lookup_elem, layout_.fd, key,
+                                      values_.data() + std::size_t{kept} * layout_.value_bytes);
+            if (err == ENOENT) continue; // deleted since get-next-key
+            if (err != 0) throw error(err, "BPF_MAP_LOOKUP_ELEM", label_, explain_errno(err, {}));
+            if (kept != i) std::memmove(keys_.data() + kept * ks, key, ks);
+            ++kept;
+        }
+        count_ = kept;
+    }
+
+    map_layout layout_{};
+    std::string label_;
+    iteration_options opts_{};
+    bool want_values_ = true;
+    iteration_method method_ = iteration_method::batch;
+
+    std::uint32_t capacity_ = 0;
+    std::vector<std::byte> keys_;
+    std::vector<std::byte> values_;
+    std::uint32_t count_ = 0; ///< entries in the buffers
+    std::uint32_t last_count_ = 0; ///< entries of the previous batch (still in keys_ while filling)
+    std::uint32_t pos_ = 0;   ///< the current one
+    std::uint64_t fetched_ = 0; ///< entries yielded or buffered
+    std::uint64_t read_ = 0;    ///< keys read by get-next-key
+    bool started_ = false;
+    bool finished_ = false; ///< no more batches to read
+
+    std::vector<std::byte> in_token_, out_token_;
+    bool has_token_ = false;
+
+    static constexpr std::uint32_t max_anchors = 32;
+    static constexpr std::uint32_t max_resumes = 64; ///< per batch; then the iteration ends
+    std::size_t tried_ = 0; ///< resume candidates used up since the last progress
+    std::vector<std::byte> cursor_key_;
+    bool has_cursor_ = false;
+    std::vector<std::byte> anchors_;
+    std::uint32_t anchor_count_ = 0;
+    batch_key_set anchor_set_;
+    batch_key_set seen_;
+    static constexpr std::size_t min_recent = 256;
+    std::vector<std::byte> recent_, step_, probe_;
+    batch_key_set recent_set_;
+};
+
+/// A map's value as user space sees it: one value, or one per possible CPU
+/// (the kernel lays those out 8 bytes apart).
+template <class V, bool PerCpu>
+using element_t = std::conditional_t<PerCpu, std::vector<V>, V>;
+
+template <class V, bool PerCpu>
+[[nodiscard]] element_t<V, PerCpu> element_from_bytes(const std::byte* p, std::uint32_t cpus) {
+    if constexpr (PerCpu) {
+        std::vector<V> values;
+        values.reserve(cpus);
+        for (std::uint32_t cpu = 0; cpu < cpus; ++cpu) values.push_back(from_bytes<V>(p + cpu * round_up8(sizeof(V))));
+        return values;
+    } else {
+        (void)cpus;
+        return from_bytes<V>(p);
+    }
+}
+
+template <class K>
+struct key_projection {
+    using value_type = K;
+    value_type operator()(const map_cursor& c) const { return from_bytes<K>(c.key().data()); }
+};
+template <class V, bool PerCpu>
+struct value_projection {
+    using value_type = element_t<V, PerCpu>;
+    value_type operator()(const map_cursor& c) const {
+        return element_from_bytes<V, PerCpu>(c.value().data(), c.layout().cpus);
+    }
+};
+template <class K, class V, bool PerCpu>
+struct item_projection {
+    using value_type = std::pair<K, element_t<V, PerCpu>>;
+    value_type operator()(const map_cursor& c) const {
+        return {from_bytes<K>(c.key().data()), element_from_bytes<V, PerCpu>(c.value().data(), c.layout().cpus)};
+    }
+};
+struct raw_key_projection {
+    using value_type = std::span<const std::byte>;
+    value_type operator()(const map_cursor& c) const { return c.key(); }
+};
+struct raw_item_projection {
+    using value_type = raw_entry;
+    value_type operator()(const map_cursor& c) const { return {c.key(), c.value()}; }
+};
+
+/// An input range over a map's entries, each made by `Proj` from the
+/// cursor. Owns its buffers; the map handle must outlive it.
+template <class Proj>
+class map_range : public std::ranges::view_base
+#if __has_include(<range/v3/range_fwd.hpp>)
+    , public ranges::view_base
+#endif
+{
+public:
+    class iterator {
+    public:
+        using value_type = typename Proj::value_type;
+        using difference_type = std::ptrdiff_t;
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+
+        iterator() = default;
+        value_type operator*() const { return Proj{}(range_->cursor_); }
+        iterator& operator++() {
+            range_->cursor_.advance();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        [[nodiscard]] bool at_end() const noexcept { return range_->cursor_.done(); }
+        friend class map_range;
+        explicit iterator(map_range* r) noexcept : range_(r) {}
+        map_range* range_ = nullptr;
+    };
+
+    map_range() = default;
+    explicit map_range(map_cursor cursor) : cursor_(std::move(cursor)) {}
+
+    /// Reads the first batch. A second call continues where the first
+    /// iteration stopped (an input range is single-pass).
+    iterator begin() {
+        cursor_.start();
+        return iterator(this);
+    }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// The method the iteration uses (known after begin()).
+    [[nodiscard]] iteration_method method() const noexcept { return cursor_.method(); }
+
+private:
+    map_cursor cursor_;
+};
+
+} // namespace detail
+} // namespace bpfxx
+// ---- end <bpfxx/maps/iteration.hpp> ----
+// ---- begin <bpfxx/maps/map.hpp> ----
+// `bpfxx::map<M>`: a map of descriptor M, owned through its fd. Made by
+// `M::create()`, `map<M>::open_pinned(path)` or `map<M>::from_id(id)`; the
+// last two check that the kernel object is what M says. Its operations are
+// those the map type has: lookup/update/erase for keyed maps, push/pop/peek
+// for queues and stacks, push/contains for bloom filters, span() for
+// mmapable arrays. Linux only.
+//
+// Errors: every failing syscall throws `bpfxx::error` (errno, the
+// operation, the map's name). Absence is not an error: lookup, pop and peek
+// return std::nullopt, erase returns false. lookup/update also have
+// `std::error_code&` overloads that do not throw, for hot paths; like every
+// operation on a map that is not per-CPU, they do not allocate.
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace bpfxx {
+
+namespace detail {
+template <class M>
+concept keyed_map = M::key_size > 0 && M::value_size > 0;
+template <class M>
+concept queue_like_map = M::type == map_type::queue || M::type == map_type::stack;
+template <class M>
+concept bloom_map = M::type == map_type::bloom_filter;
+/// Array elements always exist: the kernel refuses to delete them (EINVAL).
+template <class M>
+concept erasable_map = keyed_map<M> && M::type != map_type::array && M::type != map_type::percpu_array;
+/// Hash tables: the kernel can take elements out and give their values
+/// (lookup-and-delete, one by one or in batches; maps of maps only in batches).
+template <class M>
+concept hash_table_map = M::type == map_type::hash || M::type == map_type::lru_hash ||
+                         M::type == map_type::percpu_hash || M::type == map_type::lru_percpu_hash ||
+                         M::type == map_type::hash_of_maps;
+/// Maps whose values are written as fds of other objects.
+template <class M>
+concept fd_valued_map = M::type == map_type::prog_array || M::type == map_type::perf_event_array ||
+                        M::type == map_type::array_of_maps || M::type == map_type::hash_of_maps ||
+                        M::type == map_type::sockmap || M::type == map_type::sockhash ||
+                        M::type == map_type::xskmap;
+template <class M>
+concept mmapable_array = M::type == map_type::array && has(flags_of<M>(), map_flags::mmapable);
+/// Anything that has an fd: a map, a program, a socket wrapper …
+template <class H>
+concept fd_owner = requires(const H& h) {
+    { h.fd() } -> std::convertible_to<int>;
+};
+
+/// max_entries when neither the descriptor nor the caller gives one:
+/// perf_event_array<0> gets one entry per possible CPU.
+template <class M>
+[[nodiscard]] std::uint32_t default_max_entries() {
+    if constexpr (M::type == map_type::perf_event_array && M::max_entries == 0) return sys::possible_cpus();
+    else return M::max_entries;
+}
+
+[[nodiscard]] inline std::string hex32(std::uint32_t v) {
+    constexpr char digits[] = "0123456789abcdef";
+    std::string s = "0x";
+    bool leading = true;
+    for (int shift = 28; shift >= 0; shift -= 4) {
+        const auto d = (v >> shift) & 0xf;
+        if (d == 0 && leading && shift != 0) continue;
+        leading = false;
+        s += digits[d];
+    }
+    return s;
+}
+
+[[nodiscard]] inline std::string describe_create(const sys::map_create_attr& a) {
+    std::string s(map_type_name(static_cast<map_type>(a.map_type)));
+    s += " map: key " + std::to_string(a.key_size) + " bytes, value " + std::to_string(a.value_size) +
+         " bytes, max_entries " + std::to_string(a.max_entries) + ", flags " + hex32(a.map_flags);
+    if (a.map_extra != 0) s += ", map_extra " + std::to_string(a.map_extra);
+    return s;
+}
+
+/// BPF_MAP_CREATE for descriptor M. Maps of maps get a temporary inner map
+/// made from their inner descriptor, closed again once the kernel has copied
+/// what it needs from it.
+template <class M>
+[[nodiscard]] unique_fd create_map_fd(const create_options& opts, std::uint32_t max_entries, std::string_view name) {
+    if (name.size() > 15)
+        throw error(EINVAL, "BPF_MAP_CREATE", std::string(name), "a map name has at most 15 characters");
+    sys::map_create_attr a{};
+    a.map_type = static_cast<std::uint32_t>(M::type);
+    a.key_size = M::key_size;
+    a.value_size = M::value_size;
+    a.max_entries = max_entries;
+    map_flags flags = flags_of<M>() | opts.flags;
+    if (opts.numa_node) {
+        flags |= map_flags::numa_node;
+        a.numa_node = *opts.numa_node;
+    }
+    a.map_flags = static_cast<std::uint32_t>(flags);
+    a.map_extra = map_extra_of<M>();
+    sys::copy_name(a.map_name, name);
+    unique_fd inner;
+    if constexpr (map_in_map<M>) {
+        static_assert(requires { typename M::inner_type; },
+                      "bpfxx: a map-of-maps descriptor names its inner map's descriptor as inner_type");
+        using inner_type = typename M::inner_type;
+        inner = create_map_fd<inner_type>({}, default_max_entries<inner_type>(), name_of<inner_type>());
+        a.inner_map_fd = static_cast<std::uint32_t>(inner.get());
+    }
+    const long fd = sys::call(sys::cmd::map_create, a);
+    if (fd < 0) {
+        const int err = errno;
+        throw error(err, "BPF_MAP_CREATE", map_label(name, M::type, -1), explain_errno(err, describe_create(a)));
+    }
+    return unique_fd(static_cast<int>(fd));
+}
+
+/// What differs between a kernel map and descriptor M ("" if nothing does).
+template <class M>
+[[nodiscard]] std::string descriptor_mismatch(const sys::map_info& info, const open_options& opts) {
+    std::string s;
+    const auto differs = [&](const char* what, const std::string& is, const std::string& expected) {
+        s += s.empty() ? "the map does not match the descriptor: " : "; ";
+        s += what;
+        s += " is ";
+        s += is;
+        s += ", the descriptor has ";
+        s += expected;
+    };
+    if (info.type != static_cast<std::uint32_t>(M::type))
+        differs("type", std::string(map_type_name(static_cast<map_type>(info.type))), std::string(map_type_name(M::type)));
+    if (info.key_size != M::key_size) differs("key_size", std::to_string(info.key_size), std::to_string(M::key_size));
+    if (info.value_size != M::value_size)
+        differs("value_size", std::to_string(info.value_size), std::to_string(M::value_size));
+    if (opts.check_max_entries) {
+        const std::uint32_t expected = default_max_entries<M>();
+        if (info.max_entries != expected)
+            differs("max_entries", std::to_string(info.max_entries), std::to_string(expected));
+    }
+    if constexpr (mmapable_array<M>) {
+        if (!has(static_cast<map_flags>(info.map_flags), map_flags::mmapable))
+            differs("mmapable", "not set", "map_flags::mmapable");
+    }
+    return s;
+}
+
+[[nodiscard]] inline std::string update_error_detail(int err, update_flags f) {
+    if (err == E2BIG) return "the map is full, or the index is past max_entries";
+    if (err == EEXIST && f == update_flags::noexist) return "the key exists (update_flags::noexist)";
+    if (err == ENOENT && f == update_flags::exist) return "the key does not exist (update_flags::exist)";
+    return {};
+}
+} // namespace detail
+
+template <class M>
+class map : public detail::map_object {
+    static_assert(map_descriptor<M>, "bpfxx::map<M>: M must be a map descriptor (bpfxx::array_map<...> …)");
+
+public:
+    using descriptor = M;
+    using key_type = typename detail::key_type_of<M>::type;
+    using value_type = typename detail::value_type_of<M>::type;
+    /// Whether the map holds one value per possible CPU.
+    static constexpr bool percpu = is_percpu(M::type);
+    /// What a lookup gives: the value, or for per-CPU maps one per possible CPU.
+    using element_type = detail::element_t<value_type, percpu>;
+
+    /// An empty handle (`fd() == -1`).
+    map() noexcept = default;
+    map(map&&) noexcept = default;
+    map& operator=(map&&) noexcept = default;
+
+    // -- making and opening ------------------------------------------------
+
+    /// BPF_MAP_CREATE with M's parameters, as `opts` overrides them; pins the
+    /// map when `opts.pin` names a path. Throws `bpfxx::error` (no fd leaks).
+    [[nodiscard]] static map create(const create_options& opts = {}) {
+        const std::uint32_t n = opts.max_entries.value_or(detail::default_max_entries<M>());
+        const std::string_view name = opts.name.empty() ? detail::name_of<M>() : std::string_view(opts.name);
+        map m(detail::create_map_fd<M>(opts, n, name), n, name);
+        if (!opts.pin.empty()) m.pin(opts.pin);
+        return m;
+    }
+
+    /// Opens the map pinned at `path` and checks it against M: type, key
+    /// size, value size and (unless `opts` says not to) max_entries. A
+    /// mismatch throws `bpfxx::error` (EINVAL) naming each difference.
+    [[nodiscard]] static map open_pinned(const std::string& path, const open_options& opts = {}) {
+        sys::obj_attr attr{};
+        attr.pathname = sys::ptr(path.c_str());
+        attr.file_flags = static_cast<std::uint32_t>(opts.access);
+        const long fd = sys::call(sys::cmd::obj_get, attr);
+        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
+        return adopt(unique_fd(static_cast<int>(fd)), opts, "open_pinned", path);
+    }
+
+    /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID) and checks it as open_pinned does.
+    [[nodiscard]] static map from_id(std::uint32_t id, const open_options& opts = {}) {
+        sys::id_attr attr{};
+        attr.id = id;
+        attr.open_flags = static_cast<std::uint32_t>(opts.access);
+        const long fd = sys::call(sys::cmd::map_get_fd_by_id, attr);
+        if (fd < 0) detail::throw_errno("BPF_MAP_GET_FD_BY_ID", "map id " + std::to_string(id));
+        return adopt(unique_fd(static_cast<int>(fd)), opts, "from_id", "map id " + std::to_string(id));
+    }
+
+    /// Takes a map fd from elsewhere and checks it as open_pinned does.
+    [[nodiscard]] static map from_fd(unique_fd fd, const open_options& opts = {}) {
+        std::string what = "fd " + std::to_string(fd.get());
+        return adopt(std::move(fd), opts, "from_fd", what);
+    }
+
+    // -- keyed maps ----------------------------------------------------------
+
+    /// The value at `key`, or nullopt when there is none.
+    [[nodiscard]] std::optional<element_type> lookup(const key_type& key) const
+        requires detail::keyed_map<M>
+    {
+        if constexpr (percpu) {
+            std::vector<std::byte> buf(value_bytes());
+            const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), &key, buf.data());
+            if (err == ENOENT) return std::nullopt;
+            if (err != 0) fail(err, "BPF_MAP_LOOKUP_ELEM");
+            return detail::element_from_bytes<value_type, true>(buf.data(), sys::possible_cpus());
+        } else {
+            std::error_code ec;
+            auto v = lookup(key, ec);
+            if (ec) fail(ec.value(), "BPF_MAP_LOOKUP_ELEM");
+            return v;
+        }
+    }
+
+    /// As lookup(key), but a failure sets `ec` (and gives nullopt) instead of
+    /// throwing; absence leaves `ec` clear.
+    [[nodiscard]] std::optional<value_type> lookup(const key_type& key, std::error_code& ec) const noexcept
+        requires detail::keyed_map<M> && (!percpu)
+    {
+        std::array<std::byte, sizeof(value_type)> raw;
+        const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), &key, raw.data());
+        ec.clear();
+        if (err == 0) return std::bit_cast<value_type>(raw);
+        if (err != ENOENT) ec.assign(err, std::generic_category());
+        return std::nullopt;
+    }
+
+    /// Writes `value` at `key` (per-CPU maps: for every CPU).
+    void update(const key_type& key, const value_type& value, update_flags flags = update_flags::any)
+        requires detail::keyed_map<M>
+    {
+        if constexpr (percpu) {
+            std::vector<std::byte> buf(value_bytes());
+            const std::size_t stride = detail::round_up8(sizeof(value_type));
+            for (std::size_t off = 0; off < buf.size(); off += stride) std::memcpy(buf.data() + off, &value, sizeof value);
+            update_bytes(key, buf.data(), flags);
+        } else {
+            update_bytes(key, &value, flags);
+        }
+    }
+
+    /// Per-CPU maps: writes `values[cpu]` for each possible CPU (exactly that many values).
+    void update(const key_type& key, std::span<const value_type> values, update_flags flags = update_flags::any)
+        requires detail::keyed_map<M> && percpu
+    {
+        update_bytes(key, percpu_buffer(values, 1).data(), flags);
+    }
+
+    /// Maps of fds (prog_array, maps of maps, perf_event_array, sockets):
+    /// stores `object.fd()` (a program, a map, any handle with fd()).
+    template <detail::fd_owner H>
+    void update(const key_type& key, const H& object, update_flags flags = update_flags::any)
+        requires detail::keyed_map<M> && detail::fd_valued_map<M>
+    {
+        const auto value = static_cast<value_type>(object.fd());
+        update_bytes(key, &value, flags);
+    }
+
+    /// As update(key, value, flags), but a failure sets `ec` and returns
+    /// false instead of throwing.
+    bool update(const key_type& key, const value_type& value, update_flags flags, std::error_code& ec) noexcept
+        requires detail::keyed_map<M> && (!percpu)
+    {
+        const int err = detail::elem_call(sys::cmd::map_update_elem, fd(), &key, &value, static_cast<std::uint64_t>(flags));
+        if (err == 0) {
+            ec.clear();
+            return true;
+        }
+        ec.assign(err, std::generic_category());
+        return false;
+    }
+    bool update(const key_type& key, const value_type& value, std::error_code& ec) noexcept
+        requires detail::keyed_map<M> && (!percpu)
+    {
+        return update(key, value, update_flags::any, ec);
+    }
+
+    /// Deletes `key`; false if it was not there. (Not for arrays, whose
+    /// elements always exist. devmap and cpumap slots are cleared whether
+    /// set or not: the kernel reports success, so erase() says true.)
+    bool erase(const key_type& key)
+        requires detail::erasable_map<M>
+    {
+        const int err = detail::elem_call(sys::cmd::map_delete_elem, fd(), &key, nullptr);
+        if (err == 0) return true;
+        if (err == ENOENT) return false;
+        // A sockmap says EINVAL for an empty slot (and for an index past
+        // max_entries, which stays an error).
+        if constexpr (M::type == map_type::sockmap)
+            if (err == EINVAL && static_cast<std::uint32_t>(key) < max_entries_) return false;
+        fail(err, "BPF_MAP_DELETE_ELEM");
+    }
+
+    /// Deletes `key` and gives the value it had (nullopt if it was not
+    /// there). Hash tables only: the kernel has no lookup-and-delete for the
+    /// other keyed maps (ENOTSUPP), maps of maps included.
+    [[nodiscard]] std::optional<element_type> lookup_and_erase(const key_type& key)
+        requires detail::hash_table_map<M> && (M::type != map_type::hash_of_maps)
+    {
+        if constexpr (percpu) {
+            std::vector<std::byte> buf(value_bytes());
+            const int err = detail::elem_call(sys::cmd::map_lookup_and_delete_elem, fd(), &key, buf.data());
+            if (err == ENOENT) return std::nullopt;
+            if (err != 0) fail(err, "BPF_MAP_LOOKUP_AND_DELETE_ELEM");
+            return detail::element_from_bytes<value_type, true>(buf.data(), sys::possible_cpus());
+        } else {
+            std::array<std::byte, sizeof(value_type)> raw;
+            const int err = detail::elem_call(sys::cmd::map_lookup_and_delete_elem, fd(), &key, raw.data());
+            if (err == ENOENT) return std::nullopt;
+            if (err != 0) fail(err, "BPF_MAP_LOOKUP_AND_DELETE_ELEM");
+            return std::bit_cast<value_type>(raw);
+        }
+    }
+
+    // -- iteration (see bpfxx/maps/iteration.hpp for what changes during it do)
+
+    /// The keys, as an input range.
+    [[nodiscard]] detail::map_range<detail::key_projection<key_type>> keys(iteration_options opts = {}) const
+        requires detail::keyed_map<M>
+    {
+        return detail::map_range<detail::key_projection<key_type>>(cursor(opts, false));
+    }
+    /// The values (per-CPU maps: a vector per entry), as an input range.
+    [[nodiscard]] detail::map_range<detail::value_projection<value_type, percpu>> values(iteration_options opts = {}) const
+        requires detail::keyed_map<M>
+    {
+        return detail::map_range<detail::value_projection<value_type, percpu>>(cursor(opts, true));
+    }
+    /// (key, value) pairs, as an input range: `for (auto [k, v] : m.items())`.
+    [[nodiscard]] detail::map_range<detail::item_projection<key_type, value_type, percpu>>
+    items(iteration_options opts = {}) const
+        requires detail::keyed_map<M>
+    {
+        return detail::map_range<detail::item_projection<key_type, value_type, percpu>>(cursor(opts, true));
+    }
+
+    // -- batches -------------------------------------------------------------
+
+    /// Writes `values[i]` at `keys[i]` in one BPF_MAP_UPDATE_BATCH (one
+    /// update per key where the kernel has no batch update for the map
+    /// type). Per-CPU maps take keys.size() × possible CPUs values, key by
+    /// key. The kernel's batch takes update_flags::any or lock only (EINVAL
+    /// otherwise). On failure the error says how many entries were written.
+    void update_batch(std::span<const key_type> keys, std::span<const value_type> values,
+                      update_flags flags = update_flags::any)
+        requires detail::keyed_map<M>
+    {
+        const std::size_t per_key = percpu ? sys::possible_cpus() : 1;
+        if (values.size() != keys.size() * per_key)
+            fail(EINVAL, "BPF_MAP_UPDATE_BATCH",
+                 std::to_string(keys.size()) + " keys need " + std::to_string(keys.size() * per_key) + " values, not " +
+                     std::to_string(values.size()));
+        if (keys.empty()) return;
+        std::vector<std::byte> repacked;
+        const void* value_data = values.data();
+        if constexpr (percpu) {
+            repacked = percpu_buffer(values, keys.size());
+            value_data = repacked.data();
+        }
+        sys::map_batch_attr attr{};
+        attr.keys = sys::ptr(keys.data());
+        attr.values = sys::ptr(value_data);
+        attr.count = static_cast<std::uint32_t>(keys.size());
+        attr.map_fd = static_cast<std::uint32_t>(fd());
+        attr.elem_flags = static_cast<std::uint64_t>(flags);
+        if (sys::call(sys::cmd::map_update_batch, attr) == 0) return;
+        const int err = errno;
+        if (err == detail::enotsupp) { // no batch update for this map type: nothing was written
+            const auto* bytes = static_cast<const std::byte*>(value_data);
+            for (std::size_t i = 0; i < keys.size(); ++i)
+                update_bytes(keys[i], bytes + i * value_bytes(), flags);
+            return;
+        }
+        // The kernel counts the entries it wrote, except when it refuses the
+        // whole batch up front: then the count is still the one passed in.
+        fail(err, "BPF_MAP_UPDATE_BATCH",
+             attr.count == keys.size()
+                 ? std::string("nothing was written")
+                 : std::to_string(attr.count) + " of " + std::to_string(keys.size()) + " entries were written");
+    }
+
+    /// Deletes these keys (BPF_MAP_DELETE_BATCH, or one by one where the
+    /// kernel has no batch delete); keys not in the map are skipped. Gives
+    /// the number deleted.
+    std::size_t erase_batch(std::span<const key_type> keys)
+        requires detail::erasable_map<M>
+    {
+        std::size_t done = 0, erased = 0;
+        while (done < keys.size()) {
+            sys::map_batch_attr attr{};
+            attr.keys = sys::ptr(keys.data() + done);
+            attr.count = static_cast<std::uint32_t>(keys.size() - done);
+            attr.map_fd = static_cast<std::uint32_t>(fd());
+            const std::uint32_t passed = attr.count;
+            const bool ok = sys::call(sys::cmd::map_delete_batch, attr) == 0;
+            const int err = errno;
+            if (!ok && err == detail::enotsupp) { // no batch delete for this map type: nothing was deleted
+                for (; done < keys.size(); ++done) erased += erase(keys[done]) ? 1 : 0;
+                break;
+            }
+            // A batch refused up front leaves the count as it was passed.
+            erased += ok || attr.count < passed ? attr.count : 0;
+            if (ok) break;
+            if (err == ENOENT) { // keys[done + count] is not in the map: skip it
+                done += std::size_t{attr.count} + 1;
+                continue;
+            }
+            fail(err, "BPF_MAP_DELETE_BATCH", std::to_string(erased) + " entries were deleted");
+        }
+        return erased;
+    }
+
+    /// Empties a hash table with BPF_MAP_LOOKUP_AND_DELETE_BATCH and gives
+    /// what it held. Entries added meanwhile behind the kernel's cursor stay.
+    [[nodiscard]] std::vector<std::pair<key_type, element_type>> lookup_and_erase_batch()
+        requires detail::hash_table_map<M>
+    {
+        std::vector<std::pair<key_type, element_type>> out;
+        std::uint32_t capacity = std::min<std::uint32_t>(256, std::max<std::uint32_t>(1, max_entries_));
+        std::vector<std::byte> keys, values;
+        // Batch tokens: a u32 bucket for hash maps, a key for the others.
+        std::array<std::byte, 8 + sizeof(key_type)> in{}, token{};
+        bool has_in = false;
+        for (;;) {
+            keys.resize(std::size_t{capacity} * sizeof(key_type));
+            values.resize(std::size_t{capacity} * value_bytes());
+            sys::map_batch_attr attr{};
+            attr.in_batch = has_in ? sys::ptr(in.data()) : 0;
+            attr.out_batch = sys::ptr(token.data());
+            attr.keys = sys::ptr(keys.data());
+            attr.values = sys::ptr(values.data());
+            attr.count = capacity;
+            attr.map_fd = static_cast<std::uint32_t>(fd());
+            const bool ok = sys::call(sys::cmd::map_lookup_and_delete_batch, attr) == 0;
+            const int err = errno;
+            if (!ok && err == ENOSPC && attr.count == 0 && capacity < max_entries_) {
+                capacity *= 2; // a hash bucket holds more entries than fit
+                continue;
+            }
+            if (!ok && err != ENOENT)
+                fail(err, "BPF_MAP_LOOKUP_AND_DELETE_BATCH", std::to_string(out.size()) + " entries were deleted");
+            for (std::uint32_t i = 0; i < attr.count; ++i)
+                out.emplace_back(detail::from_bytes<key_type>(keys.data() + i * sizeof(key_type)),
+                                 detail::element_from_bytes<value_type, percpu>(values.data() + i * value_bytes(), cpus()));
+            if (!ok || attr.count == 0) break; // ENOENT: that was the last batch
+            in = token;
+            has_in = true;
+        }
+        return out;
+    }
+
+    // -- queues and stacks ---------------------------------------------------
+
+    /// Adds a value. A full queue or stack refuses it (E2BIG) unless `flags`
+    /// is update_flags::exist, which drops the oldest value to make room.
+    /// Bloom filters: adds the value to the set.
+    void push(const value_type& value, update_flags flags = update_flags::any)
+        requires detail::queue_like_map<M> || detail::bloom_map<M>
+    {
+        const int err =
+            detail::elem_call(sys::cmd::map_update_elem, fd(), nullptr, &value, static_cast<std::uint64_t>(flags));
+        if (err != 0) fail(err, "BPF_MAP_UPDATE_ELEM", err == E2BIG ? "full (push with update_flags::exist to overwrite)" : "");
+    }
+    /// Removes and gives the next value (queue: the oldest, stack: the newest); nullopt when empty.
+    [[nodiscard]] std::optional<value_type> pop()
+        requires detail::queue_like_map<M>
+    {
+        return take(sys::cmd::map_lookup_and_delete_elem, "BPF_MAP_LOOKUP_AND_DELETE_ELEM");
+    }
+    /// The value pop() would give, left in place; nullopt when empty.
+    [[nodiscard]] std::optional<value_type> peek() const
+        requires detail::queue_like_map<M>
+    {
+        return take(sys::cmd::map_lookup_elem, "BPF_MAP_LOOKUP_ELEM");
+    }
+
+    // -- bloom filters -------------------------------------------------------
+
+    /// false: `value` was certainly never pushed; true: it probably was.
+    [[nodiscard]] bool contains(const value_type& value) const
+        requires detail::bloom_map<M>
+    {
+        value_type copy = value; // the kernel's lookup takes the value as input
+        const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), nullptr, &copy);
+        if (err == 0) return true;
+        if (err != ENOENT) fail(err, "BPF_MAP_LOOKUP_ELEM");
+        return false;
+    }
+
+    // -- mmapable arrays -----------------------------------------------------
+
+    /// The values in place, through a shared mapping of the map that this
+    /// handle owns (made at create/open, unmapped with the handle). Reads
+    /// and writes are plain memory accesses that programs see at once; the
+    /// span stays valid while the handle lives and until freeze(), which
+    /// maps the values read-only. The kernel lays elements out 8 bytes apart,
+    /// so the value size must be a multiple of 8 (else use atomic_ref(i)).
+    [[nodiscard]] std::span<value_type> span() const
+        requires detail::mmapable_array<M>
+    {
+        static_assert(sizeof(value_type) % 8 == 0,
+                      "bpfxx: span() needs a value size that is a multiple of 8 (the kernel places array elements 8 "
+                      "bytes apart): pad the value type, or use atomic_ref(i)");
+        ensure_mapped();
+        return {std::launder(reinterpret_cast<value_type*>(mapping_)), max_entries_};
+    }
+
+    /// An atomic view of value `index`, for counters shared with programs
+    /// (which update them with BPF atomics). Throws std::out_of_range past max_entries.
+    [[nodiscard]] std::atomic_ref<value_type> atomic_ref(std::uint32_t index) const
+        requires detail::mmapable_array<M>
+    {
+        static_assert(std::atomic_ref<value_type>::required_alignment <= 8,
+                      "bpfxx: atomic_ref(i) needs a value type that std::atomic_ref accepts at 8-byte alignment");
+        if (index >= max_entries_)
+            throw std::out_of_range("bpfxx::map::atomic_ref: index " + std::to_string(index) + " is past max_entries " +
+                                    std::to_string(max_entries_));
+        ensure_mapped();
+        auto* p = mapping_ + std::size_t{index} * detail::round_up8(sizeof(value_type));
+        return std::atomic_ref<value_type>(*std::launder(reinterpret_cast<value_type*>(p)));
+    }
+
+    // -- the map as a whole --------------------------------------------------
+
+    /// BPF_MAP_FREEZE: user space can no longer write the map (programs
+    /// still can, unless the map is rdonly_prog). An mmapable array's
+    /// mapping becomes read-only (a new address: earlier spans are invalid).
+    void freeze() { freeze_map(); }
+
+    /// Bytes of one element as the kernel copies it (per-CPU: every CPU's value).
+    [[nodiscard]] static std::size_t value_bytes() { return detail::value_buffer_size(M::type, M::value_size); }
+    /// Values per element: possible CPUs for per-CPU maps, else 1.
+    [[nodiscard]] static std::uint32_t cpus() { return percpu ? sys::possible_cpus() : 1; }
+
+private:
+    map(unique_fd fd, std::uint32_t max_entries, std::string_view name)
+        : detail::map_object(std::move(fd), M::type, max_entries, name) {
+        if constexpr (detail::mmapable_array<M>)
+            map_values(std::size_t{max_entries} * detail::round_up8(M::value_size));
+    }
+
+    [[nodiscard]] static map adopt(unique_fd fd, const open_options& opts, const char* op, const std::string& what) {
+        sys::map_info info{};
+        sys::info_attr attr{};
+        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
+        attr.info_len = sizeof info;
+        attr.info = sys::ptr(&info);
+        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno(op, what);
+        if (auto mismatch = detail::descriptor_mismatch<M>(info, opts); !mismatch.empty())
+            throw error(EINVAL, op, what, std::move(mismatch));
+        return map(std::move(fd), info.max_entries, detail::c_name(info.name));
+    }
+
+    void ensure_mapped() const {
+        if (mapping_ == nullptr) throw error(EBADF, "span", label(), "the handle is empty or its mapping is gone");
+    }
+
+    [[nodiscard]] detail::map_cursor cursor(const iteration_options& opts, bool want_values) const {
+        detail::map_layout layout;
+        layout.fd = fd();
+        layout.type = M::type;
+        layout.key_size = M::key_size;
+        layout.value_size = M::value_size;
+        layout.value_bytes = static_cast<std::uint32_t>(value_bytes());
+        layout.cpus = cpus();
+        layout.max_entries = max_entries_;
+        return detail::map_cursor(layout, label(), opts, want_values);
+    }
+
+    void update_bytes(const key_type& key, const void* value, update_flags flags) {
+        const int err = detail::elem_call(sys::cmd::map_update_elem, fd(), &key, value, static_cast<std::uint64_t>(flags));
+        if (err != 0) fail(err, "BPF_MAP_UPDATE_ELEM", detail::update_error_detail(err, flags));
+    }
+
+    /// `keys` elements' per-CPU values laid out as the kernel wants them.
+    [[nodiscard]] std::vector<std::byte> percpu_buffer(std::span<const value_type> values, std::size_t keys) const {
+        const std::size_t n = cpus();
+        if (values.size() != n * keys)
+            fail(EINVAL, "BPF_MAP_UPDATE_ELEM",
+                 "a per-CPU map takes one value per possible CPU (" + std::to_string(n) + "), not " +
+                     std::to_string(values.size()));
+        const std::size_t stride = detail::round_up8(sizeof(value_type));
+        std::vector<std::byte> buf(stride * values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) std::memcpy(buf.data() + i * stride, &values[i], sizeof(value_type));
+        return buf;
+    }
+
+    [[nodiscard]] std::optional<value_type> take(sys::cmd c, const char* op) const {
+        std::array<std::byte, sizeof(value_type)> raw;
+        const int err = detail::elem_call(c, fd(), nullptr, raw.data());
+        if (err == ENOENT) return std::nullopt;
+        if (err != 0) fail(err, op);
+        return std::bit_cast<value_type>(raw);
+    }
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/map.hpp> ----
+// ---- begin <bpfxx/maps/raw_map.hpp> ----
+// `bpfxx::raw_map`: a map whose layout is known only at run time — pinned
+// or created by another program. Keys and values are byte spans, sized from
+// the kernel's map info. Linux only.
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bpfxx {
+
+class raw_map : public detail::map_object {
+public:
+    raw_map() noexcept = default;
+    raw_map(raw_map&&) noexcept = default;
+    raw_map& operator=(raw_map&&) noexcept = default;
+
+    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or wronly.
+    [[nodiscard]] static raw_map open_pinned(const std::string& path, map_flags access = map_flags::none) {
+        sys::obj_attr attr{};
+        attr.pathname = sys::ptr(path.c_str());
+        attr.file_flags = static_cast<std::uint32_t>(access);
+        const long fd = sys::call(sys::cmd::obj_get, attr);
+        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
+        return adopt(unique_fd(static_cast<int>(fd)), path);
+    }
+
+    /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID).
+    [[nodiscard]] static raw_map from_id(std::uint32_t id, map_flags access = map_flags::none) {
+        sys::id_attr attr{};
+        attr.id = id;
+        attr.open_flags = static_cast<std::uint32_t>(access);
+        const long fd = sys::call(sys::cmd::map_get_fd_by_id, attr);
+        if (fd < 0) detail::throw_errno("BPF_MAP_GET_FD_BY_ID", "map id " + std::to_string(id));
+        return adopt(unique_fd(static_cast<int>(fd)), "map id " + std::to_string(id));
+    }
+
+    /// Takes a map fd from elsewhere (e.g. `map<M>::release()`).
+    [[nodiscard]] static raw_map from_fd(unique_fd fd) {
+        std::string what = "fd " + std::to_string(fd.get());
+        return adopt(std::move(fd), what);
+    }
+
+    [[nodiscard]] map_type type() const noexcept { return type_; }
+    [[nodiscard]] std::uint32_t key_size() const noexcept { return key_size_; }
+    /// The size of one value (per-CPU maps hold one per possible CPU).
+    [[nodiscard]] std::uint32_t value_size() const noexcept { return value_size_; }
+    [[nodiscard]] map_flags flags() const noexcept { return flags_; }
+    [[nodiscard]] bool percpu() const noexcept { return is_percpu(type_); }
+    /// Bytes of one element as lookup fills it: value_size, or for per-CPU
+    /// maps possible CPUs × value_size rounded up to 8.
+    [[nodiscard]] std::size_t value_bytes() const { return detail::value_buffer_size(type_, value_size_); }
+
+    /// Reads the value at `key` into `value` (at least value_bytes() long);
+    /// false when the key is absent. Keyless maps (queue, stack) take an
+    /// empty key: their lookup is a peek.
+    bool lookup(std::span<const std::byte> key, std::span<std::byte> value) const {
+        check_key(key, "BPF_MAP_LOOKUP_ELEM");
+        if (value.size() < value_bytes())
+            fail(EINVAL, "BPF_MAP_LOOKUP_ELEM",
+                 "a value buffer of " + std::to_string(value.size()) + " bytes, the map needs " +
+                     std::to_string(value_bytes()));
+        const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), key_ptr(key), value.data());
+        if (err == ENOENT) return false;
+        if (err != 0) fail(err, "BPF_MAP_LOOKUP_ELEM");
+        return true;
+    }
+    /// The value at `key` (value_bytes() long), or nullopt.
+    [[nodiscard]] std::optional<std::vector<std::byte>> lookup(std::span<const std::byte> key) const {
+        std::vector<std::byte> value(value_bytes());
+        if (!lookup(key, std::span<std::byte>(value))) return std::nullopt;
+        return value;
+    }
+
+    /// Writes `value` (exactly value_bytes() long) at `key`.
+    void update(std::span<const std::byte> key, std::span<const std::byte> value,
+                update_flags flags = update_flags::any) {
+        check_key(key, "BPF_MAP_UPDATE_ELEM");
+        if (value.size() != value_bytes())
+            fail(EINVAL, "BPF_MAP_UPDATE_ELEM",
+                 "a value of " + std::to_string(value.size()) + " bytes, the map takes " + std::to_string(value_bytes()));
+        const int err = detail::elem_call(sys::cmd::map_update_elem, fd(), key_ptr(key), value.data(),
+                                          static_cast<std::uint64_t>(flags));
+        if (err != 0) fail(err, "BPF_MAP_UPDATE_ELEM");
+    }
+
+    /// Deletes `key`; false if it was not there.
+    bool erase(std::span<const std::byte> key) {
+        check_key(key, "BPF_MAP_DELETE_ELEM");
+        const int err = detail::elem_call(sys::cmd::map_delete_elem, fd(), key_ptr(key), nullptr);
+        if (err == 0) return true;
+        if (err != ENOENT) fail(err, "BPF_MAP_DELETE_ELEM");
+        return false;
+    }
+
+    /// The keys as byte spans, valid until the iterator moves on.
+    [[nodiscard]] detail::map_range<detail::raw_key_projection> keys(iteration_options opts = {}) const {
+        return detail::map_range<detail::raw_key_projection>(cursor(opts, false));
+    }
+    /// The entries as `raw_entry{key, value}` byte spans, valid until the iterator moves on.
+    [[nodiscard]] detail::map_range<detail::raw_item_projection> items(iteration_options opts = {}) const {
+        return detail::map_range<detail::raw_item_projection>(cursor(opts, true));
+    }
+
+    /// BPF_MAP_FREEZE: user space can no longer write the map.
+    void freeze() { freeze_map(); }
+
+private:
+    raw_map(unique_fd fd, const sys::map_info& info)
+        : detail::map_object(std::move(fd), static_cast<map_type>(info.type), info.max_entries, detail::c_name(info.name)),
+          key_size_(info.key_size), value_size_(info.value_size), flags_(static_cast<map_flags>(info.map_flags)) {}
+
+    [[nodiscard]] static raw_map adopt(unique_fd fd, const std::string& what) {
+        sys::map_info info{};
+        sys::info_attr attr{};
+        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
+        attr.info_len = sizeof info;
+        attr.info = sys::ptr(&info);
+        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno("BPF_OBJ_GET_INFO_BY_FD", what);
+        return raw_map(std::move(fd), info);
+    }
+
+    void check_key(std::span<const std::byte> key, const char* op) const {
+        if (key.size() != key_size_)
+            fail(EINVAL, op,
+                 "a key of " + std::to_string(key.size()) + " bytes, the map's keys have " + std::to_string(key_size_));
+    }
+    /// Keyless maps want a null key pointer, not an empty buffer.
+    [[nodiscard]] static const void* key_ptr(std::span<const std::byte> key) noexcept {
+        return key.empty() ? nullptr : key.data();
+    }
+
+    [[nodiscard]] detail::map_cursor cursor(const iteration_options& opts, bool want_values) const {
+        detail::map_layout layout;
+        layout.fd = fd();
+        layout.type = type_;
+        layout.key_size = key_size_;
+        layout.value_size = value_size_;
+        layout.value_bytes = static_cast<std::uint32_t>(value_bytes());
+        layout.cpus = percpu() ? sys::possible_cpus() : 1;
+        layout.max_entries = max_entries_;
+        return detail::map_cursor(layout, label(), opts, want_values);
+    }
+
+    std::uint32_t key_size_ = 0;
+    std::uint32_t value_size_ = 0;
+    map_flags flags_ = map_flags::none;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/raw_map.hpp> ----
+#endif
+// ---- end <bpfxx/maps.hpp> ----
+// ---- begin <bpfxx/load.hpp> ----
+// The load layer: `load<prog_type>(program, maps...)` → `bpfxx::prog`, the
+// verifier's verdict on a rejected program, `test_run`, program info, ids and
+// pins. Linux only.
+
+// ---- begin <bpfxx/load/load.hpp> ----
+// `load<prog_type>(program, maps...)`: BPF_PROG_LOAD with the program's map
+// references resolved through fd_array, checked at compile time against the
+// map handles given. A rejected program throws `bpfxx::error` carrying the
+// verifier's whole log and bpfxx's listing with the rejected instruction
+// marked; nothing is left open.
+//
+//     auto counts = counters::create();
+//     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(sock_example, counts);
+//     auto q = bpfxx::load<bpfxx::prog_type::xdp>(xdp_prog, {.name = "fw", .log_level = 1}, rules, stats);
+
+// ---- begin <bpfxx/load/prog.hpp> ----
+// `bpfxx::prog`: a loaded program, owned through its file descriptor. Made
+// by `load(...)`, or opened from an id or a bpffs pin; queried with `info()`.
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bpfxx {
+
+/// What the kernel reports about a loaded program (BPF_OBJ_GET_INFO_BY_FD).
+struct prog_info {
+    std::uint32_t id = 0;
+    bpfxx::prog_type type = prog_type::unspec;
+    std::string name;
+    /// The kernel's hash of the translated instructions, as bpftool shows it.
+    std::array<std::byte, 8> tag{};
+    std::string tag_hex; ///< `tag` as 16 lower-case hex digits
+    std::uint32_t xlated_size = 0; ///< bytes of the instructions after the verifier's rewrites
+    std::uint32_t jited_size = 0;  ///< bytes of machine code (0 without a JIT)
+    std::vector<std::uint32_t> map_ids; ///< the maps the program uses
+    /// Statistics: kept only while the kernel collects them (sysctl
+    /// kernel.bpf_stats_enabled=1, or BPF_ENABLE_STATS); 0 otherwise.
+    std::uint64_t run_count = 0;
+    std::chrono::nanoseconds run_time{};
+    std::uint32_t verified_insns = 0; ///< instructions the verifier processed (Linux 5.16+)
+    std::uint32_t created_by_uid = 0;
+    bool gpl_compatible = false;
+    std::uint32_t btf_id = 0;
+};
+
+namespace detail::progs {
+/// What /proc says an fd is ("anon_inode:bpf-prog", "anon_inode:bpf-map" …).
+[[nodiscard]] inline std::string fd_kind(int fd) {
+    char buf[64] = {};
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
+}
+
+[[nodiscard]] inline std::string object_name(const char (&name)[16]) {
+    std::size_t n = 0;
+    while (n < sizeof name && name[n] != '\0') ++n;
+    return std::string(name, n);
+}
+} // namespace detail::progs
+
+/// A loaded BPF program: the only owner of its file descriptor (O_CLOEXEC).
+/// Move-only; the kernel frees the program when its last fd, pin and link are gone.
+class prog {
+public:
+    /// An empty handle (`fd() == -1`).
+    prog() noexcept = default;
+    /// Takes ownership of a program's fd whose type and name the caller knows
+    /// (and the verifier's log of its load, if one was kept).
+    prog(unique_fd fd, prog_type type, std::string name, std::string verifier_log = {}) noexcept
+        : fd_(std::move(fd)), type_(type), name_(std::move(name)), log_(std::move(verifier_log)) {}
+
+    prog(prog&&) noexcept = default;
+    prog& operator=(prog&&) noexcept = default;
+    prog(const prog&) = delete;
+    prog& operator=(const prog&) = delete;
+    ~prog() = default;
+
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    [[nodiscard]] prog_type type() const noexcept { return type_; }
+    /// The name the program was loaded with (as the kernel keeps it: at most 15 characters).
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    /// The verifier's log of a successful load, when `load_options::log_level`
+    /// asked for one; empty otherwise.
+    [[nodiscard]] const std::string& verifier_log() const noexcept { return log_; }
+
+    /// Gives up the fd: the caller must close it.
+    [[nodiscard]] unique_fd release() noexcept { return std::move(fd_); }
+
+    /// The kernel's description of this program.
+    [[nodiscard]] prog_info info() const {
+        std::vector<std::uint32_t> ids(8);
+        sys::prog_info raw{};
+        for (;;) {
+            raw = {};
+            raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
+            raw.map_ids = sys::ptr(ids.data());
+            sys::info_attr attr{};
+            attr.bpf_fd = static_cast<std::uint32_t>(fd());
+            attr.info_len = sizeof raw;
+            attr.info = sys::ptr(&raw);
+            sys::call_ok(sys::cmd::obj_get_info_by_fd, attr, "BPF_OBJ_GET_INFO_BY_FD", name_);
+            // The kernel reports how many ids there are, and copies at most as many as fit.
+            const bool fitted = raw.nr_map_ids <= ids.size();
+            ids.resize(raw.nr_map_ids);
+            if (fitted) break;
+        }
+        prog_info info;
+        info.id = raw.id;
+        info.type = static_cast<prog_type>(raw.type);
+        info.name = detail::progs::object_name(raw.name);
+        constexpr char hex[] = "0123456789abcdef";
+        for (std::size_t i = 0; i < 8; ++i) {
+            info.tag[i] = std::byte{raw.tag[i]};
+            info.tag_hex += hex[raw.tag[i] >> 4];
+            info.tag_hex += hex[raw.tag[i] & 0xf];
+        }
+        info.xlated_size = raw.xlated_prog_len;
+        info.jited_size = raw.jited_prog_len;
+        info.map_ids = std::move(ids);
+        info.run_count = raw.run_cnt;
+        info.run_time = std::chrono::nanoseconds(raw.run_time_ns);
+        info.verified_insns = raw.verified_insns;
+        info.created_by_uid = raw.created_by_uid;
+        info.gpl_compatible = (raw.gpl_compatible & 1u) != 0;
+        info.btf_id = raw.btf_id;
+        return info;
+    }
+
+    /// The kernel's id of this program (unique while it is loaded).
+    [[nodiscard]] std::uint32_t id() const { return sys::get_info<sys::prog_info>(fd()).id; }
+
+    /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
+    [[nodiscard]] static prog from_id(std::uint32_t id) {
+        sys::id_attr attr{};
+        attr.id = id;
+        const std::string what = "program id " + std::to_string(id);
+        return adopt(sys::call_fd(sys::cmd::prog_get_fd_by_id, attr, "BPF_PROG_GET_FD_BY_ID", what),
+                     "BPF_PROG_GET_FD_BY_ID", what);
+    }
+
+    /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
+    /// with EINVAL when the object pinned there is not a program.
+    [[nodiscard]] static prog open_pinned(const std::string& path) {
+        return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
+    }
+
+    /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
+    /// demand). The pin keeps the program loaded after every fd is closed,
+    /// until the file is removed.
+    void pin(const std::string& path) const { sys::pin(fd(), path); }
+
+    friend void swap(prog& a, prog& b) noexcept {
+        using std::swap;
+        swap(a.fd_, b.fd_);
+        swap(a.type_, b.type_);
+        swap(a.name_, b.name_);
+        swap(a.log_, b.log_);
+    }
+
+private:
+    /// A handle for an fd the kernel gave us: checks that it is a program and
+    /// learns its type and name.
+    static prog adopt(unique_fd fd, const char* op, const std::string& what) {
+        if (const auto kind = detail::progs::fd_kind(fd.get()); !kind.empty() && kind != "anon_inode:bpf-prog")
+            throw error(EINVAL, op, what, "the object is not a BPF program but " + kind);
+        const auto raw = sys::get_info<sys::prog_info>(fd.get());
+        return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
+    }
+
+    unique_fd fd_;
+    prog_type type_ = prog_type::unspec;
+    std::string name_;
+    std::string log_;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/prog.hpp> ----
+// ---- begin <bpfxx/load/verifier_log.hpp> ----
+// Reading the verifier's log: which instruction it rejected and in what
+// words, and bpfxx's listing of the program with that instruction marked.
+// Pure text processing: no system calls, so it is unit-testable anywhere.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+namespace detail::vlog {
+
+[[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+[[nodiscard]] constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+
+/// The decimal number at the start of `s`, and how many characters it took.
+[[nodiscard]] constexpr std::optional<std::pair<std::size_t, std::size_t>> leading_number(std::string_view s) noexcept {
+    std::size_t n = 0, i = 0;
+    while (i < s.size() && is_digit(s[i]) && i < 10) n = n * 10 + static_cast<std::size_t>(s[i++] - '0');
+    if (i == 0) return std::nullopt;
+    return std::pair{n, i};
+}
+
+/// If `line` is one the verifier prints for an instruction it visits
+/// ("12: (85) call bpf_map_lookup_elem#1"), the instruction's index.
+[[nodiscard]] constexpr std::optional<std::size_t> insn_line(std::string_view line) noexcept {
+    const auto num = leading_number(line);
+    if (!num) return std::nullopt;
+    const auto rest = line.substr(num->second);
+    if (rest.size() < 6 || rest.substr(0, 3) != ": (" || !is_hex(rest[3]) || !is_hex(rest[4]) || rest[5] != ')')
+        return std::nullopt;
+    return num->first;
+}
+
+/// Lines that are never the verdict: statistics the verifier adds whatever
+/// the outcome, and the precision-tracking notes of log level 2.
+[[nodiscard]] constexpr bool is_noise(std::string_view line) noexcept {
+    return line.empty() || line.starts_with("processed ") || line.starts_with("verification time ") ||
+           line.starts_with("stack depth ") || line.starts_with("func#") || line.starts_with("mark_precise: ") ||
+           line.starts_with("last_idx ") || line.starts_with("regs=");
+}
+
+/// Calls `f(line)` for each line of `log` (without the '\n').
+template <class F>
+constexpr void for_each_line(std::string_view log, F&& f) {
+    while (!log.empty()) {
+        const auto nl = log.find('\n');
+        f(log.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        log.remove_prefix(nl + 1);
+    }
+}
+
+/// "insn 7" anywhere in `text` (the checks before the main pass name
+/// instructions that way: "unreachable insn 7", "jump out of range from insn 3 to 9").
+[[nodiscard]] constexpr std::optional<std::size_t> insn_mention(std::string_view text) noexcept {
+    for (std::size_t at = text.find("insn "); at != std::string_view::npos; at = text.find("insn ", at + 1)) {
+        if (at > 0 && text[at - 1] != ' ') continue;
+        if (const auto num = leading_number(text.substr(at + 5))) return num->first;
+    }
+    return std::nullopt;
+}
+
+} // namespace detail::vlog
+
+/// What the verifier's log says about a rejected program.
+struct verifier_verdict {
+    /// The instruction it rejected: the last one its log shows it visiting
+    /// ("N: (xx) ..."), or else one its message names ("unreachable insn N").
+    std::optional<std::size_t> insn;
+    /// The verifier's own words: the first line after that instruction that is
+    /// not a statistic or a state dump ("R0 !read_ok"); for rejections before
+    /// the main pass, the first such line of the log.
+    std::string_view reason;
+};
+
+/// Reads the verdict from a verifier log (any log level).
+[[nodiscard]] constexpr verifier_verdict read_verdict(std::string_view log) noexcept {
+    namespace dv = detail::vlog;
+    verifier_verdict v;
+    std::string_view first_words;
+    bool after_insn = false;
+    dv::for_each_line(log, [&](std::string_view line) {
+        if (const auto i = dv::insn_line(line)) {
+            v.insn = i;
+            v.reason = {};
+            after_insn = true;
+            return;
+        }
+        if (dv::is_noise(line)) return;
+        // State dumps at log level 2 start with the instruction index too
+        // ("1: R0=scalar() R10=fp0"); they are not the verifier's verdict.
+        if (const auto num = dv::leading_number(line); num && line.substr(num->second).starts_with(": ")) return;
+        if (first_words.empty()) first_words = line;
+        if (after_insn && v.reason.empty()) v.reason = line;
+    });
+    if (!v.insn) {
+        v.reason = first_words;
+        v.insn = dv::insn_mention(first_words);
+    }
+    return v;
+}
+
+namespace detail::vlog {
+
+/// The listing of `insns` (as `write_listing` prints it, with slot numbers)
+/// with every line indented by four characters, and the line of slot `mark`
+/// starting with ">>> " instead.
+inline std::string marked_listing(std::span<const insn> insns, std::span<const symbol> labels,
+                                  std::optional<std::size_t> mark) {
+    std::string text;
+    write_listing([&text](std::string_view piece) { text.append(piece); }, insns, labels,
+                  {.helper_names = true, .label_names = true, .addresses = true, .raw_bytes = false});
+    std::string out;
+    out.reserve(text.size() + text.size() / 8 + 16);
+    for_each_line(text, [&](std::string_view line) {
+        // Instruction lines start with "%5u: "; label lines are "name:".
+        bool marked = false;
+        if (mark) {
+            const auto lead = line.find_first_not_of(' ');
+            if (lead != std::string_view::npos) {
+                const auto num = leading_number(line.substr(lead));
+                marked = num && num->first == *mark && lead + num->second >= 5 &&
+                         line.substr(lead + num->second).starts_with(": ");
+            }
+        }
+        out += marked ? ">>> " : "    ";
+        out += line;
+        out += '\n';
+    });
+    return out;
+}
+
+} // namespace detail::vlog
+} // namespace bpfxx
+// ---- end <bpfxx/load/verifier_log.hpp> ----
+
+#include <array>
+#include <cerrno>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace bpfxx {
+
+/// What `load` passes to BPF_PROG_LOAD besides the instructions and maps.
+struct load_options {
+    /// The program's name in the kernel (bpftool, /proc, info()): at most 15
+    /// characters, each a letter, digit, '_' or '.', as the kernel requires.
+    std::string_view name{};
+    /// Decides which helpers the program may call: GPL-only helpers need a
+    /// GPL-compatible license.
+    std::string_view license = "GPL";
+    /// Needed at load time by some program types (cgroup_sock_addr,
+    /// cgroup_sockopt, sk_lookup, netfilter, tracing …).
+    std::optional<attach_type> expected_attach_type{};
+    /// Tracing, LSM, struct_ops and ext programs: the BTF id of the target.
+    std::uint32_t attach_btf_id = 0;
+    /// ext (freplace) programs: the program whose function is replaced; also
+    /// carries a module's BTF fd for `attach_btf_id` (the kernel's
+    /// attach_btf_obj_fd shares the field). -1: none.
+    int attach_prog_fd = -1;
+    /// Only kprobe programs on kernels before 5.0 check it.
+    std::uint32_t kern_version = 0;
+    /// 0: no log unless the load fails (then at least 1). 1: the verifier's
+    /// verdicts; 2: every state too; add 4 for statistics only. With a
+    /// non-zero level a successful load keeps its log (`prog::verifier_log()`).
+    std::uint32_t log_level = 0;
+    /// BPF_F_* load flags (BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS …).
+    std::uint32_t prog_flags = 0;
+    /// Size of the first log buffer (0: 64 KiB); it grows until the whole log fits.
+    std::uint32_t log_size_hint = 0;
+};
+
+/// A user-space handle of a map that a program references: it names the map
+/// type the program was assembled with (`descriptor`) and has the map's fd.
+template <class H>
+concept map_handle = requires(const H& h) {
+    typename std::remove_cvref_t<H>::descriptor;
+    { h.fd() } -> std::convertible_to<int>;
+};
+
+namespace detail::loading {
+
+/// Whether the kernel accepts `name` as an object name (bpf_obj_name_cpy).
+[[nodiscard]] constexpr bool valid_object_name(std::string_view name) noexcept {
+    if (name.size() > 15) return false;
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The kernel refuses logs outside [128, UINT32_MAX >> 2] bytes.
+inline constexpr std::uint32_t min_log_size = 128;
+inline constexpr std::uint32_t max_log_size = UINT32_MAX >> 2;
+inline constexpr std::uint32_t first_log_size = 64 * 1024;
+
+struct load_request {
+    prog_type type;
+    std::span<const insn> insns;
+    std::span<const symbol> labels; ///< for the listing in an error
+    std::span<const int> map_fds;   ///< fd_array
+    const load_options& opts;
+};
+
+/// The error of a rejected load: errno, the verifier's verdict and whole
+/// log, and the program's listing with the rejected instruction marked.
+[[nodiscard]] inline error load_error(int errnum, const load_request& req, std::string_view object,
+                                      std::string_view log, bool log_complete) {
+    const auto verdict = read_verdict(log);
+    std::string text;
+    text.reserve(log.size() + req.insns.size() * 40 + 256);
+    if (!verdict.reason.empty()) {
+        text += "verifier: ";
+        text += verdict.reason;
+        if (verdict.insn) {
+            text += " (instruction ";
+            text += std::to_string(*verdict.insn);
+            text += ')';
+        }
+        text += '\n';
+    }
+    if (!log.empty()) {
+        text += "--- verifier log ---\n";
+        text += log;
+        if (!log.ends_with('\n')) text += '\n';
+        if (!log_complete) text += "(the kernel could not hand over the whole log: it exceeds 1 GiB)\n";
+    }
+    text += "--- program";
+    if (verdict.insn) text += " (>>> marks the rejected instruction)";
+    text += " ---\n";
+    text += vlog::marked_listing(req.insns, req.labels, verdict.insn);
+    return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
+}
+
+/// BPF_PROG_LOAD. Without a requested log the first attempt runs without
+/// one, since verifying without a log is faster; if it fails, the program is
+/// loaded again with a log buffer grown until the whole log fits, for the error.
+[[nodiscard]] inline prog load_program(const load_request& req) {
+    const load_options& o = req.opts;
+    const std::string object = o.name.empty() ? std::string(to_string(req.type)) : std::string(o.name);
+    if (!valid_object_name(o.name))
+        throw error(EINVAL, "BPF_PROG_LOAD", object,
+                    "a program name has at most 15 characters, each a letter, digit, '_' or '.'");
+    for (std::size_t i = 0; i < req.map_fds.size(); ++i)
+        if (req.map_fds[i] < 0)
+            throw error(EBADF, "BPF_PROG_LOAD", object,
+                        "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
+    if (req.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+
+    const std::string license(o.license);
+    sys::prog_load_attr attr{};
+    attr.prog_type = static_cast<std::uint32_t>(req.type);
+    attr.insn_cnt = static_cast<std::uint32_t>(req.insns.size());
+    attr.insns = sys::ptr(req.insns.data());
+    attr.license = sys::ptr(license.c_str());
+    attr.kern_version = o.kern_version;
+    attr.prog_flags = o.prog_flags;
+    sys::copy_name(attr.prog_name, o.name);
+    attr.expected_attach_type = o.expected_attach_type ? static_cast<std::uint32_t>(*o.expected_attach_type) : 0u;
+    attr.attach_btf_id = o.attach_btf_id;
+    attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
+    attr.fd_array = req.map_fds.empty() ? 0u : sys::ptr(req.map_fds.data());
+
+    if (o.log_level == 0) {
+        if (const long fd = sys::call(sys::cmd::prog_load, attr); fd >= 0)
+            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name));
+    }
+
+    std::string log;
+    std::uint32_t size = o.log_size_hint == 0 ? first_log_size : o.log_size_hint;
+    if (size < min_log_size) size = min_log_size;
+    if (size > max_log_size) size = max_log_size;
+    for (;;) {
+        log.assign(size, '\0');
+        attr.log_level = o.log_level == 0 ? 1u : o.log_level;
+        attr.log_size = size;
+        attr.log_buf = sys::ptr(log.data());
+        attr.log_true_size = 0;
+        const long fd = sys::call(sys::cmd::prog_load, attr);
+        const int errnum = errno;
+        if (const auto end = log.find('\0'); end != std::string::npos) log.resize(end);
+        if (fd >= 0) {
+            if (o.log_level == 0) log.clear(); // the log was only wanted for an error
+            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name), std::move(log));
+        }
+        // Linux 6.4+ says how big the log is (with its NUL) and keeps its
+        // tail when the buffer is short; older kernels fail with ENOSPC.
+        std::uint64_t want = 0;
+        if (attr.log_true_size > size) want = attr.log_true_size;
+        else if (attr.log_true_size == 0 && errnum == ENOSPC) want = std::uint64_t{size} * 2;
+        if (want == 0 || size == max_log_size) throw load_error(errnum, req, object, log, want == 0);
+        size = static_cast<std::uint32_t>(want < max_log_size ? want : max_log_size);
+    }
+}
+
+template <class H>
+using descriptor_of = typename std::remove_cvref_t<H>::descriptor;
+
+// Each diagnostic is a function template of the map type, so that the
+// compiler's notes ("[with Map = counters]", "check_map_supplied<counters, 0>")
+// name the type.
+template <class Map, std::size_t Supplied>
+constexpr void check_map_supplied() {
+    static_assert(Supplied != 0,
+                  "bpfxx::load: the program references a map type (Map in the compiler's notes) that no argument "
+                  "supplies: pass a handle of that map");
+    static_assert(Supplied <= 1, "bpfxx::load: more than one argument supplies the same map type (Map in the "
+                                 "compiler's notes): pass each map once");
+}
+template <class Descriptor, bool Referenced>
+constexpr void check_map_referenced() {
+    static_assert(Referenced, "bpfxx::load: an argument is a map the program does not reference (its descriptor is "
+                              "Descriptor in the compiler's notes): a map of the wrong type?");
+}
+
+template <class Map, class... H>
+inline constexpr std::size_t supplied_count = (std::size_t{0} + ... + (std::is_same_v<Map, descriptor_of<H>> ? 1 : 0));
+
+template <class Maps, class... H>
+struct map_check;
+template <class... M, class... H>
+struct map_check<type_list<M...>, H...> {
+    static constexpr bool all_referenced = (contains<descriptor_of<H>, type_list<M...>> && ...);
+    static constexpr bool ok = all_referenced && ((supplied_count<M, H...> == 1) && ...);
+    static constexpr void diagnose() {
+        // A map of the wrong type also leaves the right one missing: name the cause only.
+        if constexpr (!all_referenced)
+            (check_map_referenced<descriptor_of<H>, contains<descriptor_of<H>, type_list<M...>>>(), ...);
+        else
+            (check_map_supplied<M, supplied_count<M, H...>>(), ...);
+    }
+};
+
+template <prog_type T, class P, class... H>
+[[nodiscard]] prog load_typed(const P& program, const load_options& opts, const H&... maps) {
+    using maps_list = typename P::maps;
+    using check = map_check<maps_list, H...>;
+    if constexpr (!check::ok) {
+        check::diagnose();
+        return prog{};
+    } else {
+        // fd_array in the program's order: `ld_map<M>` holds M's index in `maps_list`.
+        std::array<int, maps_list::size> fds{};
+        ((fds[index_of<descriptor_of<H>, maps_list>] = static_cast<int>(maps.fd())), ...);
+        return load_program({T, std::span<const insn>(program.insns), std::span<const symbol>(program.labels),
+                             std::span<const int>(fds), opts});
+    }
+}
+
+} // namespace detail::loading
+
+/// Loads an assembled program as a program of type `T`. `maps` are handles
+/// of the maps it references (`ld_map<M>`), one per map type, in any order;
+/// a missing, duplicated or unreferenced map type does not compile.
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const H&... maps) {
+    return detail::loading::load_typed<T>(program, load_options{}, maps...);
+}
+
+/// As above, with options (name, license, log level …).
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const load_options& opts, const H&... maps) {
+    return detail::loading::load_typed<T>(program, opts, maps...);
+}
+
+/// Loads instructions built at run time. `map_fds` becomes fd_array: the
+/// instructions' `ld_map_idx(reg, i)` refer to `map_fds[i]` (maps loaded by fd,
+/// `ld_map_fd`, need no entry).
+[[nodiscard]] inline prog load(prog_type type, std::span<const insn> insns, std::span<const int> map_fds = {},
+                               const load_options& opts = {}) {
+    return detail::loading::load_program({type, insns, {}, map_fds, opts});
+}
+
+/// As above, with the type as a template argument.
+template <prog_type T>
+[[nodiscard]] prog load(std::span<const insn> insns, std::span<const int> map_fds = {},
+                        const load_options& opts = {}) {
+    return detail::loading::load_program({T, insns, {}, map_fds, opts});
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/load.hpp> ----
+// ---- begin <bpfxx/load/test_run.hpp> ----
+// `test_run(prog, options)`: runs a loaded program in the kernel on a given
+// packet and context (BPF_PROG_TEST_RUN) without attaching it anywhere.
+//
+//     const std::array<std::uint8_t, 64> packet{...};
+//     auto r = bpfxx::test_run(p, {.data = std::as_bytes(std::span(packet)), .repeat = 1000});
+//     CHECK(r.retval == 2);  // r.data_out: the packet after the program; r.duration: per run
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace bpfxx {
+
+/// Input of `test_run`. Which fields a program type accepts is the kernel's
+/// rule: packet programs (socket_filter, sched_cls, xdp …) need `data` of at
+/// least an Ethernet header (and a whole IPv4/IPv6 header when the Ethernet
+/// type says so); raw_tracepoint and syscall programs take only `ctx`, and
+/// neither `repeat` nor a context out.
+struct test_run_options {
+    std::span<const std::byte> data{}; ///< the packet (data_in); `std::as_bytes(std::span(arr))`
+    std::span<const std::byte> ctx{};  ///< the context in (`__sk_buff`, `xdp_md`, arguments …)
+    /// Room for the packet out. 0: the input's size plus 256 bytes. When the
+    /// program's output is bigger the kernel says so, and the program runs
+    /// again with room enough: size it to avoid running twice.
+    std::size_t data_out_size = 0;
+    /// Room for the context out. 0: as big as `ctx`, for the program types
+    /// that give a context back (not raw_tracepoint, tracing, lsm or
+    /// struct_ops, which refuse one). Grown like `data_out_size`.
+    std::size_t ctx_out_size = 0;
+    std::uint32_t repeat = 0; ///< runs (0: once); the duration is their mean
+    std::uint32_t flags = 0;  ///< BPF_F_TEST_* (the CPU flag is set by `cpu`)
+    /// Run on this CPU (BPF_F_TEST_RUN_ON_CPU; raw_tracepoint programs only).
+    std::optional<std::uint32_t> cpu{};
+    std::uint32_t batch_size = 0; ///< XDP with BPF_F_TEST_XDP_LIVE_FRAMES: frames per batch
+};
+
+/// Output of `test_run`.
+struct test_run_result {
+    std::uint32_t retval = 0;          ///< r0 at exit (of the last run)
+    std::vector<std::byte> data_out;   ///< the packet after the program (empty without `data`)
+    /// The context after the program (empty without a context). For syscall
+    /// programs, which write to their context, the context they left.
+    std::vector<std::byte> ctx_out;
+    std::chrono::nanoseconds duration{}; ///< mean time of one run, as the kernel measured it
+};
+
+namespace detail::test_runs {
+inline constexpr std::uint32_t on_cpu = 1u << 0; // BPF_F_TEST_RUN_ON_CPU
+inline constexpr std::size_t headroom = 256;
+
+/// Program types whose test runs refuse a context out.
+[[nodiscard]] constexpr bool refuses_ctx_out(prog_type t) noexcept {
+    return t == prog_type::raw_tracepoint || t == prog_type::raw_tracepoint_writable || t == prog_type::tracing ||
+           t == prog_type::lsm || t == prog_type::struct_ops || t == prog_type::syscall;
+}
+} // namespace detail::test_runs
+
+/// Runs `p` once, or `opts.repeat` times, in the kernel (BPF_PROG_TEST_RUN).
+/// Throws `bpfxx::error` when the kernel refuses (EINVAL: input the program
+/// type does not take, ENOTSUPP (524): a type without test runs).
+[[nodiscard]] inline test_run_result test_run(const prog& p, const test_run_options& opts = {}) {
+    test_run_result r;
+    // A syscall program's context is written back where it came from: give
+    // the kernel a copy, which becomes the context out.
+    const bool ctx_in_place = p.type() == prog_type::syscall;
+    std::size_t data_room = opts.data.empty() ? opts.data_out_size
+                            : opts.data_out_size != 0 ? opts.data_out_size
+                                                      : opts.data.size() + detail::test_runs::headroom;
+    std::size_t ctx_room = opts.ctx_out_size != 0 ? opts.ctx_out_size
+                           : detail::test_runs::refuses_ctx_out(p.type()) ? 0
+                                                                        : opts.ctx.size();
+    if (opts.data.size() > UINT32_MAX || opts.ctx.size() > UINT32_MAX || data_room > UINT32_MAX ||
+        ctx_room > UINT32_MAX)
+        throw error(E2BIG, "BPF_PROG_TEST_RUN", p.name(), "input or output larger than 4 GiB");
+
+    // Two rounds at most: the kernel reports the sizes it needed with ENOSPC.
+    for (int round = 0;; ++round) {
+        r.data_out.assign(data_room, std::byte{0});
+        if (ctx_in_place) r.ctx_out.assign(opts.ctx.begin(), opts.ctx.end());
+        else r.ctx_out.assign(ctx_room, std::byte{0});
+        sys::test_run_attr attr{};
+        attr.prog_fd = static_cast<std::uint32_t>(p.fd());
+        attr.data_in = opts.data.empty() ? 0u : sys::ptr(opts.data.data());
+        attr.data_size_in = static_cast<std::uint32_t>(opts.data.size());
+        attr.data_out = data_room == 0 ? 0u : sys::ptr(r.data_out.data());
+        attr.data_size_out = static_cast<std::uint32_t>(data_room);
+        attr.ctx_in = opts.ctx.empty() ? 0u : ctx_in_place ? sys::ptr(r.ctx_out.data()) : sys::ptr(opts.ctx.data());
+        attr.ctx_size_in = static_cast<std::uint32_t>(opts.ctx.size());
+        attr.ctx_out = ctx_room == 0 ? 0u : sys::ptr(r.ctx_out.data());
+        attr.ctx_size_out = static_cast<std::uint32_t>(ctx_room);
+        attr.repeat = opts.repeat;
+        attr.flags = opts.flags | (opts.cpu ? detail::test_runs::on_cpu : 0u);
+        attr.cpu = opts.cpu.value_or(0);
+        attr.batch_size = opts.batch_size;
+        if (sys::call(sys::cmd::prog_test_run, attr) == 0) {
+            r.retval = attr.retval;
+            r.data_out.resize(data_room == 0 ? 0 : attr.data_size_out);
+            if (!ctx_in_place) r.ctx_out.resize(ctx_room == 0 ? 0 : attr.ctx_size_out);
+            r.duration = std::chrono::nanoseconds(attr.duration);
+            return r;
+        }
+        const int errnum = errno;
+        const bool grow = errnum == ENOSPC && round == 0 &&
+                          (attr.data_size_out > data_room || attr.ctx_size_out > ctx_room);
+        if (!grow) {
+            errno = errnum;
+            detail::throw_errno("BPF_PROG_TEST_RUN", p.name());
+        }
+        if (attr.data_size_out > data_room) data_room = attr.data_size_out;
+        if (attr.ctx_size_out > ctx_room) ctx_room = attr.ctx_size_out;
+    }
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/test_run.hpp> ----
+// ---- end <bpfxx/load.hpp> ----
+// ---- begin <bpfxx/attach.hpp> ----
+// The attach layer: RAII links that tie a loaded program to where it runs and
+// undo that on destruction. For now: socket filters. Linux only.
+
+// ---- begin <bpfxx/attach/socket.hpp> ----
+// `attach_socket(prog, socket_fd)`: a socket filter on one socket
+// (SO_ATTACH_BPF), removed again when the returned link is destroyed.
+//
+//     auto link = bpfxx::attach_socket(filter, sock.get()); // filter runs on every packet sock receives
+//     ...                                                   // ~link: SO_DETACH_BPF
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+namespace bpfxx {
+
+class socket_link;
+[[nodiscard]] inline socket_link attach_socket(const prog& p, int socket_fd);
+
+/// A program attached as the filter of one socket. Move-only; detaches on
+/// destruction or `detach()`.
+///
+/// The link does not own the socket. The socket must outlive the link, or be
+/// closed first: closing a socket drops its filter anyway, and the link then
+/// detaches nothing — it remembers which socket it was given (device and
+/// inode), so a new socket that happens to get the same fd number is never
+/// touched. A socket has at most one filter: attaching another replaces it,
+/// and the older link's detach would then remove the newer filter.
+/// The kernel holds its own reference to the program: destroying the `prog`
+/// handle does not detach it.
+class socket_link {
+public:
+    socket_link() noexcept = default;
+    socket_link(socket_link&& other) noexcept
+        : socket_(std::exchange(other.socket_, -1)), dev_(other.dev_), ino_(other.ino_) {}
+    socket_link& operator=(socket_link&& other) noexcept {
+        if (this != &other) {
+            reset();
+            socket_ = std::exchange(other.socket_, -1);
+            dev_ = other.dev_;
+            ino_ = other.ino_;
+        }
+        return *this;
+    }
+    socket_link(const socket_link&) = delete;
+    socket_link& operator=(const socket_link&) = delete;
+    ~socket_link() { reset(); }
+
+    /// The socket's fd, or -1 once detached.
+    [[nodiscard]] int socket() const noexcept { return socket_; }
+    [[nodiscard]] explicit operator bool() const noexcept { return socket_ >= 0; }
+
+    /// Removes the filter now (SO_DETACH_BPF). Throws `bpfxx::error` when the
+    /// kernel refuses; a socket that is gone, or has no filter any more, is
+    /// not an error.
+    void detach() {
+        const int s = std::exchange(socket_, -1);
+        if (s < 0 || !same_socket(s)) return;
+        if (!detach_from(s) && errno != ENOENT)
+            detail::throw_errno("SO_DETACH_BPF", "socket fd " + std::to_string(s));
+    }
+
+private:
+    friend socket_link attach_socket(const prog&, int);
+
+    socket_link(int socket, dev_t dev, ino_t ino) noexcept : socket_(socket), dev_(dev), ino_(ino) {}
+
+    /// Whether `fd` is still the socket the filter went on.
+    [[nodiscard]] bool same_socket(int fd) const noexcept {
+        struct stat st{};
+        return ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == dev_ && st.st_ino == ino_;
+    }
+
+    static bool detach_from(int fd) noexcept {
+        // The value is ignored, but the kernel wants an int's worth of it.
+        const int ignored = 0;
+        return ::setsockopt(fd, SOL_SOCKET, SO_DETACH_BPF, &ignored, sizeof ignored) == 0;
+    }
+
+    void reset() noexcept {
+        const int s = std::exchange(socket_, -1);
+        if (s >= 0 && same_socket(s)) (void)detach_from(s);
+    }
+
+    int socket_ = -1;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
+
+/// Attaches `p` (a socket_filter program) as the filter of `socket_fd`
+/// (SO_ATTACH_BPF): the program sees every packet the socket receives and
+/// returns how many of its bytes to keep, 0 dropping it. Replaces the
+/// socket's previous filter, if any.
+inline socket_link attach_socket(const prog& p, int socket_fd) {
+    struct stat st{};
+    if (::fstat(socket_fd, &st) != 0) detail::throw_errno("SO_ATTACH_BPF", "socket fd " + std::to_string(socket_fd));
+    if (!S_ISSOCK(st.st_mode))
+        throw error(ENOTSOCK, "SO_ATTACH_BPF", "fd " + std::to_string(socket_fd), "the fd is not a socket");
+    const int prog_fd = p.fd();
+    if (::setsockopt(socket_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof prog_fd) != 0)
+        detail::throw_errno("SO_ATTACH_BPF", p.name().empty() ? "socket fd " + std::to_string(socket_fd) : p.name());
+    return socket_link(socket_fd, st.st_dev, st.st_ino);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/socket.hpp> ----
+// ---- end <bpfxx/attach.hpp> ----
+#endif
 // ---- end <bpfxx/bpfxx.hpp> ----

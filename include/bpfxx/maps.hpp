@@ -1,0 +1,16 @@
+#pragma once
+// The maps layer: descriptors (portable, for programs and the interpreter)
+// and, on Linux, the handles that create, open and use maps in the kernel.
+// A program's unit test that needs only descriptors includes
+// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+
+#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/maps/options.hpp>
+
+#if defined(__linux__)
+#include <bpfxx/maps/iteration.hpp>
+#include <bpfxx/maps/map.hpp>
+#include <bpfxx/maps/object.hpp>
+#include <bpfxx/maps/raw_map.hpp>
+#include <bpfxx/sys/cpus.hpp>
+#endif

@@ -1,0 +1,15 @@
+// expect: a ring buffer's size must be a power of two and a multiple of the page size
+// A map descriptor that the kernel would refuse (ringbuf below page) does not compile.
+#include <bpfxx/maps/descriptors.hpp>
+
+#include <cstdint>
+
+#ifdef BPFXX_COMPILE_FAIL_CONTROL
+using m = bpfxx::ringbuf<4096>;
+#else
+using m = bpfxx::ringbuf<2048>;
+#endif
+
+static_assert(bpfxx::map_descriptor<m>);
+
+int main() {}
