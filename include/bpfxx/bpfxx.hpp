@@ -1,14 +1,14 @@
 #pragma once
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
-// a program can include only what it needs.
+// a program can include only what it needs; `bpfxx/asm.hpp` and
+// `bpfxx/text.hpp` build on any OS, the rest needs Linux.
 
 #include <bpfxx/isa.hpp>
 #include <bpfxx/asm.hpp>
 #include <bpfxx/text.hpp>
 
-#if defined(__linux__)
+// Linux: maps, loading, attaching.
 #include <bpfxx/maps.hpp>
 #include <bpfxx/load.hpp>
 #include <bpfxx/attach.hpp>
-#endif

@@ -11,7 +11,8 @@
 // ---- begin <bpfxx/bpfxx.hpp> ----
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
-// a program can include only what it needs.
+// a program can include only what it needs; `bpfxx/asm.hpp` and
+// `bpfxx/text.hpp` build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
 // The instruction set: instructions, opcode fields, registers, helper ids.
@@ -2781,7 +2782,7 @@ template <program_type P>
 // ---- end <bpfxx/text/listing.hpp> ----
 // ---- end <bpfxx/text.hpp> ----
 
-#if defined(__linux__)
+// Linux: maps, loading, attaching.
 // ---- begin <bpfxx/maps.hpp> ----
 // The maps layer: descriptors (portable, for programs and the interpreter)
 // and, on Linux, the handles that create, open and use maps in the kernel.
@@ -6269,5 +6270,4 @@ inline socket_link attach_socket(const prog& p, int socket_fd) {
 } // namespace bpfxx
 // ---- end <bpfxx/attach/socket.hpp> ----
 // ---- end <bpfxx/attach.hpp> ----
-#endif
 // ---- end <bpfxx/bpfxx.hpp> ----

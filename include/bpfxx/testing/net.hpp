@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -94,6 +96,21 @@ inline std::uint16_t inet_checksum(const void* data, std::size_t len) {
     return htons(static_cast<std::uint16_t>(~sum));
 }
 } // namespace detail
+
+/// A packet socket (AF_PACKET, SOCK_RAW, every protocol) bound to interface
+/// `name`: it sees each frame sent and received there.
+inline unique_fd packet_socket(const std::string& name, bool nonblocking = false) {
+    unique_fd s(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), htons(ETH_P_ALL)));
+    if (!s) bpfxx::detail::throw_errno("socket(AF_PACKET)");
+    sockaddr_ll addr{};
+    addr.sll_family = AF_PACKET;
+    addr.sll_protocol = htons(ETH_P_ALL);
+    addr.sll_ifindex = static_cast<int>(::if_nametoindex(name.c_str()));
+    if (addr.sll_ifindex == 0) bpfxx::detail::throw_errno("if_nametoindex", name);
+    if (::bind(s.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+        bpfxx::detail::throw_errno("bind", name);
+    return s;
+}
 
 /// Sends `count` UDP datagrams to a socket on 127.0.0.1 and receives them all.
 /// Returns how many arrived.
