@@ -627,20 +627,16 @@ TEST_CASE("attach_socket: a link whose socket was closed leaves a new socket on 
     const bpfxx::testing::private_netns netns;
     constexpr auto drop_all = bpfxx::assemble(mov(r0, 0), exit());
     const auto drop = bpfxx::load<prog_type::socket_filter>(drop_all);
-    std::optional<bpfxx::socket_link> stale;
-    int old_fd = -1;
-    {
-        udp_pair first;
-        old_fd = first.receiver.get();
-        stale = bpfxx::attach_socket(drop, old_fd);
-        first.receiver.reset(); // the socket goes, and its filter with it
-        first.sender.reset();
-        udp_pair second;
-        CHECK(second.receiver.get() == old_fd); // POSIX: the lowest free number
-        const auto fresh = bpfxx::attach_socket(drop, second.receiver.get());
-        stale.reset(); // must not detach `fresh`'s filter, whatever fd it has
-        CHECK(second.exchange(2) == 0);
-    }
+    udp_pair first;
+    const int old_fd = first.receiver.get();
+    auto stale = bpfxx::attach_socket(drop, old_fd);
+    first.receiver.reset(); // the socket goes, and its filter with it
+    first.sender.reset();
+    udp_pair second;
+    CHECK(second.receiver.get() == old_fd); // POSIX: the lowest free number
+    const auto fresh = bpfxx::attach_socket(drop, second.receiver.get());
+    { const auto gone = std::move(stale); } // destroyed: must not detach `fresh`'s filter
+    CHECK(second.exchange(2) == 0);
 }
 
 TEST_CASE("no fd leaks across thousands of loads, rejections and failures") {
