@@ -3667,8 +3667,12 @@ public:
     /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
     /// `object`: the map, program or path it concerned (may be empty).
     error(int errnum, std::string op, std::string object = {}, std::string detail = {})
-        : std::system_error(errnum, std::generic_category(), compose(op, object, detail)),
-          op_(std::move(op)), object_(std::move(object)), detail_(std::move(detail)) {}
+        : std::system_error(errnum, std::generic_category(), op),
+          what_(compose(op, object, errnum, detail)), op_(std::move(op)), object_(std::move(object)),
+          detail_(std::move(detail)) {}
+
+    /// "OPERATION 'object': errno text", then the detail on the lines below.
+    [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
 
     [[nodiscard]] int errnum() const noexcept { return code().value(); }
     [[nodiscard]] const std::string& operation() const noexcept { return op_; }
@@ -3678,13 +3682,17 @@ public:
     [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
 
 private:
-    static std::string compose(std::string_view op, std::string_view object, std::string_view detail) {
+    static std::string compose(std::string_view op, std::string_view object, int errnum, std::string_view detail) {
         std::string s(op);
         if (!object.empty()) {
             s += " '";
             s += object;
             s += '\'';
         }
+        s += ": ";
+        // 524 is the kernel-internal ENOTSUPP, which BPF returns and libc has no text for.
+        s += errnum == 524 ? std::string("operation not supported by this kernel (ENOTSUPP)")
+                           : std::generic_category().message(errnum);
         if (!detail.empty()) {
             s += "\n";
             s += detail;
@@ -3692,6 +3700,7 @@ private:
         return s;
     }
 
+    std::string what_;
     std::string op_;
     std::string object_;
     std::string detail_;
