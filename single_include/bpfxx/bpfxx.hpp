@@ -1489,6 +1489,7 @@ struct label_table {
     }();
     struct entry {
         bool used = false; // not `id != nullptr`: GCC's UBSan makes that non-constant
+        std::uint32_t hash = 0;
         std::string_view name;
         std::uint32_t pos = 0;
     };
@@ -1498,7 +1499,8 @@ struct label_table {
     /// Names identify labels: `label<S>` is one type per name.
     constexpr entry& find(std::string_view name, std::uint32_t hash) {
         std::size_t i = hash & (capacity - 1);
-        while (entries[i].used && entries[i].name != name) i = (i + 1) & (capacity - 1);
+        // Hashes first: comparing names costs a character loop in constant evaluation.
+        while (entries[i].used && (entries[i].hash != hash || entries[i].name != name)) i = (i + 1) & (capacity - 1);
         return entries[i];
     }
 };
@@ -1523,7 +1525,7 @@ template <std::size_t K>
             if (e.used) {
                 fail(layout_error::duplicate_label, i);
             } else {
-                e = {true, items[i].name, r.pos[i]};
+                e = {true, items[i].hash, items[i].name, r.pos[i]};
                 ++r.labels;
             }
         }
