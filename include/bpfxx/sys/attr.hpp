@@ -155,6 +155,19 @@ struct test_run_attr {
     std::uint32_t pad0_ = 0;
 };
 
+/// BPF_BTF_LOAD
+struct btf_load_attr {
+    std::uint64_t btf = 0;
+    std::uint64_t btf_log_buf = 0;
+    std::uint32_t btf_size = 0;
+    std::uint32_t btf_log_size = 0;
+    std::uint32_t btf_log_level = 0;
+    std::uint32_t btf_log_true_size = 0; ///< Linux 6.4+
+    std::uint32_t btf_flags = 0;
+    std::int32_t btf_token_fd = 0;
+};
+static_assert(sizeof(btf_load_attr) == 40);
+
 /// BPF_*_GET_NEXT_ID, BPF_*_GET_FD_BY_ID
 struct id_attr {
     std::uint32_t id = 0; ///< start_id, or prog_id / map_id / btf_id / link_id

@@ -54,21 +54,6 @@
 
 namespace bpfxx {
 
-namespace sys {
-/// BPF_BTF_LOAD
-struct btf_load_attr {
-    std::uint64_t btf = 0;
-    std::uint64_t btf_log_buf = 0;
-    std::uint32_t btf_size = 0;
-    std::uint32_t btf_log_size = 0;
-    std::uint32_t btf_log_level = 0;
-    std::uint32_t btf_log_true_size = 0; ///< Linux 6.4+
-    std::uint32_t btf_flags = 0;
-    std::int32_t btf_token_fd = 0;
-};
-static_assert(sizeof(btf_load_attr) == 40);
-} // namespace sys
-
 namespace probe {
 
 /// A probe's answer. Converts to `bool` (supported or not).
