@@ -3,6 +3,7 @@
 // bpf_object__open_file + load + close of the same program compiled by clang
 // (bench/bpf/sock_example.bpf.c). Run bench/report.py for ratios.
 #include <bpfxx/bpfxx.hpp>
+#include "../tests/common/sock_example.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -15,16 +16,11 @@
 #include <bpf/libbpf.h>
 #endif
 
-using namespace bpfxx::ops;
 
 namespace {
 
-using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
-
-constexpr auto sock_example = bpfxx::assemble(
-    mov(r6, r1), ld_abs<std::uint8_t>(14 + 9), stx<std::uint32_t>(r10, -4, r0), mov(r2, r10), add(r2, -4),
-    ld_map<counters>(r1), call(helper::map_lookup_elem), jeq(r0, 0, "out"_label), mov(r1, 1),
-    atomic_add<std::uint64_t>(r0, 0, r1), "out"_label, mov(r0, 0), exit());
+using bpfxx_test::counters;
+using bpfxx_test::sock_example;
 
 // The floor: the same two syscalls bpfxx makes, the map passed through fd_array.
 // With `patch_fd` the map fd is written into a copy of the instructions instead

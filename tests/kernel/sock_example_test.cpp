@@ -5,6 +5,7 @@
 // frames user space tallies by the same byte.
 #include <bpfxx/bpfxx.hpp>
 #include <bpfxx/testing/net.hpp>
+#include "../common/sock_example.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,12 +21,8 @@
 using namespace bpfxx::ops;
 
 namespace {
-using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
-
-constexpr auto sock_example = bpfxx::assemble(
-    mov(r6, r1), ld_abs<std::uint8_t>(14 + 9), stx<std::uint32_t>(r10, -4, r0), mov(r2, r10), add(r2, -4),
-    ld_map<counters>(r1), call(helper::map_lookup_elem), jeq(r0, 0, "out"_label), mov(r1, 1),
-    atomic_add<std::uint64_t>(r0, 0, r1), "out"_label, mov(r0, 0), exit());
+using bpfxx_test::counters;
+using bpfxx_test::sock_example;
 
 /// What the program computes, computed in user space from every frame queued on `fd`.
 std::array<std::uint64_t, 256> tally(int fd) {

@@ -5,6 +5,7 @@
 // to an fd_array index (src BPF_PSEUDO_MAP_IDX).
 #include <bpfxx/asm.hpp>
 #include <bpfxx/text.hpp>
+#include "../common/sock_example.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,18 +16,9 @@
 #include <string>
 #include <vector>
 
-using namespace bpfxx::ops;
 
 namespace {
-struct counters {
-    static constexpr auto type = bpfxx::map_type::array;
-    static constexpr std::uint32_t key_size = 4, value_size = 8, max_entries = 256;
-};
-
-constexpr auto sock_example = bpfxx::assemble(
-    mov(r6, r1), ld_abs<std::uint8_t>(14 + 9), stx<std::uint32_t>(r10, -4, r0), mov(r2, r10), add(r2, -4),
-    ld_map<counters>(r1), call(helper::map_lookup_elem), jeq(r0, 0, "out"_label), mov(r1, 1),
-    atomic_add<std::uint64_t>(r0, 0, r1), "out"_label, mov(r0, 0), exit());
+using bpfxx_test::sock_example;
 
 bool tool(const char* path) { return path[0] != '\0'; }
 } // namespace
