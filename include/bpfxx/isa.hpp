@@ -2,6 +2,7 @@
 // The instruction set: instructions, opcode fields, registers, helper ids.
 // Portable: no operating-system or kernel headers.
 
+#include <bpfxx/isa/context.hpp>
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/map_types.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// `insn_text`: the fixed-capacity string the disassembler returns, so that
+// `fixed_text`, and `insn_text`: the fixed-capacity string the disassembler returns, so that
 // `to_string(insn)` needs no allocation and works in constant expressions:
 //
 //     static_assert(bpfxx::to_string(mov(r1, 2)) == "r1 = 2");
@@ -10,14 +10,15 @@
 
 namespace bpfxx {
 
-/// Text of one instruction (with its annotation, if any). Holds at most
-/// `capacity` characters; longer appends are cut off, never overflow.
-class insn_text {
+/// A string of at most `Capacity` characters in place; longer appends are
+/// cut off, never overflow. Usable in constant expressions.
+template <std::size_t Capacity>
+class fixed_text {
 public:
-    static constexpr std::size_t capacity = 96;
+    static constexpr std::size_t capacity = Capacity;
 
-    constexpr insn_text() noexcept = default;
-    constexpr explicit insn_text(std::string_view s) noexcept { append(s); }
+    constexpr fixed_text() noexcept = default;
+    constexpr explicit fixed_text(std::string_view s) noexcept { append(s); }
 
     [[nodiscard]] constexpr std::string_view view() const noexcept { return {buf_, len_}; }
     constexpr operator std::string_view() const noexcept { return view(); }
@@ -30,19 +31,19 @@ public:
     [[nodiscard]] constexpr const char* begin() const noexcept { return buf_; }
     [[nodiscard]] constexpr const char* end() const noexcept { return buf_ + len_; }
 
-    constexpr insn_text& append(char c) noexcept {
+    constexpr fixed_text& append(char c) noexcept {
         if (len_ < capacity) {
             buf_[len_++] = c;
             buf_[len_] = '\0';
         }
         return *this;
     }
-    constexpr insn_text& append(std::string_view s) noexcept {
+    constexpr fixed_text& append(std::string_view s) noexcept {
         for (const char c : s) append(c);
         return *this;
     }
     /// Decimal, with a leading '-' for negative values.
-    constexpr insn_text& append_int(std::int64_t v) noexcept {
+    constexpr fixed_text& append_int(std::int64_t v) noexcept {
         if (v < 0) {
             append('-');
             // -(v + 1) + 1 avoids overflow for INT64_MIN.
@@ -51,7 +52,7 @@ public:
         return append_uint(static_cast<std::uint64_t>(v));
     }
     /// Decimal.
-    constexpr insn_text& append_uint(std::uint64_t v) noexcept {
+    constexpr fixed_text& append_uint(std::uint64_t v) noexcept {
         char digits[20]{};
         int n = 0;
         do {
@@ -62,12 +63,12 @@ public:
         return *this;
     }
     /// `+N` or `-N`, as jump offsets are written.
-    constexpr insn_text& append_signed(std::int64_t v) noexcept {
+    constexpr fixed_text& append_signed(std::int64_t v) noexcept {
         if (v >= 0) append('+');
         return append_int(v);
     }
     /// Lower-case hexadecimal, zero-padded to `width` digits, no prefix.
-    constexpr insn_text& append_hex(std::uint64_t v, int width) noexcept {
+    constexpr fixed_text& append_hex(std::uint64_t v, int width) noexcept {
         constexpr char hex[] = "0123456789abcdef";
         char digits[16]{};
         int n = 0;
@@ -84,20 +85,23 @@ public:
         buf_[0] = '\0';
     }
 
-    friend constexpr bool operator==(const insn_text& a, const insn_text& b) noexcept {
+    friend constexpr bool operator==(const fixed_text& a, const fixed_text& b) noexcept {
         return a.view() == b.view();
     }
-    friend constexpr bool operator==(const insn_text& a, std::string_view b) noexcept { return a.view() == b; }
+    friend constexpr bool operator==(const fixed_text& a, std::string_view b) noexcept { return a.view() == b; }
 
 private:
     char buf_[capacity + 1]{};
     std::size_t len_ = 0;
 };
 
+/// Text of one instruction (with its annotation, if any).
+using insn_text = fixed_text<96>;
+
 /// Stream output to any ostream-like type (a template, so that this header
 /// does not need <ostream>).
-template <class Os>
-auto operator<<(Os& os, const insn_text& t) -> decltype(os << std::string_view{}) {
+template <class Os, std::size_t C>
+auto operator<<(Os& os, const fixed_text<C>& t) -> decltype(os << std::string_view{}) {
     return os << t.view();
 }
 

@@ -1,0 +1,63 @@
+#pragma once
+// What a run starts from: the machine's limits, the packet and context of
+// each program type, and what a run returns.
+
+#include <bpfxx/vm/fault.hpp>
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+
+/// Fixed capacities of a machine (nothing is allocated at run time).
+struct limits {
+    std::uint64_t budget = 1u << 20;      ///< instructions one run may execute
+    std::uint32_t frame_bytes = 4096;     ///< packet buffer: headroom + packet + tailroom
+    std::uint32_t programs = 8;           ///< programs a prog_array can refer to
+    std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
+    std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
+    bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
+};
+
+/// The program types the machine gives a context to.
+enum class context_kind : std::uint8_t {
+    memory,        ///< r1: a byte buffer, r2: its length (ISA conformance suites)
+    socket_filter, ///< `__sk_buff`, no direct packet access, skb->data at the network header
+    tc,            ///< `__sk_buff` of sched_cls/sched_act, direct packet access from the link header
+    xdp,           ///< `xdp_md`
+};
+
+/// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
+/// (through ctx_in), and their defaults there.
+struct skb_options {
+    std::uint32_t mark = 0;
+    std::uint32_t priority = 0;
+    std::uint32_t ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t ingress_ifindex = 0;
+    std::array<std::uint32_t, 5> cb{};
+    std::uint64_t tstamp = 0;
+    std::uint32_t gso_segs = 0;
+    std::uint32_t gso_size = 0;
+    std::uint32_t queue_mapping = 0;
+    std::uint32_t hash = 0;
+};
+
+struct xdp_options {
+    std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t rx_queue_index = 0;
+};
+
+/// How a run ended.
+struct run_result {
+    std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
+    fault error{};           ///< what stopped the program, if it did not exit
+    std::uint64_t steps = 0; ///< instructions executed
+
+    [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
+    /// r0 as the 32-bit value the kernel hands to the hook.
+    [[nodiscard]] constexpr std::uint32_t retval() const noexcept { return static_cast<std::uint32_t>(r0); }
+};
+
+} // namespace bpfxx::vm

@@ -1,0 +1,1083 @@
+#pragma once
+// The interpreter: a machine that holds the maps of its programs, their
+// environment (clock, random numbers, CPU, trace output, ring buffer
+// records) and the memory of one run, and executes BPF instructions with
+// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
+// evaluation and at run time:
+//
+//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
+//     static_assert(r.r0 == bpfxx::xdp::drop);
+//
+//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
+//     vm.map<counters>().update(6, 0);
+//     CHECK(vm.run_socket_filter(prog, frame).ok());
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// Memory is a set of regions the machine owns (vm/address.hpp); every
+// access is checked and a bad one ends the run with a fault, never with
+// undefined behaviour in the host. In strict mode (the default) reading a
+// register or stack slot that was never written is a fault too: the kernel
+// verifier refuses such programs.
+
+#include <bpfxx/asm/program.hpp>
+#include <bpfxx/asm/type_list.hpp>
+#include <bpfxx/isa/context.hpp>
+#include <bpfxx/isa/helpers.hpp>
+#include <bpfxx/isa/insn.hpp>
+#include <bpfxx/isa/opcodes.hpp>
+#include <bpfxx/vm/address.hpp>
+#include <bpfxx/vm/checksum.hpp>
+#include <bpfxx/vm/fault.hpp>
+#include <bpfxx/vm/input.hpp>
+#include <bpfxx/vm/map_model.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+namespace bpfxx::vm {
+
+/// Where a redirect helper sent the packet.
+struct redirect_target {
+    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
+    std::uint64_t flags = 0;
+    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
+    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
+};
+
+namespace detail {
+
+/// A program as the machine runs it: its slots, and how its map indices
+/// (the fd_array indices `ld_map<M>` emits) map to the machine's maps.
+struct code_ref {
+    const insn* code = nullptr;
+    std::uint32_t size = 0;
+    std::array<std::uint8_t, 64> remap{};
+    bool remapped = false;
+};
+
+struct frame_state {
+    const code_ref* code = nullptr;
+    std::uint32_t return_pc = 0;
+    std::array<std::uint64_t, 4> saved{}; ///< r6–r9 of the caller
+    std::uint16_t saved_init = 0;
+};
+
+inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
+inline constexpr std::uint32_t skb_headroom = 64;   // NET_SKB_PAD
+inline constexpr std::uint32_t tailroom = 320;      // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
+inline constexpr std::uint32_t eth_hlen = 14;
+inline constexpr std::uint32_t max_loops = 8u << 20; // BPF_MAX_LOOPS: the may_goto budget
+
+[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+    return (v ^ m) - m;
+}
+[[nodiscard]] constexpr std::uint64_t bswap(std::uint64_t v, unsigned bits) noexcept {
+    std::uint64_t r = 0;
+    for (unsigned i = 0; i < bits / 8; ++i) r = (r << 8) | ((v >> (8 * i)) & 0xffu);
+    return r;
+}
+[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
+    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
+    return v;
+}
+
+} // namespace detail
+
+template <class Maps = type_list<>, limits L = limits{}>
+class machine;
+
+namespace detail {
+template <class P>
+struct maps_of {
+    using type = type_list<>;
+};
+template <class P>
+    requires requires { typename P::maps; }
+struct maps_of<P> {
+    using type = typename P::maps;
+};
+} // namespace detail
+
+/// A machine for the maps program P references (none for a span of
+/// instructions), with limits L.
+template <class P, limits L = limits{}>
+using machine_for = machine<typename detail::maps_of<P>::type, L>;
+
+template <class... Ms, limits L>
+class machine<type_list<Ms...>, L> {
+    static_assert(sizeof...(Ms) <= 64, "bpfxx::vm: a program uses at most 64 maps (MAX_USED_MAPS)");
+    static_assert(L.frame_bytes >= detail::xdp_headroom + detail::tailroom + 64,
+                  "bpfxx::vm: limits::frame_bytes is too small to hold a packet");
+
+public:
+    using maps = type_list<Ms...>;
+    static constexpr limits config = L;
+    static constexpr std::size_t map_count = sizeof...(Ms);
+
+    constexpr machine() noexcept = default;
+
+    // ---- maps and environment ------------------------------------------
+
+    /// The model of map M (seed it before a run, inspect it after).
+    template <class M>
+    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(maps_);
+    }
+    template <class M>
+    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(maps_);
+    }
+
+    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
+    /// each read advances the clock by `step`.
+    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
+        clock_ = ns;
+        clock_step_ = step;
+    }
+    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
+    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { prandom_ = seed ? seed : 0x9e3779b97f4a7c15u; }
+    /// What bpf_get_smp_processor_id returns.
+    constexpr void set_cpu(std::uint32_t cpu) noexcept { cpu_ = cpu; }
+
+    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
+    /// must outlive the machine's runs.
+    template <class M, class P>
+    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
+        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
+        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
+        if (programs_used_ >= L.programs) return;
+        programs_[programs_used_] = make_ref(prog);
+        const std::uint32_t id = ++programs_used_;
+        (void)map<M>().update(index, id);
+    }
+
+    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
+    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return trace_used_; }
+    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
+        return i < trace_used_ ? trace_[i].view() : std::string_view{};
+    }
+    constexpr void clear_trace() noexcept { trace_used_ = 0; }
+
+    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
+    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return redirect_; }
+
+    // ---- runs ---------------------------------------------------------
+
+    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
+    /// convention of ISA conformance suites). `memory()` shows it after.
+    template <class P>
+    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+        const auto code = make_ref(prog);
+        if (!reset(context_kind::memory, mem.size(), 0)) return bad_input();
+        for (std::size_t i = 0; i < mem.size(); ++i) pkt_[i] = mem[i];
+        return execute(code, make_address(region::memory, 0), mem.size());
+    }
+
+    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// skb->data at the network header, skb->protocol from the frame.
+    template <class P>
+    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                           const skb_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (!setup_skb(context_kind::socket_filter, frame, opts)) return bad_input();
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
+    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
+    template <class P>
+    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                const skb_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (!setup_skb(context_kind::tc, frame, opts)) return bad_input();
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// 256 bytes of headroom, a 4 KiB frame.
+    template <class P>
+    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                 const xdp_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (frame.size() < detail::eth_hlen || frame.size() > L.frame_bytes - detail::xdp_headroom - detail::tailroom)
+            return bad_input();
+        reset(context_kind::xdp, 0, detail::xdp_headroom);
+        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::xdp_headroom + i] = frame[i];
+        meta_ = data_ = detail::xdp_headroom;
+        end_ = detail::xdp_headroom + static_cast<std::uint32_t>(frame.size());
+        xdp_ingress_ = opts.ingress_ifindex;
+        xdp_queue_ = opts.rx_queue_index;
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    // ---- after a run ----------------------------------------------------
+
+    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
+    /// data to data_end, skb programs from the link header to the end.
+    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
+        const auto from = kind_ == context_kind::xdp ? data_ : mac_;
+        return std::span<const std::uint8_t>(pkt_).subspan(from, end_ - from);
+    }
+    /// The metadata area of an XDP run (data_meta to data).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
+        return std::span<const std::uint8_t>(pkt_).subspan(meta_, data_ - meta_);
+    }
+    /// The buffer of `run_on_memory`.
+    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
+        return std::span<const std::uint8_t>(pkt_).subspan(0, end_);
+    }
+    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
+    [[nodiscard]] constexpr sk_buff skb() const noexcept { return std::bit_cast<sk_buff>(ctx_); }
+    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
+    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept {
+        return xdp_md{data_ - detail::xdp_headroom, end_ - detail::xdp_headroom, meta_ - detail::xdp_headroom,
+                      xdp_ingress_, xdp_queue_, 0};
+    }
+
+private:
+    // ---- setup ----------------------------------------------------------
+
+    template <class P>
+    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
+        detail::code_ref r;
+        if constexpr (program_type<P>) {
+            r.code = prog.data();
+            r.size = static_cast<std::uint32_t>(prog.size());
+            r.remap = remap_of(typename P::maps{});
+            r.remapped = true;
+        } else {
+            const std::span<const insn> s(prog);
+            r.code = s.data();
+            r.size = static_cast<std::uint32_t>(s.size());
+        }
+        return r;
+    }
+
+    template <class... Ps>
+    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
+        static_assert((contains<Ps, maps> && ...),
+                      "bpfxx::vm: the program references a map this machine does not hold "
+                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
+        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
+    }
+
+    [[nodiscard]] constexpr run_result bad_input() noexcept {
+        run_result r;
+        r.error.kind = fault_kind::bad_input;
+        return r;
+    }
+
+    constexpr bool reset(context_kind k, std::size_t mem_size, std::uint32_t) noexcept {
+        kind_ = k;
+        ctx_ = {};
+        for (auto& b : pkt_) b = 0;
+        meta_ = data_ = end_ = mac_ = net_ = 0;
+        redirect_.reset();
+        if (k == context_kind::memory) {
+            if (mem_size > L.frame_bytes) return false;
+            end_ = static_cast<std::uint32_t>(mem_size);
+        }
+        return true;
+    }
+
+    constexpr bool setup_skb(context_kind k, std::span<const std::uint8_t> frame, const skb_options& o) noexcept {
+        reset(k, 0, 0);
+        const auto room = L.frame_bytes - detail::skb_headroom - detail::tailroom;
+        if (frame.size() < detail::eth_hlen || frame.size() > room) return false;
+        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::skb_headroom + i] = frame[i];
+        mac_ = detail::skb_headroom;
+        net_ = mac_ + detail::eth_hlen;
+        end_ = mac_ + static_cast<std::uint32_t>(frame.size());
+        data_ = meta_ = (k == context_kind::tc) ? mac_ : net_;
+        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
+        const std::uint8_t* eth = &pkt_[mac_];
+        std::uint32_t pkt_type = 0;
+        bool zero_dst = true;
+        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
+        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
+        const auto proto = static_cast<std::uint16_t>(detail::load_be(eth + 12, 2));
+        std::uint16_t protocol = proto;
+        if (proto < 0x600) {
+            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
+            protocol = raw_802_3 ? 0x0001 : 0x0004;
+        }
+        set_ctx(offsetof(sk_buff, len), end_ - data_);
+        set_ctx(offsetof(sk_buff, pkt_type), pkt_type);
+        set_ctx(offsetof(sk_buff, mark), o.mark);
+        set_ctx(offsetof(sk_buff, queue_mapping), o.queue_mapping);
+        set_ctx(offsetof(sk_buff, protocol), detail::bswap(protocol, 16));
+        set_ctx(offsetof(sk_buff, priority), o.priority);
+        set_ctx(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
+        set_ctx(offsetof(sk_buff, ifindex), o.ifindex);
+        for (std::size_t i = 0; i < 5; ++i) set_ctx(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
+        set_ctx(offsetof(sk_buff, hash), o.hash);
+        set_ctx(offsetof(sk_buff, tstamp), o.tstamp, 8);
+        set_ctx(offsetof(sk_buff, wire_len), end_ - mac_);
+        set_ctx(offsetof(sk_buff, gso_segs), o.gso_segs);
+        set_ctx(offsetof(sk_buff, gso_size), o.gso_size);
+        return true;
+    }
+
+    constexpr void set_ctx(std::size_t off, std::uint64_t v, unsigned n = 4) noexcept {
+        detail::store_le(&ctx_[off], n, v);
+    }
+
+    // ---- faults and registers --------------------------------------------
+
+    constexpr void raise(fault_kind k, std::uint64_t addr = 0, std::uint32_t size = 0) noexcept {
+        if (fault_) return;
+        fault_.kind = k;
+        fault_.pc = pc_;
+        fault_.address = addr;
+        fault_.size = size;
+    }
+    constexpr void raise_helper(fault_kind k, std::int32_t id) noexcept {
+        raise(k);
+        fault_.helper_id = id;
+    }
+
+    [[nodiscard]] constexpr std::uint64_t get(unsigned r) noexcept {
+        if (L.strict && !(init_ & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
+        return regs_[r];
+    }
+    constexpr void set(unsigned r, std::uint64_t v) noexcept {
+        regs_[r] = v;
+        init_ |= static_cast<std::uint16_t>(1u << r);
+    }
+    constexpr void clobber_args() noexcept { init_ &= static_cast<std::uint16_t>(~0x3eu); }
+
+    // ---- memory ---------------------------------------------------------
+
+    enum class access : std::uint8_t { read, write, atomic };
+
+    template <class F, std::size_t... Is>
+    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
+        ((i == Is ? (f(std::get<Is>(maps_)), 0) : 0), ...);
+    }
+    /// Calls f(model) with the model of the machine's map `i`.
+    template <class F>
+    constexpr void with_map(std::size_t i, F&& f) noexcept {
+        visit_map(i, f, std::index_sequence_for<Ms...>{});
+    }
+
+    /// Host bytes for [addr, addr + size), or nullptr after raising a fault.
+    [[nodiscard]] constexpr std::uint8_t* resolve(std::uint64_t addr, std::uint32_t size, access a) noexcept {
+        const auto reg = region_of(addr);
+        const auto off = offset_of(addr);
+        const std::uint64_t end = std::uint64_t{off} + size;
+        std::uint8_t* p = nullptr;
+        bool read_only = false;
+        if (reg == region::memory && kind_ == context_kind::memory) {
+            if (end <= end_) p = &pkt_[off];
+        } else if (reg == region::packet && (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
+            if (off >= meta_ && end <= end_ && a != access::atomic) p = &pkt_[off];
+        } else if (reg >= region::stack && reg <= region::stack + depth_) {
+            if (end <= stack_size) {
+                const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+                if (a == access::write) {
+                    for (std::size_t i = 0; i < size; ++i) stack_init_[base + i] = true;
+                } else if (L.strict) {
+                    for (std::size_t i = 0; i < size; ++i)
+                        if (!stack_init_[base + i]) {
+                            raise(fault_kind::uninitialized_stack, addr, size);
+                            return nullptr;
+                        }
+                    if (a == access::atomic)
+                        for (std::size_t i = 0; i < size; ++i) stack_init_[base + i] = true;
+                }
+                p = &stack_[base];
+            }
+        } else if (reg >= region::map_value && reg < region::map_value + map_count) {
+            with_map(reg - region::map_value, [&](auto& m) {
+                using model = std::remove_reference_t<decltype(m)>;
+                if constexpr (requires { model::value_size; }) {
+                    constexpr std::uint32_t vs = model::value_size;
+                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs) {
+                        p = m.value_bytes(0) + off;
+                        read_only = bpfxx::has(bpfxx::detail::flags_of<typename model::descriptor>(),
+                                               map_flags::rdonly_prog);
+                    }
+                }
+            });
+        } else if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
+            with_map(reg - region::ringbuf, [&](auto& m) {
+                using model = std::remove_reference_t<decltype(m)>;
+                if constexpr (requires { model::header_size; }) {
+                    if (m.reserved_covers(off, end)) p = m.data() + off;
+                }
+            });
+        }
+        if (p == nullptr) {
+            raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
+            return nullptr;
+        }
+        if (read_only && a != access::read) {
+            raise(fault_kind::read_only, addr, size);
+            return nullptr;
+        }
+        return p;
+    }
+
+    [[nodiscard]] constexpr bool load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_load(addr, n, out);
+        const auto* p = resolve(addr, n, access::read);
+        if (p == nullptr) return false;
+        out = detail::load_le(p, n);
+        return true;
+    }
+    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v) noexcept {
+        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_store(addr, n, v);
+        auto* p = resolve(addr, n, access::write);
+        if (p == nullptr) return false;
+        detail::store_le(p, n, v);
+        return true;
+    }
+
+    // ---- context --------------------------------------------------------
+
+    // Which __sk_buff accesses the verifier accepts (sk_filter_is_valid_access,
+    // tc_cls_act_is_valid_access, bpf_skb_is_valid_access of Linux 6.18).
+    [[nodiscard]] constexpr bool skb_access_ok(std::uint32_t off, unsigned n, bool write) const noexcept {
+        const bool tc = kind_ == context_kind::tc;
+        if (off >= sizeof(sk_buff) || off % n != 0) return false;
+        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash))
+            return off + n <= offsetof(sk_buff, hash);
+        const auto field8 = off & ~7u;
+        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
+        if (field8 == offsetof(sk_buff, tstamp))
+            return tc && off == field8 && n == 8;
+        if (field8 == offsetof(sk_buff, hwtstamp)) return tc && !write && off == field8 && n == 8;
+        const auto field = off & ~3u;
+        if (n > 4) return false;
+        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
+        if (field == offsetof(sk_buff, tstamp_type)) return false;
+        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
+            field == offsetof(sk_buff, data_meta))
+            return tc && !write && n == 4;
+        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
+            if (!tc) return false;
+        }
+        if (!write) return true;
+        if (!tc || n != 4) return false;
+        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
+               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
+               field == offsetof(sk_buff, queue_mapping);
+    }
+
+    [[nodiscard]] constexpr bool ctx_load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+        const auto off = offset_of(addr);
+        if (region_of(addr) != region::context || addr > make_address(region::context, 0xffff)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        if (kind_ == context_kind::xdp) {
+            if (off >= offsetof(xdp_md, egress_ifindex) + 4 || off % 4 != 0 || n != 4 ||
+                off == offsetof(xdp_md, egress_ifindex)) {
+                raise(fault_kind::bad_context_access, addr, n);
+                return false;
+            }
+            switch (off) {
+            case offsetof(xdp_md, data): out = make_address(region::packet, data_); break;
+            case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); break;
+            case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); break;
+            case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; break;
+            default: out = xdp_queue_; break;
+            }
+            return true;
+        }
+        if (!skb_access_ok(off, n, false)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        switch (off) {
+        case offsetof(sk_buff, data): out = make_address(region::packet, data_); return true;
+        case offsetof(sk_buff, data_end): out = make_address(region::packet, end_); return true;
+        case offsetof(sk_buff, data_meta): out = make_address(region::packet, meta_); return true;
+        default: out = detail::load_le(&ctx_[off], n); return true;
+        }
+    }
+
+    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v) noexcept {
+        const auto off = offset_of(addr);
+        if (kind_ == context_kind::xdp || region_of(addr) != region::context || off >= 0x10000 ||
+            !skb_access_ok(off, n, true)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        if (off == offsetof(sk_buff, queue_mapping) && static_cast<std::uint32_t>(v) >= 0xffff) return true;
+        detail::store_le(&ctx_[off], n, v);
+        return true;
+    }
+
+    // ---- the interpreter ---------------------------------------------------
+
+    constexpr run_result execute(const detail::code_ref& entry, std::uint64_t r1, std::uint64_t r2) noexcept {
+        regs_ = {};
+        init_ = 0;
+        fault_ = {};
+        depth_ = 0;
+        pc_ = 0;
+        steps_ = 0;
+        tail_calls_ = 0;
+        loops_ = detail::max_loops;
+        code_ = &entry;
+        tail_target_ = nullptr;
+        for (auto& b : stack_init_) b = false;
+        for (auto& b : stack_) b = 0;
+        set(1, r1);
+        if (kind_ == context_kind::memory) set(2, r2);
+        set(10, make_address(region::stack, stack_size));
+        if (!L.strict) init_ = 0x7ff;
+
+        run_result result;
+        while (!fault_) {
+            if (pc_ >= code_->size) {
+                raise(fault_kind::jump_out_of_program);
+                break;
+            }
+            if (++steps_ > L.budget) {
+                raise(fault_kind::budget_exhausted);
+                break;
+            }
+            if (step(result)) break;
+        }
+        result.steps = steps_;
+        result.error = fault_;
+        return result;
+    }
+
+    // One instruction; true when the program has finished.
+    constexpr bool step(run_result& result) noexcept {
+        const insn& i = code_->code[pc_];
+        if (i.dst_reg > 10 || i.src_reg > 10) {
+            raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
+            return true;
+        }
+        switch (code::class_of(i.code)) {
+        case code::alu:
+        case code::alu64: alu(i); break;
+        case code::jmp:
+        case code::jmp32: return jump(i, result);
+        case code::ldx: load_insn(i); break;
+        case code::st:
+        case code::stx: store_insn(i); break;
+        default: return ld(i, result);
+        }
+        ++pc_;
+        return false;
+    }
+
+    constexpr void bad_opcode() noexcept { raise(fault_kind::bad_opcode); }
+
+    constexpr bool writable_dst(const insn& i) noexcept {
+        if (i.dst_reg == 10) {
+            raise(fault_kind::bad_register, 0, 10);
+            return false;
+        }
+        return true;
+    }
+
+    constexpr void alu(const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::alu64;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        // reserved fields (the verifier's check_alu_op)
+        const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
+                            (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
+        if (op > code::end || !off_ok || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode();
+        if (op == code::neg && (x || i.imm != 0)) return bad_opcode();
+        if (op == code::end) {
+            if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
+        }
+        if (!writable_dst(i)) return;
+        const std::uint64_t src = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
+        if (fault_) return;
+        const unsigned bits = wide ? 64 : 32;
+        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
+        const std::uint64_t a = dst & mask;
+        const std::uint64_t b = src & mask;
+        const bool is_signed = i.off == 1;
+        std::uint64_t r = 0;
+        switch (op) {
+        case code::add: r = a + b; break;
+        case code::sub: r = a - b; break;
+        case code::mul: r = a * b; break;
+        case code::or_: r = a | b; break;
+        case code::and_: r = a & b; break;
+        case code::xor_: r = a ^ b; break;
+        case code::lsh: r = a << (b & (bits - 1)); break;
+        case code::rsh: r = a >> (b & (bits - 1)); break;
+        case code::arsh: {
+            const auto s = b & (bits - 1);
+            const auto v = detail::sext(a, bits);
+            // arithmetic shift without relying on signed >>: fill with the sign
+            r = (v >> s) | ((v >> (bits - 1) & 1) && s ? ~(~std::uint64_t{0} >> s) : 0);
+            break;
+        }
+        case code::neg: r = 0 - a; break;
+        case code::mov:
+            r = i.off == 0 ? b : detail::sext(b, static_cast<unsigned>(i.off));
+            break;
+        case code::div:
+            if (!is_signed) {
+                r = b == 0 ? 0 : a / b;
+            } else {
+                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
+                if (b == 0) r = 0;
+                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::mod:
+            if (!is_signed) {
+                r = b == 0 ? a : a % b;
+            } else {
+                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
+                if (b == 0) r = a;
+                else if (sb == (~std::uint64_t{0})) r = 0;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::end: {
+            const auto n = static_cast<unsigned>(i.imm);
+            if (wide || code::source_of(i.code) == code::to_be) r = detail::bswap(dst, n);
+            else r = n == 64 ? dst : dst & ((std::uint64_t{1} << n) - 1);
+            set(i.dst_reg, r);
+            return;
+        }
+        default: return bad_opcode();
+        }
+        set(i.dst_reg, r & mask);
+    }
+
+    [[nodiscard]] constexpr bool jump_to(std::int64_t target) noexcept {
+        if (target < 0 || target >= std::int64_t{code_->size}) {
+            raise(fault_kind::jump_out_of_program);
+            return false;
+        }
+        pc_ = static_cast<std::uint32_t>(target);
+        return true;
+    }
+
+    constexpr bool jump(const insn& i, run_result& result) noexcept {
+        const bool wide = code::class_of(i.code) == code::jmp;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        const std::int64_t next = std::int64_t{pc_} + 1;
+        switch (op) {
+        case code::ja:
+            if (x || i.src_reg != 0 || i.dst_reg != 0 || (wide ? i.imm != 0 : i.off != 0)) return bad_opcode(), true;
+            return !jump_to(next + (wide ? i.off : i.imm));
+        case code::call:
+            if (!wide || x || i.dst_reg != 0 || i.off != 0) return bad_opcode(), true;
+            return call(i);
+        case code::exit:
+            if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.off != 0 || i.imm != 0)
+                return bad_opcode(), true;
+            return exit(result);
+        case code::jcond:
+            if (!wide || x || i.src_reg != pseudo::may_goto || i.dst_reg != 0 || i.imm != 0)
+                return bad_opcode(), true;
+            if (loops_ == 0) return !jump_to(next + i.off);
+            --loops_;
+            ++pc_;
+            return false;
+        default: break;
+        }
+        if (op > code::jsle || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode(), true;
+        std::uint64_t a = get(i.dst_reg);
+        std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        if (fault_) return true;
+        const unsigned bits = wide ? 64 : 32;
+        if (!wide) {
+            a &= 0xffffffffu;
+            b &= 0xffffffffu;
+        }
+        const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
+        const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
+        bool taken = false;
+        switch (op) {
+        case code::jeq: taken = a == b; break;
+        case code::jne: taken = a != b; break;
+        case code::jgt: taken = a > b; break;
+        case code::jge: taken = a >= b; break;
+        case code::jlt: taken = a < b; break;
+        case code::jle: taken = a <= b; break;
+        case code::jset: taken = (a & b) != 0; break;
+        case code::jsgt: taken = sa > sb; break;
+        case code::jsge: taken = sa >= sb; break;
+        case code::jslt: taken = sa < sb; break;
+        case code::jsle: taken = sa <= sb; break;
+        default: return bad_opcode(), true;
+        }
+        return !jump_to(taken ? next + i.off : next);
+    }
+
+    constexpr bool call(const insn& i) noexcept {
+        if (i.src_reg == pseudo::call) {
+            if (depth_ + 1 >= max_frames) {
+                raise(fault_kind::call_depth);
+                return true;
+            }
+            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{code_->size}) {
+                raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            auto& f = frames_[depth_];
+            f.code = code_;
+            f.return_pc = pc_ + 1;
+            for (unsigned r = 0; r < 4; ++r) f.saved[r] = regs_[6 + r];
+            f.saved_init = init_;
+            ++depth_;
+            const auto base = std::size_t{depth_} * stack_size;
+            for (std::size_t k = 0; k < stack_size; ++k) stack_init_[base + k] = false;
+            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
+            if (L.strict) init_ &= 0x3e;
+            set(10, make_address(region::stack + depth_, stack_size));
+            pc_ = static_cast<std::uint32_t>(target);
+            return false;
+        }
+        if (i.src_reg == pseudo::kfunc_call) {
+            raise(fault_kind::unsupported);
+            return true;
+        }
+        if (i.src_reg != 0) return bad_opcode(), true;
+        if (!call_helper(i.imm)) return true;
+        if (tail_target_ != nullptr) {
+            code_ = tail_target_;
+            tail_target_ = nullptr;
+            pc_ = 0;
+            const auto base = std::size_t{depth_} * stack_size;
+            for (std::size_t k = 0; k < stack_size; ++k) stack_init_[base + k] = false;
+            if (L.strict) init_ = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
+            return false;
+        }
+        clobber_args();
+        ++pc_;
+        return false;
+    }
+
+    constexpr bool exit(run_result& result) noexcept {
+        const auto r0 = get(0);
+        if (fault_) return true;
+        if (depth_ == 0) {
+            if (pending_record()) {
+                raise(fault_kind::unreleased_record);
+                return true;
+            }
+            result.r0 = r0;
+            return true;
+        }
+        --depth_;
+        const auto& f = frames_[depth_];
+        code_ = f.code;
+        pc_ = f.return_pc;
+        for (unsigned r = 0; r < 4; ++r) regs_[6 + r] = f.saved[r];
+        init_ = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
+        regs_[10] = make_address(region::stack + depth_, stack_size);
+        return false;
+    }
+
+    [[nodiscard]] constexpr bool pending_record() noexcept {
+        bool pending = false;
+        for (std::size_t m = 0; m < map_count; ++m)
+            with_map(m, [&](auto& model) {
+                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
+            });
+        return pending;
+    }
+
+    constexpr void load_insn(const insn& i) noexcept {
+        const auto mode = code::mode_of(i.code);
+        const unsigned n = code::bytes_of_size(i.code);
+        if ((mode != code::mem && mode != code::memsx) || (mode == code::memsx && n == 8) || i.imm != 0)
+            return bad_opcode();
+        if (!writable_dst(i)) return;
+        const auto base = get(i.src_reg);
+        if (fault_) return;
+        std::uint64_t v = 0;
+        if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+        set(i.dst_reg, mode == code::memsx ? detail::sext(v, n * 8) : v);
+    }
+
+    constexpr void store_insn(const insn& i) noexcept {
+        const auto mode = code::mode_of(i.code);
+        const unsigned n = code::bytes_of_size(i.code);
+        const bool st = code::class_of(i.code) == code::st;
+        if (mode == code::atomic && !st) return atomic(i, n);
+        if (mode != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return bad_opcode();
+        const auto base = get(i.dst_reg);
+        const auto v = st ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
+        if (fault_) return;
+        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
+    }
+
+    constexpr void atomic(const insn& i, unsigned n) noexcept {
+        const auto op = i.imm;
+        if (op == atomic_op::load_acquire) {
+            if (!writable_dst(i)) return;
+            const auto base = get(i.src_reg);
+            if (fault_) return;
+            std::uint64_t v = 0;
+            if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+            return set(i.dst_reg, v);
+        }
+        if (op == atomic_op::store_release) {
+            const auto base = get(i.dst_reg);
+            const auto v = get(i.src_reg);
+            if (fault_) return;
+            (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
+            return;
+        }
+        if (n < 4) return bad_opcode();
+        const auto plain = op & ~atomic_op::fetch;
+        const bool known = op == atomic_op::xchg || op == atomic_op::cmpxchg ||
+                           plain == atomic_op::add || plain == atomic_op::or_ || plain == atomic_op::and_ ||
+                           plain == atomic_op::xor_;
+        if (!known) return bad_opcode();
+        const auto base = get(i.dst_reg);
+        const auto src = get(i.src_reg);
+        const auto expected = op == atomic_op::cmpxchg ? get(0) : 0;
+        if (fault_) return;
+        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
+        if (region_of(addr) == region::context) return raise(fault_kind::bad_context_access, addr, n);
+        auto* p = resolve(addr, n, access::atomic);
+        if (p == nullptr) return;
+        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
+        const auto old = detail::load_le(p, n);
+        std::uint64_t r = old;
+        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
+        case atomic_op::add: r = old + src; break;
+        case atomic_op::or_: r = old | src; break;
+        case atomic_op::and_: r = old & src; break;
+        case atomic_op::xor_: r = old ^ src; break;
+        case atomic_op::xchg: r = src; break;
+        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
+        }
+        detail::store_le(p, n, r & mask);
+        if (op == atomic_op::cmpxchg) set(0, old);
+        else if (op & atomic_op::fetch) {
+            if (i.src_reg == 10) return raise(fault_kind::bad_register, 0, 10);
+            set(i.src_reg, old);
+        }
+    }
+
+    constexpr bool ld(const insn& i, run_result& result) noexcept {
+        const auto mode = code::mode_of(i.code);
+        if (i.code == (code::ld | code::imm | code::dw)) return ld_imm64(i);
+        if (mode != code::abs && mode != code::ind) return bad_opcode(), true;
+        const unsigned n = code::bytes_of_size(i.code);
+        if (n == 8 || i.dst_reg != 0 || i.off != 0 || (mode == code::abs && i.src_reg != 0)) return bad_opcode(), true;
+        if (kind_ != context_kind::socket_filter && kind_ != context_kind::tc) {
+            raise(fault_kind::insn_not_allowed);
+            return true;
+        }
+        if (get(6) != make_address(region::context, 0)) {
+            if (!fault_) raise(fault_kind::bad_context_access, regs_[6], n);
+            return true;
+        }
+        std::int64_t k = i.imm;
+        if (mode == code::ind) {
+            const auto s = get(i.src_reg);
+            if (fault_) return true;
+            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) + static_cast<std::uint32_t>(i.imm));
+        }
+        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
+        std::int64_t from = 0;
+        if (k >= 0) from = std::int64_t{data_} + k;
+        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{net_} + (k + 0x100000);
+        else if (k >= -0x200000) from = std::int64_t{mac_} + (k + 0x200000);
+        else from = -1;
+        if (from < 0 || from + n > end_ || (k >= 0 && from < data_)) {
+            // the kernel ends the program with r0 = 0 when the load fails
+            result.r0 = 0;
+            return true;
+        }
+        set(0, detail::load_be(&pkt_[static_cast<std::size_t>(from)], n));
+        clobber_args();
+        ++pc_;
+        return false;
+    }
+
+    constexpr bool ld_imm64(const insn& i) noexcept {
+        if (pc_ + 1 >= code_->size) {
+            raise(fault_kind::jump_out_of_program);
+            return true;
+        }
+        const insn& hi = code_->code[pc_ + 1];
+        if (hi.code != 0 || hi.dst_reg != 0 || hi.src_reg != 0 || hi.off != 0 || i.off != 0) return bad_opcode(), true;
+        if (!writable_dst(i)) return true;
+        std::uint64_t v = 0;
+        switch (i.src_reg) {
+        case 0:
+            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
+            break;
+        case pseudo::map_idx:
+        case pseudo::map_idx_value: {
+            const auto idx = static_cast<std::uint32_t>(i.imm);
+            const auto m = code_->remapped ? (idx < 64 ? code_->remap[idx] : 255u) : idx;
+            if (idx >= 64 || m >= map_count || (!code_->remapped && false)) {
+                raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            if (i.src_reg == pseudo::map_idx) {
+                v = make_address(region::map_object + m, 0);
+                break;
+            }
+            bool ok = false;
+            with_map(m, [&](auto& model) {
+                using model_t = std::remove_reference_t<decltype(model)>;
+                if constexpr (requires { model_t::value_size; }) {
+                    ok = model_t::descriptor::type == map_type::array &&
+                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
+                }
+            });
+            if (!ok) {
+                raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            v = make_address(region::map_value + m, static_cast<std::uint32_t>(hi.imm));
+            break;
+        }
+        case pseudo::func: {
+            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{code_->size}) {
+                raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            v = make_address(region::function, static_cast<std::uint32_t>(target));
+            break;
+        }
+        case pseudo::map_fd:
+        case pseudo::map_value: raise(fault_kind::bad_map_reference); return true;
+        case pseudo::btf_id: raise(fault_kind::unsupported); return true;
+        default: return bad_opcode(), true;
+        }
+        set(i.dst_reg, v);
+        pc_ += 2;
+        return false;
+    }
+
+    // ---- helpers (vm/helpers.hpp) --------------------------------------------
+
+    [[nodiscard]] constexpr bool call_helper(std::int32_t id) noexcept;
+
+    // Helper arguments: a map reference, a readable or writable buffer.
+    [[nodiscard]] constexpr std::int64_t map_arg(unsigned r, std::int32_t id) noexcept;
+    [[nodiscard]] constexpr std::uint8_t* buffer_arg(std::uint64_t addr, std::uint64_t size, access a) noexcept {
+        if (size > 0xffffffffu) {
+            raise(fault_kind::bad_access, addr, 0xffffffffu);
+            return nullptr;
+        }
+        return resolve(addr, static_cast<std::uint32_t>(size), a);
+    }
+    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
+
+    template <class Model>
+    constexpr std::uint64_t lookup_in(Model& m, std::size_t index, const std::uint8_t* key) noexcept;
+
+    constexpr bool map_helper(std::int32_t id) noexcept;
+    constexpr bool ringbuf_helper(std::int32_t id) noexcept;
+    constexpr bool skb_helper(std::int32_t id) noexcept;
+    constexpr bool xdp_helper(std::int32_t id) noexcept;
+    constexpr bool trace_printk() noexcept;
+    constexpr bool tail_call() noexcept;
+    constexpr bool csum_helper(std::int32_t id) noexcept;
+
+    [[nodiscard]] constexpr std::uint64_t next_random() noexcept {
+        // xorshift64*: deterministic, seedable, good enough for a test double
+        prandom_ ^= prandom_ >> 12;
+        prandom_ ^= prandom_ << 25;
+        prandom_ ^= prandom_ >> 27;
+        return (prandom_ * 0x2545f4914f6cdd1dull) >> 32;
+    }
+
+    // ---- state ---------------------------------------------------------------
+
+    std::tuple<model_of<Ms, L.ringbuf_records>...> maps_{};
+    std::array<detail::code_ref, L.programs> programs_{};
+    std::uint32_t programs_used_ = 0;
+
+    std::array<fixed_text<128>, L.trace_lines> trace_{};
+    std::size_t trace_used_ = 0;
+    std::uint64_t clock_ = 0;
+    std::uint64_t clock_step_ = 0;
+    std::uint64_t prandom_ = 0x9e3779b97f4a7c15u;
+    std::uint32_t cpu_ = 0;
+
+    // one run
+    context_kind kind_ = context_kind::memory;
+    std::array<std::uint8_t, L.frame_bytes> pkt_{};
+    std::uint32_t meta_ = 0, data_ = 0, end_ = 0, mac_ = 0, net_ = 0;
+    std::uint32_t xdp_ingress_ = 0, xdp_queue_ = 0;
+    std::array<std::uint8_t, sizeof(sk_buff)> ctx_{};
+    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack_{};
+    std::array<bool, std::size_t{stack_size} * max_frames> stack_init_{};
+    std::array<detail::frame_state, max_frames> frames_{};
+    std::array<std::uint64_t, 11> regs_{};
+    std::uint16_t init_ = 0;
+    std::uint32_t depth_ = 0;
+    std::uint32_t pc_ = 0;
+    std::uint64_t steps_ = 0;
+    std::uint32_t tail_calls_ = 0;
+    std::uint32_t loops_ = 0;
+    const detail::code_ref* code_ = nullptr;
+    const detail::code_ref* tail_target_ = nullptr;
+    std::optional<redirect_target> redirect_{};
+    fault fault_{};
+};
+
+// ---- one-shot runs, for static_assert -----------------------------------------
+
+/// Runs `prog` on a fresh machine; see machine::run_xdp.
+template <class P>
+[[nodiscard]] constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                           const xdp_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_xdp(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_tc.
+template <class P>
+[[nodiscard]] constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                          const skb_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_tc(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_socket_filter.
+template <class P>
+[[nodiscard]] constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                                     const skb_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_socket_filter(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_on_memory.
+template <class P>
+[[nodiscard]] constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+    machine_for<P> m;
+    return m.run_on_memory(prog, mem);
+}
+
+} // namespace bpfxx::vm
+
+#include <bpfxx/vm/helpers.hpp>
