@@ -144,7 +144,7 @@ constexpr bool machine<type_list<Ms...>, L>::map_helper(std::int32_t id) noexcep
             constexpr bool fifo = kind == K::queue || kind == K::stack;
             constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
             const auto value_addr = [&](std::uint32_t slot) {
-                return make_address(region::map_value + static_cast<std::uint32_t>(index), slot * model::value_size);
+                return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
             };
             if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
                 if (!keyed || prog_array) return raise_helper(fault_kind::bad_helper_argument, id);
@@ -295,7 +295,7 @@ constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
         }
         auto v = get(3 + arg++);
         if (fault_) return false;
-        if (longs == 0) v &= 0xffffffffu;
+        if (longs == 0 && conv != 's') v &= 0xffffffffu;
         if (conv == 'c') {
             line.append(static_cast<char>(v));
         } else if (conv == 's') {
@@ -519,6 +519,7 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
         const std::int64_t end = std::int64_t{end_} + delta;
         if (end > std::int64_t{L.frame_bytes} - detail::tailroom || end < std::int64_t{data_} + detail::eth_hlen)
             return ret(einval), true;
+        note_dirty();
         for (auto k = std::int64_t{end_}; k < end; ++k) pkt_[static_cast<std::size_t>(k)] = 0;
         end_ = static_cast<std::uint32_t>(end);
         return ret(0), true;

@@ -289,7 +289,10 @@ private:
     constexpr bool reset(context_kind k, std::size_t mem_size, std::uint32_t) noexcept {
         kind_ = k;
         ctx_ = {};
-        for (auto& b : pkt_) b = 0;
+        // only what earlier runs touched: a run costs its packet, not the buffer
+        for (std::uint32_t k = 0; k < pkt_dirty_; ++k) pkt_[k] = 0;
+        pkt_dirty_ = 0;
+        // (setup copies the input packet in and sets end_; execute notes it)
         meta_ = data_ = end_ = mac_ = net_ = 0;
         redirect_.reset();
         if (k == context_kind::memory) {
@@ -394,15 +397,13 @@ private:
             if (end <= stack_size) {
                 const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
                 if (a == access::write) {
-                    for (std::size_t i = 0; i < size; ++i) stack_init_[base + i] = true;
+                    mark_stack(base, size);
                 } else if (L.strict) {
                     for (std::size_t i = 0; i < size; ++i)
-                        if (!stack_init_[base + i]) {
+                        if (!(stack_init_[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
                             raise(fault_kind::uninitialized_stack, addr, size);
                             return nullptr;
                         }
-                    if (a == access::atomic)
-                        for (std::size_t i = 0; i < size; ++i) stack_init_[base + i] = true;
                 }
                 p = &stack_[base];
             }
@@ -411,7 +412,8 @@ private:
                 using model = std::remove_reference_t<decltype(m)>;
                 if constexpr (requires { model::value_size; }) {
                     constexpr std::uint32_t vs = model::value_size;
-                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs) {
+                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
+                        slot_tag_of(addr) == slot_tag(off / vs)) {
                         p = m.value_bytes(0) + off;
                         read_only = bpfxx::has(bpfxx::detail::flags_of<typename model::descriptor>(),
                                                map_flags::rdonly_prog);
@@ -435,6 +437,15 @@ private:
             return nullptr;
         }
         return p;
+    }
+
+    // every byte a run writes lies below the largest end_ it had
+    constexpr void note_dirty() noexcept {
+        if (end_ > pkt_dirty_) pkt_dirty_ = end_;
+    }
+
+    constexpr void mark_stack(std::size_t base, std::size_t size) noexcept {
+        for (std::size_t i = base; i < base + size; ++i) stack_init_[i / 64] |= std::uint64_t{1} << (i % 64);
     }
 
     [[nodiscard]] constexpr bool load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
@@ -541,8 +552,8 @@ private:
         loops_ = detail::max_loops;
         code_ = &entry;
         tail_target_ = nullptr;
-        for (auto& b : stack_init_) b = false;
-        for (auto& b : stack_) b = 0;
+        stack_init_ = {};
+        if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
         set(1, r1);
         if (kind_ == context_kind::memory) set(2, r2);
         set(10, make_address(region::stack, stack_size));
@@ -562,6 +573,7 @@ private:
         }
         result.steps = steps_;
         result.error = fault_;
+        note_dirty();
         return result;
     }
 
@@ -603,7 +615,9 @@ private:
         // reserved fields (the verifier's check_alu_op)
         const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
                             (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
-        if (op > code::end || !off_ok || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode();
+        if (op > code::end || !off_ok || (op != code::end && (x ? i.imm != 0 : i.src_reg != 0)) ||
+            (op == code::end && i.src_reg != 0))
+            return bad_opcode();
         if (op == code::neg && (x || i.imm != 0)) return bad_opcode();
         if (op == code::end) {
             if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
@@ -751,7 +765,7 @@ private:
             f.saved_init = init_;
             ++depth_;
             const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = 0; k < stack_size; ++k) stack_init_[base + k] = false;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
             // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
             if (L.strict) init_ &= 0x3e;
             set(10, make_address(region::stack + depth_, stack_size));
@@ -769,7 +783,7 @@ private:
             tail_target_ = nullptr;
             pc_ = 0;
             const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = 0; k < stack_size; ++k) stack_init_[base + k] = false;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
             if (L.strict) init_ = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
             return false;
         }
@@ -949,7 +963,8 @@ private:
             with_map(m, [&](auto& model) {
                 using model_t = std::remove_reference_t<decltype(model)>;
                 if constexpr (requires { model_t::value_size; }) {
-                    ok = model_t::descriptor::type == map_type::array &&
+                    // as the kernel: only single-element arrays give direct value addresses
+                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
                          static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
                 }
             });
@@ -957,7 +972,7 @@ private:
                 raise(fault_kind::bad_map_reference);
                 return true;
             }
-            v = make_address(region::map_value + m, static_cast<std::uint32_t>(hi.imm));
+            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
             break;
         }
         case pseudo::func: {
@@ -1030,10 +1045,11 @@ private:
     context_kind kind_ = context_kind::memory;
     std::array<std::uint8_t, L.frame_bytes> pkt_{};
     std::uint32_t meta_ = 0, data_ = 0, end_ = 0, mac_ = 0, net_ = 0;
+    std::uint32_t pkt_dirty_ = 0; ///< pkt_ bytes [0, pkt_dirty_) may be non-zero
     std::uint32_t xdp_ingress_ = 0, xdp_queue_ = 0;
     std::array<std::uint8_t, sizeof(sk_buff)> ctx_{};
     std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack_{};
-    std::array<bool, std::size_t{stack_size} * max_frames> stack_init_{};
+    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init_{}; ///< bit per byte written
     std::array<detail::frame_state, max_frames> frames_{};
     std::array<std::uint64_t, 11> regs_{};
     std::uint16_t init_ = 0;

@@ -1,0 +1,797 @@
+// The interpreter: every instruction's semantics, every fault, every helper
+// model and every context, most of them at compile time (a static_assert is
+// the strongest test of "runs in constant evaluation") and the same programs
+// again at run time, where the result must be the same.
+#include <doctest/doctest.h>
+
+#include <bpfxx/asm.hpp>
+#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/vm.hpp>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+
+using namespace bpfxx::ops;
+namespace vm = bpfxx::vm;
+using vm::fault_kind;
+
+namespace {
+
+using u8 = std::uint8_t;
+using u64 = std::uint64_t;
+
+// r0 of a program that ends in `exit`, run on no memory.
+template <class... Items>
+constexpr u64 r0_of(Items... items) {
+    const auto p = bpfxx::assemble(items...);
+    return vm::run_on_memory(p, {}).r0;
+}
+template <class... Items>
+constexpr fault_kind fault_of(Items... items) {
+    const auto p = bpfxx::assemble(items...);
+    return vm::run_on_memory(p, {}).error.kind;
+}
+
+constexpr u64 i64(std::int64_t v) { return static_cast<u64>(v); }
+
+// ---- frames -------------------------------------------------------------------
+
+// Ethernet + IPv4 + UDP (or TCP) with the given destination port.
+template <std::size_t N = 64>
+constexpr std::array<u8, N> ipv4_frame(u8 proto, std::uint16_t dport, u8 dst_mac0 = 0) {
+    std::array<u8, N> f{};
+    f[0] = dst_mac0;
+    f[12] = 0x08;
+    f[13] = 0x00;
+    f[14] = 0x45;
+    f[16] = 0;
+    f[17] = static_cast<u8>(N - 14);
+    f[22] = 64;
+    f[23] = proto;
+    f[26] = 10, f[27] = 0, f[28] = 0, f[29] = 1;
+    f[30] = 10, f[31] = 0, f[32] = 0, f[33] = 2;
+    if constexpr (N > 37) {
+        f[34] = 0x30, f[35] = 0x39; // source port 12345
+        f[36] = static_cast<u8>(dport >> 8);
+        f[37] = static_cast<u8>(dport);
+    }
+    return f;
+}
+constexpr auto udp53 = ipv4_frame(17, 53);
+constexpr auto tcp23 = ipv4_frame(6, 23);
+
+} // namespace
+
+// ---- ALU -------------------------------------------------------------------------
+
+// 64-bit arithmetic wraps; 32-bit results are zero-extended.
+static_assert(r0_of(mov(r0, -1), add(r0, 2), exit()) == 1);
+static_assert(r0_of(mov(r0, -1), add32(r0, 2), exit()) == 1);
+static_assert(r0_of(mov(r0, -1), mov32(r0, r0), exit()) == 0xffffffffu);
+static_assert(r0_of(mov(r0, 0), sub(r0, 1), exit()) == ~u64{0});
+static_assert(r0_of(mov(r0, 0), sub32(r0, 1), exit()) == 0xffffffffu);
+static_assert(r0_of(ld_imm64(r0, 0x100000000ll), mul(r0, 3), exit()) == 0x300000000ull);
+static_assert(r0_of(ld_imm64(r0, 0x100000003ll), mul32(r0, 3), exit()) == 9);
+static_assert(r0_of(mov(r0, 0xf0), or_(r0, 0x0f), exit()) == 0xff);
+static_assert(r0_of(mov(r0, 0xff), and_(r0, 0x0f), exit()) == 0x0f);
+static_assert(r0_of(mov(r0, 0xff), xor_(r0, 0x0f), exit()) == 0xf0);
+static_assert(r0_of(ld_imm64(r0, -1), or32(r0, 0), exit()) == 0xffffffffu);
+static_assert(r0_of(mov(r0, 5), neg(r0), exit()) == i64(-5));
+static_assert(r0_of(mov(r0, 5), neg32(r0), exit()) == 0xfffffffbu);
+// mov sign-extends its 32-bit immediate; mov32 does not
+static_assert(r0_of(mov(r0, -2), exit()) == i64(-2));
+static_assert(r0_of(mov32(r0, -2), exit()) == 0xfffffffeu);
+// movsx
+static_assert(r0_of(mov(r1, 0x80), movsx<std::int8_t>(r0, r1), exit()) == i64(-128));
+static_assert(r0_of(mov(r1, 0x8000), movsx<std::int16_t>(r0, r1), exit()) == i64(-32768));
+static_assert(r0_of(mov32(r1, -1), movsx<std::int32_t>(r0, r1), exit()) == i64(-1));
+static_assert(r0_of(mov(r1, 0x80), movsx32<std::int8_t>(r0, r1), exit()) == 0xffffff80u);
+
+// Shifts mask the amount (63 / 31) instead of being undefined.
+static_assert(r0_of(mov(r0, 1), lsh(r0, 63), exit()) == u64{1} << 63);
+static_assert(r0_of(mov(r0, 1), mov(r1, 65), lsh(r0, r1), exit()) == 2);
+static_assert(r0_of(mov(r0, 1), mov(r1, 33), lsh32(r0, r1), exit()) == 2);
+static_assert(r0_of(mov(r0, -8), rsh(r0, 1), exit()) == (~u64{0} - 7) >> 1);
+static_assert(r0_of(mov(r0, -8), rsh32(r0, 1), exit()) == 0x7ffffffcu);
+static_assert(r0_of(mov(r0, -8), arsh(r0, 1), exit()) == i64(-4));
+static_assert(r0_of(mov(r0, -8), arsh32(r0, 1), exit()) == 0xfffffffcu);
+static_assert(r0_of(mov(r0, -8), mov(r1, 64), arsh(r0, r1), exit()) == i64(-8));
+static_assert(r0_of(mov(r0, 8), arsh(r0, 2), exit()) == 2);
+
+// Division: by zero gives 0, modulo by zero leaves dst (32-bit: zero-extended).
+static_assert(r0_of(mov(r0, 7), div(r0, 2), exit()) == 3);
+static_assert(r0_of(mov(r0, 7), mov(r1, 0), div(r0, r1), exit()) == 0);
+static_assert(r0_of(mov(r0, 7), mod(r0, 4), exit()) == 3);
+static_assert(r0_of(mov(r0, 7), mov(r1, 0), mod(r0, r1), exit()) == 7);
+static_assert(r0_of(mov(r0, -1), mov(r1, 0), mod32(r0, r1), exit()) == 0xffffffffu);
+static_assert(r0_of(mov(r0, -1), div32(r0, 2), exit()) == 0x7fffffffu);
+static_assert(r0_of(mov(r0, -7), div(r0, 2), exit()) == (~u64{0} - 6) / 2);
+// Signed division truncates toward zero; INT_MIN / -1 wraps; by zero gives 0.
+static_assert(r0_of(mov(r0, -7), sdiv(r0, 2), exit()) == i64(-3));
+static_assert(r0_of(mov(r0, -7), smod(r0, 2), exit()) == i64(-1));
+static_assert(r0_of(mov(r0, 7), smod(r0, -2), exit()) == 1);
+static_assert(r0_of(ld_imm64(r0, std::numeric_limits<std::int64_t>::min()), sdiv(r0, -1), exit()) ==
+              u64{1} << 63);
+static_assert(r0_of(ld_imm64(r0, std::numeric_limits<std::int64_t>::min()), smod(r0, -1), exit()) == 0);
+static_assert(r0_of(mov(r0, -7), mov(r1, 0), sdiv(r0, r1), exit()) == 0);
+static_assert(r0_of(mov(r0, -7), mov(r1, 0), smod(r0, r1), exit()) == i64(-7));
+static_assert(r0_of(mov32(r0, 0x80000000), sdiv32(r0, -1), exit()) == 0x80000000u);
+static_assert(r0_of(mov(r0, -7), sdiv32(r0, 2), exit()) == 0xfffffffdu);
+static_assert(r0_of(mov(r0, -7), smod32(r0, 2), exit()) == 0xffffffffu);
+
+// Byte order: le truncates on a little-endian machine, be and bswap swap.
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), le16(r0), exit()) == 0x7788);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), le32(r0), exit()) == 0x55667788);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), le64(r0), exit()) == 0x1122334455667788ull);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), be16(r0), exit()) == 0x8877);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), be32(r0), exit()) == 0x88776655);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), be64(r0), exit()) == 0x8877665544332211ull);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), bswap16(r0), exit()) == 0x8877);
+static_assert(r0_of(ld_imm64(r0, 0x1122334455667788ll), bswap64(r0), exit()) == 0x8877665544332211ull);
+
+// ---- jumps ---------------------------------------------------------------------
+
+// r0 = 1 if the jump is taken.
+template <class J>
+constexpr u64 taken(u64 a, std::int32_t b, J make) {
+    return r0_of(ld_imm64(r1, static_cast<std::int64_t>(a)), mov(r0, 1), make(r1, b, "t"_label), mov(r0, 0),
+                 "t"_label, exit());
+}
+static_assert(taken(5, 5, [](auto r, auto k, auto l) { return jeq(r, k, l); }) == 1);
+static_assert(taken(5, 6, [](auto r, auto k, auto l) { return jne(r, k, l); }) == 1);
+static_assert(taken(i64(-1), 1, [](auto r, auto k, auto l) { return jgt(r, k, l); }) == 1);
+static_assert(taken(i64(-1), 1, [](auto r, auto k, auto l) { return jsgt(r, k, l); }) == 0);
+static_assert(taken(i64(-1), 1, [](auto r, auto k, auto l) { return jslt(r, k, l); }) == 1);
+static_assert(taken(1, 1, [](auto r, auto k, auto l) { return jge(r, k, l); }) == 1);
+static_assert(taken(1, 1, [](auto r, auto k, auto l) { return jsge(r, k, l); }) == 1);
+static_assert(taken(1, 1, [](auto r, auto k, auto l) { return jle(r, k, l); }) == 1);
+static_assert(taken(1, 1, [](auto r, auto k, auto l) { return jsle(r, k, l); }) == 1);
+static_assert(taken(0, 1, [](auto r, auto k, auto l) { return jlt(r, k, l); }) == 1);
+static_assert(taken(6, 2, [](auto r, auto k, auto l) { return jset(r, k, l); }) == 1);
+static_assert(taken(5, 2, [](auto r, auto k, auto l) { return jset(r, k, l); }) == 0);
+// The immediate is sign-extended to 64 bits for JMP, compared as 32 bits for JMP32.
+static_assert(taken(0xffffffffu, -1, [](auto r, auto k, auto l) { return jeq(r, k, l); }) == 0);
+static_assert(taken(0xffffffffu, -1, [](auto r, auto k, auto l) { return jeq32(r, k, l); }) == 1);
+static_assert(taken(0x1'00000005ull, 5, [](auto r, auto k, auto l) { return jeq32(r, k, l); }) == 1);
+static_assert(taken(0x80000000u, 0, [](auto r, auto k, auto l) { return jslt32(r, k, l); }) == 1);
+static_assert(taken(0x80000000u, 0, [](auto r, auto k, auto l) { return jslt(r, k, l); }) == 0);
+// Register operands.
+static_assert(r0_of(mov(r1, 3), mov(r2, 3), mov(r0, 0), jne(r1, r2, "x"_label), mov(r0, 1), "x"_label, exit()) == 1);
+static_assert(r0_of(mov(r0, 0), ja("x"_label), mov(r0, 1), "x"_label, exit()) == 0);
+static_assert(r0_of(mov(r0, 0), gotol("x"_label), mov(r0, 1), "x"_label, exit()) == 0);
+// A bounded loop: sum 1..10.
+static_assert(r0_of(mov(r0, 0), mov(r1, 10), "loop"_label, add(r0, r1), sub(r1, 1), jne(r1, 0, "loop"_label),
+                    exit()) == 55);
+// may_goto falls through until the loop budget is spent.
+static_assert(r0_of(mov(r0, 7), may_goto("x"_label), mov(r0, 8), "x"_label, exit()) == 8);
+
+// ---- memory ---------------------------------------------------------------------
+
+static_assert(r0_of(st<std::uint32_t>(r10, -4, 0x01020304), ldx<std::uint8_t>(r0, r10, -4), exit()) == 4);
+static_assert(r0_of(st<std::uint32_t>(r10, -4, 0x01020304), ldx<std::uint16_t>(r0, r10, -2), exit()) == 0x0102);
+static_assert(r0_of(mov(r1, -2), stx<std::uint64_t>(r10, -8, r1), ldx<std::uint64_t>(r0, r10, -8), exit()) ==
+              i64(-2));
+static_assert(r0_of(st<std::uint8_t>(r10, -1, 0x80), ldx<std::int8_t>(r0, r10, -1), exit()) == i64(-128));
+static_assert(r0_of(st<std::uint16_t>(r10, -2, 0x8000), ldx<std::int16_t>(r0, r10, -2), exit()) == i64(-32768));
+static_assert(r0_of(st<std::uint32_t>(r10, -4, -1), ldx<std::int32_t>(r0, r10, -4), exit()) == i64(-1));
+static_assert(r0_of(st<std::uint32_t>(r10, -4, -1), ldx<std::uint32_t>(r0, r10, -4), exit()) == 0xffffffffu);
+// st of a 64-bit slot sign-extends the immediate
+static_assert(r0_of(st<std::uint64_t>(r10, -8, -1), ldx<std::uint64_t>(r0, r10, -8), exit()) == ~u64{0});
+
+// Atomics on the stack: the plain forms, the fetch forms, xchg and cmpxchg.
+constexpr u64 atomic_result(auto op_insn, u64 initial, u64 operand, bool want_src) {
+    const auto p = bpfxx::assemble(ld_imm64(r1, static_cast<std::int64_t>(initial)), stx<std::uint64_t>(r10, -8, r1),
+                                   ld_imm64(r1, static_cast<std::int64_t>(operand)), mov(r0, 5), op_insn,
+                                   ldx<std::uint64_t>(r2, r10, -8), want_src ? mov(r0, r1) : mov(r0, r2), exit());
+    return vm::run_on_memory(p, {}).r0;
+}
+static_assert(atomic_result(atomic_add<std::uint64_t>(r10, -8, r1), 40, 2, false) == 42);
+static_assert(atomic_result(atomic_or<std::uint64_t>(r10, -8, r1), 0xf0, 0x0f, false) == 0xff);
+static_assert(atomic_result(atomic_and<std::uint64_t>(r10, -8, r1), 0xff, 0x0f, false) == 0x0f);
+static_assert(atomic_result(atomic_xor<std::uint64_t>(r10, -8, r1), 0xff, 0x0f, false) == 0xf0);
+static_assert(atomic_result(atomic_fetch_add<std::uint64_t>(r10, -8, r1), 40, 2, true) == 40);
+static_assert(atomic_result(atomic_fetch_or<std::uint64_t>(r10, -8, r1), 0xf0, 0x0f, true) == 0xf0);
+static_assert(atomic_result(atomic_fetch_and<std::uint64_t>(r10, -8, r1), 0xf0, 0x0f, true) == 0xf0);
+static_assert(atomic_result(atomic_fetch_xor<std::uint64_t>(r10, -8, r1), 0xf0, 0x0f, true) == 0xf0);
+static_assert(atomic_result(atomic_xchg<std::uint64_t>(r10, -8, r1), 1, 2, true) == 1);
+static_assert(atomic_result(atomic_xchg<std::uint64_t>(r10, -8, r1), 1, 2, false) == 2);
+// cmpxchg compares with r0 (5 here): equal stores, r0 gets the old value either way
+static_assert(atomic_result(atomic_cmpxchg<std::uint64_t>(r10, -8, r1), 5, 9, false) == 9);
+static_assert(atomic_result(atomic_cmpxchg<std::uint64_t>(r10, -8, r1), 6, 9, false) == 6);
+// 32-bit atomics touch 4 bytes and zero-extend the fetched value
+static_assert(r0_of(st<std::uint64_t>(r10, -8, -1), mov(r1, 1), atomic_fetch_add<std::uint32_t>(r10, -8, r1),
+                    mov(r0, r1), exit()) == 0xffffffffu);
+static_assert(r0_of(st<std::uint64_t>(r10, -8, -1), mov(r1, 1), atomic_add<std::uint32_t>(r10, -8, r1),
+                    ldx<std::uint64_t>(r0, r10, -8), exit()) == 0xffffffff00000000ull);
+static_assert(r0_of(mov(r0, 3), st<std::uint32_t>(r10, -4, 3), mov(r1, 7), atomic_cmpxchg<std::uint32_t>(r10, -4, r1),
+                    ldx<std::uint32_t>(r0, r10, -4), exit()) == 7);
+// load-acquire / store-release move values like plain loads and stores
+static_assert(r0_of(mov(r1, 77), store_release<std::uint16_t>(r10, -2, r1), load_acquire<std::uint16_t>(r0, r10, -2),
+                    exit()) == 77);
+
+// ld_imm64 fills all 64 bits.
+static_assert(r0_of(ld_imm64(r0, 0x123456789abcdef0ll), exit()) == 0x123456789abcdef0ull);
+
+// Memory given to run_on_memory: r1 points at it, r2 is its length.
+static_assert([] {
+    constexpr std::array<u8, 4> mem{1, 2, 3, 4};
+    const auto p = bpfxx::assemble(ldx<std::uint32_t>(r0, r1, 0), add(r0, r2), exit());
+    return vm::run_on_memory(p, mem).r0;
+}() == 0x04030201u + 4);
+// ... and writes to it are visible after the run.
+TEST_CASE("vm: run_on_memory exposes the memory after the run") {
+    constexpr std::array<u8, 4> mem{1, 2, 3, 4};
+    const auto p = bpfxx::assemble(st<std::uint16_t>(r1, 2, 0x0a0b), mov(r0, 0), exit());
+    vm::machine<> m;
+    REQUIRE(m.run_on_memory(p, mem).ok());
+    const auto out = m.memory();
+    REQUIRE(out.size() == 4);
+    CHECK(out[0] == 1);
+    CHECK(out[2] == 0x0b);
+    CHECK(out[3] == 0x0a);
+}
+
+// ---- local calls -------------------------------------------------------------
+
+// The callee has its own stack; r6–r9 survive the call; r0 carries the result.
+constexpr auto with_call = bpfxx::assemble(
+    mov(r6, 100), st<std::uint64_t>(r10, -8, 1), mov(r1, 20), call("twice"_label), add(r0, r6),
+    ldx<std::uint64_t>(r1, r10, -8), add(r0, r1), exit(),
+    "twice"_label, st<std::uint64_t>(r10, -8, 99), mov(r6, 0), mov(r0, r1), add(r0, r1), exit());
+static_assert(vm::run_on_memory(with_call, {}).r0 == 141);
+// A callee may read its caller's stack through a pointer.
+static_assert(r0_of(st<std::uint64_t>(r10, -8, 42), mov(r1, r10), add(r1, -8), call("f"_label), exit(), "f"_label,
+                    ldx<std::uint64_t>(r0, r1, 0), exit()) == 42);
+// Eight frames at most.
+static_assert(fault_of(call("f"_label), exit(), "f"_label, call("f"_label), exit()) == fault_kind::call_depth);
+
+// ---- faults ----------------------------------------------------------------------
+
+constexpr vm::fault fault_in(std::span<const bpfxx::insn> code) { return vm::run_on_memory(code, {}).error; }
+
+static_assert(fault_of(mov(r0, 0)) == fault_kind::jump_out_of_program);     // falls off the end
+inline constexpr vm::limits short_budget{.budget = 1000};
+static_assert([] {
+    vm::machine<bpfxx::type_list<>, short_budget> m;
+    const auto p = bpfxx::assemble("l"_label, ja("l"_label), exit()); // (clang 14 crashes on it as a temporary)
+    const auto r = m.run_on_memory(p, {});
+    return r.error.kind == fault_kind::budget_exhausted && r.steps == 1001;
+}());
+static_assert(fault_of(mov(r0, r5), exit()) == fault_kind::uninitialized_register);
+static_assert(fault_of(exit()) == fault_kind::uninitialized_register);      // r0 never set
+static_assert(fault_of(ldx<std::uint64_t>(r0, r10, -8), exit()) == fault_kind::uninitialized_stack);
+static_assert(fault_of(st<std::uint64_t>(r10, -520, 0), mov(r0, 0), exit()) == fault_kind::bad_access);
+static_assert(fault_of(st<std::uint64_t>(r10, 0, 0), mov(r0, 0), exit()) == fault_kind::bad_access);
+static_assert(fault_of(mov(r1, 0), ldx<std::uint64_t>(r0, r1, 0), exit()) == fault_kind::bad_access); // NULL
+// a helper call clobbers r1–r5
+static_assert(fault_of(call(bpfxx::helper::get_prandom_u32), mov(r0, r1), exit()) ==
+              fault_kind::uninitialized_register);
+static_assert(fault_of(mov(r1, 0), call(bpfxx::helper::map_lookup_elem), exit()) ==
+              fault_kind::bad_helper_argument);
+static_assert(fault_of(call_kfunc(5), exit()) == fault_kind::unsupported);
+static_assert(fault_of(ld_map_fd(r1, 3), mov(r0, 0), exit()) == fault_kind::bad_map_reference);
+static_assert(fault_of(mov(r6, r1), ld_abs<std::uint8_t>(0), exit()) == fault_kind::insn_not_allowed);
+// A helper id Linux does not have, and a real helper with no model.
+static_assert(fault_in(std::array{bpfxx::make_insn(0x85, 0, 0, 0, 9999), bpfxx::make_insn(0x95, 0, 0, 0, 0)})
+                  .kind == fault_kind::unknown_helper);
+static_assert(fault_of(call(bpfxx::helper::get_current_pid_tgid), exit()) == fault_kind::unmodelled_helper);
+static_assert(fault_of(mov(r2, 0), mov(r3, 0), mov(r4, 0), call(bpfxx::helper::skb_load_bytes), exit()) ==
+              fault_kind::helper_not_allowed);
+// Encodings the verifier refuses: unknown opcode, reserved fields, r10 as destination, register 11.
+static_assert(fault_in(std::array{bpfxx::make_insn(0xff, 0, 0, 0, 0)}).kind == fault_kind::bad_opcode);
+static_assert(fault_in(std::array{bpfxx::make_insn(0xb7, 0, 1, 0, 0), bpfxx::make_insn(0x95, 0, 0, 0, 0)}).kind ==
+              fault_kind::bad_opcode); // mov r0, imm with src_reg set
+static_assert(fault_in(std::array{bpfxx::make_insn(0xb7, 10, 0, 0, 0), bpfxx::make_insn(0x95, 0, 0, 0, 0)}).kind ==
+              fault_kind::bad_register);
+static_assert(fault_in(std::array{bpfxx::make_insn(0xbf, 0, 11, 0, 0), bpfxx::make_insn(0x95, 0, 0, 0, 0)}).kind ==
+              fault_kind::bad_register);
+static_assert(fault_in(std::array{bpfxx::make_insn(0x18, 0, 0, 0, 1)}).kind ==
+              fault_kind::jump_out_of_program); // ld_imm64 without its second slot
+static_assert(fault_in(std::array{bpfxx::make_insn(0x05, 0, 0, 5, 0)}).kind == fault_kind::jump_out_of_program);
+// A fault names the instruction.
+static_assert(vm::run_on_memory(bpfxx::assemble(mov(r0, 0), ldx<std::uint64_t>(r1, r10, -16), exit()), {}).error.pc ==
+              1);
+
+TEST_CASE("vm: a fault prints the pc, the reason and the address or helper") {
+    const auto a = vm::run_on_memory(bpfxx::assemble(mov(r0, 0), ldx<std::uint64_t>(r1, r10, -16), exit()), {});
+    CHECK(to_string(a.error) == "pc 1: read of uninitialised stack (8 bytes at 0x10000001f0)");
+    const auto b = vm::run_on_memory(bpfxx::assemble(call(bpfxx::helper::get_current_pid_tgid), exit()), {});
+    CHECK(to_string(b.error) == "pc 0: helper has no model in bpfxx::vm (get_current_pid_tgid, id 14)");
+    CHECK(to_string(vm::fault{}) == "no fault");
+    const auto c = vm::run_on_memory(bpfxx::assemble(mov(r0, r7), exit()), {});
+    CHECK(to_string(c.error) == "pc 0: read of uninitialised register (r7)");
+}
+
+// Lenient machines (for conformance suites) read never-written registers and stack as zeros.
+inline constexpr vm::limits lenient{.strict = false};
+static_assert([] {
+    vm::machine<bpfxx::type_list<>, lenient> m;
+    const auto p = bpfxx::assemble(ldx<std::uint64_t>(r0, r10, -8), add(r0, r5), exit());
+    const auto r = m.run_on_memory(p, {});
+    return r.ok() && r.r0 == 0;
+}());
+
+// ---- maps ------------------------------------------------------------------------
+
+using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
+using flows = bpfxx::hash_map<std::uint32_t, std::uint64_t, 4>;
+
+// The design's sock_example: count IP protocols (skb->data is the IP header in a socket-filter test run).
+constexpr auto count_protocols = bpfxx::assemble(
+    mov(r6, r1), ld_abs<std::uint8_t>(9), stx<std::uint32_t>(r10, -4, r0), mov(r2, r10), add(r2, -4),
+    ld_map<counters>(r1), call(bpfxx::helper::map_lookup_elem), jeq(r0, 0, "out"_label), mov(r1, 1),
+    atomic_add<std::uint64_t>(r0, 0, r1), "out"_label, mov(r0, 0), exit());
+
+static_assert([] {
+    vm::machine_for<decltype(count_protocols)> m;
+    (void)m.run_socket_filter(count_protocols, udp53);
+    (void)m.run_socket_filter(count_protocols, udp53);
+    (void)m.run_socket_filter(count_protocols, tcp23);
+    return m.map<counters>().lookup(17) == 2u && m.map<counters>().lookup(6) == 1u &&
+           m.map<counters>().lookup(1) == 0u && !m.map<counters>().lookup(256);
+}());
+
+// Hash map: update with the kernel's flags and errors, delete, lookup miss.
+constexpr auto hash_ops = bpfxx::assemble(
+    st<std::uint32_t>(r10, -4, 7), st<std::uint64_t>(r10, -16, 70),
+    ld_map<flows>(r1), mov(r2, r10), add(r2, -4), mov(r3, r10), add(r3, -16), mov(r4, 1), // BPF_NOEXIST
+    call(bpfxx::helper::map_update_elem), mov(r6, r0),
+    ld_map<flows>(r1), mov(r2, r10), add(r2, -4), mov(r3, r10), add(r3, -16), mov(r4, 1),
+    call(bpfxx::helper::map_update_elem), mov(r7, r0), // -EEXIST
+    st<std::uint32_t>(r10, -4, 8),
+    ld_map<flows>(r1), mov(r2, r10), add(r2, -4), call(bpfxx::helper::map_delete_elem), mov(r8, r0), // -ENOENT
+    ld_map<flows>(r1), mov(r2, r10), add(r2, -4), call(bpfxx::helper::map_lookup_elem), mov(r9, r0), // NULL
+    mov(r0, r6), add(r0, r7), add(r0, r8), add(r0, r9), exit());
+static_assert([] {
+    vm::machine_for<decltype(hash_ops)> m;
+    const auto r = m.run_on_memory(hash_ops, {});
+    return r.ok() && r.r0 == i64(0 - 17 - 2) && m.map<flows>().lookup(7) == 70u && m.map<flows>().size() == 1;
+}());
+
+TEST_CASE("vm: map models keep the kernel's rules") {
+    SUBCASE("array") {
+        vm::map_model<bpfxx::array_map<std::uint32_t, std::uint32_t, 2>> a;
+        CHECK(a.lookup(1) == 0u);
+        CHECK(a.update(1, 5) == 0);
+        CHECK(a.update(2, 5) == vm::err::e2big);
+        CHECK(a.update(1, 5, bpfxx::update_flags::noexist) == vm::err::eexist);
+        CHECK(a.erase(1) == vm::err::einval);
+        CHECK(a.size() == 2);
+    }
+    SUBCASE("hash, full") {
+        vm::map_model<bpfxx::hash_map<std::uint32_t, std::uint32_t, 2>> h;
+        CHECK(h.update(1, 1) == 0);
+        CHECK(h.update(2, 2) == 0);
+        CHECK(h.update(3, 3) == vm::err::e2big);
+        CHECK(h.update(2, 9, bpfxx::update_flags::exist) == 0);
+        CHECK(h.update(4, 9, bpfxx::update_flags::exist) == vm::err::enoent);
+        CHECK(h.lookup(2) == 9u);
+        CHECK(h.erase(1) == 0);
+        CHECK(h.erase(1) == vm::err::enoent);
+        CHECK(h.update(3, 3) == 0);
+        CHECK(h.size() == 2);
+    }
+    SUBCASE("lru evicts the least recently used") {
+        vm::map_model<bpfxx::lru_hash_map<std::uint32_t, std::uint32_t, 2>> l;
+        CHECK(l.update(1, 1) == 0);
+        CHECK(l.update(2, 2) == 0);
+        CHECK(l.lookup(1) == 1u); // 2 is now the oldest
+        CHECK(l.update(3, 3) == 0);
+        CHECK_FALSE(l.lookup(2));
+        CHECK(l.lookup(1) == 1u);
+        CHECK(l.lookup(3) == 3u);
+    }
+    SUBCASE("lpm trie: longest prefix wins") {
+        struct key {
+            std::uint32_t prefixlen;
+            std::array<std::uint8_t, 4> addr;
+        };
+        vm::map_model<bpfxx::lpm_trie<key, std::uint32_t, 8>> t;
+        CHECK(t.update(key{8, {10, 0, 0, 0}}, 8) == 0);
+        CHECK(t.update(key{24, {10, 1, 2, 0}}, 24) == 0);
+        CHECK(t.update(key{33, {10, 1, 2, 0}}, 1) == vm::err::einval);
+        CHECK(t.lookup(key{32, {10, 1, 2, 3}}) == 24u);
+        CHECK(t.lookup(key{32, {10, 9, 2, 3}}) == 8u);
+        CHECK_FALSE(t.lookup(key{32, {11, 1, 2, 3}}));
+        CHECK(t.lookup(key{16, {10, 1, 2, 3}}) == 8u); // the key's own prefix bounds the match
+    }
+    SUBCASE("queue and stack") {
+        vm::map_model<bpfxx::queue<std::uint32_t, 2>> q;
+        CHECK(q.push(1) == 0);
+        CHECK(q.push(2) == 0);
+        CHECK(q.push(3) == vm::err::e2big);
+        CHECK(q.push(3, bpfxx::update_flags::exist) == 0); // drops the oldest
+        CHECK(q.peek() == 2u);
+        CHECK(q.pop() == 2u);
+        CHECK(q.pop() == 3u);
+        CHECK_FALSE(q.pop());
+        vm::map_model<bpfxx::stack<std::uint32_t, 2>> s;
+        CHECK(s.push(1) == 0);
+        CHECK(s.push(2) == 0);
+        CHECK(s.pop() == 2u);
+        CHECK(s.pop() == 1u);
+    }
+    SUBCASE("bloom filter") {
+        vm::map_model<bpfxx::bloom_filter<std::uint32_t, 2>> b;
+        CHECK(b.push(1) == 0);
+        CHECK(b.may_contain(1));
+        CHECK_FALSE(b.may_contain(2));
+        CHECK(b.push(2) == 0);
+        CHECK(b.push(3) == 0); // more than max_entries: saturated, "maybe" for everything
+        CHECK(b.may_contain(4));
+    }
+}
+
+// Queue helpers from a program: push two, pop one, peek one.
+using jobs = bpfxx::queue<std::uint64_t, 4>;
+static_assert([] {
+    const auto p = bpfxx::assemble(
+        st<std::uint64_t>(r10, -8, 11), ld_map<jobs>(r1), mov(r2, r10), add(r2, -8), mov(r3, 0),
+        call(bpfxx::helper::map_push_elem), st<std::uint64_t>(r10, -8, 22), ld_map<jobs>(r1), mov(r2, r10),
+        add(r2, -8), mov(r3, 0), call(bpfxx::helper::map_push_elem), ld_map<jobs>(r1), mov(r2, r10), add(r2, -16),
+        call(bpfxx::helper::map_pop_elem), ldx<std::uint64_t>(r6, r10, -16), ld_map<jobs>(r1), mov(r2, r10),
+        add(r2, -16), call(bpfxx::helper::map_peek_elem), ldx<std::uint64_t>(r0, r10, -16), mul(r0, 100),
+        add(r0, r6), exit());
+    vm::machine_for<decltype(p)> m;
+    const auto r = m.run_on_memory(p, {});
+    return r.ok() && r.r0 == 2211 && m.map<jobs>().size() == 1;
+}());
+
+// A map value is bounds-checked per element, and read-only for rdonly_prog maps.
+using config = bpfxx::array_map<std::uint32_t, std::uint32_t, 4, bpfxx::map_options{.flags = bpfxx::map_flags::rdonly_prog}>;
+static_assert([] {
+    const auto p = bpfxx::assemble(st<std::uint32_t>(r10, -4, 0), ld_map<counters>(r1), mov(r2, r10), add(r2, -4),
+                                   call(bpfxx::helper::map_lookup_elem), jeq(r0, 0, "out"_label),
+                                   ldx<std::uint64_t>(r0, r0, 8), "out"_label, exit()); // next element
+    return vm::run_on_memory(p, {}).error.kind == fault_kind::bad_access;
+}());
+static_assert([] {
+    const auto p = bpfxx::assemble(st<std::uint32_t>(r10, -4, 0), ld_map<config>(r1), mov(r2, r10), add(r2, -4),
+                                   call(bpfxx::helper::map_lookup_elem), jeq(r0, 0, "out"_label),
+                                   st<std::uint32_t>(r0, 0, 1), "out"_label, exit());
+    return vm::run_on_memory(p, {}).error.kind == fault_kind::read_only;
+}());
+// Direct value access (ld_map_value) addresses the value of a single-element array.
+using globals = bpfxx::array_map<std::uint32_t, std::array<std::uint64_t, 2>, 1>;
+static_assert([] {
+    const auto p = bpfxx::assemble(ld_map_value<globals>(r1, 8), st<std::uint64_t>(r1, 0, 5), mov(r0, 0), exit());
+    vm::machine_for<decltype(p)> m;
+    return m.run_on_memory(p, {}).ok() && (*m.map<globals>().lookup(0))[1] == 5u;
+}());
+static_assert(fault_of(ld_map_value<counters>(r1, 0), mov(r0, 0), exit()) == fault_kind::bad_map_reference);
+
+// ---- environment helpers ---------------------------------------------------
+
+TEST_CASE("vm: clock, random numbers and CPU are deterministic and settable") {
+    const auto clock = bpfxx::assemble(call(bpfxx::helper::ktime_get_ns), mov(r6, r0),
+                                       call(bpfxx::helper::ktime_get_boot_ns), sub(r0, r6), exit());
+    vm::machine<> m;
+    m.set_clock(1000, 5);
+    CHECK(m.run_on_memory(clock, {}).r0 == 5);
+    const auto rnd = bpfxx::assemble(call(bpfxx::helper::get_prandom_u32), exit());
+    m.set_prandom_seed(42);
+    const auto a = m.run_on_memory(rnd, {}).r0;
+    const auto b = m.run_on_memory(rnd, {}).r0;
+    m.set_prandom_seed(42);
+    CHECK(m.run_on_memory(rnd, {}).r0 == a);
+    CHECK(a != b);
+    CHECK(a <= 0xffffffffu);
+    m.set_cpu(3);
+    CHECK(m.run_on_memory(bpfxx::assemble(call(bpfxx::helper::get_smp_processor_id), exit()), {}).r0 == 3);
+}
+
+constexpr std::string_view trace_format = "n=%d x=%04x %s|";
+TEST_CASE("vm: trace_printk output is captured") {
+    // the format lives on the stack, where clang puts it too
+    const auto p = bpfxx::assemble(
+        // "hi\0" at fp-40
+        st<std::uint32_t>(r10, -40, 0x00006968),
+        // the format at fp-32 (up to 32 bytes)
+        [] {
+            std::array<bpfxx::insn, 8> s{};
+            std::array<char, 32> b{};
+            for (std::size_t i = 0; i < trace_format.size(); ++i) b[i] = trace_format[i];
+            for (std::size_t w = 0; w < 8; ++w) {
+                std::uint32_t v = 0;
+                for (std::size_t k = 0; k < 4; ++k) v |= std::uint32_t{static_cast<u8>(b[w * 4 + k])} << (8 * k);
+                s[w] = st<std::uint32_t>(r10, static_cast<std::int16_t>(-32 + 4 * w), static_cast<std::int32_t>(v));
+            }
+            return s;
+        }(),
+        mov(r1, r10), add(r1, -32), mov(r2, static_cast<std::int32_t>(trace_format.size() + 1)), mov(r3, -5), mov(r4, 0xab),
+        mov(r5, r10), add(r5, -40), call(bpfxx::helper::trace_printk), exit());
+    vm::machine<> m;
+    const auto r = m.run_on_memory(p, {});
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    REQUIRE(m.trace_count() == 1);
+    CHECK(m.trace_line(0) == "n=-5 x=00ab hi|");
+}
+
+// ---- ring buffers ------------------------------------------------------------
+
+using events = bpfxx::ringbuf<4096>;
+struct event {
+    std::uint32_t pid;
+    std::uint32_t value;
+};
+
+TEST_CASE("vm: ring buffer records are captured") {
+    const auto p = bpfxx::assemble(
+        // output: an 8-byte record from the stack
+        st<std::uint32_t>(r10, -8, 1), st<std::uint32_t>(r10, -4, 10), ld_map<events>(r1), mov(r2, r10), add(r2, -8),
+        mov(r3, 8), mov(r4, 0), call(bpfxx::helper::ringbuf_output), mov(r6, r0),
+        // reserve + fill + submit
+        ld_map<events>(r1), mov(r2, 8), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), jeq(r0, 0, "out"_label),
+        st<std::uint32_t>(r0, 0, 2), st<std::uint32_t>(r0, 4, 20), mov(r1, r0), mov(r2, 0),
+        call(bpfxx::helper::ringbuf_submit),
+        // reserve + discard
+        ld_map<events>(r1), mov(r2, 16), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), jeq(r0, 0, "out"_label),
+        mov(r1, r0), mov(r2, 0), call(bpfxx::helper::ringbuf_discard),
+        ld_map<events>(r1), mov(r2, 0), call(bpfxx::helper::ringbuf_query), add(r0, r6), "out"_label, exit());
+    vm::machine_for<decltype(p)> m;
+    const auto r = m.run_on_memory(p, {});
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    CHECK(r.r0 == 16 + 16 + 24); // three records with their 8-byte headers
+    auto& rb = m.map<events>();
+    REQUIRE(rb.submitted() == 2);
+    CHECK(rb.record_as<event>(0).pid == 1);
+    CHECK(rb.record_as<event>(0).value == 10);
+    CHECK(rb.record_as<event>(1).pid == 2);
+    CHECK(rb.record_as<event>(1).value == 20);
+    rb.clear();
+    CHECK(rb.submitted() == 0);
+}
+
+static_assert([] {
+    // a record must be submitted or discarded before exit, and may not be touched past its end
+    const auto leak = bpfxx::assemble(ld_map<events>(r1), mov(r2, 8), mov(r3, 0),
+                                      call(bpfxx::helper::ringbuf_reserve), mov(r0, 0), exit());
+    const auto past = bpfxx::assemble(ld_map<events>(r1), mov(r2, 8), mov(r3, 0),
+                                      call(bpfxx::helper::ringbuf_reserve), jeq(r0, 0, "out"_label),
+                                      st<std::uint32_t>(r0, 8, 1), mov(r1, r0), mov(r2, 0),
+                                      call(bpfxx::helper::ringbuf_submit), "out"_label, mov(r0, 0), exit());
+    return vm::run_on_memory(leak, {}).error.kind == fault_kind::unreleased_record &&
+           vm::run_on_memory(past, {}).error.kind == fault_kind::bad_access;
+}());
+
+// ---- tail calls ------------------------------------------------------------------
+
+using jump_table = bpfxx::prog_array<4>;
+constexpr auto tail_target = bpfxx::assemble(mov(r0, 42), exit());
+constexpr auto tail_caller = bpfxx::assemble(ld_map<jump_table>(r2), mov(r3, 1), call(bpfxx::helper::tail_call),
+                                             mov(r0, 7), exit());
+static_assert([] {
+    vm::machine_for<decltype(tail_caller)> m;
+    const auto miss = m.run_on_memory(tail_caller, {}).r0; // empty slot: falls through
+    m.set_tail_call<jump_table>(1, tail_target);
+    const auto hit = m.run_on_memory(tail_caller, {}).r0;
+    return miss == 7 && hit == 42;
+}());
+// A chain of tail calls stops after 33.
+constexpr auto self_tail = bpfxx::assemble(mov(r6, r1), ld_map<jump_table>(r2), mov(r3, 0),
+                                           call(bpfxx::helper::tail_call), mov(r0, 1), exit());
+TEST_CASE("vm: tail calls stop after 33 in a chain") {
+    vm::machine_for<decltype(self_tail)> m;
+    m.set_tail_call<jump_table>(0, self_tail);
+    const auto r = m.run_on_memory(self_tail, {});
+    CHECK(r.ok());
+    CHECK(r.r0 == 1);
+    CHECK(r.steps == 34 * 4 + 2); // 34 programs of 4 steps (ld_map is one), then mov r0, exit
+}
+
+// ---- socket filter and tc contexts ------------------------------------------------
+
+constexpr auto read_skb = [](std::size_t off, auto width) {
+    using T = decltype(width);
+    return bpfxx::assemble(ldx<T>(r0, r1, static_cast<std::int16_t>(off)), exit());
+};
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, len), std::uint32_t{}), udp53).r0 == 50);
+static_assert(vm::run_tc(read_skb(offsetof(bpfxx::sk_buff, len), std::uint32_t{}), udp53).r0 == 64);
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, protocol), std::uint32_t{}), udp53).r0 ==
+              0x0008); // htons(ETH_P_IP)
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, pkt_type), std::uint32_t{}), udp53).r0 ==
+              0);                                                            // PACKET_HOST: lo's address is all zeros
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, pkt_type), std::uint32_t{}),
+                                    ipv4_frame(17, 53, 0x02)).r0 == 3);      // PACKET_OTHERHOST
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, pkt_type), std::uint32_t{}),
+                                    ipv4_frame(17, 53, 0x01)).r0 == 2);      // PACKET_MULTICAST
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, ifindex), std::uint32_t{}), udp53).r0 == 1);
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, mark), std::uint32_t{}), udp53,
+                                    vm::skb_options{.mark = 9}).r0 == 9);
+// narrow reads see the low bytes first (little endian)
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, mark) + 1, std::uint8_t{}), udp53,
+                                    vm::skb_options{.mark = 0x1234}).r0 == 0x12);
+// socket filters may not read the packet pointers or tc_classid; nobody may read past the struct
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, data), std::uint32_t{}), udp53).error.kind ==
+              fault_kind::bad_context_access);
+static_assert(vm::run_socket_filter(read_skb(offsetof(bpfxx::sk_buff, tc_classid), std::uint32_t{}), udp53)
+                  .error.kind == fault_kind::bad_context_access);
+static_assert(vm::run_tc(read_skb(192, std::uint32_t{}), udp53).error.kind == fault_kind::bad_context_access);
+static_assert(vm::run_tc(read_skb(offsetof(bpfxx::sk_buff, mark) + 1, std::uint32_t{}), udp53).error.kind ==
+              fault_kind::bad_context_access); // misaligned
+static_assert(vm::run_tc(read_skb(offsetof(bpfxx::sk_buff, mark), std::uint64_t{}), udp53).error.kind ==
+              fault_kind::bad_context_access); // wider than the field
+// writes: socket filters only cb[], tc also mark, priority, tc_index …
+static_assert(vm::run_socket_filter(bpfxx::assemble(st<std::uint32_t>(r1, offsetof(bpfxx::sk_buff, mark), 1),
+                                                    mov(r0, 0), exit()),
+                                    udp53).error.kind == fault_kind::bad_context_access);
+TEST_CASE("vm: tc writes to the context show in skb()") {
+    const auto p = bpfxx::assemble(mov(r2, 7), stx<std::uint32_t>(r1, offsetof(bpfxx::sk_buff, mark), r2),
+                                   stx<std::uint32_t>(r1, offsetof(bpfxx::sk_buff, cb) + 8, r2),
+                                   stx<std::uint32_t>(r1, offsetof(bpfxx::sk_buff, priority), r2), mov(r0, 0), exit());
+    vm::machine<> m;
+    REQUIRE(m.run_tc(p, udp53).ok());
+    CHECK(m.skb().mark == 7);
+    CHECK(m.skb().cb[2] == 7);
+    CHECK(m.skb().priority == 7);
+}
+
+// tc: direct packet access through data/data_end, with the bounds check the verifier wants.
+constexpr auto tc_port = bpfxx::assemble(
+    ldx<std::uint32_t>(r2, r1, offsetof(bpfxx::sk_buff, data)), ldx<std::uint32_t>(r3, r1, offsetof(bpfxx::sk_buff, data_end)),
+    mov(r4, r2), add(r4, 38), mov(r0, bpfxx::tc_act::ok), jgt(r4, r3, "out"_label), ldx<std::uint16_t>(r0, r2, 36),
+    be16(r0), "out"_label, exit());
+static_assert(vm::run_tc(tc_port, udp53).r0 == 53);
+static_assert(vm::run_tc(tc_port, std::array<u8, 20>{}).r0 == 0);
+// reading past data_end faults even if the program forgot the check
+static_assert(vm::run_tc(bpfxx::assemble(ldx<std::uint32_t>(r2, r1, offsetof(bpfxx::sk_buff, data)),
+                                         ldx<std::uint8_t>(r0, r2, 64), exit()),
+                         udp53).error.kind == fault_kind::bad_access);
+
+// ld_abs / ld_ind read big endian relative to skb->data; out of bounds ends the program with 0.
+static_assert(vm::run_socket_filter(bpfxx::assemble(mov(r6, r1), ld_abs<std::uint16_t>(22), exit()), udp53).r0 == 53);
+static_assert(vm::run_tc(bpfxx::assemble(mov(r6, r1), ld_abs<std::uint16_t>(36), exit()), udp53).r0 == 53);
+static_assert(vm::run_socket_filter(bpfxx::assemble(mov(r6, r1), mov(r7, 20), ld_ind<std::uint32_t>(r7, 0), exit()),
+                                    udp53).r0 == 0x30390035);
+static_assert(vm::run_socket_filter(bpfxx::assemble(mov(r6, r1), mov(r0, 5), ld_abs<std::uint32_t>(48), mov(r0, 9),
+                                                    exit()),
+                                    udp53).r0 == 0);
+// SKF_LL_OFF reaches the link-layer header from a socket filter
+static_assert(vm::run_socket_filter(bpfxx::assemble(mov(r6, r1), ld_abs<std::uint16_t>(-0x200000 + 12), exit()),
+                                    udp53).r0 == 0x0800);
+// ld_abs wants the context in r6
+static_assert(vm::run_socket_filter(bpfxx::assemble(ld_abs<std::uint8_t>(0), exit()), udp53).error.kind ==
+              fault_kind::uninitialized_register);
+
+TEST_CASE("vm: skb_load_bytes, skb_store_bytes and the checksum helpers") {
+    // copy the UDP ports to the stack, swap them into the packet, fix nothing else
+    const auto p = bpfxx::assemble(
+        mov(r6, r1), mov(r2, 34), mov(r3, r10), add(r3, -4), mov(r4, 4), call(bpfxx::helper::skb_load_bytes),
+        mov(r7, r0), st<std::uint64_t>(r10, -16, -1), mov(r1, r6), mov(r2, 60), mov(r3, r10), add(r3, -16),
+        mov(r4, 8), call(bpfxx::helper::skb_load_bytes), mov(r8, r0), // out of range: -EFAULT, buffer zeroed
+        ldx<std::uint64_t>(r9, r10, -16), ldx<std::uint32_t>(r2, r10, -4), add(r9, r2),
+        st<std::uint32_t>(r10, -8, 0x11223344), mov(r1, r6), mov(r2, 34), mov(r3, r10), add(r3, -8), mov(r4, 4),
+        mov(r5, 0), call(bpfxx::helper::skb_store_bytes), add(r0, r7), add(r0, r8), add(r0, r9), exit());
+    vm::machine<> m;
+    const auto r = m.run_tc(p, udp53);
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    CHECK(r.r0 == i64(-14) + 0x35003930); // 0 + 0 + -EFAULT + 0 (zeroed) + the ports as loaded
+    const auto out = m.packet();
+    CHECK(out[34] == 0x44);
+    CHECK(out[37] == 0x11);
+    CHECK(vm::run_socket_filter(p, udp53).error.kind == fault_kind::helper_not_allowed); // store_bytes: tc only
+}
+
+TEST_CASE("vm: l3_csum_replace keeps the IPv4 header checksum valid") {
+    // An IPv4 header with a correct checksum; change the TTL byte pair with csum_replace2.
+    auto frame = ipv4_frame(17, 53);
+    const auto fold = [&] {
+        std::uint32_t sum = 0;
+        for (std::size_t i = 14; i < 34; i += 2) sum += std::uint32_t{frame[i]} << 8 | frame[i + 1];
+        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+        return static_cast<std::uint16_t>(~sum);
+    };
+    frame[24] = frame[25] = 0;
+    const auto c = fold();
+    frame[24] = static_cast<u8>(c >> 8);
+    frame[25] = static_cast<u8>(c);
+    REQUIRE(fold() == 0);
+    // TTL:proto 0x4011 -> 0x3f11 (network order; loaded little-endian as the program sees it)
+    const auto p = bpfxx::assemble(mov(r6, r1), ldx<std::uint32_t>(r2, r1, offsetof(bpfxx::sk_buff, data)),
+                                   ldx<std::uint32_t>(r3, r1, offsetof(bpfxx::sk_buff, data_end)), mov(r4, r2),
+                                   add(r4, 34), mov(r0, 0), jgt(r4, r3, "out"_label), ldx<std::uint16_t>(r7, r2, 22),
+                                   mov(r8, r7), sub(r8, 1), stx<std::uint16_t>(r2, 22, r8), mov(r1, r6), mov(r2, 24),
+                                   mov(r3, r7), mov(r4, r8), mov(r5, 2), call(bpfxx::helper::l3_csum_replace),
+                                   "out"_label, exit());
+    vm::machine<> m;
+    const auto r = m.run_tc(p, frame);
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    CHECK(r.r0 == 0);
+    std::copy(m.packet().begin(), m.packet().end(), frame.begin());
+    CHECK(frame[22] == 63);
+    CHECK(fold() == 0);
+}
+
+static_assert([] {
+    // csum_diff of nothing to 4 bytes is those bytes' sum; sizes must be multiples of 4
+    const auto p = bpfxx::assemble(st<std::uint32_t>(r10, -4, 0x00010002), mov(r1, 0), mov(r2, 0), mov(r3, r10),
+                                   add(r3, -4), mov(r4, 4), mov(r5, 0), call(bpfxx::helper::csum_diff), exit());
+    const auto bad = bpfxx::assemble(st<std::uint32_t>(r10, -4, 0), mov(r1, 0), mov(r2, 0), mov(r3, r10),
+                                     add(r3, -4), mov(r4, 3), mov(r5, 0), call(bpfxx::helper::csum_diff), exit());
+    return vm::run_tc(p, udp53).r0 == 0x00010002 && vm::run_tc(bad, udp53).r0 == i64(-22);
+}());
+
+// ---- XDP ------------------------------------------------------------------------
+
+// Drop UDP to port 53, pass the rest.
+constexpr auto xdp_dns_drop = bpfxx::assemble(
+    ldx<std::uint32_t>(r2, r1, offsetof(bpfxx::xdp_md, data)), ldx<std::uint32_t>(r3, r1, offsetof(bpfxx::xdp_md, data_end)),
+    mov(r0, bpfxx::xdp::pass), mov(r4, r2), add(r4, 38), jgt(r4, r3, "out"_label), ldx<std::uint8_t>(r5, r2, 23),
+    jne(r5, 17, "out"_label), ldx<std::uint16_t>(r5, r2, 36), jne(r5, 0x3500, "out"_label), mov(r0, bpfxx::xdp::drop),
+    "out"_label, exit());
+static_assert(vm::run_xdp(xdp_dns_drop, udp53).r0 == bpfxx::xdp::drop);
+static_assert(vm::run_xdp(xdp_dns_drop, tcp23).r0 == bpfxx::xdp::pass);
+static_assert(vm::run_xdp(xdp_dns_drop, ipv4_frame<37>(17, 53)).r0 == bpfxx::xdp::pass); // truncated
+static_assert(vm::run_xdp(xdp_dns_drop, std::array<u8, 10>{}).error.kind == fault_kind::bad_input);
+// xdp_md: 4-byte reads only, no writes, no egress_ifindex outside devmap programs
+static_assert(vm::run_xdp(bpfxx::assemble(ldx<std::uint32_t>(r0, r1, offsetof(bpfxx::xdp_md, ingress_ifindex)), exit()),
+                          udp53, vm::xdp_options{.ingress_ifindex = 4}).r0 == 4);
+static_assert(vm::run_xdp(bpfxx::assemble(ldx<std::uint16_t>(r0, r1, 12), exit()), udp53).error.kind ==
+              fault_kind::bad_context_access);
+static_assert(vm::run_xdp(bpfxx::assemble(ldx<std::uint32_t>(r0, r1, 20), exit()), udp53).error.kind ==
+              fault_kind::bad_context_access);
+static_assert(vm::run_xdp(bpfxx::assemble(st<std::uint32_t>(r1, 12, 0), mov(r0, 0), exit()), udp53).error.kind ==
+              fault_kind::bad_context_access);
+
+TEST_CASE("vm: XDP adjust_head, adjust_meta and adjust_tail move the packet like the kernel") {
+    // pop the Ethernet header (14 bytes): data moves forward, the output starts at the IP header
+    const auto pop = bpfxx::assemble(mov(r6, r1), mov(r2, 14), call(bpfxx::helper::xdp_adjust_head), mov(r7, r0),
+                                     mov(r1, r6), mov(r2, -300), call(bpfxx::helper::xdp_adjust_head), mov(r8, r0),
+                                     mov(r1, r6), mov(r2, -8), call(bpfxx::helper::xdp_adjust_meta), mov(r9, r0),
+                                     mov(r1, r6), mov(r2, -6), call(bpfxx::helper::xdp_adjust_meta), add(r9, r0),
+                                     mov(r1, r6), mov(r2, 10), call(bpfxx::helper::xdp_adjust_tail), add(r0, r7),
+                                     add(r0, r8), add(r0, r9), exit());
+    vm::machine<> m;
+    const auto r = m.run_xdp(pop, udp53);
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    CHECK(r.r0 == i64(0 + -22 + 0 + -13 + 0)); // head ok, head too far, meta ok, meta not a multiple of 4, tail ok
+    REQUIRE(m.packet().size() == 64 - 14 + 10);
+    CHECK(m.packet()[0] == 0x45);
+    CHECK(m.packet()[m.packet().size() - 1] == 0); // grown tail is zeroed
+    CHECK(m.metadata().size() == 8);
+    CHECK(m.xdp_context().data == 14);
+}
+
+static_assert([] {
+    // xdp_load_bytes / xdp_store_bytes / xdp_get_buff_len
+    const auto p = bpfxx::assemble(mov(r6, r1), call(bpfxx::helper::xdp_get_buff_len), mov(r7, r0), mov(r1, r6),
+                                   mov(r2, 36), mov(r3, r10), add(r3, -2), mov(r4, 2),
+                                   call(bpfxx::helper::xdp_load_bytes), ldx<std::uint16_t>(r8, r10, -2), mov(r1, r6),
+                                   mov(r2, 63), mov(r3, r10), add(r3, -2), mov(r4, 2),
+                                   call(bpfxx::helper::xdp_store_bytes), mov(r9, r0), mov(r0, r7), lsh(r0, 16),
+                                   or_(r0, r8), lsh(r0, 8), sub(r0, r9), exit());
+    return vm::run_xdp(p, udp53).r0 == ((u64{64} << 16 | 0x3500) << 8) + 22;
+}());
+
+using ports = bpfxx::devmap<4>;
+static_assert([] {
+    // redirect_map: a present entry redirects, a missing one returns the low flag bits
+    const auto p = bpfxx::assemble(ld_map<ports>(r1), mov(r2, 1), mov(r3, bpfxx::xdp::pass),
+                                   call(bpfxx::helper::redirect_map), exit());
+    vm::machine_for<decltype(p)> m;
+    const auto miss = m.run_xdp(p, udp53).r0;
+    (void)m.map<ports>().update(1, 3);
+    const auto hit = m.run_xdp(p, udp53).r0;
+    return miss == bpfxx::xdp::pass && hit == bpfxx::xdp::redirect && m.redirected()->ifindex_or_key == 1;
+}());
+static_assert(vm::run_xdp(bpfxx::assemble(mov(r1, 5), mov(r2, 0), call(bpfxx::helper::redirect), exit()), udp53).r0 ==
+              bpfxx::xdp::redirect);
+static_assert(vm::run_tc(bpfxx::assemble(mov(r1, 5), mov(r2, 2), call(bpfxx::helper::redirect), exit()), udp53).r0 ==
+              static_cast<u64>(bpfxx::tc_act::shot)); // unknown flag
+
+// ---- the same at run time -------------------------------------------------------
+
+TEST_CASE("vm: run time and compile time agree") {
+    constexpr auto ct = vm::run_xdp(xdp_dns_drop, udp53);
+    const auto rt = vm::run_xdp(xdp_dns_drop, udp53);
+    CHECK(rt.r0 == ct.r0);
+    CHECK(rt.steps == ct.steps);
+    constexpr auto ct2 = vm::run_on_memory(with_call, {});
+    const auto rt2 = vm::run_on_memory(with_call, {});
+    CHECK(rt2.r0 == ct2.r0);
+    CHECK(rt2.steps == ct2.steps);
+}
