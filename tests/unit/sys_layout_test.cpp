@@ -6,6 +6,7 @@
 // and enumerators it lacks are checked only by the kernel tests.
 #include <doctest/doctest.h>
 
+#include <bpfxx/isa/context.hpp>
 #include <bpfxx/isa/prog_types.hpp>
 
 #if __has_include(<linux/bpf.h>)
@@ -137,6 +138,52 @@ BPFXX_SAME_FIELD(sys::btf_load_attr, btf_log_level, bpf_attr, btf_log_level);
 // struct bpf_prog_info (gpl_compatible is a bit-field: checked after ifindex below)
 BPFXX_SAME_FIELD(sys::prog_info, type, bpf_prog_info, type);
 BPFXX_SAME_FIELD(sys::prog_info, id, bpf_prog_info, id);
+
+// The context structures of isa/context.hpp.
+BPFXX_SAME_FIELD(bpfxx::sk_buff, len, __sk_buff, len);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, pkt_type, __sk_buff, pkt_type);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, mark, __sk_buff, mark);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, queue_mapping, __sk_buff, queue_mapping);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, protocol, __sk_buff, protocol);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, vlan_present, __sk_buff, vlan_present);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, vlan_tci, __sk_buff, vlan_tci);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, vlan_proto, __sk_buff, vlan_proto);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, priority, __sk_buff, priority);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, ingress_ifindex, __sk_buff, ingress_ifindex);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, ifindex, __sk_buff, ifindex);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, tc_index, __sk_buff, tc_index);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, cb, __sk_buff, cb);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, hash, __sk_buff, hash);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, tc_classid, __sk_buff, tc_classid);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, data, __sk_buff, data);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, data_end, __sk_buff, data_end);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, napi_id, __sk_buff, napi_id);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, family, __sk_buff, family);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, remote_ip4, __sk_buff, remote_ip4);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, local_ip4, __sk_buff, local_ip4);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, remote_ip6, __sk_buff, remote_ip6);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, local_ip6, __sk_buff, local_ip6);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, remote_port, __sk_buff, remote_port);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, local_port, __sk_buff, local_port);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, data_meta, __sk_buff, data_meta);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, flow_keys, __sk_buff, flow_keys);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, tstamp, __sk_buff, tstamp);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, wire_len, __sk_buff, wire_len);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, gso_segs, __sk_buff, gso_segs);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, sk, __sk_buff, sk);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, gso_size, __sk_buff, gso_size);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, tstamp_type, __sk_buff, tstamp_type);
+BPFXX_SAME_FIELD(bpfxx::sk_buff, hwtstamp, __sk_buff, hwtstamp);
+static_assert(sizeof(bpfxx::sk_buff) == sizeof(__sk_buff));
+BPFXX_SAME_FIELD(bpfxx::xdp_md, data, xdp_md, data);
+BPFXX_SAME_FIELD(bpfxx::xdp_md, data_end, xdp_md, data_end);
+BPFXX_SAME_FIELD(bpfxx::xdp_md, data_meta, xdp_md, data_meta);
+BPFXX_SAME_FIELD(bpfxx::xdp_md, ingress_ifindex, xdp_md, ingress_ifindex);
+BPFXX_SAME_FIELD(bpfxx::xdp_md, rx_queue_index, xdp_md, rx_queue_index);
+BPFXX_SAME_FIELD(bpfxx::xdp_md, egress_ifindex, xdp_md, egress_ifindex);
+static_assert(sizeof(bpfxx::xdp_md) == sizeof(::xdp_md));
+static_assert(bpfxx::xdp::aborted == XDP_ABORTED && bpfxx::xdp::drop == XDP_DROP && bpfxx::xdp::pass == XDP_PASS &&
+              bpfxx::xdp::tx == XDP_TX && bpfxx::xdp::redirect == XDP_REDIRECT);
 BPFXX_SAME_FIELD(sys::prog_info, tag, bpf_prog_info, tag);
 BPFXX_SAME_FIELD(sys::prog_info, jited_prog_len, bpf_prog_info, jited_prog_len);
 BPFXX_SAME_FIELD(sys::prog_info, xlated_prog_len, bpf_prog_info, xlated_prog_len);
