@@ -795,3 +795,51 @@ TEST_CASE("vm: run time and compile time agree") {
     CHECK(rt2.r0 == ct2.r0);
     CHECK(rt2.steps == ct2.steps);
 }
+
+// ---- the remaining helper models ------------------------------------------------
+
+using per_cpu = bpfxx::percpu_array<std::uint32_t, std::uint64_t, 2>;
+static_assert([] {
+    // one CPU in the model: cpu 0 finds the value, any other cpu finds nothing
+    const auto p = bpfxx::assemble(st<std::uint32_t>(r10, -4, 1), ld_map<per_cpu>(r1), mov(r2, r10), add(r2, -4),
+                                   mov(r3, 0), call(bpfxx::helper::map_lookup_percpu_elem), mov(r6, r0),
+                                   ld_map<per_cpu>(r1), mov(r2, r10), add(r2, -4), mov(r3, 1),
+                                   call(bpfxx::helper::map_lookup_percpu_elem), mov(r7, r0), mov(r0, 0),
+                                   jeq(r6, 0, "out"_label), ldx<std::uint64_t>(r0, r6, 0), add(r0, r7), "out"_label,
+                                   exit());
+    vm::machine_for<decltype(p)> m;
+    (void)m.map<per_cpu>().update(1, 33);
+    return m.run_on_memory(p, {}).r0 == 33;
+}());
+static_assert(r0_of(call(bpfxx::helper::get_numa_node_id), exit()) == 0);
+
+// skb_load_bytes_relative counts from the link (0) or network (1) header, whatever skb->data is.
+static_assert([] {
+    const auto p = bpfxx::assemble(mov(r6, r1), mov(r2, 12), mov(r3, r10), add(r3, -2), mov(r4, 2), mov(r5, 0),
+                                   call(bpfxx::helper::skb_load_bytes_relative), ldx<std::uint16_t>(r7, r10, -2),
+                                   mov(r1, r6), mov(r2, 9), mov(r3, r10), add(r3, -2), mov(r4, 1), mov(r5, 1),
+                                   call(bpfxx::helper::skb_load_bytes_relative), ldx<std::uint8_t>(r0, r10, -2),
+                                   lsh(r0, 16), or_(r0, r7), exit());
+    return vm::run_socket_filter(p, udp53).r0 == (17u << 16 | 0x0008) && vm::run_tc(p, udp53).r0 == (17u << 16 | 0x0008);
+}());
+
+TEST_CASE("vm: l4_csum_replace with BPF_F_MARK_MANGLED_0 leaves a zero UDP checksum alone") {
+    // UDP checksum at frame offset 40 is 0 (no checksum): with MARK_MANGLED_0 the helper does nothing
+    const auto p = bpfxx::assemble(mov(r6, r1), mov(r2, 40), mov(r3, 0), mov(r4, 0x1234), mov(r5, 0x20 | 2),
+                                   call(bpfxx::helper::l4_csum_replace), exit());
+    vm::machine<> m;
+    const auto r = m.run_tc(p, udp53);
+    REQUIRE_MESSAGE(r.ok(), std::string(to_string(r.error).view()));
+    CHECK(r.r0 == 0);
+    CHECK(m.packet()[40] == 0);
+    CHECK(m.packet()[41] == 0);
+    // without the flag the checksum changes; a result of 0 would be written as 0xffff with it
+    const auto q = bpfxx::assemble(mov(r6, r1), mov(r2, 40), mov(r3, 0), mov(r4, 0x1234), mov(r5, 2),
+                                   call(bpfxx::helper::l4_csum_replace), exit());
+    REQUIRE(m.run_tc(q, udp53).r0 == 0);
+    CHECK((m.packet()[40] | m.packet()[41]) != 0);
+    CHECK(vm::run_tc(q, udp53, {}).ok());
+    const auto bad_flags = bpfxx::assemble(mov(r6, r1), mov(r2, 40), mov(r3, 0), mov(r4, 0), mov(r5, 0x100),
+                                           call(bpfxx::helper::l4_csum_replace), exit());
+    CHECK(vm::run_tc(bad_flags, udp53).r0 == static_cast<u64>(vm::err::einval));
+}
