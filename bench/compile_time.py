@@ -4,9 +4,17 @@
 Figures (median of --runs compilations, `-std=c++20 -O2 -c`):
   include  = t(TU that includes bpfxx/asm.hpp) - t(empty TU)
   assemble = t(TU that assembles a 4,096-slot program) - t(TU that includes bpfxx/asm.hpp)
+  vm run   = t(TU with a 1,000-instruction program and a static_assert on its
+             run in bpfxx::vm) - t(the same TU without the static_assert)
 The 4,096-slot program mixes ALU, memory, ld_imm64, symbolic map loads and a
-conditional jump to a fresh label every 8 instructions (512 labels).
+conditional jump to a fresh label every 8 instructions (512 labels). The
+--vm-insns program is straight-line ALU (64-bit add, xor, mul, shifts) with
+stack stores and loads; the static_assert checks r0 against a model of it here.
 Targets (issue 2): include < 0.3 s, assemble < 2 s of g++ time.
+
+--vm-limits also finds the smallest -fconstexpr-steps (clang++) and
+-fconstexpr-ops-limit (g++) that the vm run compiles with, against the
+compilers' defaults (1,048,576 steps; 2^25 ops): the room left for longer runs.
 """
 import argparse
 import os
@@ -50,6 +58,71 @@ def big_program(slots):
     return '\n'.join(lines) + '\n', block
 
 
+def vm_program(insns, with_assert):
+    """A straight-line program of `insns` slots and, with_assert, a static_assert
+    that runs it in bpfxx::vm; r0 is computed here by a model of the program."""
+    mask = (1 << 64) - 1
+    regs, stack, items = [0] * 6, {}, []
+    for r in range(6):
+        items.append(f'mov(r{r}, {r * 7919 + 1})')
+        regs[r] = r * 7919 + 1
+    k = 0
+    while len(items) < insns - 2:
+        d, s, imm = k % 6, (k * 5 + 3) % 6, (k * 2654435761) % 100000 + 1
+        op, slot = k % 8, -8 * (k % 16 + 1)
+        if op == 0:
+            items.append(f'add(r{d}, {imm})'); regs[d] = (regs[d] + imm) & mask
+        elif op == 1:
+            items.append(f'xor_(r{d}, r{s})'); regs[d] ^= regs[s]
+        elif op == 2:
+            items.append(f'mul(r{d}, {imm})'); regs[d] = (regs[d] * imm) & mask
+        elif op == 3:
+            items.append(f'rsh(r{d}, {k % 13 + 1})'); regs[d] >>= k % 13 + 1
+        elif op == 4:
+            items.append(f'add(r{d}, r{s})'); regs[d] = (regs[d] + regs[s]) & mask
+        elif op == 5:
+            items.append(f'stx<std::uint64_t>(r10, {slot}, r{d})'); stack[slot] = regs[d]
+        elif op == 6 and -8 * ((k - 1) % 16 + 1) in stack:
+            slot = -8 * ((k - 1) % 16 + 1)
+            items.append(f'ldx<std::uint64_t>(r{d}, r10, {slot})'); regs[d] = stack[slot]
+        else:
+            items.append(f'lsh(r{d}, {k % 7 + 1})'); regs[d] = (regs[d] << (k % 7 + 1)) & mask
+        k += 1
+    items.append('add(r0, r1)'); regs[0] = (regs[0] + regs[1]) & mask
+    items.append('exit()')
+    lines = ['#include <bpfxx/asm.hpp>', '#include <bpfxx/vm.hpp>', 'using namespace bpfxx::ops;',
+             'constexpr auto prog = bpfxx::assemble(', ',\n'.join('    ' + i for i in items), ');',
+             f'static_assert(prog.size() == {insns});']
+    if with_assert:
+        lines.append('constexpr auto result = bpfxx::vm::run_on_memory(prog, {});')
+        lines.append(f'static_assert(result.ok() && result.steps == {insns} && result.r0 == {regs[0]}ull);')
+    lines.append('int main() { return prog[0].code == 0 ? 1 : 0; }')
+    return '\n'.join(lines) + '\n'
+
+
+def smallest_limit(cxx, flag, src, include, hi):
+    """The smallest value of `flag` (e.g. -fconstexpr-steps=) that `src` compiles with; None above hi."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'tu.cpp')
+        with open(path, 'w') as f:
+            f.write(src)
+
+        def ok(v):
+            cmd = [cxx, '-std=c++20', '-fsyntax-only', f'{flag}{v}', '-I', include, path]
+            return subprocess.run(cmd, capture_output=True).returncode == 0
+
+        if not ok(hi):
+            return None
+        lo = 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ok(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+
 def measure(cxx, src, runs, include):
     times = []
     with tempfile.TemporaryDirectory() as d:
@@ -71,6 +144,9 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--slots', type=int, default=4096)
     ap.add_argument('--compilers', nargs='*', default=['g++', 'clang++'])
+    ap.add_argument('--vm-insns', type=int, default=1000, help='slots of the program the vm runs at compile time')
+    ap.add_argument('--vm-limits', action='store_true',
+                    help='also find the constexpr step/op limits the vm run needs (about 25 compilations each)')
     ap.add_argument('--check', action='store_true', help='exit 1 when a g++ figure misses its target')
     args = ap.parse_args()
     include = os.path.join(ROOT, 'include')
@@ -88,6 +164,23 @@ def main():
               f'assemble {args.slots} slots, {labels} labels +{asm_cost:.3f} s (target < 2.0)')
         if cxx.startswith('g++') and (inc_cost >= 0.3 or asm_cost >= 2.0):
             failed = True
+        vm_with, vm_without = vm_program(args.vm_insns, True), vm_program(args.vm_insns, False)
+        t_with = measure(cxx, vm_with, args.runs, include)
+        t_without = measure(cxx, vm_without, args.runs, include)
+        print(f'{cxx}: static_assert on a vm run of {args.vm_insns} instructions {t_with - t_without:+.3f} s '
+              f'({t_without:.3f} s without it)')
+        if args.vm_limits:
+            clang = 'clang' in os.path.basename(cxx)
+            flag, default = ('-fconstexpr-steps=', 1 << 20) if clang else ('-fconstexpr-ops-limit=', 1 << 25)
+            need = smallest_limit(cxx, flag, vm_with, include, default * 16)
+            base = smallest_limit(cxx, flag, vm_without, include, default * 16)
+            if need is None:
+                print(f'{cxx}:   the vm run needs more than {default * 16} ({flag[:-1]})')
+            else:
+                note = ' (or less: the assembly itself needs as much)' if base is not None and base >= need else ''
+                print(f'{cxx}:   needs {flag}{need}{note}, {need / args.vm_insns:.0f} per instruction; '
+                      f'default {default}: {100 * need / default:.1f}% used, '
+                      f'room for about {default * args.vm_insns // need} instructions per run')
     if args.check and failed:
         sys.exit('compile-time target missed')
 

@@ -5,8 +5,9 @@ baseline measured in the same run.
 Benchmarks are named `<group>/<implementation>` (e.g. `array_lookup/raw_syscall`,
 `array_lookup/bpfxx`, `array_lookup/libbpf`). For every group the report shows
 ns per iteration of each implementation and its ratio to `raw_syscall` (or to
-`bpfxx_lookup` for the mmap group, which has no raw variant), so machine noise that
-hits all of them alike cancels out.
+`jit` for the interpreter groups of bench_vm, or to `bpfxx_lookup` for the mmap
+group, which has no raw variant), so machine noise that hits all of them alike
+cancels out.
 
 Usage: bench/report.py [BUILD_DIR] [--filter REGEX] [--repetitions N]
 """
@@ -41,16 +42,19 @@ def main():
     groups = {}
     for b in binaries:
         for r in run(b, args.filter, args.repetitions):
-            if r.get('aggregate_name', 'median') != 'median':
-                continue
+            if r.get('aggregate_name', 'median') != 'median' or r.get('error_occurred'):
+                continue  # skipped benchmarks (e.g. the kernel's without root) have no time
             name = r['run_name'] if 'run_name' in r else r['name']
             group, _, impl = name.partition('/')
+            # options Google Benchmark appends to a name are not implementations
+            impl = '/'.join(p for p in impl.split('/')
+                            if p not in ('manual_time', 'real_time') and not p.startswith('iterations:'))
             unit = {'ns': 1, 'us': 1e3, 'ms': 1e6, 's': 1e9}[r['time_unit']]
             per_item = r.get('items_per_second')
             groups.setdefault(group, {})[impl or 'default'] = (r['real_time'] * unit, per_item)
     for group, impls in groups.items():
-        # The baseline: the raw syscall, else one lookup per element.
-        base_name = next((b for b in ('raw_syscall', 'bpfxx_lookup') if b in impls), next(iter(impls)))
+        # The baseline: the raw syscall, the kernel's JIT, else one lookup per element.
+        base_name = next((b for b in ('raw_syscall', 'jit', 'bpfxx_lookup') if b in impls), next(iter(impls)))
         base = impls[base_name][0]
         print(f'{group}')
         for impl, (ns, _) in impls.items():

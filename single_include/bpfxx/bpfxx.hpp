@@ -11,13 +11,101 @@
 // ---- begin <bpfxx/bpfxx.hpp> ----
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
-// a program can include only what it needs; `bpfxx/asm.hpp` and
-// `bpfxx/text.hpp` build on any OS, the rest needs Linux.
+// a program can include only what it needs; `bpfxx/asm.hpp`,
+// `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
 // The instruction set: instructions, opcode fields, registers, helper ids.
 // Portable: no operating-system or kernel headers.
 
+// ---- begin <bpfxx/isa/context.hpp> ----
+// The context structures programs read through r1, and the return codes of
+// the packet program types. The SDK's own copies (Linux 6.18 layouts), so
+// that the interpreter and unit tests need no kernel headers; a unit test
+// checks them against <linux/bpf.h> where it is present.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// `struct __sk_buff`: the context of socket filters, tc (sched_cls/act),
+/// cgroup skb and other skb programs. Pointer fields are 64-bit slots.
+struct sk_buff {
+    std::uint32_t len;
+    std::uint32_t pkt_type;
+    std::uint32_t mark;
+    std::uint32_t queue_mapping;
+    std::uint32_t protocol; ///< network byte order, as the kernel stores skb->protocol
+    std::uint32_t vlan_present;
+    std::uint32_t vlan_tci;
+    std::uint32_t vlan_proto;
+    std::uint32_t priority;
+    std::uint32_t ingress_ifindex;
+    std::uint32_t ifindex;
+    std::uint32_t tc_index;
+    std::uint32_t cb[5];
+    std::uint32_t hash;
+    std::uint32_t tc_classid;
+    std::uint32_t data;
+    std::uint32_t data_end;
+    std::uint32_t napi_id;
+    std::uint32_t family;
+    std::uint32_t remote_ip4;
+    std::uint32_t local_ip4;
+    std::uint32_t remote_ip6[4];
+    std::uint32_t local_ip6[4];
+    std::uint32_t remote_port;
+    std::uint32_t local_port;
+    std::uint32_t data_meta;
+    std::uint64_t flow_keys;
+    std::uint64_t tstamp;
+    std::uint32_t wire_len;
+    std::uint32_t gso_segs;
+    std::uint64_t sk;
+    std::uint32_t gso_size;
+    std::uint8_t tstamp_type;
+    std::uint8_t reserved_[3];
+    std::uint64_t hwtstamp;
+};
+static_assert(sizeof(sk_buff) == 192, "bpfxx::sk_buff must have the layout of struct __sk_buff");
+
+/// `struct xdp_md`: the context of XDP programs.
+struct xdp_md {
+    std::uint32_t data;
+    std::uint32_t data_end;
+    std::uint32_t data_meta;
+    std::uint32_t ingress_ifindex;
+    std::uint32_t rx_queue_index;
+    std::uint32_t egress_ifindex;
+};
+static_assert(sizeof(xdp_md) == 24, "bpfxx::xdp_md must have the layout of struct xdp_md");
+
+/// Return codes of XDP programs (`enum xdp_action`).
+namespace xdp {
+inline constexpr std::uint32_t aborted = 0;
+inline constexpr std::uint32_t drop = 1;
+inline constexpr std::uint32_t pass = 2;
+inline constexpr std::uint32_t tx = 3;
+inline constexpr std::uint32_t redirect = 4;
+} // namespace xdp
+
+/// Return codes of tc programs (`TC_ACT_*`). `unspec` is -1 as a 32-bit value.
+namespace tc_act {
+inline constexpr std::int32_t unspec = -1;
+inline constexpr std::int32_t ok = 0;
+inline constexpr std::int32_t reclassify = 1;
+inline constexpr std::int32_t shot = 2;
+inline constexpr std::int32_t pipe = 3;
+inline constexpr std::int32_t stolen = 4;
+inline constexpr std::int32_t queued = 5;
+inline constexpr std::int32_t repeat = 6;
+inline constexpr std::int32_t redirect = 7;
+inline constexpr std::int32_t trap = 8;
+} // namespace tc_act
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/context.hpp> ----
 // ---- begin <bpfxx/isa/helpers.hpp> ----
 // Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
 // names without the `bpf_` prefix. The list has been frozen since Linux 6.2:
@@ -1965,7 +2053,7 @@ using bpfxx::helper;
 // r10, prints `<unknown>` even where LLVM would print something.
 
 // ---- begin <bpfxx/text/insn_text.hpp> ----
-// `insn_text`: the fixed-capacity string the disassembler returns, so that
+// `fixed_text`, and `insn_text`: the fixed-capacity string the disassembler returns, so that
 // `to_string(insn)` needs no allocation and works in constant expressions:
 //
 //     static_assert(bpfxx::to_string(mov(r1, 2)) == "r1 = 2");
@@ -1976,14 +2064,15 @@ using bpfxx::helper;
 
 namespace bpfxx {
 
-/// Text of one instruction (with its annotation, if any). Holds at most
-/// `capacity` characters; longer appends are cut off, never overflow.
-class insn_text {
+/// A string of at most `Capacity` characters in place; longer appends are
+/// cut off, never overflow. Usable in constant expressions.
+template <std::size_t Capacity>
+class fixed_text {
 public:
-    static constexpr std::size_t capacity = 96;
+    static constexpr std::size_t capacity = Capacity;
 
-    constexpr insn_text() noexcept = default;
-    constexpr explicit insn_text(std::string_view s) noexcept { append(s); }
+    constexpr fixed_text() noexcept = default;
+    constexpr explicit fixed_text(std::string_view s) noexcept { append(s); }
 
     [[nodiscard]] constexpr std::string_view view() const noexcept { return {buf_, len_}; }
     constexpr operator std::string_view() const noexcept { return view(); }
@@ -1996,19 +2085,19 @@ public:
     [[nodiscard]] constexpr const char* begin() const noexcept { return buf_; }
     [[nodiscard]] constexpr const char* end() const noexcept { return buf_ + len_; }
 
-    constexpr insn_text& append(char c) noexcept {
+    constexpr fixed_text& append(char c) noexcept {
         if (len_ < capacity) {
             buf_[len_++] = c;
             buf_[len_] = '\0';
         }
         return *this;
     }
-    constexpr insn_text& append(std::string_view s) noexcept {
+    constexpr fixed_text& append(std::string_view s) noexcept {
         for (const char c : s) append(c);
         return *this;
     }
     /// Decimal, with a leading '-' for negative values.
-    constexpr insn_text& append_int(std::int64_t v) noexcept {
+    constexpr fixed_text& append_int(std::int64_t v) noexcept {
         if (v < 0) {
             append('-');
             // -(v + 1) + 1 avoids overflow for INT64_MIN.
@@ -2017,7 +2106,7 @@ public:
         return append_uint(static_cast<std::uint64_t>(v));
     }
     /// Decimal.
-    constexpr insn_text& append_uint(std::uint64_t v) noexcept {
+    constexpr fixed_text& append_uint(std::uint64_t v) noexcept {
         char digits[20]{};
         int n = 0;
         do {
@@ -2028,12 +2117,12 @@ public:
         return *this;
     }
     /// `+N` or `-N`, as jump offsets are written.
-    constexpr insn_text& append_signed(std::int64_t v) noexcept {
+    constexpr fixed_text& append_signed(std::int64_t v) noexcept {
         if (v >= 0) append('+');
         return append_int(v);
     }
     /// Lower-case hexadecimal, zero-padded to `width` digits, no prefix.
-    constexpr insn_text& append_hex(std::uint64_t v, int width) noexcept {
+    constexpr fixed_text& append_hex(std::uint64_t v, int width) noexcept {
         constexpr char hex[] = "0123456789abcdef";
         char digits[16]{};
         int n = 0;
@@ -2050,20 +2139,23 @@ public:
         buf_[0] = '\0';
     }
 
-    friend constexpr bool operator==(const insn_text& a, const insn_text& b) noexcept {
+    friend constexpr bool operator==(const fixed_text& a, const fixed_text& b) noexcept {
         return a.view() == b.view();
     }
-    friend constexpr bool operator==(const insn_text& a, std::string_view b) noexcept { return a.view() == b; }
+    friend constexpr bool operator==(const fixed_text& a, std::string_view b) noexcept { return a.view() == b; }
 
 private:
     char buf_[capacity + 1]{};
     std::size_t len_ = 0;
 };
 
+/// Text of one instruction (with its annotation, if any).
+using insn_text = fixed_text<96>;
+
 /// Stream output to any ostream-like type (a template, so that this header
 /// does not need <ostream>).
-template <class Os>
-auto operator<<(Os& os, const insn_text& t) -> decltype(os << std::string_view{}) {
+template <class Os, std::size_t C>
+auto operator<<(Os& os, const fixed_text<C>& t) -> decltype(os << std::string_view{}) {
     return os << t.view();
 }
 
@@ -2783,13 +2875,1519 @@ template <program_type P>
 } // namespace bpfxx
 // ---- end <bpfxx/text/listing.hpp> ----
 // ---- end <bpfxx/text.hpp> ----
+// ---- begin <bpfxx/check.hpp> ----
+// Static checks: constexpr analysis of a program's encoding, control flow
+// and data flow, usable in a static_assert and at run time (see
+// bpfxx/check/static_check.hpp for what it proves and what it does not).
+// Portable: no operating-system headers.
+//
+//     static_assert(bpfxx::static_check(prog));
+//     static_assert(bpfxx::checked<prog>); // a failure names problem and slot
 
-// Linux: maps, loading, attaching.
-// ---- begin <bpfxx/maps.hpp> ----
-// The maps layer: descriptors (portable, for programs and the interpreter)
-// and, on Linux, the handles that create, open and use maps in the kernel.
-// A program's unit test that needs only descriptors includes
-// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+// ---- begin <bpfxx/check/cfg.hpp> ----
+// The checks of a program's shape: each instruction on its own, then where
+// control can go. Each stage reports the problem at the lowest slot it finds,
+// and assumes the stages before it passed.
+//
+// Subprograms: slot 0 and every target of a local call or `ld_func` start
+// one; a subprogram runs to the next start. As in the kernel, jumps stay
+// inside their subprogram, and each subprogram ends in `exit` or an
+// unconditional jump, so no path runs off its end.
+
+// ---- begin <bpfxx/check/decode.hpp> ----
+// One instruction as the checks see it: whether its encoding is valid, which
+// registers it reads and writes, where control goes next, and which memory
+// it touches. Strict: every field an instruction does not use must be zero,
+// as RFC 9669 and the kernel's verifier require.
+//
+// Valid: everything in RFC 9669 (including sign-extending loads, movsx,
+// sdiv/smod, bswap, gotol, ld_abs/ld_ind and ld_imm64 with pseudo sources
+// 0..6), and may_goto, addr_space_cast (Linux 6.9) and load-acquire/
+// store-release (6.15). Not valid here: the indirect `gotox` and `callx`,
+// whose targets no static check can know.
+
+// ---- begin <bpfxx/check/report.hpp> ----
+// What `static_check` answers: the first problem it finds, the slot it is
+// at, and a fixed text that explains it. A report converts to `true` when the
+// program passed, so `static_assert(bpfxx::static_check(prog))` reads right.
+
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx {
+
+/// The problems `static_check` finds. The enumerators up to `too_large` keep
+/// their values; new ones are only ever appended.
+enum class check_problem : std::uint8_t {
+    none,
+    bad_opcode,             ///< no BPF instruction has this opcode (or operation-selecting field)
+    reserved_field,         ///< a field the instruction does not use is not zero
+    jump_out_of_program,    ///< a jump, local call or ld_func target lies outside the program
+    jump_into_ld_imm64,     ///< ... or on the second slot of an ld_imm64
+    falls_off_end,          ///< the program or a subprogram does not end in exit or an unconditional jump
+    unreachable,            ///< no path from the entry reaches this instruction
+    back_edge,              ///< a jump to itself or backwards (a loop)
+    r10_written,            ///< the instruction writes the read-only frame pointer
+    uninitialized_register, ///< a register is read before it is written on some path
+    stack_out_of_bounds,    ///< a stack access leaves the 512 bytes below r10
+    uninitialized_stack,    ///< stack bytes are read before they are written on some path
+    unknown_helper,         ///< a helper call names an id this SDK does not know
+    too_large,              ///< the program has more slots than the checker's workspace
+    empty_program,          ///< the program has no instructions
+    bad_register,           ///< a register field names a register above r10
+    incomplete_ld_imm64,    ///< an ld_imm64 in the last slot: its second slot is missing
+    jump_out_of_subprogram, ///< a jump leaves the subprogram it is in
+    recursive_call,         ///< local calls form a cycle
+    misaligned_stack,       ///< a stack access is not aligned to its size
+};
+
+/// For `check_problem::reserved_field`: the field that should be zero, as
+/// `check_report::detail`. `next_*` are fields of an ld_imm64's second slot.
+enum class insn_field : std::int32_t {
+    dst_reg,
+    src_reg,
+    off,
+    imm,
+    next_code,
+    next_dst_reg,
+    next_src_reg,
+    next_off,
+    next_imm,
+};
+
+/// The enumerator's name ("r10_written"), or an empty view for a value that
+/// is not an enumerator.
+[[nodiscard]] constexpr std::string_view to_string(check_problem p) noexcept {
+    switch (p) {
+    case check_problem::none: return "none";
+    case check_problem::bad_opcode: return "bad_opcode";
+    case check_problem::reserved_field: return "reserved_field";
+    case check_problem::jump_out_of_program: return "jump_out_of_program";
+    case check_problem::jump_into_ld_imm64: return "jump_into_ld_imm64";
+    case check_problem::falls_off_end: return "falls_off_end";
+    case check_problem::unreachable: return "unreachable";
+    case check_problem::back_edge: return "back_edge";
+    case check_problem::r10_written: return "r10_written";
+    case check_problem::uninitialized_register: return "uninitialized_register";
+    case check_problem::stack_out_of_bounds: return "stack_out_of_bounds";
+    case check_problem::uninitialized_stack: return "uninitialized_stack";
+    case check_problem::unknown_helper: return "unknown_helper";
+    case check_problem::too_large: return "too_large";
+    case check_problem::empty_program: return "empty_program";
+    case check_problem::bad_register: return "bad_register";
+    case check_problem::incomplete_ld_imm64: return "incomplete_ld_imm64";
+    case check_problem::jump_out_of_subprogram: return "jump_out_of_subprogram";
+    case check_problem::recursive_call: return "recursive_call";
+    case check_problem::misaligned_stack: return "misaligned_stack";
+    }
+    return {};
+}
+
+/// A sentence that explains the problem; the same text for every report of it.
+[[nodiscard]] constexpr std::string_view message(check_problem p) noexcept {
+    switch (p) {
+    case check_problem::none: return "no problem found";
+    case check_problem::bad_opcode: return "not a BPF instruction: invalid opcode or operation";
+    case check_problem::reserved_field: return "a field this instruction does not use is not zero";
+    case check_problem::jump_out_of_program: return "jump, call or ld_func target outside the program";
+    case check_problem::jump_into_ld_imm64: return "jump, call or ld_func target is the second slot of an ld_imm64";
+    case check_problem::falls_off_end:
+        return "the last instruction of the program or of a subprogram is not exit or an unconditional jump";
+    case check_problem::unreachable: return "instruction not reachable from the entry";
+    case check_problem::back_edge: return "backward jump (a loop); check_options::allow_back_edges permits it";
+    case check_problem::r10_written: return "instruction writes r10, the read-only frame pointer";
+    case check_problem::uninitialized_register: return "register read before it is written on some path";
+    case check_problem::stack_out_of_bounds: return "stack access outside the 512 bytes below r10";
+    case check_problem::uninitialized_stack: return "stack bytes read before they are written on some path";
+    case check_problem::unknown_helper: return "call of a helper id this SDK does not know";
+    case check_problem::too_large: return "program larger than the checker's workspace";
+    case check_problem::empty_program: return "program has no instructions";
+    case check_problem::bad_register: return "register number above r10";
+    case check_problem::incomplete_ld_imm64: return "ld_imm64 in the last slot has no second slot";
+    case check_problem::jump_out_of_subprogram: return "jump leaves its subprogram";
+    case check_problem::recursive_call: return "local calls form a cycle (recursion)";
+    case check_problem::misaligned_stack: return "stack access not aligned to its size";
+    }
+    return "unknown problem";
+}
+
+/// The outcome of `static_check`: `ok()` or the first problem and where it is.
+///
+/// `detail` depends on the problem: the opcode byte (`bad_opcode`), an
+/// `insn_field` (`reserved_field`), the target slot (jump problems,
+/// `back_edge`; for `recursive_call` the callee's first slot), the slot
+/// control would fall into (`falls_off_end`: the program's size, or the next
+/// subprogram's first slot), the helper id (`unknown_helper`), the byte
+/// offset from r10 of the access (`stack_out_of_bounds`, `misaligned_stack`)
+/// or of the first unwritten byte (`uninitialized_stack`), the workspace's
+/// capacity (`too_large`); otherwise 0. `reg` is the register concerned (the
+/// base register of a stack access, the register above r10), or
+/// `no_register`. `pc` is the slot of the instruction (the first slot of an
+/// ld_imm64, also for problems of its second slot; the capacity for
+/// `too_large`).
+struct check_report {
+    static constexpr std::uint8_t no_register = 0xff;
+
+    check_problem problem = check_problem::none;
+    std::uint32_t pc = 0; ///< slot index of the instruction
+    std::uint8_t reg = no_register;
+    std::int32_t detail = 0;
+
+    [[nodiscard]] constexpr bool ok() const noexcept { return problem == check_problem::none; }
+    /// True when the program passed.
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
+    [[nodiscard]] constexpr std::string_view message() const noexcept { return bpfxx::message(problem); }
+
+    friend constexpr bool operator==(const check_report&, const check_report&) = default;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/check/report.hpp> ----
+
+#include <cstdint>
+
+namespace bpfxx::detail::checking {
+
+/// A set of registers r0..r10, one bit each.
+using reg_set = std::uint16_t;
+
+[[nodiscard]] constexpr reg_set reg_bit(unsigned r) noexcept { return static_cast<reg_set>(1u << r); }
+inline constexpr reg_set frame_pointer = 1u << 10;
+inline constexpr reg_set call_arguments = 0b111110; ///< r1..r5, clobbered by calls
+
+/// Where control goes after an instruction.
+enum class flow : std::uint8_t {
+    next,       ///< the next instruction (two slots on for ld_imm64)
+    jump,       ///< `ja` / `gotol`: the target only
+    branch,     ///< conditional jump, `may_goto`: the target or the next instruction
+    call,       ///< helper or kfunc call: the next instruction
+    call_local, ///< local call: the next instruction; the target starts a subprogram
+    exit,
+};
+
+/// How an instruction uses the memory at `base + off`.
+enum class access : std::uint8_t { none, load, store, update };
+
+/// The fields an instruction uses; any other must be zero.
+enum field_use : std::uint8_t {
+    uses_dst = 1,
+    uses_src = 2,    ///< src_reg names a register
+    selects_src = 4, ///< src_reg is a selector (pseudo source, call kind)
+    uses_off = 8,
+    uses_imm = 16,
+};
+
+/// One instruction, decoded. Members ordered by size: the workspace keeps one
+/// per slot.
+struct decoded {
+    std::int64_t target = 0; ///< absolute slot, for instructions with `has_target`
+    std::int32_t detail = 0; ///< of the problem
+    reg_set reads = 0;
+    reg_set writes = 0;   ///< initialised afterwards
+    reg_set clobbers = 0; ///< uninitialised afterwards (before `writes` apply)
+    std::int16_t off = 0; ///< of the memory access
+
+    check_problem problem = check_problem::none;
+    std::uint8_t reg = check_report::no_register; ///< of the problem
+    flow next = flow::next;
+    std::uint8_t slots = 1;
+    bool has_target = false;           ///< jumps, local calls, ld_func
+    bool target_is_subprogram = false; ///< local calls and ld_func
+    bool target_in_imm = false;        ///< gotol, local calls and ld_func: a 32-bit offset
+    access mem = access::none;
+    std::uint8_t base = 0; ///< register holding the address of the memory access
+    std::uint8_t size = 0; ///< bytes of the memory access
+    std::uint8_t fields = 0;
+};
+
+[[nodiscard]] constexpr decoded bad_opcode(const insn& i) noexcept {
+    decoded d;
+    d.problem = check_problem::bad_opcode;
+    d.detail = i.code;
+    return d;
+}
+
+constexpr void set_problem(decoded& d, check_problem p, std::uint8_t reg, std::int32_t detail) noexcept {
+    if (d.problem != check_problem::none) return;
+    d.problem = p;
+    d.reg = reg;
+    d.detail = detail;
+}
+
+constexpr void reserved(decoded& d, insn_field f) noexcept {
+    set_problem(d, check_problem::reserved_field, check_report::no_register, static_cast<std::int32_t>(f));
+}
+
+[[nodiscard]] constexpr decoded alu(const insn& i) noexcept {
+    const bool is64 = code::class_of(i.code) == code::alu64;
+    const bool x = code::source_of(i.code) == code::x;
+    const std::uint8_t op = code::op_of(i.code);
+    decoded d;
+    d.writes = reg_bit(i.dst_reg);
+    d.reads = reg_bit(i.dst_reg);
+    d.fields = uses_dst | (x ? uses_src : uses_imm);
+    if (x) d.reads |= reg_bit(i.src_reg);
+
+    switch (op) {
+    case code::neg:
+        if (x) return bad_opcode(i);
+        d.fields = uses_dst;
+        break;
+    case code::end:
+        if (is64 && x) return bad_opcode(i);
+        if (i.imm != 16 && i.imm != 32 && i.imm != 64) return bad_opcode(i); // imm selects the width
+        d.fields = uses_dst | uses_imm;
+        d.reads = reg_bit(i.dst_reg);
+        break;
+    case code::mov:
+        d.reads = x ? reg_bit(i.src_reg) : 0;
+        if (x && i.off != 0) {
+            const bool movsx = i.off == 8 || i.off == 16 || (is64 && i.off == 32);
+            const bool addr_space_cast = is64 && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16);
+            if (!movsx && !addr_space_cast) return bad_opcode(i); // off selects the operation
+            d.fields |= uses_off;
+            if (addr_space_cast) d.fields |= uses_imm;
+        }
+        break;
+    case code::div:
+    case code::mod:
+        if (i.off != 0 && i.off != 1) return bad_opcode(i); // off 1: signed
+        d.fields |= uses_off;
+        break;
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::lsh:
+    case code::rsh:
+    case code::xor_:
+    case code::arsh: break;
+    default: return bad_opcode(i);
+    }
+    return d;
+}
+
+[[nodiscard]] constexpr decoded load(const insn& i) noexcept {
+    const std::uint8_t mode = code::mode_of(i.code);
+    const std::uint8_t size = code::size_of(i.code);
+    decoded d;
+    switch (mode) {
+    case code::imm:
+        if (size != code::dw || i.src_reg > pseudo::map_idx_value) return bad_opcode(i);
+        d.fields = uses_dst | selects_src | uses_imm;
+        d.writes = reg_bit(i.dst_reg);
+        d.slots = 2;
+        if (i.src_reg == pseudo::func) d.has_target = d.target_is_subprogram = d.target_in_imm = true;
+        return d;
+    case code::abs:
+    case code::ind:
+        if (size == code::dw) return bad_opcode(i);
+        // The legacy packet loads read the skb from r6 and are calls underneath.
+        d.fields = uses_imm | (mode == code::ind ? uses_src : 0);
+        d.reads = reg_bit(6) | (mode == code::ind ? reg_bit(i.src_reg) : 0);
+        d.clobbers = call_arguments;
+        d.writes = reg_bit(0);
+        return d;
+    default: return bad_opcode(i);
+    }
+}
+
+[[nodiscard]] constexpr decoded memory(const insn& i) noexcept {
+    const std::uint8_t cls = code::class_of(i.code);
+    const std::uint8_t mode = code::mode_of(i.code);
+    const std::uint8_t size = code::size_of(i.code);
+    decoded d;
+    d.off = i.off;
+    d.size = static_cast<std::uint8_t>(code::bytes_of_size(size));
+
+    if (cls == code::ldx) {
+        if (mode != code::mem && !(mode == code::memsx && size != code::dw)) return bad_opcode(i);
+        d.fields = uses_dst | uses_src | uses_off;
+        d.reads = reg_bit(i.src_reg);
+        d.writes = reg_bit(i.dst_reg);
+        d.mem = access::load;
+        d.base = i.src_reg;
+        return d;
+    }
+    if (cls == code::st) {
+        if (mode != code::mem) return bad_opcode(i);
+        d.fields = uses_dst | uses_off | uses_imm;
+        d.reads = reg_bit(i.dst_reg);
+        d.mem = access::store;
+        d.base = i.dst_reg;
+        return d;
+    }
+    // stx
+    d.fields = uses_dst | uses_src | uses_off;
+    d.reads = reg_bit(i.dst_reg) | reg_bit(i.src_reg);
+    d.base = i.dst_reg;
+    if (mode == code::mem) {
+        d.mem = access::store;
+        return d;
+    }
+    if (mode != code::atomic) return bad_opcode(i);
+    d.fields |= uses_imm; // imm selects the atomic operation
+    switch (i.imm) {
+    case atomic_op::load_acquire:
+        d.reads = reg_bit(i.src_reg);
+        d.writes = reg_bit(i.dst_reg);
+        d.mem = access::load;
+        d.base = i.src_reg;
+        return d;
+    case atomic_op::store_release: d.mem = access::store; return d;
+    default: break;
+    }
+    if (size != code::w && size != code::dw) return bad_opcode(i);
+    d.mem = access::update;
+    switch (i.imm) {
+    case atomic_op::add:
+    case atomic_op::or_:
+    case atomic_op::and_:
+    case atomic_op::xor_: return d;
+    case atomic_op::add | atomic_op::fetch:
+    case atomic_op::or_ | atomic_op::fetch:
+    case atomic_op::and_ | atomic_op::fetch:
+    case atomic_op::xor_ | atomic_op::fetch:
+    case atomic_op::xchg: d.writes = reg_bit(i.src_reg); return d;
+    case atomic_op::cmpxchg:
+        d.reads |= reg_bit(0);
+        d.writes = reg_bit(0);
+        return d;
+    default: return bad_opcode(i);
+    }
+}
+
+[[nodiscard]] constexpr decoded jump(const insn& i) noexcept {
+    const bool is32 = code::class_of(i.code) == code::jmp32;
+    const bool x = code::source_of(i.code) == code::x;
+    const std::uint8_t op = code::op_of(i.code);
+    decoded d;
+    switch (op) {
+    case code::ja:
+        if (x) return bad_opcode(i); // gotox: an indirect jump
+        d.next = flow::jump;
+        d.has_target = true;
+        d.target_in_imm = is32; // gotol
+        d.fields = is32 ? uses_imm : uses_off;
+        return d;
+    case code::call:
+        if (is32 || x || i.src_reg > pseudo::kfunc_call) return bad_opcode(i); // x: callx
+        d.next = i.src_reg == pseudo::call ? flow::call_local : flow::call;
+        d.has_target = d.target_is_subprogram = d.target_in_imm = i.src_reg == pseudo::call;
+        d.fields = selects_src | uses_imm | (i.src_reg == pseudo::kfunc_call ? uses_off : 0);
+        d.clobbers = call_arguments;
+        d.writes = reg_bit(0);
+        return d;
+    case code::exit:
+        if (is32 || x) return bad_opcode(i);
+        d.next = flow::exit;
+        d.reads = reg_bit(0);
+        return d;
+    case code::jcond:
+        if (is32 || x || i.src_reg != pseudo::may_goto) return bad_opcode(i);
+        d.next = flow::branch;
+        d.has_target = true;
+        d.fields = uses_off;
+        return d;
+    case code::jeq:
+    case code::jgt:
+    case code::jge:
+    case code::jset:
+    case code::jne:
+    case code::jsgt:
+    case code::jsge:
+    case code::jlt:
+    case code::jle:
+    case code::jslt:
+    case code::jsle:
+        d.next = flow::branch;
+        d.has_target = true;
+        d.fields = uses_dst | uses_off | (x ? uses_src : uses_imm);
+        d.reads = reg_bit(i.dst_reg) | (x ? reg_bit(i.src_reg) : 0);
+        return d;
+    default: return bad_opcode(i);
+    }
+}
+
+/// Registers above r10 in used fields, then non-zero unused fields.
+constexpr void check_fields(decoded& d, const insn& i) noexcept {
+    if ((d.fields & uses_dst) && i.dst_reg > 10) set_problem(d, check_problem::bad_register, i.dst_reg, 0);
+    if ((d.fields & uses_src) && i.src_reg > 10) set_problem(d, check_problem::bad_register, i.src_reg, 0);
+    if (!(d.fields & uses_dst) && i.dst_reg != 0) reserved(d, insn_field::dst_reg);
+    if (!(d.fields & (uses_src | selects_src)) && i.src_reg != 0) reserved(d, insn_field::src_reg);
+    if (!(d.fields & uses_off) && i.off != 0) reserved(d, insn_field::off);
+    if (!(d.fields & uses_imm) && i.imm != 0) reserved(d, insn_field::imm);
+}
+
+/// The second slot of an ld_imm64 carries the upper 32 bits in imm and nothing else.
+constexpr void check_second_slot(decoded& d, const insn& lo, const insn& hi) noexcept {
+    if (hi.code != 0) reserved(d, insn_field::next_code);
+    if (hi.dst_reg != 0) reserved(d, insn_field::next_dst_reg);
+    if (hi.src_reg != 0) reserved(d, insn_field::next_src_reg);
+    if (hi.off != 0) reserved(d, insn_field::next_off);
+    // A map by fd or by index has no offset: the kernel rejects a non-zero upper half.
+    if ((lo.src_reg == pseudo::map_fd || lo.src_reg == pseudo::map_idx) && hi.imm != 0)
+        reserved(d, insn_field::next_imm);
+}
+
+/// The instruction at slot `pc`; `next` is the slot after it, if `has_next`.
+/// Fills in the problem of the encoding, if any; then `target` is the
+/// absolute slot for instructions that have one.
+[[nodiscard]] constexpr decoded decode(const insn& i, const insn& next, bool has_next, std::int64_t pc) noexcept {
+    decoded d;
+    switch (code::class_of(i.code)) {
+    case code::alu:
+    case code::alu64: d = alu(i); break;
+    case code::ld: d = load(i); break;
+    case code::ldx:
+    case code::st:
+    case code::stx: d = memory(i); break;
+    default: d = jump(i); break;
+    }
+    if (d.problem != check_problem::none) return d;
+    check_fields(d, i);
+    if (d.slots == 2) {
+        if (!has_next)
+            set_problem(d, check_problem::incomplete_ld_imm64, check_report::no_register, 0);
+        else
+            check_second_slot(d, i, next);
+    }
+    if (d.problem != check_problem::none) return d;
+
+    if (d.has_target) d.target = pc + 1 + (d.target_in_imm ? i.imm : i.off);
+    if (d.next == flow::call && i.src_reg == 0 && (i.imm <= 0 || i.imm >= helper_count))
+        set_problem(d, check_problem::unknown_helper, check_report::no_register, i.imm);
+    return d;
+}
+
+} // namespace bpfxx::detail::checking
+// ---- end <bpfxx/check/decode.hpp> ----
+// ---- begin <bpfxx/check/options.hpp> ----
+// What `static_check` may let pass. The defaults are strict: each option
+// relaxes one check for programs that the kernel accepts anyway.
+
+namespace bpfxx {
+
+/// Relaxations of `static_check`. A structural type, so it can also be a
+/// template argument (`bpfxx::checked<prog, {.allow_back_edges = true}>`).
+struct check_options {
+    /// Loops: the kernel verifies bounded loops (Linux 5.3+) and `may_goto`
+    /// (6.9+). With loops allowed, the data-flow checks iterate to a fixed point.
+    bool allow_back_edges = false;
+    /// Dead code: the kernel rejects it for unprivileged loads only.
+    bool allow_unreachable = false;
+    /// Reading stack bytes not written first: recent kernels let privileged
+    /// loads do it.
+    bool allow_uninitialized_stack = false;
+    /// Helper ids above the SDK's list (a kernel newer than the SDK).
+    bool allow_unknown_helpers = false;
+
+    friend constexpr bool operator==(const check_options&, const check_options&) = default;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/check/options.hpp> ----
+// ---- begin <bpfxx/check/workspace.hpp> ----
+// The memory `static_check` works in: per instruction slot, its decoded form
+// (32 bytes), a data-flow state (112 bytes) and a few flags and indices.
+// Nothing is allocated: the workspace is an object of fixed capacity, made by
+// `static_check` itself or supplied by the caller for large programs.
+
+// ---- begin <bpfxx/check/frame_state.hpp> ----
+// What the data-flow check knows at the start of an instruction, on every
+// path that reaches it: which registers are written, which hold r10 plus a
+// known offset, and which bytes of the stack frame are written. Meeting two
+// states keeps what both know, so the facts hold on all paths.
+
+#include <bit>
+#include <cstdint>
+
+namespace bpfxx::detail::checking {
+
+/// The 512 bytes below r10, one bit each: bit `b` is the byte at r10 + b - 512.
+class stack_bytes {
+public:
+    /// Marks bytes [lo, hi) (offsets from r10, -512 <= lo <= hi <= 0).
+    constexpr void set(std::int32_t lo, std::int32_t hi) noexcept {
+        const range bits = to_bits(lo, hi);
+        for (std::uint32_t w = bits.first / 64; w * 64 < bits.last; ++w) words_[w] |= bits.mask_in(w);
+    }
+
+    /// The offset of the first byte of [lo, hi) not marked, or `hi` when all are.
+    [[nodiscard]] constexpr std::int32_t first_unset(std::int32_t lo, std::int32_t hi) const noexcept {
+        const range bits = to_bits(lo, hi);
+        for (std::uint32_t w = bits.first / 64; w * 64 < bits.last; ++w) {
+            if (const std::uint64_t missing = bits.mask_in(w) & ~words_[w]; missing != 0)
+                return static_cast<std::int32_t>(w * 64) + std::countr_zero(missing) - stack_size;
+        }
+        return hi;
+    }
+
+    /// Keeps the bytes marked in both; true when that changed this set.
+    constexpr bool intersect(const stack_bytes& other) noexcept {
+        bool changed = false;
+        for (std::size_t w = 0; w < stack_size / 64; ++w) {
+            const std::uint64_t both = words_[w] & other.words_[w];
+            changed = changed || both != words_[w];
+            words_[w] = both;
+        }
+        return changed;
+    }
+
+    friend constexpr bool operator==(const stack_bytes&, const stack_bytes&) = default;
+
+private:
+    // Bits [first, last) of the set, and the part of them in one word.
+    struct range {
+        std::uint32_t first;
+        std::uint32_t last;
+        [[nodiscard]] constexpr std::uint64_t mask_in(std::uint32_t w) const noexcept {
+            const std::uint32_t from = first > w * 64 ? first - w * 64 : 0;
+            const std::uint32_t to = last < w * 64 + 64 ? last - w * 64 : 64;
+            const std::uint64_t below_to = to == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << to) - 1;
+            return below_to & ~((std::uint64_t{1} << from) - 1);
+        }
+    };
+    [[nodiscard]] static constexpr range to_bits(std::int32_t lo, std::int32_t hi) noexcept {
+        return {static_cast<std::uint32_t>(lo + stack_size), static_cast<std::uint32_t>(hi + stack_size)};
+    }
+
+    std::uint64_t words_[stack_size / 64]{}; // not std::array: its subscript is a call
+};
+
+/// The facts at the start of one instruction. A state that no path has
+/// reached yet (`reached == false`) is the identity of `meet`.
+struct frame_state {
+    bool reached = false;
+    reg_set written = 0;  ///< registers written on every path (r10 always)
+    reg_set on_stack = 0; ///< r0..r9 holding r10 + offset[r] on every path
+    std::int32_t offset[10]{};
+    stack_bytes stack; ///< frame bytes written on every path
+
+    [[nodiscard]] constexpr bool points_into_stack(unsigned r) const noexcept {
+        return r == 10 || (on_stack & reg_bit(r)) != 0;
+    }
+    [[nodiscard]] constexpr std::int32_t stack_offset(unsigned r) const noexcept { return r == 10 ? 0 : offset[r]; }
+
+    constexpr void forget_pointer(unsigned r) noexcept {
+        if (r >= 10) return;
+        on_stack = static_cast<reg_set>(on_stack & ~reg_bit(r));
+        offset[r] = 0; // one representation per fact, so that states compare equal
+    }
+
+    /// Register r now holds r10 + off; offsets that arithmetic drives far
+    /// out of any frame are not followed (they would overflow).
+    constexpr void point_into_stack(unsigned r, std::int64_t off) noexcept {
+        constexpr std::int64_t far = std::int64_t{1} << 30;
+        if (r >= 10 || off < -far || off > far) return forget_pointer(r);
+        on_stack = static_cast<reg_set>(on_stack | reg_bit(r));
+        offset[r] = static_cast<std::int32_t>(off);
+    }
+
+    /// This state becomes what it and `other` both know; true when it changed.
+    constexpr bool meet(const frame_state& other) noexcept {
+        if (!other.reached) return false;
+        if (!reached) {
+            *this = other;
+            return true;
+        }
+        const reg_set both_written = written & other.written;
+        reg_set both_on_stack = on_stack & other.on_stack;
+        for (reg_set m = both_on_stack; m != 0; m &= static_cast<reg_set>(m - 1)) {
+            const auto r = static_cast<unsigned>(std::countr_zero(m));
+            if (offset[r] != other.offset[r]) both_on_stack = static_cast<reg_set>(both_on_stack & ~reg_bit(r));
+        }
+        for (reg_set lost = on_stack & ~both_on_stack; lost != 0; lost &= static_cast<reg_set>(lost - 1))
+            offset[static_cast<unsigned>(std::countr_zero(lost))] = 0;
+        const bool changed = both_written != written || both_on_stack != on_stack;
+        written = both_written;
+        on_stack = both_on_stack;
+        return stack.intersect(other.stack) || changed;
+    }
+
+    friend constexpr bool operator==(const frame_state&, const frame_state&) = default;
+};
+
+/// The state at the entry of the program (r1 = context) or of a subprogram
+/// (r1..r5 = arguments).
+[[nodiscard]] constexpr frame_state entry_state(bool main_program) noexcept {
+    frame_state s;
+    s.reached = true;
+    s.written = static_cast<reg_set>(frame_pointer | (main_program ? reg_bit(1) : call_arguments));
+    return s;
+}
+
+} // namespace bpfxx::detail::checking
+// ---- end <bpfxx/check/frame_state.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+namespace detail::checking {
+
+/// What the control-flow checks learn about each slot.
+enum slot_flag : std::uint8_t {
+    second_slot = 1,      ///< the upper half of an ld_imm64
+    subprogram_start = 2, ///< slot 0, and every target of a local call or ld_func
+    reachable = 4,
+};
+
+/// The workspace as the checks use it, independent of its capacity. Plain
+/// pointers: a checked subscript is a function call, and calls count against
+/// the compilers' constant-evaluation limits.
+struct workspace_view {
+    std::size_t capacity = 0;
+    std::uint8_t* flags = nullptr;       ///< slot_flag bits per slot
+    decoded* insns = nullptr;            ///< per slot: the instruction it starts (second slots: unused)
+    std::uint32_t* subprogram = nullptr; ///< per slot: the index of its subprogram
+    std::uint32_t* work = nullptr;       ///< a work list (reachability, call graph)
+    std::uint32_t* progress = nullptr;   ///< per subprogram: call-graph search progress
+    frame_state* in = nullptr;           ///< per slot: the data-flow state at its start
+};
+
+} // namespace detail::checking
+
+/// Room to check programs of up to `Capacity` slots. Large: about 160 bytes
+/// per slot, so give big ones static storage:
+///
+///     static bpfxx::check_workspace<65536> ws;
+///     auto report = bpfxx::static_check(insns, ws);
+template <std::size_t Capacity>
+class check_workspace {
+public:
+    static constexpr std::size_t capacity = Capacity;
+
+    /// For the checks: the storage as spans.
+    [[nodiscard]] constexpr detail::checking::workspace_view view() noexcept {
+        return {Capacity, flags_.data(), insns_.data(), subprogram_.data(), work_.data(), progress_.data(), in_.data()};
+    }
+
+private:
+    std::array<std::uint8_t, Capacity> flags_{};
+    std::array<detail::checking::decoded, Capacity> insns_{};
+    std::array<std::uint32_t, Capacity> subprogram_{};
+    std::array<std::uint32_t, Capacity> work_{};
+    std::array<std::uint32_t, Capacity> progress_{};
+    std::array<detail::checking::frame_state, Capacity> in_{};
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/check/workspace.hpp> ----
+
+#include <cstdint>
+#include <limits>
+#include <span>
+
+namespace bpfxx::detail::checking {
+
+/// Keeps the problem at the lowest slot of those offered.
+struct first_problem {
+    check_report report;
+    constexpr void offer(const check_report& r) noexcept {
+        if (r.problem != check_problem::none && (report.ok() || r.pc < report.pc)) report = r;
+    }
+};
+
+[[nodiscard]] constexpr std::int32_t saturate(std::int64_t v) noexcept {
+    constexpr std::int64_t lo = std::numeric_limits<std::int32_t>::min();
+    constexpr std::int64_t hi = std::numeric_limits<std::int32_t>::max();
+    return static_cast<std::int32_t>(v < lo ? lo : v > hi ? hi : v);
+}
+
+[[nodiscard]] constexpr check_report problem_at(check_problem p, std::size_t pc,
+                                                std::uint8_t reg = check_report::no_register,
+                                                std::int32_t detail = 0) noexcept {
+    return {p, static_cast<std::uint32_t>(pc), reg, detail};
+}
+
+/// The instruction at `pc` of `prog`, with the slot after it when there is one.
+[[nodiscard]] constexpr decoded decode_at(std::span<const insn> prog, std::size_t pc) noexcept {
+    const bool has_next = pc + 1 < prog.size();
+    const insn* slots = prog.data(); // unchecked: the caller keeps pc in range
+    return decode(slots[pc], slots[has_next ? pc + 1 : pc], has_next, static_cast<std::int64_t>(pc));
+}
+
+/// Stage 1, each instruction on its own: encoding, register numbers, helper
+/// ids, writes to r10. Keeps every instruction decoded in `ws.insns` and
+/// marks the second slots of ld_imm64.
+[[nodiscard]] constexpr check_report check_instructions(std::span<const insn> prog, workspace_view ws,
+                                                        const check_options& opts) noexcept {
+    for (std::size_t pc = 0; pc < prog.size(); ++pc) {
+        const decoded& d = ws.insns[pc] = decode_at(prog, pc);
+        if (d.problem != check_problem::none &&
+            !(d.problem == check_problem::unknown_helper && opts.allow_unknown_helpers))
+            return problem_at(d.problem, pc, d.reg, d.detail);
+        if (d.writes & frame_pointer) return problem_at(check_problem::r10_written, pc, 10);
+        if (d.slots == 2) ws.flags[++pc] = second_slot;
+    }
+    return {};
+}
+
+/// Stage 2: every jump, local call and ld_func names an instruction of the
+/// program. Marks where subprograms start.
+[[nodiscard]] constexpr check_report check_targets(std::size_t size, workspace_view ws) noexcept {
+    ws.flags[0] |= subprogram_start;
+    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+        const decoded& d = ws.insns[pc];
+        if (!d.has_target) continue;
+        if (d.target < 0 || d.target >= static_cast<std::int64_t>(size))
+            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, saturate(d.target));
+        const auto t = static_cast<std::size_t>(d.target);
+        if (ws.flags[t] & second_slot)
+            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, saturate(d.target));
+        if (d.target_is_subprogram) ws.flags[t] |= subprogram_start;
+    }
+    return {};
+}
+
+/// Numbers the subprograms (ws.subprogram[pc] for every slot), then checks
+/// that jumps stay within their subprogram and go forward (unless loops are
+/// allowed), and that no subprogram's last instruction falls through.
+constexpr void check_jumps(std::size_t size, workspace_view ws, const check_options& opts,
+                           first_problem& found) noexcept {
+    std::uint32_t index = 0;
+    for (std::size_t pc = 0; pc < size; ++pc) {
+        if (pc != 0 && (ws.flags[pc] & subprogram_start)) ++index;
+        ws.subprogram[pc] = index;
+    }
+    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+        const decoded& d = ws.insns[pc];
+        const bool jumps = d.next == flow::jump || d.next == flow::branch;
+        const auto t = static_cast<std::size_t>(d.target);
+        if (jumps && ws.subprogram[t] != ws.subprogram[pc])
+            return found.offer(
+                problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register, saturate(d.target)));
+        if (jumps && t <= pc && !opts.allow_back_edges)
+            return found.offer(problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target)));
+        const std::size_t after = pc + d.slots;
+        if ((after == size || (ws.flags[after] & subprogram_start)) && d.next != flow::jump && d.next != flow::exit)
+            return found.offer(problem_at(check_problem::falls_off_end, pc, check_report::no_register,
+                                          static_cast<std::int32_t>(after)));
+    }
+}
+
+/// Local calls form no cycle: a depth-first search of the call graph, in
+/// which a call to a subprogram still on the search path closes a cycle.
+/// `progress[s]` is 0 before subprogram s is entered, 1 + the slot to resume
+/// its scan at while it is on the path, and `done` after.
+constexpr void check_recursion(std::size_t size, workspace_view ws, first_problem& found) noexcept {
+    constexpr std::uint32_t done = std::numeric_limits<std::uint32_t>::max();
+    const std::uint32_t count = ws.subprogram[size - 1] + 1;
+    if (count == 1) return; // calls need a second subprogram
+    for (std::uint32_t s = 0; s < count; ++s) ws.progress[s] = 0;
+
+    std::size_t depth = 0;
+    for (std::size_t root = 0; root < size; ++root) {
+        if (!(ws.flags[root] & subprogram_start) || ws.progress[ws.subprogram[root]] != 0) continue;
+        ws.work[depth++] = ws.subprogram[root];
+        ws.progress[ws.subprogram[root]] = static_cast<std::uint32_t>(root) + 1;
+        while (depth > 0) {
+            const std::uint32_t s = ws.work[depth - 1];
+            std::size_t pc = ws.progress[s] - 1;
+            bool entered = false;
+            for (; !entered && pc < size && ws.subprogram[pc] == s; pc += ws.insns[pc].slots) {
+                if (ws.insns[pc].next != flow::call_local) continue;
+                const auto target = static_cast<std::size_t>(ws.insns[pc].target);
+                const std::uint32_t callee = ws.subprogram[target];
+                if (ws.progress[callee] == 0) {
+                    ws.progress[s] = static_cast<std::uint32_t>(pc + ws.insns[pc].slots) + 1; // resume after the call
+                    ws.progress[callee] = static_cast<std::uint32_t>(target) + 1;
+                    ws.work[depth++] = callee;
+                    entered = true;
+                } else if (ws.progress[callee] != done) {
+                    found.offer(problem_at(check_problem::recursive_call, pc, check_report::no_register,
+                                           static_cast<std::int32_t>(target)));
+                }
+            }
+            if (!entered) {
+                ws.progress[s] = done;
+                --depth;
+            }
+        }
+    }
+}
+
+/// Marks every slot a path from slot 0 reaches, following jumps, local calls
+/// and ld_func targets; reports the first instruction none reaches.
+constexpr void check_reachability(std::size_t size, workspace_view ws, const check_options& opts,
+                                  first_problem& found) noexcept {
+    std::size_t depth = 0;
+    const auto visit = [&](std::size_t pc) {
+        if (pc >= size || (ws.flags[pc] & reachable)) return;
+        ws.flags[pc] |= reachable;
+        ws.work[depth++] = static_cast<std::uint32_t>(pc);
+    };
+    visit(0);
+    while (depth > 0) {
+        const std::size_t pc = ws.work[--depth];
+        const decoded& d = ws.insns[pc];
+        if (d.next != flow::jump && d.next != flow::exit) visit(pc + d.slots);
+        if (d.has_target) visit(static_cast<std::size_t>(d.target));
+    }
+    if (opts.allow_unreachable) return;
+    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots)
+        if (!(ws.flags[pc] & reachable)) return found.offer(problem_at(check_problem::unreachable, pc));
+}
+
+/// Stage 3: subprogram boundaries, back edges, recursion, reachability.
+[[nodiscard]] constexpr check_report check_control_flow(std::size_t size, workspace_view ws,
+                                                        const check_options& opts) noexcept {
+    first_problem found;
+    check_jumps(size, ws, opts, found);
+    check_recursion(size, ws, found);
+    check_reachability(size, ws, opts, found);
+    return found.report;
+}
+
+} // namespace bpfxx::detail::checking
+// ---- end <bpfxx/check/cfg.hpp> ----
+// ---- begin <bpfxx/check/checked.hpp> ----
+// `static_check` as a compile-time assertion whose error says what is wrong.
+// A static_assert message cannot be computed in C++20, so the report is
+// spelled as template arguments instead: a program that fails instantiates
+// `check_failed<problem, pc, register, detail>`, and GCC and Clang both print
+//     bpfxx::check_failed<bpfxx::check_problem::r10_written, 3, 10, 0>
+// next to the assertion's message.
+//
+//     constexpr auto prog = bpfxx::assemble(...);
+//     static_assert(bpfxx::checked<prog>);
+//     static_assert(bpfxx::checked<loop, bpfxx::check_options{.allow_back_edges = true}>);
+
+// ---- begin <bpfxx/check/static_check.hpp> ----
+// `static_check(prog)`: constexpr checks of a BPF program, the same code at
+// compile time and at run time, with no allocation.
+//
+//     constexpr auto prog = bpfxx::assemble(mov(r0, 0), exit());
+//     static_assert(bpfxx::static_check(prog));  // true when it passes
+//     static_assert(bpfxx::checked<prog>);       // on failure, the error names problem and slot
+//     auto r = bpfxx::static_check(insns);        // run time: r.problem, r.pc, r.message()
+//
+// What a passing program is known to have:
+//  - Valid instructions: every opcode one of RFC 9669 (with load-acquire and
+//    store-release, may_goto, gotol, addr_space_cast), registers r0..r10,
+//    every unused field zero, complete ld_imm64 pairs, known helper ids.
+//  - Sound control flow: every jump, local call and ld_func target an
+//    instruction of the program (not the second half of an ld_imm64); jumps
+//    stay inside their subprogram; every subprogram ends in `exit` or an
+//    unconditional jump, so no path runs off an end; no recursion; every
+//    instruction reachable from slot 0 (subprograms through the calls and
+//    ld_func loads that name them); no backward jumps (optional).
+//  - On every path: r10 never written; no register read before it is
+//    written (at the entry r1 and r10 are set, in a subprogram r1..r5 and
+//    r10; a call sets r0 and unsets r1..r5; ld_abs/ld_ind read r6, set r0 and
+//    unset r1..r5; exit reads r0); every load, store and atomic through a
+//    register known to hold r10 + constant (copied with `mov`, moved with
+//    `add`/`sub` of immediates, 64-bit) lies in the 512 bytes below r10 and is
+//    aligned to its size, and loads only read bytes stored before.
+//
+// What it does not know (it is no substitute for the kernel's verifier):
+//  - Pointer types and bounds: accesses through any other pointer (context,
+//    packet, map values, pointers that differ between paths, pointers
+//    reloaded from the stack) are not checked, nor is the packet bounds-checked
+//    or a map value checked for null.
+//  - Helper and kfunc arguments: their number, types, sizes, whether the
+//    helper exists for the program type. A call that is given a stack pointer
+//    is assumed to write from it to the top of the frame.
+//  - Values: no ranges, no division by zero, no termination of loops, no
+//    instruction-count or stack-depth limits across calls, no return values.
+//  - Anything about maps, BTF, kfunc ids, program types or attach types.
+//  - Correlated branches: the data-flow facts hold on every path through the
+//    control-flow graph, feasible or not. A register written under a
+//    condition and read only under the same condition is reported, though
+//    the kernel, which follows values along paths, may accept the program.
+//
+// Which problem is reported: the checks run in stages — each instruction on
+// its own, jump targets, control flow, data flow — and the report names the
+// problem at the lowest slot in the first stage that finds any. Each stage
+// needs the ones before it to pass (data flow only makes sense on sound
+// control flow).
+//
+// Size and memory: the analysis is linear in the program's size (data flow
+// repeats a linear sweep a few times when loops are allowed): a program of
+// 1000 instructions takes about 200,000 of Clang's 1,048,576 constexpr steps
+// and 2,000,000 of GCC's 33,554,432 operations, so programs of a few thousand
+// instructions check in a `static_assert` with the default limits. It works
+// in a `check_workspace` of about 160 bytes per slot: for a span of static
+// extent N (or a `program<N>`, or a `std::array<insn, N>`) one of capacity N
+// is made on the stack; for a span of dynamic extent one of 64 or 512 slots
+// (at most about 80 KiB of stack), and larger programs report `too_large`
+// unless the caller passes a workspace of its own (with static storage).
+
+// ---- begin <bpfxx/check/dataflow.hpp> ----
+// Stage 4: what holds on every path. A forward "must" analysis over the
+// instructions of each subprogram: registers written before they are read,
+// stack accesses through r10 + a known constant inside the frame, aligned,
+// and reading only bytes written before.
+//
+// The instructions are swept in slot order, each meeting its outgoing state
+// into its successors' incoming states. Without backward jumps one sweep
+// reaches the fixed point; with loops, sweeps repeat until no state at or
+// before a jump's own slot changes (bit-set and constant lattices are
+// shallow, so that takes a few sweeps). Problems are taken from the last
+// sweep only, whose states are final.
+
+#include <bit>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::detail::checking {
+
+/// The problem of a memory access at `pc`, if it goes through a register
+/// known to hold r10 + constant; records stores in the frame.
+[[nodiscard]] constexpr check_report access_stack(frame_state& s, const decoded& d, std::size_t pc,
+                                                  const check_options& opts) noexcept {
+    if (d.mem == access::none || !s.points_into_stack(d.base)) return {};
+    const std::int64_t lo = std::int64_t{s.stack_offset(d.base)} + d.off;
+    const std::int64_t hi = lo + d.size;
+    if (lo < -stack_size || hi > 0) return problem_at(check_problem::stack_out_of_bounds, pc, d.base, saturate(lo));
+    if (lo % d.size != 0) return problem_at(check_problem::misaligned_stack, pc, d.base, static_cast<std::int32_t>(lo));
+    const auto from = static_cast<std::int32_t>(lo);
+    const auto to = static_cast<std::int32_t>(hi);
+    check_report problem;
+    if (d.mem != access::store && !opts.allow_uninitialized_stack) {
+        if (const std::int32_t unset = s.stack.first_unset(from, to); unset != to)
+            problem = problem_at(check_problem::uninitialized_stack, pc, d.base, unset);
+    }
+    if (d.mem != access::load) s.stack.set(from, to);
+    return problem;
+}
+
+/// A call may write through any stack pointer it is given (a helper's output
+/// buffer, a subprogram's out-parameter): from the pointer to the top of the
+/// frame, the bytes count as written afterwards. Without argument types that
+/// is the assumption that reports no false problem.
+constexpr void call_may_write_stack(frame_state& s) noexcept {
+    for (reg_set args = s.on_stack & call_arguments; args != 0; args &= static_cast<reg_set>(args - 1)) {
+        const std::int32_t off = s.offset[static_cast<unsigned>(std::countr_zero(args))];
+        if (off < 0) s.stack.set(off < -stack_size ? -stack_size : off, 0);
+    }
+}
+
+/// Where a 64-bit `mov`, `add` or `sub` leaves a stack pointer: true and the
+/// new offset from r10 when dst will hold r10 + constant.
+[[nodiscard]] constexpr bool moves_stack_pointer(const frame_state& s, const insn& i, std::int64_t& offset) noexcept {
+    if (code::class_of(i.code) != code::alu64) return false;
+    const bool x = code::source_of(i.code) == code::x;
+    switch (code::op_of(i.code)) {
+    case code::mov:
+        if (!x || i.off != 0 || !s.points_into_stack(i.src_reg)) return false;
+        offset = s.stack_offset(i.src_reg);
+        return true;
+    case code::add:
+    case code::sub:
+        if (x || !s.points_into_stack(i.dst_reg)) return false;
+        offset =
+            std::int64_t{s.stack_offset(i.dst_reg)} + (code::op_of(i.code) == code::add ? i.imm : -std::int64_t{i.imm});
+        return true;
+    default: return false;
+    }
+}
+
+/// Applies the instruction at `pc` to `s` (the state at its start, which
+/// becomes the state after it) and returns its first problem.
+[[nodiscard]] constexpr check_report step(frame_state& s, const insn& i, const decoded& d, std::size_t pc,
+                                          const check_options& opts) noexcept {
+    check_report problem;
+    if (const reg_set unset = d.reads & static_cast<reg_set>(~(s.written | frame_pointer)); unset != 0)
+        problem =
+            problem_at(check_problem::uninitialized_register, pc, static_cast<std::uint8_t>(std::countr_zero(unset)));
+    if (d.mem != access::none) {
+        if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
+    }
+    if (d.next == flow::call || d.next == flow::call_local) call_may_write_stack(s);
+
+    const reg_set changed = d.clobbers | d.writes;
+    if (changed == 0) return problem;
+    std::int64_t new_offset = 0;
+    const bool stack_pointer = moves_stack_pointer(s, i, new_offset);
+    for (reg_set lost = s.on_stack & changed; lost != 0; lost &= static_cast<reg_set>(lost - 1))
+        s.forget_pointer(static_cast<unsigned>(std::countr_zero(lost)));
+    s.written = static_cast<reg_set>((s.written & ~d.clobbers) | d.writes);
+    if (stack_pointer) s.point_into_stack(i.dst_reg, new_offset);
+    return problem;
+}
+
+/// Stage 4, on a program that passed stages 1-3 (the flags and decoded
+/// instructions of the workspace are theirs).
+[[nodiscard]] constexpr check_report check_data_flow(std::span<const insn> prog, workspace_view ws,
+                                                     const check_options& opts) noexcept {
+    const std::size_t size = prog.size();
+    const insn* slots = prog.data();
+    for (std::size_t pc = 0; pc < size; ++pc) ws.in[pc] = frame_state{};
+    for (std::size_t pc = 0; pc < size; ++pc)
+        if ((ws.flags[pc] & subprogram_start) && (ws.flags[pc] & reachable)) ws.in[pc] = entry_state(pc == 0);
+    for (;;) {
+        first_problem found;
+        bool again = false;
+        for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+            if (!ws.in[pc].reached) continue;
+            frame_state s = ws.in[pc];
+            const decoded& d = ws.insns[pc];
+            found.offer(step(s, slots[pc], d, pc, opts));
+            if (d.next != flow::jump && d.next != flow::exit) ws.in[pc + d.slots].meet(s);
+            if (d.next == flow::jump || d.next == flow::branch) {
+                const auto target = static_cast<std::size_t>(d.target);
+                if (ws.in[target].meet(s) && target <= pc) again = true;
+            }
+        }
+        if (!again) return found.report;
+    }
+}
+
+} // namespace bpfxx::detail::checking
+// ---- end <bpfxx/check/dataflow.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <span>
+
+namespace bpfxx {
+
+/// The largest program `static_check` takes from a span of dynamic extent
+/// without a workspace from the caller.
+inline constexpr std::size_t static_check_max_size = 512;
+
+namespace detail::checking {
+
+[[nodiscard]] constexpr check_report run(std::span<const insn> prog, workspace_view ws,
+                                         const check_options& opts) noexcept {
+    if (prog.empty()) return problem_at(check_problem::empty_program, 0);
+    if (prog.size() > ws.capacity)
+        return problem_at(check_problem::too_large, ws.capacity, check_report::no_register,
+                          saturate(static_cast<std::int64_t>(ws.capacity)));
+    for (std::size_t pc = 0; pc < prog.size(); ++pc) ws.flags[pc] = 0;
+    if (auto r = check_instructions(prog, ws, opts); !r.ok()) return r;
+    if (auto r = check_targets(prog.size(), ws); !r.ok()) return r;
+    if (auto r = check_control_flow(prog.size(), ws, opts); !r.ok()) return r;
+    return check_data_flow(prog, ws, opts);
+}
+
+template <std::size_t Capacity>
+[[nodiscard]] constexpr check_report run_in_own_workspace(std::span<const insn> prog,
+                                                          const check_options& opts) noexcept {
+    check_workspace<Capacity> ws;
+    return run(prog, ws.view(), opts);
+}
+
+} // namespace detail::checking
+
+/// Checks `prog` in the caller's workspace: any size up to `Capacity`.
+template <std::size_t Capacity>
+[[nodiscard]] constexpr check_report static_check(std::span<const insn> prog, check_workspace<Capacity>& workspace,
+                                                  check_options opts = {}) noexcept {
+    return detail::checking::run(prog, workspace.view(), opts);
+}
+
+/// Checks a program of any size up to `static_check_max_size`.
+[[nodiscard]] constexpr check_report static_check(std::span<const insn> prog, check_options opts = {}) noexcept {
+    using detail::checking::run_in_own_workspace;
+    // Two sizes, so that small programs do not pay for the large workspace.
+    if (prog.size() <= 64) return run_in_own_workspace<64>(prog, opts);
+    return run_in_own_workspace<static_check_max_size>(prog, opts);
+}
+
+/// Checks a program of N slots, in a workspace of exactly that size.
+template <std::size_t N>
+    requires(N != std::dynamic_extent)
+[[nodiscard]] constexpr check_report static_check(std::span<const insn, N> prog, check_options opts = {}) noexcept {
+    return detail::checking::run_in_own_workspace<N>(prog, opts);
+}
+
+template <std::size_t N>
+[[nodiscard]] constexpr check_report static_check(const std::array<insn, N>& prog, check_options opts = {}) noexcept {
+    return static_check(std::span<const insn, N>(prog), opts);
+}
+
+/// Checks an assembled program.
+template <std::size_t N, class Maps, std::size_t NLabels>
+[[nodiscard]] constexpr check_report static_check(const program<N, Maps, NLabels>& prog,
+                                                  check_options opts = {}) noexcept {
+    return static_check(prog.span(), opts);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/check/static_check.hpp> ----
+
+namespace bpfxx {
+
+namespace detail::checking {
+// Named, so that Clang prints "requirement 'passes<problem>'".
+template <check_problem Problem>
+inline constexpr bool passes = Problem == check_problem::none;
+} // namespace detail::checking
+
+/// Instantiated only for a program that fails: its arguments are the report
+/// (`Register` is -1 when the problem concerns no register).
+template <check_problem Problem, int Pc, int Register, int Detail>
+struct check_failed {
+    static_assert(detail::checking::passes<Problem>,
+                  "bpfxx: static_check rejects this program; see check_failed<problem, pc, register, detail>");
+    static constexpr bool value = detail::checking::passes<Problem>;
+};
+
+/// True when `Program` (a `program<...>` or `std::array<insn, N>` with static
+/// storage duration) passes `static_check`; otherwise a compile error that
+/// names the problem.
+template <const auto& Program, check_options Options = check_options{}>
+consteval bool assert_checked() {
+    constexpr check_report report = static_check(Program, Options);
+    if constexpr (report.ok()) {
+        return true;
+    } else {
+        constexpr int reg = report.reg == check_report::no_register ? -1 : report.reg;
+        return check_failed<report.problem, static_cast<int>(report.pc), reg, report.detail>::value;
+    }
+}
+
+/// `static_assert(bpfxx::checked<prog>)`: as `assert_checked`.
+template <const auto& Program, check_options Options = check_options{}>
+inline constexpr bool checked = assert_checked<Program, Options>();
+
+} // namespace bpfxx
+// ---- end <bpfxx/check/checked.hpp> ----
+// ---- end <bpfxx/check.hpp> ----
+// ---- begin <bpfxx/vm.hpp> ----
+// The interpreter: run programs as constants, at compile time or in unit
+// tests, with no kernel. Portable: no operating-system headers.
+//
+//     static_assert(bpfxx::vm::run_xdp(filter, packet).r0 == bpfxx::xdp::drop);
+
+// ---- begin <bpfxx/vm/address.hpp> ----
+// The interpreter's address space. A pointer the program holds is a plain
+// 64-bit number: the region it points into in bits 32–47, the offset in that
+// region in bits 0–31 (and, for map values, the element in bits 48–63).
+// Pointer arithmetic is integer arithmetic, comparing data with data_end
+// works, and every access is checked against the region it names — host
+// memory is never reachable from the program.
+
+#include <cstdint>
+
+namespace bpfxx::vm {
+
+/// Region numbers (bits 32–47 of an address).
+namespace region {
+inline constexpr std::uint32_t context = 0x1;
+inline constexpr std::uint32_t packet = 0x2;
+inline constexpr std::uint32_t memory = 0x3;       ///< the plain buffer of `run_on_memory`
+inline constexpr std::uint32_t stack = 0x10;       ///< + frame number (0–7)
+inline constexpr std::uint32_t map_value = 0x100;  ///< + map index: the map's value slots
+inline constexpr std::uint32_t map_object = 0x200; ///< + map index: what ld_map puts in a register
+inline constexpr std::uint32_t ringbuf = 0x300;    ///< + map index: a ring buffer's data area
+inline constexpr std::uint32_t function = 0x400;   ///< offset: slot of a subprogram (ld_func)
+} // namespace region
+
+[[nodiscard]] constexpr std::uint64_t make_address(std::uint32_t region, std::uint32_t offset) noexcept {
+    return (std::uint64_t{region} << 32) | offset;
+}
+[[nodiscard]] constexpr std::uint32_t region_of(std::uint64_t address) noexcept {
+    return static_cast<std::uint32_t>(address >> 32) & 0xffffu;
+}
+[[nodiscard]] constexpr std::uint32_t offset_of(std::uint64_t address) noexcept {
+    return static_cast<std::uint32_t>(address);
+}
+
+// A pointer to a map value carries the element it was made for in bits
+// 48–63, so that running off the end of one element into the next is a
+// fault, as the verifier would make it, not a silent read of a neighbour.
+[[nodiscard]] constexpr std::uint64_t slot_tag(std::uint32_t slot) noexcept { return slot % 0xffffu + 1; }
+[[nodiscard]] constexpr std::uint64_t slot_tag_of(std::uint64_t address) noexcept { return address >> 48; }
+/// The address of byte `in` of element `slot` of map `map` (values of `value_size` bytes).
+[[nodiscard]] constexpr std::uint64_t map_value_address(std::uint32_t map, std::uint32_t slot,
+                                                        std::uint32_t value_size, std::uint32_t in = 0) noexcept {
+    return slot_tag(slot) << 48 | make_address(region::map_value + map, slot * value_size + in);
+}
+
+/// Bytes of stack per frame, as in the kernel (MAX_BPF_STACK).
+inline constexpr std::uint32_t stack_size = 512;
+/// Nested frames a program may use (MAX_CALL_FRAMES).
+inline constexpr std::uint32_t max_frames = 8;
+/// Tail calls in a chain (MAX_TAIL_CALL_CNT).
+inline constexpr std::uint32_t max_tail_calls = 33;
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/address.hpp> ----
+// ---- begin <bpfxx/vm/checksum.hpp> ----
+// The Internet checksum arithmetic of the kernel's csum helpers
+// (csum_add, csum_fold, csum_replace2/4, csum_partial), as the x86-64
+// kernel computes it, so that programs using bpf_csum_diff and the
+// l3/l4_csum_replace helpers get the kernel's exact values.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::csum {
+
+/// One's-complement add of two 32-bit partial sums.
+[[nodiscard]] constexpr std::uint32_t add(std::uint32_t a, std::uint32_t b) noexcept {
+    const std::uint32_t r = a + b;
+    return r + (r < b ? 1u : 0u);
+}
+[[nodiscard]] constexpr std::uint32_t sub(std::uint32_t a, std::uint32_t b) noexcept { return add(a, ~b); }
+
+/// Folds a 32-bit partial sum to the 16-bit checksum (complemented).
+[[nodiscard]] constexpr std::uint16_t fold(std::uint32_t s) noexcept {
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    return static_cast<std::uint16_t>(~s);
+}
+
+[[nodiscard]] constexpr std::uint16_t add16(std::uint16_t a, std::uint16_t b) noexcept {
+    const auto r = static_cast<std::uint16_t>(a + b);
+    return static_cast<std::uint16_t>(r + (r < b ? 1 : 0));
+}
+
+/// csum_replace4: the checksum `sum` after a 32-bit word changes from `from` to `to`.
+[[nodiscard]] constexpr std::uint16_t replace4(std::uint16_t sum, std::uint32_t from, std::uint32_t to) noexcept {
+    return fold(add(sub(~std::uint32_t{sum}, from), to));
+}
+/// csum_replace2: the same for a 16-bit word.
+[[nodiscard]] constexpr std::uint16_t replace2(std::uint16_t sum, std::uint16_t from, std::uint16_t to) noexcept {
+    const auto s = add16(add16(static_cast<std::uint16_t>(~sum), static_cast<std::uint16_t>(~from)), to);
+    return static_cast<std::uint16_t>(~s);
+}
+/// csum_replace_by_diff: the same for a precomputed 32-bit difference.
+[[nodiscard]] constexpr std::uint16_t replace_by_diff(std::uint16_t sum, std::uint32_t diff) noexcept {
+    return fold(add(diff, ~std::uint32_t{sum}));
+}
+
+/// csum_partial of x86-64 (Linux 6.8 and later): 64-bit accumulation of
+/// little-endian words with end-around carry, a short tail zero-padded,
+/// folded to 32 bits. Summing 32-bit words gives the same value: it is
+/// congruent modulo 2^32 - 1, and zero only for all-zero input.
+[[nodiscard]] constexpr std::uint32_t partial(const std::uint8_t* p, std::size_t n, std::uint32_t seed) noexcept {
+    std::uint64_t acc = seed;
+    for (std::size_t i = 0; i < n; i += 4) {
+        std::uint64_t w = 0;
+        for (std::size_t k = 0; k < 4 && i + k < n; ++k) w |= std::uint64_t{p[i + k]} << (8 * k);
+        acc += w;
+    }
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    return static_cast<std::uint32_t>(acc);
+}
+
+/// csum_from32to16: a 32-bit partial sum folded to 16 bits, not complemented
+/// (what bpf_csum_diff returns since Linux 6.13).
+[[nodiscard]] constexpr std::uint16_t from32to16(std::uint32_t s) noexcept {
+    s += (s >> 16) | (s << 16);
+    return static_cast<std::uint16_t>(s >> 16);
+}
+
+} // namespace bpfxx::vm::csum
+// ---- end <bpfxx/vm/checksum.hpp> ----
+// ---- begin <bpfxx/vm/fault.hpp> ----
+// How a run of the interpreter ends when the program does something the
+// kernel would not let it do: a fault names the instruction and the reason.
+// A fault is a value, never undefined behaviour in the host.
+
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx::vm {
+
+enum class fault_kind : std::uint8_t {
+    none,
+    bad_opcode,          ///< not an instruction of RFC 9669 (or a reserved field is set)
+    bad_register,        ///< register number above r10
+    jump_out_of_program, ///< a jump, call or fall-through leaves the program
+    budget_exhausted,    ///< more instructions executed than the budget allows
+    call_depth,          ///< more than 8 nested local calls
+    bad_access,          ///< load or store outside every region the program may use
+    uninitialized_stack, ///< read of stack bytes the program never wrote
+    read_only,           ///< store to memory the program may only read
+    bad_context_access,  ///< a context field the program type may not read or write this way
+    unknown_helper,      ///< a helper id Linux does not have
+    unmodelled_helper,   ///< a real helper the interpreter has no model of
+    helper_not_allowed,  ///< a helper the program type may not call
+    bad_helper_argument, ///< an argument the verifier would have refused
+    bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
+    unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
+    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids)
+    uninitialized_register, ///< read of a register never written (or clobbered by a call)
+    insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
+    bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse
+};
+
+/// What the fault kind means, in words.
+[[nodiscard]] constexpr std::string_view describe(fault_kind k) noexcept {
+    switch (k) {
+    case fault_kind::none: return "no fault";
+    case fault_kind::bad_opcode: return "invalid instruction";
+    case fault_kind::bad_register: return "invalid register";
+    case fault_kind::jump_out_of_program: return "control leaves the program";
+    case fault_kind::budget_exhausted: return "instruction budget exhausted";
+    case fault_kind::call_depth: return "too many nested calls";
+    case fault_kind::bad_access: return "access outside the memory the program may use";
+    case fault_kind::uninitialized_stack: return "read of uninitialised stack";
+    case fault_kind::read_only: return "write to read-only memory";
+    case fault_kind::bad_context_access: return "invalid context access";
+    case fault_kind::unknown_helper: return "unknown helper";
+    case fault_kind::unmodelled_helper: return "helper has no model in bpfxx::vm";
+    case fault_kind::helper_not_allowed: return "helper not available to this program type";
+    case fault_kind::bad_helper_argument: return "invalid helper argument";
+    case fault_kind::bad_map_reference: return "invalid map reference";
+    case fault_kind::unreleased_record: return "ring buffer record not submitted or discarded";
+    case fault_kind::unsupported: return "instruction not supported by bpfxx::vm";
+    case fault_kind::uninitialized_register: return "read of uninitialised register";
+    case fault_kind::insn_not_allowed: return "instruction not available to this program type";
+    case fault_kind::bad_input: return "packet too short or too long for this program type";
+    }
+    return "?";
+}
+
+/// A fault: where, what, and the address or helper involved.
+struct fault {
+    fault_kind kind = fault_kind::none;
+    std::uint32_t pc = 0;       ///< slot of the faulting instruction
+    std::uint64_t address = 0;  ///< bad_access, read_only, uninitialized_stack, bad_context_access
+    std::uint32_t size = 0;     ///< bytes of that access; the register of register faults
+    std::int32_t helper_id = 0; ///< helper faults
+
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return kind != fault_kind::none; }
+    friend constexpr bool operator==(const fault&, const fault&) = default;
+};
+
+/// "pc 7: read of uninitialised stack (4 bytes at 0x10000001fc)"
+using fault_text = fixed_text<160>;
+
+[[nodiscard]] constexpr fault_text to_string(const fault& f) noexcept {
+    fault_text t;
+    if (!f) return fault_text{"no fault"};
+    t.append("pc ").append_uint(f.pc).append(": ").append(describe(f.kind));
+    switch (f.kind) {
+    case fault_kind::bad_access:
+    case fault_kind::uninitialized_stack:
+    case fault_kind::read_only:
+    case fault_kind::bad_context_access:
+        t.append(" (").append_uint(f.size).append(" bytes at 0x").append_hex(f.address, 1).append(')');
+        break;
+    case fault_kind::unknown_helper:
+    case fault_kind::unmodelled_helper:
+    case fault_kind::helper_not_allowed:
+    case fault_kind::bad_helper_argument: {
+        const auto name = helper_name(f.helper_id);
+        t.append(" (");
+        if (!name.empty()) t.append(name).append(", ");
+        t.append("id ").append_int(f.helper_id).append(')');
+        break;
+    }
+    case fault_kind::uninitialized_register:
+    case fault_kind::bad_register: t.append(" (r").append_uint(f.size).append(')'); break;
+    default: break;
+    }
+    return t;
+}
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/fault.hpp> ----
+// ---- begin <bpfxx/vm/helpers.hpp> ----
+// The helper models of bpfxx::vm::machine: what each helper the
+// interpreter knows does to the registers, the memory and the maps, with
+// the kernel's return values (Linux 6.18, net/core/filter.c and
+// kernel/bpf/helpers.c) for every error case. A helper without a model
+// ends the run with a fault that names it.
+
+// ---- begin <bpfxx/vm/machine.hpp> ----
+// The interpreter: a machine that holds the maps of its programs, their
+// environment (clock, random numbers, CPU, trace output, ring buffer
+// records) and the memory of one run, and executes BPF instructions with
+// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
+// evaluation and at run time:
+//
+//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
+//     static_assert(r.r0 == bpfxx::xdp::drop);
+//
+//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
+//     vm.map<counters>().update(6, 0);
+//     CHECK(vm.run_socket_filter(prog, frame).ok());
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// Memory is a set of regions the machine owns (vm/address.hpp); every
+// access is checked and a bad one ends the run with a fault, never with
+// undefined behaviour in the host. In strict mode (the default) reading a
+// register or stack slot that was never written is a fault too: the kernel
+// verifier refuses such programs.
+
+// ---- begin <bpfxx/vm/input.hpp> ----
+// What a run starts from: the machine's limits, the packet and context of
+// each program type, and what a run returns.
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+
+/// Fixed capacities of a machine (nothing is allocated at run time).
+struct limits {
+    std::uint64_t budget = 1u << 20;      ///< instructions one run may execute
+    std::uint32_t frame_bytes = 4096;     ///< packet buffer: headroom + packet + tailroom
+    std::uint32_t programs = 8;           ///< programs a prog_array can refer to
+    std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
+    std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
+    bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
+};
+
+/// The program types the machine gives a context to.
+enum class context_kind : std::uint8_t {
+    memory,        ///< r1: a byte buffer, r2: its length (ISA conformance suites)
+    socket_filter, ///< `__sk_buff`, no direct packet access, skb->data at the network header
+    tc,            ///< `__sk_buff` of sched_cls/sched_act, direct packet access from the link header
+    xdp,           ///< `xdp_md`
+};
+
+/// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
+/// (through ctx_in), and their defaults there.
+struct skb_options {
+    std::uint32_t mark = 0;
+    std::uint32_t priority = 0;
+    std::uint32_t ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t ingress_ifindex = 0;
+    std::array<std::uint32_t, 5> cb{};
+    std::uint64_t tstamp = 0;
+    std::uint32_t gso_segs = 0;
+    std::uint32_t gso_size = 0;
+    std::uint32_t queue_mapping = 0;
+    std::uint32_t hash = 0;
+};
+
+struct xdp_options {
+    std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t rx_queue_index = 0;
+};
+
+/// How a run ended.
+struct run_result {
+    std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
+    fault error{};           ///< what stopped the program, if it did not exit
+    std::uint64_t steps = 0; ///< instructions executed
+
+    [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
+    /// r0 as the 32-bit value the kernel hands to the hook.
+    [[nodiscard]] constexpr std::uint32_t retval() const noexcept { return static_cast<std::uint32_t>(r0); }
+};
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/input.hpp> ----
+// ---- begin <bpfxx/vm/map_model.hpp> ----
+// In-memory models of the map types programs use, for the interpreter. The
+// storage is fixed by the descriptor (no allocation), so a machine with its
+// maps is a constant-expression value. Byte-level operations serve the
+// helpers; the typed ones serve the test that seeds a map before a run and
+// inspects it after:
+//
+//     vm.map<counters>().update(6, 0);
+//     vm.run_skb(prog, packet);
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// What differs from the kernel, on purpose: one CPU (per-CPU maps hold one
+// value), LRU maps evict the least recently used entry exactly, a bloom
+// filter is exact until it holds more than max_entries values and then
+// answers "maybe" to everything.
 
 // ---- begin <bpfxx/maps/descriptors.hpp> ----
 // Map descriptors: one class template per map type, naming the key, the
@@ -3356,6 +4954,2183 @@ struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockha
 
 } // namespace bpfxx
 // ---- end <bpfxx/maps/descriptors.hpp> ----
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+
+namespace bpfxx::vm {
+
+/// Negative errno values the helpers return, as the kernel's do.
+namespace err {
+inline constexpr std::int64_t enoent = -2;
+inline constexpr std::int64_t e2big = -7;
+inline constexpr std::int64_t eagain = -11;
+inline constexpr std::int64_t efault = -14;
+inline constexpr std::int64_t eexist = -17;
+inline constexpr std::int64_t einval = -22;
+inline constexpr std::int64_t enospc = -28;
+inline constexpr std::int64_t erange = -34;
+inline constexpr std::int64_t enotsupp = -524;
+} // namespace err
+
+namespace detail {
+
+template <class T>
+[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
+    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
+}
+template <class T>
+[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
+    std::array<std::uint8_t, sizeof(T)> b{};
+    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
+    return std::bit_cast<T>(b);
+}
+[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
+    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, ringbuf, none };
+
+[[nodiscard]] constexpr model_kind kind_of(map_type t) noexcept {
+    switch (t) {
+    case map_type::array:
+    case map_type::percpu_array: return model_kind::array;
+    case map_type::prog_array:
+    case map_type::devmap:
+    case map_type::cpumap:
+    case map_type::xskmap: return model_kind::sparse_array;
+    case map_type::hash:
+    case map_type::percpu_hash:
+    case map_type::lru_hash:
+    case map_type::lru_percpu_hash:
+    case map_type::devmap_hash: return model_kind::hash;
+    case map_type::lpm_trie: return model_kind::lpm;
+    case map_type::queue: return model_kind::queue;
+    case map_type::stack: return model_kind::stack;
+    case map_type::bloom_filter: return model_kind::bloom;
+    case map_type::ringbuf: return model_kind::ringbuf;
+    default: return model_kind::none;
+    }
+}
+
+} // namespace detail
+
+/// Whether the interpreter has a model of map type `t`.
+[[nodiscard]] constexpr bool has_model(map_type t) noexcept { return detail::kind_of(t) != detail::model_kind::none; }
+
+/// A record a program put into a ring buffer model.
+struct ringbuf_record {
+    std::uint32_t offset = 0; ///< of the data in the model's storage
+    std::uint32_t size = 0;
+    enum class state : std::uint8_t { reserved, submitted, discarded } status = state::reserved;
+};
+
+/// The model of map descriptor M: every type but ring buffers.
+template <class M>
+class map_model {
+    static_assert(has_model(M::type), "bpfxx::vm: the interpreter has no model of this map type");
+
+public:
+    using descriptor = M;
+    using key_type = typename bpfxx::detail::key_type_of<M>::type;
+    using value_type = typename bpfxx::detail::value_type_of<M>::type;
+    static constexpr detail::model_kind kind = detail::kind_of(M::type);
+    static constexpr std::uint32_t key_size = M::key_size;
+    static constexpr std::uint32_t value_size = M::value_size;
+    static constexpr std::uint32_t capacity = M::max_entries;
+
+    // ---- byte level (the helpers) ---------------------------------------
+
+    /// The slot holding `key`, if any (array kinds: the index, if in range and present).
+    [[nodiscard]] constexpr std::optional<std::uint32_t> find(const std::uint8_t* key) noexcept {
+        if constexpr (kind == detail::model_kind::array || kind == detail::model_kind::sparse_array) {
+            const auto i = detail::load_u32(key);
+            if (i >= capacity || !present_[i]) return std::nullopt;
+            return i;
+        } else if constexpr (kind == detail::model_kind::lpm) {
+            return longest_match(key);
+        } else {
+            const auto s = exact_slot(key);
+            if (s && bpfxx::detail::is_lru(M::type)) stamp_[*s] = ++clock_;
+            return s;
+        }
+    }
+
+    [[nodiscard]] constexpr std::int64_t update_bytes(const std::uint8_t* key, const std::uint8_t* value,
+                                                      std::uint64_t flags) noexcept {
+        // BPF_F_LOCK (4) needs a bpf_spin_lock in the value, which no model
+        // has: -EINVAL, as from the kernel (arrays check it after E2BIG/EEXIST)
+        const bool lock = (flags & 4u) != 0;
+        const auto mode = flags & ~std::uint64_t{4};
+        if (mode > 2) return err::einval;
+        if constexpr (kind == detail::model_kind::array || kind == detail::model_kind::sparse_array) {
+            const auto i = detail::load_u32(key);
+            if (i >= capacity) return err::e2big;
+            if (mode == 1 && present_[i]) return err::eexist;
+            if (lock) return err::einval;
+            if (mode == 2 && !present_[i]) return err::enoent;
+            store(i, key, value);
+            return 0;
+        } else if constexpr (kind == detail::model_kind::hash || kind == detail::model_kind::lpm) {
+            if (lock) return err::einval;
+            if constexpr (kind == detail::model_kind::lpm) {
+                if (detail::load_u32(key) > (key_size - 4) * 8) return err::einval;
+            }
+            if (const auto s = exact_slot(key)) {
+                if (mode == 1) return err::eexist;
+                store(*s, key, value);
+                return 0;
+            }
+            if (mode == 2) return err::enoent;
+            auto s = free_slot();
+            if (!s) {
+                if constexpr (bpfxx::detail::is_lru(M::type)) s = least_recent();
+                else return kind == detail::model_kind::lpm ? err::enospc : err::e2big;
+            }
+            store(*s, key, value);
+            return 0;
+        } else {
+            return err::einval;
+        }
+    }
+
+    [[nodiscard]] constexpr std::int64_t erase_bytes(const std::uint8_t* key) noexcept {
+        if constexpr (kind == detail::model_kind::array) {
+            return err::einval;
+        } else if constexpr (kind == detail::model_kind::sparse_array) {
+            const auto i = detail::load_u32(key);
+            if (i >= capacity) return err::e2big;
+            if (!present_[i]) return err::enoent;
+            present_[i] = false;
+            return 0;
+        } else if constexpr (kind == detail::model_kind::hash || kind == detail::model_kind::lpm) {
+            const auto s = exact_slot(key);
+            if (!s) return err::enoent;
+            present_[*s] = false;
+            --size_;
+            return 0;
+        } else {
+            return err::einval;
+        }
+    }
+
+    /// map_push_elem (queue, stack, bloom filter).
+    [[nodiscard]] constexpr std::int64_t push_bytes(const std::uint8_t* value, std::uint64_t flags) noexcept {
+        if constexpr (kind == detail::model_kind::bloom) {
+            if (flags != 0) return err::einval;
+            if (contains(value)) return 0;
+            const auto s = free_slot();
+            if (!s) {
+                saturated_ = true;
+                return 0;
+            }
+            store(*s, value, value);
+            return 0;
+        } else if constexpr (kind == detail::model_kind::queue || kind == detail::model_kind::stack) {
+            if (flags != 0 && flags != 2) return err::einval;
+            if (size_ == capacity) {
+                if (flags != 2) return err::e2big;
+                // BPF_EXIST: drop the oldest to make room
+                head_ = (head_ + 1) % capacity;
+                --size_;
+            }
+            const auto slot = (head_ + size_) % capacity;
+            detail::copy_bytes(&values_[std::size_t{slot} * value_size], value, value_size);
+            ++size_;
+            return 0;
+        } else {
+            return err::einval;
+        }
+    }
+
+    /// map_pop_elem / map_peek_elem (queue, stack; bloom filters peek).
+    [[nodiscard]] constexpr std::int64_t pop_bytes(std::uint8_t* out, bool remove) noexcept {
+        if constexpr (kind == detail::model_kind::bloom) {
+            if (remove) return err::einval;
+            return saturated_ || contains(out) ? 0 : err::enoent;
+        } else if constexpr (kind == detail::model_kind::queue || kind == detail::model_kind::stack) {
+            if (size_ == 0) return err::enoent;
+            const auto slot = kind == detail::model_kind::queue ? head_ : (head_ + size_ - 1) % capacity;
+            detail::copy_bytes(out, &values_[std::size_t{slot} * value_size], value_size);
+            if (remove) {
+                if (kind == detail::model_kind::queue) head_ = (head_ + 1) % capacity;
+                --size_;
+            }
+            return 0;
+        } else {
+            return err::einval;
+        }
+    }
+
+    /// The value bytes of a slot, for the program's pointers into it.
+    [[nodiscard]] constexpr std::uint8_t* value_bytes(std::uint32_t slot) noexcept {
+        return &values_[std::size_t{slot} * value_size];
+    }
+    [[nodiscard]] static constexpr std::size_t value_area() noexcept { return std::size_t{capacity} * value_size; }
+
+    // ---- typed (the test) -------------------------------------------------
+
+    /// The value under `key`, if present.
+    [[nodiscard]] constexpr std::optional<value_type> lookup(const key_type& key) noexcept
+        requires(kind != detail::model_kind::queue && kind != detail::model_kind::stack &&
+                 kind != detail::model_kind::bloom)
+    {
+        const auto k = detail::to_bytes(key);
+        const auto s = find(k.data());
+        if (!s) return std::nullopt;
+        return detail::from_bytes<value_type>(value_bytes(*s));
+    }
+
+    /// Creates or replaces (flags as `map<M>::update`); 0 or a negative errno.
+    constexpr std::int64_t update(const key_type& key, const value_type& value,
+                                  update_flags flags = update_flags::any) noexcept
+        requires(kind != detail::model_kind::queue && kind != detail::model_kind::stack &&
+                 kind != detail::model_kind::bloom)
+    {
+        const auto k = detail::to_bytes(key);
+        const auto v = detail::to_bytes(value);
+        return update_bytes(k.data(), v.data(), static_cast<std::uint64_t>(flags));
+    }
+
+    /// Removes `key`; 0 or a negative errno (-ENOENT when absent).
+    constexpr std::int64_t erase(const key_type& key) noexcept {
+        const auto k = detail::to_bytes(key);
+        return erase_bytes(k.data());
+    }
+
+    /// Queue, stack, bloom filter: adds a value.
+    constexpr std::int64_t push(const value_type& value, update_flags flags = update_flags::any) noexcept {
+        const auto v = detail::to_bytes(value);
+        return push_bytes(v.data(), static_cast<std::uint64_t>(flags));
+    }
+    /// Queue, stack: removes and returns the next value.
+    constexpr std::optional<value_type> pop() noexcept { return take(true); }
+    /// Queue, stack: the next value, left in place.
+    [[nodiscard]] constexpr std::optional<value_type> peek() noexcept { return take(false); }
+    /// Bloom filter: whether the value may have been added.
+    [[nodiscard]] constexpr bool may_contain(const value_type& value) noexcept {
+        auto v = detail::to_bytes(value);
+        return pop_bytes(v.data(), false) == 0;
+    }
+
+    /// Entries present (arrays: max_entries).
+    [[nodiscard]] constexpr std::uint32_t size() const noexcept {
+        if constexpr (kind == detail::model_kind::array) return capacity;
+        else return size_;
+    }
+
+    /// Forgets every entry (arrays: zeroes every value).
+    constexpr void clear() noexcept { *this = map_model{}; }
+
+    constexpr map_model() noexcept {
+        if constexpr (kind == detail::model_kind::array) {
+            for (auto& p : present_) p = true;
+        }
+    }
+
+private:
+    static constexpr bool keyed = kind == detail::model_kind::hash || kind == detail::model_kind::lpm ||
+                                  kind == detail::model_kind::bloom;
+    static constexpr std::size_t key_area = keyed ? std::size_t{capacity} * (kind == detail::model_kind::bloom ? value_size : key_size) : 0;
+    static constexpr std::size_t slot_key_size = kind == detail::model_kind::bloom ? value_size : key_size;
+
+    constexpr std::optional<value_type> take(bool remove) noexcept {
+        std::array<std::uint8_t, sizeof(value_type)> out{};
+        if (pop_bytes(out.data(), remove) != 0) return std::nullopt;
+        return std::bit_cast<value_type>(out);
+    }
+
+    constexpr void store(std::uint32_t s, const std::uint8_t* key, const std::uint8_t* value) noexcept {
+        if constexpr (keyed) {
+            detail::copy_bytes(&keys_[std::size_t{s} * slot_key_size], key, slot_key_size);
+            if (!present_[s]) ++size_;
+        } else {
+            if (!present_[s] && kind == detail::model_kind::sparse_array) ++size_;
+        }
+        present_[s] = true;
+        if constexpr (kind != detail::model_kind::bloom) detail::copy_bytes(value_bytes(s), value, value_size);
+        if constexpr (bpfxx::detail::is_lru(M::type)) stamp_[s] = ++clock_;
+    }
+
+    [[nodiscard]] constexpr bool same_key(std::uint32_t s, const std::uint8_t* key) const noexcept {
+        const auto* k = &keys_[std::size_t{s} * slot_key_size];
+        if constexpr (kind != detail::model_kind::lpm) {
+            return detail::equal_bytes(k, key, slot_key_size);
+        } else {
+            const auto len = detail::load_u32(key);
+            return detail::load_u32(k) == len && prefix_equal(k + 4, key + 4, len);
+        }
+    }
+
+    [[nodiscard]] static constexpr bool prefix_equal(const std::uint8_t* a, const std::uint8_t* b,
+                                                     std::uint32_t bits) noexcept {
+        std::uint32_t i = 0;
+        for (; bits >= 8; bits -= 8, ++i)
+            if (a[i] != b[i]) return false;
+        if (bits == 0) return true;
+        const auto mask = static_cast<std::uint8_t>(0xffu << (8 - bits));
+        return (a[i] & mask) == (b[i] & mask);
+    }
+
+    [[nodiscard]] constexpr std::optional<std::uint32_t> exact_slot(const std::uint8_t* key) const noexcept {
+        for (std::uint32_t s = 0; s < capacity; ++s)
+            if (present_[s] && same_key(s, key)) return s;
+        return std::nullopt;
+    }
+
+    [[nodiscard]] constexpr bool contains(const std::uint8_t* key) const noexcept {
+        return exact_slot(key).has_value();
+    }
+
+    // The entry whose prefix covers the key's first `prefixlen` bits, longest first.
+    [[nodiscard]] constexpr std::optional<std::uint32_t> longest_match(const std::uint8_t* key) const noexcept {
+        const auto limit = detail::load_u32(key);
+        std::optional<std::uint32_t> best;
+        std::uint32_t best_len = 0;
+        for (std::uint32_t s = 0; s < capacity; ++s) {
+            if (!present_[s]) continue;
+            const auto* k = &keys_[std::size_t{s} * key_size];
+            const auto len = detail::load_u32(k);
+            if (len > limit || (best && len <= best_len)) continue;
+            if (prefix_equal(k + 4, key + 4, len)) {
+                best = s;
+                best_len = len;
+            }
+        }
+        return best;
+    }
+
+    [[nodiscard]] constexpr std::optional<std::uint32_t> free_slot() const noexcept {
+        for (std::uint32_t s = 0; s < capacity; ++s)
+            if (!present_[s]) return s;
+        return std::nullopt;
+    }
+
+    [[nodiscard]] constexpr std::uint32_t least_recent() noexcept {
+        std::uint32_t victim = 0;
+        for (std::uint32_t s = 1; s < capacity; ++s)
+            if (stamp_[s] < stamp_[victim]) victim = s;
+        present_[victim] = false;
+        --size_;
+        return victim;
+    }
+
+    std::array<std::uint8_t, std::size_t{capacity} * value_size> values_{};
+    std::array<std::uint8_t, key_area> keys_{};
+    std::array<bool, capacity> present_{};
+    std::array<std::uint64_t, bpfxx::detail::is_lru(M::type) ? capacity : 0> stamp_{};
+    std::uint64_t clock_ = 0;
+    std::uint32_t size_ = 0;
+    std::uint32_t head_ = 0;
+    bool saturated_ = false;
+};
+
+/// The model of a ring buffer: records are laid out one after another in
+/// the descriptor's number of bytes (8-byte header, 8-byte aligned, as the
+/// kernel does) until the test consumes them with `clear()`.
+template <class M, std::size_t MaxRecords = 64>
+class ringbuf_model {
+    static_assert(M::type == map_type::ringbuf);
+
+public:
+    using descriptor = M;
+    static constexpr std::uint32_t capacity = M::max_entries;
+    static constexpr std::uint32_t header_size = 8;
+
+    /// Space for a record of `size` bytes: the offset of its data, or nothing.
+    [[nodiscard]] constexpr std::optional<std::uint32_t> reserve(std::uint64_t size) noexcept {
+        const auto total = (size + header_size + 7) & ~std::uint64_t{7};
+        if (size == 0 || total > capacity - used_ || count_ == MaxRecords) return std::nullopt;
+        const auto off = used_ + header_size;
+        records_[count_++] = ringbuf_record{off, static_cast<std::uint32_t>(size), ringbuf_record::state::reserved};
+        used_ += static_cast<std::uint32_t>(total);
+        return off;
+    }
+
+    /// The reserved record whose data starts at `offset`, if any.
+    [[nodiscard]] constexpr ringbuf_record* reserved_at(std::uint32_t offset) noexcept {
+        for (std::size_t i = 0; i < count_; ++i)
+            if (records_[i].offset == offset && records_[i].status == ringbuf_record::state::reserved)
+                return &records_[i];
+        return nullptr;
+    }
+
+    /// Whether [off, end) lies in the data of one reserved record.
+    [[nodiscard]] constexpr bool reserved_covers(std::uint32_t off, std::uint64_t end) const noexcept {
+        for (std::size_t i = 0; i < count_; ++i) {
+            const auto& r = records_[i];
+            if (r.status == ringbuf_record::state::reserved && off >= r.offset && end <= r.offset + r.size)
+                return true;
+        }
+        return false;
+    }
+
+    /// Whether a record is reserved and not yet submitted or discarded.
+    [[nodiscard]] constexpr bool has_pending() const noexcept {
+        for (std::size_t i = 0; i < count_; ++i)
+            if (records_[i].status == ringbuf_record::state::reserved) return true;
+        return false;
+    }
+
+    /// Bytes written and not consumed (BPF_RB_AVAIL_DATA).
+    [[nodiscard]] constexpr std::uint32_t available() const noexcept { return used_; }
+
+    [[nodiscard]] constexpr std::uint8_t* data() noexcept { return storage_.data(); }
+    [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return storage_.data(); }
+
+    /// Submitted records, oldest first; `get(i)` their bytes.
+    [[nodiscard]] constexpr std::size_t submitted() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < count_; ++i) n += records_[i].status == ringbuf_record::state::submitted;
+        return n;
+    }
+    /// The i-th submitted record.
+    [[nodiscard]] constexpr ringbuf_record record(std::size_t i) const noexcept {
+        for (std::size_t k = 0; k < count_; ++k) {
+            if (records_[k].status != ringbuf_record::state::submitted) continue;
+            if (i-- == 0) return records_[k];
+        }
+        return {};
+    }
+    /// The i-th submitted record as a T (its first sizeof(T) bytes; zeros past its end).
+    template <class T>
+    [[nodiscard]] constexpr T record_as(std::size_t i) const noexcept {
+        const auto r = record(i);
+        std::array<std::uint8_t, sizeof(T)> b{};
+        for (std::size_t k = 0; k < sizeof(T) && k < r.size; ++k) b[k] = storage_[r.offset + k];
+        return std::bit_cast<T>(b);
+    }
+    /// The byte k of the i-th submitted record.
+    [[nodiscard]] constexpr std::uint8_t record_byte(std::size_t i, std::size_t k) const noexcept {
+        const auto r = record(i);
+        return k < r.size ? storage_[r.offset + k] : 0;
+    }
+
+    /// Consumes everything.
+    constexpr void clear() noexcept { *this = ringbuf_model{}; }
+
+private:
+    std::array<std::uint8_t, capacity> storage_{};
+    std::array<ringbuf_record, MaxRecords> records_{};
+    std::size_t count_ = 0;
+    std::uint32_t used_ = 0;
+};
+
+namespace detail {
+template <class M, std::size_t R>
+struct model_for {
+    using type = map_model<M>;
+};
+template <class M, std::size_t R>
+    requires(M::type == map_type::ringbuf)
+struct model_for<M, R> {
+    using type = ringbuf_model<M, R>;
+};
+} // namespace detail
+
+/// The model the interpreter keeps for descriptor M.
+template <class M, std::size_t RingbufRecords = 64>
+using model_of = typename detail::model_for<M, RingbufRecords>::type;
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/map_model.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+namespace bpfxx::vm {
+
+/// Where a redirect helper sent the packet.
+struct redirect_target {
+    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
+    std::uint64_t flags = 0;
+    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
+    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
+};
+
+namespace detail {
+
+/// A program as the machine runs it: its slots, and how its map indices
+/// (the fd_array indices `ld_map<M>` emits) map to the machine's maps.
+struct code_ref {
+    const insn* code = nullptr;
+    std::uint32_t size = 0;
+    std::array<std::uint8_t, 64> remap{};
+    bool remapped = false;
+};
+
+struct frame_state {
+    const code_ref* code = nullptr;
+    std::uint32_t return_pc = 0;
+    std::array<std::uint64_t, 4> saved{}; ///< r6–r9 of the caller
+    std::uint16_t saved_init = 0;
+};
+
+inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
+inline constexpr std::uint32_t skb_headroom = 64;   // NET_SKB_PAD
+inline constexpr std::uint32_t tailroom = 320;      // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
+inline constexpr std::uint32_t eth_hlen = 14;
+inline constexpr std::uint32_t max_loops = 8u << 20; // BPF_MAX_LOOPS: the may_goto budget
+
+[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+    return (v ^ m) - m;
+}
+[[nodiscard]] constexpr std::uint64_t bswap(std::uint64_t v, unsigned bits) noexcept {
+    std::uint64_t r = 0;
+    for (unsigned i = 0; i < bits / 8; ++i) r = (r << 8) | ((v >> (8 * i)) & 0xffu);
+    return r;
+}
+[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
+    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
+    return v;
+}
+
+} // namespace detail
+
+template <class Maps = type_list<>, limits L = limits{}>
+class machine;
+
+namespace detail {
+template <class P>
+struct maps_of {
+    using type = type_list<>;
+};
+template <class P>
+    requires requires { typename P::maps; }
+struct maps_of<P> {
+    using type = typename P::maps;
+};
+} // namespace detail
+
+/// A machine for the maps program P references (none for a span of
+/// instructions), with limits L.
+template <class P, limits L = limits{}>
+using machine_for = machine<typename detail::maps_of<P>::type, L>;
+
+template <class... Ms, limits L>
+class machine<type_list<Ms...>, L> {
+    static_assert(sizeof...(Ms) <= 64, "bpfxx::vm: a program uses at most 64 maps (MAX_USED_MAPS)");
+    static_assert(L.frame_bytes >= detail::xdp_headroom + detail::tailroom + 64,
+                  "bpfxx::vm: limits::frame_bytes is too small to hold a packet");
+
+public:
+    using maps = type_list<Ms...>;
+    static constexpr limits config = L;
+    static constexpr std::size_t map_count = sizeof...(Ms);
+
+    constexpr machine() noexcept = default;
+
+    // ---- maps and environment ------------------------------------------
+
+    /// The model of map M (seed it before a run, inspect it after).
+    template <class M>
+    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(maps_);
+    }
+    template <class M>
+    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(maps_);
+    }
+
+    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
+    /// each read advances the clock by `step`.
+    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
+        clock_ = ns;
+        clock_step_ = step;
+    }
+    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
+    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { prandom_ = seed ? seed : 0x9e3779b97f4a7c15u; }
+    /// What bpf_get_smp_processor_id returns.
+    constexpr void set_cpu(std::uint32_t cpu) noexcept { cpu_ = cpu; }
+
+    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
+    /// must outlive the machine's runs.
+    template <class M, class P>
+    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
+        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
+        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
+        if (programs_used_ >= L.programs) return;
+        programs_[programs_used_] = make_ref(prog);
+        const std::uint32_t id = ++programs_used_;
+        (void)map<M>().update(index, id);
+    }
+
+    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
+    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return trace_used_; }
+    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
+        return i < trace_used_ ? trace_[i].view() : std::string_view{};
+    }
+    constexpr void clear_trace() noexcept { trace_used_ = 0; }
+
+    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
+    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return redirect_; }
+
+    // ---- runs ---------------------------------------------------------
+
+    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
+    /// convention of ISA conformance suites). `memory()` shows it after.
+    template <class P>
+    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+        const auto code = make_ref(prog);
+        if (!reset(context_kind::memory, mem.size(), 0)) return bad_input();
+        for (std::size_t i = 0; i < mem.size(); ++i) pkt_[i] = mem[i];
+        return execute(code, make_address(region::memory, 0), mem.size());
+    }
+
+    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// skb->data at the network header, skb->protocol from the frame.
+    template <class P>
+    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                           const skb_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (!setup_skb(context_kind::socket_filter, frame, opts)) return bad_input();
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
+    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
+    template <class P>
+    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                const skb_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (!setup_skb(context_kind::tc, frame, opts)) return bad_input();
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// 256 bytes of headroom, a 4 KiB frame.
+    template <class P>
+    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                 const xdp_options& opts = {}) noexcept {
+        const auto code = make_ref(prog);
+        if (frame.size() < detail::eth_hlen || frame.size() > L.frame_bytes - detail::xdp_headroom - detail::tailroom)
+            return bad_input();
+        reset(context_kind::xdp, 0, detail::xdp_headroom);
+        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::xdp_headroom + i] = frame[i];
+        meta_ = data_ = detail::xdp_headroom;
+        end_ = detail::xdp_headroom + static_cast<std::uint32_t>(frame.size());
+        xdp_ingress_ = opts.ingress_ifindex;
+        xdp_queue_ = opts.rx_queue_index;
+        return execute(code, make_address(region::context, 0), 0);
+    }
+
+    // ---- after a run ----------------------------------------------------
+
+    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
+    /// data to data_end (the kernel's data_out starts at data_meta: it is
+    /// metadata() followed by packet()), skb programs from the link header to
+    /// the end (socket filters get that header zeroed, as from the kernel).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
+        const auto from = kind_ == context_kind::xdp ? data_ : mac_;
+        return std::span<const std::uint8_t>(pkt_).subspan(from, end_ - from);
+    }
+    /// The metadata area of an XDP run (data_meta to data).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
+        return std::span<const std::uint8_t>(pkt_).subspan(meta_, data_ - meta_);
+    }
+    /// The buffer of `run_on_memory`.
+    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
+        return std::span<const std::uint8_t>(pkt_).subspan(0, end_);
+    }
+    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
+    [[nodiscard]] constexpr sk_buff skb() const noexcept { return std::bit_cast<sk_buff>(ctx_); }
+    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
+    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept {
+        return xdp_md{data_ - detail::xdp_headroom, end_ - detail::xdp_headroom, meta_ - detail::xdp_headroom,
+                      xdp_ingress_, xdp_queue_, 0};
+    }
+
+private:
+    // ---- setup ----------------------------------------------------------
+
+    template <class P>
+    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
+        detail::code_ref r;
+        if constexpr (program_type<P>) {
+            r.code = prog.data();
+            r.size = static_cast<std::uint32_t>(prog.size());
+            r.remap = remap_of(typename P::maps{});
+            r.remapped = true;
+        } else {
+            const std::span<const insn> s(prog);
+            r.code = s.data();
+            r.size = static_cast<std::uint32_t>(s.size());
+        }
+        return r;
+    }
+
+    template <class... Ps>
+    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
+        static_assert((contains<Ps, maps> && ...),
+                      "bpfxx::vm: the program references a map this machine does not hold "
+                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
+        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
+    }
+
+    [[nodiscard]] constexpr run_result bad_input() noexcept {
+        run_result r;
+        r.error.kind = fault_kind::bad_input;
+        return r;
+    }
+
+    constexpr bool reset(context_kind k, std::size_t mem_size, std::uint32_t) noexcept {
+        kind_ = k;
+        ctx_ = {};
+        // only what earlier runs touched: a run costs its packet, not the buffer
+        // a local bound: byte stores could alias the member and force a reload per byte
+        for (std::uint32_t k = 0, n = pkt_dirty_; k < n; ++k) pkt_[k] = 0;
+        pkt_dirty_ = 0;
+        // (setup copies the input packet in and sets end_; execute notes it)
+        meta_ = data_ = end_ = mac_ = net_ = 0;
+        redirect_.reset();
+        if (k == context_kind::memory) {
+            if (mem_size > L.frame_bytes) return false;
+            end_ = static_cast<std::uint32_t>(mem_size);
+        }
+        return true;
+    }
+
+    constexpr bool setup_skb(context_kind k, std::span<const std::uint8_t> frame, const skb_options& o) noexcept {
+        reset(k, 0, 0);
+        const auto room = L.frame_bytes - detail::skb_headroom - detail::tailroom;
+        if (frame.size() < detail::eth_hlen || frame.size() > room) return false;
+        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
+        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
+        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
+        if ((type == 0x0800 && frame.size() < detail::eth_hlen + 20) ||
+            (type == 0x86dd && frame.size() < detail::eth_hlen + 40))
+            return false;
+        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::skb_headroom + i] = frame[i];
+        mac_ = detail::skb_headroom;
+        net_ = mac_ + detail::eth_hlen;
+        end_ = mac_ + static_cast<std::uint32_t>(frame.size());
+        data_ = meta_ = (k == context_kind::tc) ? mac_ : net_;
+        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
+        const std::uint8_t* eth = &pkt_[mac_];
+        std::uint32_t pkt_type = 0;
+        bool zero_dst = true;
+        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
+        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
+        const auto proto = static_cast<std::uint16_t>(detail::load_be(eth + 12, 2));
+        std::uint16_t protocol = proto;
+        if (proto < 0x600) {
+            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
+            protocol = raw_802_3 ? 0x0001 : 0x0004;
+        }
+        set_ctx(offsetof(sk_buff, len), end_ - data_);
+        set_ctx(offsetof(sk_buff, pkt_type), pkt_type);
+        set_ctx(offsetof(sk_buff, mark), o.mark);
+        set_ctx(offsetof(sk_buff, queue_mapping), o.queue_mapping);
+        set_ctx(offsetof(sk_buff, protocol), detail::bswap(protocol, 16));
+        set_ctx(offsetof(sk_buff, priority), o.priority);
+        set_ctx(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
+        set_ctx(offsetof(sk_buff, ifindex), o.ifindex);
+        for (std::size_t i = 0; i < 5; ++i) set_ctx(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
+        set_ctx(offsetof(sk_buff, hash), o.hash);
+        set_ctx(offsetof(sk_buff, tstamp), o.tstamp, 8);
+        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
+        // link header for socket filters
+        set_ctx(offsetof(sk_buff, wire_len), end_ - data_);
+        set_ctx(offsetof(sk_buff, gso_segs), o.gso_segs);
+        set_ctx(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
+        return true;
+    }
+
+    constexpr void set_ctx(std::size_t off, std::uint64_t v, unsigned n = 4) noexcept {
+        detail::store_le(&ctx_[off], n, v);
+    }
+
+    // ---- faults and registers --------------------------------------------
+
+    constexpr void raise(fault_kind k, std::uint64_t addr = 0, std::uint32_t size = 0) noexcept {
+        if (fault_) return;
+        fault_.kind = k;
+        fault_.pc = pc_;
+        fault_.address = addr;
+        fault_.size = size;
+    }
+    constexpr void raise_helper(fault_kind k, std::int32_t id) noexcept {
+        raise(k);
+        fault_.helper_id = id;
+    }
+
+    [[nodiscard]] constexpr std::uint64_t get(unsigned r) noexcept {
+        if (L.strict && !(init_ & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
+        return regs_[r];
+    }
+    constexpr void set(unsigned r, std::uint64_t v) noexcept {
+        regs_[r] = v;
+        init_ |= static_cast<std::uint16_t>(1u << r);
+    }
+    constexpr void clobber_args() noexcept { init_ &= static_cast<std::uint16_t>(~0x3eu); }
+
+    // ---- memory ---------------------------------------------------------
+
+    enum class access : std::uint8_t { read, write, atomic };
+
+    template <class F, std::size_t... Is>
+    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
+        ((i == Is ? (f(std::get<Is>(maps_)), 0) : 0), ...);
+    }
+    /// Calls f(model) with the model of the machine's map `i`.
+    template <class F>
+    constexpr void with_map(std::size_t i, F&& f) noexcept {
+        visit_map(i, f, std::index_sequence_for<Ms...>{});
+    }
+
+    /// Host bytes for [addr, addr + size), or nullptr after raising a fault.
+    [[nodiscard]] constexpr std::uint8_t* resolve(std::uint64_t addr, std::uint32_t size, access a) noexcept {
+        const auto reg = region_of(addr);
+        const auto off = offset_of(addr);
+        const std::uint64_t end = std::uint64_t{off} + size;
+        std::uint8_t* p = nullptr;
+        bool read_only = false;
+        if (reg == region::memory && kind_ == context_kind::memory) {
+            if (end <= end_) p = &pkt_[off];
+        } else if (reg == region::packet && (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
+            if (off >= meta_ && end <= end_ && a != access::atomic) p = &pkt_[off];
+        } else if (reg >= region::stack && reg <= region::stack + depth_) {
+            if (end <= stack_size) {
+                const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+                if (a == access::write) {
+                    mark_stack(base, size);
+                } else if (L.strict) {
+                    for (std::size_t i = 0; i < size; ++i)
+                        if (!(stack_init_[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
+                            raise(fault_kind::uninitialized_stack, addr, size);
+                            return nullptr;
+                        }
+                }
+                p = &stack_[base];
+            }
+        } else if (reg >= region::map_value && reg < region::map_value + map_count) {
+            with_map(reg - region::map_value, [&](auto& m) {
+                using model = std::remove_reference_t<decltype(m)>;
+                if constexpr (requires { model::value_size; }) {
+                    constexpr std::uint32_t vs = model::value_size;
+                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
+                        slot_tag_of(addr) == slot_tag(off / vs)) {
+                        p = m.value_bytes(0) + off;
+                        read_only = bpfxx::has(bpfxx::detail::flags_of<typename model::descriptor>(),
+                                               map_flags::rdonly_prog);
+                    }
+                }
+            });
+        } else if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
+            with_map(reg - region::ringbuf, [&](auto& m) {
+                using model = std::remove_reference_t<decltype(m)>;
+                if constexpr (requires { model::header_size; }) {
+                    if (m.reserved_covers(off, end)) p = m.data() + off;
+                }
+            });
+        }
+        if (p == nullptr) {
+            raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
+            return nullptr;
+        }
+        if (read_only && a != access::read) {
+            raise(fault_kind::read_only, addr, size);
+            return nullptr;
+        }
+        return p;
+    }
+
+    // every byte a run writes lies below the largest end_ it had
+    constexpr void note_dirty() noexcept {
+        if (end_ > pkt_dirty_) pkt_dirty_ = end_;
+    }
+
+    constexpr void mark_stack(std::size_t base, std::size_t size) noexcept {
+        for (std::size_t i = base; i < base + size; ++i) stack_init_[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+
+    [[nodiscard]] constexpr bool load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_load(addr, n, out);
+        const auto* p = resolve(addr, n, access::read);
+        if (p == nullptr) return false;
+        out = detail::load_le(p, n);
+        return true;
+    }
+    /// `immediate`: the value is the sign-extended imm of a BPF_ST.
+    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate = false) noexcept {
+        if (region_of(addr) == region::context && kind_ != context_kind::memory)
+            return ctx_store(addr, n, v, immediate);
+        auto* p = resolve(addr, n, access::write);
+        if (p == nullptr) return false;
+        detail::store_le(p, n, v);
+        return true;
+    }
+
+    // ---- context --------------------------------------------------------
+
+    // Which __sk_buff accesses the verifier accepts (sk_filter_is_valid_access,
+    // tc_cls_act_is_valid_access, bpf_skb_is_valid_access of Linux 6.18).
+    [[nodiscard]] constexpr bool skb_access_ok(std::uint32_t off, unsigned n, bool write) const noexcept {
+        const bool tc = kind_ == context_kind::tc;
+        if (off >= sizeof(sk_buff) || off % n != 0) return false;
+        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash))
+            return off + n <= offsetof(sk_buff, hash);
+        const auto field8 = off & ~7u;
+        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
+        if (field8 == offsetof(sk_buff, tstamp))
+            return tc && off == field8 && n == 8;
+        if (field8 == offsetof(sk_buff, hwtstamp)) return tc && !write && off == field8 && n == 8;
+        const auto field = off & ~3u;
+        if (n > 4) return false;
+        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
+        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
+        if (field == offsetof(sk_buff, tstamp_type)) return tc && !write && off == field && n == 1;
+        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
+            field == offsetof(sk_buff, data_meta))
+            return tc && !write && n == 4;
+        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
+            if (!tc) return false;
+        }
+        if (!write) return true;
+        if (!tc || n != 4) return false;
+        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
+               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
+               field == offsetof(sk_buff, queue_mapping);
+    }
+
+    [[nodiscard]] constexpr bool ctx_load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+        const auto off = offset_of(addr);
+        if (region_of(addr) != region::context || addr > make_address(region::context, 0xffff)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        if (kind_ == context_kind::xdp) {
+            if (off >= offsetof(xdp_md, egress_ifindex) + 4 || off % 4 != 0 || n != 4 ||
+                off == offsetof(xdp_md, egress_ifindex)) {
+                raise(fault_kind::bad_context_access, addr, n);
+                return false;
+            }
+            switch (off) {
+            case offsetof(xdp_md, data): out = make_address(region::packet, data_); break;
+            case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); break;
+            case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); break;
+            case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; break;
+            default: out = xdp_queue_; break;
+            }
+            return true;
+        }
+        if (!skb_access_ok(off, n, false)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        switch (off) {
+        case offsetof(sk_buff, data): out = make_address(region::packet, data_); return true;
+        case offsetof(sk_buff, data_end): out = make_address(region::packet, end_); return true;
+        case offsetof(sk_buff, data_meta): out = make_address(region::packet, meta_); return true;
+        default: break;
+        }
+        // The verifier turns a narrow read of a field into a read of the
+        // kernel's own field and shifts and masks the result only when the read
+        // is narrower than that field: a byte of pkt_type (one byte in the
+        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
+        // give tc_index.
+        const auto field = off & ~3u;
+        const auto target = skb_field_bytes(field);
+        if (n < 4 && target != 0 && n >= target) {
+            out = detail::load_le(&ctx_[field], target);
+            return true;
+        }
+        out = detail::load_le(&ctx_[off], n);
+        return true;
+    }
+
+    // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
+    // reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
+    [[nodiscard]] static constexpr unsigned skb_field_bytes(std::uint32_t field) noexcept {
+        switch (field) {
+        case offsetof(sk_buff, pkt_type):
+        case offsetof(sk_buff, vlan_present): return 1;
+        case offsetof(sk_buff, queue_mapping):
+        case offsetof(sk_buff, protocol):
+        case offsetof(sk_buff, vlan_tci):
+        case offsetof(sk_buff, vlan_proto):
+        case offsetof(sk_buff, tc_index):
+        case offsetof(sk_buff, tc_classid):
+        case offsetof(sk_buff, gso_segs):
+        case offsetof(sk_buff, gso_size): return 2;
+        case offsetof(sk_buff, len):
+        case offsetof(sk_buff, mark):
+        case offsetof(sk_buff, priority):
+        case offsetof(sk_buff, ingress_ifindex):
+        case offsetof(sk_buff, ifindex):
+        case offsetof(sk_buff, hash):
+        case offsetof(sk_buff, napi_id):
+        case offsetof(sk_buff, wire_len): return 4;
+        default: return 0;
+        }
+    }
+
+    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate) noexcept {
+        const auto off = offset_of(addr);
+        if (kind_ == context_kind::xdp || region_of(addr) != region::context || off >= 0x10000 ||
+            !skb_access_ok(off, n, true)) {
+            raise(fault_kind::bad_context_access, addr, n);
+            return false;
+        }
+        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
+        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
+        // 32-bit number (a negative imm is stored, cut to 16 bits)
+        if (off == offsetof(sk_buff, queue_mapping) &&
+            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
+            return true;
+        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
+        if (skb_field_bytes(off & ~3u) == 2) v &= 0xffffu;
+        detail::store_le(&ctx_[off], n, v);
+        return true;
+    }
+
+    // ---- the interpreter ---------------------------------------------------
+
+    constexpr run_result execute(const detail::code_ref& entry, std::uint64_t r1, std::uint64_t r2) noexcept {
+        regs_ = {};
+        init_ = 0;
+        fault_ = {};
+        depth_ = 0;
+        pc_ = 0;
+        steps_ = 0;
+        tail_calls_ = 0;
+        loops_ = detail::max_loops;
+        code_ = &entry;
+        tail_target_ = nullptr;
+        stack_init_ = {};
+        if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
+        set(1, r1);
+        if (kind_ == context_kind::memory) set(2, r2);
+        set(10, make_address(region::stack, stack_size));
+        if (!L.strict) init_ = 0x7ff;
+
+        run_result result;
+        while (!fault_) {
+            if (pc_ >= code_->size) {
+                raise(fault_kind::jump_out_of_program);
+                break;
+            }
+            if (++steps_ > L.budget) {
+                raise(fault_kind::budget_exhausted);
+                break;
+            }
+            if (step(result)) break;
+        }
+        result.steps = steps_;
+        result.error = fault_;
+        note_dirty();
+        // BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
+        // header it never saw zeroed (bpf_prog_test_run_skb: !is_l2)
+        if (kind_ == context_kind::socket_filter)
+            for (std::uint32_t k = mac_; k < net_; ++k) pkt_[k] = 0;
+        return result;
+    }
+
+    // One instruction; true when the program has finished.
+    constexpr bool step(run_result& result) noexcept {
+        const insn& i = code_->code[pc_];
+        if (i.dst_reg > 10 || i.src_reg > 10) {
+            raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
+            return true;
+        }
+        switch (code::class_of(i.code)) {
+        case code::alu:
+        case code::alu64: alu(i); break;
+        case code::jmp:
+        case code::jmp32: return jump(i, result);
+        case code::ldx: load_insn(i); break;
+        case code::st:
+        case code::stx: store_insn(i); break;
+        default: return ld(i, result);
+        }
+        ++pc_;
+        return false;
+    }
+
+    constexpr void bad_opcode() noexcept { raise(fault_kind::bad_opcode); }
+
+    constexpr bool writable_dst(const insn& i) noexcept {
+        if (i.dst_reg == 10) {
+            raise(fault_kind::bad_register, 0, 10);
+            return false;
+        }
+        return true;
+    }
+
+    constexpr void alu(const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::alu64;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        // reserved fields (the verifier's check_alu_op)
+        const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
+                            (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
+        if (op > code::end || !off_ok || (op != code::end && (x ? i.imm != 0 : i.src_reg != 0)) ||
+            (op == code::end && i.src_reg != 0))
+            return bad_opcode();
+        if (op == code::neg && (x || i.imm != 0)) return bad_opcode();
+        if (op == code::end) {
+            if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
+        }
+        if (!writable_dst(i)) return;
+        // for END the source bit picks the byte order; there is no source register
+        const std::uint64_t src = x && op != code::end ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
+        if (fault_) return;
+        const unsigned bits = wide ? 64 : 32;
+        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
+        const std::uint64_t a = dst & mask;
+        const std::uint64_t b = src & mask;
+        const bool is_signed = i.off == 1;
+        std::uint64_t r = 0;
+        switch (op) {
+        case code::add: r = a + b; break;
+        case code::sub: r = a - b; break;
+        case code::mul: r = a * b; break;
+        case code::or_: r = a | b; break;
+        case code::and_: r = a & b; break;
+        case code::xor_: r = a ^ b; break;
+        case code::lsh: r = a << (b & (bits - 1)); break;
+        case code::rsh: r = a >> (b & (bits - 1)); break;
+        case code::arsh: {
+            const auto s = b & (bits - 1);
+            const auto v = detail::sext(a, bits);
+            // arithmetic shift without relying on signed >>: fill with the sign
+            r = (v >> s) | ((v >> (bits - 1) & 1) && s ? ~(~std::uint64_t{0} >> s) : 0);
+            break;
+        }
+        case code::neg: r = 0 - a; break;
+        case code::mov:
+            r = i.off == 0 ? b : detail::sext(b, static_cast<unsigned>(i.off));
+            break;
+        case code::div:
+            if (!is_signed) {
+                r = b == 0 ? 0 : a / b;
+            } else {
+                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
+                if (b == 0) r = 0;
+                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::mod:
+            if (!is_signed) {
+                r = b == 0 ? a : a % b;
+            } else {
+                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
+                if (b == 0) r = a;
+                else if (sb == (~std::uint64_t{0})) r = 0;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::end: {
+            const auto n = static_cast<unsigned>(i.imm);
+            if (wide || code::source_of(i.code) == code::to_be) r = detail::bswap(dst, n);
+            else r = n == 64 ? dst : dst & ((std::uint64_t{1} << n) - 1);
+            set(i.dst_reg, r);
+            return;
+        }
+        default: return bad_opcode();
+        }
+        set(i.dst_reg, r & mask);
+    }
+
+    [[nodiscard]] constexpr bool jump_to(std::int64_t target) noexcept {
+        if (target < 0 || target >= std::int64_t{code_->size}) {
+            raise(fault_kind::jump_out_of_program);
+            return false;
+        }
+        pc_ = static_cast<std::uint32_t>(target);
+        return true;
+    }
+
+    constexpr bool jump(const insn& i, run_result& result) noexcept {
+        const bool wide = code::class_of(i.code) == code::jmp;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        const std::int64_t next = std::int64_t{pc_} + 1;
+        switch (op) {
+        case code::ja:
+            if (x || i.src_reg != 0 || i.dst_reg != 0 || (wide ? i.imm != 0 : i.off != 0)) return bad_opcode(), true;
+            return !jump_to(next + (wide ? i.off : i.imm));
+        case code::call:
+            if (!wide || x || i.dst_reg != 0 || i.off != 0) return bad_opcode(), true;
+            return call(i);
+        case code::exit:
+            if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.off != 0 || i.imm != 0)
+                return bad_opcode(), true;
+            return exit(result);
+        case code::jcond:
+            if (!wide || x || i.src_reg != pseudo::may_goto || i.dst_reg != 0 || i.imm != 0)
+                return bad_opcode(), true;
+            if (loops_ == 0) return !jump_to(next + i.off);
+            --loops_;
+            ++pc_;
+            return false;
+        default: break;
+        }
+        if (op > code::jsle || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode(), true;
+        std::uint64_t a = get(i.dst_reg);
+        std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        if (fault_) return true;
+        const unsigned bits = wide ? 64 : 32;
+        if (!wide) {
+            a &= 0xffffffffu;
+            b &= 0xffffffffu;
+        }
+        const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
+        const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
+        bool taken = false;
+        switch (op) {
+        case code::jeq: taken = a == b; break;
+        case code::jne: taken = a != b; break;
+        case code::jgt: taken = a > b; break;
+        case code::jge: taken = a >= b; break;
+        case code::jlt: taken = a < b; break;
+        case code::jle: taken = a <= b; break;
+        case code::jset: taken = (a & b) != 0; break;
+        case code::jsgt: taken = sa > sb; break;
+        case code::jsge: taken = sa >= sb; break;
+        case code::jslt: taken = sa < sb; break;
+        case code::jsle: taken = sa <= sb; break;
+        default: return bad_opcode(), true;
+        }
+        return !jump_to(taken ? next + i.off : next);
+    }
+
+    constexpr bool call(const insn& i) noexcept {
+        if (i.src_reg == pseudo::call) {
+            if (depth_ + 1 >= max_frames) {
+                raise(fault_kind::call_depth);
+                return true;
+            }
+            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{code_->size}) {
+                raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            auto& f = frames_[depth_];
+            f.code = code_;
+            f.return_pc = pc_ + 1;
+            for (unsigned r = 0; r < 4; ++r) f.saved[r] = regs_[6 + r];
+            f.saved_init = init_;
+            ++depth_;
+            const auto base = std::size_t{depth_} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
+            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
+            if (L.strict) init_ &= 0x3e;
+            set(10, make_address(region::stack + depth_, stack_size));
+            pc_ = static_cast<std::uint32_t>(target);
+            return false;
+        }
+        if (i.src_reg == pseudo::kfunc_call) {
+            raise(fault_kind::unsupported);
+            return true;
+        }
+        if (i.src_reg != 0) return bad_opcode(), true;
+        if (!call_helper(i.imm)) return true;
+        if (tail_target_ != nullptr) {
+            code_ = tail_target_;
+            tail_target_ = nullptr;
+            pc_ = 0;
+            const auto base = std::size_t{depth_} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
+            if (L.strict) init_ = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
+            return false;
+        }
+        clobber_args();
+        ++pc_;
+        return false;
+    }
+
+    constexpr bool exit(run_result& result) noexcept {
+        const auto r0 = get(0);
+        if (fault_) return true;
+        if (depth_ == 0) {
+            if (pending_record()) {
+                raise(fault_kind::unreleased_record);
+                return true;
+            }
+            result.r0 = r0;
+            return true;
+        }
+        --depth_;
+        const auto& f = frames_[depth_];
+        code_ = f.code;
+        pc_ = f.return_pc;
+        for (unsigned r = 0; r < 4; ++r) regs_[6 + r] = f.saved[r];
+        init_ = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
+        regs_[10] = make_address(region::stack + depth_, stack_size);
+        return false;
+    }
+
+    [[nodiscard]] constexpr bool pending_record() noexcept {
+        bool pending = false;
+        for (std::size_t m = 0; m < map_count; ++m)
+            with_map(m, [&](auto& model) {
+                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
+            });
+        return pending;
+    }
+
+    constexpr void load_insn(const insn& i) noexcept {
+        const auto mode = code::mode_of(i.code);
+        const unsigned n = code::bytes_of_size(i.code);
+        if ((mode != code::mem && mode != code::memsx) || (mode == code::memsx && n == 8) || i.imm != 0)
+            return bad_opcode();
+        if (!writable_dst(i)) return;
+        const auto base = get(i.src_reg);
+        if (fault_) return;
+        std::uint64_t v = 0;
+        if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+        set(i.dst_reg, mode == code::memsx ? detail::sext(v, n * 8) : v);
+    }
+
+    constexpr void store_insn(const insn& i) noexcept {
+        const auto mode = code::mode_of(i.code);
+        const unsigned n = code::bytes_of_size(i.code);
+        const bool st = code::class_of(i.code) == code::st;
+        if (mode == code::atomic && !st) return atomic(i, n);
+        if (mode != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return bad_opcode();
+        const auto base = get(i.dst_reg);
+        const auto v = st ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
+        if (fault_) return;
+        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, st);
+    }
+
+    constexpr void atomic(const insn& i, unsigned n) noexcept {
+        const auto op = i.imm;
+        if (op == atomic_op::load_acquire) {
+            if (!writable_dst(i)) return;
+            const auto base = get(i.src_reg);
+            if (fault_) return;
+            std::uint64_t v = 0;
+            if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+            return set(i.dst_reg, v);
+        }
+        if (op == atomic_op::store_release) {
+            const auto base = get(i.dst_reg);
+            const auto v = get(i.src_reg);
+            if (fault_) return;
+            (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
+            return;
+        }
+        if (n < 4) return bad_opcode();
+        const auto plain = op & ~atomic_op::fetch;
+        const bool known = op == atomic_op::xchg || op == atomic_op::cmpxchg ||
+                           plain == atomic_op::add || plain == atomic_op::or_ || plain == atomic_op::and_ ||
+                           plain == atomic_op::xor_;
+        if (!known) return bad_opcode();
+        const auto base = get(i.dst_reg);
+        const auto src = get(i.src_reg);
+        const auto expected = op == atomic_op::cmpxchg ? get(0) : 0;
+        if (fault_) return;
+        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
+        if (region_of(addr) == region::context) return raise(fault_kind::bad_context_access, addr, n);
+        auto* p = resolve(addr, n, access::atomic);
+        if (p == nullptr) return;
+        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
+        const auto old = detail::load_le(p, n);
+        std::uint64_t r = old;
+        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
+        case atomic_op::add: r = old + src; break;
+        case atomic_op::or_: r = old | src; break;
+        case atomic_op::and_: r = old & src; break;
+        case atomic_op::xor_: r = old ^ src; break;
+        case atomic_op::xchg: r = src; break;
+        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
+        }
+        detail::store_le(p, n, r & mask);
+        if (op == atomic_op::cmpxchg) set(0, old);
+        else if (op & atomic_op::fetch) {
+            if (i.src_reg == 10) return raise(fault_kind::bad_register, 0, 10);
+            set(i.src_reg, old);
+        }
+    }
+
+    constexpr bool ld(const insn& i, run_result& result) noexcept {
+        const auto mode = code::mode_of(i.code);
+        if (i.code == (code::ld | code::imm | code::dw)) return ld_imm64(i);
+        if (mode != code::abs && mode != code::ind) return bad_opcode(), true;
+        const unsigned n = code::bytes_of_size(i.code);
+        if (n == 8 || i.dst_reg != 0 || i.off != 0 || (mode == code::abs && i.src_reg != 0)) return bad_opcode(), true;
+        if (kind_ != context_kind::socket_filter && kind_ != context_kind::tc) {
+            raise(fault_kind::insn_not_allowed);
+            return true;
+        }
+        if (get(6) != make_address(region::context, 0)) {
+            if (!fault_) raise(fault_kind::bad_context_access, regs_[6], n);
+            return true;
+        }
+        std::int64_t k = i.imm;
+        if (mode == code::ind) {
+            const auto s = get(i.src_reg);
+            if (fault_) return true;
+            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) + static_cast<std::uint32_t>(i.imm));
+        }
+        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
+        std::int64_t from = 0;
+        if (k >= 0) from = std::int64_t{data_} + k;
+        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{net_} + (k + 0x100000);
+        else if (k >= -0x200000) from = std::int64_t{mac_} + (k + 0x200000);
+        else from = -1;
+        if (from < 0 || from + n > end_ || (k >= 0 && from < data_)) {
+            // the kernel ends the program with r0 = 0 when the load fails
+            result.r0 = 0;
+            return true;
+        }
+        set(0, detail::load_be(&pkt_[static_cast<std::size_t>(from)], n));
+        clobber_args();
+        ++pc_;
+        return false;
+    }
+
+    constexpr bool ld_imm64(const insn& i) noexcept {
+        if (pc_ + 1 >= code_->size) {
+            raise(fault_kind::jump_out_of_program);
+            return true;
+        }
+        const insn& hi = code_->code[pc_ + 1];
+        if (hi.code != 0 || hi.dst_reg != 0 || hi.src_reg != 0 || hi.off != 0 || i.off != 0) return bad_opcode(), true;
+        if (!writable_dst(i)) return true;
+        std::uint64_t v = 0;
+        switch (i.src_reg) {
+        case 0:
+            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
+            break;
+        case pseudo::map_idx:
+        case pseudo::map_idx_value: {
+            const auto idx = static_cast<std::uint32_t>(i.imm);
+            const auto m = code_->remapped ? (idx < 64 ? code_->remap[idx] : 255u) : idx;
+            if (idx >= 64 || m >= map_count || (!code_->remapped && false)) {
+                raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            if (i.src_reg == pseudo::map_idx) {
+                v = make_address(region::map_object + m, 0);
+                break;
+            }
+            bool ok = false;
+            with_map(m, [&](auto& model) {
+                using model_t = std::remove_reference_t<decltype(model)>;
+                if constexpr (requires { model_t::value_size; }) {
+                    // as the kernel: only single-element arrays give direct value addresses
+                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
+                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
+                }
+            });
+            if (!ok) {
+                raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
+            break;
+        }
+        case pseudo::func: {
+            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{code_->size}) {
+                raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            v = make_address(region::function, static_cast<std::uint32_t>(target));
+            break;
+        }
+        case pseudo::map_fd:
+        case pseudo::map_value: raise(fault_kind::bad_map_reference); return true;
+        case pseudo::btf_id: raise(fault_kind::unsupported); return true;
+        default: return bad_opcode(), true;
+        }
+        set(i.dst_reg, v);
+        pc_ += 2;
+        return false;
+    }
+
+    // ---- helpers (vm/helpers.hpp) --------------------------------------------
+
+    [[nodiscard]] constexpr bool call_helper(std::int32_t id) noexcept;
+
+    // Helper arguments: a map reference, a readable or writable buffer.
+    [[nodiscard]] constexpr std::int64_t map_arg(unsigned r, std::int32_t id) noexcept;
+    [[nodiscard]] constexpr std::uint8_t* buffer_arg(std::uint64_t addr, std::uint64_t size, access a) noexcept {
+        if (size > 0xffffffffu) {
+            raise(fault_kind::bad_access, addr, 0xffffffffu);
+            return nullptr;
+        }
+        return resolve(addr, static_cast<std::uint32_t>(size), a);
+    }
+    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
+
+    template <class Model>
+    constexpr std::uint64_t lookup_in(Model& m, std::size_t index, const std::uint8_t* key) noexcept;
+
+    constexpr bool map_helper(std::int32_t id) noexcept;
+    constexpr bool ringbuf_helper(std::int32_t id) noexcept;
+    constexpr bool skb_helper(std::int32_t id) noexcept;
+    constexpr bool xdp_helper(std::int32_t id) noexcept;
+    constexpr bool trace_printk() noexcept;
+    constexpr bool tail_call() noexcept;
+    constexpr bool csum_helper(std::int32_t id) noexcept;
+
+    [[nodiscard]] constexpr std::uint64_t next_random() noexcept {
+        // xorshift64*: deterministic, seedable, good enough for a test double
+        prandom_ ^= prandom_ >> 12;
+        prandom_ ^= prandom_ << 25;
+        prandom_ ^= prandom_ >> 27;
+        return (prandom_ * 0x2545f4914f6cdd1dull) >> 32;
+    }
+
+    // ---- state ---------------------------------------------------------------
+
+    std::tuple<model_of<Ms, L.ringbuf_records>...> maps_{};
+    std::array<detail::code_ref, L.programs> programs_{};
+    std::uint32_t programs_used_ = 0;
+
+    std::array<fixed_text<128>, L.trace_lines> trace_{};
+    std::size_t trace_used_ = 0;
+    std::uint64_t clock_ = 0;
+    std::uint64_t clock_step_ = 0;
+    std::uint64_t prandom_ = 0x9e3779b97f4a7c15u;
+    std::uint32_t cpu_ = 0;
+
+    // one run
+    context_kind kind_ = context_kind::memory;
+    std::array<std::uint8_t, L.frame_bytes> pkt_{};
+    std::uint32_t meta_ = 0, data_ = 0, end_ = 0, mac_ = 0, net_ = 0;
+    std::uint32_t pkt_dirty_ = 0; ///< pkt_ bytes [0, pkt_dirty_) may be non-zero
+    std::uint32_t xdp_ingress_ = 0, xdp_queue_ = 0;
+    std::array<std::uint8_t, sizeof(sk_buff)> ctx_{};
+    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack_{};
+    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init_{}; ///< bit per byte written
+    std::array<detail::frame_state, max_frames> frames_{};
+    std::array<std::uint64_t, 11> regs_{};
+    std::uint16_t init_ = 0;
+    std::uint32_t depth_ = 0;
+    std::uint32_t pc_ = 0;
+    std::uint64_t steps_ = 0;
+    std::uint32_t tail_calls_ = 0;
+    std::uint32_t loops_ = 0;
+    const detail::code_ref* code_ = nullptr;
+    const detail::code_ref* tail_target_ = nullptr;
+    std::optional<redirect_target> redirect_{};
+    fault fault_{};
+};
+
+// ---- one-shot runs, for static_assert -----------------------------------------
+
+/// Runs `prog` on a fresh machine; see machine::run_xdp.
+template <class P>
+[[nodiscard]] constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                           const xdp_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_xdp(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_tc.
+template <class P>
+[[nodiscard]] constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                          const skb_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_tc(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_socket_filter.
+template <class P>
+[[nodiscard]] constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                                     const skb_options& opts = {}) noexcept {
+    machine_for<P> m;
+    return m.run_socket_filter(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_on_memory.
+template <class P>
+[[nodiscard]] constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+    machine_for<P> m;
+    return m.run_on_memory(prog, mem);
+}
+
+} // namespace bpfxx::vm
+
+// ---- end <bpfxx/vm/machine.hpp> ----
+
+namespace bpfxx::vm {
+
+namespace detail {
+// Helpers the interpreter models, by kind of context that may call them.
+[[nodiscard]] constexpr bool skb_only(helper h) noexcept {
+    return h == helper::skb_load_bytes || h == helper::skb_load_bytes_relative;
+}
+[[nodiscard]] constexpr bool tc_only(helper h) noexcept {
+    return h == helper::skb_store_bytes || h == helper::l3_csum_replace || h == helper::l4_csum_replace;
+}
+[[nodiscard]] constexpr bool xdp_only(helper h) noexcept {
+    return h == helper::xdp_adjust_head || h == helper::xdp_adjust_meta || h == helper::xdp_adjust_tail ||
+           h == helper::redirect_map || h == helper::xdp_get_buff_len || h == helper::xdp_load_bytes ||
+           h == helper::xdp_store_bytes;
+}
+
+template <class Model>
+concept keyed_model = requires { Model::kind; };
+template <class Model>
+concept ring_model = requires { Model::header_size; };
+
+template <std::size_t Cap>
+constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative, unsigned base, bool upper,
+                             unsigned width, bool zero_pad, bool left) noexcept {
+    char digits[24]{};
+    unsigned n = 0;
+    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    do {
+        digits[n++] = set[v % base];
+        v /= base;
+    } while (v != 0);
+    const unsigned len = n + (negative ? 1u : 0u);
+    if (!left && !zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+    if (negative) t.append('-');
+    if (!left && zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append('0');
+    while (n > 0) t.append(digits[--n]);
+    if (left)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+}
+} // namespace detail
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::call_helper(std::int32_t id) noexcept {
+    if (id <= 0 || id >= helper_count) {
+        raise_helper(fault_kind::unknown_helper, id);
+        return false;
+    }
+    init_ &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
+    const auto h = static_cast<helper>(id);
+    const bool skb = kind_ == context_kind::socket_filter || kind_ == context_kind::tc;
+    if ((detail::skb_only(h) && !skb) || (detail::tc_only(h) && kind_ != context_kind::tc) ||
+        (detail::xdp_only(h) && kind_ != context_kind::xdp) ||
+        ((h == helper::redirect || h == helper::csum_diff) && kind_ != context_kind::tc &&
+         kind_ != context_kind::xdp)) {
+        raise_helper(fault_kind::helper_not_allowed, id);
+        return false;
+    }
+    bool ok = true;
+    switch (h) {
+    case helper::map_lookup_elem:
+    case helper::map_update_elem:
+    case helper::map_delete_elem:
+    case helper::map_push_elem:
+    case helper::map_pop_elem:
+    case helper::map_peek_elem:
+    case helper::map_lookup_percpu_elem: ok = map_helper(id); break;
+    case helper::ringbuf_output:
+    case helper::ringbuf_reserve:
+    case helper::ringbuf_submit:
+    case helper::ringbuf_discard:
+    case helper::ringbuf_query: ok = ringbuf_helper(id); break;
+    case helper::ktime_get_ns:
+    case helper::ktime_get_boot_ns:
+    case helper::ktime_get_coarse_ns:
+    case helper::ktime_get_tai_ns:
+        ret(clock_);
+        clock_ += clock_step_;
+        break;
+    case helper::get_prandom_u32: ret(next_random() & 0xffffffffu); break;
+    case helper::get_smp_processor_id: ret(cpu_); break;
+    case helper::get_numa_node_id: ret(0); break;
+    case helper::trace_printk: ok = trace_printk(); break;
+    case helper::tail_call: ok = tail_call(); break;
+    case helper::skb_load_bytes:
+    case helper::skb_load_bytes_relative:
+    case helper::skb_store_bytes:
+    case helper::redirect: ok = skb_helper(id); break;
+    case helper::l3_csum_replace:
+    case helper::l4_csum_replace:
+    case helper::csum_diff: ok = csum_helper(id); break;
+    case helper::xdp_adjust_head:
+    case helper::xdp_adjust_meta:
+    case helper::xdp_adjust_tail:
+    case helper::redirect_map:
+    case helper::xdp_get_buff_len:
+    case helper::xdp_load_bytes:
+    case helper::xdp_store_bytes: ok = xdp_helper(id); break;
+    default: raise_helper(fault_kind::unmodelled_helper, id); return false;
+    }
+    if (fault_) {
+        if (fault_.kind == fault_kind::bad_helper_argument || fault_.kind == fault_kind::unmodelled_helper)
+            fault_.helper_id = id;
+        return false;
+    }
+    return ok;
+}
+
+template <class... Ms, limits L>
+constexpr std::int64_t machine<type_list<Ms...>, L>::map_arg(unsigned r, std::int32_t id) noexcept {
+    const auto v = get(r);
+    if (fault_) return -1;
+    const auto reg = region_of(v);
+    if (reg < region::map_object || reg >= region::map_object + map_count || offset_of(v) != 0) {
+        raise_helper(fault_kind::bad_helper_argument, id);
+        return -1;
+    }
+    return reg - region::map_object;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::map_helper(std::int32_t id) noexcept {
+    const auto index = map_arg(1, id);
+    if (index < 0) return false;
+    const auto h = static_cast<helper>(id);
+    with_map(static_cast<std::size_t>(index), [&](auto& m) {
+        using model = std::remove_reference_t<decltype(m)>;
+        if constexpr (!detail::keyed_model<model>) {
+            raise_helper(fault_kind::bad_helper_argument, id); // ring buffers take no element operations
+        } else {
+            using K = detail::model_kind;
+            constexpr auto kind = model::kind;
+            constexpr bool keyed = kind == K::array || kind == K::sparse_array || kind == K::hash || kind == K::lpm;
+            constexpr bool fifo = kind == K::queue || kind == K::stack;
+            constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
+            const auto value_addr = [&](std::uint32_t slot) {
+                return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
+            };
+            if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
+                if (!keyed || prog_array) return raise_helper(fault_kind::bad_helper_argument, id);
+                if (h == helper::map_lookup_percpu_elem && !is_percpu(model::descriptor::type))
+                    return raise_helper(fault_kind::bad_helper_argument, id);
+                const auto* key = buffer_arg(get(2), model::key_size, access::read);
+                if (key == nullptr) return;
+                if (h == helper::map_lookup_percpu_elem) {
+                    const auto cpu = get(3);
+                    if (fault_) return;
+                    if (cpu != 0) return ret(0); // one CPU in the model
+                }
+                const auto slot = m.find(key);
+                return ret(slot ? value_addr(*slot) : 0);
+            }
+            if (h == helper::map_update_elem) {
+                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                    model::descriptor::type == map_type::devmap_hash)
+                    return raise_helper(fault_kind::bad_helper_argument, id);
+                const auto key_addr = get(2), value = get(3), flags = get(4);
+                if (fault_) return;
+                const auto* k = buffer_arg(key_addr, model::key_size, access::read);
+                if (k == nullptr) return;
+                const auto* v = buffer_arg(value, model::value_size, access::read);
+                if (v == nullptr) return;
+                return ret(static_cast<std::uint64_t>(m.update_bytes(k, v, flags)));
+            }
+            if (h == helper::map_delete_elem) {
+                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                    model::descriptor::type == map_type::devmap_hash)
+                    return raise_helper(fault_kind::bad_helper_argument, id);
+                const auto* k = buffer_arg(get(2), model::key_size, access::read);
+                if (k == nullptr) return;
+                return ret(static_cast<std::uint64_t>(m.erase_bytes(k)));
+            }
+            if (h == helper::map_push_elem) {
+                if (!fifo && kind != K::bloom) return raise_helper(fault_kind::bad_helper_argument, id);
+                const auto value = get(2), flags = get(3);
+                if (fault_) return;
+                const auto* v = buffer_arg(value, model::value_size, access::read);
+                if (v == nullptr) return;
+                return ret(static_cast<std::uint64_t>(m.push_bytes(v, flags)));
+            }
+            // pop, peek
+            if (!fifo && !(kind == K::bloom && h == helper::map_peek_elem))
+                return raise_helper(fault_kind::bad_helper_argument, id);
+            auto* out = buffer_arg(get(2), model::value_size, kind == K::bloom ? access::read : access::write);
+            if (out == nullptr) return;
+            return ret(static_cast<std::uint64_t>(m.pop_bytes(out, h == helper::map_pop_elem)));
+        }
+    });
+    return !fault_;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::ringbuf_helper(std::int32_t id) noexcept {
+    const auto h = static_cast<helper>(id);
+    if (h == helper::ringbuf_submit || h == helper::ringbuf_discard) {
+        const auto data = get(1);
+        if (fault_) return false;
+        const auto reg = region_of(data);
+        bool done = false;
+        if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
+            with_map(reg - region::ringbuf, [&](auto& m) {
+                using model = std::remove_reference_t<decltype(m)>;
+                if constexpr (detail::ring_model<model>) {
+                    if (auto* r = m.reserved_at(offset_of(data))) {
+                        r->status = h == helper::ringbuf_submit ? ringbuf_record::state::submitted
+                                                                : ringbuf_record::state::discarded;
+                        done = true;
+                    }
+                }
+            });
+        }
+        if (!done) raise_helper(fault_kind::bad_helper_argument, id);
+        return done;
+    }
+    const auto index = map_arg(1, id);
+    if (index < 0) return false;
+    with_map(static_cast<std::size_t>(index), [&](auto& m) {
+        using model = std::remove_reference_t<decltype(m)>;
+        if constexpr (!detail::ring_model<model>) {
+            raise_helper(fault_kind::bad_helper_argument, id);
+        } else if (h == helper::ringbuf_output) {
+            const auto data = get(2), size = get(3), flags = get(4);
+            if (fault_) return;
+            const auto* src = buffer_arg(data, size, access::read);
+            if (src == nullptr) return;
+            if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval));
+            const auto off = m.reserve(size);
+            if (!off) return ret(static_cast<std::uint64_t>(err::eagain));
+            detail::copy_bytes(m.data() + *off, src, static_cast<std::size_t>(size));
+            m.reserved_at(*off)->status = ringbuf_record::state::submitted;
+            ret(0);
+        } else if (h == helper::ringbuf_reserve) {
+            const auto size = get(2), flags = get(3);
+            if (fault_) return;
+            const auto off = flags == 0 ? m.reserve(size) : std::nullopt;
+            ret(off ? make_address(region::ringbuf + static_cast<std::uint32_t>(index), *off) : 0);
+        } else { // query
+            const auto flags = get(2);
+            if (fault_) return;
+            switch (flags) {
+            case 0: return ret(m.available());   // BPF_RB_AVAIL_DATA
+            case 1: return ret(model::capacity); // BPF_RB_RING_SIZE
+            case 2: return ret(0);               // BPF_RB_CONS_POS
+            case 3: return ret(m.available());   // BPF_RB_PROD_POS
+            default: return ret(0);
+            }
+        }
+    });
+    return !fault_;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
+    const auto fmt = get(1), size = get(2);
+    if (fault_) return false;
+    const auto* p = buffer_arg(fmt, size, access::read);
+    if (p == nullptr) return false;
+    if (size == 0 || p[size - 1] != 0) {
+        ret(static_cast<std::uint64_t>(err::einval));
+        return true;
+    }
+    fixed_text<128> line;
+    unsigned arg = 0;
+    for (std::size_t i = 0; p[i] != 0; ++i) {
+        if (p[i] != '%') {
+            line.append(static_cast<char>(p[i]));
+            continue;
+        }
+        ++i;
+        if (p[i] == '%') {
+            line.append('%');
+            continue;
+        }
+        bool left = false, zero = false;
+        for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
+        unsigned width = 0;
+        for (; p[i] >= '0' && p[i] <= '9'; ++i) width = width * 10 + (p[i] - '0');
+        unsigned longs = 0;
+        for (; p[i] == 'l'; ++i) ++longs;
+        const char conv = static_cast<char>(p[i]);
+        if (longs > 2 || arg == 3 || !(conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X' ||
+                                       conv == 'c' || conv == 's')) {
+            ret(static_cast<std::uint64_t>(err::einval));
+            return true;
+        }
+        auto v = get(3 + arg++);
+        if (fault_) return false;
+        if (longs == 0 && conv != 's') v &= 0xffffffffu;
+        if (conv == 'c') {
+            line.append(static_cast<char>(v));
+        } else if (conv == 's') {
+            for (std::uint64_t a = v;; ++a) {
+                const auto* c = resolve(a, 1, access::read);
+                if (c == nullptr) return false;
+                if (*c == 0) break;
+                line.append(static_cast<char>(*c));
+            }
+        } else if (conv == 'd' || conv == 'i') {
+            const auto s = static_cast<std::int64_t>(longs == 0 ? detail::sext(v, 32) : v);
+            const bool neg = s < 0;
+            const auto mag = neg ? 0 - static_cast<std::uint64_t>(s) : static_cast<std::uint64_t>(s);
+            detail::append_number(line, mag, neg, 10, false, width, zero, left);
+        } else {
+            detail::append_number(line, v, false, conv == 'u' ? 10 : 16, conv == 'X', width, zero, left);
+        }
+    }
+    if (trace_used_ < L.trace_lines) trace_[trace_used_++] = line;
+    ret(line.size());
+    return true;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::tail_call() noexcept {
+    const auto ctx = get(1);
+    const auto index = map_arg(2, static_cast<std::int32_t>(helper::tail_call));
+    const auto slot = get(3);
+    if (fault_ || index < 0) return false;
+    (void)ctx;
+    std::uint32_t target = 0;
+    with_map(static_cast<std::size_t>(index), [&](auto& m) {
+        using model = std::remove_reference_t<decltype(m)>;
+        if constexpr (detail::keyed_model<model>) {
+            if constexpr (model::descriptor::type == map_type::prog_array) {
+                const auto key = detail::to_bytes(static_cast<std::uint32_t>(slot));
+                if (const auto s = m.find(key.data())) target = detail::load_u32(m.value_bytes(*s));
+                return;
+            }
+        }
+        raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::tail_call));
+    });
+    if (fault_) return false;
+    // a failed tail call falls through to the next instruction
+    if (target == 0 || target > programs_used_ || tail_calls_ >= max_tail_calls) return true;
+    ++tail_calls_;
+    tail_target_ = &programs_[target - 1];
+    return true;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::skb_helper(std::int32_t id) noexcept {
+    const auto h = static_cast<helper>(id);
+    if (h == helper::redirect) {
+        const auto ifindex = get(1), flags = get(2);
+        if (fault_) return false;
+        if (kind_ == context_kind::xdp) {
+            if (flags != 0) return ret(xdp::aborted), true;
+            redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
+            return ret(xdp::redirect), true;
+        }
+        if (flags & ~std::uint64_t{1}) return ret(static_cast<std::uint32_t>(tc_act::shot)), true;
+        redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
+        return ret(static_cast<std::uint32_t>(tc_act::redirect)), true;
+    }
+    const auto ctx = get(1);
+    if (fault_) return false;
+    if (ctx != make_address(region::context, 0)) {
+        raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    const auto off = get(2) & 0xffffffffu;
+    const auto buf = get(3);
+    const auto len = get(4) & 0xffffffffu;
+    if (fault_) return false;
+    if (len == 0) {
+        raise_helper(fault_kind::bad_helper_argument, id); // ARG_CONST_SIZE: the verifier wants len > 0
+        return false;
+    }
+    const std::uint64_t skb_len = end_ - data_;
+    if (h == helper::skb_store_bytes) {
+        const auto flags = get(5);
+        if (fault_) return false;
+        const auto* from = buffer_arg(buf, len, access::read);
+        if (from == nullptr) return false;
+        if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval)), true;
+        if (off > 0xffff || off + len > skb_len) return ret(static_cast<std::uint64_t>(err::efault)), true;
+        detail::copy_bytes(&pkt_[data_ + off], from, static_cast<std::size_t>(len));
+        return ret(0), true;
+    }
+    auto* to = buffer_arg(buf, len, access::write);
+    if (to == nullptr) return false;
+    std::uint64_t from = 0;
+    bool ok = false;
+    if (h == helper::skb_load_bytes) {
+        from = data_ + off;
+        ok = off <= 0x7fffffff && off + len <= skb_len;
+    } else {
+        const auto start = get(5);
+        if (fault_) return false;
+        from = (start == 0 ? mac_ : net_) + off;
+        ok = off <= 0xffff && start <= 1 && from + len <= end_;
+    }
+    if (!ok) {
+        for (std::size_t k = 0; k < len; ++k) to[k] = 0;
+        return ret(static_cast<std::uint64_t>(err::efault)), true;
+    }
+    detail::copy_bytes(to, &pkt_[from], static_cast<std::size_t>(len));
+    return ret(0), true;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::csum_helper(std::int32_t id) noexcept {
+    const auto h = static_cast<helper>(id);
+    if (h == helper::csum_diff) {
+        const auto from = get(1), from_size = get(2) & 0xffffffffu, to = get(3), to_size = get(4) & 0xffffffffu;
+        const auto seed = static_cast<std::uint32_t>(get(5));
+        if (fault_) return false;
+        const std::uint8_t* a = from_size ? buffer_arg(from, from_size, access::read) : nullptr;
+        if (from_size && a == nullptr) return false;
+        const std::uint8_t* b = to_size ? buffer_arg(to, to_size, access::read) : nullptr;
+        if (to_size && b == nullptr) return false;
+        // Linux 6.13 and later: any sizes, the result folded to 16 bits
+        std::uint32_t sum = seed;
+        if (from_size && to_size)
+            sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
+                            csum::partial(a, static_cast<std::size_t>(from_size), 0));
+        else if (to_size)
+            sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
+        else if (from_size)
+            sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
+        return ret(csum::from32to16(sum)), true;
+    }
+    const auto ctx = get(1), off = get(2) & 0xffffffffu, from = get(3), to = get(4), flags = get(5);
+    if (fault_) return false;
+    if (ctx != make_address(region::context, 0)) {
+        raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    const bool l4 = h == helper::l4_csum_replace;
+    const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
+    if (flags & ~allowed) return ret(static_cast<std::uint64_t>(err::einval)), true;
+    if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{end_ - data_}) // odd: -EFAULT for l3 and l4
+        return ret(static_cast<std::uint64_t>(err::efault)), true;
+    auto* p = &pkt_[data_ + off];
+    auto sum = static_cast<std::uint16_t>(detail::load_le(p, 2));
+    const bool mangled0 = l4 && (flags & 0x20), enforce = l4 && (flags & 0x40);
+    if (mangled0 && !enforce && sum == 0) return ret(0), true;
+    switch (flags & 0xf) {
+    case 0:
+        if (from != 0) return ret(static_cast<std::uint64_t>(err::einval)), true;
+        sum = csum::replace_by_diff(sum, static_cast<std::uint32_t>(to));
+        break;
+    case 2:
+        sum = l4 ? csum::replace4(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to))
+                 : csum::replace2(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to));
+        break;
+    case 4: sum = csum::replace4(sum, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)); break;
+    default: return ret(static_cast<std::uint64_t>(err::einval)), true;
+    }
+    if (mangled0 && sum == 0) sum = 0xffff; // CSUM_MANGLED_0
+    detail::store_le(p, 2, sum);
+    return ret(0), true;
+}
+
+template <class... Ms, limits L>
+constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcept {
+    const auto h = static_cast<helper>(id);
+    if (h == helper::redirect_map) {
+        const auto index = map_arg(1, id);
+        const auto key = get(2), flags = get(3);
+        if (fault_ || index < 0) return false;
+        with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (detail::keyed_model<model>) {
+                constexpr auto t = model::descriptor::type;
+                if constexpr (t == map_type::devmap || t == map_type::devmap_hash || t == map_type::cpumap ||
+                              t == map_type::xskmap) {
+                    const std::uint64_t extra = t == map_type::devmap || t == map_type::devmap_hash ? 0x18u : 0u;
+                    if (flags & ~(std::uint64_t{3} | extra)) return ret(xdp::aborted);
+                    const auto k = detail::to_bytes(static_cast<std::uint32_t>(key));
+                    if (!m.find(k.data()) && !(flags & 0x8u)) return ret(flags & 3u);
+                    redirect_ = redirect_target{key, flags, static_cast<std::int32_t>(index)};
+                    return ret(xdp::redirect);
+                }
+            }
+            raise_helper(fault_kind::bad_helper_argument, id);
+        });
+        return !fault_;
+    }
+    const auto ctx = get(1);
+    if (fault_) return false;
+    if (ctx != make_address(region::context, 0)) {
+        raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    const std::int64_t delta = static_cast<std::int32_t>(static_cast<std::uint32_t>(h == helper::xdp_get_buff_len ? 0 : get(2)));
+    if (fault_) return false;
+    const auto einval = static_cast<std::uint64_t>(err::einval);
+    switch (h) {
+    case helper::xdp_adjust_head: {
+        const std::int64_t metalen = data_ - meta_;
+        const std::int64_t data = std::int64_t{data_} + delta;
+        if (data < detail::xdp_frame_size + metalen || data > std::int64_t{end_} - detail::eth_hlen)
+            return ret(einval), true;
+        // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
+        const auto at = [&](std::int64_t k) -> std::uint8_t& { return pkt_[static_cast<std::size_t>(k)]; };
+        const std::int64_t from = meta_, to = from + delta;
+        if (to < from)
+            for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
+        else
+            for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
+        meta_ = static_cast<std::uint32_t>(std::int64_t{meta_} + delta);
+        data_ = static_cast<std::uint32_t>(data);
+        return ret(0), true;
+    }
+    case helper::xdp_adjust_meta: {
+        const std::int64_t meta = std::int64_t{meta_} + delta;
+        if (meta < detail::xdp_frame_size || meta > data_) return ret(einval), true;
+        const auto metalen = data_ - meta;
+        // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
+        if (metalen % 4 != 0 || metalen > 255) return ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
+        meta_ = static_cast<std::uint32_t>(meta);
+        return ret(0), true;
+    }
+    case helper::xdp_adjust_tail: {
+        const std::int64_t end = std::int64_t{end_} + delta;
+        if (end > std::int64_t{L.frame_bytes} - detail::tailroom || end < std::int64_t{data_} + detail::eth_hlen)
+            return ret(einval), true;
+        note_dirty();
+        for (auto k = std::int64_t{end_}; k < end; ++k) pkt_[static_cast<std::size_t>(k)] = 0;
+        end_ = static_cast<std::uint32_t>(end);
+        return ret(0), true;
+    }
+    case helper::xdp_get_buff_len: return ret(end_ - data_), true;
+    default: break; // load_bytes, store_bytes
+    }
+    const auto off = get(2) & 0xffffffffu, buf = get(3), len = get(4) & 0xffffffffu;
+    if (fault_) return false;
+    if (len == 0) {
+        raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    const bool load = h == helper::xdp_load_bytes;
+    auto* mem = buffer_arg(buf, len, load ? access::write : access::read);
+    if (mem == nullptr) return false;
+    if (off > 0xffff || len > 0xffff) return ret(static_cast<std::uint64_t>(err::efault)), true;
+    if (off + len > end_ - data_) return ret(einval), true;
+    if (load) detail::copy_bytes(mem, &pkt_[data_ + off], static_cast<std::size_t>(len));
+    else detail::copy_bytes(&pkt_[data_ + off], mem, static_cast<std::size_t>(len));
+    return ret(0), true;
+}
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/helpers.hpp> ----
+// ---- end <bpfxx/vm.hpp> ----
+
+// Linux: maps, loading, attaching.
+// ---- begin <bpfxx/maps.hpp> ----
+// The maps layer: descriptors (portable, for programs and the interpreter)
+// and, on Linux, the handles that create, open and use maps in the kernel.
+// A program's unit test that needs only descriptors includes
+// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
 
 #if defined(__linux__)
 // ---- begin <bpfxx/maps/iteration.hpp> ----

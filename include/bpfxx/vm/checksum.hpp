@@ -42,18 +42,27 @@ namespace bpfxx::vm::csum {
     return fold(add(diff, ~std::uint32_t{sum}));
 }
 
-/// csum_partial of x86-64: 64-bit accumulation of little-endian words with
-/// end-around carry, folded to 32 bits; `n` is a multiple of 4 here.
+/// csum_partial of x86-64 (Linux 6.8 and later): 64-bit accumulation of
+/// little-endian words with end-around carry, a short tail zero-padded,
+/// folded to 32 bits. Summing 32-bit words gives the same value: it is
+/// congruent modulo 2^32 - 1, and zero only for all-zero input.
 [[nodiscard]] constexpr std::uint32_t partial(const std::uint8_t* p, std::size_t n, std::uint32_t seed) noexcept {
     std::uint64_t acc = seed;
-    for (std::size_t i = 0; i + 4 <= n; i += 4) {
-        const std::uint64_t w = std::uint64_t{p[i]} | std::uint64_t{p[i + 1]} << 8 | std::uint64_t{p[i + 2]} << 16 |
-                                std::uint64_t{p[i + 3]} << 24;
+    for (std::size_t i = 0; i < n; i += 4) {
+        std::uint64_t w = 0;
+        for (std::size_t k = 0; k < 4 && i + k < n; ++k) w |= std::uint64_t{p[i + k]} << (8 * k);
         acc += w;
     }
     acc = (acc & 0xffffffffu) + (acc >> 32);
     acc = (acc & 0xffffffffu) + (acc >> 32);
     return static_cast<std::uint32_t>(acc);
+}
+
+/// csum_from32to16: a 32-bit partial sum folded to 16 bits, not complemented
+/// (what bpf_csum_diff returns since Linux 6.13).
+[[nodiscard]] constexpr std::uint16_t from32to16(std::uint32_t s) noexcept {
+    s += (s >> 16) | (s << 16);
+    return static_cast<std::uint16_t>(s >> 16);
 }
 
 } // namespace bpfxx::vm::csum

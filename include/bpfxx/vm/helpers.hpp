@@ -418,12 +418,16 @@ constexpr bool machine<type_list<Ms...>, L>::csum_helper(std::int32_t id) noexce
         if (from_size && a == nullptr) return false;
         const std::uint8_t* b = to_size ? buffer_arg(to, to_size, access::read) : nullptr;
         if (to_size && b == nullptr) return false;
-        if (((from_size | to_size) & 3) || from_size + to_size > stack_size)
-            return ret(static_cast<std::uint64_t>(err::einval)), true;
-        std::array<std::uint8_t, stack_size> diff{};
-        for (std::size_t k = 0; k < from_size; ++k) diff[k] = static_cast<std::uint8_t>(~a[k]);
-        for (std::size_t k = 0; k < to_size; ++k) diff[from_size + k] = b[k];
-        return ret(csum::partial(diff.data(), static_cast<std::size_t>(from_size + to_size), seed)), true;
+        // Linux 6.13 and later: any sizes, the result folded to 16 bits
+        std::uint32_t sum = seed;
+        if (from_size && to_size)
+            sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
+                            csum::partial(a, static_cast<std::size_t>(from_size), 0));
+        else if (to_size)
+            sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
+        else if (from_size)
+            sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
+        return ret(csum::from32to16(sum)), true;
     }
     const auto ctx = get(1), off = get(2) & 0xffffffffu, from = get(3), to = get(4), flags = get(5);
     if (fault_) return false;
@@ -434,7 +438,7 @@ constexpr bool machine<type_list<Ms...>, L>::csum_helper(std::int32_t id) noexce
     const bool l4 = h == helper::l4_csum_replace;
     const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
     if (flags & ~allowed) return ret(static_cast<std::uint64_t>(err::einval)), true;
-    if (off > 0xffff || (!l4 && (off & 1)) || off + 2 > std::uint64_t{end_ - data_})
+    if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{end_ - data_}) // odd: -EFAULT for l3 and l4
         return ret(static_cast<std::uint64_t>(err::efault)), true;
     auto* p = &pkt_[data_ + off];
     auto sum = static_cast<std::uint16_t>(detail::load_le(p, 2));
@@ -497,12 +501,13 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
         const std::int64_t data = std::int64_t{data_} + delta;
         if (data < detail::xdp_frame_size + metalen || data > std::int64_t{end_} - detail::eth_hlen)
             return ret(einval), true;
-        if (metalen) {
-            std::array<std::uint8_t, 32> meta{};
-            for (std::int64_t k = 0; k < metalen; ++k) meta[static_cast<std::size_t>(k)] = pkt_[meta_ + k];
-            for (std::int64_t k = 0; k < metalen; ++k)
-                pkt_[static_cast<std::size_t>(std::int64_t{meta_} + delta + k)] = meta[static_cast<std::size_t>(k)];
-        }
+        // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
+        const auto at = [&](std::int64_t k) -> std::uint8_t& { return pkt_[static_cast<std::size_t>(k)]; };
+        const std::int64_t from = meta_, to = from + delta;
+        if (to < from)
+            for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
+        else
+            for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
         meta_ = static_cast<std::uint32_t>(std::int64_t{meta_} + delta);
         data_ = static_cast<std::uint32_t>(data);
         return ret(0), true;
@@ -511,7 +516,8 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
         const std::int64_t meta = std::int64_t{meta_} + delta;
         if (meta < detail::xdp_frame_size || meta > data_) return ret(einval), true;
         const auto metalen = data_ - meta;
-        if (metalen % 4 != 0 || metalen > 32) return ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
+        // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
+        if (metalen % 4 != 0 || metalen > 255) return ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
         meta_ = static_cast<std::uint32_t>(meta);
         return ret(0), true;
     }

@@ -232,7 +232,9 @@ public:
     // ---- after a run ----------------------------------------------------
 
     /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
-    /// data to data_end, skb programs from the link header to the end.
+    /// data to data_end (the kernel's data_out starts at data_meta: it is
+    /// metadata() followed by packet()), skb programs from the link header to
+    /// the end (socket filters get that header zeroed, as from the kernel).
     [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
         const auto from = kind_ == context_kind::xdp ? data_ : mac_;
         return std::span<const std::uint8_t>(pkt_).subspan(from, end_ - from);
@@ -290,7 +292,8 @@ private:
         kind_ = k;
         ctx_ = {};
         // only what earlier runs touched: a run costs its packet, not the buffer
-        for (std::uint32_t k = 0; k < pkt_dirty_; ++k) pkt_[k] = 0;
+        // a local bound: byte stores could alias the member and force a reload per byte
+        for (std::uint32_t k = 0, n = pkt_dirty_; k < n; ++k) pkt_[k] = 0;
         pkt_dirty_ = 0;
         // (setup copies the input packet in and sets end_; execute notes it)
         meta_ = data_ = end_ = mac_ = net_ = 0;
@@ -306,6 +309,12 @@ private:
         reset(k, 0, 0);
         const auto room = L.frame_bytes - detail::skb_headroom - detail::tailroom;
         if (frame.size() < detail::eth_hlen || frame.size() > room) return false;
+        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
+        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
+        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
+        if ((type == 0x0800 && frame.size() < detail::eth_hlen + 20) ||
+            (type == 0x86dd && frame.size() < detail::eth_hlen + 40))
+            return false;
         for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::skb_headroom + i] = frame[i];
         mac_ = detail::skb_headroom;
         net_ = mac_ + detail::eth_hlen;
@@ -334,9 +343,11 @@ private:
         for (std::size_t i = 0; i < 5; ++i) set_ctx(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
         set_ctx(offsetof(sk_buff, hash), o.hash);
         set_ctx(offsetof(sk_buff, tstamp), o.tstamp, 8);
-        set_ctx(offsetof(sk_buff, wire_len), end_ - mac_);
+        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
+        // link header for socket filters
+        set_ctx(offsetof(sk_buff, wire_len), end_ - data_);
         set_ctx(offsetof(sk_buff, gso_segs), o.gso_segs);
-        set_ctx(offsetof(sk_buff, gso_size), o.gso_size);
+        set_ctx(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
         return true;
     }
 
@@ -455,8 +466,10 @@ private:
         out = detail::load_le(p, n);
         return true;
     }
-    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v) noexcept {
-        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_store(addr, n, v);
+    /// `immediate`: the value is the sign-extended imm of a BPF_ST.
+    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate = false) noexcept {
+        if (region_of(addr) == region::context && kind_ != context_kind::memory)
+            return ctx_store(addr, n, v, immediate);
         auto* p = resolve(addr, n, access::write);
         if (p == nullptr) return false;
         detail::store_le(p, n, v);
@@ -480,7 +493,8 @@ private:
         const auto field = off & ~3u;
         if (n > 4) return false;
         if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
-        if (field == offsetof(sk_buff, tstamp_type)) return false;
+        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
+        if (field == offsetof(sk_buff, tstamp_type)) return tc && !write && off == field && n == 1;
         if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
             field == offsetof(sk_buff, data_meta))
             return tc && !write && n == 4;
@@ -523,18 +537,64 @@ private:
         case offsetof(sk_buff, data): out = make_address(region::packet, data_); return true;
         case offsetof(sk_buff, data_end): out = make_address(region::packet, end_); return true;
         case offsetof(sk_buff, data_meta): out = make_address(region::packet, meta_); return true;
-        default: out = detail::load_le(&ctx_[off], n); return true;
+        default: break;
+        }
+        // The verifier turns a narrow read of a field into a read of the
+        // kernel's own field and shifts and masks the result only when the read
+        // is narrower than that field: a byte of pkt_type (one byte in the
+        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
+        // give tc_index.
+        const auto field = off & ~3u;
+        const auto target = skb_field_bytes(field);
+        if (n < 4 && target != 0 && n >= target) {
+            out = detail::load_le(&ctx_[field], target);
+            return true;
+        }
+        out = detail::load_le(&ctx_[off], n);
+        return true;
+    }
+
+    // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
+    // reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
+    [[nodiscard]] static constexpr unsigned skb_field_bytes(std::uint32_t field) noexcept {
+        switch (field) {
+        case offsetof(sk_buff, pkt_type):
+        case offsetof(sk_buff, vlan_present): return 1;
+        case offsetof(sk_buff, queue_mapping):
+        case offsetof(sk_buff, protocol):
+        case offsetof(sk_buff, vlan_tci):
+        case offsetof(sk_buff, vlan_proto):
+        case offsetof(sk_buff, tc_index):
+        case offsetof(sk_buff, tc_classid):
+        case offsetof(sk_buff, gso_segs):
+        case offsetof(sk_buff, gso_size): return 2;
+        case offsetof(sk_buff, len):
+        case offsetof(sk_buff, mark):
+        case offsetof(sk_buff, priority):
+        case offsetof(sk_buff, ingress_ifindex):
+        case offsetof(sk_buff, ifindex):
+        case offsetof(sk_buff, hash):
+        case offsetof(sk_buff, napi_id):
+        case offsetof(sk_buff, wire_len): return 4;
+        default: return 0;
         }
     }
 
-    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v) noexcept {
+    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate) noexcept {
         const auto off = offset_of(addr);
         if (kind_ == context_kind::xdp || region_of(addr) != region::context || off >= 0x10000 ||
             !skb_access_ok(off, n, true)) {
             raise(fault_kind::bad_context_access, addr, n);
             return false;
         }
-        if (off == offsetof(sk_buff, queue_mapping) && static_cast<std::uint32_t>(v) >= 0xffff) return true;
+        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
+        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
+        // 32-bit number (a negative imm is stored, cut to 16 bits)
+        if (off == offsetof(sk_buff, queue_mapping) &&
+            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
+            return true;
+        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
+        if (skb_field_bytes(off & ~3u) == 2) v &= 0xffffu;
         detail::store_le(&ctx_[off], n, v);
         return true;
     }
@@ -574,6 +634,10 @@ private:
         result.steps = steps_;
         result.error = fault_;
         note_dirty();
+        // BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
+        // header it never saw zeroed (bpf_prog_test_run_skb: !is_l2)
+        if (kind_ == context_kind::socket_filter)
+            for (std::uint32_t k = mac_; k < net_; ++k) pkt_[k] = 0;
         return result;
     }
 
@@ -623,7 +687,8 @@ private:
             if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
         }
         if (!writable_dst(i)) return;
-        const std::uint64_t src = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        // for END the source bit picks the byte order; there is no source register
+        const std::uint64_t src = x && op != code::end ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
         const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
         if (fault_) return;
         const unsigned bits = wide ? 64 : 32;
@@ -844,7 +909,7 @@ private:
         const auto base = get(i.dst_reg);
         const auto v = st ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
         if (fault_) return;
-        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
+        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, st);
     }
 
     constexpr void atomic(const insn& i, unsigned n) noexcept {

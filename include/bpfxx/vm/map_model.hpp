@@ -133,16 +133,21 @@ public:
 
     [[nodiscard]] constexpr std::int64_t update_bytes(const std::uint8_t* key, const std::uint8_t* value,
                                                       std::uint64_t flags) noexcept {
-        const auto mode = flags & ~std::uint64_t{4}; // BPF_F_LOCK: no spin locks in the model
+        // BPF_F_LOCK (4) needs a bpf_spin_lock in the value, which no model
+        // has: -EINVAL, as from the kernel (arrays check it after E2BIG/EEXIST)
+        const bool lock = (flags & 4u) != 0;
+        const auto mode = flags & ~std::uint64_t{4};
         if (mode > 2) return err::einval;
         if constexpr (kind == detail::model_kind::array || kind == detail::model_kind::sparse_array) {
             const auto i = detail::load_u32(key);
             if (i >= capacity) return err::e2big;
             if (mode == 1 && present_[i]) return err::eexist;
+            if (lock) return err::einval;
             if (mode == 2 && !present_[i]) return err::enoent;
             store(i, key, value);
             return 0;
         } else if constexpr (kind == detail::model_kind::hash || kind == detail::model_kind::lpm) {
+            if (lock) return err::einval;
             if constexpr (kind == detail::model_kind::lpm) {
                 if (detail::load_u32(key) > (key_size - 4) * 8) return err::einval;
             }
