@@ -27,6 +27,8 @@ def run(binary, flt, reps):
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f'{binary} failed:\n{out.stderr}')
+    if not out.stdout.strip():  # --filter matched nothing in this binary
+        return []
     return json.loads(out.stdout)['benchmarks']
 
 

@@ -642,8 +642,9 @@ private:
     }
 
     // One instruction; true when the program has finished.
-    constexpr bool step(run_result& result) noexcept {
+    [[gnu::always_inline]] constexpr bool step(run_result& result) noexcept {
         const insn& i = code_->code[pc_];
+        if (fast_step(i)) return false;
         if (i.dst_reg > 10 || i.src_reg > 10) {
             raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
             return true;
@@ -660,6 +661,196 @@ private:
         }
         ++pc_;
         return false;
+    }
+
+    // ---- the fast path ---------------------------------------------------
+    //
+    // The instructions packet filters are made of, dispatched on the whole
+    // opcode byte: one jump per instruction, operands and reserved fields
+    // checked inline. An instruction that is anything but well formed with
+    // initialised operands is left to the general path below, which knows
+    // how to name what is wrong; so both paths give the same results.
+
+    /// Whether every register in `mask` holds a value.
+    [[nodiscard, gnu::always_inline]] constexpr bool initialised(unsigned mask) const noexcept {
+        return !L.strict || (init_ & mask) == mask;
+    }
+
+    template <std::uint8_t Op, bool Wide, bool X>
+    [[gnu::always_inline]] constexpr bool fast_alu(const insn& i) noexcept {
+        if (i.off != 0 || i.dst_reg >= 10 || (X ? (i.imm != 0 || i.src_reg > 10) : i.src_reg != 0)) return false;
+        const unsigned need = (Op == code::mov ? 0u : 1u << i.dst_reg) | (X ? 1u << i.src_reg : 0u);
+        if (!initialised(need)) return false;
+        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
+        constexpr unsigned shift_mask = Wide ? 63 : 31;
+        const std::uint64_t b = (X ? regs_[i.src_reg] : static_cast<std::uint64_t>(std::int64_t{i.imm})) & mask;
+        const std::uint64_t a = regs_[i.dst_reg] & mask;
+        std::uint64_t r = 0;
+        if constexpr (Op == code::add) r = a + b;
+        else if constexpr (Op == code::sub) r = a - b;
+        else if constexpr (Op == code::mul) r = a * b;
+        else if constexpr (Op == code::or_) r = a | b;
+        else if constexpr (Op == code::and_) r = a & b;
+        else if constexpr (Op == code::xor_) r = a ^ b;
+        else if constexpr (Op == code::lsh) r = a << (b & shift_mask);
+        else if constexpr (Op == code::rsh) r = a >> (b & shift_mask);
+        else r = b; // mov
+        set(i.dst_reg, r & mask);
+        ++pc_;
+        return true;
+    }
+
+    template <std::uint8_t Op, bool Wide, bool X>
+    [[gnu::always_inline]] constexpr bool fast_jump(const insn& i) noexcept {
+        if (i.dst_reg > 10 || (X ? (i.imm != 0 || i.src_reg > 10) : i.src_reg != 0)) return false;
+        const unsigned need = (1u << i.dst_reg) | (X ? 1u << i.src_reg : 0u);
+        if (!initialised(need)) return false;
+        std::uint64_t a = regs_[i.dst_reg];
+        std::uint64_t b = X ? regs_[i.src_reg] : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        if constexpr (!Wide) {
+            a &= 0xffffffffu;
+            b &= 0xffffffffu;
+        }
+        constexpr unsigned bits = Wide ? 64 : 32;
+        bool taken = false;
+        if constexpr (Op == code::jeq) taken = a == b;
+        else if constexpr (Op == code::jne) taken = a != b;
+        else if constexpr (Op == code::jgt) taken = a > b;
+        else if constexpr (Op == code::jge) taken = a >= b;
+        else if constexpr (Op == code::jlt) taken = a < b;
+        else if constexpr (Op == code::jle) taken = a <= b;
+        else if constexpr (Op == code::jset) taken = (a & b) != 0;
+        else {
+            const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
+            const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
+            if constexpr (Op == code::jsgt) taken = sa > sb;
+            else if constexpr (Op == code::jsge) taken = sa >= sb;
+            else if constexpr (Op == code::jslt) taken = sa < sb;
+            else taken = sa <= sb; // jsle
+        }
+        const std::int64_t next = std::int64_t{pc_} + 1;
+        (void)jump_to(taken ? next + i.off : next);
+        return true;
+    }
+
+    [[gnu::always_inline]] constexpr bool fast_ja(const insn& i) noexcept {
+        if (i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return false;
+        (void)jump_to(std::int64_t{pc_} + 1 + i.off);
+        return true;
+    }
+
+    template <unsigned N>
+    [[gnu::always_inline]] constexpr bool fast_ldx(const insn& i) noexcept {
+        if (i.imm != 0 || i.dst_reg >= 10 || i.src_reg > 10 || !initialised(1u << i.src_reg)) return false;
+        const std::uint64_t addr = regs_[i.src_reg] + static_cast<std::uint64_t>(std::int64_t{i.off});
+        // packet bytes, the common case, without the general resolve()
+        if (region_of(addr) == region::packet && slot_tag_of(addr) == 0 &&
+            (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
+            const auto off = offset_of(addr);
+            if (off >= meta_ && std::uint64_t{off} + N <= end_) {
+                set(i.dst_reg, detail::load_le(&pkt_[off], N));
+                ++pc_;
+                return true;
+            }
+        }
+        std::uint64_t v = 0;
+        if (load(addr, N, v)) {
+            set(i.dst_reg, v);
+            ++pc_;
+        }
+        return true;
+    }
+
+    /// True when the instruction was executed here (or faulted doing so).
+    [[gnu::always_inline]] constexpr bool fast_step(const insn& i) noexcept {
+        switch (i.code) {
+        case code::alu64 | code::k | code::add: return fast_alu<code::add, true, false>(i);
+        case code::alu64 | code::x | code::add: return fast_alu<code::add, true, true>(i);
+        case code::alu64 | code::k | code::sub: return fast_alu<code::sub, true, false>(i);
+        case code::alu64 | code::x | code::sub: return fast_alu<code::sub, true, true>(i);
+        case code::alu64 | code::k | code::mul: return fast_alu<code::mul, true, false>(i);
+        case code::alu64 | code::x | code::mul: return fast_alu<code::mul, true, true>(i);
+        case code::alu64 | code::k | code::or_: return fast_alu<code::or_, true, false>(i);
+        case code::alu64 | code::x | code::or_: return fast_alu<code::or_, true, true>(i);
+        case code::alu64 | code::k | code::and_: return fast_alu<code::and_, true, false>(i);
+        case code::alu64 | code::x | code::and_: return fast_alu<code::and_, true, true>(i);
+        case code::alu64 | code::k | code::xor_: return fast_alu<code::xor_, true, false>(i);
+        case code::alu64 | code::x | code::xor_: return fast_alu<code::xor_, true, true>(i);
+        case code::alu64 | code::k | code::lsh: return fast_alu<code::lsh, true, false>(i);
+        case code::alu64 | code::x | code::lsh: return fast_alu<code::lsh, true, true>(i);
+        case code::alu64 | code::k | code::rsh: return fast_alu<code::rsh, true, false>(i);
+        case code::alu64 | code::x | code::rsh: return fast_alu<code::rsh, true, true>(i);
+        case code::alu64 | code::k | code::mov: return fast_alu<code::mov, true, false>(i);
+        case code::alu64 | code::x | code::mov: return fast_alu<code::mov, true, true>(i);
+        case code::alu | code::k | code::add: return fast_alu<code::add, false, false>(i);
+        case code::alu | code::x | code::add: return fast_alu<code::add, false, true>(i);
+        case code::alu | code::k | code::sub: return fast_alu<code::sub, false, false>(i);
+        case code::alu | code::x | code::sub: return fast_alu<code::sub, false, true>(i);
+        case code::alu | code::k | code::mul: return fast_alu<code::mul, false, false>(i);
+        case code::alu | code::x | code::mul: return fast_alu<code::mul, false, true>(i);
+        case code::alu | code::k | code::or_: return fast_alu<code::or_, false, false>(i);
+        case code::alu | code::x | code::or_: return fast_alu<code::or_, false, true>(i);
+        case code::alu | code::k | code::and_: return fast_alu<code::and_, false, false>(i);
+        case code::alu | code::x | code::and_: return fast_alu<code::and_, false, true>(i);
+        case code::alu | code::k | code::xor_: return fast_alu<code::xor_, false, false>(i);
+        case code::alu | code::x | code::xor_: return fast_alu<code::xor_, false, true>(i);
+        case code::alu | code::k | code::lsh: return fast_alu<code::lsh, false, false>(i);
+        case code::alu | code::x | code::lsh: return fast_alu<code::lsh, false, true>(i);
+        case code::alu | code::k | code::rsh: return fast_alu<code::rsh, false, false>(i);
+        case code::alu | code::x | code::rsh: return fast_alu<code::rsh, false, true>(i);
+        case code::alu | code::k | code::mov: return fast_alu<code::mov, false, false>(i);
+        case code::alu | code::x | code::mov: return fast_alu<code::mov, false, true>(i);
+        case code::jmp | code::k | code::jeq: return fast_jump<code::jeq, true, false>(i);
+        case code::jmp | code::x | code::jeq: return fast_jump<code::jeq, true, true>(i);
+        case code::jmp | code::k | code::jne: return fast_jump<code::jne, true, false>(i);
+        case code::jmp | code::x | code::jne: return fast_jump<code::jne, true, true>(i);
+        case code::jmp | code::k | code::jgt: return fast_jump<code::jgt, true, false>(i);
+        case code::jmp | code::x | code::jgt: return fast_jump<code::jgt, true, true>(i);
+        case code::jmp | code::k | code::jge: return fast_jump<code::jge, true, false>(i);
+        case code::jmp | code::x | code::jge: return fast_jump<code::jge, true, true>(i);
+        case code::jmp | code::k | code::jlt: return fast_jump<code::jlt, true, false>(i);
+        case code::jmp | code::x | code::jlt: return fast_jump<code::jlt, true, true>(i);
+        case code::jmp | code::k | code::jle: return fast_jump<code::jle, true, false>(i);
+        case code::jmp | code::x | code::jle: return fast_jump<code::jle, true, true>(i);
+        case code::jmp | code::k | code::jset: return fast_jump<code::jset, true, false>(i);
+        case code::jmp | code::x | code::jset: return fast_jump<code::jset, true, true>(i);
+        case code::jmp | code::k | code::jsgt: return fast_jump<code::jsgt, true, false>(i);
+        case code::jmp | code::x | code::jsgt: return fast_jump<code::jsgt, true, true>(i);
+        case code::jmp | code::k | code::jsge: return fast_jump<code::jsge, true, false>(i);
+        case code::jmp | code::x | code::jsge: return fast_jump<code::jsge, true, true>(i);
+        case code::jmp | code::k | code::jslt: return fast_jump<code::jslt, true, false>(i);
+        case code::jmp | code::x | code::jslt: return fast_jump<code::jslt, true, true>(i);
+        case code::jmp | code::k | code::jsle: return fast_jump<code::jsle, true, false>(i);
+        case code::jmp | code::x | code::jsle: return fast_jump<code::jsle, true, true>(i);
+        case code::jmp32 | code::k | code::jeq: return fast_jump<code::jeq, false, false>(i);
+        case code::jmp32 | code::x | code::jeq: return fast_jump<code::jeq, false, true>(i);
+        case code::jmp32 | code::k | code::jne: return fast_jump<code::jne, false, false>(i);
+        case code::jmp32 | code::x | code::jne: return fast_jump<code::jne, false, true>(i);
+        case code::jmp32 | code::k | code::jgt: return fast_jump<code::jgt, false, false>(i);
+        case code::jmp32 | code::x | code::jgt: return fast_jump<code::jgt, false, true>(i);
+        case code::jmp32 | code::k | code::jge: return fast_jump<code::jge, false, false>(i);
+        case code::jmp32 | code::x | code::jge: return fast_jump<code::jge, false, true>(i);
+        case code::jmp32 | code::k | code::jlt: return fast_jump<code::jlt, false, false>(i);
+        case code::jmp32 | code::x | code::jlt: return fast_jump<code::jlt, false, true>(i);
+        case code::jmp32 | code::k | code::jle: return fast_jump<code::jle, false, false>(i);
+        case code::jmp32 | code::x | code::jle: return fast_jump<code::jle, false, true>(i);
+        case code::jmp32 | code::k | code::jset: return fast_jump<code::jset, false, false>(i);
+        case code::jmp32 | code::x | code::jset: return fast_jump<code::jset, false, true>(i);
+        case code::jmp32 | code::k | code::jsgt: return fast_jump<code::jsgt, false, false>(i);
+        case code::jmp32 | code::x | code::jsgt: return fast_jump<code::jsgt, false, true>(i);
+        case code::jmp32 | code::k | code::jsge: return fast_jump<code::jsge, false, false>(i);
+        case code::jmp32 | code::x | code::jsge: return fast_jump<code::jsge, false, true>(i);
+        case code::jmp32 | code::k | code::jslt: return fast_jump<code::jslt, false, false>(i);
+        case code::jmp32 | code::x | code::jslt: return fast_jump<code::jslt, false, true>(i);
+        case code::jmp32 | code::k | code::jsle: return fast_jump<code::jsle, false, false>(i);
+        case code::jmp32 | code::x | code::jsle: return fast_jump<code::jsle, false, true>(i);
+        case code::jmp | code::k | code::ja: return fast_ja(i);
+        case code::ldx | code::mem | code::b: return fast_ldx<1>(i);
+        case code::ldx | code::mem | code::h: return fast_ldx<2>(i);
+        case code::ldx | code::mem | code::w: return fast_ldx<4>(i);
+        case code::ldx | code::mem | code::dw: return fast_ldx<8>(i);
+        default: return false;
+        }
     }
 
     constexpr void bad_opcode() noexcept { raise(fault_kind::bad_opcode); }
