@@ -10,7 +10,8 @@
 #include <bpfxx/check.hpp>
 #include <bpfxx/vm.hpp>
 
-// Linux: maps, loading, attaching.
+// Linux: maps, loading, attaching, events.
 #include <bpfxx/maps.hpp>
 #include <bpfxx/load.hpp>
 #include <bpfxx/attach.hpp>
+#include <bpfxx/events.hpp>

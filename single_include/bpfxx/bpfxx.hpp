@@ -7316,7 +7316,7 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
 // ---- end <bpfxx/vm/helpers.hpp> ----
 // ---- end <bpfxx/vm.hpp> ----
 
-// Linux: maps, loading, attaching.
+// Linux: maps, loading, attaching, events.
 // ---- begin <bpfxx/maps.hpp> ----
 // The maps layer: descriptors (portable, for programs and the interpreter)
 // and, on Linux, the handles that create, open and use maps in the kernel.
@@ -7616,6 +7616,83 @@ struct map_info {
     std::uint32_t btf_vmlinux_id = 0;
     std::uint64_t map_extra = 0;
 };
+
+/// BPF_LINK_CREATE. The union after `flags` (at offset 16) is laid out per
+/// attach kind; bpfxx writes the members below into it.
+struct link_create_attr {
+    std::uint32_t prog_fd = 0;   ///< also `map_fd` (struct_ops)
+    std::uint32_t target_fd = 0; ///< also `target_ifindex`
+    std::uint32_t attach_type = 0;
+    std::uint32_t flags = 0;
+    union extra_t {
+        std::uint32_t target_btf_id;
+        struct {
+            std::uint64_t bpf_cookie;
+        } perf_event;
+        struct {
+            std::uint32_t relative_fd; ///< also `relative_id`
+            std::uint32_t pad0_;
+            std::uint64_t expected_revision;
+        } tcx; ///< also netkit and cgroup (Linux 6.6+, 6.7+, 6.16+)
+        struct {
+            std::uint64_t path;
+            std::uint64_t offsets;
+            std::uint64_t ref_ctr_offsets;
+            std::uint64_t cookies;
+            std::uint32_t cnt;
+            std::uint32_t flags;
+            std::uint32_t pid;
+            std::uint32_t pad0_;
+        } uprobe_multi;
+        std::uint64_t raw_[6];
+    } extra{.raw_ = {}};
+};
+static_assert(sizeof(link_create_attr) == 64);
+
+/// BPF_LINK_UPDATE
+struct link_update_attr {
+    std::uint32_t link_fd = 0;
+    std::uint32_t new_prog_fd = 0;
+    std::uint32_t flags = 0;
+    std::uint32_t old_prog_fd = 0;
+};
+
+/// BPF_LINK_DETACH
+struct link_detach_attr {
+    std::uint32_t link_fd = 0;
+};
+
+/// BPF_RAW_TRACEPOINT_OPEN
+struct raw_tracepoint_open_attr {
+    std::uint64_t name = 0;
+    std::uint32_t prog_fd = 0;
+    std::uint32_t pad0_ = 0;
+    std::uint64_t cookie = 0; ///< Linux 6.10+
+};
+
+/// BPF_PROG_ATTACH, BPF_PROG_DETACH
+struct prog_attach_attr {
+    std::uint32_t target_fd = 0; ///< also `target_ifindex`
+    std::uint32_t attach_bpf_fd = 0;
+    std::uint32_t attach_type = 0;
+    std::uint32_t attach_flags = 0;
+    std::uint32_t replace_bpf_fd = 0;
+    std::uint32_t relative_fd = 0; ///< also `relative_id`
+    std::uint64_t expected_revision = 0;
+};
+
+/// struct bpf_link_info: the common part, and the per-kind union as bytes.
+struct link_info {
+    std::uint32_t type = 0;
+    std::uint32_t id = 0;
+    std::uint32_t prog_id = 0;
+    std::uint32_t pad0_ = 0;
+    union {
+        std::uint32_t words[12];
+        std::uint64_t quads[6];
+    } u{.quads = {}};
+};
+static_assert(sizeof(link_info) == 64);
 
 static_assert(sizeof(map_create_attr) == 80);
 static_assert(sizeof(map_elem_attr) == 32);
@@ -10151,8 +10228,728 @@ inline constexpr std::size_t headroom = 256;
 // ---- end <bpfxx/load.hpp> ----
 // ---- begin <bpfxx/attach.hpp> ----
 // The attach layer: RAII links that tie a loaded program to where it runs and
-// undo that on destruction. For now: socket filters. Linux only.
+// undo that on destruction. Linux only.
 
+// ---- begin <bpfxx/attach/cgroup.hpp> ----
+// `attach_cgroup(prog, cgroup, where)`: a program on a cgroup v2 directory,
+// for every process in it and its descendants — packets in and out
+// (cgroup_skb), socket creation (cgroup_sock), bind/connect/sendmsg
+// (cgroup_sock_addr), sysctl access, device access, socket options.
+// The default path is a kernel link (Linux 5.7+); the legacy path is
+// BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI, detached again by the link.
+//
+//     auto l = bpfxx::attach_cgroup(counter, "/sys/fs/cgroup/app", bpfxx::attach_type::cgroup_inet_egress);
+
+// ---- begin <bpfxx/attach/link.hpp> ----
+// `bpfxx::link`: a program attached somewhere, undone when the object goes.
+// Most attach points give a kernel BPF link (an fd: BPF_LINK_CREATE,
+// BPF_RAW_TRACEPOINT_OPEN); closing its last fd detaches, a pin on bpffs
+// keeps it. Older attach paths (netlink XDP, perf event ioctls) have no
+// kernel object: the link then remembers how to undo the attachment itself,
+// and cannot be pinned. Either way it says what it is attached to.
+//
+//     auto l = bpfxx::attach_xdp(prog, "eth0");
+//     std::puts(l.target().c_str());            // "xdp on eth0 (ifindex 2)"
+//     l.update(new_prog);                        // atomic replacement (BPF_LINK_UPDATE)
+
+#include <cerrno>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace bpfxx {
+
+/// Kinds of kernel BPF links (enum bpf_link_type of Linux 6.18).
+enum class link_type : std::uint32_t {
+    unspec = 0,
+    raw_tracepoint = 1,
+    tracing = 2,
+    cgroup = 3,
+    iter = 4,
+    netns = 5,
+    xdp = 6,
+    perf_event = 7,
+    kprobe_multi = 8,
+    struct_ops = 9,
+    netfilter = 10,
+    tcx = 11,
+    uprobe_multi = 12,
+    netkit = 13,
+    sockmap = 14,
+};
+
+/// Which way an attach function attaches, where there is more than one.
+enum class attach_path : std::uint8_t {
+    automatic, ///< a kernel link; the older path when this kernel has no link for the kind
+    link,      ///< a kernel link only
+    legacy,    ///< the pre-link path only (netlink for XDP, ioctl for perf events)
+};
+
+/// What the kernel says about a link (BPF_OBJ_GET_INFO_BY_FD).
+struct link_info {
+    std::uint32_t id = 0;
+    link_type type = link_type::unspec;
+    std::uint32_t prog_id = 0;
+    /// xdp and tcx links: the interface (0 once the interface is gone).
+    std::uint32_t ifindex = 0;
+    /// tcx links: BPF_TCX_INGRESS or BPF_TCX_EGRESS.
+    std::uint32_t attach_type = 0;
+};
+
+class link {
+public:
+    link() noexcept = default;
+    /// A kernel link; `keep` is an fd the attachment depends on (the perf
+    /// event of a tracepoint or probe), closed after the link.
+    link(unique_fd fd, std::string target, unique_fd keep = {}) noexcept
+        : fd_(std::move(fd)), keep_(std::move(keep)), target_(std::move(target)) {}
+    /// An attachment with no kernel link: `undo` detaches it (and must not throw).
+    link(std::function<void()> undo, std::string target, unique_fd keep = {}) noexcept
+        : keep_(std::move(keep)), undo_(std::move(undo)), target_(std::move(target)) {}
+
+    link(link&& o) noexcept = default;
+    link& operator=(link&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::move(o.fd_);
+            keep_ = std::move(o.keep_);
+            undo_ = std::exchange(o.undo_, nullptr);
+            target_ = std::move(o.target_);
+        }
+        return *this;
+    }
+    link(const link&) = delete;
+    link& operator=(const link&) = delete;
+    ~link() { reset(); }
+
+    /// Attached (and not yet detached or released).
+    [[nodiscard]] explicit operator bool() const noexcept { return fd_ || undo_ || keep_; }
+    /// The kernel link's fd; -1 for attachments without one.
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    /// Whether this is a kernel BPF link (pinnable, updatable, with info()).
+    [[nodiscard]] bool is_kernel_link() const noexcept { return static_cast<bool>(fd_); }
+    /// What the program is attached to, for people: "xdp on lo (ifindex 1)".
+    [[nodiscard]] const std::string& target() const noexcept { return target_; }
+
+    /// Detaches now. For a kernel link this is BPF_LINK_DETACH, which ends
+    /// the attachment even if the link is pinned or has other fds; a kernel
+    /// without it (before 5.9) gets the fd closed instead.
+    void detach() {
+        if (fd_) {
+            sys::link_detach_attr a{};
+            a.link_fd = static_cast<std::uint32_t>(fd_.get());
+            if (sys::call(sys::cmd::link_detach, a) < 0 && errno != EINVAL && errno != EOPNOTSUPP)
+                detail::throw_errno("BPF_LINK_DETACH", target_);
+        }
+        reset();
+    }
+
+    /// Replaces the program, atomically (BPF_LINK_UPDATE). With `expected`,
+    /// only when that program is the one attached (else EPERM).
+    void update(const prog& p, const prog* expected = nullptr) {
+        require_kernel_link("BPF_LINK_UPDATE");
+        sys::link_update_attr a{};
+        a.link_fd = static_cast<std::uint32_t>(fd_.get());
+        a.new_prog_fd = static_cast<std::uint32_t>(p.fd());
+        if (expected != nullptr) {
+            a.flags = 1u << 2; // BPF_F_REPLACE
+            a.old_prog_fd = static_cast<std::uint32_t>(expected->fd());
+        }
+        sys::call_ok(sys::cmd::link_update, a, "BPF_LINK_UPDATE", target_);
+    }
+
+    /// Pins the link at a bpffs path: the attachment then outlives this
+    /// process, until the pin is removed (or detach()).
+    void pin(const std::string& path) const {
+        require_kernel_link("pin");
+        sys::pin(fd_.get(), path);
+    }
+
+    /// The kernel's description of the link.
+    [[nodiscard]] link_info info() const {
+        require_kernel_link("BPF_OBJ_GET_INFO_BY_FD");
+        const auto raw = sys::get_info<sys::link_info>(fd_.get());
+        link_info i;
+        i.id = raw.id;
+        i.type = static_cast<link_type>(raw.type);
+        i.prog_id = raw.prog_id;
+        if (i.type == link_type::xdp || i.type == link_type::tcx) i.ifindex = raw.u.words[0];
+        if (i.type == link_type::tcx) i.attach_type = raw.u.words[1];
+        return i;
+    }
+
+    /// Opens a pinned link (it stays attached; this handle's destruction
+    /// only closes the fd unless detach() is called).
+    [[nodiscard]] static link open_pinned(const std::string& path) {
+        auto fd = sys::get_pinned(path);
+        return link(std::move(fd), "pinned link " + path);
+    }
+
+    /// Gives up the kernel link's fd without detaching (the caller owns it;
+    /// a kernel link stays attached while the fd or a pin lives). Throws for
+    /// attachments without a kernel link, which have nothing to hand over.
+    [[nodiscard]] unique_fd release() {
+        require_kernel_link("release");
+        keep_.reset();
+        return std::move(fd_);
+    }
+
+private:
+    void require_kernel_link(const char* op) const {
+        if (!fd_)
+            throw error(EOPNOTSUPP, op, target_,
+                        "this attachment is not a kernel BPF link (it was made by an older attach path, or is detached)");
+    }
+
+    void reset() noexcept {
+        fd_.reset();
+        if (undo_) std::exchange(undo_, nullptr)();
+        keep_.reset();
+    }
+
+    unique_fd fd_;
+    unique_fd keep_;
+    std::function<void()> undo_;
+    std::string target_;
+};
+
+namespace detail::links {
+
+/// BPF_LINK_CREATE with the common fields; `extra` fills the union.
+template <class F>
+[[nodiscard]] unique_fd create(const prog& p, std::uint32_t target, attach_type type, std::uint32_t flags,
+                               const std::string& what, F&& extra) {
+    if (!p) throw error(EBADF, "BPF_LINK_CREATE", what, "the program handle is empty");
+    sys::link_create_attr a{};
+    a.prog_fd = static_cast<std::uint32_t>(p.fd());
+    a.target_fd = target;
+    a.attach_type = static_cast<std::uint32_t>(type);
+    a.flags = flags;
+    extra(a);
+    return sys::call_fd(sys::cmd::link_create, a, "BPF_LINK_CREATE", what);
+}
+[[nodiscard]] inline unique_fd create(const prog& p, std::uint32_t target, attach_type type, std::uint32_t flags,
+                                      const std::string& what) {
+    return create(p, target, type, flags, what, [](sys::link_create_attr&) {});
+}
+
+} // namespace detail::links
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/link.hpp> ----
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace bpfxx {
+
+/// Where cgroup v2 is mounted (from /proc/self/mountinfo: "/sys/fs/cgroup",
+/// or "/sys/fs/cgroup/unified" on hybrid systems). Throws ENOENT when nothing is.
+[[nodiscard]] inline std::string cgroup2_root() {
+    std::ifstream in("/proc/self/mountinfo");
+    for (std::string line; std::getline(in, line);) {
+        // id parent major:minor root mount-point options [optional...] - fstype source super-options
+        const auto dash = line.find(" - ");
+        if (dash == std::string::npos) continue;
+        std::istringstream tail(line.substr(dash + 3));
+        std::string fstype;
+        tail >> fstype;
+        if (fstype != "cgroup2") continue;
+        std::istringstream head(line.substr(0, dash));
+        std::string id, parent, dev, root, mount_point;
+        head >> id >> parent >> dev >> root >> mount_point;
+        return mount_point;
+    }
+    throw error(ENOENT, "cgroup2_root", "/proc/self/mountinfo", "no cgroup v2 file system is mounted");
+}
+
+namespace detail::cgroups {
+
+[[nodiscard]] inline bool fits(prog_type p, attach_type a) noexcept {
+    switch (a) {
+    case attach_type::cgroup_inet_ingress:
+    case attach_type::cgroup_inet_egress: return p == prog_type::cgroup_skb;
+    case attach_type::cgroup_inet_sock_create:
+    case attach_type::cgroup_inet_sock_release:
+    case attach_type::cgroup_inet4_post_bind:
+    case attach_type::cgroup_inet6_post_bind: return p == prog_type::cgroup_sock;
+    case attach_type::cgroup_sock_ops: return p == prog_type::sock_ops;
+    case attach_type::cgroup_device: return p == prog_type::cgroup_device;
+    case attach_type::cgroup_sysctl: return p == prog_type::cgroup_sysctl;
+    case attach_type::cgroup_getsockopt:
+    case attach_type::cgroup_setsockopt: return p == prog_type::cgroup_sockopt;
+    case attach_type::cgroup_inet4_bind:
+    case attach_type::cgroup_inet6_bind:
+    case attach_type::cgroup_inet4_connect:
+    case attach_type::cgroup_inet6_connect:
+    case attach_type::cgroup_udp4_sendmsg:
+    case attach_type::cgroup_udp6_sendmsg:
+    case attach_type::cgroup_udp4_recvmsg:
+    case attach_type::cgroup_udp6_recvmsg:
+    case attach_type::cgroup_inet4_getpeername:
+    case attach_type::cgroup_inet6_getpeername:
+    case attach_type::cgroup_inet4_getsockname:
+    case attach_type::cgroup_inet6_getsockname:
+    case attach_type::cgroup_unix_connect:
+    case attach_type::cgroup_unix_sendmsg:
+    case attach_type::cgroup_unix_recvmsg:
+    case attach_type::cgroup_unix_getpeername:
+    case attach_type::cgroup_unix_getsockname: return p == prog_type::cgroup_sock_addr;
+    default: return false;
+    }
+}
+
+inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
+
+} // namespace detail::cgroups
+
+/// Attaches `p` at `where` of the cgroup open as `cgroup_fd` (the link keeps
+/// its own reference); `what` names the cgroup for messages.
+[[nodiscard]] inline link attach_cgroup(const prog& p, int cgroup_fd, attach_type where, std::string what,
+                                        attach_path path = attach_path::automatic) {
+    what = std::string(to_string(where)) + " on cgroup " + what;
+    if (!p) throw error(EBADF, "attach_cgroup", what, "the program handle is empty");
+    if (p.type() != prog_type::unspec && !detail::cgroups::fits(p.type(), where))
+        throw error(EINVAL, "attach_cgroup", what,
+                    "a " + std::string(to_string(p.type())) + " program cannot be attached at " +
+                        std::string(to_string(where)));
+    if (path != attach_path::legacy) {
+        try {
+            return link(detail::links::create(p, static_cast<std::uint32_t>(cgroup_fd), where, 0, what), what);
+        } catch (const error& e) {
+            // before 5.7 cgroups have no links
+            if (path == attach_path::link || e.errnum() != EINVAL) throw;
+        }
+    }
+    unique_fd cg(::fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0));
+    unique_fd mine(::fcntl(p.fd(), F_DUPFD_CLOEXEC, 0));
+    if (!cg || !mine) detail::throw_errno("fcntl(F_DUPFD_CLOEXEC)", what);
+    sys::prog_attach_attr a{};
+    a.target_fd = static_cast<std::uint32_t>(cg.get());
+    a.attach_bpf_fd = static_cast<std::uint32_t>(mine.get());
+    a.attach_type = static_cast<std::uint32_t>(where);
+    a.attach_flags = detail::cgroups::allow_multi;
+    sys::call_ok(sys::cmd::prog_attach, a, "BPF_PROG_ATTACH", what);
+    const int cgfd = cg.release(), progfd = mine.release();
+    return link(
+        [cgfd, progfd, where] {
+            sys::prog_attach_attr d{};
+            d.target_fd = static_cast<std::uint32_t>(cgfd);
+            d.attach_bpf_fd = static_cast<std::uint32_t>(progfd);
+            d.attach_type = static_cast<std::uint32_t>(where);
+            (void)sys::call(sys::cmd::prog_detach, d);
+            ::close(progfd);
+            ::close(cgfd);
+        },
+        std::move(what));
+}
+
+/// Attaches `p` at `where` of the cgroup v2 directory `cgroup` (a path).
+[[nodiscard]] inline link attach_cgroup(const prog& p, const std::string& cgroup, attach_type where,
+                                        attach_path path = attach_path::automatic) {
+    unique_fd fd(::open(cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) detail::throw_errno("open", cgroup);
+    return attach_cgroup(p, fd.get(), where, cgroup, path);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/cgroup.hpp> ----
+// ---- begin <bpfxx/attach/perf_event.hpp> ----
+// `attach_perf_event(prog, perf_fd)`: a program on a perf event — a
+// tracepoint, a kprobe or uprobe, or a software/hardware event such as CPU
+// clock sampling. The link owns the perf event. Linux 5.15+ gives a kernel
+// BPF link (BPF_LINK_CREATE, attach type perf_event); older kernels get the
+// ioctl path (PERF_EVENT_IOC_SET_BPF), undone when the link goes.
+//
+//     auto l = bpfxx::attach_cpu_clock(sampler, 0, 1000);     // CPU 0, 1000 Hz
+
+// ---- begin <bpfxx/sys/perf_event.hpp> ----
+// perf_event_open(2) and tracefs: what tracepoint, kprobe, uprobe and
+// perf event attachments are made of. tracefs is mounted on demand at
+// /sys/kernel/tracing, since machines do not always mount it at boot.
+
+#include <linux/perf_event.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace bpfxx::sys {
+
+inline constexpr const char* tracefs_root = "/sys/kernel/tracing";
+inline constexpr long tracefs_magic = 0x74726163;
+
+/// The tracefs directory, mounting tracefs at /sys/kernel/tracing when no
+/// tracefs is there (or at the old debugfs place).
+[[nodiscard]] inline std::string tracefs() {
+    struct statfs st{};
+    if (::statfs(tracefs_root, &st) == 0 && st.f_type == tracefs_magic) return tracefs_root;
+    if (::statfs("/sys/kernel/debug/tracing", &st) == 0 && st.f_type == tracefs_magic)
+        return "/sys/kernel/debug/tracing";
+    if (::mount("tracefs", tracefs_root, "tracefs", 0, nullptr) != 0)
+        bpfxx::detail::throw_errno("mount tracefs", tracefs_root);
+    return tracefs_root;
+}
+
+/// The first line of a small file, if it can be read.
+[[nodiscard]] inline std::optional<std::string> read_line(const std::string& path) {
+    std::ifstream f(path);
+    std::string line;
+    if (!f || !std::getline(f, line)) return std::nullopt;
+    return line;
+}
+
+/// perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC); throws on failure.
+[[nodiscard]] inline unique_fd perf_event_open(perf_event_attr& attr, int pid, int cpu, const std::string& what) {
+    attr.size = sizeof attr;
+    const long fd = ::syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0) bpfxx::detail::throw_errno("perf_event_open", what);
+    return unique_fd(static_cast<int>(fd));
+}
+
+/// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
+/// sysfs; nullopt when the kernel has no such PMU.
+[[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
+    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
+    if (!line) return std::nullopt;
+    return static_cast<std::uint32_t>(std::stoul(*line));
+}
+
+/// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
+[[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
+    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
+    if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
+    return static_cast<unsigned>(std::stoul(line->substr(7)));
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/perf_event.hpp> ----
+
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+namespace bpfxx {
+
+struct perf_link_options {
+    std::uint64_t cookie = 0; ///< what bpf_get_attach_cookie() returns in the program
+    attach_path path = attach_path::automatic; ///< legacy: PERF_EVENT_IOC_SET_BPF
+};
+
+/// Attaches `p` to the perf event `perf_fd` (the link takes it over).
+[[nodiscard]] inline link attach_perf_event(const prog& p, unique_fd perf_fd, std::string what,
+                                            const perf_link_options& o = {}) {
+    if (!p) throw error(EBADF, "attach_perf_event", what, "the program handle is empty");
+    if (o.path != attach_path::legacy) {
+        try {
+            auto fd = detail::links::create(p, static_cast<std::uint32_t>(perf_fd.get()), attach_type::perf_event, 0,
+                                            what, [&](sys::link_create_attr& a) { a.extra.perf_event.bpf_cookie = o.cookie; });
+            return link(std::move(fd), std::move(what), std::move(perf_fd));
+        } catch (const error& e) {
+            // before 5.15 BPF_PERF_EVENT is not a link attach type
+            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
+        }
+    }
+    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_SET_BPF, p.fd()) != 0)
+        detail::throw_errno("PERF_EVENT_IOC_SET_BPF", what);
+    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_ENABLE, 0) != 0) detail::throw_errno("PERF_EVENT_IOC_ENABLE", what);
+    const int fd = perf_fd.get();
+    // closing the perf event (after the undo) frees the program's attachment
+    return link([fd] { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }, std::move(what), std::move(perf_fd));
+}
+
+/// A perf_event program sampling CPU `cpu` `frequency` times a second
+/// (PERF_COUNT_SW_CPU_CLOCK, in every task on that CPU).
+[[nodiscard]] inline link attach_cpu_clock(const prog& p, int cpu, std::uint64_t frequency,
+                                           const perf_link_options& o = {}) {
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_SOFTWARE;
+    attr.config = PERF_COUNT_SW_CPU_CLOCK;
+    attr.freq = 1;
+    attr.sample_freq = frequency;
+    std::string what = "cpu-clock on cpu " + std::to_string(cpu) + " at " + std::to_string(frequency) + " Hz";
+    auto fd = sys::perf_event_open(attr, -1, cpu, what);
+    return attach_perf_event(p, std::move(fd), std::move(what), o);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/perf_event.hpp> ----
+// ---- begin <bpfxx/attach/probe.hpp> ----
+// Dynamic probes through the kernel's perf PMUs: kprobes and kretprobes on
+// a kernel function, uprobes and uretprobes on a function of a binary or
+// shared library (placed by its ELF symbol, or at a file offset), for every
+// process or one. A kernel without the PMU (kprobes not compiled in) gets a
+// clear EOPNOTSUPP; probe::attach_supported says so beforehand.
+//
+//     auto l = bpfxx::attach_uprobe(p, "libc.so.6", "malloc");          // every process
+//     auto r = bpfxx::attach_uprobe(p, "/proc/self/exe", "handle", {.retprobe = true, .pid = ::getpid()});
+//     auto k = bpfxx::attach_kprobe(p, "do_sys_openat2");
+
+// ---- begin <bpfxx/elf/symbols.hpp> ----
+// Function symbols of an ELF file (an executable or a shared library), and
+// where their code lies in the file: what a uprobe is placed by.
+//
+//     auto off = bpfxx::elf::function_offset("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc");
+
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::elf {
+
+namespace detail {
+
+/// A read-only mapping of a whole file.
+class mapped_file {
+public:
+    explicit mapped_file(const std::string& path) : path_(path) {
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) bpfxx::detail::throw_errno("open", path);
+        struct stat st{};
+        if (::fstat(fd.get(), &st) != 0) bpfxx::detail::throw_errno("fstat", path);
+        size_ = static_cast<std::size_t>(st.st_size);
+        if (size_ < sizeof(Elf64_Ehdr)) throw error(ENOEXEC, "elf", path, "too small to be an ELF file");
+        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+        if (p == MAP_FAILED) bpfxx::detail::throw_errno("mmap", path);
+        data_ = static_cast<const std::byte*>(p);
+    }
+    mapped_file(const mapped_file&) = delete;
+    mapped_file& operator=(const mapped_file&) = delete;
+    ~mapped_file() { ::munmap(const_cast<std::byte*>(data_), size_); }
+
+    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > size_ || size_ - off < sizeof(T)) malformed("a structure lies past the end of the file");
+        T v;
+        std::memcpy(&v, data_ + off, sizeof v);
+        return v;
+    }
+    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
+    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
+        if (tab > size_ || tab_size > size_ - tab || off >= tab_size) malformed("a name lies outside its string table");
+        const char* s = reinterpret_cast<const char*>(data_ + tab + off);
+        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
+    }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", path_, why); }
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    std::string path_;
+    const std::byte* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+} // namespace detail
+
+/// A function symbol: its address as linked, its size, and the file offset
+/// of its first instruction (what uprobes take).
+struct function_symbol {
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;
+    std::uint64_t file_offset = 0;
+};
+
+/// Finds function `name` in the symbol tables (.symtab, then .dynsym) of the
+/// 64-bit little-endian ELF file at `path`. nullopt when it has no such defined function.
+[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
+    const detail::mapped_file f(path);
+    const auto eh = f.at<Elf64_Ehdr>(0);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) f.malformed("not an ELF file");
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
+        f.malformed("not a 64-bit little-endian ELF file");
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_phentsize != sizeof(Elf64_Phdr))
+        f.malformed("unexpected section or program header size");
+
+    std::optional<function_symbol> found;
+    for (const std::uint32_t wanted : {std::uint32_t{SHT_SYMTAB}, std::uint32_t{SHT_DYNSYM}}) {
+        for (std::uint16_t s = 0; s < eh.e_shnum && !found; ++s) {
+            const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
+            if (sh.sh_type != wanted || sh.sh_entsize != sizeof(Elf64_Sym)) continue;
+            if (sh.sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
+            const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh.sh_link} * sizeof(Elf64_Shdr));
+            for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
+                const auto sym = f.at<Elf64_Sym>(sh.sh_offset + k * sizeof(Elf64_Sym));
+                const auto type = ELF64_ST_TYPE(sym.st_info);
+                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
+                if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
+                found = function_symbol{sym.st_value, sym.st_size, 0};
+                break;
+            }
+        }
+        if (found) break;
+    }
+    if (!found) return std::nullopt;
+    // the segment that holds the address gives its place in the file
+    for (std::uint16_t p = 0; p < eh.e_phnum; ++p) {
+        const auto ph = f.at<Elf64_Phdr>(eh.e_phoff + std::uint64_t{p} * sizeof(Elf64_Phdr));
+        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address >= ph.p_vaddr + ph.p_filesz)
+            continue;
+        found->file_offset = found->address - ph.p_vaddr + ph.p_offset;
+        return found;
+    }
+    // relocatable objects have no segments: the address is section-relative
+    if (eh.e_type == ET_REL) f.malformed("a relocatable object cannot be probed: link it first");
+    f.malformed("the function lies in no loadable segment");
+}
+
+/// The file offset of function `name` in `path`; throws `bpfxx::error`
+/// (ENOENT) when the file defines no such function.
+[[nodiscard]] inline std::uint64_t function_offset(const std::string& path, std::string_view name) {
+    const auto s = find_function(path, name);
+    if (!s) throw error(ENOENT, "elf symbol", path, "no defined function '" + std::string(name) + "' in its symbol tables");
+    return s->file_offset;
+}
+
+/// A library by file name ("libc.so.6") as this process has it mapped, or
+/// in the usual library directories; a path with a '/' is returned as is.
+[[nodiscard]] inline std::string find_library(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos) continue;
+        const std::string file = line.substr(slash);
+        const auto base = file.substr(file.rfind('/') + 1);
+        if (base == name) return file;
+    }
+    for (const char* dir : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+                            "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+                            "/usr/local/lib"}) {
+        const std::string candidate = std::string(dir) + "/" + name;
+        if (::access(candidate.c_str(), R_OK) == 0) return candidate;
+    }
+    throw error(ENOENT, "find_library", name, "neither mapped in this process nor in the usual library directories");
+}
+
+} // namespace bpfxx::elf
+// ---- end <bpfxx/elf/symbols.hpp> ----
+
+#include <linux/perf_event.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+struct probe_options {
+    bool retprobe = false; ///< on return instead of entry
+    int pid = -1;          ///< uprobes: only in this process (-1: every process)
+    std::uint64_t cookie = 0;
+    attach_path path = attach_path::automatic;
+};
+
+namespace detail::probes {
+
+[[nodiscard]] inline std::uint32_t pmu(const char* name, const std::string& what) {
+    const auto type = sys::pmu_type(name);
+    if (!type)
+        throw error(EOPNOTSUPP, "perf_event_open", what,
+                    std::string("this kernel has no ") + name + " PMU (/sys/bus/event_source/devices/" + name +
+                        "): it was built without CONFIG_" + (name[0] == 'k' ? "KPROBE" : "UPROBE") + "_EVENTS");
+    return *type;
+}
+
+[[nodiscard]] inline std::uint64_t retprobe_config(const char* name, bool retprobe) {
+    if (!retprobe) return 0;
+    return std::uint64_t{1} << sys::pmu_format_bit(name, "retprobe").value_or(0);
+}
+
+inline void check_type(const prog& p, const std::string& what) {
+    if (!p) throw error(EBADF, "attach", what, "the program handle is empty");
+    if (p.type() != prog_type::kprobe && p.type() != prog_type::unspec)
+        throw error(EINVAL, "attach", what,
+                    "the program is a " + std::string(to_string(p.type())) + " program; probes run kprobe programs");
+}
+
+[[nodiscard]] inline std::string real_path(const std::string& path) {
+    char buf[PATH_MAX] = {};
+    return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+} // namespace detail::probes
+
+/// A kprobe (or kretprobe) on kernel function `symbol` (+ `offset` bytes).
+[[nodiscard]] inline link attach_kprobe(const prog& p, std::string_view symbol, const probe_options& o = {},
+                                        std::uint64_t offset = 0) {
+    const std::string sym(symbol);
+    std::string what = std::string(o.retprobe ? "kretprobe " : "kprobe ") + sym;
+    if (offset) what += "+" + std::to_string(offset);
+    detail::probes::check_type(p, what);
+    perf_event_attr attr{};
+    attr.type = detail::probes::pmu("kprobe", what);
+    attr.config = detail::probes::retprobe_config("kprobe", o.retprobe);
+    attr.config1 = sys::ptr(sym.c_str()); // kprobe_func
+    attr.config2 = offset;                // probe_offset
+    auto fd = sys::perf_event_open(attr, -1, 0, what);
+    return attach_perf_event(p, std::move(fd), std::move(what), {.cookie = o.cookie, .path = o.path});
+}
+
+/// A uprobe (or uretprobe) at file offset `offset` of `binary`.
+[[nodiscard]] inline link attach_uprobe_at(const prog& p, const std::string& binary, std::uint64_t offset,
+                                           const probe_options& o = {}, std::string what = {}) {
+    const std::string path = detail::probes::real_path(binary);
+    if (what.empty()) what = path + "+0x" + [&] {
+        char hex[20];
+        std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(offset));
+        return std::string(hex);
+    }();
+    what = std::string(o.retprobe ? "uretprobe " : "uprobe ") + what;
+    if (o.pid >= 0) what += " in pid " + std::to_string(o.pid);
+    detail::probes::check_type(p, what);
+    perf_event_attr attr{};
+    attr.type = detail::probes::pmu("uprobe", what);
+    attr.config = detail::probes::retprobe_config("uprobe", o.retprobe);
+    attr.config1 = sys::ptr(path.c_str()); // uprobe_path
+    attr.config2 = offset;                 // probe_offset
+    auto fd = sys::perf_event_open(attr, o.pid, o.pid >= 0 ? -1 : 0, what);
+    return attach_perf_event(p, std::move(fd), std::move(what), {.cookie = o.cookie, .path = o.path});
+}
+
+/// A uprobe (or uretprobe) on function `function` of `binary` (a path, or a
+/// library's file name such as "libc.so.6"), placed by its ELF symbol.
+[[nodiscard]] inline link attach_uprobe(const prog& p, const std::string& binary, std::string_view function,
+                                        const probe_options& o = {}) {
+    const std::string path = detail::probes::real_path(elf::find_library(binary));
+    const auto offset = elf::function_offset(path, function);
+    return attach_uprobe_at(p, path, offset, o, path + ":" + std::string(function));
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/probe.hpp> ----
 // ---- begin <bpfxx/attach/socket.hpp> ----
 // `attach_socket(prog, socket_fd)`: a socket filter on one socket
 // (SO_ATTACH_BPF), removed again when the returned link is destroyed.
@@ -10259,5 +11056,1335 @@ inline socket_link attach_socket(const prog& p, int socket_fd) {
 
 } // namespace bpfxx
 // ---- end <bpfxx/attach/socket.hpp> ----
+// ---- begin <bpfxx/attach/support.hpp> ----
+// `probe::attach_supported(kind)`: whether this machine can attach programs
+// of a kind, and if not, why — the kernel is too old, the feature is not
+// compiled in, a file system is missing, or this process lacks a capability.
+// Program-type support is probed for real (sys/probe.hpp); the rest is read
+// from the kernel version, sysfs, tracefs and the process's capabilities.
+//
+//     if (auto s = bpfxx::probe::attach_supported(bpfxx::attach_kind::kprobe); !s)
+//         std::printf("no kprobes: %s\n", s.reason.c_str());
+
+// ---- begin <bpfxx/sys/probe.hpp> ----
+// Feature probes: does the running kernel support program type X, map type
+// Y, helper Z in programs of type X? Each answer comes from the smallest real
+// kernel call that can give it, is cached for the life of the process
+// (thread-safe), and says why when the answer is no:
+//
+//     if (auto s = bpfxx::probe::map_type_supported(bpfxx::map_type::arena); !s)
+//         std::println("no arena maps: {} ({})", s.reason, std::strerror(s.errnum));
+//
+// How each is found, and where the answer is approximate (`support::approximate`):
+// - Program types: a two-instruction program (`r0 = 0; exit`) is loaded, with
+//   the attach type or flag the type needs (cgroup_sock_addr: inet4_connect,
+//   cgroup_sockopt: getsockopt, sk_lookup, netfilter; syscall: sleepable).
+//   tracing, lsm, ext and struct_ops programs cannot load without a BTF
+//   target; for them "supported" means the kernel got as far as asking for
+//   the target, which is approximate (the target may still be refused).
+// - Map types: a map of the type is created with parameters it accepts (one
+//   entry; a page for ring buffers; an inner array for maps of maps; a
+//   one-type BTF for local-storage maps). struct_ops maps need a kernel
+//   struct_ops type: "supported" means the kernel looked the type up
+//   (approximate).
+// - Helpers: a program of the type calling the helper is loaded, and the
+//   verifier's words decide: "invalid func", "unknown func" or "program of this
+//   type cannot use helper" mean no; any other rejection (of the call's
+//   arguments, which the probe does not set up) means the helper is there.
+//   Helpers that depend on the attach type, on sleepability or on the
+//   caller's capabilities are answered for the probe's own setup.
+// Values the SDK does not know (from a newer kernel) are tried with plain
+// parameters; their answers are approximate. Answers that may change while
+// the process runs (ENOMEM, EAGAIN, EINTR, EBUSY, EMFILE, ENFILE) are not
+// cached; EPERM is, since a process rarely gains privileges.
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <compare>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+namespace probe {
+
+/// A probe's answer. Converts to `bool` (supported or not).
+struct support {
+    bool supported = false;
+    /// errno of the kernel call that said no (EINVAL: the kernel does not know
+    /// the type or it is not built in; EPERM: not allowed to this process …); 0 when supported.
+    int errnum = 0;
+    /// Why not, in the kernel's words where it gave some; empty when supported.
+    std::string reason;
+    /// The answer is inferred rather than shown (see the top of sys/probe.hpp).
+    bool approximate = false;
+
+    [[nodiscard]] explicit operator bool() const noexcept { return supported; }
+};
+
+} // namespace probe
+
+namespace detail::probing {
+
+inline constexpr int enotsupp = 524; // the kernel's internal ENOTSUPP, which reaches user space
+inline constexpr std::uint32_t f_no_prealloc = 1u << 0;
+inline constexpr std::uint32_t f_sleepable = 1u << 4;
+inline constexpr std::uint32_t f_mmapable = 1u << 10;
+
+enum class kind : int { prog_type, map_type, helper };
+
+struct key {
+    kind what;
+    std::uint32_t a;
+    std::int64_t b;
+    friend constexpr auto operator<=>(const key&, const key&) = default;
+};
+
+/// The process-wide cache of answers.
+struct cache {
+    std::mutex lock;
+    std::map<key, probe::support> answers;
+
+    static cache& instance() {
+        static cache c;
+        return c;
+    }
+};
+
+[[nodiscard]] inline bool transient(int errnum) noexcept {
+    return errnum == ENOMEM || errnum == EAGAIN || errnum == EINTR || errnum == EBUSY || errnum == EMFILE ||
+           errnum == ENFILE;
+}
+
+/// The cached answer for `k`, computing it with `compute()` the first time.
+/// Two threads asking at once may both probe; both get the same answer.
+template <class F>
+[[nodiscard]] probe::support cached(key k, F&& compute) {
+    auto& c = cache::instance();
+    {
+        std::lock_guard g(c.lock);
+        if (const auto it = c.answers.find(k); it != c.answers.end()) return it->second;
+    }
+    probe::support s = compute();
+    if (!transient(s.errnum)) {
+        std::lock_guard g(c.lock);
+        c.answers.emplace(k, s);
+    }
+    return s;
+}
+
+[[nodiscard]] inline probe::support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
+[[nodiscard]] inline probe::support no(int errnum, std::string reason, bool approximate = false) {
+    return {false, errnum, std::move(reason), approximate};
+}
+
+[[nodiscard]] inline std::string errno_text(int errnum) {
+    if (errnum == enotsupp) return "ENOTSUPP (524)";
+    return std::strerror(errnum);
+}
+
+/// The running kernel's version as LINUX_VERSION_CODE, for kernels before 5.0
+/// that check it on kprobe programs.
+[[nodiscard]] inline std::uint32_t kernel_version_code() noexcept {
+    utsname u{};
+    if (::uname(&u) != 0) return 0;
+    unsigned a = 0, b = 0, c = 0;
+    if (std::sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2) return 0;
+    return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+/// What a program type needs to load at all.
+struct prog_setup {
+    attach_type expected_attach_type = static_cast<attach_type>(0);
+    std::uint32_t prog_flags = 0;
+    bool needs_target = false; ///< cannot load without a BTF target
+};
+
+[[nodiscard]] constexpr prog_setup setup_for(prog_type t) noexcept {
+    switch (t) {
+    case prog_type::cgroup_sock_addr: return {attach_type::cgroup_inet4_connect};
+    case prog_type::cgroup_sockopt: return {attach_type::cgroup_getsockopt};
+    case prog_type::sk_lookup: return {attach_type::sk_lookup};
+    case prog_type::netfilter: return {attach_type::netfilter};
+    case prog_type::syscall: return {static_cast<attach_type>(0), f_sleepable};
+    case prog_type::tracing: return {attach_type::trace_fentry, 0, true};
+    case prog_type::lsm: return {attach_type::lsm_mac, 0, true};
+    case prog_type::ext:
+    case prog_type::struct_ops: return {static_cast<attach_type>(0), 0, true};
+    default: return {};
+    }
+}
+
+struct load_attempt {
+    bool loaded = false;
+    int errnum = 0;
+    std::string log;
+};
+
+/// Loads `insns` as a program of type `t` with a small log, and closes it.
+[[nodiscard]] inline load_attempt try_load(prog_type t, const insn* insns, std::uint32_t count) {
+    const prog_setup setup = setup_for(t);
+    load_attempt a;
+    // Probe logs are a few lines; a short buffer keeps the log's tail, where the verdict is.
+    a.log.assign(4096, '\0');
+    sys::prog_load_attr attr{};
+    attr.prog_type = static_cast<std::uint32_t>(t);
+    attr.insn_cnt = count;
+    attr.insns = sys::ptr(insns);
+    attr.license = sys::ptr("GPL");
+    attr.log_level = 1;
+    attr.log_size = static_cast<std::uint32_t>(a.log.size());
+    attr.log_buf = sys::ptr(a.log.data());
+    attr.kern_version = kernel_version_code();
+    attr.prog_flags = setup.prog_flags;
+    attr.expected_attach_type = static_cast<std::uint32_t>(setup.expected_attach_type);
+    const long fd = sys::call(sys::cmd::prog_load, attr);
+    a.errnum = fd < 0 ? errno : 0;
+    unique_fd owned(static_cast<int>(fd));
+    a.loaded = fd >= 0;
+    if (const auto end = a.log.find('\0'); end != std::string::npos) a.log.resize(end);
+    return a;
+}
+
+/// The first line of `log` containing `what`, or empty.
+[[nodiscard]] inline std::string line_with(std::string_view log, std::string_view what) {
+    const auto at = log.find(what);
+    if (at == std::string_view::npos) return {};
+    const auto begin = log.rfind('\n', at);
+    const auto start = begin == std::string_view::npos ? 0 : begin + 1;
+    const auto end = log.find('\n', at);
+    return std::string(log.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+/// The verifier's first words in `log` that are not its statistics.
+[[nodiscard]] inline std::string first_words(std::string_view log) {
+    while (!log.empty()) {
+        const auto nl = log.find('\n');
+        const auto line = log.substr(0, nl);
+        if (!line.empty() && !line.starts_with("processed ") && !(line[0] >= '0' && line[0] <= '9'))
+            return std::string(line);
+        if (nl == std::string_view::npos) break;
+        log.remove_prefix(nl + 1);
+    }
+    return {};
+}
+
+[[nodiscard]] inline probe::support probe_prog_type(prog_type t) {
+    const insn prog[] = {make_insn(0xb7, 0, 0, 0, 0), make_insn(0x95, 0, 0, 0, 0)}; // r0 = 0; exit
+    const auto a = try_load(t, prog, 2);
+    if (a.loaded) return yes();
+    const bool known = to_string(t).size() != 0;
+    if (setup_for(t).needs_target && (a.errnum == enotsupp || a.log.find("btf_id") != std::string::npos ||
+                                      a.log.find("attach") != std::string::npos))
+        return yes(true);
+    std::string reason = first_words(a.log);
+    if (reason.empty()) {
+        reason = errno_text(a.errnum);
+        if (a.errnum == EINVAL) reason += ": the kernel does not know this program type, or it is not built in";
+        if (a.errnum == EPERM) reason += ": not allowed to this process (capabilities, lockdown or an LSM)";
+    }
+    return no(a.errnum, std::move(reason), !known);
+}
+
+/// A BTF with one type, `int` (id 1): what local-storage maps need as key
+/// and value types.
+[[nodiscard]] inline unique_fd int_btf(int& errnum) {
+    std::array<unsigned char, 24 + 16 + 5> blob{};
+    const auto put16 = [&](std::size_t at, std::uint16_t v) { std::memcpy(blob.data() + at, &v, 2); };
+    const auto put32 = [&](std::size_t at, std::uint32_t v) { std::memcpy(blob.data() + at, &v, 4); };
+    put16(0, 0xeb9f); // magic, in the host's byte order as the kernel reads it
+    blob[2] = 1;      // version
+    put32(4, 24);     // hdr_len
+    put32(8, 0);      // type_off
+    put32(12, 16);    // type_len
+    put32(16, 16);    // str_off
+    put32(20, 5);     // str_len
+    put32(24, 1);                 // name_off: "int"
+    put32(28, 1u << 24);          // info: BTF_KIND_INT
+    put32(32, 4);                 // size
+    put32(36, (1u << 24) | 32u);  // BTF_INT_SIGNED, 32 bits
+    std::memcpy(blob.data() + 40 + 1, "int", 3); // strings: "\0int\0"
+    sys::btf_load_attr attr{};
+    attr.btf = sys::ptr(blob.data());
+    attr.btf_size = static_cast<std::uint32_t>(blob.size());
+    const long fd = sys::call(sys::cmd::btf_load, attr);
+    errnum = fd < 0 ? errno : 0;
+    return unique_fd(static_cast<int>(fd));
+}
+
+[[nodiscard]] inline probe::support probe_map_type(map_type t) {
+    sys::map_create_attr attr{};
+    attr.map_type = static_cast<std::uint32_t>(t);
+    attr.key_size = 4;
+    attr.value_size = 4;
+    attr.max_entries = 1;
+    unique_fd inner, btf;
+    bool approximate = static_cast<std::uint32_t>(t) > static_cast<std::uint32_t>(map_type::arena);
+    switch (t) {
+    case map_type::stack_trace: attr.value_size = 8; break;
+    case map_type::lpm_trie:
+        attr.key_size = 8; // prefix length + 4 bytes of data
+        attr.map_flags = f_no_prealloc;
+        break;
+    case map_type::array_of_maps:
+    case map_type::hash_of_maps: {
+        sys::map_create_attr in{};
+        in.map_type = static_cast<std::uint32_t>(map_type::array);
+        in.key_size = 4;
+        in.value_size = 4;
+        in.max_entries = 1;
+        inner = unique_fd(static_cast<int>(sys::call(sys::cmd::map_create, in)));
+        if (!inner) return no(errno, "could not create the inner array map: " + errno_text(errno));
+        attr.inner_map_fd = static_cast<std::uint32_t>(inner.get());
+        break;
+    }
+    case map_type::cgroup_storage:
+    case map_type::percpu_cgroup_storage:
+        attr.key_size = 8; // the cgroup's inode id
+        attr.value_size = 8;
+        attr.max_entries = 0;
+        break;
+    case map_type::queue:
+    case map_type::stack:
+    case map_type::bloom_filter: attr.key_size = 0; break;
+    case map_type::sk_storage:
+    case map_type::inode_storage:
+    case map_type::task_storage:
+    case map_type::cgrp_storage: {
+        int err = 0;
+        btf = int_btf(err);
+        if (!btf) return no(err, "local-storage maps need BTF, and loading BTF failed: " + errno_text(err), true);
+        attr.max_entries = 0;
+        attr.map_flags = f_no_prealloc;
+        attr.btf_fd = static_cast<std::uint32_t>(btf.get());
+        attr.btf_key_type_id = 1;
+        attr.btf_value_type_id = 1;
+        break;
+    }
+    case map_type::struct_ops:
+        // No real struct_ops type: a known map type answers ENOTSUPP when
+        // it cannot find this one.
+        attr.btf_vmlinux_value_type_id = 0x7fffffff;
+        approximate = true;
+        break;
+    case map_type::ringbuf:
+    case map_type::user_ringbuf:
+        attr.key_size = 0;
+        attr.value_size = 0;
+        attr.max_entries = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE));
+        break;
+    case map_type::arena:
+        attr.key_size = 0;
+        attr.value_size = 0;
+        attr.map_flags = f_mmapable;
+        break;
+    default: break;
+    }
+    const long fd = sys::call(sys::cmd::map_create, attr);
+    const int errnum = fd < 0 ? errno : 0;
+    unique_fd owned(static_cast<int>(fd));
+    if (owned) return yes(approximate);
+    if (t == map_type::struct_ops && errnum == enotsupp) return yes(true);
+    std::string reason = errno_text(errnum);
+    if (errnum == EINVAL) reason += ": the kernel does not know this map type, or it is not built in";
+    if (errnum == EPERM) reason += ": not allowed to this process (capabilities, lockdown or an LSM)";
+    return no(errnum, std::move(reason), approximate);
+}
+
+[[nodiscard]] inline probe::support probe_helper(prog_type t, helper h, const probe::support& type) {
+    if (!type.supported)
+        return no(type.errnum, "programs of type " + std::string(to_string(t)) + " cannot be loaded: " + type.reason,
+                  type.approximate);
+    if (setup_for(t).needs_target)
+        return no(type.errnum, "cannot tell: programs of type " + std::string(to_string(t)) +
+                                   " need a BTF target to load, which the probe does not have",
+                  true);
+    // call h; r0 = 0; exit
+    const insn prog[] = {make_insn(0x85, 0, 0, 0, static_cast<std::int32_t>(h)), make_insn(0xb7, 0, 0, 0, 0),
+                         make_insn(0x95, 0, 0, 0, 0)};
+    const auto a = try_load(t, prog, 3);
+    if (a.loaded) return yes();
+    for (const std::string_view refusal : {"invalid func ", "unknown func ", "program of this type cannot use helper "})
+        if (auto line = line_with(a.log, refusal); !line.empty()) return no(a.errnum, std::move(line));
+    if (a.log.empty()) return no(a.errnum, errno_text(a.errnum) + " (the kernel gave no log)", true);
+    const bool known = static_cast<std::uint32_t>(h) <= static_cast<std::uint32_t>(helper::cgrp_storage_delete);
+    return yes(!known);
+}
+
+} // namespace detail::probing
+
+namespace probe {
+
+/// Whether programs of type `t` load on this kernel.
+[[nodiscard]] inline support prog_type_supported(prog_type t) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::prog_type, static_cast<std::uint32_t>(t), 0}, [&] { return dp::probe_prog_type(t); });
+}
+
+/// Whether maps of type `t` can be created on this kernel.
+[[nodiscard]] inline support map_type_supported(map_type t) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::map_type, static_cast<std::uint32_t>(t), 0}, [&] { return dp::probe_map_type(t); });
+}
+
+/// Whether programs of type `t` may call helper `h` on this kernel.
+[[nodiscard]] inline support helper_supported(prog_type t, helper h) {
+    namespace dp = detail::probing;
+    const support type = prog_type_supported(t);
+    return dp::cached({dp::kind::helper, static_cast<std::uint32_t>(t), static_cast<std::int64_t>(h)},
+                      [&] { return dp::probe_helper(t, h, type); });
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/sys/probe.hpp> ----
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+/// The kinds of attach point bpfxx offers.
+enum class attach_kind : std::uint8_t {
+    socket,         ///< attach_socket
+    xdp,            ///< attach_xdp
+    tcx,            ///< attach_tcx
+    tracepoint,     ///< attach_tracepoint
+    raw_tracepoint, ///< attach_raw_tracepoint
+    kprobe,         ///< attach_kprobe
+    uprobe,         ///< attach_uprobe
+    perf_event,     ///< attach_perf_event, attach_cpu_clock
+    cgroup,         ///< attach_cgroup
+    fentry,         ///< fentry/fexit (not yet offered)
+    lsm,            ///< BPF LSM (not yet offered)
+};
+
+[[nodiscard]] constexpr std::string_view to_string(attach_kind k) noexcept {
+    constexpr std::string_view names[] = {"socket", "xdp", "tcx", "tracepoint", "raw_tracepoint", "kprobe",
+                                          "uprobe", "perf_event", "cgroup", "fentry", "lsm"};
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(names) ? names[i] : std::string_view{};
+}
+
+namespace detail::attach_probe {
+
+/// (major << 16) | (minor << 8) of the running kernel.
+[[nodiscard]] inline std::uint32_t kernel() noexcept {
+    utsname u{};
+    unsigned a = 0, b = 0;
+    if (::uname(&u) != 0 || std::sscanf(u.release, "%u.%u", &a, &b) != 2) return 0;
+    return (a << 16) | (b << 8);
+}
+[[nodiscard]] constexpr std::uint32_t version(unsigned major, unsigned minor) noexcept {
+    return (major << 16) | (minor << 8);
+}
+
+/// Whether the process has capability `cap` in its effective set.
+[[nodiscard]] inline bool has_capability(unsigned cap) {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("CapEff:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> cap) & 1u;
+    return ::geteuid() == 0;
+}
+inline constexpr unsigned cap_net_admin = 12, cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
+
+[[nodiscard]] inline probe::support no(std::string why) { return {false, 0, std::move(why), true}; }
+
+[[nodiscard]] inline probe::support needs(prog_type t) {
+    auto s = probe::prog_type_supported(t);
+    if (!s) s.reason = std::string(to_string(t)) + " programs do not load here: " + s.reason;
+    return s;
+}
+
+[[nodiscard]] inline probe::support needs_cap(unsigned cap, const char* name) {
+    if (has_capability(cap) || has_capability(cap_sys_admin)) return {true, 0, {}, false};
+    return no(std::string("this process lacks ") + name);
+}
+
+[[nodiscard]] inline probe::support pmu(const char* name, const char* config) {
+    if (sys::pmu_type(name)) return {true, 0, {}, false};
+    return no(std::string("this kernel has no ") + name + " PMU (/sys/bus/event_source/devices/" + name +
+              "): it was built without " + config);
+}
+
+[[nodiscard]] inline probe::support tracefs_events() {
+    try {
+        struct stat st{};
+        const auto dir = sys::tracefs() + "/events";
+        if (::stat(dir.c_str(), &st) == 0) return {true, 0, {}, false};
+        return no("tracefs has no events directory (" + dir + ")");
+    } catch (const error& e) {
+        return no(std::string("tracefs is not available: ") + e.what());
+    }
+}
+
+template <class... S>
+[[nodiscard]] probe::support all(S... checks) {
+    probe::support r{true, 0, {}, false};
+    ((r.supported ? (r = checks(), 0) : 0), ...);
+    return r;
+}
+
+} // namespace detail::attach_probe
+
+namespace probe {
+
+/// Whether programs can be attached as `k` here; `reason` says why not.
+[[nodiscard]] inline support attach_supported(attach_kind k) {
+    namespace d = detail::attach_probe;
+    const auto net = [] { return d::needs_cap(d::cap_net_admin, "CAP_NET_ADMIN"); };
+    const auto perf = [] { return d::needs_cap(d::cap_perfmon, "CAP_PERFMON"); };
+    const auto type = [](prog_type t) { return [t] { return d::needs(t); }; };
+    switch (k) {
+    case attach_kind::socket: return d::all(type(prog_type::socket_filter));
+    case attach_kind::xdp: return d::all(net, type(prog_type::xdp));
+    case attach_kind::tcx:
+        return d::all(net, type(prog_type::sched_cls), [] {
+            return d::kernel() >= d::version(6, 6) ? support{true, 0, {}, true}
+                                                   : d::no("tcx links need Linux 6.6 or later");
+        });
+    case attach_kind::tracepoint: return d::all(perf, type(prog_type::tracepoint), d::tracefs_events);
+    case attach_kind::raw_tracepoint: return d::all(perf, type(prog_type::raw_tracepoint));
+    case attach_kind::kprobe:
+        return d::all(perf, type(prog_type::kprobe), [] { return d::pmu("kprobe", "CONFIG_KPROBE_EVENTS"); });
+    case attach_kind::uprobe:
+        return d::all(perf, type(prog_type::kprobe), [] { return d::pmu("uprobe", "CONFIG_UPROBE_EVENTS"); });
+    case attach_kind::perf_event: return d::all(perf, type(prog_type::perf_event));
+    case attach_kind::cgroup:
+        return d::all(type(prog_type::cgroup_skb), [] {
+            try {
+                (void)cgroup2_root();
+                return support{true, 0, {}, false};
+            } catch (const error&) {
+                return d::no("no cgroup v2 file system is mounted");
+            }
+        });
+    case attach_kind::fentry:
+    case attach_kind::lsm:
+        return d::no("not yet offered by bpfxx: attaching by a kernel function's BTF id needs bpfxx's BTF layer");
+    }
+    return d::no("unknown attach kind");
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/attach/support.hpp> ----
+// ---- begin <bpfxx/attach/tcx.hpp> ----
+// `attach_tcx(prog, interface, direction)`: a sched_cls program on an
+// interface's ingress or egress through a tcx link (Linux 6.6+): no qdisc,
+// several programs in a defined order, detached when the link goes.
+//
+//     auto in  = bpfxx::attach_tcx(counter, "veth0", bpfxx::tc_direction::ingress);
+//     auto out = bpfxx::attach_tcx(counter, "veth0", bpfxx::tc_direction::egress);
+
+// ---- begin <bpfxx/attach/xdp.hpp> ----
+// `attach_xdp(prog, interface, options)`: an XDP program on a network
+// interface, by name or index. The default path is a kernel BPF link
+// (Linux 5.9+): it detaches when the link goes, even if this process dies.
+// Where links are unavailable, or asked for, the netlink path sets the
+// interface's XDP program (IFLA_XDP) and the link removes it again, only
+// if it is still the program this link attached.
+//
+//     auto l = bpfxx::attach_xdp(fw, "veth0");                              // link, any mode
+//     auto g = bpfxx::attach_xdp(fw, "lo", {.mode = bpfxx::xdp_mode::generic});
+
+// ---- begin <bpfxx/sys/netlink.hpp> ----
+// A minimal rtnetlink client: build one request (header, fixed part,
+// attributes, nested attributes), send it, read the kernel's ack. Enough for
+// the attach paths that predate BPF links (XDP on old kernels, tc filters).
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace bpfxx::sys::netlink {
+
+[[nodiscard]] constexpr std::size_t align4(std::size_t n) noexcept { return (n + 3) & ~std::size_t{3}; }
+
+/// One netlink request message.
+class request {
+public:
+    request(std::uint16_t type, std::uint16_t flags) : buf_(sizeof(nlmsghdr)) {
+        auto* h = header();
+        h->nlmsg_type = type;
+        h->nlmsg_flags = static_cast<std::uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK);
+    }
+
+    /// Appends a fixed part (ifinfomsg, tcmsg …).
+    template <class T>
+    request& put(const T& v) {
+        append(&v, sizeof v);
+        return *this;
+    }
+    /// Appends attribute `type` with `size` bytes of payload.
+    request& attr(std::uint16_t type, const void* data, std::size_t size) {
+        nlattr a{};
+        a.nla_type = type;
+        a.nla_len = static_cast<std::uint16_t>(sizeof(nlattr) + size);
+        append(&a, sizeof a);
+        append(data, size);
+        return *this;
+    }
+    template <class T>
+    request& attr(std::uint16_t type, const T& v) {
+        return attr(type, &v, sizeof v);
+    }
+    request& attr(std::uint16_t type, const char* text) { return attr(type, text, std::strlen(text) + 1); }
+    /// Opens a nested attribute; close it with end_nested(the result).
+    [[nodiscard]] std::size_t begin_nested(std::uint16_t type) {
+        const std::size_t at = buf_.size();
+        nlattr a{};
+        a.nla_type = static_cast<std::uint16_t>(type | NLA_F_NESTED);
+        append(&a, sizeof a);
+        return at;
+    }
+    void end_nested(std::size_t at) {
+        nlattr a{};
+        std::memcpy(&a, buf_.data() + at, sizeof a);
+        a.nla_len = static_cast<std::uint16_t>(buf_.size() - at);
+        std::memcpy(buf_.data() + at, &a, sizeof a);
+    }
+
+    [[nodiscard]] nlmsghdr* header() noexcept { return reinterpret_cast<nlmsghdr*>(buf_.data()); }
+    [[nodiscard]] std::vector<std::byte>& bytes() noexcept {
+        header()->nlmsg_len = static_cast<std::uint32_t>(buf_.size());
+        return buf_;
+    }
+
+private:
+    void append(const void* p, std::size_t n) {
+        const std::size_t at = buf_.size();
+        buf_.resize(align4(at + n));
+        if (n) std::memcpy(buf_.data() + at, p, n);
+    }
+    std::vector<std::byte> buf_;
+};
+
+/// The kernel's answer to a request: 0 or an errno, with the extended ack's
+/// message when the kernel gave one ("Underlying driver does not support XDP in native mode").
+struct reply {
+    int error = 0;
+    std::string message;
+};
+
+/// Sends `req` on a fresh NETLINK_ROUTE socket and waits for its ack.
+/// Throws only when netlink itself fails (socket, send, recv).
+[[nodiscard]] inline reply transact(request& req) {
+    unique_fd s(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (!s) bpfxx::detail::throw_errno("socket(AF_NETLINK)");
+    const int one = 1;
+    (void)::setsockopt(s.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one); // best effort: messages
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    auto& out = req.bytes();
+    req.header()->nlmsg_seq = 1;
+    if (::sendto(s.get(), out.data(), out.size(), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0)
+        bpfxx::detail::throw_errno("sendto(netlink)");
+    std::vector<std::byte> in(32768);
+    for (;;) {
+        const auto n = ::recv(s.get(), in.data(), in.size(), 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            bpfxx::detail::throw_errno("recv(netlink)");
+        }
+        std::size_t off = 0;
+        while (off + sizeof(nlmsghdr) <= static_cast<std::size_t>(n)) {
+            nlmsghdr h{};
+            std::memcpy(&h, in.data() + off, sizeof h);
+            if (h.nlmsg_len < sizeof h || off + h.nlmsg_len > static_cast<std::size_t>(n)) break;
+            if (h.nlmsg_type == NLMSG_ERROR) {
+                nlmsgerr e{};
+                std::memcpy(&e, in.data() + off + sizeof h, sizeof e);
+                reply r;
+                r.error = -e.error;
+                // extended ack attributes follow the echoed request header (NLM_F_CAPPED: header only)
+                std::size_t a = off + sizeof h + sizeof e;
+                if (!(h.nlmsg_flags & NLM_F_CAPPED)) a += align4(e.msg.nlmsg_len) - sizeof(nlmsghdr);
+                if (h.nlmsg_flags & NLM_F_ACK_TLVS) {
+                    while (a + sizeof(nlattr) <= off + h.nlmsg_len) {
+                        nlattr at{};
+                        std::memcpy(&at, in.data() + a, sizeof at);
+                        if (at.nla_len < sizeof at) break;
+                        if ((at.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+                            const char* text = reinterpret_cast<const char*>(in.data() + a + sizeof at);
+                            r.message.assign(text, strnlen(text, at.nla_len - sizeof at));
+                        }
+                        a += align4(at.nla_len);
+                    }
+                }
+                return r;
+            }
+            if (h.nlmsg_type == NLMSG_DONE) return {};
+            off += align4(h.nlmsg_len);
+        }
+    }
+}
+
+} // namespace bpfxx::sys::netlink
+// ---- end <bpfxx/sys/netlink.hpp> ----
+
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+/// Where an XDP program runs (XDP_FLAGS_*_MODE).
+enum class xdp_mode : std::uint32_t {
+    any = 0,     ///< the driver's native mode if it has one, else generic
+    generic = 2, ///< in the network stack, after the skb is built (any interface)
+    driver = 4,  ///< in the driver, before the skb (drivers with native XDP)
+    offload = 8, ///< on the NIC (programs loaded for that device)
+};
+
+struct xdp_options {
+    xdp_mode mode = xdp_mode::any;
+    attach_path path = attach_path::automatic; ///< legacy: the netlink path (IFLA_XDP)
+    /// netlink path: replace a program already on the interface (otherwise
+    /// attaching fails with EBUSY, as links always do).
+    bool replace = false;
+};
+
+namespace detail::xdp {
+
+[[nodiscard]] inline std::string mode_name(xdp_mode m) {
+    switch (m) {
+    case xdp_mode::generic: return "generic";
+    case xdp_mode::driver: return "driver";
+    case xdp_mode::offload: return "offload";
+    default: return "any mode";
+    }
+}
+
+[[nodiscard]] inline std::string interface_name(unsigned ifindex) {
+    char name[IF_NAMESIZE] = {};
+    return ::if_indextoname(ifindex, name) != nullptr ? std::string(name) : "ifindex " + std::to_string(ifindex);
+}
+
+/// IFLA_XDP on `ifindex`: program `fd` (-1: none); with `expected_fd` >= 0,
+/// only if that program is the one there (XDP_FLAGS_REPLACE).
+[[nodiscard]] inline sys::netlink::reply set_xdp(unsigned ifindex, int fd, std::uint32_t flags, int expected_fd) {
+    sys::netlink::request req(RTM_SETLINK, 0);
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = static_cast<int>(ifindex);
+    req.put(ifi);
+    const auto nest = req.begin_nested(IFLA_XDP);
+    req.attr(IFLA_XDP_FD, std::int32_t{fd});
+    if (expected_fd >= 0) {
+        flags |= XDP_FLAGS_REPLACE;
+        req.attr(IFLA_XDP_EXPECTED_FD, std::int32_t{expected_fd});
+    }
+    if (flags != 0) req.attr(IFLA_XDP_FLAGS, flags);
+    req.end_nested(nest);
+    return sys::netlink::transact(req);
+}
+
+[[nodiscard]] inline link attach_netlink(const prog& p, unsigned ifindex, const xdp_options& o, std::string what) {
+    std::uint32_t flags = static_cast<std::uint32_t>(o.mode);
+    if (!o.replace) flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+    const auto r = set_xdp(ifindex, p.fd(), flags, -1);
+    if (r.error != 0) throw error(r.error, "RTM_SETLINK(IFLA_XDP)", what, r.message);
+    // The link keeps its own reference to the program so that the expected
+    // fd stays valid (and means this program) until it detaches.
+    unique_fd mine(::fcntl(p.fd(), F_DUPFD_CLOEXEC, 0));
+    if (!mine) {
+        const int err = errno;
+        (void)set_xdp(ifindex, -1, static_cast<std::uint32_t>(o.mode), p.fd());
+        throw error(err, "fcntl(F_DUPFD_CLOEXEC)", what);
+    }
+    const int expected = mine.get();
+    const auto mode = static_cast<std::uint32_t>(o.mode);
+    return link([ifindex, mode, expected] { (void)set_xdp(ifindex, -1, mode, expected); }, std::move(what),
+                std::move(mine));
+}
+
+} // namespace detail::xdp
+
+/// Attaches XDP program `p` to the interface with index `ifindex`.
+[[nodiscard]] inline link attach_xdp(const prog& p, unsigned ifindex, const xdp_options& o = {}) {
+    std::string what = "xdp on " + detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
+    if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
+    what += ')';
+    if (!p) throw error(EBADF, "attach_xdp", what, "the program handle is empty");
+    if (p.type() != prog_type::xdp && p.type() != prog_type::unspec)
+        throw error(EINVAL, "attach_xdp", what, "the program is a " + std::string(to_string(p.type())) +
+                                                    " program, not xdp");
+    if (o.path != attach_path::legacy) {
+        try {
+            return link(detail::links::create(p, ifindex, attach_type::xdp, static_cast<std::uint32_t>(o.mode), what),
+                        what);
+        } catch (const error& e) {
+            // Kernels before 5.9 do not know BPF_XDP as a link attach type
+            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
+        }
+    }
+    return detail::xdp::attach_netlink(p, ifindex, o, std::move(what));
+}
+
+/// Attaches XDP program `p` to the interface named `ifname`.
+[[nodiscard]] inline link attach_xdp(const prog& p, std::string_view ifname, const xdp_options& o = {}) {
+    const std::string name(ifname);
+    const unsigned ifindex = ::if_nametoindex(name.c_str());
+    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
+    return attach_xdp(p, ifindex, o);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/xdp.hpp> ----
+
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+enum class tc_direction : std::uint8_t { ingress, egress };
+
+/// Where in the interface's list of tcx programs the new one goes.
+struct tcx_options {
+    /// BPF_F_BEFORE / BPF_F_AFTER `relative` (a program), or at the very
+    /// front/back when `relative` is null. Default: appended (after all).
+    enum class place : std::uint8_t { last, first, before, after } position = place::last;
+    const prog* relative = nullptr;
+    /// Attach only if the interface's tcx list still has this revision (0: any).
+    std::uint64_t expected_revision = 0;
+};
+
+/// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
+[[nodiscard]] inline link attach_tcx(const prog& p, unsigned ifindex, tc_direction dir, const tcx_options& o = {}) {
+    const bool in = dir == tc_direction::ingress;
+    std::string what = std::string("tcx ") + (in ? "ingress" : "egress") + " on " +
+                       detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
+    if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
+        throw error(EINVAL, "attach_tcx", what,
+                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
+    constexpr std::uint32_t before = 1u << 3, after = 1u << 4; // BPF_F_BEFORE, BPF_F_AFTER
+    std::uint32_t flags = 0;
+    switch (o.position) {
+    case tcx_options::place::first:
+    case tcx_options::place::before: flags = before; break;
+    case tcx_options::place::after: flags = after; break;
+    case tcx_options::place::last: flags = o.relative ? after : 0; break;
+    }
+    if ((o.position == tcx_options::place::before || o.position == tcx_options::place::after) && !o.relative)
+        throw error(EINVAL, "attach_tcx", what, "place::before and place::after need a relative program");
+    auto fd = detail::links::create(p, ifindex, in ? attach_type::tcx_ingress : attach_type::tcx_egress, flags, what,
+                                    [&](sys::link_create_attr& a) {
+                                        if (o.relative) a.extra.tcx.relative_fd = static_cast<std::uint32_t>(o.relative->fd());
+                                        a.extra.tcx.expected_revision = o.expected_revision;
+                                    });
+    return link(std::move(fd), std::move(what));
+}
+
+/// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
+[[nodiscard]] inline link attach_tcx(const prog& p, std::string_view ifname, tc_direction dir,
+                                     const tcx_options& o = {}) {
+    const std::string name(ifname);
+    const unsigned ifindex = ::if_nametoindex(name.c_str());
+    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
+    return attach_tcx(p, ifindex, dir, o);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/tcx.hpp> ----
+// ---- begin <bpfxx/attach/tracepoint.hpp> ----
+// Tracepoints, in two flavours:
+// - `attach_tracepoint(prog, "sched/sched_process_exec")`: a tracepoint
+//   program on a perf tracepoint event; the program's context is the
+//   event's record as tracefs' `format` file describes it.
+// - `attach_raw_tracepoint(prog, "sched_process_exec")`: a raw_tracepoint
+//   program gets the tracepoint's arguments (u64 each), with no record built.
+
+#include <linux/perf_event.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+/// The id of tracepoint "category/name" in tracefs (mounting it if needed).
+[[nodiscard]] inline std::uint32_t tracepoint_id(std::string_view tracepoint) {
+    const std::string tp(tracepoint);
+    if (tp.find('/') == std::string::npos || tp.find("..") != std::string::npos)
+        throw error(EINVAL, "tracepoint_id", tp, "a tracepoint is named \"category/name\"");
+    const std::string path = sys::tracefs() + "/events/" + tp + "/id";
+    const auto line = sys::read_line(path);
+    if (!line) {
+        const int err = errno == 0 ? ENOENT : errno;
+        throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
+    }
+    return static_cast<std::uint32_t>(std::stoul(*line));
+}
+
+/// Attaches tracepoint program `p` to the tracepoint "category/name".
+[[nodiscard]] inline link attach_tracepoint(const prog& p, std::string_view tracepoint,
+                                            const perf_link_options& o = {}) {
+    std::string what = "tracepoint " + std::string(tracepoint);
+    if (p && p.type() != prog_type::tracepoint && p.type() != prog_type::unspec)
+        throw error(EINVAL, "attach_tracepoint", what,
+                    "the program is a " + std::string(to_string(p.type())) + " program, not tracepoint");
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.config = tracepoint_id(tracepoint);
+    attr.sample_period = 1;
+    attr.wakeup_events = 1;
+    // one event (cpu 0, every task) carries the program for all CPUs
+    auto fd = sys::perf_event_open(attr, -1, 0, what);
+    return attach_perf_event(p, std::move(fd), std::move(what), o);
+}
+
+/// Attaches raw_tracepoint program `p` to the tracepoint `name` (no category:
+/// "sched_switch", "sys_enter").
+[[nodiscard]] inline link attach_raw_tracepoint(const prog& p, std::string_view name) {
+    const std::string tp(name);
+    std::string what = "raw tracepoint " + tp;
+    if (!p) throw error(EBADF, "BPF_RAW_TRACEPOINT_OPEN", what, "the program handle is empty");
+    sys::raw_tracepoint_open_attr a{};
+    a.name = sys::ptr(tp.c_str());
+    a.prog_fd = static_cast<std::uint32_t>(p.fd());
+    auto fd = sys::call_fd(sys::cmd::raw_tracepoint_open, a, "BPF_RAW_TRACEPOINT_OPEN", what);
+    return link(std::move(fd), std::move(what));
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/tracepoint.hpp> ----
 // ---- end <bpfxx/attach.hpp> ----
+// ---- begin <bpfxx/events.hpp> ----
+// The events layer: readers of what programs send to user space. Linux only.
+
+// ---- begin <bpfxx/events/ring.hpp> ----
+// `ring`: one BPF ring buffer (BPF_MAP_TYPE_RINGBUF) mapped into this process,
+// read in place. The kernel's layout (kernel/bpf/ringbuf.c):
+//
+//   offset 0          consumer page: consumer_pos (u64), ours to write
+//   offset page       producer page: producer_pos (u64), read-only to us
+//   offset 2 * page   data, max_entries bytes, mapped twice in a row so that
+//                     a record that wraps around the end is contiguous
+//
+// Each record starts with an 8-byte header: u32 length with two flag bits
+// (busy: still being written; discard: dropped by the program), u32 page
+// offset for the kernel. Records are 8-byte aligned.
+//
+//     bpfxx::events::ring r(events_map);           // any handle with fd() and max_entries()
+//     r.consume([](std::span<const std::byte> rec) { ... });
+//     for (const auto& e : r.records<exec_event>()) { ... }   // a range, consumed as it advances
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::events {
+
+namespace detail {
+
+inline constexpr std::uint32_t busy_bit = 1u << 31;    // BPF_RINGBUF_BUSY_BIT
+inline constexpr std::uint32_t discard_bit = 1u << 30; // BPF_RINGBUF_DISCARD_BIT
+inline constexpr std::uint32_t header_size = 8;        // BPF_RINGBUF_HDR_SZ
+
+[[nodiscard]] inline std::uint64_t load_acquire(const void* p) noexcept {
+    // The producer page is mapped read-only; an acquire load only reads.
+    return std::atomic_ref<std::uint64_t>(*static_cast<std::uint64_t*>(const_cast<void*>(p)))
+        .load(std::memory_order_acquire);
+}
+[[nodiscard]] inline std::uint32_t load_acquire32(const void* p) noexcept {
+    return std::atomic_ref<std::uint32_t>(*static_cast<std::uint32_t*>(const_cast<void*>(p)))
+        .load(std::memory_order_acquire);
+}
+
+/// What a record callback may return: nothing (go on), or bool (false: stop
+/// after this record).
+template <class F, class Arg>
+[[nodiscard]] bool call_record(F& f, Arg&& a) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, Arg>>) {
+        f(std::forward<Arg>(a));
+        return true;
+    } else {
+        return static_cast<bool>(f(std::forward<Arg>(a)));
+    }
+}
+
+/// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
+/// any T of alignment up to 8 may be viewed in place.
+template <class T>
+[[nodiscard]] const T& view_as(std::span<const std::byte> rec) {
+    static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
+    static_assert(alignof(T) <= 8, "bpfxx::events: records are 8-byte aligned; a record type may not need more");
+    if (rec.size() < sizeof(T))
+        throw error(EMSGSIZE, "ring buffer record", {},
+                    std::to_string(rec.size()) + " bytes are too few for a record type of " +
+                        std::to_string(sizeof(T)));
+    return *std::launder(reinterpret_cast<const T*>(rec.data()));
+}
+
+} // namespace detail
+
+/// One ring buffer, mapped. Move-only; unmaps on destruction. It does not
+/// own the map's fd (the map handle does), but the mapping keeps the map
+/// alive in the kernel even after that fd is closed.
+class ring {
+public:
+    ring() noexcept = default;
+
+    /// Maps the ring buffer map `map_fd` of `size` data bytes (its max_entries).
+    ring(int map_fd, std::uint32_t size) : fd_(map_fd), size_(size), mask_(size - 1) {
+        if (size == 0 || (size & (size - 1)) != 0)
+            throw error(EINVAL, "ring buffer", "fd " + std::to_string(map_fd),
+                        "max_entries " + std::to_string(size) + " is not a power of two: not a ring buffer map?");
+        page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        void* c = ::mmap(nullptr, page_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+        if (c == MAP_FAILED) detail_throw("mmap consumer page");
+        void* p = ::mmap(nullptr, page_ + 2 * std::size_t{size}, PROT_READ, MAP_SHARED, map_fd,
+                         static_cast<off_t>(page_));
+        if (p == MAP_FAILED) {
+            const int err = errno;
+            ::munmap(c, page_);
+            errno = err;
+            detail_throw("mmap producer pages");
+        }
+        consumer_ = static_cast<std::byte*>(c);
+        producer_ = static_cast<const std::byte*>(p);
+        data_ = producer_ + page_;
+    }
+
+    /// Maps the ring buffer behind a map handle (`map<ringbuf<N>>`, `raw_map` …).
+    template <class Map>
+        requires requires(const Map& m) {
+            { m.fd() } -> std::convertible_to<int>;
+            { m.max_entries() } -> std::convertible_to<std::uint32_t>;
+        }
+    explicit ring(const Map& m) : ring(m.fd(), m.max_entries()) {}
+
+    ring(ring&& o) noexcept
+        : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mask_(o.mask_), page_(o.page_),
+          consumer_(std::exchange(o.consumer_, nullptr)), producer_(std::exchange(o.producer_, nullptr)),
+          data_(std::exchange(o.data_, nullptr)) {}
+    ring& operator=(ring&& o) noexcept {
+        if (this != &o) {
+            unmap();
+            fd_ = std::exchange(o.fd_, -1);
+            size_ = o.size_;
+            mask_ = o.mask_;
+            page_ = o.page_;
+            consumer_ = std::exchange(o.consumer_, nullptr);
+            producer_ = std::exchange(o.producer_, nullptr);
+            data_ = std::exchange(o.data_, nullptr);
+        }
+        return *this;
+    }
+    ring(const ring&) = delete;
+    ring& operator=(const ring&) = delete;
+    ~ring() { unmap(); }
+
+    [[nodiscard]] explicit operator bool() const noexcept { return consumer_ != nullptr; }
+    /// The map's fd (not owned): what to poll for readiness.
+    [[nodiscard]] int fd() const noexcept { return fd_; }
+    /// Data bytes of the ring (the map's max_entries).
+    [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
+    /// Bytes written by programs and not yet consumed (headers included).
+    [[nodiscard]] std::uint64_t pending_bytes() const noexcept {
+        return detail::load_acquire(producer_) - consumer_pos();
+    }
+
+    /// Calls `f(std::span<const std::byte>)` for every record ready now, in
+    /// order, skipping discarded ones; each record's space goes back to the
+    /// kernel once `f` returns. `f` may return bool: false stops after that
+    /// record. Returns how many records `f` saw.
+    template <class F>
+    std::size_t consume(F&& f) {
+        std::size_t n = 0;
+        std::span<const std::byte> rec;
+        std::uint64_t next = 0;
+        while (peek(rec, next)) {
+            ++n;
+            const bool go_on = detail::call_record(f, rec);
+            set_consumer_pos(next);
+            if (!go_on) break;
+        }
+        return n;
+    }
+
+    /// As consume(f), with each record viewed as `const T&` (a record shorter
+    /// than T throws `bpfxx::error` with EMSGSIZE, leaving it unconsumed).
+    template <class T, class F>
+    std::size_t consume_as(F&& f) {
+        return consume([&](std::span<const std::byte> rec) {
+            const T& v = detail::view_as<T>(rec);
+            return detail::call_record(f, v);
+        });
+    }
+
+    /// The records ready now as an input range of `std::span<const std::byte>`
+    /// (or `const T&` with records<T>()). A record is handed back to the
+    /// kernel when the iterator moves past it, so the one in hand stays valid.
+    template <class T = void>
+    class record_range;
+    template <class T = void>
+    [[nodiscard]] record_range<T> records() noexcept { return record_range<T>(*this); }
+
+private:
+    [[noreturn]] void detail_throw(const char* op) const {
+        bpfxx::detail::throw_errno(op, "ring buffer fd " + std::to_string(fd_));
+    }
+    [[nodiscard]] static constexpr std::uint64_t round_up8(std::uint64_t v) noexcept { return (v + 7) & ~std::uint64_t{7}; }
+    [[nodiscard]] std::uint64_t consumer_pos() const noexcept {
+        return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(consumer_))
+            .load(std::memory_order_relaxed);
+    }
+    void set_consumer_pos(std::uint64_t v) noexcept {
+        // release: the kernel may reuse the space once it sees the new position
+        std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(consumer_))
+            .store(v, std::memory_order_release);
+    }
+    void unmap() noexcept {
+        if (consumer_ != nullptr) ::munmap(consumer_, page_);
+        if (producer_ != nullptr) ::munmap(const_cast<std::byte*>(producer_), page_ + 2 * std::size_t{size_});
+        consumer_ = nullptr;
+        producer_ = nullptr;
+        data_ = nullptr;
+    }
+
+    /// The next submitted record at or after the consumer position (skipping
+    /// and handing back discarded ones), or an empty span at the end.
+    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) noexcept {
+        std::uint64_t cons = consumer_pos();
+        for (;;) {
+            if (cons >= detail::load_acquire(producer_)) return false;
+            const std::byte* hdr = data_ + (cons & mask_);
+            const std::uint32_t len = detail::load_acquire32(hdr);
+            if (len & detail::busy_bit) return false;
+            const std::uint32_t bytes = len & ~(detail::busy_bit | detail::discard_bit);
+            next = cons + round_up8(bytes + detail::header_size);
+            if (!(len & detail::discard_bit)) {
+                out = std::span<const std::byte>(hdr + detail::header_size, bytes);
+                return true;
+            }
+            cons = next;
+            set_consumer_pos(cons);
+        }
+    }
+
+    int fd_ = -1;
+    std::uint32_t size_ = 0;
+    std::uint64_t mask_ = 0;
+    std::size_t page_ = 0;
+    std::byte* consumer_ = nullptr;
+    const std::byte* producer_ = nullptr;
+    const std::byte* data_ = nullptr;
+};
+
+template <class T>
+class ring::record_range {
+public:
+    using value_type = std::conditional_t<std::is_void_v<T>, std::span<const std::byte>, T>;
+    using reference = std::conditional_t<std::is_void_v<T>, std::span<const std::byte>, const value_type&>;
+
+    struct sentinel {};
+    class iterator {
+    public:
+        using value_type = record_range::value_type;
+        using reference = record_range::reference;
+        using difference_type = std::ptrdiff_t;
+        using iterator_concept = std::input_iterator_tag;
+
+        iterator() = default;
+        explicit iterator(ring* r) : ring_(r) { fetch(); }
+        iterator(iterator&&) noexcept = default;
+        iterator& operator=(iterator&&) noexcept = default;
+
+        [[nodiscard]] reference operator*() const {
+            if constexpr (std::is_void_v<T>) return current_;
+            else return detail::view_as<T>(current_);
+        }
+        iterator& operator++() {
+            ring_->set_consumer_pos(next_); // the record in hand goes back to the kernel
+            fetch();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& it, sentinel) noexcept { return !it.valid_; }
+
+    private:
+        void fetch() { valid_ = ring_ != nullptr && ring_->peek(current_, next_); }
+
+        ring* ring_ = nullptr;
+        std::span<const std::byte> current_{};
+        std::uint64_t next_ = 0;
+        bool valid_ = false;
+    };
+
+    explicit record_range(ring& r) noexcept : ring_(&r) {}
+    [[nodiscard]] iterator begin() { return iterator(ring_); }
+    [[nodiscard]] sentinel end() const noexcept { return {}; }
+
+private:
+    ring* ring_;
+};
+
+} // namespace bpfxx::events
+// ---- end <bpfxx/events/ring.hpp> ----
+// ---- begin <bpfxx/events/ring_buffer.hpp> ----
+// `ring_buffer`: a reader of several ring buffers at once, woken by epoll.
+// Each ring has its callback; `poll(timeout)` waits until a program submits
+// a record to any of them, then hands every ready record to its callback,
+// in place (no copy).
+//
+//     bpfxx::events::ring_buffer rb;
+//     rb.add_as<exec_event>(events, [](const exec_event& e) { std::printf("%d\n", e.pid); });
+//     while (running) rb.poll(std::chrono::milliseconds(100));
+
+#include <sys/epoll.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::events {
+
+class ring_buffer {
+public:
+    /// Returns false to stop consuming that ring until the next poll/consume.
+    using callback = std::function<bool(std::span<const std::byte>)>;
+
+    ring_buffer() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+        if (!epoll_) bpfxx::detail::throw_errno("epoll_create1");
+    }
+    ring_buffer(ring_buffer&&) noexcept = default;
+    ring_buffer& operator=(ring_buffer&&) noexcept = default;
+
+    /// Adds the ring buffer map `m` (any handle with fd() and max_entries())
+    /// with `f(std::span<const std::byte>)` for its records; f may return
+    /// void or bool (false: stop reading this ring for now).
+    template <class Map, class F>
+    ring_buffer& add(const Map& m, F f) {
+        return add_ring(ring(m), [f = std::move(f)](std::span<const std::byte> rec) mutable {
+            return detail::call_record(f, rec);
+        });
+    }
+
+    /// As add, with the records viewed as `const T&`.
+    template <class T, class Map, class F>
+    ring_buffer& add_as(const Map& m, F f) {
+        return add_ring(ring(m), [f = std::move(f)](std::span<const std::byte> rec) mutable {
+            return detail::call_record(f, detail::view_as<T>(rec));
+        });
+    }
+
+    /// Waits up to `timeout` (negative: for ever) for records in any ring,
+    /// then consumes every ring that has some. Returns the records consumed
+    /// (0 on timeout, or when a signal interrupted the wait and nothing was ready).
+    std::size_t poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
+        events_.resize(rings_.size() == 0 ? 1 : rings_.size());
+        const int ms = timeout.count() < 0 ? -1
+                       : timeout.count() > INT32_MAX ? INT32_MAX
+                                                     : static_cast<int>(timeout.count());
+        const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), ms);
+        if (n < 0) {
+            if (errno == EINTR) return consume();
+            bpfxx::detail::throw_errno("epoll_wait", "ring buffer reader");
+        }
+        std::size_t total = 0;
+        for (int k = 0; k < n; ++k) total += consume_ring(events_[static_cast<std::size_t>(k)].data.u32);
+        return total;
+    }
+
+    /// Consumes every ring without waiting. Returns the records consumed.
+    std::size_t consume() {
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < rings_.size(); ++i) total += consume_ring(i);
+        return total;
+    }
+
+    /// Consumes ring `i` (in the order added) only.
+    std::size_t consume_ring(std::size_t i) {
+        auto& e = rings_.at(i);
+        return e.r.consume(e.f);
+    }
+
+    /// An fd that is readable when any ring has records: to wait in an event
+    /// loop of one's own (it is an epoll fd), then call consume().
+    [[nodiscard]] int epoll_fd() const noexcept { return epoll_.get(); }
+    [[nodiscard]] std::size_t size() const noexcept { return rings_.size(); }
+    [[nodiscard]] ring& operator[](std::size_t i) { return rings_.at(i).r; }
+
+private:
+    struct entry {
+        ring r;
+        callback f;
+    };
+
+    ring_buffer& add_ring(ring r, callback f) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u32 = static_cast<std::uint32_t>(rings_.size());
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, r.fd(), &ev) != 0)
+            bpfxx::detail::throw_errno("epoll_ctl(EPOLL_CTL_ADD)", "ring buffer fd " + std::to_string(r.fd()));
+        const int fd = r.fd();
+        try {
+            rings_.push_back({std::move(r), std::move(f)});
+        } catch (...) {
+            ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+            throw;
+        }
+        return *this;
+    }
+
+    unique_fd epoll_;
+    std::vector<entry> rings_;
+    std::vector<epoll_event> events_;
+};
+
+} // namespace bpfxx::events
+// ---- end <bpfxx/events/ring_buffer.hpp> ----
+// ---- end <bpfxx/events.hpp> ----
 // ---- end <bpfxx/bpfxx.hpp> ----

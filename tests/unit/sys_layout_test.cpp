@@ -47,6 +47,35 @@ BPFXX_SAME_FIELD(sys::map_create_attr, btf_value_type_id, bpf_attr, btf_value_ty
 BPFXX_SAME_FIELD(sys::map_create_attr, btf_vmlinux_value_type_id, bpf_attr, btf_vmlinux_value_type_id);
 BPFXX_SAME_FIELD(sys::map_create_attr, map_extra, bpf_attr, map_extra);
 
+// BPF_LINK_CREATE, BPF_LINK_UPDATE, BPF_LINK_DETACH (tcx and uprobe_multi are newer than 6.1's header)
+BPFXX_SAME_FIELD(sys::link_create_attr, prog_fd, bpf_attr, link_create.prog_fd);
+BPFXX_SAME_FIELD(sys::link_create_attr, target_fd, bpf_attr, link_create.target_fd);
+BPFXX_SAME_FIELD(sys::link_create_attr, target_fd, bpf_attr, link_create.target_ifindex);
+BPFXX_SAME_FIELD(sys::link_create_attr, attach_type, bpf_attr, link_create.attach_type);
+BPFXX_SAME_FIELD(sys::link_create_attr, flags, bpf_attr, link_create.flags);
+BPFXX_SAME_FIELD(sys::link_create_attr, extra.target_btf_id, bpf_attr, link_create.target_btf_id);
+BPFXX_SAME_FIELD(sys::link_create_attr, extra.perf_event.bpf_cookie, bpf_attr, link_create.perf_event.bpf_cookie);
+BPFXX_SAME_FIELD(sys::link_update_attr, link_fd, bpf_attr, link_update.link_fd);
+BPFXX_SAME_FIELD(sys::link_update_attr, new_prog_fd, bpf_attr, link_update.new_prog_fd);
+BPFXX_SAME_FIELD(sys::link_update_attr, flags, bpf_attr, link_update.flags);
+BPFXX_SAME_FIELD(sys::link_update_attr, old_prog_fd, bpf_attr, link_update.old_prog_fd);
+BPFXX_SAME_FIELD(sys::link_detach_attr, link_fd, bpf_attr, link_detach.link_fd);
+// BPF_RAW_TRACEPOINT_OPEN
+BPFXX_SAME_FIELD(sys::raw_tracepoint_open_attr, name, bpf_attr, raw_tracepoint.name);
+BPFXX_SAME_FIELD(sys::raw_tracepoint_open_attr, prog_fd, bpf_attr, raw_tracepoint.prog_fd);
+// BPF_PROG_ATTACH
+BPFXX_SAME_FIELD(sys::prog_attach_attr, target_fd, bpf_attr, target_fd);
+BPFXX_SAME_FIELD(sys::prog_attach_attr, attach_bpf_fd, bpf_attr, attach_bpf_fd);
+BPFXX_SAME_FIELD(sys::prog_attach_attr, attach_type, bpf_attr, attach_type);
+BPFXX_SAME_FIELD(sys::prog_attach_attr, attach_flags, bpf_attr, attach_flags);
+BPFXX_SAME_FIELD(sys::prog_attach_attr, replace_bpf_fd, bpf_attr, replace_bpf_fd);
+// struct bpf_link_info
+BPFXX_SAME_FIELD(sys::link_info, type, bpf_link_info, type);
+BPFXX_SAME_FIELD(sys::link_info, id, bpf_link_info, id);
+BPFXX_SAME_FIELD(sys::link_info, prog_id, bpf_link_info, prog_id);
+static_assert(offsetof(sys::link_info, u) == offsetof(bpf_link_info, raw_tracepoint));
+static_assert(offsetof(sys::link_info, u) == offsetof(bpf_link_info, xdp.ifindex));
+
 // BPF_MAP_*_ELEM
 BPFXX_SAME_FIELD(sys::map_elem_attr, map_fd, bpf_attr, map_fd);
 BPFXX_SAME_FIELD(sys::map_elem_attr, key, bpf_attr, key);

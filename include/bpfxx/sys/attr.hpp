@@ -245,6 +245,83 @@ struct map_info {
     std::uint64_t map_extra = 0;
 };
 
+/// BPF_LINK_CREATE. The union after `flags` (at offset 16) is laid out per
+/// attach kind; bpfxx writes the members below into it.
+struct link_create_attr {
+    std::uint32_t prog_fd = 0;   ///< also `map_fd` (struct_ops)
+    std::uint32_t target_fd = 0; ///< also `target_ifindex`
+    std::uint32_t attach_type = 0;
+    std::uint32_t flags = 0;
+    union extra_t {
+        std::uint32_t target_btf_id;
+        struct {
+            std::uint64_t bpf_cookie;
+        } perf_event;
+        struct {
+            std::uint32_t relative_fd; ///< also `relative_id`
+            std::uint32_t pad0_;
+            std::uint64_t expected_revision;
+        } tcx; ///< also netkit and cgroup (Linux 6.6+, 6.7+, 6.16+)
+        struct {
+            std::uint64_t path;
+            std::uint64_t offsets;
+            std::uint64_t ref_ctr_offsets;
+            std::uint64_t cookies;
+            std::uint32_t cnt;
+            std::uint32_t flags;
+            std::uint32_t pid;
+            std::uint32_t pad0_;
+        } uprobe_multi;
+        std::uint64_t raw_[6];
+    } extra{.raw_ = {}};
+};
+static_assert(sizeof(link_create_attr) == 64);
+
+/// BPF_LINK_UPDATE
+struct link_update_attr {
+    std::uint32_t link_fd = 0;
+    std::uint32_t new_prog_fd = 0;
+    std::uint32_t flags = 0;
+    std::uint32_t old_prog_fd = 0;
+};
+
+/// BPF_LINK_DETACH
+struct link_detach_attr {
+    std::uint32_t link_fd = 0;
+};
+
+/// BPF_RAW_TRACEPOINT_OPEN
+struct raw_tracepoint_open_attr {
+    std::uint64_t name = 0;
+    std::uint32_t prog_fd = 0;
+    std::uint32_t pad0_ = 0;
+    std::uint64_t cookie = 0; ///< Linux 6.10+
+};
+
+/// BPF_PROG_ATTACH, BPF_PROG_DETACH
+struct prog_attach_attr {
+    std::uint32_t target_fd = 0; ///< also `target_ifindex`
+    std::uint32_t attach_bpf_fd = 0;
+    std::uint32_t attach_type = 0;
+    std::uint32_t attach_flags = 0;
+    std::uint32_t replace_bpf_fd = 0;
+    std::uint32_t relative_fd = 0; ///< also `relative_id`
+    std::uint64_t expected_revision = 0;
+};
+
+/// struct bpf_link_info: the common part, and the per-kind union as bytes.
+struct link_info {
+    std::uint32_t type = 0;
+    std::uint32_t id = 0;
+    std::uint32_t prog_id = 0;
+    std::uint32_t pad0_ = 0;
+    union {
+        std::uint32_t words[12];
+        std::uint64_t quads[6];
+    } u{.quads = {}};
+};
+static_assert(sizeof(link_info) == 64);
+
 static_assert(sizeof(map_create_attr) == 80);
 static_assert(sizeof(map_elem_attr) == 32);
 static_assert(sizeof(map_batch_attr) == 56);
