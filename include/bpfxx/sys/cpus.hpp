@@ -11,14 +11,17 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx::sys {
 
 namespace detail {
-/// Counts the CPUs of a kernel CPU list ("0-3", "0,2-5,8\n"); 0 if it is malformed.
-[[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
-    std::uint32_t count = 0;
+/// Calls f(first, last) for each range of a kernel CPU list ("0-3",
+/// "0,2-5,8\n"); false if the list is malformed.
+template <class F>
+[[nodiscard]] constexpr bool for_each_cpu_range(std::string_view list, F&& f) noexcept {
     std::size_t i = 0;
     const auto number = [&](std::uint32_t& out) {
         const std::size_t start = i;
@@ -26,22 +29,30 @@ namespace detail {
         while (i < list.size() && list[i] >= '0' && list[i] <= '9') out = out * 10 + static_cast<std::uint32_t>(list[i++] - '0');
         return i > start;
     };
+    bool any = false;
     while (i < list.size() && list[i] != '\n') {
         std::uint32_t first = 0;
-        if (!number(first)) return 0;
+        if (!number(first)) return false;
         std::uint32_t last = first;
         if (i < list.size() && list[i] == '-') {
             ++i;
-            if (!number(last) || last < first) return 0;
+            if (!number(last) || last < first) return false;
         }
-        count += last - first + 1;
+        f(first, last);
+        any = true;
         if (i < list.size() && list[i] == ',') ++i;
     }
-    return count;
+    return any;
 }
 
-[[nodiscard]] inline std::uint32_t read_possible_cpus() {
-    constexpr const char* path = "/sys/devices/system/cpu/possible";
+/// Counts the CPUs of a kernel CPU list; 0 if it is malformed.
+[[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
+    std::uint32_t count = 0;
+    return for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += b - a + 1; }) ? count : 0;
+}
+
+/// The text of a small sysfs file.
+[[nodiscard]] inline std::string read_small_file(const char* path) {
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) bpfxx::detail::throw_errno("open", path);
     char buf[256];
@@ -53,7 +64,12 @@ namespace detail {
         errno = read_errno;
         bpfxx::detail::throw_errno("read", path);
     }
-    const std::uint32_t count = count_cpu_list(std::string_view(buf, static_cast<std::size_t>(n)));
+    return std::string(buf, static_cast<std::size_t>(n));
+}
+
+[[nodiscard]] inline std::uint32_t read_possible_cpus() {
+    constexpr const char* path = "/sys/devices/system/cpu/possible";
+    const std::uint32_t count = count_cpu_list(read_small_file(path));
     if (count == 0) throw bpfxx::error(EINVAL, "parse", path, "not a CPU list");
     return count;
 }
@@ -64,6 +80,19 @@ namespace detail {
 [[nodiscard]] inline std::uint32_t possible_cpus() {
     static const std::uint32_t count = detail::read_possible_cpus();
     return count;
+}
+
+/// Which CPUs are online now (index: CPU number), from
+/// /sys/devices/system/cpu/online; read on every call, as CPUs come and go.
+[[nodiscard]] inline std::vector<bool> online_cpus() {
+    constexpr const char* path = "/sys/devices/system/cpu/online";
+    std::vector<bool> online;
+    const bool ok = detail::for_each_cpu_range(detail::read_small_file(path), [&](std::uint32_t a, std::uint32_t b) {
+        if (online.size() <= b) online.resize(std::size_t{b} + 1);
+        for (std::uint32_t c = a; c <= b; ++c) online[c] = true;
+    });
+    if (!ok) throw bpfxx::error(EINVAL, "parse", path, "not a CPU list");
+    return online;
 }
 
 } // namespace bpfxx::sys
