@@ -5,8 +5,8 @@ baseline measured in the same run.
 Benchmarks are named `<group>/<implementation>` (e.g. `array_lookup/raw_syscall`,
 `array_lookup/bpfxx`, `array_lookup/libbpf`). For every group the report shows
 ns per iteration of each implementation and its ratio to `raw_syscall` (or to
-`jit` for the interpreter groups of bench_vm, or to `bpfxx_lookup` for the mmap
-group, which has no raw variant), so machine noise that hits all of them alike
+`jit` for the interpreter groups of bench_vm, to `bpfxx_lookup` for the mmap
+group, which has no raw variant, or to `libbpf` for the ring buffer groups), so machine noise that hits all of them alike
 cancels out.
 
 Usage: bench/report.py [BUILD_DIR] [--filter REGEX] [--repetitions N]
@@ -56,11 +56,13 @@ def main():
             groups.setdefault(group, {})[impl or 'default'] = (r['real_time'] * unit, per_item)
     for group, impls in groups.items():
         # The baseline: the raw syscall, the kernel's JIT, else one lookup per element.
-        base_name = next((b for b in ('raw_syscall', 'jit', 'bpfxx_lookup') if b in impls), next(iter(impls)))
+        base_name = next((b for b in ('raw_syscall', 'jit', 'bpfxx_lookup', 'libbpf') if b in impls),
+                         next(iter(impls)))
         base = impls[base_name][0]
         print(f'{group}')
-        for impl, (ns, _) in impls.items():
-            print(f'  {impl:<24} {ns:12.1f} ns   x{ns / base:6.3f} of {base_name}')
+        for impl, (ns, per_item) in impls.items():
+            rate = f'   {per_item / 1e6:8.2f} M items/s' if per_item else ''
+            print(f'  {impl:<24} {ns:12.1f} ns   x{ns / base:6.3f} of {base_name}{rate}')
 
 
 if __name__ == '__main__':

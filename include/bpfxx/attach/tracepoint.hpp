@@ -19,8 +19,10 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx {
 
@@ -36,6 +38,54 @@ namespace bpfxx {
         throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
     }
     return static_cast<std::uint32_t>(std::stoul(*line));
+}
+
+/// One field of a tracepoint's record, as its tracefs `format` file describes it.
+struct tracepoint_field {
+    std::string name;      ///< "pid", "filename" (without the C type)
+    std::string type;      ///< "pid_t", "__data_loc char[]"
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    bool is_signed = false;
+};
+
+/// The fields of tracepoint "category/name" (common_* fields included), so
+/// that a program can be built for the record layout of the running kernel:
+/// layouts change between versions (sched_process_fork's parent_comm became
+/// a __data_loc string in 6.x).
+[[nodiscard]] inline std::vector<tracepoint_field> tracepoint_format(std::string_view tracepoint) {
+    const std::string tp(tracepoint);
+    (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
+    std::ifstream in(sys::tracefs() + "/events/" + tp + "/format");
+    std::vector<tracepoint_field> fields;
+    for (std::string line; std::getline(in, line);) {
+        // "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
+        const auto f = line.find("field:");
+        const auto o = line.find("offset:");
+        const auto z = line.find("size:");
+        const auto g = line.find("signed:");
+        if (f == std::string::npos || o == std::string::npos || z == std::string::npos) continue;
+        std::string decl = line.substr(f + 6, line.find(';', f) - f - 6);
+        auto& field = fields.emplace_back();
+        if (const auto bracket = decl.find('['); bracket != std::string::npos && decl.rfind(' ', bracket) != std::string::npos &&
+                                                  decl.find("__data_loc") == std::string::npos)
+            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
+        const auto space = decl.find_last_of(' ');
+        field.name = space == std::string::npos ? decl : decl.substr(space + 1);
+        field.type = space == std::string::npos ? std::string{} : decl.substr(0, space);
+        field.offset = static_cast<std::uint32_t>(std::stoul(line.substr(o + 7)));
+        field.size = static_cast<std::uint32_t>(std::stoul(line.substr(z + 5)));
+        field.is_signed = g != std::string::npos && line.compare(g + 7, 1, "1") == 0;
+    }
+    if (fields.empty()) throw error(EINVAL, "tracepoint_format", tp, "the format file lists no fields");
+    return fields;
+}
+
+/// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.
+[[nodiscard]] inline tracepoint_field tracepoint_field_of(std::string_view tracepoint, std::string_view name) {
+    for (auto& f : tracepoint_format(tracepoint))
+        if (f.name == name) return f;
+    throw error(ENOENT, "tracepoint_field_of", std::string(tracepoint), "no field '" + std::string(name) + "'");
 }
 
 /// Attaches tracepoint program `p` to the tracepoint "category/name".
