@@ -8,6 +8,7 @@
 #include <bpfxx/attach/probe.hpp>
 #include <bpfxx/attach/socket.hpp>
 #include <bpfxx/attach/support.hpp>
+#include <bpfxx/attach/tc.hpp>
 #include <bpfxx/attach/tcx.hpp>
 #include <bpfxx/attach/tracepoint.hpp>
 #include <bpfxx/attach/xdp.hpp>

@@ -11613,6 +11613,18 @@ namespace probe {
 } // namespace probe
 } // namespace bpfxx
 // ---- end <bpfxx/attach/support.hpp> ----
+// ---- begin <bpfxx/attach/tc.hpp> ----
+// `attach_tc(prog, interface, direction)`: a sched_cls program on ingress or
+// egress, on any kernel. Linux 6.6+ gets a tcx link (attach/tcx.hpp); older
+// kernels, or `attach_path::legacy`, get the classic way over netlink: a
+// clsact qdisc (made if the interface has none) and a direct-action cls_bpf
+// filter. Destroying the link deletes the filter it added, and the qdisc
+// too if bpfxx made it and no filter is left on it — nothing else.
+//
+//     auto in = bpfxx::attach_tc(counter, "eth0", bpfxx::tc_direction::ingress);
+//     auto eg = bpfxx::attach_tc(counter, "eth0", bpfxx::tc_direction::egress,
+//                                {.path = bpfxx::attach_path::legacy, .priority = 5});
+
 // ---- begin <bpfxx/attach/tcx.hpp> ----
 // `attach_tcx(prog, interface, direction)`: a sched_cls program on an
 // interface's ingress or egress through a tcx link (Linux 6.6+): no qdisc,
@@ -11640,6 +11652,7 @@ namespace probe {
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11660,6 +11673,14 @@ public:
         auto* h = header();
         h->nlmsg_type = type;
         h->nlmsg_flags = static_cast<std::uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK);
+    }
+    /// A dump request (RTM_GET* with NLM_F_DUMP): answered by its entries
+    /// and NLMSG_DONE, not by an ack. (NLM_F_DUMP's bits mean EXCL and
+    /// REPLACE on other requests, so it cannot be told from `flags`.)
+    [[nodiscard]] static request dump(std::uint16_t type) {
+        request r(type, 0);
+        r.header()->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        return r;
     }
 
     /// Appends a fixed part (ifinfomsg, tcmsg …).
@@ -11717,15 +11738,19 @@ private:
 struct reply {
     int error = 0;
     std::string message;
+    std::size_t messages = 0; ///< data messages before the end (a dump's entries)
 };
 
-/// Sends `req` on a fresh NETLINK_ROUTE socket and waits for its ack.
+/// Sends `req` on a fresh NETLINK_ROUTE socket and waits for its ack (or,
+/// for a dump, the end of its answer).
 /// Throws only when netlink itself fails (socket, send, recv).
 [[nodiscard]] inline reply transact(request& req) {
     unique_fd s(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (!s) bpfxx::detail::throw_errno("socket(AF_NETLINK)");
     const int one = 1;
     (void)::setsockopt(s.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one); // best effort: messages
+    const timeval patience{5, 0}; // the kernel answers at once; never hang on a request it ignores
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     auto& out = req.bytes();
@@ -11733,10 +11758,12 @@ struct reply {
     if (::sendto(s.get(), out.data(), out.size(), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0)
         bpfxx::detail::throw_errno("sendto(netlink)");
     std::vector<std::byte> in(32768);
+    std::size_t messages = 0;
     for (;;) {
         const auto n = ::recv(s.get(), in.data(), in.size(), 0);
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) throw error(ETIMEDOUT, "recv(netlink)", {}, "no answer in 5 s");
             bpfxx::detail::throw_errno("recv(netlink)");
         }
         std::size_t off = 0;
@@ -11749,6 +11776,7 @@ struct reply {
                 std::memcpy(&e, in.data() + off + sizeof h, sizeof e);
                 reply r;
                 r.error = -e.error;
+                r.messages = messages;
                 // extended ack attributes follow the echoed request header (NLM_F_CAPPED: header only)
                 std::size_t a = off + sizeof h + sizeof e;
                 if (!(h.nlmsg_flags & NLM_F_CAPPED)) a += align4(e.msg.nlmsg_len) - sizeof(nlmsghdr);
@@ -11766,7 +11794,8 @@ struct reply {
                 }
                 return r;
             }
-            if (h.nlmsg_type == NLMSG_DONE) return {};
+            if (h.nlmsg_type == NLMSG_DONE) return {0, {}, messages};
+            ++messages;
             off += align4(h.nlmsg_len);
         }
     }
@@ -11949,6 +11978,173 @@ struct tcx_options {
 
 } // namespace bpfxx
 // ---- end <bpfxx/attach/tcx.hpp> ----
+
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+struct tc_options {
+    attach_path path = attach_path::automatic;
+    /// Classic filters: the filter's priority (lower runs first); 0 picks
+    /// the first free one from 1 up.
+    std::uint16_t priority = 0;
+};
+
+namespace detail::tc {
+
+[[nodiscard]] inline std::uint32_t parent_of(tc_direction d) noexcept {
+    return TC_H_MAKE(TC_H_CLSACT, d == tc_direction::ingress ? TC_H_MIN_INGRESS : TC_H_MIN_EGRESS);
+}
+
+[[nodiscard]] inline tcmsg message(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
+                                   std::uint32_t info) noexcept {
+    tcmsg t{};
+    t.tcm_family = AF_UNSPEC;
+    t.tcm_ifindex = static_cast<int>(ifindex);
+    t.tcm_parent = parent;
+    t.tcm_handle = handle;
+    t.tcm_info = info;
+    return t;
+}
+
+/// Interfaces on which this process made the clsact qdisc (so may remove it).
+struct made_qdiscs {
+    std::mutex lock;
+    std::set<unsigned> ifindexes;
+};
+[[nodiscard]] inline made_qdiscs& made() {
+    static made_qdiscs m;
+    return m;
+}
+
+/// Makes the clsact qdisc unless the interface has one.
+inline void ensure_clsact(unsigned ifindex, const std::string& what) {
+    sys::netlink::request req(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL);
+    req.put(message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
+    req.attr(TCA_KIND, "clsact");
+    const auto r = sys::netlink::transact(req);
+    if (r.error == EEXIST) return;
+    if (r.error != 0) throw error(r.error, "RTM_NEWQDISC(clsact)", what, r.message);
+    auto& m = made();
+    const std::lock_guard<std::mutex> g(m.lock);
+    m.ifindexes.insert(ifindex);
+}
+
+/// How many filters hang on the clsact qdisc of `ifindex` (both directions).
+[[nodiscard]] inline std::size_t filters_left(unsigned ifindex) {
+    std::size_t n = 0;
+    for (const auto dir : {tc_direction::ingress, tc_direction::egress}) {
+        auto req = sys::netlink::request::dump(RTM_GETTFILTER);
+        req.put(message(ifindex, parent_of(dir), 0, 0));
+        const auto r = sys::netlink::transact(req);
+        if (r.error != 0) return 1; // cannot tell: keep the qdisc
+        n += r.messages;
+    }
+    return n;
+}
+
+/// Deletes the clsact qdisc of `ifindex` if this process made it and no
+/// filter is left on it.
+inline void drop_qdisc_if_unused(unsigned ifindex) noexcept {
+    try {
+        auto& m = made();
+        const std::lock_guard<std::mutex> g(m.lock);
+        if (!m.ifindexes.count(ifindex) || filters_left(ifindex) != 0) return;
+        sys::netlink::request q(RTM_DELQDISC, 0);
+        q.put(message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
+        (void)sys::netlink::transact(q);
+        m.ifindexes.erase(ifindex);
+    } catch (...) {
+        // called from destructors: the interface may be gone already
+    }
+}
+
+/// Deletes the filter, then the qdisc if it was ours and is now empty.
+inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle, std::uint32_t info) noexcept {
+    try {
+        sys::netlink::request del(RTM_DELTFILTER, 0);
+        del.put(message(ifindex, parent, handle, info));
+        del.attr(TCA_KIND, "bpf");
+        (void)sys::netlink::transact(del);
+    } catch (...) {
+    }
+    drop_qdisc_if_unused(ifindex);
+}
+
+[[nodiscard]] inline link attach_classic(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o) {
+    const bool in = dir == tc_direction::ingress;
+    std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + xdp::interface_name(ifindex) +
+                       " (ifindex " + std::to_string(ifindex);
+    ensure_clsact(ifindex, what + ')');
+    const std::uint32_t parent = parent_of(dir), handle = 1;
+    const std::uint16_t first = o.priority ? o.priority : 1, last = o.priority ? o.priority : 0x7fff;
+    for (std::uint32_t prio = first; prio <= last; ++prio) {
+        const std::uint32_t info = TC_H_MAKE(prio << 16, htons(ETH_P_ALL));
+        sys::netlink::request req(RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL);
+        req.put(message(ifindex, parent, handle, info));
+        req.attr(TCA_KIND, "bpf");
+        const auto opts = req.begin_nested(TCA_OPTIONS);
+        req.attr(TCA_BPF_FD, static_cast<std::uint32_t>(p.fd()));
+        req.attr(TCA_BPF_NAME, p.name().empty() ? "bpfxx" : p.name().c_str());
+        req.attr(TCA_BPF_FLAGS, std::uint32_t{TCA_BPF_FLAG_ACT_DIRECT});
+        req.end_nested(opts);
+        const auto r = sys::netlink::transact(req);
+        if (r.error == EEXIST && !o.priority) continue;
+        if (r.error != 0) {
+            drop_qdisc_if_unused(ifindex);
+            throw error(r.error, "RTM_NEWTFILTER(bpf)", what + ')', r.message);
+        }
+        what += ", cls_bpf priority " + std::to_string(prio) + ')';
+        return link([ifindex, parent, handle, info] { remove(ifindex, parent, handle, info); }, std::move(what));
+    }
+    throw error(EEXIST, "RTM_NEWTFILTER(bpf)", what + ')', "every filter priority is taken");
+}
+
+} // namespace detail::tc
+
+/// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
+[[nodiscard]] inline link attach_tc(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o = {}) {
+    if (o.path != attach_path::legacy) {
+        try {
+            return attach_tcx(p, ifindex, dir);
+        } catch (const error& e) {
+            // before 6.6 the kernel knows no tcx attach types
+            if (o.path == attach_path::link || e.errnum() != EINVAL || !p) throw;
+            if (p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
+                throw;
+        }
+    } else if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act &&
+               p.type() != prog_type::unspec) {
+        throw error(EINVAL, "attach_tc", detail::xdp::interface_name(ifindex),
+                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
+    }
+    if (!p) throw error(EBADF, "attach_tc", detail::xdp::interface_name(ifindex), "the program handle is empty");
+    return detail::tc::attach_classic(p, ifindex, dir, o);
+}
+
+/// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
+[[nodiscard]] inline link attach_tc(const prog& p, std::string_view ifname, tc_direction dir,
+                                    const tc_options& o = {}) {
+    const std::string name(ifname);
+    const unsigned ifindex = ::if_nametoindex(name.c_str());
+    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
+    return attach_tc(p, ifindex, dir, o);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/attach/tc.hpp> ----
 // ---- begin <bpfxx/attach/tracepoint.hpp> ----
 // Tracepoints, in two flavours:
 // - `attach_tracepoint(prog, "sched/sched_process_exec")`: a tracepoint
@@ -11961,8 +12157,10 @@ struct tcx_options {
 
 #include <cerrno>
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx {
 
@@ -11978,6 +12176,54 @@ namespace bpfxx {
         throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
     }
     return static_cast<std::uint32_t>(std::stoul(*line));
+}
+
+/// One field of a tracepoint's record, as its tracefs `format` file describes it.
+struct tracepoint_field {
+    std::string name;      ///< "pid", "filename" (without the C type)
+    std::string type;      ///< "pid_t", "__data_loc char[]"
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    bool is_signed = false;
+};
+
+/// The fields of tracepoint "category/name" (common_* fields included), so
+/// that a program can be built for the record layout of the running kernel:
+/// layouts change between versions (sched_process_fork's parent_comm became
+/// a __data_loc string in 6.x).
+[[nodiscard]] inline std::vector<tracepoint_field> tracepoint_format(std::string_view tracepoint) {
+    const std::string tp(tracepoint);
+    (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
+    std::ifstream in(sys::tracefs() + "/events/" + tp + "/format");
+    std::vector<tracepoint_field> fields;
+    for (std::string line; std::getline(in, line);) {
+        // "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
+        const auto f = line.find("field:");
+        const auto o = line.find("offset:");
+        const auto z = line.find("size:");
+        const auto g = line.find("signed:");
+        if (f == std::string::npos || o == std::string::npos || z == std::string::npos) continue;
+        std::string decl = line.substr(f + 6, line.find(';', f) - f - 6);
+        auto& field = fields.emplace_back();
+        if (const auto bracket = decl.find('['); bracket != std::string::npos && decl.rfind(' ', bracket) != std::string::npos &&
+                                                  decl.find("__data_loc") == std::string::npos)
+            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
+        const auto space = decl.find_last_of(' ');
+        field.name = space == std::string::npos ? decl : decl.substr(space + 1);
+        field.type = space == std::string::npos ? std::string{} : decl.substr(0, space);
+        field.offset = static_cast<std::uint32_t>(std::stoul(line.substr(o + 7)));
+        field.size = static_cast<std::uint32_t>(std::stoul(line.substr(z + 5)));
+        field.is_signed = g != std::string::npos && line.compare(g + 7, 1, "1") == 0;
+    }
+    if (fields.empty()) throw error(EINVAL, "tracepoint_format", tp, "the format file lists no fields");
+    return fields;
+}
+
+/// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.
+[[nodiscard]] inline tracepoint_field tracepoint_field_of(std::string_view tracepoint, std::string_view name) {
+    for (auto& f : tracepoint_format(tracepoint))
+        if (f.name == name) return f;
+    throw error(ENOENT, "tracepoint_field_of", std::string(tracepoint), "no field '" + std::string(name) + "'");
 }
 
 /// Attaches tracepoint program `p` to the tracepoint "category/name".

@@ -562,3 +562,78 @@ TEST_CASE("probe::attach_supported: an answer with a reason for every attach kin
     CHECK(bpfxx::probe::attach_supported(k::cgroup));
     CHECK_FALSE(bpfxx::probe::attach_supported(k::fentry)); // needs the BTF layer: not yet
 }
+
+namespace {
+/// Whether `ifindex` has a clsact qdisc: creating one exclusively fails then
+/// (and one made by the question is removed again).
+bool has_clsact(unsigned ifindex) {
+    namespace nl = bpfxx::sys::netlink;
+    nl::request req(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL);
+    req.put(bpfxx::detail::tc::message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
+    req.attr(TCA_KIND, "clsact");
+    const auto r = nl::transact(req);
+    if (r.error == EEXIST) return true;
+    REQUIRE(r.error == 0);
+    nl::request del(RTM_DELQDISC, 0);
+    del.put(bpfxx::detail::tc::message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
+    REQUIRE(nl::transact(del).error == 0);
+    return false;
+}
+} // namespace
+
+TEST_CASE("attach_tc: the classic path (clsact + cls_bpf) counts, detaches and removes only what it made") {
+    two_hosts h;
+    warm_up(h);
+    const unsigned ifindex = ::if_nametoindex("bx0");
+    auto in_counts = udp_counts::create();
+    auto out_counts = udp_counts::create();
+    auto in_prog = bpfxx::load<bpfxx::prog_type::sched_cls>(tc_counter, {.name = "bpfxx_in"}, in_counts);
+    auto out_prog = bpfxx::load<bpfxx::prog_type::sched_cls>(tc_counter, out_counts);
+    const bpfxx::tc_options classic{.path = bpfxx::attach_path::legacy};
+    CHECK_FALSE(has_clsact(ifindex));
+    {
+        auto in = bpfxx::attach_tc(in_prog, "bx0", bpfxx::tc_direction::ingress, classic);
+        auto out = bpfxx::attach_tc(out_prog, "bx0", bpfxx::tc_direction::egress, classic);
+        CHECK_FALSE(in.is_kernel_link());
+        CHECK(in.target().find("tc ingress on bx0") == 0);
+        CHECK(in.target().find("cls_bpf priority 1") != std::string::npos);
+        CHECK(h.send_to_outer(30) == 30);
+        h.send_to_peer(12);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        CHECK(in_counts.lookup(0) == 30u);
+        CHECK(out_counts.lookup(0) == 12u);
+        // a second filter on the same hook takes the next free priority; both run (TC_ACT_UNSPEC)
+        auto in2 = bpfxx::attach_tc(in_prog, "bx0", bpfxx::tc_direction::ingress, classic);
+        CHECK(in2.target().find("cls_bpf priority 2") != std::string::npos);
+        CHECK(h.send_to_outer(5) == 5);
+        CHECK(in_counts.lookup(0) == 40u);
+        // a taken priority asked for explicitly is an error
+        CHECK_THROWS_AS((void)bpfxx::attach_tc(in_prog, "bx0", bpfxx::tc_direction::ingress,
+                                               {.path = bpfxx::attach_path::legacy, .priority = 1}),
+                        bpfxx::error);
+        CHECK(has_clsact(ifindex));
+    }
+    CHECK(h.send_to_outer(7) == 7);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(in_counts.lookup(0) == 40u);
+    CHECK_FALSE(has_clsact(ifindex)); // bpfxx made it, and removed it with its last filter
+
+    // a qdisc that was there before stays
+    {
+        namespace nl = bpfxx::sys::netlink;
+        nl::request req(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL);
+        req.put(bpfxx::detail::tc::message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
+        req.attr(TCA_KIND, "clsact");
+        REQUIRE(nl::transact(req).error == 0);
+    }
+    {
+        auto in = bpfxx::attach_tc(in_prog, ifindex, bpfxx::tc_direction::ingress, classic);
+        CHECK(h.send_to_outer(2) == 2);
+        CHECK(in_counts.lookup(0) == 42u);
+    }
+    CHECK(has_clsact(ifindex));
+    // the automatic path on this kernel is tcx
+    auto automatic = bpfxx::attach_tc(in_prog, "bx0", bpfxx::tc_direction::ingress);
+    CHECK(automatic.is_kernel_link());
+    CHECK(automatic.info().type == bpfxx::link_type::tcx);
+}

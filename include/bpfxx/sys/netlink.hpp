@@ -9,6 +9,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,6 +30,14 @@ public:
         auto* h = header();
         h->nlmsg_type = type;
         h->nlmsg_flags = static_cast<std::uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK);
+    }
+    /// A dump request (RTM_GET* with NLM_F_DUMP): answered by its entries
+    /// and NLMSG_DONE, not by an ack. (NLM_F_DUMP's bits mean EXCL and
+    /// REPLACE on other requests, so it cannot be told from `flags`.)
+    [[nodiscard]] static request dump(std::uint16_t type) {
+        request r(type, 0);
+        r.header()->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        return r;
     }
 
     /// Appends a fixed part (ifinfomsg, tcmsg …).
@@ -86,15 +95,19 @@ private:
 struct reply {
     int error = 0;
     std::string message;
+    std::size_t messages = 0; ///< data messages before the end (a dump's entries)
 };
 
-/// Sends `req` on a fresh NETLINK_ROUTE socket and waits for its ack.
+/// Sends `req` on a fresh NETLINK_ROUTE socket and waits for its ack (or,
+/// for a dump, the end of its answer).
 /// Throws only when netlink itself fails (socket, send, recv).
 [[nodiscard]] inline reply transact(request& req) {
     unique_fd s(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (!s) bpfxx::detail::throw_errno("socket(AF_NETLINK)");
     const int one = 1;
     (void)::setsockopt(s.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one); // best effort: messages
+    const timeval patience{5, 0}; // the kernel answers at once; never hang on a request it ignores
+    (void)::setsockopt(s.get(), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     auto& out = req.bytes();
@@ -102,10 +115,12 @@ struct reply {
     if (::sendto(s.get(), out.data(), out.size(), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0)
         bpfxx::detail::throw_errno("sendto(netlink)");
     std::vector<std::byte> in(32768);
+    std::size_t messages = 0;
     for (;;) {
         const auto n = ::recv(s.get(), in.data(), in.size(), 0);
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) throw error(ETIMEDOUT, "recv(netlink)", {}, "no answer in 5 s");
             bpfxx::detail::throw_errno("recv(netlink)");
         }
         std::size_t off = 0;
@@ -118,6 +133,7 @@ struct reply {
                 std::memcpy(&e, in.data() + off + sizeof h, sizeof e);
                 reply r;
                 r.error = -e.error;
+                r.messages = messages;
                 // extended ack attributes follow the echoed request header (NLM_F_CAPPED: header only)
                 std::size_t a = off + sizeof h + sizeof e;
                 if (!(h.nlmsg_flags & NLM_F_CAPPED)) a += align4(e.msg.nlmsg_len) - sizeof(nlmsghdr);
@@ -135,7 +151,8 @@ struct reply {
                 }
                 return r;
             }
-            if (h.nlmsg_type == NLMSG_DONE) return {};
+            if (h.nlmsg_type == NLMSG_DONE) return {0, {}, messages};
+            ++messages;
             off += align4(h.nlmsg_len);
         }
     }
