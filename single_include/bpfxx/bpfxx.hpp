@@ -11625,6 +11625,33 @@ namespace probe {
 //     auto eg = bpfxx::attach_tc(counter, "eth0", bpfxx::tc_direction::egress,
 //                                {.path = bpfxx::attach_path::legacy, .priority = 5});
 
+// ---- begin <bpfxx/attach/interface.hpp> ----
+// Network interfaces by name and index, for the attach points that take
+// either (XDP, tc).
+
+#include <net/if.h>
+
+#include <string>
+#include <string_view>
+
+namespace bpfxx::detail::links {
+
+/// The interface's name, or "ifindex N" when it has none (any more).
+[[nodiscard]] inline std::string interface_name(unsigned ifindex) {
+    char name[IF_NAMESIZE] = {};
+    return ::if_indextoname(ifindex, name) != nullptr ? std::string(name) : "ifindex " + std::to_string(ifindex);
+}
+
+/// The index of interface `name` in the calling thread's network namespace; throws when there is none.
+[[nodiscard]] inline unsigned interface_index(std::string_view name) {
+    const std::string n(name);
+    const unsigned ifindex = ::if_nametoindex(n.c_str());
+    if (ifindex == 0) throw_errno("if_nametoindex", n);
+    return ifindex;
+}
+
+} // namespace bpfxx::detail::links
+// ---- end <bpfxx/attach/interface.hpp> ----
 // ---- begin <bpfxx/attach/tcx.hpp> ----
 // `attach_tcx(prog, interface, direction)`: a sched_cls program on an
 // interface's ingress or egress through a tcx link (Linux 6.6+): no qdisc,
@@ -11843,11 +11870,6 @@ namespace detail::xdp {
     }
 }
 
-[[nodiscard]] inline std::string interface_name(unsigned ifindex) {
-    char name[IF_NAMESIZE] = {};
-    return ::if_indextoname(ifindex, name) != nullptr ? std::string(name) : "ifindex " + std::to_string(ifindex);
-}
-
 /// IFLA_XDP on `ifindex`: program `fd` (-1: none); with `expected_fd` >= 0,
 /// only if that program is the one there (XDP_FLAGS_REPLACE).
 [[nodiscard]] inline sys::netlink::reply set_xdp(unsigned ifindex, int fd, std::uint32_t flags, int expected_fd) {
@@ -11890,7 +11912,7 @@ namespace detail::xdp {
 
 /// Attaches XDP program `p` to the interface with index `ifindex`.
 [[nodiscard]] inline link attach_xdp(const prog& p, unsigned ifindex, const xdp_options& o = {}) {
-    std::string what = "xdp on " + detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
+    std::string what = "xdp on " + detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
     if (!p) throw error(EBADF, "attach_xdp", what, "the program handle is empty");
@@ -11911,10 +11933,7 @@ namespace detail::xdp {
 
 /// Attaches XDP program `p` to the interface named `ifname`.
 [[nodiscard]] inline link attach_xdp(const prog& p, std::string_view ifname, const xdp_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_xdp(p, ifindex, o);
+    return attach_xdp(p, detail::links::interface_index(ifname), o);
 }
 
 } // namespace bpfxx
@@ -11945,7 +11964,7 @@ struct tcx_options {
 [[nodiscard]] inline link attach_tcx(const prog& p, unsigned ifindex, tc_direction dir, const tcx_options& o = {}) {
     const bool in = dir == tc_direction::ingress;
     std::string what = std::string("tcx ") + (in ? "ingress" : "egress") + " on " +
-                       detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
+                       detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
     if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
         throw error(EINVAL, "attach_tcx", what,
                     "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
@@ -11970,10 +11989,7 @@ struct tcx_options {
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
 [[nodiscard]] inline link attach_tcx(const prog& p, std::string_view ifname, tc_direction dir,
                                      const tcx_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_tcx(p, ifindex, dir, o);
+    return attach_tcx(p, detail::links::interface_index(ifname), dir, o);
 }
 
 } // namespace bpfxx
@@ -12085,7 +12101,7 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 [[nodiscard]] inline link attach_classic(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o) {
     const bool in = dir == tc_direction::ingress;
-    std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + xdp::interface_name(ifindex) +
+    std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + links::interface_name(ifindex) +
                        " (ifindex " + std::to_string(ifindex);
     ensure_clsact(ifindex, what + ')');
     const std::uint32_t parent = parent_of(dir), handle = 1;
@@ -12127,20 +12143,17 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
         }
     } else if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act &&
                p.type() != prog_type::unspec) {
-        throw error(EINVAL, "attach_tc", detail::xdp::interface_name(ifindex),
+        throw error(EINVAL, "attach_tc", detail::links::interface_name(ifindex),
                     "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
     }
-    if (!p) throw error(EBADF, "attach_tc", detail::xdp::interface_name(ifindex), "the program handle is empty");
+    if (!p) throw error(EBADF, "attach_tc", detail::links::interface_name(ifindex), "the program handle is empty");
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
 [[nodiscard]] inline link attach_tc(const prog& p, std::string_view ifname, tc_direction dir,
                                     const tc_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_tc(p, ifindex, dir, o);
+    return attach_tc(p, detail::links::interface_index(ifname), dir, o);
 }
 
 } // namespace bpfxx
@@ -12262,6 +12275,41 @@ struct tracepoint_field {
 // ---- begin <bpfxx/events.hpp> ----
 // The events layer: readers of what programs send to user space. Linux only.
 
+// ---- begin <bpfxx/events/epoll.hpp> ----
+// The wait both event readers share: an epoll fd over their rings, woken
+// when a program has written to one of them.
+
+#include <sys/epoll.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace bpfxx::events::detail {
+
+/// Waits up to `timeout` (negative: for ever) on `epoll_fd` for at most
+/// `slots` ready rings, then calls `ready(index)` with each ring's index
+/// (the epoll data it was added with) and sums what it returns. A signal
+/// interrupting the wait calls `all()` instead, so that nothing ready is missed.
+template <class Ready, class All>
+std::size_t wait_and_read(int epoll_fd, std::vector<epoll_event>& buffer, std::size_t slots,
+                          std::chrono::milliseconds timeout, const char* what, Ready&& ready, All&& all) {
+    buffer.resize(slots == 0 ? 1 : slots);
+    const int ms = timeout.count() < 0 ? -1 : timeout.count() > INT32_MAX ? INT32_MAX : static_cast<int>(timeout.count());
+    const int n = ::epoll_wait(epoll_fd, buffer.data(), static_cast<int>(buffer.size()), ms);
+    if (n < 0) {
+        if (errno == EINTR) return all();
+        bpfxx::detail::throw_errno("epoll_wait", what);
+    }
+    std::size_t total = 0;
+    for (int k = 0; k < n; ++k) total += ready(buffer[static_cast<std::size_t>(k)].data.u32);
+    return total;
+}
+
+} // namespace bpfxx::events::detail
+// ---- end <bpfxx/events/epoll.hpp> ----
 // ---- begin <bpfxx/events/ring.hpp> ----
 // `ring`: one BPF ring buffer (BPF_MAP_TYPE_RINGBUF) mapped into this process,
 // read in place. The kernel's layout (kernel/bpf/ringbuf.c):
@@ -12624,18 +12672,9 @@ public:
     /// Waits up to `timeout` (negative: for ever) for samples on any CPU,
     /// then reads every ring that has some. Returns the samples read.
     std::size_t poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
-        events_.resize(rings_.size());
-        const int ms = timeout.count() < 0 ? -1
-                       : timeout.count() > INT32_MAX ? INT32_MAX
-                                                     : static_cast<int>(timeout.count());
-        const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), ms);
-        if (n < 0) {
-            if (errno == EINTR) return consume();
-            bpfxx::detail::throw_errno("epoll_wait", "perf buffer");
-        }
-        std::size_t total = 0;
-        for (int k = 0; k < n; ++k) total += read_ring(rings_[events_[static_cast<std::size_t>(k)].data.u32]);
-        return total;
+        return detail::wait_and_read(
+            epoll_.get(), events_, rings_.size(), timeout, "perf buffer",
+            [this](std::uint32_t i) { return read_ring(rings_[i]); }, [this] { return consume(); });
     }
 
     /// Reads every ring without waiting. Returns the samples read.
@@ -12823,18 +12862,9 @@ public:
     /// then consumes every ring that has some. Returns the records consumed
     /// (0 on timeout, or when a signal interrupted the wait and nothing was ready).
     std::size_t poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
-        events_.resize(rings_.size() == 0 ? 1 : rings_.size());
-        const int ms = timeout.count() < 0 ? -1
-                       : timeout.count() > INT32_MAX ? INT32_MAX
-                                                     : static_cast<int>(timeout.count());
-        const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), ms);
-        if (n < 0) {
-            if (errno == EINTR) return consume();
-            bpfxx::detail::throw_errno("epoll_wait", "ring buffer reader");
-        }
-        std::size_t total = 0;
-        for (int k = 0; k < n; ++k) total += consume_ring(events_[static_cast<std::size_t>(k)].data.u32);
-        return total;
+        return detail::wait_and_read(
+            epoll_.get(), events_, rings_.size(), timeout, "ring buffer reader",
+            [this](std::uint32_t i) { return consume_ring(i); }, [this] { return consume(); });
     }
 
     /// Consumes every ring without waiting. Returns the records consumed.

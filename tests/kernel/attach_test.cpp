@@ -7,6 +7,8 @@
 #include <bpfxx/testing/cgroup.hpp>
 #include <bpfxx/testing/netns.hpp>
 
+#include "../common/fds.hpp"
+
 #include <doctest/doctest.h>
 
 #include <dirent.h>
@@ -72,14 +74,7 @@ constexpr auto pid_counter = bpfxx::assemble(
     mov(r0, 0),
     exit());
 
-std::size_t open_fds() {
-    std::size_t n = 0;
-    if (DIR* d = ::opendir("/proc/self/fd")) {
-        while (::readdir(d) != nullptr) ++n;
-        ::closedir(d);
-    }
-    return n;
-}
+using bpfxx_test::open_fds;
 
 /// Whether a kernel link with this id still exists.
 bool link_exists(std::uint32_t id) {

@@ -4,6 +4,8 @@
 // the epoll reader over several rings.
 #include <bpfxx/bpfxx.hpp>
 
+#include "../common/fds.hpp"
+
 #include <doctest/doctest.h>
 
 #include <dirent.h>
@@ -57,14 +59,7 @@ void drive(const bpfxx::prog& p, std::uint32_t runs) {
     REQUIRE(r.retval == 2);
 }
 
-std::size_t open_fds() {
-    std::size_t n = 0;
-    if (DIR* d = ::opendir("/proc/self/fd")) {
-        while (::readdir(d) != nullptr) ++n;
-        ::closedir(d);
-    }
-    return n;
-}
+using bpfxx_test::open_fds;
 
 } // namespace
 

@@ -1,6 +1,8 @@
 // The load layer against the running kernel: loading, the verifier's verdict
 // on rejected programs, test runs, info/ids/pins, feature probes, socket
 // filters with real traffic, and no file descriptor left behind.
+#include "../common/fds.hpp"
+
 #include <doctest/doctest.h>
 
 #include <bpfxx/asm.hpp>
@@ -98,15 +100,7 @@ std::vector<std::byte> packet(std::size_t size) {
     return p;
 }
 
-std::size_t open_fds() {
-    std::size_t n = 0;
-    DIR* d = ::opendir("/proc/self/fd");
-    REQUIRE(d != nullptr);
-    while (const dirent* e = ::readdir(d))
-        if (e->d_name[0] != '.') ++n;
-    ::closedir(d);
-    return n;
-}
+using bpfxx_test::open_fds;
 
 constexpr auto returns_42 = bpfxx::assemble(mov(r0, 42), exit());
 

@@ -9,6 +9,8 @@
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/pin.hpp>
 
+#include "../common/fds.hpp"
+
 #include <doctest/doctest.h>
 
 #include <range/v3/algorithm/count_if.hpp>
@@ -56,14 +58,7 @@ bpfxx::error error_of(F&& f) {
     return bpfxx::error(0, "nothing thrown");
 }
 
-std::size_t open_fds() {
-    std::size_t n = 0;
-    DIR* d = ::opendir("/proc/self/fd");
-    REQUIRE(d != nullptr);
-    while (::readdir(d) != nullptr) ++n;
-    ::closedir(d);
-    return n;
-}
+using bpfxx_test::open_fds;
 
 std::size_t mappings() {
     std::ifstream maps("/proc/self/maps");

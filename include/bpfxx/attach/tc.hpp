@@ -10,6 +10,7 @@
 //     auto eg = bpfxx::attach_tc(counter, "eth0", bpfxx::tc_direction::egress,
 //                                {.path = bpfxx::attach_path::legacy, .priority = 5});
 
+#include <bpfxx/attach/interface.hpp>
 #include <bpfxx/attach/link.hpp>
 #include <bpfxx/attach/tcx.hpp>
 #include <bpfxx/attach/xdp.hpp>
@@ -123,7 +124,7 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 [[nodiscard]] inline link attach_classic(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o) {
     const bool in = dir == tc_direction::ingress;
-    std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + xdp::interface_name(ifindex) +
+    std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + links::interface_name(ifindex) +
                        " (ifindex " + std::to_string(ifindex);
     ensure_clsact(ifindex, what + ')');
     const std::uint32_t parent = parent_of(dir), handle = 1;
@@ -165,20 +166,17 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
         }
     } else if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act &&
                p.type() != prog_type::unspec) {
-        throw error(EINVAL, "attach_tc", detail::xdp::interface_name(ifindex),
+        throw error(EINVAL, "attach_tc", detail::links::interface_name(ifindex),
                     "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
     }
-    if (!p) throw error(EBADF, "attach_tc", detail::xdp::interface_name(ifindex), "the program handle is empty");
+    if (!p) throw error(EBADF, "attach_tc", detail::links::interface_name(ifindex), "the program handle is empty");
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
 [[nodiscard]] inline link attach_tc(const prog& p, std::string_view ifname, tc_direction dir,
                                     const tc_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_tc(p, ifindex, dir, o);
+    return attach_tc(p, detail::links::interface_index(ifname), dir, o);
 }
 
 } // namespace bpfxx

@@ -6,6 +6,7 @@
 //     auto in  = bpfxx::attach_tcx(counter, "veth0", bpfxx::tc_direction::ingress);
 //     auto out = bpfxx::attach_tcx(counter, "veth0", bpfxx::tc_direction::egress);
 
+#include <bpfxx/attach/interface.hpp>
 #include <bpfxx/attach/link.hpp>
 #include <bpfxx/attach/xdp.hpp>
 #include <bpfxx/isa/prog_types.hpp>
@@ -37,7 +38,7 @@ struct tcx_options {
 [[nodiscard]] inline link attach_tcx(const prog& p, unsigned ifindex, tc_direction dir, const tcx_options& o = {}) {
     const bool in = dir == tc_direction::ingress;
     std::string what = std::string("tcx ") + (in ? "ingress" : "egress") + " on " +
-                       detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
+                       detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
     if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
         throw error(EINVAL, "attach_tcx", what,
                     "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
@@ -62,10 +63,7 @@ struct tcx_options {
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
 [[nodiscard]] inline link attach_tcx(const prog& p, std::string_view ifname, tc_direction dir,
                                      const tcx_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_tcx(p, ifindex, dir, o);
+    return attach_tcx(p, detail::links::interface_index(ifname), dir, o);
 }
 
 } // namespace bpfxx

@@ -9,6 +9,7 @@
 //     auto l = bpfxx::attach_xdp(fw, "veth0");                              // link, any mode
 //     auto g = bpfxx::attach_xdp(fw, "lo", {.mode = bpfxx::xdp_mode::generic});
 
+#include <bpfxx/attach/interface.hpp>
 #include <bpfxx/attach/link.hpp>
 #include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/load/prog.hpp>
@@ -54,11 +55,6 @@ namespace detail::xdp {
     }
 }
 
-[[nodiscard]] inline std::string interface_name(unsigned ifindex) {
-    char name[IF_NAMESIZE] = {};
-    return ::if_indextoname(ifindex, name) != nullptr ? std::string(name) : "ifindex " + std::to_string(ifindex);
-}
-
 /// IFLA_XDP on `ifindex`: program `fd` (-1: none); with `expected_fd` >= 0,
 /// only if that program is the one there (XDP_FLAGS_REPLACE).
 [[nodiscard]] inline sys::netlink::reply set_xdp(unsigned ifindex, int fd, std::uint32_t flags, int expected_fd) {
@@ -101,7 +97,7 @@ namespace detail::xdp {
 
 /// Attaches XDP program `p` to the interface with index `ifindex`.
 [[nodiscard]] inline link attach_xdp(const prog& p, unsigned ifindex, const xdp_options& o = {}) {
-    std::string what = "xdp on " + detail::xdp::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
+    std::string what = "xdp on " + detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
     if (!p) throw error(EBADF, "attach_xdp", what, "the program handle is empty");
@@ -122,10 +118,7 @@ namespace detail::xdp {
 
 /// Attaches XDP program `p` to the interface named `ifname`.
 [[nodiscard]] inline link attach_xdp(const prog& p, std::string_view ifname, const xdp_options& o = {}) {
-    const std::string name(ifname);
-    const unsigned ifindex = ::if_nametoindex(name.c_str());
-    if (ifindex == 0) detail::throw_errno("if_nametoindex", name);
-    return attach_xdp(p, ifindex, o);
+    return attach_xdp(p, detail::links::interface_index(ifname), o);
 }
 
 } // namespace bpfxx

@@ -12,6 +12,7 @@
 //                                   [](int cpu, std::uint64_t lost) { ... });
 //     while (running) pb.poll(std::chrono::milliseconds(100));
 
+#include <bpfxx/events/epoll.hpp>
 #include <bpfxx/events/ring.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
@@ -88,18 +89,9 @@ public:
     /// Waits up to `timeout` (negative: for ever) for samples on any CPU,
     /// then reads every ring that has some. Returns the samples read.
     std::size_t poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
-        events_.resize(rings_.size());
-        const int ms = timeout.count() < 0 ? -1
-                       : timeout.count() > INT32_MAX ? INT32_MAX
-                                                     : static_cast<int>(timeout.count());
-        const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), ms);
-        if (n < 0) {
-            if (errno == EINTR) return consume();
-            bpfxx::detail::throw_errno("epoll_wait", "perf buffer");
-        }
-        std::size_t total = 0;
-        for (int k = 0; k < n; ++k) total += read_ring(rings_[events_[static_cast<std::size_t>(k)].data.u32]);
-        return total;
+        return detail::wait_and_read(
+            epoll_.get(), events_, rings_.size(), timeout, "perf buffer",
+            [this](std::uint32_t i) { return read_ring(rings_[i]); }, [this] { return consume(); });
     }
 
     /// Reads every ring without waiting. Returns the samples read.

@@ -8,6 +8,7 @@
 //     rb.add_as<exec_event>(events, [](const exec_event& e) { std::printf("%d\n", e.pid); });
 //     while (running) rb.poll(std::chrono::milliseconds(100));
 
+#include <bpfxx/events/epoll.hpp>
 #include <bpfxx/events/ring.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
@@ -59,18 +60,9 @@ public:
     /// then consumes every ring that has some. Returns the records consumed
     /// (0 on timeout, or when a signal interrupted the wait and nothing was ready).
     std::size_t poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
-        events_.resize(rings_.size() == 0 ? 1 : rings_.size());
-        const int ms = timeout.count() < 0 ? -1
-                       : timeout.count() > INT32_MAX ? INT32_MAX
-                                                     : static_cast<int>(timeout.count());
-        const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), ms);
-        if (n < 0) {
-            if (errno == EINTR) return consume();
-            bpfxx::detail::throw_errno("epoll_wait", "ring buffer reader");
-        }
-        std::size_t total = 0;
-        for (int k = 0; k < n; ++k) total += consume_ring(events_[static_cast<std::size_t>(k)].data.u32);
-        return total;
+        return detail::wait_and_read(
+            epoll_.get(), events_, rings_.size(), timeout, "ring buffer reader",
+            [this](std::uint32_t i) { return consume_ring(i); }, [this] { return consume(); });
     }
 
     /// Consumes every ring without waiting. Returns the records consumed.
