@@ -6028,7 +6028,8 @@ private:
         loops_ = detail::max_loops;
         code_ = &entry;
         tail_target_ = nullptr;
-        stack_init_ = {};
+        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
+        for (std::size_t k = 0; k < stack_size / 64; ++k) stack_init_[k] = 0;
         if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
         set(1, r1);
         if (kind_ == context_kind::memory) set(2, r2);
@@ -12104,7 +12105,8 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
     std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + links::interface_name(ifindex) +
                        " (ifindex " + std::to_string(ifindex);
     ensure_clsact(ifindex, what + ')');
-    const std::uint32_t parent = parent_of(dir), handle = 1;
+    const std::uint32_t parent = parent_of(dir);
+    constexpr std::uint32_t handle = 1; // one filter per priority: its handle is always 1
     const std::uint16_t first = o.priority ? o.priority : 1, last = o.priority ? o.priority : 0x7fff;
     for (std::uint32_t prio = first; prio <= last; ++prio) {
         const std::uint32_t info = TC_H_MAKE(prio << 16, htons(ETH_P_ALL));
@@ -12123,7 +12125,7 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
             throw error(r.error, "RTM_NEWTFILTER(bpf)", what + ')', r.message);
         }
         what += ", cls_bpf priority " + std::to_string(prio) + ')';
-        return link([ifindex, parent, handle, info] { remove(ifindex, parent, handle, info); }, std::move(what));
+        return link([ifindex, parent, info] { remove(ifindex, parent, handle, info); }, std::move(what));
     }
     throw error(EEXIST, "RTM_NEWTFILTER(bpf)", what + ')', "every filter priority is taken");
 }

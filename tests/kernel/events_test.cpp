@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+#include <sched.h>
 
 #include <array>
 #include <cstring>
@@ -224,6 +225,25 @@ constexpr auto perf_records = bpfxx::assemble(
     mov(r0, 2),
     exit());
 
+/// Keeps the calling thread on one CPU (test_run runs the program where it
+/// is called), and lets it go again.
+class on_one_cpu {
+public:
+    on_one_cpu() {
+        REQUIRE(::sched_getaffinity(0, sizeof saved_, &saved_) == 0);
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(::sched_getcpu(), &one);
+        REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
+    }
+    on_one_cpu(const on_one_cpu&) = delete;
+    on_one_cpu& operator=(const on_one_cpu&) = delete;
+    ~on_one_cpu() { (void)::sched_setaffinity(0, sizeof saved_, &saved_); }
+
+private:
+    cpu_set_t saved_{};
+};
+
 } // namespace
 
 TEST_CASE("perf_buffer: every sample arrives once, in order per CPU, with its contents") {
@@ -265,6 +285,8 @@ TEST_CASE("perf_buffer: an overflowing ring reports what it lost; samples plus l
     auto seq = seq_counter::create();
     auto events = perf_events::create();
     auto p = bpfxx::load<bpfxx::prog_type::xdp>(perf_records, seq, events);
+    // the loss is reported on the ring that lost, at its next sample: all on one CPU
+    const on_one_cpu pinned;
     std::size_t received = 0;
     std::uint64_t lost_reported = 0;
     // one 4 KiB page per CPU holds about 120 samples of 32 bytes; the reader waits until all are written

@@ -127,7 +127,8 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
     std::string what = std::string("tc ") + (in ? "ingress" : "egress") + " on " + links::interface_name(ifindex) +
                        " (ifindex " + std::to_string(ifindex);
     ensure_clsact(ifindex, what + ')');
-    const std::uint32_t parent = parent_of(dir), handle = 1;
+    const std::uint32_t parent = parent_of(dir);
+    constexpr std::uint32_t handle = 1; // one filter per priority: its handle is always 1
     const std::uint16_t first = o.priority ? o.priority : 1, last = o.priority ? o.priority : 0x7fff;
     for (std::uint32_t prio = first; prio <= last; ++prio) {
         const std::uint32_t info = TC_H_MAKE(prio << 16, htons(ETH_P_ALL));
@@ -146,7 +147,7 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
             throw error(r.error, "RTM_NEWTFILTER(bpf)", what + ')', r.message);
         }
         what += ", cls_bpf priority " + std::to_string(prio) + ')';
-        return link([ifindex, parent, handle, info] { remove(ifindex, parent, handle, info); }, std::move(what));
+        return link([ifindex, parent, info] { remove(ifindex, parent, handle, info); }, std::move(what));
     }
     throw error(EEXIST, "RTM_NEWTFILTER(bpf)", what + ')', "every filter priority is taken");
 }

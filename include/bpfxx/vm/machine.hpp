@@ -612,7 +612,8 @@ private:
         loops_ = detail::max_loops;
         code_ = &entry;
         tail_target_ = nullptr;
-        stack_init_ = {};
+        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
+        for (std::size_t k = 0; k < stack_size / 64; ++k) stack_init_[k] = 0;
         if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
         set(1, r1);
         if (kind_ == context_kind::memory) set(2, r2);
