@@ -12619,6 +12619,8 @@ private:
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <utility>
@@ -12686,6 +12688,71 @@ public:
         return total;
     }
 
+    /// One sample, as the range hands it over.
+    struct sample {
+        int cpu;
+        std::span<const std::byte> data;
+    };
+
+    /// The samples ready now on every CPU, as an input range of `sample`,
+    /// CPU by CPU; a sample's space goes back to the kernel when the
+    /// iterator moves past it. (The sample callback is not called for them.)
+    class sample_range {
+    public:
+        struct sentinel {};
+        class iterator {
+        public:
+            using value_type = sample;
+            using difference_type = std::ptrdiff_t;
+            using iterator_concept = std::input_iterator_tag;
+            iterator() = default;
+            explicit iterator(perf_buffer* b) : buf_(b) { fetch(); }
+            [[nodiscard]] sample operator*() const { return {buf_->rings_[ring_].cpu, current_}; }
+            iterator& operator++() {
+                release(buf_->rings_[ring_], tail_);
+                fetch();
+                return *this;
+            }
+            void operator++(int) { ++*this; }
+            friend bool operator==(const iterator& it, sentinel) noexcept { return it.buf_ == nullptr; }
+
+        private:
+            void fetch() {
+                for (; ring_ < buf_->rings_.size(); ++ring_)
+                    if (buf_->next_sample(buf_->rings_[ring_], current_, tail_)) return;
+                buf_ = nullptr;
+            }
+            perf_buffer* buf_ = nullptr;
+            std::size_t ring_ = 0;
+            std::span<const std::byte> current_{};
+            std::uint64_t tail_ = 0;
+        };
+        explicit sample_range(perf_buffer& b) noexcept : buf_(&b) {}
+        [[nodiscard]] iterator begin() { return iterator(buf_); }
+        [[nodiscard]] sentinel end() const noexcept { return {}; }
+
+    private:
+        perf_buffer* buf_;
+    };
+    [[nodiscard]] sample_range samples() noexcept { return sample_range(*this); }
+
+    /// A sample callback that hands `f(cpu, const T&)` a copy of the
+    /// sample's first sizeof(T) bytes (perf samples are only 4-byte aligned,
+    /// so they are not viewed in place); shorter samples throw EMSGSIZE.
+    template <class T, class F>
+    [[nodiscard]] static sample_callback typed(F f) {
+        static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
+        return [f = std::move(f)](int cpu, std::span<const std::byte> s) mutable {
+            if (s.size() < sizeof(T))
+                throw error(EMSGSIZE, "perf buffer sample", {},
+                            std::to_string(s.size()) + " bytes are too few for a record type of " +
+                                std::to_string(sizeof(T)));
+            T v;
+            std::memcpy(&v, s.data(), sizeof v);
+            f(cpu, static_cast<const T&>(v));
+        };
+    }
+
     /// Samples the kernel could not store (rings full) since construction.
     [[nodiscard]] std::uint64_t lost() const noexcept { return lost_; }
     /// CPUs with a ring.
@@ -12750,38 +12817,59 @@ private:
         rings_.push_back(std::move(r));
     }
 
-    std::size_t read_ring(cpu_ring& r) {
+    /// The next sample of ring `r` (lost-sample records on the way are
+    /// counted, reported and handed back); false when the ring is empty.
+    /// `tail` is where the ring's reader goes once the sample is done with.
+    [[nodiscard]] bool next_sample(cpu_ring& r, std::span<const std::byte>& out, std::uint64_t& tail) {
         auto* meta = reinterpret_cast<perf_event_mmap_page*>(r.base);
         const std::byte* data = r.base + page_;
         using u64 = decltype(meta->data_head);
         const std::uint64_t head = std::atomic_ref<u64>(meta->data_head).load(std::memory_order_acquire);
-        std::uint64_t tail = meta->data_tail;
-        std::size_t samples = 0;
+        tail = meta->data_tail;
         while (tail < head) {
             const std::size_t at = static_cast<std::size_t>(tail % data_size_);
             perf_event_header h{};
             copy_out(data, at, &h, sizeof h);
-            if (h.size < sizeof h) break; // cannot happen with a sane kernel: stop rather than spin
+            if (h.size < sizeof h) return false; // cannot happen with a sane kernel: stop rather than spin
             const std::byte* rec = data + at;
             if (at + h.size > data_size_) { // wraps: gather it
                 scratch_.resize(h.size);
                 copy_out(data, at, scratch_.data(), h.size);
                 rec = scratch_.data();
             }
+            tail += h.size;
             if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof h + 4) {
                 std::uint32_t n = 0;
                 std::memcpy(&n, rec + sizeof h, 4);
                 if (n > h.size - sizeof h - 4) n = static_cast<std::uint32_t>(h.size - sizeof h - 4);
-                ++samples;
-                if (on_sample_) on_sample_(r.cpu, std::span<const std::byte>(rec + sizeof h + 4, n));
-            } else if (h.type == PERF_RECORD_LOST && h.size >= sizeof h + 16) {
+                out = std::span<const std::byte>(rec + sizeof h + 4, n);
+                return true;
+            }
+            if (h.type == PERF_RECORD_LOST && h.size >= sizeof h + 16) {
                 std::uint64_t lost = 0;
                 std::memcpy(&lost, rec + sizeof h + 8, 8);
                 lost_ += lost;
                 if (on_lost_) on_lost_(r.cpu, lost);
             }
-            tail += h.size;
-            std::atomic_ref<u64>(meta->data_tail).store(tail, std::memory_order_release);
+            release(r, tail);
+        }
+        return false;
+    }
+
+    /// Hands the ring's space up to `tail` back to the kernel.
+    static void release(cpu_ring& r, std::uint64_t tail) noexcept {
+        auto* meta = reinterpret_cast<perf_event_mmap_page*>(r.base);
+        std::atomic_ref<decltype(meta->data_tail)>(meta->data_tail).store(tail, std::memory_order_release);
+    }
+
+    std::size_t read_ring(cpu_ring& r) {
+        std::size_t samples = 0;
+        std::span<const std::byte> s;
+        std::uint64_t tail = 0;
+        while (next_sample(r, s, tail)) {
+            ++samples;
+            if (on_sample_) on_sample_(r.cpu, s);
+            release(r, tail);
         }
         return samples;
     }

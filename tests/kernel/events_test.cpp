@@ -319,3 +319,33 @@ TEST_CASE("perf_buffer: bad options and maps are errors that leave nothing open"
     }
     CHECK(open_fds() == before);
 }
+
+TEST_CASE("perf_buffer: typed callbacks, and the samples as a range") {
+    auto seq = seq_counter::create();
+    auto events = perf_events::create();
+    auto p = bpfxx::load<bpfxx::prog_type::xdp>(perf_records, seq, events);
+    const on_one_cpu pinned;
+    std::vector<std::uint64_t> typed_seqs;
+    bpfxx::events::perf_buffer pb(events, bpfxx::events::perf_buffer::typed<record>([&](int, const record& r) {
+        CHECK(r.tag == 5);
+        typed_seqs.push_back(r.seq);
+    }));
+    drive(p, 50);
+    while (pb.poll(std::chrono::milliseconds(100)) > 0) {
+    }
+    REQUIRE(typed_seqs.size() == 50);
+    for (std::size_t i = 0; i < 50; ++i) CHECK(typed_seqs[i] == i);
+
+    drive(p, 30);
+    std::uint64_t expect = 50;
+    std::size_t n = 0;
+    for (const auto s : pb.samples()) {
+        REQUIRE(s.data.size() >= sizeof(record));
+        record r;
+        std::memcpy(&r, s.data.data(), sizeof r);
+        CHECK(r.seq == expect++);
+        ++n;
+    }
+    CHECK(n == 30);
+    CHECK(pb.consume() == 0); // the range handed every sample back
+}
