@@ -19,7 +19,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -29,8 +29,6 @@ namespace bpfxx::events {
 
 class ring_buffer {
 public:
-    /// Returns false to stop consuming that ring until the next poll/consume.
-    using callback = std::function<bool(std::span<const std::byte>)>;
 
     ring_buffer() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
         if (!epoll_) bpfxx::detail::throw_errno("epoll_create1");
@@ -75,7 +73,7 @@ public:
     /// Consumes ring `i` (in the order added) only.
     std::size_t consume_ring(std::size_t i) {
         auto& e = rings_.at(i);
-        return e.r.consume(e.f);
+        return e.r.consume([&e](std::span<const std::byte> rec) { return e.call(e.state.get(), rec); });
     }
 
     /// An fd that is readable when any ring has records: to wait in an event
@@ -85,12 +83,18 @@ public:
     [[nodiscard]] ring& operator[](std::size_t i) { return rings_.at(i).r; }
 
 private:
+    // A ring's callback, type-erased as a function pointer and its state: one
+    // indirect call per record, as with a C callback.
     struct entry {
         ring r;
-        callback f;
+        std::unique_ptr<void, void (*)(void*)> state;
+        bool (*call)(void*, std::span<const std::byte>);
     };
 
-    ring_buffer& add_ring(ring r, callback f) {
+    template <class G>
+    ring_buffer& add_ring(ring r, G g) {
+        std::unique_ptr<void, void (*)(void*)> state(new G(std::move(g)), [](void* p) { delete static_cast<G*>(p); });
+        const auto call = [](void* p, std::span<const std::byte> rec) -> bool { return (*static_cast<G*>(p))(rec); };
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u32 = static_cast<std::uint32_t>(rings_.size());
@@ -98,7 +102,7 @@ private:
             bpfxx::detail::throw_errno("epoll_ctl(EPOLL_CTL_ADD)", "ring buffer fd " + std::to_string(r.fd()));
         const int fd = r.fd();
         try {
-            rings_.push_back({std::move(r), std::move(f)});
+            rings_.push_back({std::move(r), std::move(state), call});
         } catch (...) {
             ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
             throw;
