@@ -4311,6 +4311,335 @@ using fault_text = fixed_text<160>;
 // register or stack slot that was never written is a fault too: the kernel
 // verifier refuses such programs.
 
+// ---- begin <bpfxx/vm/decode.hpp> ----
+// The decoded form the interpreter runs: one `op` per instruction slot with
+// what the instruction's execution needs and nothing it must check again.
+// Decoding proves the reserved fields zero, the registers in range and the
+// jump targets inside the program, so the fast path only checks what changes
+// from run to run (registers that hold a value, packet bounds, the budget).
+// An instruction the fast path does not run, or that is not well formed, is
+// decoded as `general`: the machine runs it the general way, which knows how
+// to name what is wrong with it.
+//
+// Decoding also fuses the sequences compilers and people write for packet
+// parsing into one op (the op of the sequence's first slot; the slots after
+// it keep their own ops, for jumps into the middle):
+//   mov rd, rs; alu rd, K|rt            rd = rs op K|rt
+//   ldx{h,w} rd, [rs + off]; be rd      rd = a big-endian load
+//   add rd, K; jcc rd, K|rt             a loop's step and test
+//   mov rd, rs; add rd, K; jcc rd, rt   a bounds check (data + N > data_end)
+// One dispatch instead of two or three is most of what an interpreter can
+// save: each costs an indirect jump and a round trip of the register file
+// through memory.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace bpfxx::vm::detail {
+
+struct op {
+    /// The instruction's opcode byte, a fused kind (`fused`), or `general`.
+    std::uint16_t code = 0;
+    std::uint8_t dst = 0;
+    /// X forms and loads: the source register; fused ops: rs.
+    std::uint8_t src = 0;
+    /// Fused X jumps and alu3 X: the second source register.
+    std::uint8_t src2 = 0;
+    std::uint8_t spare = 0;
+    /// Bit r: the op reads register r before writing it.
+    std::uint16_t need = 0;
+    /// Jumps: the slot a taken jump goes to.
+    std::uint32_t target = 0;
+    /// The immediate as the operation uses it (sign-extended, cut to 32 bits
+    /// for 32-bit operations); loads: the sign-extended offset.
+    std::uint64_t imm = 0;
+    /// Fused K jumps: the immediate compared with.
+    std::uint64_t imm2 = 0;
+};
+
+/// Opcode 0 is never executable: in a program it is the second slot of a
+/// 64-bit immediate load.
+inline constexpr std::uint16_t general = 0;
+
+/// The kinds of fused ops (above the opcode bytes).
+namespace fused {
+/// mov rd, rs; op rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t alu3(std::uint8_t alu_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x100 | alu_op >> 4 | (x ? 0x10 : 0));
+}
+/// ldx rd, [rs + off]; be rd (2 or 4 bytes)
+[[nodiscard]] constexpr std::uint16_t load_swap(unsigned bytes) noexcept {
+    return static_cast<std::uint16_t>(bytes == 2 ? 0x120 : 0x121);
+}
+/// add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t add_jump(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x140 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+/// mov rd, rs; add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t bounds(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x160 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+} // namespace fused
+
+namespace decoding {
+
+[[nodiscard]] constexpr std::uint64_t sext32(std::int32_t v) noexcept {
+    return static_cast<std::uint64_t>(std::int64_t{v});
+}
+[[nodiscard]] constexpr std::uint16_t bit(unsigned r) noexcept { return static_cast<std::uint16_t>(1u << r); }
+
+[[nodiscard]] constexpr bool fast_alu_op(std::uint8_t op) noexcept {
+    switch (op) {
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::xor_:
+    case code::lsh:
+    case code::rsh:
+    case code::arsh:
+    case code::mov: return true;
+    default: return false;
+    }
+}
+
+[[nodiscard]] constexpr bool conditional_jump(std::uint8_t op) noexcept {
+    switch (op) {
+    case code::jeq:
+    case code::jne:
+    case code::jgt:
+    case code::jge:
+    case code::jlt:
+    case code::jle:
+    case code::jset:
+    case code::jsgt:
+    case code::jsge:
+    case code::jslt:
+    case code::jsle: return true;
+    default: return false;
+    }
+}
+
+/// `d` with the second operand of `i`: its source register (read), or its
+/// immediate as an operation of that width uses it.
+[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide, bool x) noexcept {
+    if (x) {
+        d.src = i.src_reg;
+        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
+    } else {
+        d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
+    }
+    return d;
+}
+
+[[nodiscard]] constexpr op alu(const insn& i) noexcept {
+    const bool wide = code::class_of(i.code) == code::alu64;
+    const bool x = code::source_of(i.code) == code::x;
+    const auto o = code::op_of(i.code);
+    if (i.off != 0 || i.dst_reg >= 10) return {};
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    if (o == code::end) {
+        if (i.src_reg != 0 || (wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return {};
+        d.need = bit(i.dst_reg);
+        d.imm = static_cast<std::uint64_t>(i.imm);
+        return d;
+    }
+    if (o == code::neg) {
+        if (x || i.src_reg != 0 || i.imm != 0) return {};
+        d.need = bit(i.dst_reg);
+        return d;
+    }
+    if (!fast_alu_op(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
+    d.need = o == code::mov ? 0 : bit(i.dst_reg);
+    return with_source(d, i, wide, x);
+}
+
+[[nodiscard]] constexpr op jump(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
+    const bool wide = code::class_of(i.code) == code::jmp;
+    const bool x = code::source_of(i.code) == code::x;
+    const auto o = code::op_of(i.code);
+    const std::int64_t t = std::int64_t{pc} + 1 + i.off;
+    if (t < 0 || t >= std::int64_t{size}) return {};
+    op d;
+    d.code = i.code;
+    d.target = static_cast<std::uint32_t>(t);
+    if (o == code::ja) {
+        if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
+        return d;
+    }
+    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
+    d.dst = i.dst_reg;
+    d.need = bit(i.dst_reg);
+    return with_source(d, i, wide, x);
+}
+
+[[nodiscard]] constexpr op load(const insn& i) noexcept {
+    if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    d.src = i.src_reg;
+    d.need = bit(i.src_reg);
+    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+    return d;
+}
+
+// ---- fusion ------------------------------------------------------------------
+
+[[nodiscard]] constexpr bool is_x(const op& o) noexcept { return code::source_of(static_cast<std::uint8_t>(o.code)) == code::x; }
+[[nodiscard]] constexpr bool is_class(const op& o, std::uint8_t cls) noexcept {
+    return o.code != general && o.code < 0x100 && code::class_of(static_cast<std::uint8_t>(o.code)) == cls;
+}
+[[nodiscard]] constexpr std::uint8_t op_of(const op& o) noexcept { return code::op_of(static_cast<std::uint8_t>(o.code)); }
+
+/// A 64-bit `mov rd, rs` of two different registers.
+[[nodiscard]] constexpr bool is_mov_reg(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::mov && is_x(o) && o.src != o.dst;
+}
+/// A 64-bit ALU op on rd the fused forms take (not `mov`, `neg`, `end`), whose X source is not rd.
+[[nodiscard]] constexpr bool is_alu_on(const op& o, std::uint8_t rd) noexcept {
+    return is_class(o, code::alu64) && o.dst == rd && op_of(o) != code::mov && op_of(o) != code::neg &&
+           op_of(o) != code::end && !(is_x(o) && o.src == rd);
+}
+/// A 64-bit `add rd, K`.
+[[nodiscard]] constexpr bool is_add_k(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::add && !is_x(o);
+}
+/// A 64-bit unsigned or equality test of rd the fused forms take.
+[[nodiscard]] constexpr bool is_jump_on(const op& o, std::uint8_t rd) noexcept {
+    if (!is_class(o, code::jmp) || o.dst != rd || (is_x(o) && o.src == rd)) return false;
+    switch (op_of(o)) {
+    case code::jeq:
+    case code::jne:
+    case code::jgt:
+    case code::jge:
+    case code::jlt:
+    case code::jle: return true;
+    default: return false;
+    }
+}
+
+/// `first` followed by the test `j` of the register it writes.
+[[nodiscard]] constexpr op with_jump(op first, const op& j, std::uint16_t kind) noexcept {
+    first.code = kind;
+    first.target = j.target;
+    if (is_x(j)) {
+        first.src2 = j.src;
+        first.need = static_cast<std::uint16_t>(first.need | bit(j.src));
+    } else {
+        first.imm2 = j.imm;
+    }
+    return first;
+}
+
+/// The fused op starting at slot pc, or ops[pc] when none applies; `ops`
+/// holds every slot's own op.
+[[nodiscard]] constexpr op fuse(std::span<const op> ops, std::size_t pc, std::span<const insn> prog) noexcept {
+    const op& a = ops[pc];
+    if (pc + 1 >= prog.size()) return a;
+    const op& b = ops[pc + 1];
+    if (is_mov_reg(a) && is_alu_on(b, a.dst)) {
+        // rd = rs op (K | rt): reads rs, and rt unless rt is rd (excluded above)
+        op f = b;
+        f.src = a.src;
+        f.need = bit(a.src);
+        if (is_x(b)) {
+            f.src2 = b.src;
+            f.need = static_cast<std::uint16_t>(f.need | bit(b.src));
+        }
+        if (op_of(b) == code::add && !is_x(b) && pc + 2 < prog.size() && is_jump_on(ops[pc + 2], a.dst))
+            return with_jump(f, ops[pc + 2], fused::bounds(op_of(ops[pc + 2]), is_x(ops[pc + 2])));
+        f.code = fused::alu3(op_of(b), is_x(b));
+        return f;
+    }
+    if (is_class(a, code::ldx) && is_class(b, code::alu) && op_of(b) == code::end && b.dst == a.dst &&
+        code::source_of(static_cast<std::uint8_t>(b.code)) == code::to_be) {
+        const auto bytes = code::bytes_of_size(code::size_of(static_cast<std::uint8_t>(a.code)));
+        if ((bytes == 2 || bytes == 4) && b.imm == bytes * 8) {
+            op f = a;
+            f.code = fused::load_swap(bytes);
+            return f;
+        }
+    }
+    if (is_add_k(a) && is_jump_on(b, a.dst)) return with_jump(a, b, fused::add_jump(op_of(b), is_x(b)));
+    return a;
+}
+
+} // namespace decoding
+
+/// The op of slot `pc` of a program of `size` slots, on its own.
+[[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
+    if (i.dst_reg > 10 || i.src_reg > 10) return {};
+    switch (code::class_of(i.code)) {
+    case code::alu:
+    case code::alu64: return decoding::alu(i);
+    case code::jmp:
+    case code::jmp32: return decoding::jump(i, pc, size);
+    case code::ldx: return decoding::load(i);
+    default: return {};
+    }
+}
+
+/// Decodes `prog` into `out`, which holds one op more than the program: the
+/// slot after the last, `general`, which ends a run that falls off the end.
+/// `single` (as large as `out`) receives the ops before fusion.
+constexpr void decode(std::span<const insn> prog, std::span<op> single, std::span<op> out) noexcept {
+    const auto size = static_cast<std::uint32_t>(prog.size());
+    for (std::uint32_t pc = 0; pc < size; ++pc) single[pc] = decode(prog[pc], pc, size);
+    single[size] = {};
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(single, pc, prog);
+    out[size] = {};
+}
+
+/// A program's decoded form, with the instructions it was decoded from: the
+/// machine caches these per program and checks, once per run, that the
+/// program has not changed since.
+struct decoded_program {
+    const insn* code = nullptr;
+    std::uint32_t size = 0;
+    std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
+    std::vector<insn> copy;
+    std::vector<op> ops;
+
+    [[nodiscard]] constexpr bool holds(const insn* c, std::uint32_t n) const noexcept {
+        return !ops.empty() && size == n && code == c;
+    }
+    [[nodiscard]] constexpr bool matches(const insn* c) const noexcept {
+        if (std::is_constant_evaluated()) return std::equal(copy.begin(), copy.end(), c);
+        return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
+    }
+    /// Decodes the `n` instructions at `c`; false when there is no memory for it.
+    constexpr bool assign(const insn* c, std::uint32_t n) noexcept {
+        code = nullptr;
+#if defined(__cpp_exceptions)
+        try {
+#endif
+            copy.assign(c, c + n);
+            std::vector<op> single(std::size_t{n} + 1);
+            ops.resize(std::size_t{n} + 1);
+            decode(copy, single, ops);
+#if defined(__cpp_exceptions)
+        } catch (...) {
+            copy.clear();
+            ops.clear();
+            return false;
+        }
+#endif
+        code = c;
+        size = n;
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/decode.hpp> ----
 // ---- begin <bpfxx/vm/input.hpp> ----
 // What a run starts from: the machine's limits, the packet and context of
 // each program type, and what a run returns.
@@ -4329,6 +4658,9 @@ struct limits {
     std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
     std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
     bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
+    /// Run programs from a decoded form cached per program (vm/decode.hpp);
+    /// false runs each instruction from its bytes. The results are the same.
+    bool decode = true;
 };
 
 /// The program types the machine gives a context to.
@@ -6024,6 +6356,7 @@ private:
         depth_ = 0;
         pc_ = 0;
         steps_ = 0;
+        ++runs_;
         tail_calls_ = 0;
         loops_ = detail::max_loops;
         code_ = &entry;
@@ -6037,17 +6370,7 @@ private:
         if (!L.strict) init_ = 0x7ff;
 
         run_result result;
-        while (!fault_) {
-            if (pc_ >= code_->size) {
-                raise(fault_kind::jump_out_of_program);
-                break;
-            }
-            if (++steps_ > L.budget) {
-                raise(fault_kind::budget_exhausted);
-                break;
-            }
-            if (step(result)) break;
-        }
+        run(result);
         result.steps = steps_;
         result.error = fault_;
         note_dirty();
@@ -6058,10 +6381,64 @@ private:
         return result;
     }
 
-    // One instruction; true when the program has finished.
-    [[gnu::always_inline]] constexpr bool step(run_result& result) noexcept {
+    // ---- the loop ---------------------------------------------------------
+    //
+    // Programs run from their decoded form (vm/decode.hpp), cached per
+    // program: the instructions packet filters are made of run inline below
+    // on locals the compiler keeps in registers; the others, and any
+    // instruction that would fault, go through step() with the machine's
+    // members brought up to date. Both ways give the same results (the
+    // tests run programs both ways: limits::decode = false is step() alone).
+
+    constexpr void run(run_result& result) noexcept {
+        const detail::op* ops = L.decode ? decoded(*code_) : nullptr;
+        if (ops == nullptr) return run_general(result);
+        const detail::code_ref* running = code_;
+        fast_state f{ops, ops, 0, init_, kind_ == context_kind::xdp || kind_ == context_kind::tc};
+        for (;;) {
+            if (++f.steps > L.budget) {
+                pc_ = static_cast<std::uint32_t>(f.p - f.ops);
+                raise(fault_kind::budget_exhausted);
+                break;
+            }
+            if (initialised(f.init, f.p->need) && fast_step(f)) continue;
+            pc_ = static_cast<std::uint32_t>(f.p - f.ops);
+            init_ = f.init;
+            if (!general_step(result)) break;
+            if (code_ != running) {
+                running = code_;
+                f.ops = decoded(*code_);
+                if (f.ops == nullptr) {
+                    steps_ = f.steps;
+                    return run_general(result);
+                }
+            }
+            f.p = f.ops + pc_;
+            f.init = init_;
+        }
+        steps_ = f.steps;
+    }
+
+    /// The run without a decoded form: every instruction through step().
+    constexpr void run_general(run_result& result) noexcept {
+        while (++steps_ <= L.budget) {
+            if (!general_step(result)) return;
+        }
+        raise(fault_kind::budget_exhausted);
+    }
+
+    /// One instruction through step(); false when the run is over.
+    constexpr bool general_step(run_result& result) noexcept {
+        if (pc_ >= code_->size) {
+            raise(fault_kind::jump_out_of_program);
+            return false;
+        }
+        return !step(result) && !fault_;
+    }
+
+    // One instruction, the general way; true when the program has finished.
+    constexpr bool step(run_result& result) noexcept {
         const insn& i = code_->code[pc_];
-        if (fast_step(i)) return false;
         if (i.dst_reg > 10 || i.src_reg > 10) {
             raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
             return true;
@@ -6080,192 +6457,315 @@ private:
         return false;
     }
 
-    // ---- the fast path ---------------------------------------------------
-    //
-    // The instructions packet filters are made of, dispatched on the whole
-    // opcode byte: one jump per instruction, operands and reserved fields
-    // checked inline. An instruction that is anything but well formed with
-    // initialised operands is left to the general path below, which knows
-    // how to name what is wrong; so both paths give the same results.
+    // ---- the decoded forms ------------------------------------------------
+
+    /// The decoded form of `ref`'s program, from the cache when it holds the
+    /// program as it is now (checked once per run), else decoded into the
+    /// least recently used entry; nullptr when there is no memory for it.
+    [[nodiscard]] constexpr const detail::op* decoded(const detail::code_ref& ref) noexcept {
+        detail::decoded_program* slot = nullptr;
+        for (auto& d : decoded_) {
+            if (d.holds(ref.code, ref.size)) {
+                if (d.last_run == runs_ || d.matches(ref.code)) {
+                    d.last_run = runs_;
+                    return d.ops.data();
+                }
+                slot = &d; // changed since: decode it again
+                break;
+            }
+            if (slot == nullptr || d.last_run < slot->last_run) slot = &d;
+        }
+        if (!slot->assign(ref.code, ref.size)) return nullptr;
+        slot->last_run = runs_;
+        return slot->ops.data();
+    }
+
+    // ---- the fast path ----------------------------------------------------
 
     /// Whether every register in `mask` holds a value.
-    [[nodiscard, gnu::always_inline]] constexpr bool initialised(unsigned mask) const noexcept {
-        return !L.strict || (init_ & mask) == mask;
+    [[nodiscard, gnu::always_inline]] static constexpr bool initialised(std::uint16_t init, unsigned mask) noexcept {
+        return !L.strict || (init & mask) == mask;
     }
 
-    template <std::uint8_t Op, bool Wide, bool X>
-    [[gnu::always_inline]] constexpr bool fast_alu(const insn& i) noexcept {
-        if (i.off != 0 || i.dst_reg >= 10 || (X ? (i.imm != 0 || i.src_reg > 10) : i.src_reg != 0)) return false;
-        const unsigned need = (Op == code::mov ? 0u : 1u << i.dst_reg) | (X ? 1u << i.src_reg : 0u);
-        if (!initialised(need)) return false;
+    template <std::uint8_t Op, bool Wide>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t alu_result(std::uint64_t a, std::uint64_t b) noexcept {
         constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
-        constexpr unsigned shift_mask = Wide ? 63 : 31;
-        const std::uint64_t b = (X ? regs_[i.src_reg] : static_cast<std::uint64_t>(std::int64_t{i.imm})) & mask;
-        const std::uint64_t a = regs_[i.dst_reg] & mask;
-        std::uint64_t r = 0;
-        if constexpr (Op == code::add) r = a + b;
-        else if constexpr (Op == code::sub) r = a - b;
-        else if constexpr (Op == code::mul) r = a * b;
-        else if constexpr (Op == code::or_) r = a | b;
-        else if constexpr (Op == code::and_) r = a & b;
-        else if constexpr (Op == code::xor_) r = a ^ b;
-        else if constexpr (Op == code::lsh) r = a << (b & shift_mask);
-        else if constexpr (Op == code::rsh) r = a >> (b & shift_mask);
-        else r = b; // mov
-        set(i.dst_reg, r & mask);
-        ++pc_;
-        return true;
+        constexpr unsigned bits = Wide ? 64 : 32;
+        a &= mask;
+        b &= mask;
+        if constexpr (Op == code::add) return (a + b) & mask;
+        else if constexpr (Op == code::sub) return (a - b) & mask;
+        else if constexpr (Op == code::mul) return (a * b) & mask;
+        else if constexpr (Op == code::or_) return a | b;
+        else if constexpr (Op == code::and_) return a & b;
+        else if constexpr (Op == code::xor_) return a ^ b;
+        else if constexpr (Op == code::lsh) return (a << (b & (bits - 1))) & mask;
+        else if constexpr (Op == code::rsh) return a >> (b & (bits - 1));
+        else if constexpr (Op == code::arsh) {
+            // C++20: >> of a negative value is arithmetic
+            const auto s = static_cast<std::int64_t>(detail::sext(a, bits)) >> (b & (bits - 1));
+            return static_cast<std::uint64_t>(s) & mask;
+        } else if constexpr (Op == code::neg) return (0 - a) & mask;
+        else return b; // mov
     }
 
-    template <std::uint8_t Op, bool Wide, bool X>
-    [[gnu::always_inline]] constexpr bool fast_jump(const insn& i) noexcept {
-        if (i.dst_reg > 10 || (X ? (i.imm != 0 || i.src_reg > 10) : i.src_reg != 0)) return false;
-        const unsigned need = (1u << i.dst_reg) | (X ? 1u << i.src_reg : 0u);
-        if (!initialised(need)) return false;
-        std::uint64_t a = regs_[i.dst_reg];
-        std::uint64_t b = X ? regs_[i.src_reg] : static_cast<std::uint64_t>(std::int64_t{i.imm});
-        if constexpr (!Wide) {
-            a &= 0xffffffffu;
-            b &= 0xffffffffu;
-        }
+    template <std::uint8_t Op, bool Wide>
+    [[nodiscard, gnu::always_inline]] static constexpr bool jump_taken(std::uint64_t a, std::uint64_t b) noexcept {
+        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
         constexpr unsigned bits = Wide ? 64 : 32;
-        bool taken = false;
-        if constexpr (Op == code::jeq) taken = a == b;
-        else if constexpr (Op == code::jne) taken = a != b;
-        else if constexpr (Op == code::jgt) taken = a > b;
-        else if constexpr (Op == code::jge) taken = a >= b;
-        else if constexpr (Op == code::jlt) taken = a < b;
-        else if constexpr (Op == code::jle) taken = a <= b;
-        else if constexpr (Op == code::jset) taken = (a & b) != 0;
+        a &= mask;
+        b &= mask;
+        if constexpr (Op == code::jeq) return a == b;
+        else if constexpr (Op == code::jne) return a != b;
+        else if constexpr (Op == code::jgt) return a > b;
+        else if constexpr (Op == code::jge) return a >= b;
+        else if constexpr (Op == code::jlt) return a < b;
+        else if constexpr (Op == code::jle) return a <= b;
+        else if constexpr (Op == code::jset) return (a & b) != 0;
         else {
             const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
             const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
-            if constexpr (Op == code::jsgt) taken = sa > sb;
-            else if constexpr (Op == code::jsge) taken = sa >= sb;
-            else if constexpr (Op == code::jslt) taken = sa < sb;
-            else taken = sa <= sb; // jsle
+            if constexpr (Op == code::jsgt) return sa > sb;
+            else if constexpr (Op == code::jsge) return sa >= sb;
+            else if constexpr (Op == code::jslt) return sa < sb;
+            else return sa <= sb; // jsle
         }
-        const std::int64_t next = std::int64_t{pc_} + 1;
-        (void)jump_to(taken ? next + i.off : next);
-        return true;
     }
 
-    [[gnu::always_inline]] constexpr bool fast_ja(const insn& i) noexcept {
-        if (i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return false;
-        (void)jump_to(std::int64_t{pc_} + 1 + i.off);
-        return true;
+    /// BPF_END: to big endian, or on BPF_ALU64 unconditionally, swaps the
+    /// bytes; to little endian (this machine's order) only truncates.
+    template <bool Swap>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t byte_swap(std::uint64_t v, std::uint64_t bits) noexcept {
+        switch (bits) {
+        case 16: return Swap ? __builtin_bswap16(static_cast<std::uint16_t>(v)) : v & 0xffffu;
+        case 32: return Swap ? __builtin_bswap32(static_cast<std::uint32_t>(v)) : v & 0xffffffffu;
+        default: return Swap ? __builtin_bswap64(v) : v;
+        }
     }
 
+    /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
+    /// rest (stack, context, maps, faults) is the general path's.
     template <unsigned N>
-    [[gnu::always_inline]] constexpr bool fast_ldx(const insn& i) noexcept {
-        if (i.imm != 0 || i.dst_reg >= 10 || i.src_reg > 10 || !initialised(1u << i.src_reg)) return false;
-        const std::uint64_t addr = regs_[i.src_reg] + static_cast<std::uint64_t>(std::int64_t{i.off});
-        // packet bytes, the common case, without the general resolve()
-        if (region_of(addr) == region::packet && slot_tag_of(addr) == 0 &&
-            (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
-            const auto off = offset_of(addr);
-            if (off >= meta_ && std::uint64_t{off} + N <= end_) {
-                set(i.dst_reg, detail::load_le(&pkt_[off], N));
-                ++pc_;
-                return true;
-            }
-        }
-        std::uint64_t v = 0;
-        if (load(addr, N, v)) {
-            set(i.dst_reg, v);
-            ++pc_;
-        }
-        return true;
+    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) const noexcept {
+        if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
+        const auto off = offset_of(addr);
+        if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
+        return &pkt_[off];
     }
 
-    /// True when the instruction was executed here (or faulted doing so).
-    [[gnu::always_inline]] constexpr bool fast_step(const insn& i) noexcept {
-        switch (i.code) {
-        case code::alu64 | code::k | code::add: return fast_alu<code::add, true, false>(i);
-        case code::alu64 | code::x | code::add: return fast_alu<code::add, true, true>(i);
-        case code::alu64 | code::k | code::sub: return fast_alu<code::sub, true, false>(i);
-        case code::alu64 | code::x | code::sub: return fast_alu<code::sub, true, true>(i);
-        case code::alu64 | code::k | code::mul: return fast_alu<code::mul, true, false>(i);
-        case code::alu64 | code::x | code::mul: return fast_alu<code::mul, true, true>(i);
-        case code::alu64 | code::k | code::or_: return fast_alu<code::or_, true, false>(i);
-        case code::alu64 | code::x | code::or_: return fast_alu<code::or_, true, true>(i);
-        case code::alu64 | code::k | code::and_: return fast_alu<code::and_, true, false>(i);
-        case code::alu64 | code::x | code::and_: return fast_alu<code::and_, true, true>(i);
-        case code::alu64 | code::k | code::xor_: return fast_alu<code::xor_, true, false>(i);
-        case code::alu64 | code::x | code::xor_: return fast_alu<code::xor_, true, true>(i);
-        case code::alu64 | code::k | code::lsh: return fast_alu<code::lsh, true, false>(i);
-        case code::alu64 | code::x | code::lsh: return fast_alu<code::lsh, true, true>(i);
-        case code::alu64 | code::k | code::rsh: return fast_alu<code::rsh, true, false>(i);
-        case code::alu64 | code::x | code::rsh: return fast_alu<code::rsh, true, true>(i);
-        case code::alu64 | code::k | code::mov: return fast_alu<code::mov, true, false>(i);
-        case code::alu64 | code::x | code::mov: return fast_alu<code::mov, true, true>(i);
-        case code::alu | code::k | code::add: return fast_alu<code::add, false, false>(i);
-        case code::alu | code::x | code::add: return fast_alu<code::add, false, true>(i);
-        case code::alu | code::k | code::sub: return fast_alu<code::sub, false, false>(i);
-        case code::alu | code::x | code::sub: return fast_alu<code::sub, false, true>(i);
-        case code::alu | code::k | code::mul: return fast_alu<code::mul, false, false>(i);
-        case code::alu | code::x | code::mul: return fast_alu<code::mul, false, true>(i);
-        case code::alu | code::k | code::or_: return fast_alu<code::or_, false, false>(i);
-        case code::alu | code::x | code::or_: return fast_alu<code::or_, false, true>(i);
-        case code::alu | code::k | code::and_: return fast_alu<code::and_, false, false>(i);
-        case code::alu | code::x | code::and_: return fast_alu<code::and_, false, true>(i);
-        case code::alu | code::k | code::xor_: return fast_alu<code::xor_, false, false>(i);
-        case code::alu | code::x | code::xor_: return fast_alu<code::xor_, false, true>(i);
-        case code::alu | code::k | code::lsh: return fast_alu<code::lsh, false, false>(i);
-        case code::alu | code::x | code::lsh: return fast_alu<code::lsh, false, true>(i);
-        case code::alu | code::k | code::rsh: return fast_alu<code::rsh, false, false>(i);
-        case code::alu | code::x | code::rsh: return fast_alu<code::rsh, false, true>(i);
-        case code::alu | code::k | code::mov: return fast_alu<code::mov, false, false>(i);
-        case code::alu | code::x | code::mov: return fast_alu<code::mov, false, true>(i);
-        case code::jmp | code::k | code::jeq: return fast_jump<code::jeq, true, false>(i);
-        case code::jmp | code::x | code::jeq: return fast_jump<code::jeq, true, true>(i);
-        case code::jmp | code::k | code::jne: return fast_jump<code::jne, true, false>(i);
-        case code::jmp | code::x | code::jne: return fast_jump<code::jne, true, true>(i);
-        case code::jmp | code::k | code::jgt: return fast_jump<code::jgt, true, false>(i);
-        case code::jmp | code::x | code::jgt: return fast_jump<code::jgt, true, true>(i);
-        case code::jmp | code::k | code::jge: return fast_jump<code::jge, true, false>(i);
-        case code::jmp | code::x | code::jge: return fast_jump<code::jge, true, true>(i);
-        case code::jmp | code::k | code::jlt: return fast_jump<code::jlt, true, false>(i);
-        case code::jmp | code::x | code::jlt: return fast_jump<code::jlt, true, true>(i);
-        case code::jmp | code::k | code::jle: return fast_jump<code::jle, true, false>(i);
-        case code::jmp | code::x | code::jle: return fast_jump<code::jle, true, true>(i);
-        case code::jmp | code::k | code::jset: return fast_jump<code::jset, true, false>(i);
-        case code::jmp | code::x | code::jset: return fast_jump<code::jset, true, true>(i);
-        case code::jmp | code::k | code::jsgt: return fast_jump<code::jsgt, true, false>(i);
-        case code::jmp | code::x | code::jsgt: return fast_jump<code::jsgt, true, true>(i);
-        case code::jmp | code::k | code::jsge: return fast_jump<code::jsge, true, false>(i);
-        case code::jmp | code::x | code::jsge: return fast_jump<code::jsge, true, true>(i);
-        case code::jmp | code::k | code::jslt: return fast_jump<code::jslt, true, false>(i);
-        case code::jmp | code::x | code::jslt: return fast_jump<code::jslt, true, true>(i);
-        case code::jmp | code::k | code::jsle: return fast_jump<code::jsle, true, false>(i);
-        case code::jmp | code::x | code::jsle: return fast_jump<code::jsle, true, true>(i);
-        case code::jmp32 | code::k | code::jeq: return fast_jump<code::jeq, false, false>(i);
-        case code::jmp32 | code::x | code::jeq: return fast_jump<code::jeq, false, true>(i);
-        case code::jmp32 | code::k | code::jne: return fast_jump<code::jne, false, false>(i);
-        case code::jmp32 | code::x | code::jne: return fast_jump<code::jne, false, true>(i);
-        case code::jmp32 | code::k | code::jgt: return fast_jump<code::jgt, false, false>(i);
-        case code::jmp32 | code::x | code::jgt: return fast_jump<code::jgt, false, true>(i);
-        case code::jmp32 | code::k | code::jge: return fast_jump<code::jge, false, false>(i);
-        case code::jmp32 | code::x | code::jge: return fast_jump<code::jge, false, true>(i);
-        case code::jmp32 | code::k | code::jlt: return fast_jump<code::jlt, false, false>(i);
-        case code::jmp32 | code::x | code::jlt: return fast_jump<code::jlt, false, true>(i);
-        case code::jmp32 | code::k | code::jle: return fast_jump<code::jle, false, false>(i);
-        case code::jmp32 | code::x | code::jle: return fast_jump<code::jle, false, true>(i);
-        case code::jmp32 | code::k | code::jset: return fast_jump<code::jset, false, false>(i);
-        case code::jmp32 | code::x | code::jset: return fast_jump<code::jset, false, true>(i);
-        case code::jmp32 | code::k | code::jsgt: return fast_jump<code::jsgt, false, false>(i);
-        case code::jmp32 | code::x | code::jsgt: return fast_jump<code::jsgt, false, true>(i);
-        case code::jmp32 | code::k | code::jsge: return fast_jump<code::jsge, false, false>(i);
-        case code::jmp32 | code::x | code::jsge: return fast_jump<code::jsge, false, true>(i);
-        case code::jmp32 | code::k | code::jslt: return fast_jump<code::jslt, false, false>(i);
-        case code::jmp32 | code::x | code::jslt: return fast_jump<code::jslt, false, true>(i);
-        case code::jmp32 | code::k | code::jsle: return fast_jump<code::jsle, false, false>(i);
-        case code::jmp32 | code::x | code::jsle: return fast_jump<code::jsle, false, true>(i);
-        case code::jmp | code::k | code::ja: return fast_ja(i);
-        case code::ldx | code::mem | code::b: return fast_ldx<1>(i);
-        case code::ldx | code::mem | code::h: return fast_ldx<2>(i);
-        case code::ldx | code::mem | code::w: return fast_ldx<4>(i);
-        case code::ldx | code::mem | code::dw: return fast_ldx<8>(i);
+    /// What one fast op works with.
+    struct fast_state {
+        const detail::op* ops;
+        const detail::op* p;
+        std::uint64_t steps;
+        std::uint16_t init;
+        bool packet;
+    };
+
+    // The pieces of fast ops: `n` is the number of slots an op stands for.
+    [[gnu::always_inline]] constexpr bool put(fast_state& f, const detail::op& o, std::uint64_t v,
+                                              unsigned n = 1) noexcept {
+        regs_[o.dst] = v;
+        f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
+        f.p += n;
+        return true;
+    }
+    [[gnu::always_inline]] static constexpr bool go(fast_state& f, const detail::op& o, bool taken) noexcept {
+        f.p = taken ? f.ops + o.target : f.p + 1;
+        return true;
+    }
+    /// Whether the further slots of a fused op fit in the budget (they count too).
+    [[gnu::always_inline]] static constexpr bool fits(fast_state& f, unsigned extra) noexcept {
+        if (f.steps + extra > L.budget) return false;
+        f.steps += extra;
+        return true;
+    }
+    template <unsigned N>
+    [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
+        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
+        return bytes != nullptr && put(f, o, detail::load_le(bytes, N));
+    }
+    /// ldx rd, [rs + off]; be rd
+    template <unsigned N>
+    [[gnu::always_inline]] constexpr bool fast_load_swap(fast_state& f, const detail::op& o) noexcept {
+        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
+        return bytes != nullptr && fits(f, 1) && put(f, o, detail::load_be(bytes, N), 2);
+    }
+    /// mov rd, rs; op rd, K|rt
+    template <std::uint8_t Op, bool X>
+    [[gnu::always_inline]] constexpr bool fast_alu3(fast_state& f, const detail::op& o) noexcept {
+        return fits(f, 1) && put(f, o, alu_result<Op, true>(regs_[o.src], X ? regs_[o.src2] : o.imm), 2);
+    }
+    /// rd = v; if (rd op K|rt) goto target; the op stands for n slots
+    template <std::uint8_t Op, bool X>
+    [[gnu::always_inline]] constexpr bool fast_fused_jump(fast_state& f, const detail::op& o, std::uint64_t v,
+                                                          unsigned n) noexcept {
+        if (!fits(f, n - 1)) return false;
+        regs_[o.dst] = v;
+        f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
+        f.p = jump_taken<Op, true>(v, X ? regs_[o.src2] : o.imm2) ? f.ops + o.target : f.p + n;
+        return true;
+    }
+    /// add rd, K; jcc rd, K|rt
+    template <std::uint8_t Op, bool X>
+    [[gnu::always_inline]] constexpr bool fast_add_jump(fast_state& f, const detail::op& o) noexcept {
+        return fast_fused_jump<Op, X>(f, o, regs_[o.dst] + o.imm, 2);
+    }
+    /// mov rd, rs; add rd, K; jcc rd, K|rt
+    template <std::uint8_t Op, bool X>
+    [[gnu::always_inline]] constexpr bool fast_bounds(fast_state& f, const detail::op& o) noexcept {
+        return fast_fused_jump<Op, X>(f, o, regs_[o.src] + o.imm, 3);
+    }
+
+    /// Runs the op at `f.p` and moves `f.p` on; false leaves it, untouched,
+    /// to the general path. The registers it reads hold values (the caller checked).
+    [[gnu::always_inline]] constexpr bool fast_step(fast_state& f) noexcept {
+        const detail::op& o = *f.p;
+        const std::uint64_t dst = regs_[o.dst];
+        const std::uint64_t src = regs_[o.src];
+        using detail::fused::add_jump;
+        using detail::fused::alu3;
+        using detail::fused::bounds;
+        using detail::fused::load_swap;
+        switch (o.code) {
+        case code::alu64 | code::k | code::add: return put(f, o, alu_result<code::add, true>(dst, o.imm));
+        case code::alu64 | code::x | code::add: return put(f, o, alu_result<code::add, true>(dst, src));
+        case code::alu64 | code::k | code::sub: return put(f, o, alu_result<code::sub, true>(dst, o.imm));
+        case code::alu64 | code::x | code::sub: return put(f, o, alu_result<code::sub, true>(dst, src));
+        case code::alu64 | code::k | code::mul: return put(f, o, alu_result<code::mul, true>(dst, o.imm));
+        case code::alu64 | code::x | code::mul: return put(f, o, alu_result<code::mul, true>(dst, src));
+        case code::alu64 | code::k | code::or_: return put(f, o, alu_result<code::or_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::or_: return put(f, o, alu_result<code::or_, true>(dst, src));
+        case code::alu64 | code::k | code::and_: return put(f, o, alu_result<code::and_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::and_: return put(f, o, alu_result<code::and_, true>(dst, src));
+        case code::alu64 | code::k | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, src));
+        case code::alu64 | code::k | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, src));
+        case code::alu64 | code::k | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, src));
+        case code::alu64 | code::k | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, src));
+        case code::alu64 | code::k | code::neg: return put(f, o, alu_result<code::neg, true>(dst, 0));
+        case code::alu64 | code::k | code::mov: return put(f, o, o.imm);
+        case code::alu64 | code::x | code::mov: return put(f, o, src);
+        case code::alu | code::k | code::add: return put(f, o, alu_result<code::add, false>(dst, o.imm));
+        case code::alu | code::x | code::add: return put(f, o, alu_result<code::add, false>(dst, src));
+        case code::alu | code::k | code::sub: return put(f, o, alu_result<code::sub, false>(dst, o.imm));
+        case code::alu | code::x | code::sub: return put(f, o, alu_result<code::sub, false>(dst, src));
+        case code::alu | code::k | code::mul: return put(f, o, alu_result<code::mul, false>(dst, o.imm));
+        case code::alu | code::x | code::mul: return put(f, o, alu_result<code::mul, false>(dst, src));
+        case code::alu | code::k | code::or_: return put(f, o, alu_result<code::or_, false>(dst, o.imm));
+        case code::alu | code::x | code::or_: return put(f, o, alu_result<code::or_, false>(dst, src));
+        case code::alu | code::k | code::and_: return put(f, o, alu_result<code::and_, false>(dst, o.imm));
+        case code::alu | code::x | code::and_: return put(f, o, alu_result<code::and_, false>(dst, src));
+        case code::alu | code::k | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, o.imm));
+        case code::alu | code::x | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, src));
+        case code::alu | code::k | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, o.imm));
+        case code::alu | code::x | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, src));
+        case code::alu | code::k | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, o.imm));
+        case code::alu | code::x | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, src));
+        case code::alu | code::k | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, o.imm));
+        case code::alu | code::x | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, src));
+        case code::alu | code::k | code::neg: return put(f, o, alu_result<code::neg, false>(dst, 0));
+        case code::alu | code::k | code::mov: return put(f, o, o.imm);
+        case code::alu | code::x | code::mov: return put(f, o, src & 0xffffffffu);
+        case code::alu | code::to_le | code::end: return put(f, o, byte_swap<false>(dst, o.imm));
+        case code::alu | code::to_be | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
+        case code::alu64 | code::to_le | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
+        case code::jmp | code::k | code::ja: return go(f, o, true);
+        case code::jmp | code::k | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, o.imm));
+        case code::jmp | code::x | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, src));
+        case code::jmp | code::k | code::jne: return go(f, o, jump_taken<code::jne, true>(dst, o.imm));
+        case code::jmp | code::x | code::jne: return go(f, o, jump_taken<code::jne, true>(dst, src));
+        case code::jmp | code::k | code::jgt: return go(f, o, jump_taken<code::jgt, true>(dst, o.imm));
+        case code::jmp | code::x | code::jgt: return go(f, o, jump_taken<code::jgt, true>(dst, src));
+        case code::jmp | code::k | code::jge: return go(f, o, jump_taken<code::jge, true>(dst, o.imm));
+        case code::jmp | code::x | code::jge: return go(f, o, jump_taken<code::jge, true>(dst, src));
+        case code::jmp | code::k | code::jlt: return go(f, o, jump_taken<code::jlt, true>(dst, o.imm));
+        case code::jmp | code::x | code::jlt: return go(f, o, jump_taken<code::jlt, true>(dst, src));
+        case code::jmp | code::k | code::jle: return go(f, o, jump_taken<code::jle, true>(dst, o.imm));
+        case code::jmp | code::x | code::jle: return go(f, o, jump_taken<code::jle, true>(dst, src));
+        case code::jmp | code::k | code::jset: return go(f, o, jump_taken<code::jset, true>(dst, o.imm));
+        case code::jmp | code::x | code::jset: return go(f, o, jump_taken<code::jset, true>(dst, src));
+        case code::jmp | code::k | code::jsgt: return go(f, o, jump_taken<code::jsgt, true>(dst, o.imm));
+        case code::jmp | code::x | code::jsgt: return go(f, o, jump_taken<code::jsgt, true>(dst, src));
+        case code::jmp | code::k | code::jsge: return go(f, o, jump_taken<code::jsge, true>(dst, o.imm));
+        case code::jmp | code::x | code::jsge: return go(f, o, jump_taken<code::jsge, true>(dst, src));
+        case code::jmp | code::k | code::jslt: return go(f, o, jump_taken<code::jslt, true>(dst, o.imm));
+        case code::jmp | code::x | code::jslt: return go(f, o, jump_taken<code::jslt, true>(dst, src));
+        case code::jmp | code::k | code::jsle: return go(f, o, jump_taken<code::jsle, true>(dst, o.imm));
+        case code::jmp | code::x | code::jsle: return go(f, o, jump_taken<code::jsle, true>(dst, src));
+        case code::jmp32 | code::k | code::jeq: return go(f, o, jump_taken<code::jeq, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jeq: return go(f, o, jump_taken<code::jeq, false>(dst, src));
+        case code::jmp32 | code::k | code::jne: return go(f, o, jump_taken<code::jne, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jne: return go(f, o, jump_taken<code::jne, false>(dst, src));
+        case code::jmp32 | code::k | code::jgt: return go(f, o, jump_taken<code::jgt, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jgt: return go(f, o, jump_taken<code::jgt, false>(dst, src));
+        case code::jmp32 | code::k | code::jge: return go(f, o, jump_taken<code::jge, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jge: return go(f, o, jump_taken<code::jge, false>(dst, src));
+        case code::jmp32 | code::k | code::jlt: return go(f, o, jump_taken<code::jlt, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jlt: return go(f, o, jump_taken<code::jlt, false>(dst, src));
+        case code::jmp32 | code::k | code::jle: return go(f, o, jump_taken<code::jle, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jle: return go(f, o, jump_taken<code::jle, false>(dst, src));
+        case code::jmp32 | code::k | code::jset: return go(f, o, jump_taken<code::jset, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jset: return go(f, o, jump_taken<code::jset, false>(dst, src));
+        case code::jmp32 | code::k | code::jsgt: return go(f, o, jump_taken<code::jsgt, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jsgt: return go(f, o, jump_taken<code::jsgt, false>(dst, src));
+        case code::jmp32 | code::k | code::jsge: return go(f, o, jump_taken<code::jsge, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jsge: return go(f, o, jump_taken<code::jsge, false>(dst, src));
+        case code::jmp32 | code::k | code::jslt: return go(f, o, jump_taken<code::jslt, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jslt: return go(f, o, jump_taken<code::jslt, false>(dst, src));
+        case code::jmp32 | code::k | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, o.imm));
+        case code::jmp32 | code::x | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, src));
+        case code::ldx | code::mem | code::b: return fast_load<1>(f, o);
+        case code::ldx | code::mem | code::h: return fast_load<2>(f, o);
+        case code::ldx | code::mem | code::w: return fast_load<4>(f, o);
+        case code::ldx | code::mem | code::dw: return fast_load<8>(f, o);
+        case load_swap(2): return fast_load_swap<2>(f, o);
+        case load_swap(4): return fast_load_swap<4>(f, o);
+        case alu3(code::add, false): return fast_alu3<code::add, false>(f, o);
+        case alu3(code::add, true): return fast_alu3<code::add, true>(f, o);
+        case alu3(code::sub, false): return fast_alu3<code::sub, false>(f, o);
+        case alu3(code::sub, true): return fast_alu3<code::sub, true>(f, o);
+        case alu3(code::mul, false): return fast_alu3<code::mul, false>(f, o);
+        case alu3(code::mul, true): return fast_alu3<code::mul, true>(f, o);
+        case alu3(code::or_, false): return fast_alu3<code::or_, false>(f, o);
+        case alu3(code::or_, true): return fast_alu3<code::or_, true>(f, o);
+        case alu3(code::and_, false): return fast_alu3<code::and_, false>(f, o);
+        case alu3(code::and_, true): return fast_alu3<code::and_, true>(f, o);
+        case alu3(code::xor_, false): return fast_alu3<code::xor_, false>(f, o);
+        case alu3(code::xor_, true): return fast_alu3<code::xor_, true>(f, o);
+        case alu3(code::lsh, false): return fast_alu3<code::lsh, false>(f, o);
+        case alu3(code::lsh, true): return fast_alu3<code::lsh, true>(f, o);
+        case alu3(code::rsh, false): return fast_alu3<code::rsh, false>(f, o);
+        case alu3(code::rsh, true): return fast_alu3<code::rsh, true>(f, o);
+        case alu3(code::arsh, false): return fast_alu3<code::arsh, false>(f, o);
+        case alu3(code::arsh, true): return fast_alu3<code::arsh, true>(f, o);
+        case add_jump(code::jeq, false): return fast_add_jump<code::jeq, false>(f, o);
+        case add_jump(code::jeq, true): return fast_add_jump<code::jeq, true>(f, o);
+        case add_jump(code::jne, false): return fast_add_jump<code::jne, false>(f, o);
+        case add_jump(code::jne, true): return fast_add_jump<code::jne, true>(f, o);
+        case add_jump(code::jgt, false): return fast_add_jump<code::jgt, false>(f, o);
+        case add_jump(code::jgt, true): return fast_add_jump<code::jgt, true>(f, o);
+        case add_jump(code::jge, false): return fast_add_jump<code::jge, false>(f, o);
+        case add_jump(code::jge, true): return fast_add_jump<code::jge, true>(f, o);
+        case add_jump(code::jlt, false): return fast_add_jump<code::jlt, false>(f, o);
+        case add_jump(code::jlt, true): return fast_add_jump<code::jlt, true>(f, o);
+        case add_jump(code::jle, false): return fast_add_jump<code::jle, false>(f, o);
+        case add_jump(code::jle, true): return fast_add_jump<code::jle, true>(f, o);
+        case bounds(code::jeq, false): return fast_bounds<code::jeq, false>(f, o);
+        case bounds(code::jeq, true): return fast_bounds<code::jeq, true>(f, o);
+        case bounds(code::jne, false): return fast_bounds<code::jne, false>(f, o);
+        case bounds(code::jne, true): return fast_bounds<code::jne, true>(f, o);
+        case bounds(code::jgt, false): return fast_bounds<code::jgt, false>(f, o);
+        case bounds(code::jgt, true): return fast_bounds<code::jgt, true>(f, o);
+        case bounds(code::jge, false): return fast_bounds<code::jge, false>(f, o);
+        case bounds(code::jge, true): return fast_bounds<code::jge, true>(f, o);
+        case bounds(code::jlt, false): return fast_bounds<code::jlt, false>(f, o);
+        case bounds(code::jlt, true): return fast_bounds<code::jlt, true>(f, o);
+        case bounds(code::jle, false): return fast_bounds<code::jle, false>(f, o);
+        case bounds(code::jle, true): return fast_bounds<code::jle, true>(f, o);
         default: return false;
         }
     }
@@ -6729,6 +7229,8 @@ private:
     std::uint32_t depth_ = 0;
     std::uint32_t pc_ = 0;
     std::uint64_t steps_ = 0;
+    std::uint64_t runs_ = 0;
+    std::array<detail::decoded_program, L.programs + 1> decoded_{}; ///< the entry program and tail call targets
     std::uint32_t tail_calls_ = 0;
     std::uint32_t loops_ = 0;
     const detail::code_ref* code_ = nullptr;

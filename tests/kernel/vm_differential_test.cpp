@@ -424,6 +424,7 @@ struct stats {
     vm::run_result last{}; ///< the interpreter's result on the last frame
     std::size_t programs = 0, accepted = 0, rejected = 0, runs = 0, refused = 0, mismatches = 0;
     std::size_t lenient = 0; ///< rejected programs the interpreter ran without a fault on every frame
+    std::size_t path_runs = 0, path_mismatches = 0; ///< runs compared between the decoded and the general path
     std::map<std::string, int> reasons;
     std::map<std::string, int> lenient_reasons;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -434,11 +435,13 @@ struct stats {
 
 struct totals_t {
     std::size_t programs = 0, accepted = 0, rejected = 0, runs = 0, refused = 0, mismatches = 0;
+    std::size_t path_runs = 0, path_mismatches = 0;
     ~totals_t() {
         if (programs)
             std::printf("vm differential, all: %zu programs, %zu accepted, %zu rejected by the verifier, %zu runs "
-                        "compared, %zu packets refused by the kernel, %zu mismatches\n",
-                        programs, accepted, rejected, runs, refused, mismatches);
+                        "compared, %zu packets refused by the kernel, %zu mismatches; decoded against general "
+                        "path: %zu runs, %zu mismatches\n",
+                        programs, accepted, rejected, runs, refused, mismatches, path_runs, path_mismatches);
     }
 };
 totals_t totals;
@@ -465,6 +468,8 @@ stats::~stats() {
     totals.runs += runs;
     totals.refused += refused;
     totals.mismatches += mismatches;
+    totals.path_runs += path_runs;
+    totals.path_mismatches += path_mismatches;
 }
 
 /// The verifier's reason, digits folded, for the statistics.
@@ -571,13 +576,23 @@ std::string bytes_of(const T& v) {
 template <class... Ms>
 struct world {
     using machine_t = vm::machine<bpfxx::type_list<Ms...>>;
+    /// The same maps, running every instruction the general way (no decoded form).
+    using general_t = vm::machine<bpfxx::type_list<Ms...>, vm::limits{.decode = false}>;
     std::unique_ptr<machine_t> vm = std::make_unique<machine_t>();
+    std::unique_ptr<general_t> general = std::make_unique<general_t>();
     std::tuple<bpfxx::map<Ms>...> kernel_maps;
 
     /// New, empty kernel maps and models.
     void fresh() {
         kernel_maps = std::tuple<bpfxx::map<Ms>...>(Ms::create()...);
         (vm->template map<Ms>().clear(), ...);
+        (general->template map<Ms>().clear(), ...);
+    }
+    /// f(machine) for both machines.
+    template <class F>
+    void on_models(F&& f) {
+        f(*vm);
+        f(*general);
     }
     /// The same random entries in the kernel's maps and the models.
     void seed(rng& g) {
@@ -597,6 +612,7 @@ struct world {
                 v = std::bit_cast<typename M::value_type>(raw);
                 k.update(key, v);
                 REQUIRE(model.update(key, v) == 0);
+                REQUIRE(general->template map<M>().update(key, v) == 0);
             }
         }
     }
@@ -607,6 +623,36 @@ struct world {
         std::string out;
         (compare_one<Ms>(out), ...);
         return out;
+    }
+
+    /// Where the decoded run `r` and the general run `g` of the same program differ.
+    [[nodiscard]] std::string compare_paths(const vm::run_result& r, const vm::run_result& g) {
+        std::string out;
+        if (r.r0 != g.r0 || r.steps != g.steps || !(r.error == g.error))
+            out += "decoded run: r0 " + std::to_string(r.r0) + ", " + std::to_string(r.steps) + " steps, " +
+                   std::string(vm::to_string(r.error).view()) + "; general run: r0 " + std::to_string(g.r0) + ", " +
+                   std::to_string(g.steps) + " steps, " + std::string(vm::to_string(g.error).view()) + "\n";
+        const auto same = [](auto a, auto b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); };
+        if (!same(vm->packet(), general->packet()) || !same(vm->metadata(), general->metadata()))
+            out += "decoded and general runs leave different packets\n";
+        if (bytes_of(vm->skb()) != bytes_of(general->skb())) out += "decoded and general runs leave different contexts\n";
+        if (vm->redirected() != general->redirected()) out += "decoded and general runs redirect differently\n";
+        (compare_models<Ms>(out), ...);
+        return out;
+    }
+    template <class M>
+    void compare_models(std::string& out) {
+        if constexpr (is_array_map<M> || is_hash_map<M>) {
+            auto& a = vm->template map<M>();
+            auto& b = general->template map<M>();
+            bool differ = a.size() != b.size();
+            for (std::uint32_t key = 0; key < std::max<std::uint32_t>(M::max_entries, 12); ++key) {
+                const auto x = a.lookup(key);
+                const auto y = b.lookup(key);
+                differ = differ || x.has_value() != y.has_value() || (x && bytes_of(*x) != bytes_of(*y));
+            }
+            if (differ) out += "decoded and general runs leave different maps\n";
+        }
     }
 
     template <class M>
@@ -684,13 +730,32 @@ bool differential(W& w, stats& st, kind k, const code_t& code, const std::vector
                           : (ctx_rng != nullptr && k != kind::xdp) ? skb_in::random(*ctx_rng)
                                                                    : skb_in{};
         const std::span<const insn> prog(code);
-        vm::run_result r;
+        vm::run_result r, rg;
         switch (k) {
-        case kind::socket_filter: r = w.vm->run_socket_filter(prog, f->b, in.options()); break;
-        case kind::tc: r = w.vm->run_tc(prog, f->b, in.options()); break;
-        case kind::xdp: r = w.vm->run_xdp(prog, f->b); break;
+        case kind::socket_filter:
+            r = w.vm->run_socket_filter(prog, f->b, in.options());
+            rg = w.general->run_socket_filter(prog, f->b, in.options());
+            break;
+        case kind::tc:
+            r = w.vm->run_tc(prog, f->b, in.options());
+            rg = w.general->run_tc(prog, f->b, in.options());
+            break;
+        case kind::xdp:
+            r = w.vm->run_xdp(prog, f->b);
+            rg = w.general->run_xdp(prog, f->b);
+            break;
         }
         st.last = r;
+        ++st.path_runs;
+        if (const auto d = w.compare_paths(r, rg); !d.empty()) {
+            ++st.path_mismatches;
+            if (st.path_mismatches <= 6) {
+                const std::string text = "the interpreter's two paths disagree (" + st.name + ", " + name_of(k) +
+                                         ", frame '" + f->name + "')\n" + d + "program:\n" +
+                                         bpfxx::listing(std::span<const insn>(code));
+                FAIL_CHECK(text);
+            }
+        }
         if (!p) { // rejected: the interpreter ran it without harm, nothing to compare
             all_ran = all_ran && (r.ok() || r.error.kind == vm::fault_kind::bad_input);
             continue;
@@ -780,6 +845,7 @@ void require_mostly_accepted(const stats& st, unsigned percent) {
     INFO(st.name, ": ", st.accepted, " of ", st.programs, " accepted");
     CHECK(st.accepted * 100 >= st.programs * percent);
     CHECK(st.mismatches == 0);
+    CHECK(st.path_mismatches == 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -1098,10 +1164,16 @@ void direct_access(emitter& a, rng& g, int data_off, int end_off, bool allow_bad
         if (allow_bad && g.chance(3)) off = room + 1 + static_cast<int>(g.below(8)); // out of bounds
         switch (g.below(6)) {
         case 0:
-        case 1:
-            a.ldx(size, 5, 8, off, size < 8 && g.chance(35));
+        case 1: {
+            const bool sign = size < 8 && g.chance(35);
+            a.ldx(size, 5, 8, off, sign);
+            // network byte order, as parsers read headers (the interpreter fuses ldx + be)
+            if (!sign && size > 1 && g.chance(40))
+                a.put(static_cast<std::uint8_t>(c::alu | c::end | (g.chance(80) ? c::to_be : c::to_le)), 5, 0, 0,
+                      static_cast<std::int32_t>(size * 8));
             fold_into_acc(a, g, 5);
             break;
+        }
         case 2: a.st(size, 8, off, g.imm32()); break;
         case 3: a.stx(size, 8, off, g.chance(70) ? 7 : 5); break;
         case 4: { // variable offset: r4 = r8 + (acc & mask), mask + size <= n
@@ -1759,7 +1831,7 @@ TEST_CASE("vm differential: XDP adjust_head/meta/tail, csum_diff, redirects") {
             return false;
         }
     }();
-    if (devmap_ok) (void)wd.vm->map<devmap_t>().update(1, 1);
+    if (devmap_ok) wd.on_models([](auto& m) { (void)m.template map<devmap_t>().update(1, 1); });
     for (int i = 0; i < 300; ++i) {
         const auto code = gen_xdp_adjust(g, true); // before the frames: argument order is unspecified
         differential(wd, st, kind::xdp, code, some_frames(g, 4));

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace bpfxx::ops;
 namespace vm = bpfxx::vm;
@@ -844,4 +845,88 @@ TEST_CASE("vm: l4_csum_replace with BPF_F_MARK_MANGLED_0 leaves a zero UDP check
     const auto bad_flags = bpfxx::assemble(mov(r6, r1), mov(r2, 40), mov(r3, 0), mov(r4, 0), mov(r5, 0x100),
                                            call(bpfxx::helper::l4_csum_replace), exit());
     CHECK(vm::run_tc(bad_flags, udp53).r0 == static_cast<u64>(vm::err::einval));
+}
+
+// ---- the decoded form: fused sequences, the cache, the general path -------------
+
+namespace {
+
+inline constexpr vm::limits general_only{.decode = false};
+inline constexpr vm::limits general_budget{.budget = 5, .decode = false};
+inline constexpr vm::limits decoded_budget{.budget = 5};
+
+// Ethernet, then 0x0800 at 12; bytes 14.. count up
+constexpr std::array<u8, 64> counting_frame = [] {
+    std::array<u8, 64> f{};
+    for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<u8>(i);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    return f;
+}();
+
+// Every fused sequence (vm/decode.hpp), with a jump into the middle of each.
+constexpr auto fused_all = bpfxx::assemble(
+    ldx<std::uint32_t>(r2, r1, 0), ldx<std::uint32_t>(r3, r1, 4),
+    mov(r4, r2), add(r4, 14), jgt(r4, r3, "out"_label),        // bounds check: mov, add, jgt
+    ldx<std::uint16_t>(r5, r2, 12), be16(r5),                  // load_swap (2)
+    ldx<std::uint32_t>(r6, r2, 8), be32(r6),                   // load_swap (4)
+    mov(r7, r6), sub(r7, 3),                                   // alu3 K
+    mov(r8, r7), xor_(r8, r5),                                 // alu3 X
+    mov(r0, 0), "loop"_label, add(r0, 5), jlt(r0, 20, "loop"_label), // add_jump K
+    mov(r9, r5), lsh(r9, 8), jeq(r9, 0, "mid"_label),          // alu3 lsh, then a plain jump
+    mov(r1, r8), "mid"_label, arsh(r1, 1),                     // a jump into the middle of alu3
+    add(r0, r1), add(r0, r9), add(r0, r7), exit(),
+    "out"_label, mov(r0, 1), exit());
+
+template <vm::limits L, class P, class F>
+constexpr vm::run_result run_with(const P& p, const F& frame) {
+    vm::machine<bpfxx::type_list<>, L> m;
+    return m.run_xdp(p, frame);
+}
+
+constexpr bool same_run(const vm::run_result& a, const vm::run_result& b) {
+    return a.r0 == b.r0 && a.steps == b.steps && a.error == b.error;
+}
+
+} // namespace
+
+// the same results from the decoded form and from the instructions, at compile time
+static_assert(same_run(run_with<vm::limits{}>(fused_all, counting_frame), run_with<general_only>(fused_all, counting_frame)));
+static_assert(vm::run_xdp(fused_all, counting_frame).ok());
+// a budget that ends inside a fused sequence (the bounds check is slots 2-4)
+static_assert(same_run(run_with<decoded_budget>(fused_all, counting_frame), run_with<general_budget>(fused_all, counting_frame)));
+static_assert(run_with<decoded_budget>(fused_all, counting_frame).error.kind == fault_kind::budget_exhausted);
+static_assert(run_with<decoded_budget>(fused_all, counting_frame).error.pc == 5);
+// a register read unset inside a fused sequence names its own slot
+static_assert(vm::run_on_memory(bpfxx::assemble(mov(r4, r1), add(r4, r7), mov(r0, 0), exit()), {}).error ==
+              vm::fault{.kind = fault_kind::uninitialized_register, .pc = 1, .size = 7});
+// a load_swap that is not a packet load (here of the context) takes the general path
+static_assert(vm::run_xdp(bpfxx::assemble(ldx<std::uint16_t>(r0, r1, 0), be16(r0), exit()), counting_frame).error.kind ==
+              fault_kind::bad_context_access);
+
+TEST_CASE("vm: the decoded form and the general path agree on every fused sequence") {
+    static vm::machine<bpfxx::type_list<>> decoded;
+    static vm::machine<bpfxx::type_list<>, general_only> general;
+    for (std::size_t len = 14; len <= counting_frame.size(); ++len) {
+        const std::span<const u8> frame(counting_frame.data(), len);
+        const auto a = decoded.run_xdp(fused_all, frame);
+        const auto b = general.run_xdp(fused_all, frame);
+        INFO("frame of ", len, " bytes");
+        CHECK(a.r0 == b.r0);
+        CHECK(a.steps == b.steps);
+        CHECK(a.error == b.error);
+    }
+    constexpr auto ct = vm::run_xdp(fused_all, counting_frame);
+    CHECK(decoded.run_xdp(fused_all, counting_frame).r0 == ct.r0);
+}
+
+TEST_CASE("vm: a program changed in place between runs is decoded again") {
+    constexpr auto original = bpfxx::assemble(mov(r0, 1), add(r0, 2), exit());
+    std::vector<bpfxx::insn> code(original.span().begin(), original.span().end());
+    vm::machine<bpfxx::type_list<>> m;
+    CHECK(m.run_on_memory(std::span<const bpfxx::insn>(code), {}).r0 == 3);
+    code[1] = sub(r0, 2); // same address, same size
+    CHECK(m.run_on_memory(std::span<const bpfxx::insn>(code), {}).r0 == u64(-1));
+    code[1] = bpfxx::insn{}; // opcode 0: not executable
+    CHECK(m.run_on_memory(std::span<const bpfxx::insn>(code), {}).error.kind == fault_kind::bad_opcode);
 }

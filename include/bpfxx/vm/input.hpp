@@ -18,6 +18,9 @@ struct limits {
     std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
     std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
     bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
+    /// Run programs from a decoded form cached per program (vm/decode.hpp);
+    /// false runs each instruction from its bytes. The results are the same.
+    bool decode = true;
 };
 
 /// The program types the machine gives a context to.
