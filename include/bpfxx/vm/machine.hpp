@@ -38,6 +38,7 @@
 #include <span>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace bpfxx::vm {
@@ -636,15 +637,18 @@ private:
 
     // ---- the loop ---------------------------------------------------------
     //
-    // Programs run from their decoded form (vm/decode.hpp), cached per
-    // program: the instructions packet filters are made of run inline below
-    // on locals the compiler keeps in registers; the others, and any
-    // instruction that would fault, go through step() with the machine's
-    // members brought up to date. Both ways give the same results (the
-    // tests run programs both ways: limits::decode = false is step() alone).
+    // At run time programs run from their decoded form (vm/decode.hpp),
+    // cached per program: the instructions packet filters are made of run
+    // inline below on locals the compiler keeps in registers; the others, and
+    // any instruction that would fault, go through step() with the machine's
+    // members brought up to date. Both ways give the same results, and both
+    // compute with the same alu_result and jump_taken (the tests run programs
+    // both ways: limits::decode = false is step() alone). Constant evaluation
+    // always takes step(): there decoding a program costs the compiler about
+    // twice what running it once does, and compilers limit those costs.
 
     constexpr void run(run_result& result) noexcept {
-        const detail::op* ops = L.decode ? decoded(*code_) : nullptr;
+        const detail::op* ops = L.decode && !std::is_constant_evaluated() ? decoded(*code_) : nullptr;
         if (ops == nullptr) return run_general(result);
         const detail::code_ref* running = code_;
         fast_state f{ops, ops, 0, init_, kind_ == context_kind::xdp || kind_ == context_kind::tc};
@@ -783,6 +787,16 @@ private:
             else if constexpr (Op == code::jslt) return sa < sb;
             else return sa <= sb; // jsle
         }
+    }
+
+    // The same of a width known at run time (the general path).
+    template <std::uint8_t Op>
+    [[nodiscard]] static constexpr std::uint64_t alu_result(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+        return wide ? alu_result<Op, true>(a, b) : alu_result<Op, false>(a, b);
+    }
+    template <std::uint8_t Op>
+    [[nodiscard]] static constexpr bool jump_taken(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+        return wide ? jump_taken<Op, true>(a, b) : jump_taken<Op, false>(a, b);
     }
 
     /// BPF_END: to big endian, or on BPF_ALU64 unconditionally, swaps the
@@ -1059,22 +1073,16 @@ private:
         const bool is_signed = i.off == 1;
         std::uint64_t r = 0;
         switch (op) {
-        case code::add: r = a + b; break;
-        case code::sub: r = a - b; break;
-        case code::mul: r = a * b; break;
-        case code::or_: r = a | b; break;
-        case code::and_: r = a & b; break;
-        case code::xor_: r = a ^ b; break;
-        case code::lsh: r = a << (b & (bits - 1)); break;
-        case code::rsh: r = a >> (b & (bits - 1)); break;
-        case code::arsh: {
-            const auto s = b & (bits - 1);
-            const auto v = detail::sext(a, bits);
-            // arithmetic shift without relying on signed >>: fill with the sign
-            r = (v >> s) | ((v >> (bits - 1) & 1) && s ? ~(~std::uint64_t{0} >> s) : 0);
-            break;
-        }
-        case code::neg: r = 0 - a; break;
+        case code::add: r = alu_result<code::add>(wide, a, b); break;
+        case code::sub: r = alu_result<code::sub>(wide, a, b); break;
+        case code::mul: r = alu_result<code::mul>(wide, a, b); break;
+        case code::or_: r = alu_result<code::or_>(wide, a, b); break;
+        case code::and_: r = alu_result<code::and_>(wide, a, b); break;
+        case code::xor_: r = alu_result<code::xor_>(wide, a, b); break;
+        case code::lsh: r = alu_result<code::lsh>(wide, a, b); break;
+        case code::rsh: r = alu_result<code::rsh>(wide, a, b); break;
+        case code::arsh: r = alu_result<code::arsh>(wide, a, b); break;
+        case code::neg: r = alu_result<code::neg>(wide, a, b); break;
         case code::mov:
             r = i.off == 0 ? b : detail::sext(b, static_cast<unsigned>(i.off));
             break;
@@ -1145,29 +1153,22 @@ private:
         default: break;
         }
         if (op > code::jsle || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode(), true;
-        std::uint64_t a = get(i.dst_reg);
-        std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        const std::uint64_t a = get(i.dst_reg);
+        const std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
         if (fault_) return true;
-        const unsigned bits = wide ? 64 : 32;
-        if (!wide) {
-            a &= 0xffffffffu;
-            b &= 0xffffffffu;
-        }
-        const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
-        const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
         bool taken = false;
         switch (op) {
-        case code::jeq: taken = a == b; break;
-        case code::jne: taken = a != b; break;
-        case code::jgt: taken = a > b; break;
-        case code::jge: taken = a >= b; break;
-        case code::jlt: taken = a < b; break;
-        case code::jle: taken = a <= b; break;
-        case code::jset: taken = (a & b) != 0; break;
-        case code::jsgt: taken = sa > sb; break;
-        case code::jsge: taken = sa >= sb; break;
-        case code::jslt: taken = sa < sb; break;
-        case code::jsle: taken = sa <= sb; break;
+        case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
+        case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
+        case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
+        case code::jge: taken = jump_taken<code::jge>(wide, a, b); break;
+        case code::jlt: taken = jump_taken<code::jlt>(wide, a, b); break;
+        case code::jle: taken = jump_taken<code::jle>(wide, a, b); break;
+        case code::jset: taken = jump_taken<code::jset>(wide, a, b); break;
+        case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
+        case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
+        case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
+        case code::jsle: taken = jump_taken<code::jsle>(wide, a, b); break;
         default: return bad_opcode(), true;
         }
         return !jump_to(taken ? next + i.off : next);
