@@ -4589,13 +4589,12 @@ namespace decoding {
 
 /// Decodes `prog` into `out`, which holds one op more than the program: the
 /// slot after the last, `general`, which ends a run that falls off the end.
-/// `single` (as large as `out`) receives the ops before fusion.
-constexpr void decode(std::span<const insn> prog, std::span<op> single, std::span<op> out) noexcept {
+constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
     const auto size = static_cast<std::uint32_t>(prog.size());
-    for (std::uint32_t pc = 0; pc < size; ++pc) single[pc] = decode(prog[pc], pc, size);
-    single[size] = {};
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(single, pc, prog);
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
     out[size] = {};
+    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
 }
 
 /// A program's decoded form, with the instructions it was decoded from: the
@@ -4608,9 +4607,11 @@ struct decoded_program {
     std::vector<insn> copy;
     std::vector<op> ops;
 
-    [[nodiscard]] constexpr bool holds(const insn* c, std::uint32_t n) const noexcept {
-        return !ops.empty() && size == n && code == c;
-    }
+    /// Whether this entry is about the `n` instructions at `c`.
+    [[nodiscard]] constexpr bool names(const insn* c, std::uint32_t n) const noexcept { return code == c && size == n; }
+    /// Whether it holds their decoded form.
+    [[nodiscard]] constexpr bool ready() const noexcept { return !ops.empty(); }
+
     [[nodiscard]] constexpr bool matches(const insn* c) const noexcept {
         if (std::is_constant_evaluated()) return std::equal(copy.begin(), copy.end(), c);
         return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
@@ -4618,13 +4619,13 @@ struct decoded_program {
     /// Decodes the `n` instructions at `c`; false when there is no memory for it.
     constexpr bool assign(const insn* c, std::uint32_t n) noexcept {
         code = nullptr;
+        size = 0;
 #if defined(__cpp_exceptions)
         try {
 #endif
             copy.assign(c, c + n);
-            std::vector<op> single(std::size_t{n} + 1);
             ops.resize(std::size_t{n} + 1);
-            decode(copy, single, ops);
+            decode(copy, ops);
 #if defined(__cpp_exceptions)
         } catch (...) {
             copy.clear();
@@ -6469,7 +6470,7 @@ private:
     [[nodiscard]] constexpr const detail::op* decoded(const detail::code_ref& ref) noexcept {
         detail::decoded_program* slot = nullptr;
         for (auto& d : decoded_) {
-            if (d.holds(ref.code, ref.size)) {
+            if (d.names(ref.code, ref.size) && d.ready()) {
                 if (d.last_run == runs_ || d.matches(ref.code)) {
                     d.last_run = runs_;
                     return d.ops.data();
@@ -6479,9 +6480,8 @@ private:
             }
             if (slot == nullptr || d.last_run < slot->last_run) slot = &d;
         }
-        if (!slot->assign(ref.code, ref.size)) return nullptr;
         slot->last_run = runs_;
-        return slot->ops.data();
+        return slot->assign(ref.code, ref.size) ? slot->ops.data() : nullptr;
     }
 
     // ---- the fast path ----------------------------------------------------
@@ -6596,8 +6596,17 @@ private:
     }
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
-        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
-        return bytes != nullptr && put(f, o, detail::load_le(bytes, N));
+        const std::uint64_t addr = regs_[o.src] + o.imm;
+        if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
+        // the packet pointers of xdp_md, which every XDP program starts with
+        if (N != 4 || kind_ != context_kind::xdp) return false;
+        switch (addr) {
+        case make_address(region::context, offsetof(xdp_md, data)): return put(f, o, make_address(region::packet, data_));
+        case make_address(region::context, offsetof(xdp_md, data_end)): return put(f, o, make_address(region::packet, end_));
+        case make_address(region::context, offsetof(xdp_md, data_meta)):
+            return put(f, o, make_address(region::packet, meta_));
+        default: return false;
+        }
     }
     /// ldx rd, [rs + off]; be rd
     template <unsigned N>

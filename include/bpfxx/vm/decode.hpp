@@ -279,13 +279,12 @@ namespace decoding {
 
 /// Decodes `prog` into `out`, which holds one op more than the program: the
 /// slot after the last, `general`, which ends a run that falls off the end.
-/// `single` (as large as `out`) receives the ops before fusion.
-constexpr void decode(std::span<const insn> prog, std::span<op> single, std::span<op> out) noexcept {
+constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
     const auto size = static_cast<std::uint32_t>(prog.size());
-    for (std::uint32_t pc = 0; pc < size; ++pc) single[pc] = decode(prog[pc], pc, size);
-    single[size] = {};
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(single, pc, prog);
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
     out[size] = {};
+    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
 }
 
 /// A program's decoded form, with the instructions it was decoded from: the
@@ -298,9 +297,11 @@ struct decoded_program {
     std::vector<insn> copy;
     std::vector<op> ops;
 
-    [[nodiscard]] constexpr bool holds(const insn* c, std::uint32_t n) const noexcept {
-        return !ops.empty() && size == n && code == c;
-    }
+    /// Whether this entry is about the `n` instructions at `c`.
+    [[nodiscard]] constexpr bool names(const insn* c, std::uint32_t n) const noexcept { return code == c && size == n; }
+    /// Whether it holds their decoded form.
+    [[nodiscard]] constexpr bool ready() const noexcept { return !ops.empty(); }
+
     [[nodiscard]] constexpr bool matches(const insn* c) const noexcept {
         if (std::is_constant_evaluated()) return std::equal(copy.begin(), copy.end(), c);
         return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
@@ -308,13 +309,13 @@ struct decoded_program {
     /// Decodes the `n` instructions at `c`; false when there is no memory for it.
     constexpr bool assign(const insn* c, std::uint32_t n) noexcept {
         code = nullptr;
+        size = 0;
 #if defined(__cpp_exceptions)
         try {
 #endif
             copy.assign(c, c + n);
-            std::vector<op> single(std::size_t{n} + 1);
             ops.resize(std::size_t{n} + 1);
-            decode(copy, single, ops);
+            decode(copy, ops);
 #if defined(__cpp_exceptions)
         } catch (...) {
             copy.clear();

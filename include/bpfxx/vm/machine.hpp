@@ -722,7 +722,7 @@ private:
     [[nodiscard]] constexpr const detail::op* decoded(const detail::code_ref& ref) noexcept {
         detail::decoded_program* slot = nullptr;
         for (auto& d : decoded_) {
-            if (d.holds(ref.code, ref.size)) {
+            if (d.names(ref.code, ref.size) && d.ready()) {
                 if (d.last_run == runs_ || d.matches(ref.code)) {
                     d.last_run = runs_;
                     return d.ops.data();
@@ -732,9 +732,8 @@ private:
             }
             if (slot == nullptr || d.last_run < slot->last_run) slot = &d;
         }
-        if (!slot->assign(ref.code, ref.size)) return nullptr;
         slot->last_run = runs_;
-        return slot->ops.data();
+        return slot->assign(ref.code, ref.size) ? slot->ops.data() : nullptr;
     }
 
     // ---- the fast path ----------------------------------------------------
@@ -849,8 +848,17 @@ private:
     }
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
-        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
-        return bytes != nullptr && put(f, o, detail::load_le(bytes, N));
+        const std::uint64_t addr = regs_[o.src] + o.imm;
+        if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
+        // the packet pointers of xdp_md, which every XDP program starts with
+        if (N != 4 || kind_ != context_kind::xdp) return false;
+        switch (addr) {
+        case make_address(region::context, offsetof(xdp_md, data)): return put(f, o, make_address(region::packet, data_));
+        case make_address(region::context, offsetof(xdp_md, data_end)): return put(f, o, make_address(region::packet, end_));
+        case make_address(region::context, offsetof(xdp_md, data_meta)):
+            return put(f, o, make_address(region::packet, meta_));
+        default: return false;
+        }
     }
     /// ldx rd, [rs + off]; be rd
     template <unsigned N>
