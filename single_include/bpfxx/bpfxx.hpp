@@ -10794,9 +10794,11 @@ inline constexpr std::size_t headroom = 256;
 //     std::puts(l.target().c_str());            // "xdp on eth0 (ifindex 2)"
 //     l.update(new_prog);                        // atomic replacement (BPF_LINK_UPDATE)
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10958,6 +10960,23 @@ private:
 };
 
 namespace detail::links {
+
+/// Whether `p` may run where programs of `types` run (a program of unknown
+/// type, opened by id or from a pin, is left to the kernel to judge).
+[[nodiscard]] inline bool type_fits(const prog& p, std::initializer_list<prog_type> types) noexcept {
+    return p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end();
+}
+
+/// Refuses, before the kernel is asked, an empty handle (EBADF) and a
+/// program of none of `types` (EINVAL, naming both types).
+inline void require_type(const prog& p, const char* op, const std::string& what,
+                         std::initializer_list<prog_type> types) {
+    if (!p) throw error(EBADF, op, what, "the program handle is empty");
+    if (!type_fits(p, types))
+        throw error(EINVAL, op, what,
+                    "the program is a " + std::string(to_string(p.type())) + " program, not " +
+                        std::string(to_string(*types.begin())));
+}
 
 /// BPF_LINK_CREATE with the common fields; `extra` fills the union.
 template <class F>
@@ -11430,13 +11449,6 @@ namespace detail::probes {
     return std::uint64_t{1} << sys::pmu_format_bit(name, "retprobe").value_or(0);
 }
 
-inline void check_type(const prog& p, const std::string& what) {
-    if (!p) throw error(EBADF, "attach", what, "the program handle is empty");
-    if (p.type() != prog_type::kprobe && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program; probes run kprobe programs");
-}
-
 [[nodiscard]] inline std::string real_path(const std::string& path) {
     char buf[PATH_MAX] = {};
     return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
@@ -11450,7 +11462,7 @@ inline void check_type(const prog& p, const std::string& what) {
     const std::string sym(symbol);
     std::string what = std::string(o.retprobe ? "kretprobe " : "kprobe ") + sym;
     if (offset) what += "+" + std::to_string(offset);
-    detail::probes::check_type(p, what);
+    detail::links::require_type(p, "attach_kprobe", what, {prog_type::kprobe});
     perf_event_attr attr{};
     attr.type = detail::probes::pmu("kprobe", what);
     attr.config = detail::probes::retprobe_config("kprobe", o.retprobe);
@@ -11471,7 +11483,7 @@ inline void check_type(const prog& p, const std::string& what) {
     }();
     what = std::string(o.retprobe ? "uretprobe " : "uprobe ") + what;
     if (o.pid >= 0) what += " in pid " + std::to_string(o.pid);
-    detail::probes::check_type(p, what);
+    detail::links::require_type(p, "attach_uprobe", what, {prog_type::kprobe}); // uprobes run kprobe programs
     perf_event_attr attr{};
     attr.type = detail::probes::pmu("uprobe", what);
     attr.config = detail::probes::retprobe_config("uprobe", o.retprobe);
@@ -12428,10 +12440,7 @@ namespace detail::xdp {
     std::string what = "xdp on " + detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
-    if (!p) throw error(EBADF, "attach_xdp", what, "the program handle is empty");
-    if (p.type() != prog_type::xdp && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_xdp", what, "the program is a " + std::string(to_string(p.type())) +
-                                                    " program, not xdp");
+    detail::links::require_type(p, "attach_xdp", what, {prog_type::xdp});
     if (o.path != attach_path::legacy) {
         try {
             return link(detail::links::create(p, ifindex, attach_type::xdp, static_cast<std::uint32_t>(o.mode), what),
@@ -12478,9 +12487,7 @@ struct tcx_options {
     const bool in = dir == tc_direction::ingress;
     std::string what = std::string("tcx ") + (in ? "ingress" : "egress") + " on " +
                        detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
-    if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_tcx", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
+    detail::links::require_type(p, "attach_tcx", what, {prog_type::sched_cls, prog_type::sched_act});
     constexpr std::uint32_t before = 1u << 3, after = 1u << 4; // BPF_F_BEFORE, BPF_F_AFTER
     std::uint32_t flags = 0;
     switch (o.position) {
@@ -12651,16 +12658,14 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
             return attach_tcx(p, ifindex, dir);
         } catch (const error& e) {
             // before 6.6 the kernel knows no tcx attach types
-            if (o.path == attach_path::link || e.errnum() != EINVAL || !p) throw;
-            if (p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
+            // (attach_tcx refused a wrong program before asking the kernel)
+            if (o.path == attach_path::link || e.errnum() != EINVAL || !p ||
+                !detail::links::type_fits(p, {prog_type::sched_cls, prog_type::sched_act}))
                 throw;
         }
-    } else if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act &&
-               p.type() != prog_type::unspec) {
-        throw error(EINVAL, "attach_tc", detail::links::interface_name(ifindex),
-                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
     }
-    if (!p) throw error(EBADF, "attach_tc", detail::links::interface_name(ifindex), "the program handle is empty");
+    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
+                                {prog_type::sched_cls, prog_type::sched_act});
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 
@@ -12757,9 +12762,7 @@ struct tracepoint_field {
 [[nodiscard]] inline link attach_tracepoint(const prog& p, std::string_view tracepoint,
                                             const perf_link_options& o = {}) {
     std::string what = "tracepoint " + std::string(tracepoint);
-    if (p && p.type() != prog_type::tracepoint && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_tracepoint", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not tracepoint");
+    detail::links::require_type(p, "attach_tracepoint", what, {prog_type::tracepoint});
     perf_event_attr attr{};
     attr.type = PERF_TYPE_TRACEPOINT;
     attr.config = tracepoint_id(tracepoint);

@@ -16,11 +16,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 using namespace bpfxx::ops;
 
@@ -311,6 +314,40 @@ TEST_CASE("attach_cpu_clock: a perf_event program samples a busy thread on CPU 0
     const auto after = counts.lookup(1).value_or(0);
     spin_on_cpu0(std::chrono::milliseconds(100));
     CHECK(counts.lookup(1) == after);
+}
+
+TEST_CASE("attach: a program of the wrong type or an empty handle is refused before the kernel is asked") {
+    auto counts = udp_counts::create();
+    auto xdp = bpfxx::load<bpfxx::prog_type::xdp>(xdp_counter, counts);
+    auto tc = bpfxx::load<bpfxx::prog_type::sched_cls>(tc_counter, counts);
+    const bpfxx::prog empty;
+    const auto refusal = [](auto&& attach) -> std::pair<int, std::string> {
+        try {
+            (void)attach();
+        } catch (const bpfxx::error& e) {
+            return {e.errnum(), e.what()};
+        }
+        return {0, ""};
+    };
+    const auto wrong = [&](auto&& attach, std::string_view expected) {
+        const auto [err, text] = refusal(attach);
+        CHECK(err == EINVAL);
+        INFO(text);
+        CHECK(text.find(expected) != std::string::npos);
+    };
+    wrong([&] { return bpfxx::attach_xdp(tc, "lo"); }, "sched_cls program, not xdp");
+    wrong([&] { return bpfxx::attach_tcx(xdp, "lo", bpfxx::tc_direction::ingress); }, "xdp program, not sched_cls");
+    wrong([&] { return bpfxx::attach_tc(xdp, "lo", bpfxx::tc_direction::ingress); }, "xdp program, not sched_cls");
+    wrong([&] { return bpfxx::attach_tc(xdp, "lo", bpfxx::tc_direction::ingress, {.path = bpfxx::attach_path::legacy}); },
+          "xdp program, not sched_cls");
+    wrong([&] { return bpfxx::attach_tracepoint(xdp, "syscalls/sys_enter_getppid"); }, "xdp program, not tracepoint");
+    wrong([&] { return bpfxx::attach_uprobe(tc, "libc.so.6", "getpid"); }, "sched_cls program, not kprobe");
+    wrong([&] { return bpfxx::attach_kprobe(tc, "do_sys_openat2"); }, "sched_cls program, not kprobe");
+    CHECK(refusal([&] { return bpfxx::attach_xdp(empty, "lo"); }).first == EBADF);
+    CHECK(refusal([&] { return bpfxx::attach_tcx(empty, "lo", bpfxx::tc_direction::egress); }).first == EBADF);
+    CHECK(refusal([&] { return bpfxx::attach_tc(empty, "lo", bpfxx::tc_direction::egress); }).first == EBADF);
+    CHECK(refusal([&] { return bpfxx::attach_tracepoint(empty, "syscalls/sys_enter_getppid"); }).first == EBADF);
+    CHECK(refusal([&] { return bpfxx::attach_uprobe(empty, "libc.so.6", "getpid"); }).first == EBADF);
 }
 
 TEST_CASE("attach: every failing attach says why and leaves no fd behind") {

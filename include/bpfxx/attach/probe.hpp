@@ -52,13 +52,6 @@ namespace detail::probes {
     return std::uint64_t{1} << sys::pmu_format_bit(name, "retprobe").value_or(0);
 }
 
-inline void check_type(const prog& p, const std::string& what) {
-    if (!p) throw error(EBADF, "attach", what, "the program handle is empty");
-    if (p.type() != prog_type::kprobe && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program; probes run kprobe programs");
-}
-
 [[nodiscard]] inline std::string real_path(const std::string& path) {
     char buf[PATH_MAX] = {};
     return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
@@ -72,7 +65,7 @@ inline void check_type(const prog& p, const std::string& what) {
     const std::string sym(symbol);
     std::string what = std::string(o.retprobe ? "kretprobe " : "kprobe ") + sym;
     if (offset) what += "+" + std::to_string(offset);
-    detail::probes::check_type(p, what);
+    detail::links::require_type(p, "attach_kprobe", what, {prog_type::kprobe});
     perf_event_attr attr{};
     attr.type = detail::probes::pmu("kprobe", what);
     attr.config = detail::probes::retprobe_config("kprobe", o.retprobe);
@@ -93,7 +86,7 @@ inline void check_type(const prog& p, const std::string& what) {
     }();
     what = std::string(o.retprobe ? "uretprobe " : "uprobe ") + what;
     if (o.pid >= 0) what += " in pid " + std::to_string(o.pid);
-    detail::probes::check_type(p, what);
+    detail::links::require_type(p, "attach_uprobe", what, {prog_type::kprobe}); // uprobes run kprobe programs
     perf_event_attr attr{};
     attr.type = detail::probes::pmu("uprobe", what);
     attr.config = detail::probes::retprobe_config("uprobe", o.retprobe);

@@ -161,16 +161,14 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
             return attach_tcx(p, ifindex, dir);
         } catch (const error& e) {
             // before 6.6 the kernel knows no tcx attach types
-            if (o.path == attach_path::link || e.errnum() != EINVAL || !p) throw;
-            if (p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
+            // (attach_tcx refused a wrong program before asking the kernel)
+            if (o.path == attach_path::link || e.errnum() != EINVAL || !p ||
+                !detail::links::type_fits(p, {prog_type::sched_cls, prog_type::sched_act}))
                 throw;
         }
-    } else if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act &&
-               p.type() != prog_type::unspec) {
-        throw error(EINVAL, "attach_tc", detail::links::interface_name(ifindex),
-                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
     }
-    if (!p) throw error(EBADF, "attach_tc", detail::links::interface_name(ifindex), "the program handle is empty");
+    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
+                                {prog_type::sched_cls, prog_type::sched_act});
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 

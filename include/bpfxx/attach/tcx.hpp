@@ -39,9 +39,7 @@ struct tcx_options {
     const bool in = dir == tc_direction::ingress;
     std::string what = std::string("tcx ") + (in ? "ingress" : "egress") + " on " +
                        detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex) + ')';
-    if (p && p.type() != prog_type::sched_cls && p.type() != prog_type::sched_act && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_tcx", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not sched_cls");
+    detail::links::require_type(p, "attach_tcx", what, {prog_type::sched_cls, prog_type::sched_act});
     constexpr std::uint32_t before = 1u << 3, after = 1u << 4; // BPF_F_BEFORE, BPF_F_AFTER
     std::uint32_t flags = 0;
     switch (o.position) {

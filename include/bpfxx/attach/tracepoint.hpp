@@ -92,9 +92,7 @@ struct tracepoint_field {
 [[nodiscard]] inline link attach_tracepoint(const prog& p, std::string_view tracepoint,
                                             const perf_link_options& o = {}) {
     std::string what = "tracepoint " + std::string(tracepoint);
-    if (p && p.type() != prog_type::tracepoint && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_tracepoint", what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not tracepoint");
+    detail::links::require_type(p, "attach_tracepoint", what, {prog_type::tracepoint});
     perf_event_attr attr{};
     attr.type = PERF_TYPE_TRACEPOINT;
     attr.config = tracepoint_id(tracepoint);

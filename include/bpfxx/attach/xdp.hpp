@@ -100,10 +100,7 @@ namespace detail::xdp {
     std::string what = "xdp on " + detail::links::interface_name(ifindex) + " (ifindex " + std::to_string(ifindex);
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
-    if (!p) throw error(EBADF, "attach_xdp", what, "the program handle is empty");
-    if (p.type() != prog_type::xdp && p.type() != prog_type::unspec)
-        throw error(EINVAL, "attach_xdp", what, "the program is a " + std::string(to_string(p.type())) +
-                                                    " program, not xdp");
+    detail::links::require_type(p, "attach_xdp", what, {prog_type::xdp});
     if (o.path != attach_path::legacy) {
         try {
             return link(detail::links::create(p, ifindex, attach_type::xdp, static_cast<std::uint32_t>(o.mode), what),
