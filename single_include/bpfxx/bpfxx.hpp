@@ -4480,6 +4480,24 @@ namespace decoding {
     return with_source(d, i, wide, x);
 }
 
+/// st [rd + off], K and stx [rd + off], rs: dst is the address register
+/// (r10 too), imm the offset, imm2 the immediate stored.
+[[nodiscard]] constexpr op store(const insn& i) noexcept {
+    const bool st = code::class_of(i.code) == code::st;
+    if (code::mode_of(i.code) != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return {};
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    d.need = bit(i.dst_reg);
+    if (!st) {
+        d.src = i.src_reg;
+        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
+    }
+    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+    d.imm2 = sext32(i.imm);
+    return d;
+}
+
 [[nodiscard]] constexpr op load(const insn& i) noexcept {
     if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
     op d;
@@ -4583,6 +4601,8 @@ namespace decoding {
     case code::jmp:
     case code::jmp32: return decoding::jump(i, pc, size);
     case code::ldx: return decoding::load(i);
+    case code::st:
+    case code::stx: return decoding::store(i);
     default: return {};
     }
 }
@@ -6560,11 +6580,15 @@ private:
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
     template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) const noexcept {
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet_bytes(std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
         if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
         return &pkt_[off];
+    }
+    template <unsigned N>
+    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
+        return fast_packet_bytes<N>(addr);
     }
 
     /// What one fast op works with.
@@ -6594,10 +6618,28 @@ private:
         f.steps += extra;
         return true;
     }
+    /// Stack bytes for an aligned access of N at `addr` in any live frame,
+    /// marked written for a store; nullptr for a read of bytes never written
+    /// (the general path names the fault) and for anything but the stack.
+    template <unsigned N, bool Write>
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
+        const auto reg = region_of(addr);
+        const auto off = offset_of(addr);
+        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || off + N > stack_size) return nullptr;
+        const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+        // aligned, the N bytes' bits lie in one word of stack_init_
+        const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
+        auto& word = stack_init_[base / 64];
+        if constexpr (Write) word |= bits;
+        else if (L.strict && (word & bits) != bits) return nullptr;
+        return &stack_[base];
+    }
+
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
         const std::uint64_t addr = regs_[o.src] + o.imm;
         if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
+        if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
         // the packet pointers of xdp_md, which every XDP program starts with
         if (N != 4 || kind_ != context_kind::xdp) return false;
         switch (addr) {
@@ -6608,6 +6650,18 @@ private:
         default: return false;
         }
     }
+    /// st/stx [rd + off] to the packet or the stack
+    template <unsigned N, bool Imm>
+    [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
+        const std::uint64_t addr = regs_[o.dst] + o.imm;
+        std::uint8_t* bytes = f.packet ? fast_packet_bytes<N>(addr) : nullptr;
+        if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
+        if (bytes == nullptr) return false;
+        detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
+        ++f.p;
+        return true;
+    }
+
     /// ldx rd, [rs + off]; be rd
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load_swap(fast_state& f, const detail::op& o) noexcept {
@@ -6745,6 +6799,14 @@ private:
         case code::ldx | code::mem | code::h: return fast_load<2>(f, o);
         case code::ldx | code::mem | code::w: return fast_load<4>(f, o);
         case code::ldx | code::mem | code::dw: return fast_load<8>(f, o);
+        case code::stx | code::mem | code::b: return fast_store<1, false>(f, o);
+        case code::stx | code::mem | code::h: return fast_store<2, false>(f, o);
+        case code::stx | code::mem | code::w: return fast_store<4, false>(f, o);
+        case code::stx | code::mem | code::dw: return fast_store<8, false>(f, o);
+        case code::st | code::mem | code::b: return fast_store<1, true>(f, o);
+        case code::st | code::mem | code::h: return fast_store<2, true>(f, o);
+        case code::st | code::mem | code::w: return fast_store<4, true>(f, o);
+        case code::st | code::mem | code::dw: return fast_store<8, true>(f, o);
         case load_swap(2): return fast_load_swap<2>(f, o);
         case load_swap(4): return fast_load_swap<4>(f, o);
         case alu3(code::add, false): return fast_alu3<code::add, false>(f, o);

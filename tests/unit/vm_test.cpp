@@ -923,6 +923,20 @@ TEST_CASE("vm: the decoded form and the general path agree on every fused sequen
         const auto unset = decoded.run_on_memory(reads_r7, {});
         CHECK(unset.error == vm::fault{.kind = fault_kind::uninitialized_register, .pc = 1, .size = 7});
     }
+    // stack: bytes written read back; bytes never written are a fault naming the slot
+    static constexpr auto half_written = bpfxx::assemble(st<std::uint32_t>(r10, -8, 7), ldx<std::uint32_t>(r0, r10, -8),
+                                                         ldx<std::uint64_t>(r1, r10, -8), exit());
+    static constexpr auto stack_ct = vm::run_on_memory(half_written, {});
+    static_assert(stack_ct.error.kind == fault_kind::uninitialized_stack && stack_ct.error.pc == 2);
+    for (int run = 0; run < 2; ++run) CHECK(same_run(decoded.run_on_memory(half_written, {}), stack_ct));
+    static constexpr auto stack_rw = bpfxx::assemble(mov(r2, 0x1234), stx<std::uint16_t>(r10, -2, r2),
+                                                     st<std::uint8_t>(r10, -3, -1), ldx<std::uint32_t>(r0, r10, -4), exit());
+    static constexpr auto rw_ct = vm::run_on_memory(stack_rw, {}); // -4 was never written: a fault
+    for (int run = 0; run < 2; ++run) CHECK(same_run(decoded.run_on_memory(stack_rw, {}), rw_ct));
+    static constexpr auto stack_ok = bpfxx::assemble(mov(r2, 0x1234), stx<std::uint16_t>(r10, -2, r2),
+                                                     st<std::uint16_t>(r10, -4, -2), ldx<std::uint32_t>(r0, r10, -4), exit());
+    static_assert(vm::run_on_memory(stack_ok, {}).r0 == 0x1234fffe);
+    for (int run = 0; run < 2; ++run) CHECK(decoded.run_on_memory(stack_ok, {}).r0 == 0x1234fffe);
     // a load_swap that is not a packet load (here of the context) takes the general path
     static constexpr auto loads_ctx = bpfxx::assemble(ldx<std::uint16_t>(r0, r1, 0), be16(r0), exit());
     for (int run = 0; run < 2; ++run)

@@ -170,6 +170,24 @@ namespace decoding {
     return with_source(d, i, wide, x);
 }
 
+/// st [rd + off], K and stx [rd + off], rs: dst is the address register
+/// (r10 too), imm the offset, imm2 the immediate stored.
+[[nodiscard]] constexpr op store(const insn& i) noexcept {
+    const bool st = code::class_of(i.code) == code::st;
+    if (code::mode_of(i.code) != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return {};
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    d.need = bit(i.dst_reg);
+    if (!st) {
+        d.src = i.src_reg;
+        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
+    }
+    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+    d.imm2 = sext32(i.imm);
+    return d;
+}
+
 [[nodiscard]] constexpr op load(const insn& i) noexcept {
     if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
     op d;
@@ -273,6 +291,8 @@ namespace decoding {
     case code::jmp:
     case code::jmp32: return decoding::jump(i, pc, size);
     case code::ldx: return decoding::load(i);
+    case code::st:
+    case code::stx: return decoding::store(i);
     default: return {};
     }
 }

@@ -812,11 +812,15 @@ private:
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
     template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) const noexcept {
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet_bytes(std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
         if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
         return &pkt_[off];
+    }
+    template <unsigned N>
+    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
+        return fast_packet_bytes<N>(addr);
     }
 
     /// What one fast op works with.
@@ -846,10 +850,28 @@ private:
         f.steps += extra;
         return true;
     }
+    /// Stack bytes for an aligned access of N at `addr` in any live frame,
+    /// marked written for a store; nullptr for a read of bytes never written
+    /// (the general path names the fault) and for anything but the stack.
+    template <unsigned N, bool Write>
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
+        const auto reg = region_of(addr);
+        const auto off = offset_of(addr);
+        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || off + N > stack_size) return nullptr;
+        const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+        // aligned, the N bytes' bits lie in one word of stack_init_
+        const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
+        auto& word = stack_init_[base / 64];
+        if constexpr (Write) word |= bits;
+        else if (L.strict && (word & bits) != bits) return nullptr;
+        return &stack_[base];
+    }
+
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
         const std::uint64_t addr = regs_[o.src] + o.imm;
         if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
+        if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
         // the packet pointers of xdp_md, which every XDP program starts with
         if (N != 4 || kind_ != context_kind::xdp) return false;
         switch (addr) {
@@ -860,6 +882,18 @@ private:
         default: return false;
         }
     }
+    /// st/stx [rd + off] to the packet or the stack
+    template <unsigned N, bool Imm>
+    [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
+        const std::uint64_t addr = regs_[o.dst] + o.imm;
+        std::uint8_t* bytes = f.packet ? fast_packet_bytes<N>(addr) : nullptr;
+        if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
+        if (bytes == nullptr) return false;
+        detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
+        ++f.p;
+        return true;
+    }
+
     /// ldx rd, [rs + off]; be rd
     template <unsigned N>
     [[gnu::always_inline]] constexpr bool fast_load_swap(fast_state& f, const detail::op& o) noexcept {
@@ -997,6 +1031,14 @@ private:
         case code::ldx | code::mem | code::h: return fast_load<2>(f, o);
         case code::ldx | code::mem | code::w: return fast_load<4>(f, o);
         case code::ldx | code::mem | code::dw: return fast_load<8>(f, o);
+        case code::stx | code::mem | code::b: return fast_store<1, false>(f, o);
+        case code::stx | code::mem | code::h: return fast_store<2, false>(f, o);
+        case code::stx | code::mem | code::w: return fast_store<4, false>(f, o);
+        case code::stx | code::mem | code::dw: return fast_store<8, false>(f, o);
+        case code::st | code::mem | code::b: return fast_store<1, true>(f, o);
+        case code::st | code::mem | code::h: return fast_store<2, true>(f, o);
+        case code::st | code::mem | code::w: return fast_store<4, true>(f, o);
+        case code::st | code::mem | code::dw: return fast_store<8, true>(f, o);
         case load_swap(2): return fast_load_swap<2>(f, o);
         case load_swap(4): return fast_load_swap<4>(f, o);
         case alu3(code::add, false): return fast_alu3<code::add, false>(f, o);
