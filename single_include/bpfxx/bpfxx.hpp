@@ -4332,11 +4332,10 @@ using fault_text = fixed_text<160>;
 // save: each costs an indirect jump and a round trip of the register file
 // through memory.
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
-#include <type_traits>
 #include <vector>
 
 namespace bpfxx::vm::detail {
@@ -4619,7 +4618,8 @@ constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
 
 /// A program's decoded form, with the instructions it was decoded from: the
 /// machine caches these per program and checks, once per run, that the
-/// program has not changed since.
+/// program has not changed since. Run time only: constant evaluation runs
+/// programs from their instructions.
 struct decoded_program {
     const insn* code = nullptr;
     std::uint32_t size = 0;
@@ -4627,17 +4627,16 @@ struct decoded_program {
     std::vector<insn> copy;
     std::vector<op> ops;
 
-    /// Whether this entry is about the `n` instructions at `c`.
-    [[nodiscard]] constexpr bool names(const insn* c, std::uint32_t n) const noexcept { return code == c && size == n; }
-    /// Whether it holds their decoded form.
-    [[nodiscard]] constexpr bool ready() const noexcept { return !ops.empty(); }
-
-    [[nodiscard]] constexpr bool matches(const insn* c) const noexcept {
-        if (std::is_constant_evaluated()) return std::equal(copy.begin(), copy.end(), c);
+    /// Whether it holds the decoded form of the `n` instructions at `c`.
+    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
+        return code == c && size == n && !ops.empty();
+    }
+    /// Whether the instructions at `c` are still the ones it was decoded from.
+    [[nodiscard]] bool matches(const insn* c) const noexcept {
         return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
     }
     /// Decodes the `n` instructions at `c`; false when there is no memory for it.
-    constexpr bool assign(const insn* c, std::uint32_t n) noexcept {
+    bool assign(const insn* c, std::uint32_t n) noexcept {
         code = nullptr;
         size = 0;
 #if defined(__cpp_exceptions)
@@ -6285,17 +6284,9 @@ private:
             return false;
         }
         if (kind_ == context_kind::xdp) {
-            if (off >= offsetof(xdp_md, egress_ifindex) + 4 || off % 4 != 0 || n != 4 ||
-                off == offsetof(xdp_md, egress_ifindex)) {
+            if (n != 4 || !xdp_field(off, out)) {
                 raise(fault_kind::bad_context_access, addr, n);
                 return false;
-            }
-            switch (off) {
-            case offsetof(xdp_md, data): out = make_address(region::packet, data_); break;
-            case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); break;
-            case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); break;
-            case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; break;
-            default: out = xdp_queue_; break;
             }
             return true;
         }
@@ -6322,6 +6313,19 @@ private:
         }
         out = detail::load_le(&ctx_[off], n);
         return true;
+    }
+
+    /// The xdp_md field at `off`, when it is one an XDP program may read
+    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
+    [[nodiscard]] constexpr bool xdp_field(std::uint32_t off, std::uint64_t& out) const noexcept {
+        switch (off) {
+        case offsetof(xdp_md, data): out = make_address(region::packet, data_); return true;
+        case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); return true;
+        case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); return true;
+        case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; return true;
+        case offsetof(xdp_md, rx_queue_index): out = xdp_queue_; return true;
+        default: return false;
+        }
     }
 
     // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
@@ -6487,10 +6491,10 @@ private:
     /// The decoded form of `ref`'s program, from the cache when it holds the
     /// program as it is now (checked once per run), else decoded into the
     /// least recently used entry; nullptr when there is no memory for it.
-    [[nodiscard]] constexpr const detail::op* decoded(const detail::code_ref& ref) noexcept {
+    [[nodiscard]] const detail::op* decoded(const detail::code_ref& ref) noexcept {
         detail::decoded_program* slot = nullptr;
         for (auto& d : decoded_) {
-            if (d.names(ref.code, ref.size) && d.ready()) {
+            if (d.holds(ref.code, ref.size)) {
                 if (d.last_run == runs_ || d.matches(ref.code)) {
                     d.last_run = runs_;
                     return d.ops.data();
@@ -6580,15 +6584,11 @@ private:
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
     template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet_bytes(std::uint64_t addr) noexcept {
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
         if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
         return &pkt_[off];
-    }
-    template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
-        return fast_packet_bytes<N>(addr);
     }
 
     /// What one fast op works with.
@@ -6640,21 +6640,18 @@ private:
         const std::uint64_t addr = regs_[o.src] + o.imm;
         if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
         if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
-        // the packet pointers of xdp_md, which every XDP program starts with
-        if (N != 4 || kind_ != context_kind::xdp) return false;
-        switch (addr) {
-        case make_address(region::context, offsetof(xdp_md, data)): return put(f, o, make_address(region::packet, data_));
-        case make_address(region::context, offsetof(xdp_md, data_end)): return put(f, o, make_address(region::packet, end_));
-        case make_address(region::context, offsetof(xdp_md, data_meta)):
-            return put(f, o, make_address(region::packet, meta_));
-        default: return false;
-        }
+        // xdp_md, whose packet pointers every XDP program starts with
+        std::uint64_t v = 0;
+        if (N != 4 || kind_ != context_kind::xdp || (addr >> 16) != (make_address(region::context, 0) >> 16) ||
+            !xdp_field(offset_of(addr), v))
+            return false;
+        return put(f, o, v);
     }
     /// st/stx [rd + off] to the packet or the stack
     template <unsigned N, bool Imm>
     [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
         const std::uint64_t addr = regs_[o.dst] + o.imm;
-        std::uint8_t* bytes = f.packet ? fast_packet_bytes<N>(addr) : nullptr;
+        std::uint8_t* bytes = f.packet ? fast_packet<N>(addr) : nullptr;
         if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
         if (bytes == nullptr) return false;
         detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
@@ -11023,18 +11020,13 @@ private:
 
 namespace detail::links {
 
-/// Whether `p` may run where programs of `types` run (a program of unknown
-/// type, opened by id or from a pin, is left to the kernel to judge).
-[[nodiscard]] inline bool type_fits(const prog& p, std::initializer_list<prog_type> types) noexcept {
-    return p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end();
-}
-
 /// Refuses, before the kernel is asked, an empty handle (EBADF) and a
-/// program of none of `types` (EINVAL, naming both types).
+/// program of none of `types` (EINVAL, naming both types). A program of
+/// unknown type (opened by id or from a pin) is left to the kernel to judge.
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (!type_fits(p, types))
+    if (p.type() != prog_type::unspec && std::find(types.begin(), types.end(), p.type()) == types.end())
         throw error(EINVAL, op, what,
                     "the program is a " + std::string(to_string(p.type())) + " program, not " +
                         std::string(to_string(*types.begin())));
@@ -12715,19 +12707,17 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 /// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
 [[nodiscard]] inline link attach_tc(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o = {}) {
+    // first, so that an EINVAL from attach_tcx below can only be the kernel's
+    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
+                                {prog_type::sched_cls, prog_type::sched_act});
     if (o.path != attach_path::legacy) {
         try {
             return attach_tcx(p, ifindex, dir);
         } catch (const error& e) {
             // before 6.6 the kernel knows no tcx attach types
-            // (attach_tcx refused a wrong program before asking the kernel)
-            if (o.path == attach_path::link || e.errnum() != EINVAL || !p ||
-                !detail::links::type_fits(p, {prog_type::sched_cls, prog_type::sched_act}))
-                throw;
+            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
         }
     }
-    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
-                                {prog_type::sched_cls, prog_type::sched_act});
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 
@@ -12950,16 +12940,22 @@ template <class F, class Arg>
     }
 }
 
+/// Throws EMSGSIZE unless `rec` (a `what`) holds a T.
+template <class T>
+void require_record_of(std::span<const std::byte> rec, const char* what) {
+    static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
+    if (rec.size() < sizeof(T))
+        throw error(EMSGSIZE, what, {},
+                    std::to_string(rec.size()) + " bytes are too few for a record type of " +
+                        std::to_string(sizeof(T)));
+}
+
 /// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
 /// any T of alignment up to 8 may be viewed in place.
 template <class T>
 [[nodiscard]] const T& view_as(std::span<const std::byte> rec) {
-    static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
     static_assert(alignof(T) <= 8, "bpfxx::events: records are 8-byte aligned; a record type may not need more");
-    if (rec.size() < sizeof(T))
-        throw error(EMSGSIZE, "ring buffer record", {},
-                    std::to_string(rec.size()) + " bytes are too few for a record type of " +
-                        std::to_string(sizeof(T)));
+    require_record_of<T>(rec, "ring buffer record");
     return *std::launder(reinterpret_cast<const T*>(rec.data()));
 }
 
@@ -13197,7 +13193,6 @@ private:
 #include <cstring>
 #include <functional>
 #include <iterator>
-#include <type_traits>
 #include <span>
 #include <string>
 #include <utility>
@@ -13318,12 +13313,8 @@ public:
     /// so they are not viewed in place); shorter samples throw EMSGSIZE.
     template <class T, class F>
     [[nodiscard]] static sample_callback typed(F f) {
-        static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
         return [f = std::move(f)](int cpu, std::span<const std::byte> s) mutable {
-            if (s.size() < sizeof(T))
-                throw error(EMSGSIZE, "perf buffer sample", {},
-                            std::to_string(s.size()) + " bytes are too few for a record type of " +
-                                std::to_string(sizeof(T)));
+            detail::require_record_of<T>(s, "perf buffer sample"); // (and T trivially copyable)
             T v;
             std::memcpy(&v, s.data(), sizeof v);
             f(cpu, static_cast<const T&>(v));
@@ -13498,7 +13489,6 @@ namespace bpfxx::events {
 
 class ring_buffer {
 public:
-
     ring_buffer() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
         if (!epoll_) bpfxx::detail::throw_errno("epoll_create1");
     }

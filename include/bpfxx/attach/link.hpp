@@ -184,18 +184,13 @@ private:
 
 namespace detail::links {
 
-/// Whether `p` may run where programs of `types` run (a program of unknown
-/// type, opened by id or from a pin, is left to the kernel to judge).
-[[nodiscard]] inline bool type_fits(const prog& p, std::initializer_list<prog_type> types) noexcept {
-    return p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end();
-}
-
 /// Refuses, before the kernel is asked, an empty handle (EBADF) and a
-/// program of none of `types` (EINVAL, naming both types).
+/// program of none of `types` (EINVAL, naming both types). A program of
+/// unknown type (opened by id or from a pin) is left to the kernel to judge.
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (!type_fits(p, types))
+    if (p.type() != prog_type::unspec && std::find(types.begin(), types.end(), p.type()) == types.end())
         throw error(EINVAL, op, what,
                     "the program is a " + std::string(to_string(p.type())) + " program, not " +
                         std::string(to_string(*types.begin())));

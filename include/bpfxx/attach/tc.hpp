@@ -156,19 +156,17 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 /// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
 [[nodiscard]] inline link attach_tc(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o = {}) {
+    // first, so that an EINVAL from attach_tcx below can only be the kernel's
+    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
+                                {prog_type::sched_cls, prog_type::sched_act});
     if (o.path != attach_path::legacy) {
         try {
             return attach_tcx(p, ifindex, dir);
         } catch (const error& e) {
             // before 6.6 the kernel knows no tcx attach types
-            // (attach_tcx refused a wrong program before asking the kernel)
-            if (o.path == attach_path::link || e.errnum() != EINVAL || !p ||
-                !detail::links::type_fits(p, {prog_type::sched_cls, prog_type::sched_act}))
-                throw;
+            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
         }
     }
-    detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
-                                {prog_type::sched_cls, prog_type::sched_act});
     return detail::tc::attach_classic(p, ifindex, dir, o);
 }
 

@@ -35,7 +35,6 @@
 #include <cstring>
 #include <functional>
 #include <iterator>
-#include <type_traits>
 #include <span>
 #include <string>
 #include <utility>
@@ -156,12 +155,8 @@ public:
     /// so they are not viewed in place); shorter samples throw EMSGSIZE.
     template <class T, class F>
     [[nodiscard]] static sample_callback typed(F f) {
-        static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
         return [f = std::move(f)](int cpu, std::span<const std::byte> s) mutable {
-            if (s.size() < sizeof(T))
-                throw error(EMSGSIZE, "perf buffer sample", {},
-                            std::to_string(s.size()) + " bytes are too few for a record type of " +
-                                std::to_string(sizeof(T)));
+            detail::require_record_of<T>(s, "perf buffer sample"); // (and T trivially copyable)
             T v;
             std::memcpy(&v, s.data(), sizeof v);
             f(cpu, static_cast<const T&>(v));

@@ -62,16 +62,22 @@ template <class F, class Arg>
     }
 }
 
+/// Throws EMSGSIZE unless `rec` (a `what`) holds a T.
+template <class T>
+void require_record_of(std::span<const std::byte> rec, const char* what) {
+    static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
+    if (rec.size() < sizeof(T))
+        throw error(EMSGSIZE, what, {},
+                    std::to_string(rec.size()) + " bytes are too few for a record type of " +
+                        std::to_string(sizeof(T)));
+}
+
 /// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
 /// any T of alignment up to 8 may be viewed in place.
 template <class T>
 [[nodiscard]] const T& view_as(std::span<const std::byte> rec) {
-    static_assert(std::is_trivially_copyable_v<T>, "bpfxx::events: a record type must be trivially copyable");
     static_assert(alignof(T) <= 8, "bpfxx::events: records are 8-byte aligned; a record type may not need more");
-    if (rec.size() < sizeof(T))
-        throw error(EMSGSIZE, "ring buffer record", {},
-                    std::to_string(rec.size()) + " bytes are too few for a record type of " +
-                        std::to_string(sizeof(T)));
+    require_record_of<T>(rec, "ring buffer record");
     return *std::launder(reinterpret_cast<const T*>(rec.data()));
 }
 

@@ -29,7 +29,6 @@ namespace bpfxx::events {
 
 class ring_buffer {
 public:
-
     ring_buffer() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
         if (!epoll_) bpfxx::detail::throw_errno("epoll_create1");
     }

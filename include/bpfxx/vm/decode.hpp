@@ -22,11 +22,10 @@
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
-#include <type_traits>
 #include <vector>
 
 namespace bpfxx::vm::detail {
@@ -309,7 +308,8 @@ constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
 
 /// A program's decoded form, with the instructions it was decoded from: the
 /// machine caches these per program and checks, once per run, that the
-/// program has not changed since.
+/// program has not changed since. Run time only: constant evaluation runs
+/// programs from their instructions.
 struct decoded_program {
     const insn* code = nullptr;
     std::uint32_t size = 0;
@@ -317,17 +317,16 @@ struct decoded_program {
     std::vector<insn> copy;
     std::vector<op> ops;
 
-    /// Whether this entry is about the `n` instructions at `c`.
-    [[nodiscard]] constexpr bool names(const insn* c, std::uint32_t n) const noexcept { return code == c && size == n; }
-    /// Whether it holds their decoded form.
-    [[nodiscard]] constexpr bool ready() const noexcept { return !ops.empty(); }
-
-    [[nodiscard]] constexpr bool matches(const insn* c) const noexcept {
-        if (std::is_constant_evaluated()) return std::equal(copy.begin(), copy.end(), c);
+    /// Whether it holds the decoded form of the `n` instructions at `c`.
+    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
+        return code == c && size == n && !ops.empty();
+    }
+    /// Whether the instructions at `c` are still the ones it was decoded from.
+    [[nodiscard]] bool matches(const insn* c) const noexcept {
         return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
     }
     /// Decodes the `n` instructions at `c`; false when there is no memory for it.
-    constexpr bool assign(const insn* c, std::uint32_t n) noexcept {
+    bool assign(const insn* c, std::uint32_t n) noexcept {
         code = nullptr;
         size = 0;
 #if defined(__cpp_exceptions)

@@ -517,17 +517,9 @@ private:
             return false;
         }
         if (kind_ == context_kind::xdp) {
-            if (off >= offsetof(xdp_md, egress_ifindex) + 4 || off % 4 != 0 || n != 4 ||
-                off == offsetof(xdp_md, egress_ifindex)) {
+            if (n != 4 || !xdp_field(off, out)) {
                 raise(fault_kind::bad_context_access, addr, n);
                 return false;
-            }
-            switch (off) {
-            case offsetof(xdp_md, data): out = make_address(region::packet, data_); break;
-            case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); break;
-            case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); break;
-            case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; break;
-            default: out = xdp_queue_; break;
             }
             return true;
         }
@@ -554,6 +546,19 @@ private:
         }
         out = detail::load_le(&ctx_[off], n);
         return true;
+    }
+
+    /// The xdp_md field at `off`, when it is one an XDP program may read
+    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
+    [[nodiscard]] constexpr bool xdp_field(std::uint32_t off, std::uint64_t& out) const noexcept {
+        switch (off) {
+        case offsetof(xdp_md, data): out = make_address(region::packet, data_); return true;
+        case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); return true;
+        case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); return true;
+        case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; return true;
+        case offsetof(xdp_md, rx_queue_index): out = xdp_queue_; return true;
+        default: return false;
+        }
     }
 
     // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
@@ -719,10 +724,10 @@ private:
     /// The decoded form of `ref`'s program, from the cache when it holds the
     /// program as it is now (checked once per run), else decoded into the
     /// least recently used entry; nullptr when there is no memory for it.
-    [[nodiscard]] constexpr const detail::op* decoded(const detail::code_ref& ref) noexcept {
+    [[nodiscard]] const detail::op* decoded(const detail::code_ref& ref) noexcept {
         detail::decoded_program* slot = nullptr;
         for (auto& d : decoded_) {
-            if (d.names(ref.code, ref.size) && d.ready()) {
+            if (d.holds(ref.code, ref.size)) {
                 if (d.last_run == runs_ || d.matches(ref.code)) {
                     d.last_run = runs_;
                     return d.ops.data();
@@ -812,15 +817,11 @@ private:
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
     template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet_bytes(std::uint64_t addr) noexcept {
+    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
         if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
         return &pkt_[off];
-    }
-    template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr const std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
-        return fast_packet_bytes<N>(addr);
     }
 
     /// What one fast op works with.
@@ -872,21 +873,18 @@ private:
         const std::uint64_t addr = regs_[o.src] + o.imm;
         if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
         if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
-        // the packet pointers of xdp_md, which every XDP program starts with
-        if (N != 4 || kind_ != context_kind::xdp) return false;
-        switch (addr) {
-        case make_address(region::context, offsetof(xdp_md, data)): return put(f, o, make_address(region::packet, data_));
-        case make_address(region::context, offsetof(xdp_md, data_end)): return put(f, o, make_address(region::packet, end_));
-        case make_address(region::context, offsetof(xdp_md, data_meta)):
-            return put(f, o, make_address(region::packet, meta_));
-        default: return false;
-        }
+        // xdp_md, whose packet pointers every XDP program starts with
+        std::uint64_t v = 0;
+        if (N != 4 || kind_ != context_kind::xdp || (addr >> 16) != (make_address(region::context, 0) >> 16) ||
+            !xdp_field(offset_of(addr), v))
+            return false;
+        return put(f, o, v);
     }
     /// st/stx [rd + off] to the packet or the stack
     template <unsigned N, bool Imm>
     [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
         const std::uint64_t addr = regs_[o.dst] + o.imm;
-        std::uint8_t* bytes = f.packet ? fast_packet_bytes<N>(addr) : nullptr;
+        std::uint8_t* bytes = f.packet ? fast_packet<N>(addr) : nullptr;
         if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
         if (bytes == nullptr) return false;
         detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
