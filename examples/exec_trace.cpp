@@ -8,8 +8,10 @@
 // are assembled for them then.
 //
 // The example runs a few commands itself, prints the events it receives and
-// exits 0 once it has seen each of its own commands (77: not root).
+// exits 0 once it has seen each of its own commands (77 where the kernel or
+// this process cannot run it, 1 then with BPFXX_REQUIRE_KERNEL=1).
 #include <bpfxx/bpfxx.hpp>
+#include <bpfxx/testing/kernel.hpp>
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -142,10 +144,9 @@ int run() {
 
 int main() {
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // lines in order with the children's output
-    if (::geteuid() != 0) {
-        std::fprintf(stderr, "exec_trace: needs root (tracepoints and BPF); skipped\n");
-        return 77;
-    }
+    if (auto code = bpfxx::testing::exit_unless("exec_trace", bpfxx::attach_kind::tracepoint,
+                                                 bpfxx::map_type::ringbuf))
+        return *code;
     try {
         return run();
     } catch (const std::exception& e) {

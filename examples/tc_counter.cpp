@@ -4,9 +4,11 @@
 //
 // The example makes a veth pair between two network namespaces of its own
 // (tc0 192.0.2.1 here, tc1 192.0.2.2 in the peer), sends UDP both ways,
-// prints the counters and exits 0 when they match what was sent (77: not root).
+// prints the counters and exits 0 when they match what was sent (77 where the
+// kernel or this process cannot run it, 1 then with BPFXX_REQUIRE_KERNEL=1).
 #include <bpfxx/bpfxx.hpp>
 #include <bpfxx/testing/netns.hpp>
+#include <bpfxx/testing/kernel.hpp>
 
 #include <unistd.h>
 
@@ -102,10 +104,7 @@ int run() {
 } // namespace
 
 int main() {
-    if (::geteuid() != 0) {
-        std::fprintf(stderr, "tc_counter: needs root (network namespaces, tc); skipped\n");
-        return 77;
-    }
+    if (auto code = bpfxx::testing::exit_unless("tc_counter", bpfxx::attach_kind::tc)) return *code;
     try {
         return run();
     } catch (const std::exception& e) {

@@ -1,11 +1,16 @@
 // uprobe_count: counts calls of a function of this very program with a
 // uprobe (placed by the function's ELF symbol), and the time spent in it
 // with a uretprobe beside it, per call, in a hash map keyed by thread.
-// Exits 0 when the count matches the calls it made (77: not root).
+// Exits 0 when both probes fired once per call and the time inside is more
+// than nothing and less than the calls took as user space timed them; 77
+// where the kernel or this process cannot run it (1 then with
+// BPFXX_REQUIRE_KERNEL=1).
 #include <bpfxx/bpfxx.hpp>
+#include <bpfxx/testing/kernel.hpp>
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -25,7 +30,7 @@ extern "C" [[gnu::noinline]] std::uint64_t fibonacci(std::uint32_t n) {
 
 namespace {
 
-using calls = bpfxx::array_map<std::uint32_t, std::uint64_t, 2>;         // [0] calls, [1] ns inside
+using calls = bpfxx::array_map<std::uint32_t, std::uint64_t, 3>;         // [0] calls, [1] ns inside, [2] returns
 using started = bpfxx::hash_map<std::uint64_t, std::uint64_t, 1024>;     // pid_tgid -> entry time
 
 constexpr auto on_entry = bpfxx::assemble(
@@ -46,6 +51,9 @@ constexpr auto on_return = bpfxx::assemble(
     st<std::uint32_t>(r10, -12, 1), mov(r2, r10), add(r2, -12),
     ld_map<calls>(r1), call(helper::map_lookup_elem), jeq(r0, 0, "out"_label),
     atomic_add<std::uint64_t>(r0, 0, r7),
+    st<std::uint32_t>(r10, -12, 2), mov(r2, r10), add(r2, -12),
+    ld_map<calls>(r1), call(helper::map_lookup_elem), jeq(r0, 0, "out"_label),
+    mov(r1, 1), atomic_add<std::uint64_t>(r0, 0, r1),
     "out"_label, mov(r0, 0), exit());
 
 std::uint64_t (*volatile target)(std::uint32_t) = &fibonacci;
@@ -65,22 +73,27 @@ int run() {
 
     constexpr std::uint32_t n = 1000;
     std::uint64_t sum = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     for (std::uint32_t i = 0; i < n; ++i) sum += target(i % 90);
+    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
     const auto seen = counts.lookup(0).value_or(0);
     const auto ns = counts.lookup(1).value_or(0);
-    std::printf("called fibonacci %u times (checksum %llu); the uprobe counted %llu, %.0f ns per call inside\n", n,
-                static_cast<unsigned long long>(sum), static_cast<unsigned long long>(seen),
-                seen ? static_cast<double>(ns) / static_cast<double>(seen) : 0.0);
-    return seen == n ? 0 : 1;
+    const auto returns = counts.lookup(2).value_or(0);
+    std::printf("called fibonacci %u times (checksum %llu) in %lld ns; the uprobe counted %llu calls, the uretprobe "
+                "%llu returns and %llu ns inside (%.0f ns per call)\n",
+                n, static_cast<unsigned long long>(sum), static_cast<long long>(wall.count()),
+                static_cast<unsigned long long>(seen), static_cast<unsigned long long>(returns),
+                static_cast<unsigned long long>(ns), seen ? static_cast<double>(ns) / static_cast<double>(seen) : 0.0);
+    // The time inside lies between the probes, which lie inside the loop.
+    const bool ok = seen == n && returns == n && ns > 0 && ns < static_cast<std::uint64_t>(wall.count());
+    if (!ok) std::puts("the probes saw something other than the calls that were made");
+    return ok ? 0 : 1;
 }
 
 } // namespace
 
 int main() {
-    if (::geteuid() != 0) {
-        std::fprintf(stderr, "uprobe_count: needs root (uprobes and BPF); skipped\n");
-        return 77;
-    }
+    if (auto code = bpfxx::testing::exit_unless("uprobe_count", bpfxx::attach_kind::uprobe)) return *code;
     try {
         return run();
     } catch (const std::exception& e) {

@@ -7,9 +7,11 @@
 // second namespace with two addresses (192.0.2.2 and 192.0.2.3, TEST-NET-1).
 // It blocks 192.0.2.3, sends UDP from both sources, prints the counters and
 // what arrived, and exits 0 when exactly the blocked source was dropped
-// (77: not root). Both namespaces, and the veth pair, vanish at exit.
+// (77 where the kernel or this process cannot run it, 1 then with
+// BPFXX_REQUIRE_KERNEL=1). Both namespaces, and the veth pair, vanish at exit.
 #include <bpfxx/bpfxx.hpp>
 #include <bpfxx/testing/netns.hpp>
+#include <bpfxx/testing/kernel.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -141,10 +143,9 @@ int run() {
 } // namespace
 
 int main() {
-    if (::geteuid() != 0) {
-        std::fprintf(stderr, "xdp_firewall: needs root (network namespaces, XDP); skipped\n");
-        return 77;
-    }
+    if (auto code = bpfxx::testing::exit_unless("xdp_firewall", bpfxx::attach_kind::xdp,
+                                                 bpfxx::map_type::percpu_hash))
+        return *code;
     try {
         return run();
     } catch (const std::exception& e) {

@@ -10,8 +10,9 @@
 #include <bpfxx/check.hpp>
 #include <bpfxx/vm.hpp>
 
-// Linux: maps, loading, attaching, events.
+// Linux: maps, loading, probing, attaching, events.
 #include <bpfxx/maps.hpp>
 #include <bpfxx/load.hpp>
+#include <bpfxx/probe.hpp>
 #include <bpfxx/attach.hpp>
 #include <bpfxx/events.hpp>

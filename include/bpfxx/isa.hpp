@@ -3,6 +3,7 @@
 // Portable: no operating-system or kernel headers.
 
 #include <bpfxx/isa/context.hpp>
+#include <bpfxx/isa/errors.hpp>
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/map_types.hpp>

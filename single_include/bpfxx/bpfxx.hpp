@@ -106,6 +106,18 @@ inline constexpr std::int32_t trap = 8;
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/context.hpp> ----
+// ---- begin <bpfxx/isa/errors.hpp> ----
+// Error numbers of the kernel's BPF code that <errno.h> does not name.
+// Portable: the interpreter's helper models return them as the kernel does.
+
+namespace bpfxx {
+
+/// The kernel-internal ENOTSUPP (524): BPF commands and helpers return it to
+/// user space for "not supported for this object", and libc has no text for it.
+inline constexpr int enotsupp = 524;
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/errors.hpp> ----
 // ---- begin <bpfxx/isa/helpers.hpp> ----
 // Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
 // names without the `bpf_` prefix. The list has been frozen since Linux 6.2:
@@ -921,6 +933,16 @@ enum class attach_type : std::uint32_t {
     trace_kprobe_session = 56,
     trace_uprobe_session = 57,
 };
+
+/// Flags of BPF_PROG_LOAD (`load_options::prog_flags`), with the kernel's values.
+namespace prog_flags {
+inline constexpr std::uint32_t strict_alignment = 1u << 0;
+inline constexpr std::uint32_t any_alignment = 1u << 1;
+inline constexpr std::uint32_t test_rnd_hi32 = 1u << 2;
+inline constexpr std::uint32_t test_state_freq = 1u << 3;
+inline constexpr std::uint32_t sleepable = 1u << 4;
+inline constexpr std::uint32_t xdp_has_frags = 1u << 5;
+} // namespace prog_flags
 
 namespace detail {
 // Indexed by value; the enums above are dense from 0.
@@ -5326,7 +5348,7 @@ inline constexpr std::int64_t eexist = -17;
 inline constexpr std::int64_t einval = -22;
 inline constexpr std::int64_t enospc = -28;
 inline constexpr std::int64_t erange = -34;
-inline constexpr std::int64_t enotsupp = -524;
+inline constexpr std::int64_t enotsupp = -bpfxx::enotsupp;
 } // namespace err
 
 namespace detail {
@@ -7888,7 +7910,7 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
 // ---- end <bpfxx/vm/helpers.hpp> ----
 // ---- end <bpfxx/vm.hpp> ----
 
-// Linux: maps, loading, attaching, events.
+// Linux: maps, loading, probing, attaching, events.
 // ---- begin <bpfxx/maps.hpp> ----
 // The maps layer: descriptors (portable, for programs and the interpreter)
 // and, on Linux, the handles that create, open and use maps in the kernel.
@@ -8285,12 +8307,29 @@ static_assert(sizeof(map_info) == 88);
 // rejected program load, the verifier's log.
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 namespace bpfxx {
+
+/// What an errno means, as strerror says it; ENOTSUPP (524), which libc
+/// does not know, as "not supported by this kernel (ENOTSUPP)".
+[[nodiscard]] inline std::string errno_text(int errnum) {
+    if (errnum == enotsupp) return "not supported by this kernel (ENOTSUPP)";
+    return std::generic_category().message(errnum);
+}
+
+/// An errno's symbolic name ("EPERM", "ENOTSUPP"), or its number when unknown.
+[[nodiscard]] inline std::string errno_name(int errnum) {
+    if (errnum == enotsupp) return "ENOTSUPP";
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    if (const char* name = ::strerrorname_np(errnum)) return name;
+#endif
+    return "errno " + std::to_string(errnum);
+}
 
 class error : public std::system_error {
 public:
@@ -8320,9 +8359,7 @@ private:
             s += '\'';
         }
         s += ": ";
-        // 524 is the kernel-internal ENOTSUPP, which BPF returns and libc has no text for.
-        s += errnum == 524 ? std::string("operation not supported by this kernel (ENOTSUPP)")
-                           : std::generic_category().message(errnum);
+        s += errno_text(errnum);
         if (!detail.empty()) {
             s += "\n";
             s += detail;
@@ -8643,10 +8680,6 @@ struct map_info {
 
 namespace detail {
 
-/// The kernel's ENOTSUPP (524): not in <errno.h>, yet some map operations
-/// return it to user space.
-inline constexpr int enotsupp = 524;
-
 [[nodiscard]] constexpr std::size_t round_up8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
 /// Bytes the kernel reads or writes for one value of a map: per-CPU maps
@@ -8699,11 +8732,11 @@ inline constexpr int enotsupp = 524;
     return s;
 }
 
-/// ENOTSUPP has no strerror text; say what it means.
+/// ENOTSUPP from a map operation means the map's type lacks it, not the kernel: say so.
 [[nodiscard]] inline std::string explain_errno(int err, std::string detail) {
     if (err == enotsupp) {
         if (!detail.empty()) detail += "; ";
-        detail += "ENOTSUPP (524): the kernel does not support this operation for this map type";
+        detail += "ENOTSUPP: this map type does not support the operation";
     }
     return detail;
 }
@@ -9734,7 +9767,7 @@ public:
         attr.elem_flags = static_cast<std::uint64_t>(flags);
         if (sys::call(sys::cmd::map_update_batch, attr) == 0) return;
         const int err = errno;
-        if (err == detail::enotsupp) { // no batch update for this map type: nothing was written
+        if (err == enotsupp) { // no batch update for this map type: nothing was written
             const auto* bytes = static_cast<const std::byte*>(value_data);
             for (std::size_t i = 0; i < keys.size(); ++i)
                 update_bytes(keys[i], bytes + i * value_bytes(), flags);
@@ -9763,7 +9796,7 @@ public:
             const std::uint32_t passed = attr.count;
             const bool ok = sys::call(sys::cmd::map_delete_batch, attr) == 0;
             const int err = errno;
-            if (!ok && err == detail::enotsupp) { // no batch delete for this map type: nothing was deleted
+            if (!ok && err == enotsupp) { // no batch delete for this map type: nothing was deleted
                 for (; done < keys.size(); ++done) erased += erase(keys[done]) ? 1 : 0;
                 break;
             }
@@ -10139,6 +10172,294 @@ private:
 //     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(sock_example, counts);
 //     auto q = bpfxx::load<bpfxx::prog_type::xdp>(xdp_prog, {.name = "fw", .log_level = 1}, rules, stats);
 
+// ---- begin <bpfxx/load/map_refs.hpp> ----
+// How a program's map references reach the kernel. `ld_map<M>` assembles to
+// `BPF_PSEUDO_MAP_IDX` (an index into the load's fd_array, Linux 5.14+), so
+// that the program constant holds no file descriptor. Kernels without
+// fd_array (Debian 11's 5.10, Ubuntu 20.04's 5.4, RHEL 8) get a copy of the
+// instructions with each map's fd written in (`BPF_PSEUDO_MAP_FD`, and
+// `BPF_PSEUDO_MAP_VALUE` for direct value addresses), as loaders for those
+// kernels do. Whether the kernel takes fd_array is probed once and cached
+// (`probe::feature::fd_array`).
+
+// ---- begin <bpfxx/load/attempt.hpp> ----
+// One BPF_PROG_LOAD call, with or without a log: what `load` repeats until
+// the whole log fits, and what the feature probes use to ask the verifier.
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+namespace bpfxx::detail::loading {
+
+struct attempt_result {
+    unique_fd fd;  ///< the program, when it loaded
+    int errnum = 0; ///< errno when it did not
+    std::string log;
+    std::uint32_t log_true_size = 0; ///< Linux 6.4+: the whole log's size, with its NUL
+};
+
+/// BPF_PROG_LOAD of `attr` with a log of `log_size` bytes at `log_level`
+/// (0, 0: no log). `attr`'s log fields are set here.
+[[nodiscard]] inline attempt_result attempt(sys::prog_load_attr& attr, std::uint32_t log_level,
+                                            std::uint32_t log_size) {
+    attempt_result a;
+    a.log.assign(log_size, '\0');
+    attr.log_level = log_size == 0 ? 0u : log_level;
+    attr.log_size = log_size;
+    attr.log_buf = log_size == 0 ? 0u : sys::ptr(a.log.data());
+    attr.log_true_size = 0;
+    const long fd = sys::call(sys::cmd::prog_load, attr);
+    a.errnum = fd < 0 ? errno : 0;
+    a.fd = unique_fd(static_cast<int>(fd));
+    a.log_true_size = attr.log_true_size;
+    if (const auto end = a.log.find('\0'); end != std::string::npos) a.log.resize(end);
+    return a;
+}
+
+} // namespace bpfxx::detail::loading
+// ---- end <bpfxx/load/attempt.hpp> ----
+// ---- begin <bpfxx/sys/probe_cache.hpp> ----
+// `probe::support`, a kernel's answer to "may this process use X here?", and
+// the process-wide cache of such answers. The probes themselves live above
+// the load and maps layers (bpfxx/probe/); the cache lives down here because
+// lower layers read it too (`load` asks whether the kernel takes fd_array).
+//
+// `probe::seed` puts an answer into the cache before any probe runs, so a
+// program — or a test — can see how bpfxx and its own code behave on a kernel
+// that refuses something this one allows:
+//
+//     bpfxx::probe::seed(bpfxx::probe::feature::fd_array,
+//                        bpfxx::probe::support::refused(EINVAL, "pretend: Linux 5.10"));
+//     auto p = bpfxx::load<bpfxx::prog_type::xdp>(prog, map); // map fds patched into the instructions
+//
+// Answers that may change while the process runs (ENOMEM, EAGAIN, EINTR,
+// EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
+// gains privileges.
+
+#include <algorithm>
+#include <cerrno>
+#include <compare>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::probe {
+
+/// A probe's answer. Converts to `bool` (supported or not).
+struct support {
+    bool supported = false;
+    /// errno of the kernel call that said no; 0 when supported.
+    int errnum = 0;
+    /// Why not, in the kernel's words where it gave some; empty when supported.
+    std::string reason;
+    /// The answer is inferred rather than shown (each probe says when).
+    bool approximate = false;
+
+    [[nodiscard]] explicit operator bool() const noexcept { return supported; }
+
+    [[nodiscard]] static support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
+    [[nodiscard]] static support refused(int errnum, std::string reason, bool approximate = false) {
+        return {false, errnum, std::move(reason), approximate};
+    }
+};
+
+/// Load-time and link features of the kernel that bpfxx relies on or offers,
+/// beyond program types, map types, helpers and attach kinds.
+enum class feature : std::uint8_t {
+    bpf_syscall,     ///< bpf() works for this process at all (a one-entry array map)
+    test_run,        ///< BPF_PROG_TEST_RUN (of a socket filter)
+    fd_array,        ///< map references by fd_array index (BPF_PSEUDO_MAP_IDX, Linux 5.14)
+    log_true_size,   ///< the kernel reports the whole verifier log's size (Linux 6.4)
+    btf_load,        ///< BPF_BTF_LOAD of a minimal BTF
+    link_cgroup,     ///< BPF links for cgroup programs (Linux 5.7)
+    link_xdp,        ///< BPF links for XDP (Linux 5.9)
+    link_perf_event, ///< BPF links for perf events: tracepoints, kprobes, uprobes (Linux 5.15)
+    link_tcx,        ///< tcx links (Linux 6.6)
+};
+inline constexpr std::size_t feature_count = static_cast<std::size_t>(feature::link_tcx) + 1;
+
+[[nodiscard]] constexpr std::string_view to_string(feature f) noexcept {
+    constexpr std::string_view names[] = {"bpf_syscall", "test_run",  "fd_array",        "log_true_size", "btf_load",
+                                          "link_cgroup", "link_xdp", "link_perf_event", "link_tcx"};
+    static_assert(std::size(names) == feature_count);
+    const auto i = static_cast<std::size_t>(f);
+    return i < feature_count ? names[i] : std::string_view{};
+}
+
+} // namespace bpfxx::probe
+
+namespace bpfxx::detail::probing {
+
+/// What a cached answer is about.
+enum class kind : std::uint8_t { prog_type, map_type, helper, feature, attach_kind };
+
+struct key {
+    kind what;
+    std::uint32_t a;
+    std::int64_t b = 0;
+    friend constexpr auto operator<=>(const key&, const key&) = default;
+};
+
+/// The process-wide answers, sorted by key (a few hundred at most).
+class cache {
+public:
+    static cache& instance() {
+        static cache c;
+        return c;
+    }
+    [[nodiscard]] bool find(const key& k, probe::support& out) {
+        std::lock_guard g(lock_);
+        const auto it = position(k);
+        if (it == answers_.end() || it->first != k) return false;
+        out = it->second;
+        return true;
+    }
+    /// Keeps the first answer for `k` unless `replace`.
+    void store(const key& k, const probe::support& s, bool replace) {
+        std::lock_guard g(lock_);
+        const auto it = position(k);
+        if (it != answers_.end() && it->first == k) {
+            if (replace) it->second = s;
+            return;
+        }
+        answers_.insert(it, {k, s});
+    }
+    void clear() {
+        std::lock_guard g(lock_);
+        answers_.clear();
+    }
+
+private:
+    std::vector<std::pair<key, probe::support>>::iterator position(const key& k) {
+        return std::lower_bound(answers_.begin(), answers_.end(), k,
+                                [](const auto& entry, const key& x) { return entry.first < x; });
+    }
+    std::mutex lock_;
+    std::vector<std::pair<key, probe::support>> answers_;
+};
+
+[[nodiscard]] inline bool transient(int errnum) noexcept {
+    return errnum == ENOMEM || errnum == EAGAIN || errnum == EINTR || errnum == EBUSY || errnum == EMFILE ||
+           errnum == ENFILE;
+}
+
+/// The cached answer for `k`, computing it with `compute()` the first time.
+/// Two threads asking at once may both probe; both get the same answer.
+template <class F>
+[[nodiscard]] probe::support cached(const key& k, F&& compute) {
+    probe::support s;
+    if (cache::instance().find(k, s)) return s;
+    s = compute();
+    if (!transient(s.errnum)) cache::instance().store(k, s, false);
+    return s;
+}
+
+/// "EPERM (Operation not permitted)": an errno as the probes report it.
+[[nodiscard]] inline std::string answer_text(int errnum) {
+    return errno_name(errnum) + " (" + errno_text(errnum) + ")";
+}
+
+} // namespace bpfxx::detail::probing
+
+namespace bpfxx::probe {
+
+/// Answers every later question about `f` with `s`, without asking the kernel.
+inline void seed(feature f, const support& s) {
+    detail::probing::cache::instance().store({detail::probing::kind::feature, static_cast<std::uint32_t>(f)}, s, true);
+}
+
+/// Forgets every answer, seeded or probed: the next questions ask the kernel again.
+inline void forget_all() { detail::probing::cache::instance().clear(); }
+
+} // namespace bpfxx::probe
+// ---- end <bpfxx/sys/probe_cache.hpp> ----
+
+#include <cerrno>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace bpfxx {
+
+/// `load_options::map_references`.
+enum class map_refs : std::uint8_t {
+    automatic, ///< fd_array where the kernel takes it (probe::feature::fd_array), else patched
+    fd_array,  ///< always fd_array (the kernel refuses the load where it lacks it)
+    patched,   ///< always a copy of the instructions with the maps' fds written in
+};
+
+namespace detail::loading {
+
+/// Asks the kernel to load `r1 = map_by_idx(0); r0 = 0; exit` with an
+/// fd_array holding a one-entry array map.
+[[nodiscard]] inline probe::support probe_fd_array() {
+    namespace dp = detail::probing;
+    sys::map_create_attr m{};
+    m.map_type = 2; // array
+    m.key_size = 4;
+    m.value_size = 4;
+    m.max_entries = 1;
+    const unique_fd map(static_cast<int>(sys::call(sys::cmd::map_create, m)));
+    if (!map) return probe::support::refused(errno, "no map to refer to: " + dp::answer_text(errno), true);
+    const insn prog[] = {make_insn(code::ld | code::imm | code::dw, 1, pseudo::map_idx, 0, 0), make_insn(0, 0, 0, 0, 0),
+                         make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
+                         make_insn(code::jmp | code::exit, 0, 0, 0, 0)};
+    const int fds[] = {map.get()};
+    sys::prog_load_attr attr{};
+    attr.prog_type = 1; // socket_filter
+    attr.insn_cnt = 4;
+    attr.insns = sys::ptr(prog);
+    attr.license = sys::ptr("GPL");
+    attr.fd_array = sys::ptr(fds);
+    const auto a = attempt(attr, 1, 4096);
+    if (a.fd) return probe::support::yes();
+    std::string reason = dp::answer_text(a.errnum);
+    if (a.errnum == E2BIG) reason += ": this kernel's bpf_attr has no fd_array (Linux 5.14+)";
+    if (const auto line = a.log.find('\n'); !a.log.empty()) reason += ": " + a.log.substr(0, line);
+    return probe::support::refused(a.errnum, std::move(reason));
+}
+
+/// Whether this kernel takes map references by fd_array (probed once).
+[[nodiscard]] inline probe::support fd_array_supported() {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::feature, static_cast<std::uint32_t>(probe::feature::fd_array)}, probe_fd_array);
+}
+
+[[nodiscard]] inline bool uses_fd_array(map_refs mode) {
+    if (mode == map_refs::automatic) return fd_array_supported().supported;
+    return mode == map_refs::fd_array;
+}
+
+/// `insns` with each `BPF_PSEUDO_MAP_IDX[_VALUE]` reference to `fds[i]`
+/// replaced by `BPF_PSEUDO_MAP_FD[_VALUE]` with the fd itself.
+[[nodiscard]] inline std::vector<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
+                                                    const std::string& object) {
+    std::vector<insn> out(insns.begin(), insns.end());
+    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+        insn& lo = out[i];
+        if (lo.code != (code::ld | code::dw | code::imm)) continue;
+        if (lo.src_reg == pseudo::map_idx || lo.src_reg == pseudo::map_idx_value) {
+            const auto index = static_cast<std::uint32_t>(lo.imm);
+            if (index >= fds.size())
+                throw error(EINVAL, "BPF_PROG_LOAD", object,
+                            "instruction " + std::to_string(i) + " refers to map " + std::to_string(index) +
+                                ", but the load has " + std::to_string(fds.size()) + " maps");
+            lo.src_reg = lo.src_reg == pseudo::map_idx ? pseudo::map_fd : pseudo::map_value;
+            lo.imm = fds[index];
+        }
+        ++i; // the second slot of the pair
+    }
+    return out;
+}
+
+} // namespace detail::loading
+} // namespace bpfxx
+// ---- end <bpfxx/load/map_refs.hpp> ----
 // ---- begin <bpfxx/load/prog.hpp> ----
 // `bpfxx::prog`: a loaded program, owned through its file descriptor. Made
 // by `load(...)`, or opened from an id or a bpffs pin; queried with `info()`.
@@ -10462,6 +10783,7 @@ inline std::string marked_listing(std::span<const insn> insns, std::span<const s
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace bpfxx {
 
@@ -10488,10 +10810,13 @@ struct load_options {
     /// verdicts; 2: every state too; add 4 for statistics only. With a
     /// non-zero level a successful load keeps its log (`prog::verifier_log()`).
     std::uint32_t log_level = 0;
-    /// BPF_F_* load flags (BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS …).
+    /// Load flags (`prog_flags::sleepable`, `prog_flags::xdp_has_frags` …).
     std::uint32_t prog_flags = 0;
     /// Size of the first log buffer (0: 64 KiB); it grows until the whole log fits.
     std::uint32_t log_size_hint = 0;
+    /// How map references reach the kernel: by fd_array where the kernel
+    /// takes it, else each map's fd written into a copy of the instructions.
+    map_refs map_references = map_refs::automatic;
 };
 
 /// A user-space handle of a map that a program references: it names the map
@@ -10561,17 +10886,26 @@ struct load_request {
 /// BPF_PROG_LOAD. Without a requested log the first attempt runs without
 /// one, since verifying without a log is faster; if it fails, the program is
 /// loaded again with a log buffer grown until the whole log fits, for the error.
-[[nodiscard]] inline prog load_program(const load_request& req) {
-    const load_options& o = req.opts;
-    const std::string object = o.name.empty() ? std::string(to_string(req.type)) : std::string(o.name);
+[[nodiscard]] inline prog load_program(const load_request& request) {
+    const load_options& o = request.opts;
+    const std::string object = o.name.empty() ? std::string(to_string(request.type)) : std::string(o.name);
     if (!valid_object_name(o.name))
         throw error(EINVAL, "BPF_PROG_LOAD", object,
                     "a program name has at most 15 characters, each a letter, digit, '_' or '.'");
-    for (std::size_t i = 0; i < req.map_fds.size(); ++i)
-        if (req.map_fds[i] < 0)
+    for (std::size_t i = 0; i < request.map_fds.size(); ++i)
+        if (request.map_fds[i] < 0)
             throw error(EBADF, "BPF_PROG_LOAD", object,
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    if (req.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+    if (request.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+
+    // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
+    std::vector<insn> patched;
+    load_request req = request;
+    const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
+    if (!by_fd_array) {
+        patched = with_map_fds(req.insns, req.map_fds, object);
+        req.insns = patched;
+    }
 
     const std::string license(o.license);
     sys::prog_load_attr attr{};
@@ -10585,36 +10919,27 @@ struct load_request {
     attr.expected_attach_type = o.expected_attach_type ? static_cast<std::uint32_t>(*o.expected_attach_type) : 0u;
     attr.attach_btf_id = o.attach_btf_id;
     attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
-    attr.fd_array = req.map_fds.empty() ? 0u : sys::ptr(req.map_fds.data());
+    attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
 
     if (o.log_level == 0) {
-        if (const long fd = sys::call(sys::cmd::prog_load, attr); fd >= 0)
-            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name));
+        if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));
     }
 
-    std::string log;
     std::uint32_t size = o.log_size_hint == 0 ? first_log_size : o.log_size_hint;
     if (size < min_log_size) size = min_log_size;
     if (size > max_log_size) size = max_log_size;
     for (;;) {
-        log.assign(size, '\0');
-        attr.log_level = o.log_level == 0 ? 1u : o.log_level;
-        attr.log_size = size;
-        attr.log_buf = sys::ptr(log.data());
-        attr.log_true_size = 0;
-        const long fd = sys::call(sys::cmd::prog_load, attr);
-        const int errnum = errno;
-        if (const auto end = log.find('\0'); end != std::string::npos) log.resize(end);
-        if (fd >= 0) {
-            if (o.log_level == 0) log.clear(); // the log was only wanted for an error
-            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name), std::move(log));
+        auto a = attempt(attr, o.log_level == 0 ? 1u : o.log_level, size);
+        if (a.fd) {
+            if (o.log_level == 0) a.log.clear(); // the log was only wanted for an error
+            return prog(std::move(a.fd), req.type, std::string(o.name), std::move(a.log));
         }
         // Linux 6.4+ says how big the log is (with its NUL) and keeps its
         // tail when the buffer is short; older kernels fail with ENOSPC.
         std::uint64_t want = 0;
-        if (attr.log_true_size > size) want = attr.log_true_size;
-        else if (attr.log_true_size == 0 && errnum == ENOSPC) want = std::uint64_t{size} * 2;
-        if (want == 0 || size == max_log_size) throw load_error(errnum, req, object, log, want == 0);
+        if (a.log_true_size > size) want = a.log_true_size;
+        else if (a.log_true_size == 0 && a.errnum == ENOSPC) want = std::uint64_t{size} * 2;
+        if (want == 0 || size == max_log_size) throw load_error(a.errnum, req, object, a.log, want == 0);
         size = static_cast<std::uint32_t>(want < max_log_size ? want : max_log_size);
     }
 }
@@ -10827,9 +11152,882 @@ inline constexpr std::size_t headroom = 256;
 } // namespace bpfxx
 // ---- end <bpfxx/load/test_run.hpp> ----
 // ---- end <bpfxx/load.hpp> ----
+// ---- begin <bpfxx/probe.hpp> ----
+// The probe layer: what the running kernel allows this process — program
+// types, map types, helpers per program type, load-time and link features,
+// attach kinds — each probed once with a real kernel call, cached, and
+// explained in the kernel's words when refused; `probe::matrix()` lists them
+// all. `probe::seed` answers a question in advance (to see how code behaves
+// on a kernel that refuses something). Linux only; above load and maps.
+
+// ---- begin <bpfxx/probe/attach_kinds.hpp> ----
+// `probe::attach_supported(kind)`: whether this machine can attach programs
+// of a kind, and if not, why — the program type does not load, the feature
+// is not compiled in, a file system is missing, or this process lacks a
+// capability. Program types and link kinds are probed for real; the rest is
+// read from sysfs, tracefs, mountinfo and the process's capabilities. Each
+// answer is cached like the other probes, and can be seeded.
+//
+//     if (auto s = bpfxx::probe::attach_supported(bpfxx::attach_kind::kprobe); !s)
+//         std::printf("no kprobes: %s\n", s.reason.c_str());
+
+// ---- begin <bpfxx/probe/features.hpp> ----
+// Load-time and link features of the running kernel (`probe::feature`),
+// each probed once with the smallest real call that shows it and cached:
+//
+//     if (!bpfxx::probe::feature_supported(bpfxx::probe::feature::link_xdp))
+//         ... // attach_xdp takes the netlink path
+//
+// - bpf_syscall: a one-entry array map is created.
+// - test_run: a socket filter runs once on a 64-byte frame.
+// - fd_array: a program refers to a map through fd_array (see load/map_refs.hpp).
+// - log_true_size: a load with a log reports the log's whole size.
+// - btf_load: a one-type BTF is loaded.
+// - link_cgroup, link_perf_event: BPF_LINK_CREATE of a program of the right
+//   type with target fd -1: EBADF means the kernel went looking for the
+//   target, so it knows the link kind; EINVAL means it does not.
+// - link_tcx: the same with ifindex 0xffffffff, where the kernel answers ENODEV.
+// - link_xdp: a real XDP link on the loopback device of a network namespace
+//   made for the question (the kernel answers EINVAL for a missing device
+//   and for an unknown link kind alike); when this process may not make a
+//   namespace, the answer is approximate.
+
+// ---- begin <bpfxx/probe/map_types.hpp> ----
+// Can maps of type Y be created on the running kernel? A map of the type is
+// created with parameters it accepts (one entry; a page for ring buffers; an
+// inner array for maps of maps; a one-type BTF for local-storage maps), and
+// closed again. struct_ops maps need a kernel struct_ops type: "supported"
+// means the kernel looked the type up (approximate). The answer is cached
+// for the life of the process, and says why when it is no:
+//
+//     if (auto s = bpfxx::probe::map_type_supported(bpfxx::map_type::arena); !s)
+//         std::printf("no arena maps: %s\n", s.reason.c_str());
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace bpfxx {
+namespace detail::probing {
+
+/// A BTF with one type, `int` (id 1): what local-storage maps and the
+/// btf_load feature probe need. `errnum` is set when the kernel refuses it.
+[[nodiscard]] inline unique_fd int_btf(int& errnum) {
+    std::array<unsigned char, 24 + 16 + 5> blob{};
+    const auto put16 = [&](std::size_t at, std::uint16_t v) { std::memcpy(blob.data() + at, &v, 2); };
+    const auto put32 = [&](std::size_t at, std::uint32_t v) { std::memcpy(blob.data() + at, &v, 4); };
+    put16(0, 0xeb9f); // magic, in the host's byte order as the kernel reads it
+    blob[2] = 1;      // version
+    put32(4, 24);     // hdr_len
+    put32(8, 0);      // type_off
+    put32(12, 16);    // type_len
+    put32(16, 16);    // str_off
+    put32(20, 5);     // str_len
+    put32(24, 1);                                // name_off: "int"
+    put32(28, 1u << 24);                         // info: BTF_KIND_INT
+    put32(32, 4);                                // size
+    put32(36, (1u << 24) | 32u);                 // BTF_INT_SIGNED, 32 bits
+    std::memcpy(blob.data() + 40 + 1, "int", 3); // strings: "\0int\0"
+    sys::btf_load_attr attr{};
+    attr.btf = sys::ptr(blob.data());
+    attr.btf_size = static_cast<std::uint32_t>(blob.size());
+    const long fd = sys::call(sys::cmd::btf_load, attr);
+    errnum = fd < 0 ? errno : 0;
+    return unique_fd(static_cast<int>(fd));
+}
+
+[[nodiscard]] inline std::uint32_t flag(map_flags f) noexcept { return static_cast<std::uint32_t>(f); }
+
+[[nodiscard]] inline probe::support probe_map_type(map_type t) {
+    sys::map_create_attr attr{};
+    attr.map_type = static_cast<std::uint32_t>(t);
+    attr.key_size = 4;
+    attr.value_size = 4;
+    attr.max_entries = 1;
+    unique_fd inner, btf;
+    bool approximate = static_cast<std::uint32_t>(t) > static_cast<std::uint32_t>(map_type::arena);
+    switch (t) {
+    case map_type::stack_trace: attr.value_size = 8; break;
+    case map_type::lpm_trie:
+        attr.key_size = 8; // prefix length + 4 bytes of data
+        attr.map_flags = flag(map_flags::no_prealloc);
+        break;
+    case map_type::array_of_maps:
+    case map_type::hash_of_maps: {
+        sys::map_create_attr in{};
+        in.map_type = static_cast<std::uint32_t>(map_type::array);
+        in.key_size = 4;
+        in.value_size = 4;
+        in.max_entries = 1;
+        inner = unique_fd(static_cast<int>(sys::call(sys::cmd::map_create, in)));
+        if (!inner) return probe::support::refused(errno, "could not create the inner array map: " + answer_text(errno));
+        attr.inner_map_fd = static_cast<std::uint32_t>(inner.get());
+        break;
+    }
+    case map_type::cgroup_storage:
+    case map_type::percpu_cgroup_storage:
+        attr.key_size = 8; // the cgroup's inode id
+        attr.value_size = 8;
+        attr.max_entries = 0;
+        break;
+    case map_type::queue:
+    case map_type::stack:
+    case map_type::bloom_filter: attr.key_size = 0; break;
+    case map_type::sk_storage:
+    case map_type::inode_storage:
+    case map_type::task_storage:
+    case map_type::cgrp_storage: {
+        int err = 0;
+        btf = int_btf(err);
+        if (!btf)
+            return probe::support::refused(err, "local-storage maps need BTF, and BPF_BTF_LOAD answered " +
+                                                    answer_text(err), true);
+        attr.max_entries = 0;
+        attr.map_flags = flag(map_flags::no_prealloc);
+        attr.btf_fd = static_cast<std::uint32_t>(btf.get());
+        attr.btf_key_type_id = 1;
+        attr.btf_value_type_id = 1;
+        break;
+    }
+    case map_type::struct_ops:
+        // No real struct_ops type: a known map type answers ENOTSUPP when
+        // it cannot find this one.
+        attr.btf_vmlinux_value_type_id = 0x7fffffff;
+        approximate = true;
+        break;
+    case map_type::ringbuf:
+    case map_type::user_ringbuf:
+        attr.key_size = 0;
+        attr.value_size = 0;
+        attr.max_entries = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE));
+        break;
+    case map_type::arena:
+        attr.key_size = 0;
+        attr.value_size = 0;
+        attr.map_flags = flag(map_flags::mmapable);
+        break;
+    default: break;
+    }
+    const long fd = sys::call(sys::cmd::map_create, attr);
+    const int errnum = fd < 0 ? errno : 0;
+    const unique_fd owned(static_cast<int>(fd));
+    if (owned) return probe::support::yes(approximate);
+    if (t == map_type::struct_ops && errnum == enotsupp) return probe::support::yes(true);
+    return probe::support::refused(errnum, "BPF_MAP_CREATE answered " + answer_text(errnum), approximate);
+}
+
+} // namespace detail::probing
+
+namespace probe {
+
+/// Whether maps of type `t` can be created on this kernel.
+[[nodiscard]] inline support map_type_supported(map_type t) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::map_type, static_cast<std::uint32_t>(t)}, [&] { return dp::probe_map_type(t); });
+}
+
+/// Answers every later question about map type `t` with `s`.
+inline void seed(map_type t, const support& s) {
+    namespace dp = detail::probing;
+    dp::cache::instance().store({dp::kind::map_type, static_cast<std::uint32_t>(t)}, s, true);
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/probe/map_types.hpp> ----
+// ---- begin <bpfxx/probe/program_types.hpp> ----
+// Does the running kernel load programs of type X, and may they call helper
+// Z? Each answer comes from the smallest real load that can give it, through
+// the same BPF_PROG_LOAD path `load` uses, is cached for the life of the
+// process (thread-safe), and says why when it is no — in the kernel's words:
+//
+//     if (auto s = bpfxx::probe::helper_supported(bpfxx::prog_type::xdp, bpfxx::helper::xdp_adjust_meta); !s)
+//         std::printf("no adjust_meta: %s\n", s.reason.c_str());
+//
+// - Program types: `r0 = 0; exit` is loaded, with the attach type or flag the
+//   type needs (cgroup_sock_addr: inet4_connect, cgroup_sockopt: getsockopt,
+//   sk_lookup, netfilter; syscall: sleepable). tracing, lsm, ext and
+//   struct_ops programs cannot load without a BTF target; for them
+//   "supported" means the kernel got as far as asking for the target, which
+//   is approximate (`support::approximate`).
+// - Helpers: a program of the type calling the helper is loaded, and the
+//   verifier's words decide: "invalid func", "unknown func" or "program of
+//   this type cannot use helper" mean no; any other rejection (of the call's
+//   arguments, which the probe does not set up) means the helper is there.
+//   Helpers that depend on the attach type, on sleepability or on the
+//   caller's capabilities are answered for the probe's own setup.
+// Values the SDK does not know (from a newer kernel) are tried with plain
+// parameters; their answers are approximate.
+
+#include <sys/utsname.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+namespace detail::probing {
+
+/// The running kernel's version as LINUX_VERSION_CODE, for kernels before 5.0
+/// that check it on kprobe programs.
+[[nodiscard]] inline std::uint32_t kernel_version_code() noexcept {
+    utsname u{};
+    if (::uname(&u) != 0) return 0;
+    unsigned a = 0, b = 0, c = 0;
+    if (std::sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2) return 0;
+    return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+/// What a program type needs to load at all.
+struct prog_setup {
+    attach_type expected_attach_type = static_cast<attach_type>(0);
+    std::uint32_t flags = 0;
+    bool needs_target = false; ///< cannot load without a BTF target
+};
+
+[[nodiscard]] constexpr prog_setup setup_for(prog_type t) noexcept {
+    switch (t) {
+    case prog_type::cgroup_sock_addr: return {attach_type::cgroup_inet4_connect};
+    case prog_type::cgroup_sockopt: return {attach_type::cgroup_getsockopt};
+    case prog_type::sk_lookup: return {attach_type::sk_lookup};
+    case prog_type::netfilter: return {attach_type::netfilter};
+    case prog_type::syscall: return {static_cast<attach_type>(0), prog_flags::sleepable};
+    case prog_type::tracing: return {attach_type::trace_fentry, 0, true};
+    case prog_type::lsm: return {attach_type::lsm_mac, 0, true};
+    case prog_type::ext:
+    case prog_type::struct_ops: return {static_cast<attach_type>(0), 0, true};
+    default: return {};
+    }
+}
+
+/// Loads `insns` as a program of type `t`, set up as the type needs, with a
+/// small log (probe logs are a few lines: the tail, where the verdict is, fits).
+[[nodiscard]] inline loading::attempt_result try_load(prog_type t, const insn* insns, std::uint32_t count) {
+    const prog_setup setup = setup_for(t);
+    sys::prog_load_attr attr{};
+    attr.prog_type = static_cast<std::uint32_t>(t);
+    attr.insn_cnt = count;
+    attr.insns = sys::ptr(insns);
+    attr.license = sys::ptr("GPL");
+    attr.kern_version = kernel_version_code();
+    attr.prog_flags = setup.flags;
+    attr.expected_attach_type = static_cast<std::uint32_t>(setup.expected_attach_type);
+    return loading::attempt(attr, 1, 4096);
+}
+
+/// The first line of `log` containing `what`, or empty.
+[[nodiscard]] inline std::string line_with(std::string_view log, std::string_view what) {
+    const auto at = log.find(what);
+    if (at == std::string_view::npos) return {};
+    const auto begin = log.rfind('\n', at);
+    const auto start = begin == std::string_view::npos ? 0 : begin + 1;
+    const auto end = log.find('\n', at);
+    return std::string(log.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+/// The verifier's first words in `log` that are not its statistics.
+[[nodiscard]] inline std::string first_words(std::string_view log) {
+    while (!log.empty()) {
+        const auto nl = log.find('\n');
+        const auto line = log.substr(0, nl);
+        if (!line.empty() && !line.starts_with("processed ") && !(line[0] >= '0' && line[0] <= '9'))
+            return std::string(line);
+        if (nl == std::string_view::npos) break;
+        log.remove_prefix(nl + 1);
+    }
+    return {};
+}
+
+/// The kernel's answer to a load: its errno and the verifier's words, or
+/// that it gave none (no guess at why: EPERM may be capabilities, lockdown,
+/// an LSM or a sysctl, and the kernel does not say which).
+[[nodiscard]] inline std::string refusal_text(const loading::attempt_result& a) {
+    std::string reason = answer_text(a.errnum);
+    if (const auto words = first_words(a.log); !words.empty()) return reason + ": " + words;
+    return reason + ", with an empty verifier log";
+}
+
+[[nodiscard]] inline probe::support probe_prog_type(prog_type t) {
+    const insn prog[] = {make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
+                         make_insn(code::jmp | code::exit, 0, 0, 0, 0)}; // r0 = 0; exit
+    const auto a = try_load(t, prog, 2);
+    if (a.fd) return probe::support::yes();
+    const bool known = to_string(t).size() != 0;
+    if (setup_for(t).needs_target && (a.errnum == enotsupp || a.log.find("btf_id") != std::string::npos ||
+                                      a.log.find("attach") != std::string::npos))
+        return probe::support::yes(true);
+    return probe::support::refused(a.errnum, refusal_text(a), !known);
+}
+
+[[nodiscard]] inline probe::support probe_helper(prog_type t, helper h, const probe::support& type) {
+    if (!type.supported)
+        return probe::support::refused(
+            type.errnum, "programs of type " + std::string(to_string(t)) + " cannot be loaded: " + type.reason,
+            type.approximate);
+    if (setup_for(t).needs_target)
+        return probe::support::refused(type.errnum,
+                                       "cannot tell: programs of type " + std::string(to_string(t)) +
+                                           " need a BTF target to load, which the probe does not have",
+                                       true);
+    // call h; r0 = 0; exit
+    const insn prog[] = {make_insn(code::jmp | code::call, 0, 0, 0, static_cast<std::int32_t>(h)),
+                         make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
+                         make_insn(code::jmp | code::exit, 0, 0, 0, 0)};
+    const auto a = try_load(t, prog, 3);
+    if (a.fd) return probe::support::yes();
+    for (const std::string_view refusal : {"invalid func ", "unknown func ", "program of this type cannot use helper "})
+        if (auto line = line_with(a.log, refusal); !line.empty())
+            return probe::support::refused(a.errnum, answer_text(a.errnum) + ": " + line);
+    if (a.log.empty()) return probe::support::refused(a.errnum, refusal_text(a), true);
+    const bool known = static_cast<std::uint32_t>(h) <= static_cast<std::uint32_t>(helper::cgrp_storage_delete);
+    return probe::support::yes(!known);
+}
+
+} // namespace detail::probing
+
+namespace probe {
+
+/// Whether programs of type `t` load on this kernel.
+[[nodiscard]] inline support prog_type_supported(prog_type t) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::prog_type, static_cast<std::uint32_t>(t)}, [&] { return dp::probe_prog_type(t); });
+}
+
+/// Whether programs of type `t` may call helper `h` on this kernel.
+[[nodiscard]] inline support helper_supported(prog_type t, helper h) {
+    namespace dp = detail::probing;
+    const support type = prog_type_supported(t);
+    return dp::cached({dp::kind::helper, static_cast<std::uint32_t>(t), static_cast<std::int64_t>(h)},
+                      [&] { return dp::probe_helper(t, h, type); });
+}
+
+/// Answers every later question about program type `t` with `s`.
+inline void seed(prog_type t, const support& s) {
+    namespace dp = detail::probing;
+    dp::cache::instance().store({dp::kind::prog_type, static_cast<std::uint32_t>(t)}, s, true);
+}
+
+/// Answers every later question about helper `h` in programs of type `t` with `s`.
+inline void seed(prog_type t, helper h, const support& s) {
+    namespace dp = detail::probing;
+    dp::cache::instance().store({dp::kind::helper, static_cast<std::uint32_t>(t), static_cast<std::int64_t>(h)}, s,
+                                true);
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/probe/program_types.hpp> ----
+
+#include <sched.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+namespace bpfxx {
+namespace detail::probing {
+
+/// `r0 = 0; exit` loaded as type `t` with `expected` as its attach type.
+[[nodiscard]] inline loading::attempt_result load_trivial(prog_type t, attach_type expected = attach_type{}) {
+    static constexpr insn prog[] = {make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
+                                    make_insn(code::jmp | code::exit, 0, 0, 0, 0)};
+    sys::prog_load_attr attr{};
+    attr.prog_type = static_cast<std::uint32_t>(t);
+    attr.insn_cnt = 2;
+    attr.insns = sys::ptr(prog);
+    attr.license = sys::ptr("GPL");
+    attr.expected_attach_type = static_cast<std::uint32_t>(expected);
+    return loading::attempt(attr, 1, 4096);
+}
+
+[[nodiscard]] inline probe::support probe_bpf_syscall() {
+    sys::map_create_attr a{};
+    a.map_type = static_cast<std::uint32_t>(map_type::array);
+    a.key_size = 4;
+    a.value_size = 4;
+    a.max_entries = 1;
+    const unique_fd fd(static_cast<int>(sys::call(sys::cmd::map_create, a)));
+    if (fd) return probe::support::yes();
+    return probe::support::refused(errno, "BPF_MAP_CREATE of a one-entry array answered " + answer_text(errno));
+}
+
+[[nodiscard]] inline probe::support probe_test_run() {
+    const auto p = load_trivial(prog_type::socket_filter);
+    if (!p.fd) return probe::support::refused(p.errnum, "no socket filter to run: " + refusal_text(p));
+    std::array<unsigned char, 64> frame{};
+    sys::test_run_attr a{};
+    a.prog_fd = static_cast<std::uint32_t>(p.fd.get());
+    a.data_in = sys::ptr(frame.data());
+    a.data_size_in = static_cast<std::uint32_t>(frame.size());
+    a.repeat = 1;
+    if (sys::call(sys::cmd::prog_test_run, a) == 0) return probe::support::yes();
+    return probe::support::refused(errno, "BPF_PROG_TEST_RUN of a socket filter answered " + answer_text(errno));
+}
+
+[[nodiscard]] inline probe::support probe_log_true_size() {
+    const auto p = load_trivial(prog_type::socket_filter);
+    if (!p.fd) return probe::support::refused(p.errnum, "no program to load: " + refusal_text(p));
+    if (p.log_true_size != 0) return probe::support::yes();
+    return probe::support::refused(EINVAL, "a load with a log left log_true_size at 0 (Linux 6.4+ sets it)");
+}
+
+[[nodiscard]] inline probe::support probe_btf_load() {
+    int err = 0;
+    if (int_btf(err)) return probe::support::yes();
+    return probe::support::refused(err, "BPF_BTF_LOAD of a one-type BTF answered " + answer_text(err));
+}
+
+/// BPF_LINK_CREATE of a trivial program of type `t` to `target` as
+/// `attach`; the kind is known when the kernel answers `known`.
+[[nodiscard]] inline probe::support probe_link(prog_type t, attach_type expected, attach_type attach,
+                                               std::uint32_t target, int known) {
+    const auto p = load_trivial(t, expected);
+    if (!p.fd)
+        return probe::support::refused(p.errnum, "no " + std::string(to_string(t)) + " program to link: " +
+                                                     refusal_text(p));
+    sys::link_create_attr a{};
+    a.prog_fd = static_cast<std::uint32_t>(p.fd.get());
+    a.target_fd = target;
+    a.attach_type = static_cast<std::uint32_t>(attach);
+    const unique_fd link(static_cast<int>(sys::call(sys::cmd::link_create, a)));
+    const int errnum = link ? 0 : errno;
+    if (link || errnum == known) return probe::support::yes();
+    return probe::support::refused(errnum, "BPF_LINK_CREATE (" + std::string(to_string(attach)) + ") answered " +
+                                               answer_text(errnum));
+}
+
+[[nodiscard]] inline probe::support probe_link_xdp() {
+    probe::support answer;
+    // A thread of its own, so that no caller's thread ever changes namespace.
+    std::thread([&] {
+        if (::unshare(CLONE_NEWNET) != 0) {
+            answer = probe::support::refused(errno, "cannot tell: making a network namespace to try an XDP link in "
+                                                    "answered " + answer_text(errno), true);
+            return;
+        }
+        answer = probe_link(prog_type::xdp, attach_type{}, attach_type::xdp, 1 /* lo */, 0);
+    }).join();
+    return answer;
+}
+
+[[nodiscard]] inline probe::support probe_feature(probe::feature f) {
+    using probe::feature;
+    constexpr std::uint32_t no_fd = 0xffffffffu;
+    switch (f) {
+    case feature::bpf_syscall: return probe_bpf_syscall();
+    case feature::test_run: return probe_test_run();
+    case feature::fd_array: return loading::probe_fd_array();
+    case feature::log_true_size: return probe_log_true_size();
+    case feature::btf_load: return probe_btf_load();
+    case feature::link_cgroup:
+        return probe_link(prog_type::cgroup_skb, attach_type::cgroup_inet_ingress, attach_type::cgroup_inet_ingress,
+                          no_fd, EBADF);
+    case feature::link_xdp: return probe_link_xdp();
+    case feature::link_perf_event:
+        return probe_link(prog_type::tracepoint, attach_type{}, attach_type::perf_event, no_fd, EBADF);
+    case feature::link_tcx:
+        return probe_link(prog_type::sched_cls, attach_type{}, attach_type::tcx_ingress, no_fd, ENODEV);
+    }
+    return probe::support::refused(EINVAL, "a feature this version of bpfxx does not know");
+}
+
+} // namespace detail::probing
+
+namespace probe {
+
+/// Whether this kernel has feature `f`, for this process.
+[[nodiscard]] inline support feature_supported(feature f) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::feature, static_cast<std::uint32_t>(f)}, [&] { return dp::probe_feature(f); });
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/probe/features.hpp> ----
+// ---- begin <bpfxx/sys/cgroup.hpp> ----
+// Where cgroup v2 is mounted: what cgroup attachments, the attach probes and
+// the test cgroups start from.
+
+// ---- begin <bpfxx/sys/file.hpp> ----
+// Reading the kernel's small text files (procfs, sysfs, tracefs) with
+// open/read: what the sys, attach and probe layers need, without <fstream>.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+#include <string>
+
+namespace bpfxx::sys {
+
+/// The whole file at `path`, or nullopt when it cannot be opened or read
+/// (errno says why).
+[[nodiscard]] inline std::optional<std::string> try_read_file(const std::string& path) {
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    std::string text;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n == 0) return text;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return std::nullopt;
+        }
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+/// The whole file at `path`; throws `bpfxx::error` when it cannot be read.
+[[nodiscard]] inline std::string read_file(const std::string& path) {
+    auto text = try_read_file(path);
+    if (!text) bpfxx::detail::throw_errno("read", path);
+    return std::move(*text);
+}
+
+/// The first line of the file at `path` (without its newline), if it can be read.
+[[nodiscard]] inline std::optional<std::string> read_line(const std::string& path) {
+    auto text = try_read_file(path);
+    if (!text) return std::nullopt;
+    if (const auto nl = text->find('\n'); nl != std::string::npos) text->resize(nl);
+    return text;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/file.hpp> ----
+
+#include <cerrno>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+namespace detail::cgroups {
+/// The `n`-th space-separated field of `line` (0-based), or empty.
+[[nodiscard]] constexpr std::string_view field(std::string_view line, unsigned n) noexcept {
+    for (;;) {
+        const auto start = line.find_first_not_of(' ');
+        if (start == std::string_view::npos) return {};
+        line.remove_prefix(start);
+        const auto end = line.find(' ');
+        if (n == 0) return line.substr(0, end);
+        if (end == std::string_view::npos) return {};
+        line.remove_prefix(end);
+        --n;
+    }
+}
+
+/// The mount point of the first cgroup2 file system in a mountinfo text, or empty.
+[[nodiscard]] constexpr std::string_view cgroup2_mount(std::string_view mountinfo) noexcept {
+    while (!mountinfo.empty()) {
+        const auto nl = mountinfo.find('\n');
+        const auto line = mountinfo.substr(0, nl);
+        mountinfo.remove_prefix(nl == std::string_view::npos ? mountinfo.size() : nl + 1);
+        // id parent major:minor root mount-point options [optional...] - fstype source super-options
+        const auto dash = line.find(" - ");
+        if (dash == std::string_view::npos || field(line.substr(dash + 3), 0) != "cgroup2") continue;
+        return field(line.substr(0, dash), 4);
+    }
+    return {};
+}
+static_assert(cgroup2_mount("24 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n") == "/sys/fs/cgroup");
+} // namespace detail::cgroups
+
+/// Where cgroup v2 is mounted (from /proc/self/mountinfo: "/sys/fs/cgroup",
+/// or "/sys/fs/cgroup/unified" on hybrid systems). Throws ENOENT when nothing is.
+[[nodiscard]] inline std::string cgroup2_root() {
+    const std::string info = sys::read_file("/proc/self/mountinfo");
+    const auto mount = detail::cgroups::cgroup2_mount(info);
+    if (mount.empty()) throw error(ENOENT, "cgroup2_root", "/proc/self/mountinfo", "no cgroup v2 file system is mounted");
+    return std::string(mount);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/cgroup.hpp> ----
+// ---- begin <bpfxx/sys/perf_event.hpp> ----
+// perf_event_open(2) and tracefs: what tracepoint, kprobe, uprobe and
+// perf event attachments are made of. tracefs is mounted on demand at
+// /sys/kernel/tracing, since machines do not always mount it at boot.
+
+#include <linux/perf_event.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bpfxx::sys {
+
+inline constexpr const char* tracefs_root = "/sys/kernel/tracing";
+inline constexpr long tracefs_magic = 0x74726163;
+
+/// The tracefs directory, mounting tracefs at /sys/kernel/tracing when no
+/// tracefs is there (or at the old debugfs place).
+[[nodiscard]] inline std::string tracefs() {
+    struct statfs st{};
+    if (::statfs(tracefs_root, &st) == 0 && st.f_type == tracefs_magic) return tracefs_root;
+    if (::statfs("/sys/kernel/debug/tracing", &st) == 0 && st.f_type == tracefs_magic)
+        return "/sys/kernel/debug/tracing";
+    if (::mount("tracefs", tracefs_root, "tracefs", 0, nullptr) != 0)
+        bpfxx::detail::throw_errno("mount tracefs", tracefs_root);
+    return tracefs_root;
+}
+
+/// perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC); throws on failure.
+[[nodiscard]] inline unique_fd perf_event_open(perf_event_attr& attr, int pid, int cpu, const std::string& what) {
+    attr.size = sizeof attr;
+    const long fd = ::syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0) bpfxx::detail::throw_errno("perf_event_open", what);
+    return unique_fd(static_cast<int>(fd));
+}
+
+/// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
+/// sysfs; nullopt when the kernel has no such PMU.
+[[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
+    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
+    if (!line) return std::nullopt;
+    return static_cast<std::uint32_t>(std::stoul(*line));
+}
+
+/// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
+[[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
+    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
+    if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
+    return static_cast<unsigned>(std::stoul(line->substr(7)));
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/perf_event.hpp> ----
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+
+/// The kinds of attach point bpfxx offers.
+enum class attach_kind : std::uint8_t {
+    socket,         ///< attach_socket
+    xdp,            ///< attach_xdp
+    tcx,            ///< attach_tcx
+    tc,             ///< attach_tc's classic path: a clsact qdisc and a cls_bpf filter
+    tracepoint,     ///< attach_tracepoint
+    raw_tracepoint, ///< attach_raw_tracepoint
+    kprobe,         ///< attach_kprobe
+    uprobe,         ///< attach_uprobe
+    perf_event,     ///< attach_perf_event, attach_cpu_clock
+    cgroup,         ///< attach_cgroup
+    fentry,         ///< fentry/fexit (not yet offered)
+    lsm,            ///< BPF LSM (not yet offered)
+};
+inline constexpr std::size_t attach_kind_count = static_cast<std::size_t>(attach_kind::lsm) + 1;
+
+[[nodiscard]] constexpr std::string_view to_string(attach_kind k) noexcept {
+    constexpr std::string_view names[] = {"socket", "xdp",    "tcx",    "tc",         "tracepoint", "raw_tracepoint",
+                                          "kprobe", "uprobe", "perf_event", "cgroup", "fentry",     "lsm"};
+    static_assert(std::size(names) == attach_kind_count);
+    const auto i = static_cast<std::size_t>(k);
+    return i < attach_kind_count ? names[i] : std::string_view{};
+}
+
+namespace detail::attach_probe {
+
+/// Whether the process has capability `cap` in its effective set.
+[[nodiscard]] inline bool has_capability(unsigned cap) {
+    const auto status = sys::try_read_file("/proc/self/status");
+    if (!status) return ::geteuid() == 0;
+    const auto at = status->find("\nCapEff:");
+    if (at == std::string::npos) return ::geteuid() == 0;
+    const unsigned long long eff = std::strtoull(status->c_str() + at + 8, nullptr, 16);
+    return cap < 64 && ((eff >> cap) & 1u) != 0;
+}
+inline constexpr unsigned cap_net_admin = 12, cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
+
+[[nodiscard]] inline probe::support no(std::string why) { return probe::support::refused(0, std::move(why), true); }
+
+[[nodiscard]] inline probe::support needs(prog_type t) {
+    auto s = probe::prog_type_supported(t);
+    if (!s) s.reason = std::string(to_string(t)) + " programs do not load here: " + s.reason;
+    return s;
+}
+
+[[nodiscard]] inline probe::support needs(probe::feature f) {
+    auto s = probe::feature_supported(f);
+    if (!s) s.reason = std::string(to_string(f)) + ": " + s.reason;
+    return s;
+}
+
+[[nodiscard]] inline probe::support needs_cap(unsigned cap, const char* name) {
+    if (has_capability(cap) || has_capability(cap_sys_admin)) return probe::support::yes();
+    return no(std::string("this process lacks ") + name);
+}
+
+[[nodiscard]] inline probe::support pmu(const char* name, const char* config) {
+    if (sys::pmu_type(name)) return probe::support::yes();
+    return no(std::string("this kernel has no ") + name + " PMU (/sys/bus/event_source/devices/" + name +
+              "): it was built without " + config);
+}
+
+[[nodiscard]] inline probe::support tracefs_events() {
+    try {
+        struct stat st{};
+        const auto dir = sys::tracefs() + "/events";
+        if (::stat(dir.c_str(), &st) == 0) return probe::support::yes();
+        return no("tracefs has no events directory (" + dir + ")");
+    } catch (const error& e) {
+        return no(std::string("tracefs is not available: ") + e.what());
+    }
+}
+
+[[nodiscard]] inline probe::support cgroup2() {
+    try {
+        (void)cgroup2_root();
+        return probe::support::yes();
+    } catch (const error&) {
+        return no("no cgroup v2 file system is mounted");
+    }
+}
+
+/// The first answer of `checks` that is no, else yes (approximate if any was).
+template <class... S>
+[[nodiscard]] probe::support all(S... checks) {
+    probe::support r = probe::support::yes();
+    bool approximate = false;
+    const auto one = [&](auto check) {
+        if (!r.supported) return;
+        r = check();
+        approximate = approximate || r.approximate;
+    };
+    (one(checks), ...);
+    if (r.supported) r.approximate = approximate;
+    return r;
+}
+
+[[nodiscard]] inline probe::support probe_attach_kind(attach_kind k) {
+    const auto net = [] { return needs_cap(cap_net_admin, "CAP_NET_ADMIN"); };
+    const auto perf = [] { return needs_cap(cap_perfmon, "CAP_PERFMON"); };
+    const auto type = [](prog_type t) { return [t] { return needs(t); }; };
+    const auto feature = [](probe::feature f) { return [f] { return needs(f); }; };
+    switch (k) {
+    case attach_kind::socket: return all(type(prog_type::socket_filter));
+    case attach_kind::xdp: return all(net, type(prog_type::xdp));
+    case attach_kind::tcx: return all(net, type(prog_type::sched_cls), feature(probe::feature::link_tcx));
+    case attach_kind::tc: // whether cls_bpf is built is only seen when a filter is made
+        return all(net, type(prog_type::sched_cls), [] { return probe::support::yes(true); });
+    case attach_kind::tracepoint: return all(perf, type(prog_type::tracepoint), tracefs_events);
+    case attach_kind::raw_tracepoint: return all(perf, type(prog_type::raw_tracepoint));
+    case attach_kind::kprobe:
+        return all(perf, type(prog_type::kprobe), [] { return pmu("kprobe", "CONFIG_KPROBE_EVENTS"); });
+    case attach_kind::uprobe:
+        return all(perf, type(prog_type::kprobe), [] { return pmu("uprobe", "CONFIG_UPROBE_EVENTS"); });
+    case attach_kind::perf_event: return all(perf, type(prog_type::perf_event));
+    case attach_kind::cgroup: return all(type(prog_type::cgroup_skb), cgroup2);
+    case attach_kind::fentry:
+    case attach_kind::lsm:
+        return no("not yet offered by bpfxx: attaching by a kernel function's BTF id needs bpfxx's BTF layer");
+    }
+    return no("unknown attach kind");
+}
+
+} // namespace detail::attach_probe
+
+namespace probe {
+
+/// Whether programs can be attached as `k` here; `reason` says why not.
+[[nodiscard]] inline support attach_supported(attach_kind k) {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::attach_kind, static_cast<std::uint32_t>(k)},
+                      [&] { return detail::attach_probe::probe_attach_kind(k); });
+}
+
+/// Answers every later question about attach kind `k` with `s`.
+inline void seed(attach_kind k, const support& s) {
+    namespace dp = detail::probing;
+    dp::cache::instance().store({dp::kind::attach_kind, static_cast<std::uint32_t>(k)}, s, true);
+}
+
+} // namespace probe
+} // namespace bpfxx
+// ---- end <bpfxx/probe/attach_kinds.hpp> ----
+// ---- begin <bpfxx/probe/matrix.hpp> ----
+// The kernel feature matrix: every feature, program type, map type and
+// attach kind bpfxx knows, with the running kernel's answer for each —
+// probed once, cached, and printable as one line per refusal:
+//
+//     for (const auto& a : bpfxx::probe::matrix())
+//         if (!a.result) std::printf("%s: %s\n", a.what.c_str(), a.result.reason.c_str());
+//
+// Helpers are asked per program type (`helper_supported`); `refused_helpers`
+// lists the refusals among the helpers a caller cares about.
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace bpfxx::probe {
+
+/// One row of the matrix: what was asked ("map type arena") and the answer.
+struct answer {
+    std::string what;
+    support result;
+};
+
+/// Every feature, program type, map type and attach kind, in that order,
+/// with this kernel's answers (probed now where not yet cached).
+[[nodiscard]] inline std::vector<answer> matrix() {
+    std::vector<answer> rows;
+    for (std::size_t f = 0; f < feature_count; ++f)
+        rows.push_back({"feature " + std::string(to_string(static_cast<feature>(f))),
+                        feature_supported(static_cast<feature>(f))});
+    for (auto t = static_cast<std::uint32_t>(prog_type::socket_filter);
+         t <= static_cast<std::uint32_t>(prog_type::netfilter); ++t)
+        rows.push_back({"program type " + std::string(to_string(static_cast<prog_type>(t))),
+                        prog_type_supported(static_cast<prog_type>(t))});
+    for (auto t = static_cast<std::uint32_t>(map_type::hash); t <= static_cast<std::uint32_t>(map_type::arena); ++t)
+        rows.push_back({"map type " + std::string(map_type_name(static_cast<map_type>(t))),
+                        map_type_supported(static_cast<map_type>(t))});
+    for (std::size_t k = 0; k < attach_kind_count; ++k)
+        rows.push_back({"attach " + std::string(to_string(static_cast<attach_kind>(k))),
+                        attach_supported(static_cast<attach_kind>(k))});
+    return rows;
+}
+
+/// The helpers among `helpers` that programs of type `t` may not call here.
+[[nodiscard]] inline std::vector<answer> refused_helpers(prog_type t, std::initializer_list<helper> helpers) {
+    std::vector<answer> rows;
+    for (const helper h : helpers)
+        if (auto s = helper_supported(t, h); !s)
+            rows.push_back({"helper " + std::string(helper_name(h)) + " in " + std::string(to_string(t)) + " programs",
+                            std::move(s)});
+    return rows;
+}
+
+} // namespace bpfxx::probe
+// ---- end <bpfxx/probe/matrix.hpp> ----
+// ---- end <bpfxx/probe.hpp> ----
 // ---- begin <bpfxx/attach.hpp> ----
 // The attach layer: RAII links that tie a loaded program to where it runs and
-// undo that on destruction. Linux only.
+// undo that on destruction; `probe::attach_supported(kind)` says beforehand
+// whether a kind works here. Linux only.
 
 // ---- begin <bpfxx/attach/cgroup.hpp> ----
 // `attach_cgroup(prog, cgroup, where)`: a program on a cgroup v2 directory,
@@ -11060,31 +12258,9 @@ template <class F>
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace bpfxx {
-
-/// Where cgroup v2 is mounted (from /proc/self/mountinfo: "/sys/fs/cgroup",
-/// or "/sys/fs/cgroup/unified" on hybrid systems). Throws ENOENT when nothing is.
-[[nodiscard]] inline std::string cgroup2_root() {
-    std::ifstream in("/proc/self/mountinfo");
-    for (std::string line; std::getline(in, line);) {
-        // id parent major:minor root mount-point options [optional...] - fstype source super-options
-        const auto dash = line.find(" - ");
-        if (dash == std::string::npos) continue;
-        std::istringstream tail(line.substr(dash + 3));
-        std::string fstype;
-        tail >> fstype;
-        if (fstype != "cgroup2") continue;
-        std::istringstream head(line.substr(0, dash));
-        std::string id, parent, dev, root, mount_point;
-        head >> id >> parent >> dev >> root >> mount_point;
-        return mount_point;
-    }
-    throw error(ENOENT, "cgroup2_root", "/proc/self/mountinfo", "no cgroup v2 file system is mounted");
-}
 
 namespace detail::cgroups {
 
@@ -11185,75 +12361,6 @@ inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
 // ioctl path (PERF_EVENT_IOC_SET_BPF), undone when the link goes.
 //
 //     auto l = bpfxx::attach_cpu_clock(sampler, 0, 1000);     // CPU 0, 1000 Hz
-
-// ---- begin <bpfxx/sys/perf_event.hpp> ----
-// perf_event_open(2) and tracefs: what tracepoint, kprobe, uprobe and
-// perf event attachments are made of. tracefs is mounted on demand at
-// /sys/kernel/tracing, since machines do not always mount it at boot.
-
-#include <linux/perf_event.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdint>
-#include <fstream>
-#include <optional>
-#include <string>
-
-namespace bpfxx::sys {
-
-inline constexpr const char* tracefs_root = "/sys/kernel/tracing";
-inline constexpr long tracefs_magic = 0x74726163;
-
-/// The tracefs directory, mounting tracefs at /sys/kernel/tracing when no
-/// tracefs is there (or at the old debugfs place).
-[[nodiscard]] inline std::string tracefs() {
-    struct statfs st{};
-    if (::statfs(tracefs_root, &st) == 0 && st.f_type == tracefs_magic) return tracefs_root;
-    if (::statfs("/sys/kernel/debug/tracing", &st) == 0 && st.f_type == tracefs_magic)
-        return "/sys/kernel/debug/tracing";
-    if (::mount("tracefs", tracefs_root, "tracefs", 0, nullptr) != 0)
-        bpfxx::detail::throw_errno("mount tracefs", tracefs_root);
-    return tracefs_root;
-}
-
-/// The first line of a small file, if it can be read.
-[[nodiscard]] inline std::optional<std::string> read_line(const std::string& path) {
-    std::ifstream f(path);
-    std::string line;
-    if (!f || !std::getline(f, line)) return std::nullopt;
-    return line;
-}
-
-/// perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC); throws on failure.
-[[nodiscard]] inline unique_fd perf_event_open(perf_event_attr& attr, int pid, int cpu, const std::string& what) {
-    attr.size = sizeof attr;
-    const long fd = ::syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-    if (fd < 0) bpfxx::detail::throw_errno("perf_event_open", what);
-    return unique_fd(static_cast<int>(fd));
-}
-
-/// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
-/// sysfs; nullopt when the kernel has no such PMU.
-[[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
-    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
-    if (!line) return std::nullopt;
-    return static_cast<std::uint32_t>(std::stoul(*line));
-}
-
-/// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
-[[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
-    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
-    if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
-    return static_cast<unsigned>(std::stoul(line->substr(7)));
-}
-
-} // namespace bpfxx::sys
-// ---- end <bpfxx/sys/perf_event.hpp> ----
 
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
@@ -11664,534 +12771,6 @@ inline socket_link attach_socket(const prog& p, int socket_fd) {
 
 } // namespace bpfxx
 // ---- end <bpfxx/attach/socket.hpp> ----
-// ---- begin <bpfxx/attach/support.hpp> ----
-// `probe::attach_supported(kind)`: whether this machine can attach programs
-// of a kind, and if not, why — the kernel is too old, the feature is not
-// compiled in, a file system is missing, or this process lacks a capability.
-// Program-type support is probed for real (sys/probe.hpp); the rest is read
-// from the kernel version, sysfs, tracefs and the process's capabilities.
-//
-//     if (auto s = bpfxx::probe::attach_supported(bpfxx::attach_kind::kprobe); !s)
-//         std::printf("no kprobes: %s\n", s.reason.c_str());
-
-// ---- begin <bpfxx/sys/probe.hpp> ----
-// Feature probes: does the running kernel support program type X, map type
-// Y, helper Z in programs of type X? Each answer comes from the smallest real
-// kernel call that can give it, is cached for the life of the process
-// (thread-safe), and says why when the answer is no:
-//
-//     if (auto s = bpfxx::probe::map_type_supported(bpfxx::map_type::arena); !s)
-//         std::println("no arena maps: {} ({})", s.reason, std::strerror(s.errnum));
-//
-// How each is found, and where the answer is approximate (`support::approximate`):
-// - Program types: a two-instruction program (`r0 = 0; exit`) is loaded, with
-//   the attach type or flag the type needs (cgroup_sock_addr: inet4_connect,
-//   cgroup_sockopt: getsockopt, sk_lookup, netfilter; syscall: sleepable).
-//   tracing, lsm, ext and struct_ops programs cannot load without a BTF
-//   target; for them "supported" means the kernel got as far as asking for
-//   the target, which is approximate (the target may still be refused).
-// - Map types: a map of the type is created with parameters it accepts (one
-//   entry; a page for ring buffers; an inner array for maps of maps; a
-//   one-type BTF for local-storage maps). struct_ops maps need a kernel
-//   struct_ops type: "supported" means the kernel looked the type up
-//   (approximate).
-// - Helpers: a program of the type calling the helper is loaded, and the
-//   verifier's words decide: "invalid func", "unknown func" or "program of this
-//   type cannot use helper" mean no; any other rejection (of the call's
-//   arguments, which the probe does not set up) means the helper is there.
-//   Helpers that depend on the attach type, on sleepability or on the
-//   caller's capabilities are answered for the probe's own setup.
-// Values the SDK does not know (from a newer kernel) are tried with plain
-// parameters; their answers are approximate. Answers that may change while
-// the process runs (ENOMEM, EAGAIN, EINTR, EBUSY, EMFILE, ENFILE) are not
-// cached; EPERM is, since a process rarely gains privileges.
-
-#include <sys/utsname.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <compare>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <map>
-#include <mutex>
-#include <string>
-#include <string_view>
-
-namespace bpfxx {
-
-namespace probe {
-
-/// A probe's answer. Converts to `bool` (supported or not).
-struct support {
-    bool supported = false;
-    /// errno of the kernel call that said no (EINVAL: the kernel does not know
-    /// the type or it is not built in; EPERM: not allowed to this process …); 0 when supported.
-    int errnum = 0;
-    /// Why not, in the kernel's words where it gave some; empty when supported.
-    std::string reason;
-    /// The answer is inferred rather than shown (see the top of sys/probe.hpp).
-    bool approximate = false;
-
-    [[nodiscard]] explicit operator bool() const noexcept { return supported; }
-};
-
-} // namespace probe
-
-namespace detail::probing {
-
-inline constexpr int enotsupp = 524; // the kernel's internal ENOTSUPP, which reaches user space
-inline constexpr std::uint32_t f_no_prealloc = 1u << 0;
-inline constexpr std::uint32_t f_sleepable = 1u << 4;
-inline constexpr std::uint32_t f_mmapable = 1u << 10;
-
-enum class kind : int { prog_type, map_type, helper };
-
-struct key {
-    kind what;
-    std::uint32_t a;
-    std::int64_t b;
-    friend constexpr auto operator<=>(const key&, const key&) = default;
-};
-
-/// The process-wide cache of answers.
-struct cache {
-    std::mutex lock;
-    std::map<key, probe::support> answers;
-
-    static cache& instance() {
-        static cache c;
-        return c;
-    }
-};
-
-[[nodiscard]] inline bool transient(int errnum) noexcept {
-    return errnum == ENOMEM || errnum == EAGAIN || errnum == EINTR || errnum == EBUSY || errnum == EMFILE ||
-           errnum == ENFILE;
-}
-
-/// The cached answer for `k`, computing it with `compute()` the first time.
-/// Two threads asking at once may both probe; both get the same answer.
-template <class F>
-[[nodiscard]] probe::support cached(key k, F&& compute) {
-    auto& c = cache::instance();
-    {
-        std::lock_guard g(c.lock);
-        if (const auto it = c.answers.find(k); it != c.answers.end()) return it->second;
-    }
-    probe::support s = compute();
-    if (!transient(s.errnum)) {
-        std::lock_guard g(c.lock);
-        c.answers.emplace(k, s);
-    }
-    return s;
-}
-
-[[nodiscard]] inline probe::support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
-[[nodiscard]] inline probe::support no(int errnum, std::string reason, bool approximate = false) {
-    return {false, errnum, std::move(reason), approximate};
-}
-
-[[nodiscard]] inline std::string errno_text(int errnum) {
-    if (errnum == enotsupp) return "ENOTSUPP (524)";
-    return std::strerror(errnum);
-}
-
-/// The running kernel's version as LINUX_VERSION_CODE, for kernels before 5.0
-/// that check it on kprobe programs.
-[[nodiscard]] inline std::uint32_t kernel_version_code() noexcept {
-    utsname u{};
-    if (::uname(&u) != 0) return 0;
-    unsigned a = 0, b = 0, c = 0;
-    if (std::sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2) return 0;
-    return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
-}
-
-/// What a program type needs to load at all.
-struct prog_setup {
-    attach_type expected_attach_type = static_cast<attach_type>(0);
-    std::uint32_t prog_flags = 0;
-    bool needs_target = false; ///< cannot load without a BTF target
-};
-
-[[nodiscard]] constexpr prog_setup setup_for(prog_type t) noexcept {
-    switch (t) {
-    case prog_type::cgroup_sock_addr: return {attach_type::cgroup_inet4_connect};
-    case prog_type::cgroup_sockopt: return {attach_type::cgroup_getsockopt};
-    case prog_type::sk_lookup: return {attach_type::sk_lookup};
-    case prog_type::netfilter: return {attach_type::netfilter};
-    case prog_type::syscall: return {static_cast<attach_type>(0), f_sleepable};
-    case prog_type::tracing: return {attach_type::trace_fentry, 0, true};
-    case prog_type::lsm: return {attach_type::lsm_mac, 0, true};
-    case prog_type::ext:
-    case prog_type::struct_ops: return {static_cast<attach_type>(0), 0, true};
-    default: return {};
-    }
-}
-
-struct load_attempt {
-    bool loaded = false;
-    int errnum = 0;
-    std::string log;
-};
-
-/// Loads `insns` as a program of type `t` with a small log, and closes it.
-[[nodiscard]] inline load_attempt try_load(prog_type t, const insn* insns, std::uint32_t count) {
-    const prog_setup setup = setup_for(t);
-    load_attempt a;
-    // Probe logs are a few lines; a short buffer keeps the log's tail, where the verdict is.
-    a.log.assign(4096, '\0');
-    sys::prog_load_attr attr{};
-    attr.prog_type = static_cast<std::uint32_t>(t);
-    attr.insn_cnt = count;
-    attr.insns = sys::ptr(insns);
-    attr.license = sys::ptr("GPL");
-    attr.log_level = 1;
-    attr.log_size = static_cast<std::uint32_t>(a.log.size());
-    attr.log_buf = sys::ptr(a.log.data());
-    attr.kern_version = kernel_version_code();
-    attr.prog_flags = setup.prog_flags;
-    attr.expected_attach_type = static_cast<std::uint32_t>(setup.expected_attach_type);
-    const long fd = sys::call(sys::cmd::prog_load, attr);
-    a.errnum = fd < 0 ? errno : 0;
-    unique_fd owned(static_cast<int>(fd));
-    a.loaded = fd >= 0;
-    if (const auto end = a.log.find('\0'); end != std::string::npos) a.log.resize(end);
-    return a;
-}
-
-/// The first line of `log` containing `what`, or empty.
-[[nodiscard]] inline std::string line_with(std::string_view log, std::string_view what) {
-    const auto at = log.find(what);
-    if (at == std::string_view::npos) return {};
-    const auto begin = log.rfind('\n', at);
-    const auto start = begin == std::string_view::npos ? 0 : begin + 1;
-    const auto end = log.find('\n', at);
-    return std::string(log.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-}
-
-/// The verifier's first words in `log` that are not its statistics.
-[[nodiscard]] inline std::string first_words(std::string_view log) {
-    while (!log.empty()) {
-        const auto nl = log.find('\n');
-        const auto line = log.substr(0, nl);
-        if (!line.empty() && !line.starts_with("processed ") && !(line[0] >= '0' && line[0] <= '9'))
-            return std::string(line);
-        if (nl == std::string_view::npos) break;
-        log.remove_prefix(nl + 1);
-    }
-    return {};
-}
-
-[[nodiscard]] inline probe::support probe_prog_type(prog_type t) {
-    const insn prog[] = {make_insn(0xb7, 0, 0, 0, 0), make_insn(0x95, 0, 0, 0, 0)}; // r0 = 0; exit
-    const auto a = try_load(t, prog, 2);
-    if (a.loaded) return yes();
-    const bool known = to_string(t).size() != 0;
-    if (setup_for(t).needs_target && (a.errnum == enotsupp || a.log.find("btf_id") != std::string::npos ||
-                                      a.log.find("attach") != std::string::npos))
-        return yes(true);
-    std::string reason = first_words(a.log);
-    if (reason.empty()) {
-        reason = errno_text(a.errnum);
-        if (a.errnum == EINVAL) reason += ": the kernel does not know this program type, or it is not built in";
-        if (a.errnum == EPERM) reason += ": not allowed to this process (capabilities, lockdown or an LSM)";
-    }
-    return no(a.errnum, std::move(reason), !known);
-}
-
-/// A BTF with one type, `int` (id 1): what local-storage maps need as key
-/// and value types.
-[[nodiscard]] inline unique_fd int_btf(int& errnum) {
-    std::array<unsigned char, 24 + 16 + 5> blob{};
-    const auto put16 = [&](std::size_t at, std::uint16_t v) { std::memcpy(blob.data() + at, &v, 2); };
-    const auto put32 = [&](std::size_t at, std::uint32_t v) { std::memcpy(blob.data() + at, &v, 4); };
-    put16(0, 0xeb9f); // magic, in the host's byte order as the kernel reads it
-    blob[2] = 1;      // version
-    put32(4, 24);     // hdr_len
-    put32(8, 0);      // type_off
-    put32(12, 16);    // type_len
-    put32(16, 16);    // str_off
-    put32(20, 5);     // str_len
-    put32(24, 1);                 // name_off: "int"
-    put32(28, 1u << 24);          // info: BTF_KIND_INT
-    put32(32, 4);                 // size
-    put32(36, (1u << 24) | 32u);  // BTF_INT_SIGNED, 32 bits
-    std::memcpy(blob.data() + 40 + 1, "int", 3); // strings: "\0int\0"
-    sys::btf_load_attr attr{};
-    attr.btf = sys::ptr(blob.data());
-    attr.btf_size = static_cast<std::uint32_t>(blob.size());
-    const long fd = sys::call(sys::cmd::btf_load, attr);
-    errnum = fd < 0 ? errno : 0;
-    return unique_fd(static_cast<int>(fd));
-}
-
-[[nodiscard]] inline probe::support probe_map_type(map_type t) {
-    sys::map_create_attr attr{};
-    attr.map_type = static_cast<std::uint32_t>(t);
-    attr.key_size = 4;
-    attr.value_size = 4;
-    attr.max_entries = 1;
-    unique_fd inner, btf;
-    bool approximate = static_cast<std::uint32_t>(t) > static_cast<std::uint32_t>(map_type::arena);
-    switch (t) {
-    case map_type::stack_trace: attr.value_size = 8; break;
-    case map_type::lpm_trie:
-        attr.key_size = 8; // prefix length + 4 bytes of data
-        attr.map_flags = f_no_prealloc;
-        break;
-    case map_type::array_of_maps:
-    case map_type::hash_of_maps: {
-        sys::map_create_attr in{};
-        in.map_type = static_cast<std::uint32_t>(map_type::array);
-        in.key_size = 4;
-        in.value_size = 4;
-        in.max_entries = 1;
-        inner = unique_fd(static_cast<int>(sys::call(sys::cmd::map_create, in)));
-        if (!inner) return no(errno, "could not create the inner array map: " + errno_text(errno));
-        attr.inner_map_fd = static_cast<std::uint32_t>(inner.get());
-        break;
-    }
-    case map_type::cgroup_storage:
-    case map_type::percpu_cgroup_storage:
-        attr.key_size = 8; // the cgroup's inode id
-        attr.value_size = 8;
-        attr.max_entries = 0;
-        break;
-    case map_type::queue:
-    case map_type::stack:
-    case map_type::bloom_filter: attr.key_size = 0; break;
-    case map_type::sk_storage:
-    case map_type::inode_storage:
-    case map_type::task_storage:
-    case map_type::cgrp_storage: {
-        int err = 0;
-        btf = int_btf(err);
-        if (!btf) return no(err, "local-storage maps need BTF, and loading BTF failed: " + errno_text(err), true);
-        attr.max_entries = 0;
-        attr.map_flags = f_no_prealloc;
-        attr.btf_fd = static_cast<std::uint32_t>(btf.get());
-        attr.btf_key_type_id = 1;
-        attr.btf_value_type_id = 1;
-        break;
-    }
-    case map_type::struct_ops:
-        // No real struct_ops type: a known map type answers ENOTSUPP when
-        // it cannot find this one.
-        attr.btf_vmlinux_value_type_id = 0x7fffffff;
-        approximate = true;
-        break;
-    case map_type::ringbuf:
-    case map_type::user_ringbuf:
-        attr.key_size = 0;
-        attr.value_size = 0;
-        attr.max_entries = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE));
-        break;
-    case map_type::arena:
-        attr.key_size = 0;
-        attr.value_size = 0;
-        attr.map_flags = f_mmapable;
-        break;
-    default: break;
-    }
-    const long fd = sys::call(sys::cmd::map_create, attr);
-    const int errnum = fd < 0 ? errno : 0;
-    unique_fd owned(static_cast<int>(fd));
-    if (owned) return yes(approximate);
-    if (t == map_type::struct_ops && errnum == enotsupp) return yes(true);
-    std::string reason = errno_text(errnum);
-    if (errnum == EINVAL) reason += ": the kernel does not know this map type, or it is not built in";
-    if (errnum == EPERM) reason += ": not allowed to this process (capabilities, lockdown or an LSM)";
-    return no(errnum, std::move(reason), approximate);
-}
-
-[[nodiscard]] inline probe::support probe_helper(prog_type t, helper h, const probe::support& type) {
-    if (!type.supported)
-        return no(type.errnum, "programs of type " + std::string(to_string(t)) + " cannot be loaded: " + type.reason,
-                  type.approximate);
-    if (setup_for(t).needs_target)
-        return no(type.errnum, "cannot tell: programs of type " + std::string(to_string(t)) +
-                                   " need a BTF target to load, which the probe does not have",
-                  true);
-    // call h; r0 = 0; exit
-    const insn prog[] = {make_insn(0x85, 0, 0, 0, static_cast<std::int32_t>(h)), make_insn(0xb7, 0, 0, 0, 0),
-                         make_insn(0x95, 0, 0, 0, 0)};
-    const auto a = try_load(t, prog, 3);
-    if (a.loaded) return yes();
-    for (const std::string_view refusal : {"invalid func ", "unknown func ", "program of this type cannot use helper "})
-        if (auto line = line_with(a.log, refusal); !line.empty()) return no(a.errnum, std::move(line));
-    if (a.log.empty()) return no(a.errnum, errno_text(a.errnum) + " (the kernel gave no log)", true);
-    const bool known = static_cast<std::uint32_t>(h) <= static_cast<std::uint32_t>(helper::cgrp_storage_delete);
-    return yes(!known);
-}
-
-} // namespace detail::probing
-
-namespace probe {
-
-/// Whether programs of type `t` load on this kernel.
-[[nodiscard]] inline support prog_type_supported(prog_type t) {
-    namespace dp = detail::probing;
-    return dp::cached({dp::kind::prog_type, static_cast<std::uint32_t>(t), 0}, [&] { return dp::probe_prog_type(t); });
-}
-
-/// Whether maps of type `t` can be created on this kernel.
-[[nodiscard]] inline support map_type_supported(map_type t) {
-    namespace dp = detail::probing;
-    return dp::cached({dp::kind::map_type, static_cast<std::uint32_t>(t), 0}, [&] { return dp::probe_map_type(t); });
-}
-
-/// Whether programs of type `t` may call helper `h` on this kernel.
-[[nodiscard]] inline support helper_supported(prog_type t, helper h) {
-    namespace dp = detail::probing;
-    const support type = prog_type_supported(t);
-    return dp::cached({dp::kind::helper, static_cast<std::uint32_t>(t), static_cast<std::int64_t>(h)},
-                      [&] { return dp::probe_helper(t, h, type); });
-}
-
-} // namespace probe
-} // namespace bpfxx
-// ---- end <bpfxx/sys/probe.hpp> ----
-
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <unistd.h>
-
-#include <cstdint>
-#include <cstdio>
-#include <fstream>
-#include <string>
-#include <string_view>
-
-namespace bpfxx {
-
-/// The kinds of attach point bpfxx offers.
-enum class attach_kind : std::uint8_t {
-    socket,         ///< attach_socket
-    xdp,            ///< attach_xdp
-    tcx,            ///< attach_tcx
-    tracepoint,     ///< attach_tracepoint
-    raw_tracepoint, ///< attach_raw_tracepoint
-    kprobe,         ///< attach_kprobe
-    uprobe,         ///< attach_uprobe
-    perf_event,     ///< attach_perf_event, attach_cpu_clock
-    cgroup,         ///< attach_cgroup
-    fentry,         ///< fentry/fexit (not yet offered)
-    lsm,            ///< BPF LSM (not yet offered)
-};
-
-[[nodiscard]] constexpr std::string_view to_string(attach_kind k) noexcept {
-    constexpr std::string_view names[] = {"socket", "xdp", "tcx", "tracepoint", "raw_tracepoint", "kprobe",
-                                          "uprobe", "perf_event", "cgroup", "fentry", "lsm"};
-    const auto i = static_cast<std::size_t>(k);
-    return i < std::size(names) ? names[i] : std::string_view{};
-}
-
-namespace detail::attach_probe {
-
-/// (major << 16) | (minor << 8) of the running kernel.
-[[nodiscard]] inline std::uint32_t kernel() noexcept {
-    utsname u{};
-    unsigned a = 0, b = 0;
-    if (::uname(&u) != 0 || std::sscanf(u.release, "%u.%u", &a, &b) != 2) return 0;
-    return (a << 16) | (b << 8);
-}
-[[nodiscard]] constexpr std::uint32_t version(unsigned major, unsigned minor) noexcept {
-    return (major << 16) | (minor << 8);
-}
-
-/// Whether the process has capability `cap` in its effective set.
-[[nodiscard]] inline bool has_capability(unsigned cap) {
-    std::ifstream in("/proc/self/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("CapEff:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> cap) & 1u;
-    return ::geteuid() == 0;
-}
-inline constexpr unsigned cap_net_admin = 12, cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
-
-[[nodiscard]] inline probe::support no(std::string why) { return {false, 0, std::move(why), true}; }
-
-[[nodiscard]] inline probe::support needs(prog_type t) {
-    auto s = probe::prog_type_supported(t);
-    if (!s) s.reason = std::string(to_string(t)) + " programs do not load here: " + s.reason;
-    return s;
-}
-
-[[nodiscard]] inline probe::support needs_cap(unsigned cap, const char* name) {
-    if (has_capability(cap) || has_capability(cap_sys_admin)) return {true, 0, {}, false};
-    return no(std::string("this process lacks ") + name);
-}
-
-[[nodiscard]] inline probe::support pmu(const char* name, const char* config) {
-    if (sys::pmu_type(name)) return {true, 0, {}, false};
-    return no(std::string("this kernel has no ") + name + " PMU (/sys/bus/event_source/devices/" + name +
-              "): it was built without " + config);
-}
-
-[[nodiscard]] inline probe::support tracefs_events() {
-    try {
-        struct stat st{};
-        const auto dir = sys::tracefs() + "/events";
-        if (::stat(dir.c_str(), &st) == 0) return {true, 0, {}, false};
-        return no("tracefs has no events directory (" + dir + ")");
-    } catch (const error& e) {
-        return no(std::string("tracefs is not available: ") + e.what());
-    }
-}
-
-template <class... S>
-[[nodiscard]] probe::support all(S... checks) {
-    probe::support r{true, 0, {}, false};
-    ((r.supported ? (r = checks(), 0) : 0), ...);
-    return r;
-}
-
-} // namespace detail::attach_probe
-
-namespace probe {
-
-/// Whether programs can be attached as `k` here; `reason` says why not.
-[[nodiscard]] inline support attach_supported(attach_kind k) {
-    namespace d = detail::attach_probe;
-    const auto net = [] { return d::needs_cap(d::cap_net_admin, "CAP_NET_ADMIN"); };
-    const auto perf = [] { return d::needs_cap(d::cap_perfmon, "CAP_PERFMON"); };
-    const auto type = [](prog_type t) { return [t] { return d::needs(t); }; };
-    switch (k) {
-    case attach_kind::socket: return d::all(type(prog_type::socket_filter));
-    case attach_kind::xdp: return d::all(net, type(prog_type::xdp));
-    case attach_kind::tcx:
-        return d::all(net, type(prog_type::sched_cls), [] {
-            return d::kernel() >= d::version(6, 6) ? support{true, 0, {}, true}
-                                                   : d::no("tcx links need Linux 6.6 or later");
-        });
-    case attach_kind::tracepoint: return d::all(perf, type(prog_type::tracepoint), d::tracefs_events);
-    case attach_kind::raw_tracepoint: return d::all(perf, type(prog_type::raw_tracepoint));
-    case attach_kind::kprobe:
-        return d::all(perf, type(prog_type::kprobe), [] { return d::pmu("kprobe", "CONFIG_KPROBE_EVENTS"); });
-    case attach_kind::uprobe:
-        return d::all(perf, type(prog_type::kprobe), [] { return d::pmu("uprobe", "CONFIG_UPROBE_EVENTS"); });
-    case attach_kind::perf_event: return d::all(perf, type(prog_type::perf_event));
-    case attach_kind::cgroup:
-        return d::all(type(prog_type::cgroup_skb), [] {
-            try {
-                (void)cgroup2_root();
-                return support{true, 0, {}, false};
-            } catch (const error&) {
-                return d::no("no cgroup v2 file system is mounted");
-            }
-        });
-    case attach_kind::fentry:
-    case attach_kind::lsm:
-        return d::no("not yet offered by bpfxx: attaching by a kernel function's BTF id needs bpfxx's BTF layer");
-    }
-    return d::no("unknown attach kind");
-}
-
-} // namespace probe
-} // namespace bpfxx
-// ---- end <bpfxx/attach/support.hpp> ----
 // ---- begin <bpfxx/attach/tc.hpp> ----
 // `attach_tc(prog, interface, direction)`: a sched_cls program on ingress or
 // egress, on any kernel. Linux 6.6+ gets a tcx link (attach/tcx.hpp); older

@@ -11,6 +11,8 @@
 
 #include "../common/fds.hpp"
 
+#include "../common/kernel_env.hpp"
+
 #include <doctest/doctest.h>
 
 #include <range/v3/algorithm/count_if.hpp>
@@ -346,6 +348,7 @@ TEST_CASE("maps: per-CPU values, one per possible CPU, 8 bytes apart in the kern
 }
 
 TEST_CASE("maps: lpm_trie") {
+    if (!bpfxx_test::kernel_allows(bpfxx::map_type::lpm_trie)) return;
     auto m = lpm_trie<lpm_v4, u32, 16>::create();
     CHECK(has(m.info().flags, map_flags::no_prealloc));
     m.update(lpm_v4{8, {10, 0, 0, 0}}, 8);
@@ -368,6 +371,7 @@ TEST_CASE("maps: lpm_trie") {
 }
 
 TEST_CASE("maps: queue and stack") {
+    if (!bpfxx_test::kernel_allows_all(bpfxx::map_type::queue, bpfxx::map_type::stack)) return;
     auto q = queue<u32, 3>::create();
     CHECK(!q.peek().has_value());
     CHECK(!q.pop().has_value());
@@ -399,6 +403,7 @@ TEST_CASE("maps: queue and stack") {
 }
 
 TEST_CASE("maps: bloom_filter") {
+    if (!bpfxx_test::kernel_allows(bpfxx::map_type::bloom_filter)) return;
     auto b = bloom_filter<u64, 1000, 3, map_options{.flags = map_flags::zero_seed}>::create();
     CHECK(b.info().map_extra == 3);
     for (u64 v = 0; v < 100; v += 2) b.push(v);
@@ -422,12 +427,13 @@ TEST_CASE("maps: ringbuf has no elements") {
     auto raw = raw_map::from_id(info.id);
     std::vector<std::byte> value(8);
     auto e = error_of([&] { raw.lookup({}, value); });
-    CHECK(e.errnum() == detail::enotsupp);
+    CHECK(e.errnum() == bpfxx::enotsupp);
     CHECK(e.detail().find("ENOTSUPP") != std::string::npos);
-    CHECK(error_of([&] { raw.update({}, {}); }).errnum() == detail::enotsupp);
+    CHECK(error_of([&] { raw.update({}, {}); }).errnum() == bpfxx::enotsupp);
 }
 
 TEST_CASE("maps: prog_array holds programs, looked up as ids") {
+    if (!bpfxx_test::kernel_allows(bpfxx::map_type::prog_array)) return;
     auto m = prog_array<4>::create();
     auto prog = trivial_socket_filter();
     struct prog_handle {
@@ -461,7 +467,7 @@ TEST_CASE("maps: perf_event_array gets one entry per possible CPU") {
     CHECK(m.info().max_entries == sys::possible_cpus());
     auto event = bpf_output_event();
     m.update(0, u32(event.get()));
-    CHECK(error_of([&] { (void)m.lookup(0); }).errnum() == detail::enotsupp);
+    CHECK(error_of([&] { (void)m.lookup(0); }).errnum() == bpfxx::enotsupp);
     CHECK(m.erase(0));
     CHECK(!m.erase(0));
     auto sized = perf_event_array<2>::create();
@@ -471,6 +477,7 @@ TEST_CASE("maps: perf_event_array gets one entry per possible CPU") {
 }
 
 TEST_CASE("maps: maps of maps") {
+    if (!bpfxx_test::kernel_allows_all(bpfxx::map_type::array_of_maps, bpfxx::map_type::hash_of_maps)) return;
     using inner = array_map<u32, u64, 4>;
     auto outer = array_of_maps<inner, 4>::create();
     auto a = inner::create();
@@ -507,6 +514,7 @@ TEST_CASE("maps: maps of maps") {
 }
 
 TEST_CASE("maps: devmap, devmap_hash and cpumap") {
+    if (!bpfxx_test::kernel_allows_all(bpfxx::map_type::devmap, bpfxx::map_type::devmap_hash, bpfxx::map_type::cpumap)) return;
     const u32 lo = ::if_nametoindex("lo");
     REQUIRE(lo != 0);
     auto d = devmap<4>::create();
@@ -551,6 +559,7 @@ TEST_CASE("maps: devmap, devmap_hash and cpumap") {
 }
 
 TEST_CASE("maps: xskmap, sockmap, sockhash") {
+    if (!bpfxx_test::kernel_allows_all(bpfxx::map_type::xskmap, bpfxx::map_type::sockmap, bpfxx::map_type::sockhash)) return;
     auto x = xskmap<4>::create();
     auto udp = udp_socket();
     // Only AF_XDP sockets go in an xskmap; user space cannot read it back.

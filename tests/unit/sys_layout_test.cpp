@@ -1,6 +1,6 @@
 // The SDK's own copies of kernel ABI definitions against the installed
 // <linux/bpf.h>: every field of the attr and info structs of sys/attr.hpp
-// (and sys/probe.hpp) that the header also has sits at the same offset with
+// that the header also has sits at the same offset with
 // the same size, and every program and attach type it has has the same value.
 // The installed header may be older than the kernel bpfxx targets; fields
 // and enumerators it lacks are checked only by the kernel tests.
@@ -11,7 +11,6 @@
 
 #if __has_include(<linux/bpf.h>)
 #include <bpfxx/sys/attr.hpp>
-#include <bpfxx/sys/probe.hpp>
 
 #include <linux/bpf.h>
 
@@ -157,7 +156,7 @@ BPFXX_SAME_FIELD(sys::info_attr, bpf_fd, bpf_attr, info.bpf_fd);
 BPFXX_SAME_FIELD(sys::info_attr, info_len, bpf_attr, info.info_len);
 BPFXX_SAME_FIELD(sys::info_attr, info, bpf_attr, info.info);
 
-// BPF_BTF_LOAD (sys/probe.hpp)
+// BPF_BTF_LOAD
 BPFXX_SAME_FIELD(sys::btf_load_attr, btf, bpf_attr, btf);
 BPFXX_SAME_FIELD(sys::btf_load_attr, btf_log_buf, bpf_attr, btf_log_buf);
 BPFXX_SAME_FIELD(sys::btf_load_attr, btf_size, bpf_attr, btf_size);
@@ -355,6 +354,14 @@ static_assert(same(attach_type::sk_reuseport_select_or_migrate, BPF_SK_REUSEPORT
 static_assert(same(attach_type::perf_event, BPF_PERF_EVENT));
 static_assert(same(attach_type::trace_kprobe_multi, BPF_TRACE_KPROBE_MULTI));
 static_assert(same(attach_type::lsm_cgroup, BPF_LSM_CGROUP));
+
+// prog_flags (the installed header has the first six)
+static_assert(bpfxx::prog_flags::strict_alignment == BPF_F_STRICT_ALIGNMENT);
+static_assert(bpfxx::prog_flags::any_alignment == BPF_F_ANY_ALIGNMENT);
+static_assert(bpfxx::prog_flags::test_rnd_hi32 == BPF_F_TEST_RND_HI32);
+static_assert(bpfxx::prog_flags::test_state_freq == BPF_F_TEST_STATE_FREQ);
+static_assert(bpfxx::prog_flags::sleepable == BPF_F_SLEEPABLE);
+static_assert(bpfxx::prog_flags::xdp_has_frags == BPF_F_XDP_HAS_FRAGS);
 
 } // namespace
 

@@ -13,6 +13,7 @@
 #include <bpfxx/load/prog.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
+#include <bpfxx/sys/cgroup.hpp>
 #include <bpfxx/sys/error.hpp>
 
 #include <fcntl.h>
@@ -20,31 +21,9 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace bpfxx {
-
-/// Where cgroup v2 is mounted (from /proc/self/mountinfo: "/sys/fs/cgroup",
-/// or "/sys/fs/cgroup/unified" on hybrid systems). Throws ENOENT when nothing is.
-[[nodiscard]] inline std::string cgroup2_root() {
-    std::ifstream in("/proc/self/mountinfo");
-    for (std::string line; std::getline(in, line);) {
-        // id parent major:minor root mount-point options [optional...] - fstype source super-options
-        const auto dash = line.find(" - ");
-        if (dash == std::string::npos) continue;
-        std::istringstream tail(line.substr(dash + 3));
-        std::string fstype;
-        tail >> fstype;
-        if (fstype != "cgroup2") continue;
-        std::istringstream head(line.substr(0, dash));
-        std::string id, parent, dev, root, mount_point;
-        head >> id >> parent >> dev >> root >> mount_point;
-        return mount_point;
-    }
-    throw error(ENOENT, "cgroup2_root", "/proc/self/mountinfo", "no cgroup v2 file system is mounted");
-}
 
 namespace detail::cgroups {
 

@@ -112,6 +112,16 @@ enum class attach_type : std::uint32_t {
     trace_uprobe_session = 57,
 };
 
+/// Flags of BPF_PROG_LOAD (`load_options::prog_flags`), with the kernel's values.
+namespace prog_flags {
+inline constexpr std::uint32_t strict_alignment = 1u << 0;
+inline constexpr std::uint32_t any_alignment = 1u << 1;
+inline constexpr std::uint32_t test_rnd_hi32 = 1u << 2;
+inline constexpr std::uint32_t test_state_freq = 1u << 3;
+inline constexpr std::uint32_t sleepable = 1u << 4;
+inline constexpr std::uint32_t xdp_has_frags = 1u << 5;
+} // namespace prog_flags
+
 namespace detail {
 // Indexed by value; the enums above are dense from 0.
 inline constexpr std::string_view prog_type_names[] = {

@@ -13,6 +13,7 @@
 #include <bpfxx/asm/type_list.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/prog_types.hpp>
+#include <bpfxx/load/map_refs.hpp>
 #include <bpfxx/load/prog.hpp>
 #include <bpfxx/load/verifier_log.hpp>
 #include <bpfxx/sys/bpf.hpp>
@@ -28,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace bpfxx {
 
@@ -54,10 +56,13 @@ struct load_options {
     /// verdicts; 2: every state too; add 4 for statistics only. With a
     /// non-zero level a successful load keeps its log (`prog::verifier_log()`).
     std::uint32_t log_level = 0;
-    /// BPF_F_* load flags (BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS …).
+    /// Load flags (`prog_flags::sleepable`, `prog_flags::xdp_has_frags` …).
     std::uint32_t prog_flags = 0;
     /// Size of the first log buffer (0: 64 KiB); it grows until the whole log fits.
     std::uint32_t log_size_hint = 0;
+    /// How map references reach the kernel: by fd_array where the kernel
+    /// takes it, else each map's fd written into a copy of the instructions.
+    map_refs map_references = map_refs::automatic;
 };
 
 /// A user-space handle of a map that a program references: it names the map
@@ -127,17 +132,26 @@ struct load_request {
 /// BPF_PROG_LOAD. Without a requested log the first attempt runs without
 /// one, since verifying without a log is faster; if it fails, the program is
 /// loaded again with a log buffer grown until the whole log fits, for the error.
-[[nodiscard]] inline prog load_program(const load_request& req) {
-    const load_options& o = req.opts;
-    const std::string object = o.name.empty() ? std::string(to_string(req.type)) : std::string(o.name);
+[[nodiscard]] inline prog load_program(const load_request& request) {
+    const load_options& o = request.opts;
+    const std::string object = o.name.empty() ? std::string(to_string(request.type)) : std::string(o.name);
     if (!valid_object_name(o.name))
         throw error(EINVAL, "BPF_PROG_LOAD", object,
                     "a program name has at most 15 characters, each a letter, digit, '_' or '.'");
-    for (std::size_t i = 0; i < req.map_fds.size(); ++i)
-        if (req.map_fds[i] < 0)
+    for (std::size_t i = 0; i < request.map_fds.size(); ++i)
+        if (request.map_fds[i] < 0)
             throw error(EBADF, "BPF_PROG_LOAD", object,
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    if (req.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+    if (request.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+
+    // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
+    std::vector<insn> patched;
+    load_request req = request;
+    const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
+    if (!by_fd_array) {
+        patched = with_map_fds(req.insns, req.map_fds, object);
+        req.insns = patched;
+    }
 
     const std::string license(o.license);
     sys::prog_load_attr attr{};
@@ -151,36 +165,27 @@ struct load_request {
     attr.expected_attach_type = o.expected_attach_type ? static_cast<std::uint32_t>(*o.expected_attach_type) : 0u;
     attr.attach_btf_id = o.attach_btf_id;
     attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
-    attr.fd_array = req.map_fds.empty() ? 0u : sys::ptr(req.map_fds.data());
+    attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
 
     if (o.log_level == 0) {
-        if (const long fd = sys::call(sys::cmd::prog_load, attr); fd >= 0)
-            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name));
+        if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));
     }
 
-    std::string log;
     std::uint32_t size = o.log_size_hint == 0 ? first_log_size : o.log_size_hint;
     if (size < min_log_size) size = min_log_size;
     if (size > max_log_size) size = max_log_size;
     for (;;) {
-        log.assign(size, '\0');
-        attr.log_level = o.log_level == 0 ? 1u : o.log_level;
-        attr.log_size = size;
-        attr.log_buf = sys::ptr(log.data());
-        attr.log_true_size = 0;
-        const long fd = sys::call(sys::cmd::prog_load, attr);
-        const int errnum = errno;
-        if (const auto end = log.find('\0'); end != std::string::npos) log.resize(end);
-        if (fd >= 0) {
-            if (o.log_level == 0) log.clear(); // the log was only wanted for an error
-            return prog(unique_fd(static_cast<int>(fd)), req.type, std::string(o.name), std::move(log));
+        auto a = attempt(attr, o.log_level == 0 ? 1u : o.log_level, size);
+        if (a.fd) {
+            if (o.log_level == 0) a.log.clear(); // the log was only wanted for an error
+            return prog(std::move(a.fd), req.type, std::string(o.name), std::move(a.log));
         }
         // Linux 6.4+ says how big the log is (with its NUL) and keeps its
         // tail when the buffer is short; older kernels fail with ENOSPC.
         std::uint64_t want = 0;
-        if (attr.log_true_size > size) want = attr.log_true_size;
-        else if (attr.log_true_size == 0 && errnum == ENOSPC) want = std::uint64_t{size} * 2;
-        if (want == 0 || size == max_log_size) throw load_error(errnum, req, object, log, want == 0);
+        if (a.log_true_size > size) want = a.log_true_size;
+        else if (a.log_true_size == 0 && a.errnum == ENOSPC) want = std::uint64_t{size} * 2;
+        if (want == 0 || size == max_log_size) throw load_error(a.errnum, req, object, a.log, want == 0);
         size = static_cast<std::uint32_t>(want < max_log_size ? want : max_log_size);
     }
 }

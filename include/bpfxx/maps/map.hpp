@@ -404,7 +404,7 @@ public:
         attr.elem_flags = static_cast<std::uint64_t>(flags);
         if (sys::call(sys::cmd::map_update_batch, attr) == 0) return;
         const int err = errno;
-        if (err == detail::enotsupp) { // no batch update for this map type: nothing was written
+        if (err == enotsupp) { // no batch update for this map type: nothing was written
             const auto* bytes = static_cast<const std::byte*>(value_data);
             for (std::size_t i = 0; i < keys.size(); ++i)
                 update_bytes(keys[i], bytes + i * value_bytes(), flags);
@@ -433,7 +433,7 @@ public:
             const std::uint32_t passed = attr.count;
             const bool ok = sys::call(sys::cmd::map_delete_batch, attr) == 0;
             const int err = errno;
-            if (!ok && err == detail::enotsupp) { // no batch delete for this map type: nothing was deleted
+            if (!ok && err == enotsupp) { // no batch delete for this map type: nothing was deleted
                 for (; done < keys.size(); ++done) erased += erase(keys[done]) ? 1 : 0;
                 break;
             }

@@ -46,10 +46,6 @@ struct map_info {
 
 namespace detail {
 
-/// The kernel's ENOTSUPP (524): not in <errno.h>, yet some map operations
-/// return it to user space.
-inline constexpr int enotsupp = 524;
-
 [[nodiscard]] constexpr std::size_t round_up8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
 /// Bytes the kernel reads or writes for one value of a map: per-CPU maps
@@ -102,11 +98,11 @@ inline constexpr int enotsupp = 524;
     return s;
 }
 
-/// ENOTSUPP has no strerror text; say what it means.
+/// ENOTSUPP from a map operation means the map's type lacks it, not the kernel: say so.
 [[nodiscard]] inline std::string explain_errno(int err, std::string detail) {
     if (err == enotsupp) {
         if (!detail.empty()) detail += "; ";
-        detail += "ENOTSUPP (524): the kernel does not support this operation for this map type";
+        detail += "ENOTSUPP: this map type does not support the operation";
     }
     return detail;
 }

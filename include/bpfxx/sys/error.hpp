@@ -3,13 +3,32 @@
 // `std::system_error`, the operation, the object it was about and, for a
 // rejected program load, the verifier's log.
 
+#include <bpfxx/isa/errors.hpp>
+
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 namespace bpfxx {
+
+/// What an errno means, as strerror says it; ENOTSUPP (524), which libc
+/// does not know, as "not supported by this kernel (ENOTSUPP)".
+[[nodiscard]] inline std::string errno_text(int errnum) {
+    if (errnum == enotsupp) return "not supported by this kernel (ENOTSUPP)";
+    return std::generic_category().message(errnum);
+}
+
+/// An errno's symbolic name ("EPERM", "ENOTSUPP"), or its number when unknown.
+[[nodiscard]] inline std::string errno_name(int errnum) {
+    if (errnum == enotsupp) return "ENOTSUPP";
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    if (const char* name = ::strerrorname_np(errnum)) return name;
+#endif
+    return "errno " + std::to_string(errnum);
+}
 
 class error : public std::system_error {
 public:
@@ -39,9 +58,7 @@ private:
             s += '\'';
         }
         s += ": ";
-        // 524 is the kernel-internal ENOTSUPP, which BPF returns and libc has no text for.
-        s += errnum == 524 ? std::string("operation not supported by this kernel (ENOTSUPP)")
-                           : std::generic_category().message(errnum);
+        s += errno_text(errnum);
         if (!detail.empty()) {
             s += "\n";
             s += detail;

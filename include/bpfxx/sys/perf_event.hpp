@@ -4,6 +4,7 @@
 // /sys/kernel/tracing, since machines do not always mount it at boot.
 
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/file.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <linux/perf_event.h>
@@ -15,7 +16,6 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <string>
 
@@ -34,14 +34,6 @@ inline constexpr long tracefs_magic = 0x74726163;
     if (::mount("tracefs", tracefs_root, "tracefs", 0, nullptr) != 0)
         bpfxx::detail::throw_errno("mount tracefs", tracefs_root);
     return tracefs_root;
-}
-
-/// The first line of a small file, if it can be read.
-[[nodiscard]] inline std::optional<std::string> read_line(const std::string& path) {
-    std::ifstream f(path);
-    std::string line;
-    if (!f || !std::getline(f, line)) return std::nullopt;
-    return line;
 }
 
 /// perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC); throws on failure.

@@ -14,6 +14,7 @@
 // filter is exact until it holds more than max_entries values and then
 // answers "maybe" to everything.
 
+#include <bpfxx/isa/errors.hpp>
 #include <bpfxx/isa/map_types.hpp>
 #include <bpfxx/maps/descriptors.hpp>
 #include <bpfxx/maps/options.hpp>
@@ -37,7 +38,7 @@ inline constexpr std::int64_t eexist = -17;
 inline constexpr std::int64_t einval = -22;
 inline constexpr std::int64_t enospc = -28;
 inline constexpr std::int64_t erange = -34;
-inline constexpr std::int64_t enotsupp = -524;
+inline constexpr std::int64_t enotsupp = -bpfxx::enotsupp;
 } // namespace err
 
 namespace detail {
