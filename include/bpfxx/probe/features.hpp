@@ -31,13 +31,13 @@
 #include <bpfxx/sys/probe_cache.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
+#include <pthread.h>
 #include <sched.h>
 
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <string>
-#include <thread>
 
 namespace bpfxx {
 namespace detail::probing {
@@ -111,17 +111,23 @@ namespace detail::probing {
                                                answer_text(errnum));
 }
 
+/// In a thread of its own, so that no caller's thread ever changes namespace.
+inline void* link_xdp_in_new_netns(void* out) {
+    auto& answer = *static_cast<probe::support*>(out);
+    if (::unshare(CLONE_NEWNET) != 0)
+        answer = probe::support::refused(
+            errno, "cannot tell: making a network namespace to try an XDP link in answered " + answer_text(errno), true);
+    else
+        answer = probe_link(prog_type::xdp, attach_type{}, attach_type::xdp, 1 /* lo */, 0);
+    return nullptr;
+}
+
 [[nodiscard]] inline probe::support probe_link_xdp() {
     probe::support answer;
-    // A thread of its own, so that no caller's thread ever changes namespace.
-    std::thread([&] {
-        if (::unshare(CLONE_NEWNET) != 0) {
-            answer = probe::support::refused(errno, "cannot tell: making a network namespace to try an XDP link in "
-                                                    "answered " + answer_text(errno), true);
-            return;
-        }
-        answer = probe_link(prog_type::xdp, attach_type{}, attach_type::xdp, 1 /* lo */, 0);
-    }).join();
+    pthread_t thread{};
+    if (const int err = ::pthread_create(&thread, nullptr, link_xdp_in_new_netns, &answer); err != 0)
+        return probe::support::refused(err, "cannot tell: no thread to try an XDP link in: " + answer_text(err), true);
+    ::pthread_join(thread, nullptr);
     return answer;
 }
 
