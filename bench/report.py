@@ -206,8 +206,9 @@ def main():
 
     if problems:
         print('\nFAILED: the report is incomplete:', file=sys.stderr)
-        for p in problems:
-            print(f'  {p}', file=sys.stderr)
+        for p in dict.fromkeys(problems):  # once each, in order
+            n = problems.count(p)
+            print(f'  {p}' + (f' ({n} times)' if n > 1 else ''), file=sys.stderr)
         sys.exit(1)
 
 
