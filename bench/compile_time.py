@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Compile-time cost of bpfxx, measured against a baseline in the same run.
 
-Figures (median of --runs compilations, `-std=c++20 -O2 -c`):
+Figures: the compiler's CPU time (user + system, of the driver and what it
+runs), not wall time, which counts other work on the machine; each the
+difference of the medians of --runs compilations (`-std=c++20 -O2 -c`), with
+its spread [min - other's max, max - other's min]:
   include  = t(TU that includes bpfxx/asm.hpp) - t(empty TU)
   assemble = t(TU that assembles a 4,096-slot program) - t(TU that includes bpfxx/asm.hpp)
   vm run   = t(TU with a 1,000-instruction program and a static_assert on its
@@ -18,12 +21,12 @@ compilers' defaults (1,048,576 steps; 2^25 ops): the room left for longer runs.
 """
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -123,6 +126,28 @@ def smallest_limit(cxx, flag, src, include, hi):
         return lo
 
 
+class Times:
+    """CPU seconds of each compilation of one translation unit."""
+
+    def __init__(self, values):
+        self.values = values
+        self.median = statistics.median(values)
+
+    def __sub__(self, other):
+        """The cost over `other`: median difference, and its spread."""
+        return (self.median - other.median, min(self.values) - max(other.values), max(self.values) - min(other.values))
+
+
+def fmt(cost):
+    median, lo, hi = cost
+    return f'{median:+.3f} s [{lo:+.3f} to {hi:+.3f}]'
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def measure(cxx, src, runs, include):
     times = []
     with tempfile.TemporaryDirectory() as d:
@@ -131,12 +156,12 @@ def measure(cxx, src, runs, include):
             f.write(src)
         cmd = [cxx, '-std=c++20', '-O2', '-I', include, '-c', path, '-o', os.path.join(d, 'tu.o')]
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0 = children_cpu()
             r = subprocess.run(cmd, capture_output=True, text=True)
-            times.append(time.perf_counter() - t0)
+            times.append(children_cpu() - t0)
             if r.returncode != 0:
                 sys.exit(f'{cxx} failed:\n{r.stderr[:4000]}')
-    return statistics.median(times)
+    return Times(times)
 
 
 def main():
@@ -160,15 +185,15 @@ def main():
         inc = measure(cxx, '#include <bpfxx/asm.hpp>\nint main() { return 0; }\n', args.runs, include)
         big = measure(cxx, program, args.runs, include)
         inc_cost, asm_cost = inc - empty, big - inc
-        print(f'{cxx}: empty TU {empty:.3f} s | include bpfxx/asm.hpp +{inc_cost:.3f} s (target < 0.3) | '
-              f'assemble {args.slots} slots, {labels} labels +{asm_cost:.3f} s (target < 2.0)')
-        if cxx.startswith('g++') and (inc_cost >= 0.3 or asm_cost >= 2.0):
+        print(f'{cxx}: empty TU {empty.median:.3f} s | include bpfxx/asm.hpp {fmt(inc_cost)} (target < 0.3) | '
+              f'assemble {args.slots} slots, {labels} labels {fmt(asm_cost)} (target < 2.0)')
+        if cxx.startswith('g++') and (inc_cost[0] >= 0.3 or asm_cost[0] >= 2.0):
             failed = True
         vm_with, vm_without = vm_program(args.vm_insns, True), vm_program(args.vm_insns, False)
         t_with = measure(cxx, vm_with, args.runs, include)
         t_without = measure(cxx, vm_without, args.runs, include)
-        print(f'{cxx}: static_assert on a vm run of {args.vm_insns} instructions {t_with - t_without:+.3f} s '
-              f'({t_without:.3f} s without it)')
+        print(f'{cxx}: static_assert on a vm run of {args.vm_insns} instructions {fmt(t_with - t_without)} '
+              f'({t_without.median:.3f} s without it)')
         if args.vm_limits:
             clang = 'clang' in os.path.basename(cxx)
             flag, default = ('-fconstexpr-steps=', 1 << 20) if clang else ('-fconstexpr-ops-limit=', 1 << 25)

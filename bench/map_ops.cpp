@@ -1,6 +1,8 @@
 // lookup/update on an array and a hash map: bpfxx against the floor (a raw
 // syscall(__NR_bpf) loop) and, when installed, libbpf's bpf_map_*_elem.
 // Run bench/report.py for ratios.
+#include "baselines.hpp"
+
 #include <bpfxx/maps.hpp>
 
 #include <benchmark/benchmark.h>
@@ -133,4 +135,10 @@ BENCHMARK(update_libbpf<hash_handle>)->Name("hash_update/libbpf");
 
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    return bpfxx_bench::run_benchmarks(argc, argv,
+                                       {{"array_lookup", "raw_syscall"},
+                                        {"array_update", "raw_syscall"},
+                                        {"hash_lookup", "raw_syscall"},
+                                        {"hash_update", "raw_syscall"}});
+}

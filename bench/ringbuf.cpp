@@ -9,6 +9,8 @@
 //   bpfxx_ring_buffer  events::ring_buffer::consume (std::function per ring)
 //   bpfxx_range        for (auto rec : ring.records())
 // Every reader sums the first 8 bytes of each record, so that each record is read.
+#include "baselines.hpp"
+
 #include <bpfxx/asm.hpp>
 #include <bpfxx/events.hpp>
 #include <bpfxx/load.hpp>
@@ -161,4 +163,11 @@ BENCHMARK(bpfxx_range<256>)->Name("ringbuf_256/bpfxx_range")->Iterations(400);
 
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    // Without libbpf these groups have no baseline, and bench/report.py says so.
+#ifdef BPFXX_HAVE_LIBBPF
+    return bpfxx_bench::run_benchmarks(argc, argv, {{"ringbuf_16", "libbpf"}, {"ringbuf_256", "libbpf"}});
+#else
+    return bpfxx_bench::run_benchmarks(argc, argv, {});
+#endif
+}

@@ -1,19 +1,38 @@
-// The interpreter's speed per executed instruction, next to the kernel's JIT
-// running the same program (BPF_PROG_TEST_RUN).
+// The interpreter next to the kernel's JIT running the same program on the
+// same frame (BPF_PROG_TEST_RUN). Run bench/report.py for ratios with spread.
 //
-// Groups (bench/report.py shows each implementation as a ratio to `jit`):
-//   vm_filter  an XDP firewall parsing Ethernet / IPv4 (checksum loop) / TCP:
-//              the filter of examples/unit_test_a_filter.cpp on a TCP SYN to
-//              port 22, 146 instructions per packet
-//   vm_alu     a loop-free XDP program of 200 ALU instructions (hash mixing)
-//   vm_empty   `r0 = XDP_PASS; exit`: what one run costs besides instructions
+// Programs:
+//   filter  an XDP firewall parsing Ethernet / IPv4 (checksum loop) / TCP: the
+//           filter of examples/unit_test_a_filter.cpp on a TCP SYN to port 22,
+//           146 instructions per packet
+//   alu     a loop-free XDP program of 203 instructions, 192 of them ALU (hash mixing)
+//   empty   `r0 = XDP_PASS; exit`: what one run costs besides instructions
+// Groups (ratios to `jit`):
+//   vm_<program>    ns per run. The interpreter's run includes its fixed cost
+//                   (machine reset, copy of the 64-byte frame, the check that
+//                   the cached decoded program is still the program), the
+//                   JIT's the kernel's per-run loop (bh off/on, timer check):
+//                   vm_empty is that fixed cost with 2 instructions, on its own
+//   vm_<program>_per_insn_over_empty
+//                   (ns per run - ns per run of empty) / (insns - 2), both
+//                   measured in each iteration: an instruction's cost with the
+//                   fixed cost taken out
 // Implementations:
-//   jit        the program loaded into the kernel, run by test_run with
-//              `repeat`; the time is the kernel's own mean per run (`duration`)
-//   bpfxx_vm   vm::machine::run_xdp on the same frame, one run per iteration
-// Counters: insns (instructions one run executes, as the interpreter counts
-// them), ns_per_insn (time per run / insns). The JIT needs root; without it
-// its benchmarks are skipped with an error.
+//   jit       the program loaded into the kernel, run by test_run: 1,000,000
+//             runs per iteration, timed as the thread's CPU time (see `jit`
+//             for how test_run's own cost is left out). The kernel's mean per
+//             run (counter kernel_ns_per_run, whole nanoseconds) must agree
+//             with it within 1 ns + 10%, or the benchmark fails.
+//   bpfxx_vm  vm::machine::run_xdp, 20,000 runs per iteration, timed as the
+//             thread's CPU time. With root it also measures the JIT in the
+//             same iterations: counter x_jit_paired, the ratio of the two.
+// CPU time, not wall time, for both: tasks that take the CPU away are not
+// counted. The counter insns is the instructions one run executes (as the
+// interpreter counts them; the kernel and the interpreter must agree on the
+// verdict). Iterations are fixed (10): each is a block of runs timed as one.
+// The JIT needs root; without it its benchmarks fail with an error.
+#include "baselines.hpp"
+
 #include <bpfxx/asm.hpp>
 #include <bpfxx/load.hpp>
 #include <bpfxx/vm.hpp>
@@ -24,12 +43,14 @@
 #include <unistd.h>
 
 #include <array>
-#include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 
 using namespace bpfxx::ops;
 
@@ -131,30 +152,10 @@ static_assert(bpfxx::vm::run_xdp(filter, tcp_syn).r0 == bpfxx::xdp::pass);
 
 // ---- benchmarks -------------------------------------------------------------------
 
-template <class P>
-bpfxx::vm::run_result reference_run(const P& prog) {
-    static bpfxx::vm::machine_for<P> m; // large: not on the stack
-    return m.run_xdp(prog, tcp_syn);
-}
-
-template <class P>
-void run_bpfxx_vm(benchmark::State& state, const P& prog) {
-    static bpfxx::vm::machine_for<P> m;
-    const auto first = m.run_xdp(prog, tcp_syn);
-    if (!first.ok()) {
-        state.SkipWithError(std::string(bpfxx::vm::to_string(first.error).view()).c_str());
-        return;
-    }
-    const auto t0 = std::chrono::steady_clock::now();
-    for (auto _ : state) {
-        const auto r = m.run_xdp(prog, tcp_syn);
-        benchmark::DoNotOptimize(r.r0);
-    }
-    const std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - t0;
-    const auto runs = static_cast<double>(state.iterations());
-    state.counters["insns"] = static_cast<double>(first.steps);
-    state.counters["ns_per_insn"] = elapsed.count() / runs / static_cast<double>(first.steps);
-}
+constexpr std::uint32_t vm_runs = 20'000;   // interpreter runs per iteration
+constexpr std::uint32_t jit_runs = 1'000'000; // kernel runs per iteration (see `jit`)
+constexpr std::uint32_t jit_probe_runs = 1'000;
+constexpr int iterations = 10;
 
 double thread_cpu_ns() {
     timespec t{};
@@ -169,48 +170,185 @@ std::string jit_setting() {
     return "bpf_jit_enable=" + (v.empty() ? std::string("?") : v);
 }
 
+/// The interpreter's run of `prog` on the frame: the reference for the
+/// instruction count and for the kernel's verdict.
 template <class P>
-void run_jit(benchmark::State& state, const P& prog) {
-    if (::geteuid() != 0) {
-        state.SkipWithError("loading BPF programs needs root");
-        return;
-    }
-    const auto expected = reference_run(prog);
-    const auto p = bpfxx::load<bpfxx::prog_type::xdp>(prog);
-    // runs per test_run call: enough to make the syscall's own cost vanish
-    const bpfxx::test_run_options opts{.data = std::as_bytes(std::span(tcp_syn)), .repeat = 200'000};
-    if (bpfxx::test_run(p, opts).retval != expected.retval()) {
-        state.SkipWithError("the kernel and the interpreter disagree on the verdict");
-        return;
-    }
-    double kernel_ns = 0, cpu_ns = 0;
-    for (auto _ : state) {
-        const auto c0 = thread_cpu_ns();
-        const auto r = bpfxx::test_run(p, opts);
-        cpu_ns += (thread_cpu_ns() - c0) / static_cast<double>(opts.repeat);
-        const auto ns = static_cast<double>(r.duration.count());
-        state.SetIterationTime(ns * 1e-9); // one iteration: one run, as the kernel timed it
-        kernel_ns += ns;
-    }
-    const auto iterations = static_cast<double>(state.iterations());
-    state.counters["insns"] = static_cast<double>(expected.steps);
-    state.counters["ns_per_insn"] = kernel_ns / iterations / static_cast<double>(expected.steps);
-    // CPU time of the whole call over `repeat` runs: a check on the kernel's
-    // mean, which is whole nanoseconds (wall time would count other tasks too)
-    state.counters["cpu_ns_per_run"] = cpu_ns / iterations;
-    state.SetLabel(jit_setting());
+bpfxx::vm::run_result reference_run(const P& prog) {
+    static bpfxx::vm::machine_for<P> m; // large: not on the stack
+    return m.run_xdp(prog, tcp_syn);
 }
 
-// A JIT iteration is one test_run call of 200,000 runs but reports the time of
-// one run: the number of iterations is fixed, or Google Benchmark would
-// iterate until the reported (per-run) times add up to its minimum time.
-BENCHMARK_CAPTURE(run_jit, filter, filter)->Name("vm_filter/jit")->UseManualTime()->Iterations(20);
-BENCHMARK_CAPTURE(run_bpfxx_vm, filter, filter)->Name("vm_filter/bpfxx_vm");
-BENCHMARK_CAPTURE(run_jit, alu, alu_heavy)->Name("vm_alu/jit")->UseManualTime()->Iterations(20);
-BENCHMARK_CAPTURE(run_bpfxx_vm, alu, alu_heavy)->Name("vm_alu/bpfxx_vm");
-BENCHMARK_CAPTURE(run_jit, empty, empty)->Name("vm_empty/jit")->UseManualTime()->Iterations(20);
-BENCHMARK_CAPTURE(run_bpfxx_vm, empty, empty)->Name("vm_empty/bpfxx_vm");
+/// Runs one program in the interpreter, `vm_runs` at a time.
+template <class P>
+class interpreter {
+public:
+    interpreter(benchmark::State& state, const P& prog) : prog_(prog), steps_(reference_run(prog).steps) {
+        if (const auto r = reference_run(prog); !r.ok())
+            state.SkipWithError(std::string(bpfxx::vm::to_string(r.error).view()).c_str());
+    }
+    /// CPU ns per run over `vm_runs` runs.
+    double ns_per_run() {
+        const auto c0 = thread_cpu_ns();
+        for (std::uint32_t i = 0; i < vm_runs; ++i) {
+            const auto r = machine_.run_xdp(prog_, tcp_syn);
+            benchmark::DoNotOptimize(r.r0);
+        }
+        return (thread_cpu_ns() - c0) / vm_runs;
+    }
+    std::uint64_t steps() const { return steps_; }
+    void finish(benchmark::State&, const char*) const {}
+
+private:
+    static inline bpfxx::vm::machine_for<P> machine_;
+    const P& prog_;
+    std::uint64_t steps_;
+};
+
+/// Runs one program in the kernel: per measurement, one test_run call with
+/// repeat = `jit_probe_runs` and one with `jit_probe_runs + jit_runs`. An XDP
+/// test_run with repeat > 1 costs about 0.3-1 ms of CPU besides the runs (it
+/// switches the kernel's XDP dispatcher to the program and back), so the
+/// CPU time of one call / repeat would charge 1-5 ns of that to each run;
+/// the difference of the two calls / `jit_runs` leaves it out.
+template <class P>
+class jit {
+public:
+    jit(benchmark::State& state, const P& prog) : steps_(reference_run(prog).steps) {
+        if (::geteuid() != 0) {
+            state.SkipWithError("loading BPF programs needs root");
+            return;
+        }
+        prog_ = bpfxx::load<bpfxx::prog_type::xdp>(prog);
+        if (bpfxx::test_run(prog_, options(1)).retval != reference_run(prog).retval())
+            state.SkipWithError("the kernel and the interpreter disagree on the verdict");
+        state.SetLabel(jit_setting());
+    }
+    /// CPU ns per run. A block that disagrees with the kernel's own mean
+    /// (whole ns) by more than 1 ns + 10% caught something outside the runs
+    /// (softirqs, a slow dispatcher switch): it is measured again, twice at most.
+    double ns_per_run() {
+        for (int attempt = 0;; ++attempt) {
+            const auto c0 = thread_cpu_ns();
+            (void)bpfxx::test_run(prog_, options(jit_probe_runs));
+            const auto c1 = thread_cpu_ns();
+            const auto r = bpfxx::test_run(prog_, options(jit_probe_runs + jit_runs));
+            const double cpu = ((thread_cpu_ns() - c1) - (c1 - c0)) / jit_runs;
+            const auto kernel = static_cast<double>(r.duration.count());
+            if (std::fabs(cpu - kernel) <= 1 + 0.1 * kernel) {
+                kernel_ns_ += kernel;
+                ++blocks_;
+                return cpu;
+            }
+            ++remeasured_;
+            if (attempt == 2) {
+                if (disagreement_.empty())
+                    disagreement_ = "the CPU time per run (" + std::to_string(cpu) + " ns) and the kernel's mean per run (" +
+                                    std::to_string(r.duration.count()) + " ns) disagree by more than 1 ns + 10%, 3 times";
+                return cpu;
+            }
+        }
+    }
+    std::uint64_t steps() const { return steps_; }
+    /// The cross-check's counters (`prefix`kernel_ns_per_run, `prefix`remeasured)
+    /// unless `prefix` is null; an error if it failed.
+    void finish(benchmark::State& state, const char* prefix) const {
+        if (prefix != nullptr) {
+            state.counters[std::string(prefix) + "kernel_ns_per_run"] = kernel_ns_ / blocks_;
+            state.counters[std::string(prefix) + "remeasured"] = remeasured_;
+        }
+        if (!disagreement_.empty()) state.SkipWithError(disagreement_.c_str());
+    }
+
+private:
+    static bpfxx::test_run_options options(std::uint32_t repeat) {
+        return {.data = std::as_bytes(std::span(tcp_syn)), .repeat = repeat};
+    }
+    bpfxx::prog prog_;
+    std::uint64_t steps_;
+    double kernel_ns_ = 0;
+    int blocks_ = 0, remeasured_ = 0;
+    std::string disagreement_; ///< the first, if any
+};
+
+using empty_program = std::remove_cvref_t<decltype(empty)>;
+
+/// One engine's figure for `prog`: ns per run or, `over_empty`, ns per
+/// instruction `prog` runs beyond `empty`'s, the two measured one after the other.
+template <template <class> class Engine, class P>
+class figure {
+public:
+    figure(benchmark::State& state, const P& prog, bool over_empty) : prog_(state, prog) {
+        if (over_empty) empty_.emplace(state, empty);
+    }
+    double ns() {
+        if (!empty_) return prog_.ns_per_run();
+        return (prog_.ns_per_run() - empty_->ns_per_run()) / insns();
+    }
+    /// The instructions the figure is for: per run, or beyond `empty`'s.
+    double insns() const { return static_cast<double>(prog_.steps() - (empty_ ? empty_->steps() : 0)); }
+    void finish(benchmark::State& state, bool counters) const {
+        prog_.finish(state, counters ? "" : nullptr);
+        if (empty_) empty_->finish(state, counters ? "empty_" : nullptr);
+    }
+
+private:
+    Engine<P> prog_;
+    std::optional<Engine<empty_program>> empty_;
+};
+
+/// vm_<program>[_per_insn_over_empty]/<engine>. The interpreter's benchmarks
+/// also measure the JIT in the same iterations (when they may load programs)
+/// and report the ratio of the two, `x_jit_paired`: load on the machine that
+/// comes and goes between one benchmark and the next cancels out of it.
+template <template <class> class Engine, class P>
+void run(benchmark::State& state, const P& prog, bool over_empty) {
+    figure<Engine, P> mine(state, prog, over_empty);
+    std::optional<figure<jit, P>> jit_beside;
+    if constexpr (!std::is_same_v<Engine<P>, jit<P>>)
+        if (::geteuid() == 0) jit_beside.emplace(state, prog, over_empty);
+    if (state.error_occurred()) return;
+    double mine_ns = 0, jit_ns = 0;
+    for (auto _ : state) {
+        const double ns = mine.ns();
+        if (ns <= 0) {
+            state.SkipWithError("the program ran no slower than the empty one: noise swamps the figure");
+            return;
+        }
+        mine_ns += ns;
+        if (jit_beside) jit_ns += jit_beside->ns();
+        state.SetIterationTime(ns * 1e-9); // one iteration: one run, or one instruction
+    }
+    state.counters[over_empty ? "insns_over_empty" : "insns"] = mine.insns();
+    mine.finish(state, true);
+    if (jit_beside) {
+        jit_beside->finish(state, false);
+        state.counters["x_jit_paired"] = mine_ns / jit_ns;
+    }
+}
 
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    // An iteration reports the time of one run (or instruction) but is a block
+    // of runs: the number of iterations is fixed, or Google Benchmark would
+    // iterate until the reported times add up to its minimum time.
+    const auto add = [](const char* name, void (*f)(benchmark::State&)) {
+        benchmark::RegisterBenchmark(name, f)->UseManualTime()->Iterations(iterations);
+    };
+    add("vm_filter/jit", [](benchmark::State& s) { run<jit>(s, filter, false); });
+    add("vm_filter/bpfxx_vm", [](benchmark::State& s) { run<interpreter>(s, filter, false); });
+    add("vm_alu/jit", [](benchmark::State& s) { run<jit>(s, alu_heavy, false); });
+    add("vm_alu/bpfxx_vm", [](benchmark::State& s) { run<interpreter>(s, alu_heavy, false); });
+    add("vm_empty/jit", [](benchmark::State& s) { run<jit>(s, empty, false); });
+    add("vm_empty/bpfxx_vm", [](benchmark::State& s) { run<interpreter>(s, empty, false); });
+    add("vm_filter_per_insn_over_empty/jit", [](benchmark::State& s) { run<jit>(s, filter, true); });
+    add("vm_filter_per_insn_over_empty/bpfxx_vm", [](benchmark::State& s) { run<interpreter>(s, filter, true); });
+    add("vm_alu_per_insn_over_empty/jit", [](benchmark::State& s) { run<jit>(s, alu_heavy, true); });
+    add("vm_alu_per_insn_over_empty/bpfxx_vm", [](benchmark::State& s) { run<interpreter>(s, alu_heavy, true); });
+    return bpfxx_bench::run_benchmarks(argc, argv,
+                                       {{"vm_filter", "jit"},
+                                        {"vm_alu", "jit"},
+                                        {"vm_empty", "jit"},
+                                        {"vm_filter_per_insn_over_empty", "jit"},
+                                        {"vm_alu_per_insn_over_empty", "jit"}});
+}

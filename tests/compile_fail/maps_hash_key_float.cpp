@@ -1,4 +1,4 @@
-// expect: no floating-point members
+// expect: a hashed key must not be floating-point
 // A map descriptor that the kernel would refuse (hash key float) does not compile.
 #include <bpfxx/maps/descriptors.hpp>
 

@@ -1,15 +1,16 @@
 // expect: map keys and values are at most 4 MiB
-// A map descriptor that the kernel would refuse (value too large) does not compile.
+// A map value one byte over 4 MiB does not compile; the control's value is
+// exactly 4 MiB, the largest a descriptor accepts.
 #include <bpfxx/maps/descriptors.hpp>
 
 #include <cstdint>
 
-struct big { std::uint8_t bytes[(4u << 20) + 1]; };
 #ifdef BPFXX_COMPILE_FAIL_CONTROL
-using m = bpfxx::queue<std::uint64_t, 16>;
+struct big { std::uint8_t bytes[4u << 20]; };
 #else
-using m = bpfxx::queue<big, 16>;
+struct big { std::uint8_t bytes[(4u << 20) + 1]; };
 #endif
+using m = bpfxx::queue<big, 16>;
 
 static_assert(bpfxx::map_descriptor<m>);
 

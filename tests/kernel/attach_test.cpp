@@ -384,7 +384,9 @@ TEST_CASE("attach: every failing attach says why and leaves no fd behind") {
     CHECK(open_fds() == before);
     try {
         (void)bpfxx::attach_tracepoint(tp, "no_such/tracepoint");
+        FAIL("attaching to a tracepoint that does not exist succeeded");
     } catch (const bpfxx::error& e) {
+        CHECK(e.errnum() == ENOENT);
         CHECK(std::string(e.what()).find("no such tracepoint") != std::string::npos);
     }
 }

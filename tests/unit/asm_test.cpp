@@ -289,7 +289,17 @@ TEST_CASE("a program is a range of instructions and bytes") {
     constexpr auto bytes = loop.bytes();
     static_assert(bytes.size() == 72);
     CHECK(bytes[8 * 4] == std::byte{0x55}); // jne imm
-    CHECK(loop == loop);
+    // Equal to the same source assembled again; unequal when one operand or one label differs.
+    const auto again = bpfxx::assemble(mov(r0, 0), mov(r1, 10), "top"_label, add(r0, r1), sub(r1, 1),
+                                       jne(r1, 0, "top"_label), ja("done"_label), ld_imm64(r2, 1), "done"_label, exit());
+    CHECK(again == loop);
+    auto other_operand = loop;
+    other_operand.insns[1] = mov(r1, 11);
+    CHECK_FALSE(other_operand == loop);
+    auto other_label = loop;
+    other_label.labels[0].name = "elsewhere";
+    REQUIRE(other_label.insns == loop.insns);
+    CHECK_FALSE(other_label == loop);
     CHECK(calls.size() != loop.size());
 }
 

@@ -148,6 +148,21 @@ inline constexpr bool is_flat = std::is_trivially_copyable_v<T>;
 template <class T>
 inline constexpr bool hashes_cleanly = std::has_unique_object_representations_v<T>;
 
+/// The rules for a key the kernel hashes and compares byte by byte, each with
+/// its own diagnostic. A floating-point key: equal values may differ in their
+/// bytes (0.0 and -0.0). A struct: padding bytes or floating-point members,
+/// which C++ cannot tell apart. Naming `checked` instantiates the checks.
+template <class K>
+struct hashed_key_rules {
+    static constexpr bool floating = std::is_floating_point_v<std::remove_all_extents_t<K>>;
+    static_assert(!floating, "bpfxx: a hashed key must not be floating-point (equal values such as 0.0 and -0.0 "
+                             "differ in their bytes, and the kernel compares keys byte by byte): use an integer key");
+    static_assert(floating || hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+    static constexpr bool checked = true;
+};
+
 [[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
     return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
 }
@@ -281,34 +296,26 @@ struct perf_event_array : detail::descriptor_base<perf_event_array<N, O>, map_ty
 /// BPF_MAP_TYPE_HASH.
 template <class K, class V, std::uint32_t N, map_options O = map_options{}>
 struct hash_map : detail::descriptor_base<hash_map<K, V, N, O>, map_type::hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
 };
 
 /// BPF_MAP_TYPE_LRU_HASH: a full map evicts its least recently used entry.
 template <class K, class V, std::uint32_t N, map_options O = map_options{}>
 struct lru_hash_map : detail::descriptor_base<lru_hash_map<K, V, N, O>, map_type::lru_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
 };
 
 /// BPF_MAP_TYPE_PERCPU_HASH.
 template <class K, class V, std::uint32_t N, map_options O = map_options{}>
 struct percpu_hash : detail::descriptor_base<percpu_hash<K, V, N, O>, map_type::percpu_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
 };
 
 /// BPF_MAP_TYPE_LRU_PERCPU_HASH.
 template <class K, class V, std::uint32_t N, map_options O = map_options{}>
 struct lru_percpu_hash
     : detail::descriptor_base<lru_percpu_hash<K, V, N, O>, map_type::lru_percpu_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
 };
 
 /// BPF_MAP_TYPE_LPM_TRIE: longest-prefix match. K is the key struct: a
@@ -372,9 +379,7 @@ struct array_of_maps : detail::descriptor_base<array_of_maps<Inner, N, O>, map_t
 template <class K, class Inner, std::uint32_t N, map_options O = map_options{}>
 struct hash_of_maps
     : detail::descriptor_base<hash_of_maps<K, Inner, N, O>, map_type::hash_of_maps, K, std::uint32_t, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
     static_assert(map_descriptor<Inner>, "bpfxx: the inner map of hash_of_maps must be a map descriptor");
     static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
     using inner_type = Inner;
@@ -420,9 +425,7 @@ struct sockmap : detail::descriptor_base<sockmap<N, V, O>, map_type::sockmap, st
 /// BPF_MAP_TYPE_SOCKHASH: sockets by any key.
 template <class K, std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
 struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockhash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
+    static_assert(detail::hashed_key_rules<K>::checked);
     static_assert(sizeof(K) <= 512, "bpfxx: a sockhash key is at most 512 bytes");
     static_assert(sizeof(V) == 4 || sizeof(V) == 8,
                   "bpfxx: a sockhash value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
