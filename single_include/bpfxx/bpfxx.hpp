@@ -12233,10 +12233,26 @@ namespace detail::links {
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (p.type() != prog_type::unspec && std::find(types.begin(), types.end(), p.type()) == types.end())
-        throw error(EINVAL, op, what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not " +
-                        std::string(to_string(*types.begin())));
+    if (p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end()) return;
+    std::string allowed;
+    for (const prog_type t : types) {
+        if (!allowed.empty()) allowed += t == *(types.end() - 1) ? " or " : ", ";
+        allowed += to_string(t);
+    }
+    throw error(EINVAL, op, what,
+                "the program is a " + std::string(to_string(p.type())) + " program, not " + allowed);
+}
+
+/// Attaches through `by_link()` — a kernel link — where the caller asks for
+/// one, or leaves the choice to bpfxx and the kernel has links of this kind
+/// (`probe::feature_supported(kind)`); else through `legacy()`, the path that
+/// came before links. Deciding by the probe, not by trying a link first,
+/// leaves every error of the chosen path as the kernel gave it.
+template <class ByLink, class Legacy>
+[[nodiscard]] link link_or_legacy(attach_path path, probe::feature kind, ByLink&& by_link, Legacy&& legacy) {
+    if (path == attach_path::link || (path == attach_path::automatic && probe::feature_supported(kind)))
+        return by_link();
+    return legacy();
 }
 
 /// BPF_LINK_CREATE with the common fields; `extra` fills the union.
@@ -12273,19 +12289,20 @@ namespace bpfxx {
 
 namespace detail::cgroups {
 
-[[nodiscard]] inline bool fits(prog_type p, attach_type a) noexcept {
+/// The program type that runs at cgroup hook `a` (unspec: not a cgroup hook).
+[[nodiscard]] constexpr prog_type program_type_for(attach_type a) noexcept {
     switch (a) {
     case attach_type::cgroup_inet_ingress:
-    case attach_type::cgroup_inet_egress: return p == prog_type::cgroup_skb;
+    case attach_type::cgroup_inet_egress: return prog_type::cgroup_skb;
     case attach_type::cgroup_inet_sock_create:
     case attach_type::cgroup_inet_sock_release:
     case attach_type::cgroup_inet4_post_bind:
-    case attach_type::cgroup_inet6_post_bind: return p == prog_type::cgroup_sock;
-    case attach_type::cgroup_sock_ops: return p == prog_type::sock_ops;
-    case attach_type::cgroup_device: return p == prog_type::cgroup_device;
-    case attach_type::cgroup_sysctl: return p == prog_type::cgroup_sysctl;
+    case attach_type::cgroup_inet6_post_bind: return prog_type::cgroup_sock;
+    case attach_type::cgroup_sock_ops: return prog_type::sock_ops;
+    case attach_type::cgroup_device: return prog_type::cgroup_device;
+    case attach_type::cgroup_sysctl: return prog_type::cgroup_sysctl;
     case attach_type::cgroup_getsockopt:
-    case attach_type::cgroup_setsockopt: return p == prog_type::cgroup_sockopt;
+    case attach_type::cgroup_setsockopt: return prog_type::cgroup_sockopt;
     case attach_type::cgroup_inet4_bind:
     case attach_type::cgroup_inet6_bind:
     case attach_type::cgroup_inet4_connect:
@@ -12302,33 +12319,15 @@ namespace detail::cgroups {
     case attach_type::cgroup_unix_sendmsg:
     case attach_type::cgroup_unix_recvmsg:
     case attach_type::cgroup_unix_getpeername:
-    case attach_type::cgroup_unix_getsockname: return p == prog_type::cgroup_sock_addr;
-    default: return false;
+    case attach_type::cgroup_unix_getsockname: return prog_type::cgroup_sock_addr;
+    default: return prog_type::unspec;
     }
 }
 
 inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
 
-} // namespace detail::cgroups
-
-/// Attaches `p` at `where` of the cgroup open as `cgroup_fd` (the link keeps
-/// its own reference); `what` names the cgroup for messages.
-[[nodiscard]] inline link attach_cgroup(const prog& p, int cgroup_fd, attach_type where, std::string what,
-                                        attach_path path = attach_path::automatic) {
-    what = std::string(to_string(where)) + " on cgroup " + what;
-    if (!p) throw error(EBADF, "attach_cgroup", what, "the program handle is empty");
-    if (p.type() != prog_type::unspec && !detail::cgroups::fits(p.type(), where))
-        throw error(EINVAL, "attach_cgroup", what,
-                    "a " + std::string(to_string(p.type())) + " program cannot be attached at " +
-                        std::string(to_string(where)));
-    if (path != attach_path::legacy) {
-        try {
-            return link(detail::links::create(p, static_cast<std::uint32_t>(cgroup_fd), where, 0, what), what);
-        } catch (const error& e) {
-            // before 5.7 cgroups have no links
-            if (path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
+/// BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI; the link detaches it again.
+[[nodiscard]] inline link attach_legacy(const prog& p, int cgroup_fd, attach_type where, std::string what) {
     unique_fd cg(::fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0));
     unique_fd mine(::fcntl(p.fd(), F_DUPFD_CLOEXEC, 0));
     if (!cg || !mine) detail::throw_errno("fcntl(F_DUPFD_CLOEXEC)", what);
@@ -12350,6 +12349,23 @@ inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
             ::close(cgfd);
         },
         std::move(what));
+}
+
+} // namespace detail::cgroups
+
+/// Attaches `p` at `where` of the cgroup open as `cgroup_fd` (the link keeps
+/// its own reference); `what` names the cgroup for messages.
+[[nodiscard]] inline link attach_cgroup(const prog& p, int cgroup_fd, attach_type where, std::string what,
+                                        attach_path path = attach_path::automatic) {
+    what = std::string(to_string(where)) + " on cgroup " + what;
+    const prog_type runs_here = detail::cgroups::program_type_for(where);
+    if (runs_here == prog_type::unspec)
+        throw error(EINVAL, "attach_cgroup", what, std::string(to_string(where)) + " is not a cgroup hook");
+    detail::links::require_type(p, "attach_cgroup", what, {runs_here});
+    return detail::links::link_or_legacy(
+        path, probe::feature::link_cgroup, // Linux 5.7+
+        [&] { return link(detail::links::create(p, static_cast<std::uint32_t>(cgroup_fd), where, 0, what), what); },
+        [&] { return detail::cgroups::attach_legacy(p, cgroup_fd, where, what); });
 }
 
 /// Attaches `p` at `where` of the cgroup v2 directory `cgroup` (a path).
@@ -12388,23 +12404,24 @@ struct perf_link_options {
 /// Attaches `p` to the perf event `perf_fd` (the link takes it over).
 [[nodiscard]] inline link attach_perf_event(const prog& p, unique_fd perf_fd, std::string what,
                                             const perf_link_options& o = {}) {
-    if (!p) throw error(EBADF, "attach_perf_event", what, "the program handle is empty");
-    if (o.path != attach_path::legacy) {
-        try {
+    detail::links::require_type(p, "attach_perf_event", what,
+                                {prog_type::perf_event, prog_type::kprobe, prog_type::tracepoint});
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_perf_event, // Linux 5.15+
+        [&] {
             auto fd = detail::links::create(p, static_cast<std::uint32_t>(perf_fd.get()), attach_type::perf_event, 0,
                                             what, [&](sys::link_create_attr& a) { a.extra.perf_event.bpf_cookie = o.cookie; });
-            return link(std::move(fd), std::move(what), std::move(perf_fd));
-        } catch (const error& e) {
-            // before 5.15 BPF_PERF_EVENT is not a link attach type
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_SET_BPF, p.fd()) != 0)
-        detail::throw_errno("PERF_EVENT_IOC_SET_BPF", what);
-    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_ENABLE, 0) != 0) detail::throw_errno("PERF_EVENT_IOC_ENABLE", what);
-    const int fd = perf_fd.get();
-    // closing the perf event (after the undo) frees the program's attachment
-    return link([fd] { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }, std::move(what), std::move(perf_fd));
+            return link(std::move(fd), what, std::move(perf_fd));
+        },
+        [&] {
+            if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_SET_BPF, p.fd()) != 0)
+                detail::throw_errno("PERF_EVENT_IOC_SET_BPF", what);
+            if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_ENABLE, 0) != 0)
+                detail::throw_errno("PERF_EVENT_IOC_ENABLE", what);
+            const int fd = perf_fd.get();
+            // closing the perf event (after the undo) frees the program's attachment
+            return link([fd] { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }, what, std::move(perf_fd));
+        });
 }
 
 /// A perf_event program sampling CPU `cpu` `frequency` times a second
@@ -12768,6 +12785,8 @@ private:
 /// returns how many of its bytes to keep, 0 dropping it. Replaces the
 /// socket's previous filter, if any.
 inline socket_link attach_socket(const prog& p, int socket_fd) {
+    detail::links::require_type(p, "SO_ATTACH_BPF", "socket fd " + std::to_string(socket_fd),
+                                {prog_type::socket_filter});
     struct stat st{};
     if (::fstat(socket_fd, &st) != 0) detail::throw_errno("SO_ATTACH_BPF", "socket fd " + std::to_string(socket_fd));
     if (!S_ISSOCK(st.st_mode))
@@ -13083,16 +13102,13 @@ namespace detail::xdp {
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
     detail::links::require_type(p, "attach_xdp", what, {prog_type::xdp});
-    if (o.path != attach_path::legacy) {
-        try {
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_xdp, // Linux 5.9+
+        [&] {
             return link(detail::links::create(p, ifindex, attach_type::xdp, static_cast<std::uint32_t>(o.mode), what),
                         what);
-        } catch (const error& e) {
-            // Kernels before 5.9 do not know BPF_XDP as a link attach type
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    return detail::xdp::attach_netlink(p, ifindex, o, std::move(what));
+        },
+        [&] { return detail::xdp::attach_netlink(p, ifindex, o, what); });
 }
 
 /// Attaches XDP program `p` to the interface named `ifname`.
@@ -13295,18 +13311,11 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 /// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
 [[nodiscard]] inline link attach_tc(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o = {}) {
-    // first, so that an EINVAL from attach_tcx below can only be the kernel's
     detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
                                 {prog_type::sched_cls, prog_type::sched_act});
-    if (o.path != attach_path::legacy) {
-        try {
-            return attach_tcx(p, ifindex, dir);
-        } catch (const error& e) {
-            // before 6.6 the kernel knows no tcx attach types
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    return detail::tc::attach_classic(p, ifindex, dir, o);
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_tcx, // Linux 6.6+
+        [&] { return attach_tcx(p, ifindex, dir); }, [&] { return detail::tc::attach_classic(p, ifindex, dir, o); });
 }
 
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.
@@ -13418,7 +13427,8 @@ struct tracepoint_field {
 [[nodiscard]] inline link attach_raw_tracepoint(const prog& p, std::string_view name) {
     const std::string tp(name);
     std::string what = "raw tracepoint " + tp;
-    if (!p) throw error(EBADF, "BPF_RAW_TRACEPOINT_OPEN", what, "the program handle is empty");
+    detail::links::require_type(p, "attach_raw_tracepoint", what,
+                                {prog_type::raw_tracepoint, prog_type::raw_tracepoint_writable});
     sys::raw_tracepoint_open_attr a{};
     a.name = sys::ptr(tp.c_str());
     a.prog_fd = static_cast<std::uint32_t>(p.fd());

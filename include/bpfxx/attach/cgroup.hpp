@@ -27,19 +27,20 @@ namespace bpfxx {
 
 namespace detail::cgroups {
 
-[[nodiscard]] inline bool fits(prog_type p, attach_type a) noexcept {
+/// The program type that runs at cgroup hook `a` (unspec: not a cgroup hook).
+[[nodiscard]] constexpr prog_type program_type_for(attach_type a) noexcept {
     switch (a) {
     case attach_type::cgroup_inet_ingress:
-    case attach_type::cgroup_inet_egress: return p == prog_type::cgroup_skb;
+    case attach_type::cgroup_inet_egress: return prog_type::cgroup_skb;
     case attach_type::cgroup_inet_sock_create:
     case attach_type::cgroup_inet_sock_release:
     case attach_type::cgroup_inet4_post_bind:
-    case attach_type::cgroup_inet6_post_bind: return p == prog_type::cgroup_sock;
-    case attach_type::cgroup_sock_ops: return p == prog_type::sock_ops;
-    case attach_type::cgroup_device: return p == prog_type::cgroup_device;
-    case attach_type::cgroup_sysctl: return p == prog_type::cgroup_sysctl;
+    case attach_type::cgroup_inet6_post_bind: return prog_type::cgroup_sock;
+    case attach_type::cgroup_sock_ops: return prog_type::sock_ops;
+    case attach_type::cgroup_device: return prog_type::cgroup_device;
+    case attach_type::cgroup_sysctl: return prog_type::cgroup_sysctl;
     case attach_type::cgroup_getsockopt:
-    case attach_type::cgroup_setsockopt: return p == prog_type::cgroup_sockopt;
+    case attach_type::cgroup_setsockopt: return prog_type::cgroup_sockopt;
     case attach_type::cgroup_inet4_bind:
     case attach_type::cgroup_inet6_bind:
     case attach_type::cgroup_inet4_connect:
@@ -56,33 +57,15 @@ namespace detail::cgroups {
     case attach_type::cgroup_unix_sendmsg:
     case attach_type::cgroup_unix_recvmsg:
     case attach_type::cgroup_unix_getpeername:
-    case attach_type::cgroup_unix_getsockname: return p == prog_type::cgroup_sock_addr;
-    default: return false;
+    case attach_type::cgroup_unix_getsockname: return prog_type::cgroup_sock_addr;
+    default: return prog_type::unspec;
     }
 }
 
 inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
 
-} // namespace detail::cgroups
-
-/// Attaches `p` at `where` of the cgroup open as `cgroup_fd` (the link keeps
-/// its own reference); `what` names the cgroup for messages.
-[[nodiscard]] inline link attach_cgroup(const prog& p, int cgroup_fd, attach_type where, std::string what,
-                                        attach_path path = attach_path::automatic) {
-    what = std::string(to_string(where)) + " on cgroup " + what;
-    if (!p) throw error(EBADF, "attach_cgroup", what, "the program handle is empty");
-    if (p.type() != prog_type::unspec && !detail::cgroups::fits(p.type(), where))
-        throw error(EINVAL, "attach_cgroup", what,
-                    "a " + std::string(to_string(p.type())) + " program cannot be attached at " +
-                        std::string(to_string(where)));
-    if (path != attach_path::legacy) {
-        try {
-            return link(detail::links::create(p, static_cast<std::uint32_t>(cgroup_fd), where, 0, what), what);
-        } catch (const error& e) {
-            // before 5.7 cgroups have no links
-            if (path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
+/// BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI; the link detaches it again.
+[[nodiscard]] inline link attach_legacy(const prog& p, int cgroup_fd, attach_type where, std::string what) {
     unique_fd cg(::fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0));
     unique_fd mine(::fcntl(p.fd(), F_DUPFD_CLOEXEC, 0));
     if (!cg || !mine) detail::throw_errno("fcntl(F_DUPFD_CLOEXEC)", what);
@@ -105,6 +88,24 @@ inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
         },
         std::move(what));
 }
+
+} // namespace detail::cgroups
+
+/// Attaches `p` at `where` of the cgroup open as `cgroup_fd` (the link keeps
+/// its own reference); `what` names the cgroup for messages.
+[[nodiscard]] inline link attach_cgroup(const prog& p, int cgroup_fd, attach_type where, std::string what,
+                                        attach_path path = attach_path::automatic) {
+    what = std::string(to_string(where)) + " on cgroup " + what;
+    const prog_type runs_here = detail::cgroups::program_type_for(where);
+    if (runs_here == prog_type::unspec)
+        throw error(EINVAL, "attach_cgroup", what, std::string(to_string(where)) + " is not a cgroup hook");
+    detail::links::require_type(p, "attach_cgroup", what, {runs_here});
+    return detail::links::link_or_legacy(
+        path, probe::feature::link_cgroup, // Linux 5.7+
+        [&] { return link(detail::links::create(p, static_cast<std::uint32_t>(cgroup_fd), where, 0, what), what); },
+        [&] { return detail::cgroups::attach_legacy(p, cgroup_fd, where, what); });
+}
+
 
 /// Attaches `p` at `where` of the cgroup v2 directory `cgroup` (a path).
 [[nodiscard]] inline link attach_cgroup(const prog& p, const std::string& cgroup, attach_type where,

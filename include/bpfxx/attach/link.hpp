@@ -11,6 +11,7 @@
 //     l.update(new_prog);                        // atomic replacement (BPF_LINK_UPDATE)
 
 #include <bpfxx/load/prog.hpp>
+#include <bpfxx/probe/features.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/error.hpp>
@@ -190,10 +191,26 @@ namespace detail::links {
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (p.type() != prog_type::unspec && std::find(types.begin(), types.end(), p.type()) == types.end())
-        throw error(EINVAL, op, what,
-                    "the program is a " + std::string(to_string(p.type())) + " program, not " +
-                        std::string(to_string(*types.begin())));
+    if (p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end()) return;
+    std::string allowed;
+    for (const prog_type t : types) {
+        if (!allowed.empty()) allowed += t == *(types.end() - 1) ? " or " : ", ";
+        allowed += to_string(t);
+    }
+    throw error(EINVAL, op, what,
+                "the program is a " + std::string(to_string(p.type())) + " program, not " + allowed);
+}
+
+/// Attaches through `by_link()` — a kernel link — where the caller asks for
+/// one, or leaves the choice to bpfxx and the kernel has links of this kind
+/// (`probe::feature_supported(kind)`); else through `legacy()`, the path that
+/// came before links. Deciding by the probe, not by trying a link first,
+/// leaves every error of the chosen path as the kernel gave it.
+template <class ByLink, class Legacy>
+[[nodiscard]] link link_or_legacy(attach_path path, probe::feature kind, ByLink&& by_link, Legacy&& legacy) {
+    if (path == attach_path::link || (path == attach_path::automatic && probe::feature_supported(kind)))
+        return by_link();
+    return legacy();
 }
 
 /// BPF_LINK_CREATE with the common fields; `extra` fills the union.

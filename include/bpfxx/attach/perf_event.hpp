@@ -30,23 +30,24 @@ struct perf_link_options {
 /// Attaches `p` to the perf event `perf_fd` (the link takes it over).
 [[nodiscard]] inline link attach_perf_event(const prog& p, unique_fd perf_fd, std::string what,
                                             const perf_link_options& o = {}) {
-    if (!p) throw error(EBADF, "attach_perf_event", what, "the program handle is empty");
-    if (o.path != attach_path::legacy) {
-        try {
+    detail::links::require_type(p, "attach_perf_event", what,
+                                {prog_type::perf_event, prog_type::kprobe, prog_type::tracepoint});
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_perf_event, // Linux 5.15+
+        [&] {
             auto fd = detail::links::create(p, static_cast<std::uint32_t>(perf_fd.get()), attach_type::perf_event, 0,
                                             what, [&](sys::link_create_attr& a) { a.extra.perf_event.bpf_cookie = o.cookie; });
-            return link(std::move(fd), std::move(what), std::move(perf_fd));
-        } catch (const error& e) {
-            // before 5.15 BPF_PERF_EVENT is not a link attach type
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_SET_BPF, p.fd()) != 0)
-        detail::throw_errno("PERF_EVENT_IOC_SET_BPF", what);
-    if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_ENABLE, 0) != 0) detail::throw_errno("PERF_EVENT_IOC_ENABLE", what);
-    const int fd = perf_fd.get();
-    // closing the perf event (after the undo) frees the program's attachment
-    return link([fd] { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }, std::move(what), std::move(perf_fd));
+            return link(std::move(fd), what, std::move(perf_fd));
+        },
+        [&] {
+            if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_SET_BPF, p.fd()) != 0)
+                detail::throw_errno("PERF_EVENT_IOC_SET_BPF", what);
+            if (::ioctl(perf_fd.get(), PERF_EVENT_IOC_ENABLE, 0) != 0)
+                detail::throw_errno("PERF_EVENT_IOC_ENABLE", what);
+            const int fd = perf_fd.get();
+            // closing the perf event (after the undo) frees the program's attachment
+            return link([fd] { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }, what, std::move(perf_fd));
+        });
 }
 
 /// A perf_event program sampling CPU `cpu` `frequency` times a second

@@ -5,6 +5,7 @@
 //     auto link = bpfxx::attach_socket(filter, sock.get()); // filter runs on every packet sock receives
 //     ...                                                   // ~link: SO_DETACH_BPF
 
+#include <bpfxx/attach/link.hpp>
 #include <bpfxx/load/prog.hpp>
 #include <bpfxx/sys/error.hpp>
 
@@ -95,6 +96,8 @@ private:
 /// returns how many of its bytes to keep, 0 dropping it. Replaces the
 /// socket's previous filter, if any.
 inline socket_link attach_socket(const prog& p, int socket_fd) {
+    detail::links::require_type(p, "SO_ATTACH_BPF", "socket fd " + std::to_string(socket_fd),
+                                {prog_type::socket_filter});
     struct stat st{};
     if (::fstat(socket_fd, &st) != 0) detail::throw_errno("SO_ATTACH_BPF", "socket fd " + std::to_string(socket_fd));
     if (!S_ISSOCK(st.st_mode))

@@ -156,18 +156,11 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 /// Attaches sched_cls program `p` to ingress or egress of `ifindex`.
 [[nodiscard]] inline link attach_tc(const prog& p, unsigned ifindex, tc_direction dir, const tc_options& o = {}) {
-    // first, so that an EINVAL from attach_tcx below can only be the kernel's
     detail::links::require_type(p, "attach_tc", detail::links::interface_name(ifindex),
                                 {prog_type::sched_cls, prog_type::sched_act});
-    if (o.path != attach_path::legacy) {
-        try {
-            return attach_tcx(p, ifindex, dir);
-        } catch (const error& e) {
-            // before 6.6 the kernel knows no tcx attach types
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    return detail::tc::attach_classic(p, ifindex, dir, o);
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_tcx, // Linux 6.6+
+        [&] { return attach_tcx(p, ifindex, dir); }, [&] { return detail::tc::attach_classic(p, ifindex, dir, o); });
 }
 
 /// Attaches sched_cls program `p` to ingress or egress of the interface `ifname`.

@@ -108,7 +108,8 @@ struct tracepoint_field {
 [[nodiscard]] inline link attach_raw_tracepoint(const prog& p, std::string_view name) {
     const std::string tp(name);
     std::string what = "raw tracepoint " + tp;
-    if (!p) throw error(EBADF, "BPF_RAW_TRACEPOINT_OPEN", what, "the program handle is empty");
+    detail::links::require_type(p, "attach_raw_tracepoint", what,
+                                {prog_type::raw_tracepoint, prog_type::raw_tracepoint_writable});
     sys::raw_tracepoint_open_attr a{};
     a.name = sys::ptr(tp.c_str());
     a.prog_fd = static_cast<std::uint32_t>(p.fd());

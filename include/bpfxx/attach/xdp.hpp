@@ -101,16 +101,13 @@ namespace detail::xdp {
     if (o.mode != xdp_mode::any) what += ", " + detail::xdp::mode_name(o.mode);
     what += ')';
     detail::links::require_type(p, "attach_xdp", what, {prog_type::xdp});
-    if (o.path != attach_path::legacy) {
-        try {
+    return detail::links::link_or_legacy(
+        o.path, probe::feature::link_xdp, // Linux 5.9+
+        [&] {
             return link(detail::links::create(p, ifindex, attach_type::xdp, static_cast<std::uint32_t>(o.mode), what),
                         what);
-        } catch (const error& e) {
-            // Kernels before 5.9 do not know BPF_XDP as a link attach type
-            if (o.path == attach_path::link || e.errnum() != EINVAL) throw;
-        }
-    }
-    return detail::xdp::attach_netlink(p, ifindex, o, std::move(what));
+        },
+        [&] { return detail::xdp::attach_netlink(p, ifindex, o, what); });
 }
 
 /// Attaches XDP program `p` to the interface named `ifname`.
