@@ -6,7 +6,8 @@ Benchmarks are named `<group>/<implementation>` (e.g. `array_lookup/raw_syscall`
 `array_lookup/bpfxx`, `array_lookup/libbpf`). For every group the report shows
 ns per iteration of each implementation and its ratio to `raw_syscall` (or to
 `jit` for the interpreter groups of bench_vm, to `bpfxx_lookup` for the mmap
-group, which has no raw variant, or to `libbpf` for the ring buffer groups), so machine noise that hits all of them alike
+group, which has no raw variant, to `libbpf` for the ring buffer groups, or to `loop_free` for the checker's
+groups of bench_check), so machine noise that hits all of them alike
 cancels out.
 
 Usage: bench/report.py [BUILD_DIR] [--filter REGEX] [--repetitions N]
@@ -56,7 +57,7 @@ def main():
             groups.setdefault(group, {})[impl or 'default'] = (r['real_time'] * unit, per_item)
     for group, impls in groups.items():
         # The baseline: the raw syscall, the kernel's JIT, else one lookup per element.
-        base_name = next((b for b in ('raw_syscall', 'jit', 'bpfxx_lookup', 'libbpf') if b in impls),
+        base_name = next((b for b in ('raw_syscall', 'jit', 'bpfxx_lookup', 'libbpf', 'loop_free') if b in impls),
                          next(iter(impls)))
         base = impls[base_name][0]
         print(f'{group}')
