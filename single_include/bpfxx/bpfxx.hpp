@@ -8570,6 +8570,51 @@ template <class Info>
 // (the kernel's num_possible_cpus()). It is not the number of online CPUs,
 // nor what sysconf reports: CPUs that may be hot-plugged later count too.
 
+// ---- begin <bpfxx/sys/number.hpp> ----
+// Decimal numbers in the kernel's text files (sysfs, tracefs, procfs), read
+// strictly: digits only, and nothing that does not fit in 32 bits, so that a
+// malformed or unexpected file is an error the caller names instead of a
+// number cut to its low bits (or a std::invalid_argument from std::stoul).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace bpfxx::sys::detail {
+
+/// A number read from the start of a text, and how many characters it took.
+struct leading_number {
+    std::uint32_t value = 0;
+    std::size_t length = 0;
+};
+
+/// The decimal number at the start of `text`: one or more digits whose value
+/// fits in 32 bits; nullopt for no digit or a larger value.
+[[nodiscard]] constexpr std::optional<leading_number> leading_u32(std::string_view text) noexcept {
+    std::uint64_t v = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        if (v > 0xffffffffu) return std::nullopt;
+    }
+    if (i == 0) return std::nullopt;
+    return leading_number{static_cast<std::uint32_t>(v), i};
+}
+
+/// `text` as a decimal number that fits in 32 bits, with nothing after it
+/// but a line end; nullopt otherwise.
+[[nodiscard]] constexpr std::optional<std::uint32_t> parse_u32(std::string_view text) noexcept {
+    const auto n = leading_u32(text);
+    if (!n) return std::nullopt;
+    const auto rest = text.substr(n->length);
+    if (!rest.empty() && rest != "\n") return std::nullopt;
+    return n->value;
+}
+
+} // namespace bpfxx::sys::detail
+// ---- end <bpfxx/sys/number.hpp> ----
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8588,11 +8633,12 @@ namespace detail {
 template <class F>
 [[nodiscard]] constexpr bool for_each_cpu_range(std::string_view list, F&& f) noexcept {
     std::size_t i = 0;
-    const auto number = [&](std::uint32_t& out) {
-        const std::size_t start = i;
-        out = 0;
-        while (i < list.size() && list[i] >= '0' && list[i] <= '9') out = out * 10 + static_cast<std::uint32_t>(list[i++] - '0');
-        return i > start;
+    const auto number = [&](std::uint32_t& out) { // false for no digits, or a number past 32 bits
+        const auto n = leading_u32(list.substr(i));
+        if (!n) return false;
+        out = n->value;
+        i += n->length;
+        return true;
     };
     bool any = false;
     while (i < list.size() && list[i] != '\n') {
@@ -8610,10 +8656,12 @@ template <class F>
     return any;
 }
 
-/// Counts the CPUs of a kernel CPU list; 0 if it is malformed.
+/// Counts the CPUs of a kernel CPU list; 0 if it is malformed (or counts more
+/// than 2^32 - 1 CPUs).
 [[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
-    std::uint32_t count = 0;
-    return for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += b - a + 1; }) ? count : 0;
+    std::uint64_t count = 0;
+    const bool ok = for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += std::uint64_t{b} - a + 1; });
+    return ok && count <= 0xffffffffu ? static_cast<std::uint32_t>(count) : 0;
 }
 
 /// The text of a small sysfs file.
@@ -11316,6 +11364,7 @@ inline constexpr std::uint32_t allow_multi = 1u << 1; // BPF_F_ALLOW_MULTI
 #include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace bpfxx::sys {
 
@@ -11353,16 +11402,21 @@ inline constexpr long tracefs_magic = 0x74726163;
 /// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
 /// sysfs; nullopt when the kernel has no such PMU.
 [[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
-    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
+    const std::string path = "/sys/bus/event_source/devices/" + pmu + "/type";
+    const auto line = read_line(path);
     if (!line) return std::nullopt;
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto type = detail::parse_u32(*line);
+    if (!type) throw error(EINVAL, "parse", path, "not a PMU type: '" + *line + "'");
+    return *type;
 }
 
 /// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
 [[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
     const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
     if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
-    return static_cast<unsigned>(std::stoul(line->substr(7)));
+    const auto bit = detail::parse_u32(std::string_view(*line).substr(7));
+    if (!bit || *bit > 63) return std::nullopt; // a range ("config:0-7") or no bit of config
+    return *bit;
 }
 
 } // namespace bpfxx::sys
@@ -11449,6 +11503,7 @@ struct perf_link_options {
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -11456,10 +11511,38 @@ namespace bpfxx::elf {
 
 namespace detail {
 
+/// An ELF file's bytes, read with bounds checks; errors name `what` (the file).
+class image {
+public:
+    image(std::span<const std::byte> bytes, const std::string& what) : bytes_(bytes), what_(what) {}
+
+    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
+        T v;
+        std::memcpy(&v, bytes_.data() + off, sizeof v);
+        return v;
+    }
+    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
+    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
+        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
+            malformed("a name lies outside its string table");
+        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
+        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
+    }
+    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", what_, why); }
+
+private:
+    std::span<const std::byte> bytes_;
+    const std::string& what_;
+};
+
 /// A read-only mapping of a whole file.
 class mapped_file {
 public:
-    explicit mapped_file(const std::string& path) : path_(path) {
+    explicit mapped_file(const std::string& path) {
         unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) bpfxx::detail::throw_errno("open", path);
         struct stat st{};
@@ -11474,28 +11557,22 @@ public:
     mapped_file& operator=(const mapped_file&) = delete;
     ~mapped_file() { ::munmap(const_cast<std::byte*>(data_), size_); }
 
-    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > size_ || size_ - off < sizeof(T)) malformed("a structure lies past the end of the file");
-        T v;
-        std::memcpy(&v, data_ + off, sizeof v);
-        return v;
-    }
-    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
-    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
-        if (tab > size_ || tab_size > size_ - tab || off >= tab_size) malformed("a name lies outside its string table");
-        const char* s = reinterpret_cast<const char*>(data_ + tab + off);
-        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
-    }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", path_, why); }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
 
 private:
-    std::string path_;
     const std::byte* data_ = nullptr;
     std::size_t size_ = 0;
 };
+
+/// The first section of type `type` (the ELF format allows one symbol table
+/// and one dynamic symbol table), if any.
+[[nodiscard]] inline std::optional<Elf64_Shdr> section_of_type(const image& f, const Elf64_Ehdr& eh, std::uint32_t type) {
+    for (std::uint16_t s = 0; s < eh.e_shnum; ++s) {
+        const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
+        if (sh.sh_type == type) return sh;
+    }
+    return std::nullopt;
+}
 
 } // namespace detail
 
@@ -11504,13 +11581,17 @@ private:
 struct function_symbol {
     std::uint64_t address = 0;
     std::uint64_t size = 0;
-    std::uint64_t file_offset = 0;
+    std::uint64_t file_offset = 0; ///< inside the file: less than its size
 };
 
 /// Finds function `name` in the symbol tables (.symtab, then .dynsym) of the
-/// 64-bit little-endian ELF file at `path`. nullopt when it has no such defined function.
-[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
-    const detail::mapped_file f(path);
+/// 64-bit little-endian ELF file whose bytes are `bytes` (`what` names it in
+/// errors). nullopt when it has no such defined function; `bpfxx::error`
+/// (ENOEXEC) when the file is malformed.
+[[nodiscard]] inline std::optional<function_symbol> find_function(std::span<const std::byte> bytes, std::string_view name,
+                                                                  const std::string& what) {
+    const detail::image f(bytes, what);
+    if (f.size() < sizeof(Elf64_Ehdr)) f.malformed("too small to be an ELF file");
     const auto eh = f.at<Elf64_Ehdr>(0);
     if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) f.malformed("not an ELF file");
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
@@ -11520,19 +11601,17 @@ struct function_symbol {
 
     std::optional<function_symbol> found;
     for (const std::uint32_t wanted : {std::uint32_t{SHT_SYMTAB}, std::uint32_t{SHT_DYNSYM}}) {
-        for (std::uint16_t s = 0; s < eh.e_shnum && !found; ++s) {
-            const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
-            if (sh.sh_type != wanted || sh.sh_entsize != sizeof(Elf64_Sym)) continue;
-            if (sh.sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
-            const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh.sh_link} * sizeof(Elf64_Shdr));
-            for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
-                const auto sym = f.at<Elf64_Sym>(sh.sh_offset + k * sizeof(Elf64_Sym));
-                const auto type = ELF64_ST_TYPE(sym.st_info);
-                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
-                if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
-                found = function_symbol{sym.st_value, sym.st_size, 0};
-                break;
-            }
+        const auto sh = detail::section_of_type(f, eh, wanted);
+        if (!sh || sh->sh_entsize != sizeof(Elf64_Sym)) continue;
+        if (sh->sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
+        const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh->sh_link} * sizeof(Elf64_Shdr));
+        for (std::uint64_t k = 0; k < sh->sh_size / sizeof(Elf64_Sym); ++k) {
+            const auto sym = f.at<Elf64_Sym>(sh->sh_offset + k * sizeof(Elf64_Sym));
+            const auto type = ELF64_ST_TYPE(sym.st_info);
+            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
+            if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
+            found = function_symbol{sym.st_value, sym.st_size, 0};
+            break;
         }
         if (found) break;
     }
@@ -11540,14 +11619,23 @@ struct function_symbol {
     // the segment that holds the address gives its place in the file
     for (std::uint16_t p = 0; p < eh.e_phnum; ++p) {
         const auto ph = f.at<Elf64_Phdr>(eh.e_phoff + std::uint64_t{p} * sizeof(Elf64_Phdr));
-        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address >= ph.p_vaddr + ph.p_filesz)
+        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address - ph.p_vaddr >= ph.p_filesz)
             continue;
-        found->file_offset = found->address - ph.p_vaddr + ph.p_offset;
+        // the segment's bytes must be in the file, or the offset would lie past its end
+        if (ph.p_offset > f.size() || ph.p_filesz > f.size() - ph.p_offset)
+            f.malformed("a loadable segment lies past the end of the file");
+        found->file_offset = ph.p_offset + (found->address - ph.p_vaddr);
         return found;
     }
     // relocatable objects have no segments: the address is section-relative
     if (eh.e_type == ET_REL) f.malformed("a relocatable object cannot be probed: link it first");
     f.malformed("the function lies in no loadable segment");
+}
+
+/// Finds function `name` in the ELF file at `path` (see above).
+[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
+    const detail::mapped_file f(path);
+    return find_function(f.bytes(), name, path);
 }
 
 /// The file offset of function `name` in `path`; throws `bpfxx::error`
@@ -12855,6 +12943,8 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12872,7 +12962,9 @@ namespace bpfxx {
         const int err = errno == 0 ? ENOENT : errno;
         throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
     }
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto id = sys::detail::parse_u32(*line);
+    if (!id) throw error(EINVAL, "tracepoint_id", tp, path + " holds no event id: '" + *line + "'");
+    return *id;
 }
 
 /// One field of a tracepoint's record, as its tracefs `format` file describes it.
@@ -12884,6 +12976,56 @@ struct tracepoint_field {
     bool is_signed = false;
 };
 
+namespace detail::tracefs {
+
+/// The number after `key` ("offset:") in a format line, up to its ';'.
+[[nodiscard]] inline std::uint32_t field_number(std::string_view line, std::string_view key, const std::string& what) {
+    const auto at = line.find(key);
+    const auto n = at == std::string_view::npos ? std::nullopt : sys::detail::leading_u32(line.substr(at + key.size()));
+    if (!n || line.substr(at + key.size() + n->length, 1) != ";")
+        throw error(EINVAL, "tracepoint_format", what,
+                    "a field's " + std::string(key.substr(0, key.size() - 1)) +
+                        " is not a number from 0 to 4294967295: '" + std::string(line) + "'");
+    return n->value;
+}
+
+} // namespace detail::tracefs
+
+/// The fields of a tracepoint's `format` file, given as text (`what` names
+/// the tracepoint in errors): lines "\tfield:unsigned short common_type;\t
+/// offset:0;\tsize:2;\tsigned:0;". Throws `bpfxx::error` (EINVAL) for a field
+/// whose offset or size is not a 32-bit number, or a text with no fields.
+[[nodiscard]] inline std::vector<tracepoint_field> parse_tracepoint_format(std::string_view text,
+                                                                           const std::string& what) {
+    std::vector<tracepoint_field> fields;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        const auto f = line.find("field:");
+        const auto semicolon = line.find(';', f);
+        if (f == std::string_view::npos || semicolon == std::string_view::npos ||
+            line.find("offset:") == std::string_view::npos || line.find("size:") == std::string_view::npos)
+            continue;
+        std::string_view decl = line.substr(f + 6, semicolon - f - 6);
+        tracepoint_field field;
+        if (const auto bracket = decl.find('['); bracket != std::string_view::npos &&
+                                                  decl.rfind(' ', bracket) != std::string_view::npos &&
+                                                  decl.find("__data_loc") == std::string_view::npos)
+            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
+        const auto space = decl.find_last_of(' ');
+        field.name = space == std::string_view::npos ? decl : decl.substr(space + 1);
+        field.type = space == std::string_view::npos ? std::string_view{} : decl.substr(0, space);
+        field.offset = detail::tracefs::field_number(line, "offset:", what);
+        field.size = detail::tracefs::field_number(line, "size:", what);
+        const auto g = line.find("signed:");
+        field.is_signed = g != std::string_view::npos && line.substr(g + 7, 1) == "1";
+        fields.push_back(std::move(field));
+    }
+    if (fields.empty()) throw error(EINVAL, "tracepoint_format", what, "the format file lists no fields");
+    return fields;
+}
+
 /// The fields of tracepoint "category/name" (common_* fields included), so
 /// that a program can be built for the record layout of the running kernel:
 /// layouts change between versions (sched_process_fork's parent_comm became
@@ -12891,29 +13033,12 @@ struct tracepoint_field {
 [[nodiscard]] inline std::vector<tracepoint_field> tracepoint_format(std::string_view tracepoint) {
     const std::string tp(tracepoint);
     (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
-    std::ifstream in(sys::tracefs() + "/events/" + tp + "/format");
-    std::vector<tracepoint_field> fields;
-    for (std::string line; std::getline(in, line);) {
-        // "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
-        const auto f = line.find("field:");
-        const auto o = line.find("offset:");
-        const auto z = line.find("size:");
-        const auto g = line.find("signed:");
-        if (f == std::string::npos || o == std::string::npos || z == std::string::npos) continue;
-        std::string decl = line.substr(f + 6, line.find(';', f) - f - 6);
-        auto& field = fields.emplace_back();
-        if (const auto bracket = decl.find('['); bracket != std::string::npos && decl.rfind(' ', bracket) != std::string::npos &&
-                                                  decl.find("__data_loc") == std::string::npos)
-            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
-        const auto space = decl.find_last_of(' ');
-        field.name = space == std::string::npos ? decl : decl.substr(space + 1);
-        field.type = space == std::string::npos ? std::string{} : decl.substr(0, space);
-        field.offset = static_cast<std::uint32_t>(std::stoul(line.substr(o + 7)));
-        field.size = static_cast<std::uint32_t>(std::stoul(line.substr(z + 5)));
-        field.is_signed = g != std::string::npos && line.compare(g + 7, 1, "1") == 0;
-    }
-    if (fields.empty()) throw error(EINVAL, "tracepoint_format", tp, "the format file lists no fields");
-    return fields;
+    const std::string path = sys::tracefs() + "/events/" + tp + "/format";
+    std::ifstream in(path);
+    if (!in) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_tracepoint_format(text.view(), tp);
 }
 
 /// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.
