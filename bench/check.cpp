@@ -7,8 +7,9 @@
 //   loop_free   straight-line stack stores and loads, helper calls, branches
 //   loop_nest   a nest of while loops losing a fact one level at a time
 //   byte_waves  stack bytes lost one per level of a nest, then a long chain
-// Counter: time_per_slot. Linear time shows as the same time_per_slot at every
-// size, and the same ratios to loop_free in every group.
+// Counters: time_per_slot, analyses_per_slot (instructions the data-flow stage
+// analysed per slot: 1 without loops). Linear time shows as the same
+// time_per_slot at every size, and the same ratios to loop_free in every group.
 #include "../tests/common/loop_nests.hpp"
 
 #include <bpfxx/asm.hpp>
@@ -73,6 +74,7 @@ void check(benchmark::State& state, std::vector<insn> (*make)(std::size_t), std:
         benchmark::DoNotOptimize(report);
     }
     state.counters["slots"] = static_cast<double>(prog.size());
+    state.counters["analyses_per_slot"] = static_cast<double>(workspace.analyses()) / static_cast<double>(prog.size());
     // seconds per slot (printed with an SI prefix: 50n is 50 ns)
     state.counters["time_per_slot"] = benchmark::Counter(
         static_cast<double>(prog.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);

@@ -3619,6 +3619,7 @@ struct workspace_view {
     std::uint32_t* progress = nullptr;   ///< per subprogram: call-graph search progress
     frame_state* in = nullptr;           ///< per slot: the data-flow state at its start
     std::uint64_t* pending = nullptr;    ///< the data-flow work list (work_list_words(capacity) words)
+    std::size_t* analyses = nullptr;     ///< where data flow counts the instructions it analysed
 };
 
 } // namespace detail::checking
@@ -3635,9 +3636,15 @@ public:
 
     /// For the checks: the storage as spans.
     [[nodiscard]] constexpr detail::checking::workspace_view view() noexcept {
-        return {Capacity,         flags_.data(),    insns_.data(), subprogram_.data(),
-                work_.data(),     progress_.data(), in_.data(),    pending_.data()};
+        return {Capacity,     flags_.data(),    insns_.data(), subprogram_.data(), work_.data(),
+                progress_.data(), in_.data(), pending_.data(), &analyses_};
     }
+
+    /// How many instructions the last check's data-flow stage analysed (0 if
+    /// an earlier stage found a problem): at most (2 + 533) per slot, one for
+    /// the first sweep, at most 533 on the work list of a program with loops,
+    /// one for the sweep that reports the problems (check/dataflow.hpp).
+    [[nodiscard]] constexpr std::size_t analyses() const noexcept { return analyses_; }
 
 private:
     std::array<std::uint8_t, Capacity> flags_{};
@@ -3647,6 +3654,7 @@ private:
     std::array<std::uint32_t, Capacity> progress_{};
     std::array<detail::checking::frame_state, Capacity> in_{};
     std::array<std::uint64_t, detail::checking::work_list_words(Capacity)> pending_{};
+    std::size_t analyses_ = 0;
 };
 
 } // namespace bpfxx
@@ -4022,23 +4030,27 @@ template <class Changed>
         if ((ws.flags[pc] & subprogram_start) && (ws.flags[pc] & reachable)) ws.in[pc] = entry_state(pc == 0);
 
     first_problem found;
+    std::size_t analysed = 0;
     work_list again(ws.pending, size);
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         if (!ws.in[pc].reached) continue;
+        ++analysed;
         found.offer(propagate(slots, ws, pc, opts, [&](std::size_t next) {
             if (next <= pc) again.push(next); // the sweep has passed it
         }));
     }
-    if (again.empty()) return found.report;
-
-    while (!again.empty())
-        (void)propagate(slots, ws, again.pop(), opts, [&](std::size_t next) { again.push(next); });
-    found = {};
-    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
-        if (!ws.in[pc].reached) continue;
-        frame_state s = ws.in[pc];
-        found.offer(step(s, slots[pc], ws.insns[pc], pc, opts));
+    if (!again.empty()) {
+        for (; !again.empty(); ++analysed)
+            (void)propagate(slots, ws, again.pop(), opts, [&](std::size_t next) { again.push(next); });
+        found = {};
+        for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+            if (!ws.in[pc].reached) continue;
+            ++analysed;
+            frame_state s = ws.in[pc];
+            found.offer(step(s, slots[pc], ws.insns[pc], pc, opts));
+        }
     }
+    *ws.analyses = analysed;
     return found.report;
 }
 
@@ -4059,6 +4071,7 @@ namespace detail::checking {
 
 [[nodiscard]] constexpr check_report run(std::span<const insn> prog, workspace_view ws,
                                          const check_options& opts) noexcept {
+    *ws.analyses = 0;
     if (prog.empty()) return problem_at(check_problem::empty_program, 0);
     if (prog.size() > ws.capacity)
         return problem_at(check_problem::too_large, ws.capacity, check_report::no_register,

@@ -705,6 +705,14 @@ static_assert(bpfxx::static_check(byte_waves<wave_levels>(), loops) ==
               problem(check_problem::uninitialized_stack, wave_read_slot, 10, -static_cast<int>(wave_levels)));
 static_assert(bpfxx::static_check(byte_waves<1>(), loops) ==
               problem(check_problem::uninitialized_stack, wave_read_slot, 10, -1));
+static_assert([] {
+    const auto nest = loop_nest<100>(false);
+    bpfxx::check_workspace<nest.size()> ws;
+    const bool ok = bpfxx::static_check(nest, ws, loops).ok();
+    const bool small = ws.analyses() <= 3 * nest.size();
+    const bool reset = !bpfxx::static_check(std::span<const insn>{}, ws) && ws.analyses() == 0;
+    return ok && small && reset;
+}());
 
 } // namespace
 
@@ -780,8 +788,12 @@ TEST_CASE("static_check: deep loop nests at run time") {
     static bpfxx::check_workspace<nest.size()> ws;
     CHECK(bpfxx::static_check(std::span<const insn>(nest), ws, loops) ==
           problem(check_problem::uninitialized_register, static_cast<std::uint32_t>(nest.size() - 2), 1));
+    // one sweep, each slot about once on the work list, the sweep for problems
+    CHECK(ws.analyses() <= 3 * nest.size());
     nest[nest.size() - 2] = mov(r0, 0);
     CHECK(bpfxx::static_check(std::span<const insn>(nest), ws, loops).ok());
+    CHECK(ws.analyses() >= 2 * nest.size());
+    CHECK(ws.analyses() <= 3 * nest.size());
     // 100 levels, a chain of 10,000 slots, each level losing its own byte
     constexpr std::size_t levels = 100, chain = 10000;
     static std::array<insn, bpfxx_test::byte_waves_size(levels, chain)> waves{};
@@ -789,6 +801,10 @@ TEST_CASE("static_check: deep loop nests at run time") {
     bpfxx_test::byte_waves(waves, levels, chain, levels);
     CHECK(bpfxx::static_check(std::span<const insn>(waves), waves_ws, loops) ==
           problem(check_problem::uninitialized_stack, 2 + 4 * levels + chain, 10, -static_cast<int>(levels)));
+    CHECK(waves_ws.analyses() <= 4 * waves.size());
+    // without loops: one sweep
+    CHECK(bpfxx::static_check(std::span<const insn>(big), ws).ok());
+    CHECK(ws.analyses() == big.size());
 }
 
 TEST_CASE("static_check: sizes beyond the workspace") {

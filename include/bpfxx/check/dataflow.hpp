@@ -137,23 +137,27 @@ template <class Changed>
         if ((ws.flags[pc] & subprogram_start) && (ws.flags[pc] & reachable)) ws.in[pc] = entry_state(pc == 0);
 
     first_problem found;
+    std::size_t analysed = 0;
     work_list again(ws.pending, size);
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         if (!ws.in[pc].reached) continue;
+        ++analysed;
         found.offer(propagate(slots, ws, pc, opts, [&](std::size_t next) {
             if (next <= pc) again.push(next); // the sweep has passed it
         }));
     }
-    if (again.empty()) return found.report;
-
-    while (!again.empty())
-        (void)propagate(slots, ws, again.pop(), opts, [&](std::size_t next) { again.push(next); });
-    found = {};
-    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
-        if (!ws.in[pc].reached) continue;
-        frame_state s = ws.in[pc];
-        found.offer(step(s, slots[pc], ws.insns[pc], pc, opts));
+    if (!again.empty()) {
+        for (; !again.empty(); ++analysed)
+            (void)propagate(slots, ws, again.pop(), opts, [&](std::size_t next) { again.push(next); });
+        found = {};
+        for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+            if (!ws.in[pc].reached) continue;
+            ++analysed;
+            frame_state s = ws.in[pc];
+            found.offer(step(s, slots[pc], ws.insns[pc], pc, opts));
+        }
     }
+    *ws.analyses = analysed;
     return found.report;
 }
 

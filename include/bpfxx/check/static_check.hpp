@@ -82,6 +82,7 @@ namespace detail::checking {
 
 [[nodiscard]] constexpr check_report run(std::span<const insn> prog, workspace_view ws,
                                          const check_options& opts) noexcept {
+    *ws.analyses = 0;
     if (prog.empty()) return problem_at(check_problem::empty_program, 0);
     if (prog.size() > ws.capacity)
         return problem_at(check_problem::too_large, ws.capacity, check_report::no_register,
