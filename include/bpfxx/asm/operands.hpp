@@ -40,13 +40,17 @@ inline constexpr std::uint8_t size_code = sizeof(T) == 1   ? code::b
                                           : sizeof(T) == 4 ? code::w
                                                            : code::dw;
 
-/// `class | op | source` with the operand in `src_reg` or `imm`.
+/// `class | op | source` with the operand in `src_reg` or `imm` (sign-extended
+/// by the 64-bit classes, taken as 32 bits by ALU and JMP32).
 template <any_reg D, operand S>
 [[nodiscard]] constexpr insn with_operand(std::uint8_t cls_op, D, S src, std::int16_t off = 0) {
-    if constexpr (any_reg<S>)
+    if constexpr (any_reg<S>) {
         return make_insn(static_cast<std::uint8_t>(cls_op | code::x), D::index, S::index, off, 0);
-    else
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::k), D::index, 0, off, imm32(src));
+    } else {
+        const auto cls = code::class_of(cls_op);
+        const bool wide = cls == code::alu64 || cls == code::jmp;
+        return make_insn(static_cast<std::uint8_t>(cls_op | code::k), D::index, 0, off, wide ? simm32(src) : imm32(src));
+    }
 }
 
 /// Puts a jump target in `off` (or `imm` for F == imm), or defers it to
@@ -59,7 +63,7 @@ template <label_field F, jump_target T>
         i.off = off16(target);
         return i;
     } else {
-        i.imm = imm32(target);
+        i.imm = simm32(target); // a signed offset
         return i;
     }
 }
