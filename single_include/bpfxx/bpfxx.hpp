@@ -8599,18 +8599,6 @@ inline void copy_name(char (&dst)[16], std::string_view name) noexcept {
     dst[n] = '\0';
 }
 
-/// The kernel's object info for an fd (`bpf_prog_info`, `bpf_map_info` …).
-template <class Info>
-[[nodiscard]] inline Info get_info(int fd, const char* op = "BPF_OBJ_GET_INFO_BY_FD") {
-    Info info{};
-    info_attr attr{};
-    attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    attr.info_len = sizeof(Info);
-    attr.info = ptr(&info);
-    call_ok(cmd::obj_get_info_by_fd, attr, op);
-    return info;
-}
-
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/bpf.hpp> ----
 // ---- begin <bpfxx/sys/cpus.hpp> ----
@@ -8758,6 +8746,94 @@ template <class F>
 
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/cpus.hpp> ----
+// ---- begin <bpfxx/sys/object.hpp> ----
+// What kind of BPF object an fd refers to, asked before anything reads the
+// kernel's description of it: BPF_OBJ_GET_INFO_BY_FD fills in whatever
+// structure the object has, so a program's info read as a map's gives
+// "key_size 833221721". Opening a pin or an id of the wrong kind is refused
+// here, with the kind the object really is.
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::sys {
+
+enum class object_kind : std::uint8_t {
+    unknown, ///< /proc cannot tell (not mounted): the kernel is left to judge
+    map,
+    prog,
+    link,
+    btf,
+    other, ///< a file that is no BPF object, or another kind of one
+};
+
+/// "a map", "a BPF program" …, for messages.
+[[nodiscard]] constexpr std::string_view describe(object_kind k) noexcept {
+    switch (k) {
+    case object_kind::map: return "a map";
+    case object_kind::prog: return "a BPF program";
+    case object_kind::link: return "a BPF link";
+    case object_kind::btf: return "a BTF object";
+    case object_kind::other: return "no map, program or link";
+    default: return "an object of unknown kind";
+    }
+}
+
+/// The kind of object `fd` refers to, from its /proc/self/fd link (the
+/// kernel names the anonymous inodes of BPF objects "anon_inode:bpf-map",
+/// "anon_inode:bpf-prog", "anon_inode:bpf_link", "anon_inode:btf").
+[[nodiscard]] inline object_kind kind_of(int fd) {
+    char buf[64] = {};
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) return object_kind::unknown;
+    const std::string_view target(buf, static_cast<std::size_t>(n));
+    if (target == "anon_inode:bpf-map") return object_kind::map;
+    if (target == "anon_inode:bpf-prog") return object_kind::prog;
+    if (target == "anon_inode:bpf_link") return object_kind::link;
+    if (target == "anon_inode:btf") return object_kind::btf;
+    return object_kind::other;
+}
+
+/// Throws `bpfxx::error` unless `fd` refers to a `want`: EBADF for no fd,
+/// EINVAL naming what it is instead ("… is not a map but a BPF program").
+inline void require_kind(int fd, object_kind want, const char* op, const std::string& what) {
+    if (fd < 0) throw error(EBADF, op, what, "the handle is empty");
+    const auto k = kind_of(fd);
+    if (k != object_kind::unknown && k != want)
+        throw error(EINVAL, op, what,
+                    "the object is not " + std::string(describe(want)) + " but " + std::string(describe(k)));
+}
+
+template <class Info>
+inline constexpr object_kind kind_of_info = object_kind::unknown;
+template <>
+inline constexpr object_kind kind_of_info<map_info> = object_kind::map;
+template <>
+inline constexpr object_kind kind_of_info<prog_info> = object_kind::prog;
+template <>
+inline constexpr object_kind kind_of_info<link_info> = object_kind::link;
+
+/// The kernel's description of the map, program or link `fd`
+/// (`sys::map_info`, `prog_info`, `link_info`), once `fd` is known to be one.
+template <class Info>
+[[nodiscard]] Info info_of(int fd, const char* op, const std::string& what) {
+    require_kind(fd, kind_of_info<Info>, op, what);
+    Info info{};
+    info_attr attr{};
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    attr.info_len = sizeof(Info);
+    attr.info = ptr(&info);
+    call_ok(cmd::obj_get_info_by_fd, attr, op, what);
+    return info;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/object.hpp> ----
 // ---- begin <bpfxx/sys/pin.hpp> ----
 // Pinning BPF objects on bpffs. The bpffs at /sys/fs/bpf is mounted on
 // demand, since machines do not always mount it at boot.
@@ -8797,14 +8873,28 @@ inline void ensure_bpffs(const std::string& dir = bpffs_root) {
     return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
 }
 
+namespace detail {
+/// Throws the error of a failed pin operation on `path`; when `dir` (the
+/// path, or the directory it goes in) is on no bpffs, says that this is why.
+[[noreturn]] inline void throw_pin_error(int err, const char* op, const std::string& path, const std::string& dir) {
+    struct statfs st{};
+    const bool elsewhere = ::statfs(dir.empty() ? "." : dir.c_str(), &st) == 0 && static_cast<long>(st.f_type) != bpffs_magic;
+    throw error(err, op, path,
+                elsewhere ? "BPF objects are pinned in a BPF filesystem (bpffs), and " + (dir.empty() ? "." : dir) +
+                                " is on another (mount one: mount -t bpf bpf " + std::string(bpffs_root) + ")"
+                          : std::string{});
+}
+} // namespace detail
+
 namespace sys {
 /// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
 inline void pin(int fd, const std::string& path) {
+    if (fd < 0) throw error(EBADF, "BPF_OBJ_PIN", path, "the handle is empty");
     if (path.starts_with(bpffs_root)) ensure_bpffs();
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    call_ok(cmd::obj_pin, attr, "BPF_OBJ_PIN", path);
+    if (call(cmd::obj_pin, attr) < 0) bpfxx::detail::throw_pin_error(errno, "BPF_OBJ_PIN", path, parent_dir(path));
 }
 
 /// BPF_OBJ_GET: opens the object pinned at `path`.
@@ -8812,7 +8902,13 @@ inline void pin(int fd, const std::string& path) {
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.file_flags = file_flags;
-    return call_fd(cmd::obj_get, attr, "BPF_OBJ_GET", path);
+    const long fd = call(cmd::obj_get, attr);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) bpfxx::detail::throw_errno("BPF_OBJ_GET", path);
+        bpfxx::detail::throw_pin_error(err, "BPF_OBJ_GET", path, path);
+    }
+    return unique_fd(static_cast<int>(fd));
 }
 } // namespace sys
 
@@ -8944,10 +9040,12 @@ public:
     /// Pins the map at a bpffs path (mounting /sys/fs/bpf when needed). The
     /// pin keeps the map alive after this handle closes; remove it with unlink().
     void pin(const std::string& path) const {
+        if (!fd_) fail(EBADF, "BPF_OBJ_PIN", "the map handle is empty");
         try {
             sys::pin(fd(), path);
         } catch (const error& e) {
-            throw error(e.errnum(), e.operation(), label(), "pinning at " + path);
+            throw error(e.errnum(), e.operation(), label(),
+                        "pinning at " + path + (e.detail().empty() ? std::string{} : ": " + e.detail()));
         }
     }
 
@@ -8993,15 +9091,7 @@ protected:
         throw error(err, op, label(), explain_errno(err, std::move(detail)));
     }
 
-    [[nodiscard]] sys::map_info raw_info(const char* op) const {
-        sys::map_info raw{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd());
-        attr.info_len = sizeof raw;
-        attr.info = sys::ptr(&raw);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) fail(errno, op);
-        return raw;
-    }
+    [[nodiscard]] sys::map_info raw_info(const char* op) const { return sys::info_of<sys::map_info>(fd(), op, label()); }
 
     /// Maps the values of an mmapable array: `bytes` of them, rounded up to
     /// pages. Read-only when the kernel refuses a writable mapping (a frozen
@@ -9746,12 +9836,7 @@ public:
     /// size, value size and (unless `opts` says not to) max_entries. A
     /// mismatch throws `bpfxx::error` (EINVAL) naming each difference.
     [[nodiscard]] static map open_pinned(const std::string& path, const open_options& opts = {}) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(opts.access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), opts, "open_pinned", path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(opts.access)), opts, "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID) and checks it as open_pinned does.
@@ -10118,12 +10203,7 @@ private:
     }
 
     [[nodiscard]] static map adopt(unique_fd fd, const open_options& opts, const char* op, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno(op, what);
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what); // "not a map" first
         if (auto mismatch = detail::descriptor_mismatch<M>(info, opts); !mismatch.empty())
             throw error(EINVAL, op, what, std::move(mismatch));
         return map(std::move(fd), info.max_entries, detail::c_name(info.name));
@@ -10196,14 +10276,11 @@ public:
     raw_map(raw_map&&) noexcept = default;
     raw_map& operator=(raw_map&&) noexcept = default;
 
-    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or wronly.
+    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or
+    /// wronly. Another kind of object pinned there (a program, a link) is
+    /// refused with EINVAL: "not a map".
     [[nodiscard]] static raw_map open_pinned(const std::string& path, map_flags access = map_flags::none) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(access)), "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID).
@@ -10213,13 +10290,13 @@ public:
         attr.open_flags = static_cast<std::uint32_t>(access);
         const long fd = sys::call(sys::cmd::map_get_fd_by_id, attr);
         if (fd < 0) detail::throw_errno("BPF_MAP_GET_FD_BY_ID", "map id " + std::to_string(id));
-        return adopt(unique_fd(static_cast<int>(fd)), "map id " + std::to_string(id));
+        return adopt(unique_fd(static_cast<int>(fd)), "from_id", "map id " + std::to_string(id));
     }
 
     /// Takes a map fd from elsewhere (e.g. `map<M>::release()`).
     [[nodiscard]] static raw_map from_fd(unique_fd fd) {
         std::string what = "fd " + std::to_string(fd.get());
-        return adopt(std::move(fd), what);
+        return adopt(std::move(fd), "from_fd", what);
     }
 
     [[nodiscard]] map_type type() const noexcept { return type_; }
@@ -10291,13 +10368,8 @@ private:
         : detail::map_object(std::move(fd), static_cast<map_type>(info.type), info.max_entries, detail::c_name(info.name)),
           key_size_(info.key_size), value_size_(info.value_size), flags_(static_cast<map_flags>(info.map_flags)) {}
 
-    [[nodiscard]] static raw_map adopt(unique_fd fd, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno("BPF_OBJ_GET_INFO_BY_FD", what);
+    [[nodiscard]] static raw_map adopt(unique_fd fd, const char* op, const std::string& what) {
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what);
         return raw_map(std::move(fd), info);
     }
 
@@ -10388,14 +10460,6 @@ struct prog_info {
 };
 
 namespace detail::progs {
-/// What /proc says an fd is ("anon_inode:bpf-prog", "anon_inode:bpf-map" …).
-[[nodiscard]] inline std::string fd_kind(int fd) {
-    char buf[64] = {};
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
-    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
-}
-
 [[nodiscard]] inline std::string object_name(const char (&name)[16]) {
     std::size_t n = 0;
     while (n < sizeof name && name[n] != '\0') ++n;
@@ -10440,6 +10504,7 @@ public:
             raw = {};
             raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
             raw.map_ids = sys::ptr(ids.data());
+            if (!fd_) throw error(EBADF, "BPF_OBJ_GET_INFO_BY_FD", name_, "the program handle is empty");
             sys::info_attr attr{};
             attr.bpf_fd = static_cast<std::uint32_t>(fd());
             attr.info_len = sizeof raw;
@@ -10473,7 +10538,9 @@ public:
     }
 
     /// The kernel's id of this program (unique while it is loaded).
-    [[nodiscard]] std::uint32_t id() const { return sys::get_info<sys::prog_info>(fd()).id; }
+    [[nodiscard]] std::uint32_t id() const {
+        return sys::info_of<sys::prog_info>(fd(), "BPF_OBJ_GET_INFO_BY_FD", name_).id;
+    }
 
     /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
     [[nodiscard]] static prog from_id(std::uint32_t id) {
@@ -10485,7 +10552,7 @@ public:
     }
 
     /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
-    /// with EINVAL when the object pinned there is not a program.
+    /// with EINVAL when the object pinned there is not a program ("not a BPF program").
     [[nodiscard]] static prog open_pinned(const std::string& path) {
         return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
     }
@@ -10493,7 +10560,10 @@ public:
     /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
     /// demand). The pin keeps the program loaded after every fd is closed,
     /// until the file is removed.
-    void pin(const std::string& path) const { sys::pin(fd(), path); }
+    void pin(const std::string& path) const {
+        if (!fd_) throw error(EBADF, "BPF_OBJ_PIN", path, "the program handle is empty");
+        sys::pin(fd(), path);
+    }
 
     friend void swap(prog& a, prog& b) noexcept {
         using std::swap;
@@ -10507,9 +10577,7 @@ private:
     /// A handle for an fd the kernel gave us: checks that it is a program and
     /// learns its type and name.
     static prog adopt(unique_fd fd, const char* op, const std::string& what) {
-        if (const auto kind = detail::progs::fd_kind(fd.get()); !kind.empty() && kind != "anon_inode:bpf-prog")
-            throw error(EINVAL, op, what, "the object is not a BPF program but " + kind);
-        const auto raw = sys::get_info<sys::prog_info>(fd.get());
+        const auto raw = sys::info_of<sys::prog_info>(fd.get(), op, what);
         return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
     }
 
@@ -10767,6 +10835,9 @@ struct load_request {
     return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
 }
 
+/// The most instructions a program may have (BPF_COMPLEXITY_LIMIT_INSNS).
+inline constexpr std::size_t max_insns = 1000000;
+
 /// BPF_PROG_LOAD. Without a requested log the first attempt runs without
 /// one, since verifying without a log is faster; if it fails, the program is
 /// loaded again with a log buffer grown until the whole log fits, for the error.
@@ -10780,7 +10851,12 @@ struct load_request {
         if (req.map_fds[i] < 0)
             throw error(EBADF, "BPF_PROG_LOAD", object,
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    if (req.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+    // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
+    // and its log, with our listing, would run to megabytes
+    if (req.insns.size() > max_insns)
+        throw error(E2BIG, "BPF_PROG_LOAD", object,
+                    "the program has " + std::to_string(req.insns.size()) + " instructions; the kernel loads at most " +
+                        std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     const std::string license(o.license);
     sys::prog_load_attr attr{};
@@ -11182,7 +11258,7 @@ public:
     /// The kernel's description of the link.
     [[nodiscard]] link_info info() const {
         require_kernel_link("BPF_OBJ_GET_INFO_BY_FD");
-        const auto raw = sys::get_info<sys::link_info>(fd_.get());
+        const auto raw = sys::info_of<sys::link_info>(fd_.get(), "BPF_OBJ_GET_INFO_BY_FD", target_);
         link_info i;
         i.id = raw.id;
         i.type = static_cast<link_type>(raw.type);
@@ -11193,9 +11269,11 @@ public:
     }
 
     /// Opens a pinned link (it stays attached; this handle's destruction
-    /// only closes the fd unless detach() is called).
+    /// only closes the fd unless detach() is called). Another kind of object
+    /// pinned there (a program, a map) is refused with EINVAL: "not a BPF link".
     [[nodiscard]] static link open_pinned(const std::string& path) {
         auto fd = sys::get_pinned(path);
+        sys::require_kind(fd.get(), sys::object_kind::link, "open_pinned", path);
         return link(std::move(fd), "pinned link " + path);
     }
 
@@ -11210,9 +11288,10 @@ public:
 
 private:
     void require_kernel_link(const char* op) const {
+        if (!*this) throw error(EBADF, op, target_, "the link handle is empty (default-constructed, moved from or detached)");
         if (!fd_)
             throw error(EOPNOTSUPP, op, target_,
-                        "this attachment is not a kernel BPF link (it was made by an older attach path, or is detached)");
+                        "this attachment is not a kernel BPF link (it was made by an older attach path)");
     }
 
     void reset() noexcept {
@@ -13236,6 +13315,19 @@ void require_record_of(std::span<const std::byte> rec, const char* what) {
                         std::to_string(sizeof(T)));
 }
 
+/// The kernel's description of map `fd`, which must be a map of type `want`
+/// (EINVAL naming the type it is: a reader of the wrong type of map would
+/// read its values as records).
+inline sys::map_info require_map_type(int fd, map_type want, const char* op) {
+    const std::string what = "map fd " + std::to_string(fd);
+    const auto info = sys::info_of<sys::map_info>(fd, op, what);
+    if (info.type != static_cast<std::uint32_t>(want))
+        throw error(EINVAL, op, what,
+                    "the map's type is " + std::string(map_type_name(static_cast<map_type>(info.type))) + ", not " +
+                        std::string(map_type_name(want)));
+    return info;
+}
+
 /// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
 /// any T of alignment up to 8 may be viewed in place.
 template <class T>
@@ -13254,12 +13346,17 @@ class ring {
 public:
     ring() noexcept = default;
 
-    /// Maps the ring buffer map `map_fd` of `size` data bytes (its max_entries).
-    ring(int map_fd, std::uint32_t size) : fd_(map_fd), size_(size), mask_(size - 1) {
-        if (size == 0 || (size & (size - 1)) != 0)
-            throw error(EINVAL, "ring buffer", "fd " + std::to_string(map_fd),
-                        "max_entries " + std::to_string(size) + " is not a power of two: not a ring buffer map?");
+    /// Maps the ring buffer map `map_fd`. Any other kind of map, or object, is
+    /// refused (EINVAL), as is an empty fd (EBADF).
+    explicit ring(int map_fd) : fd_(map_fd) {
+        const auto info = detail::require_map_type(map_fd, map_type::ringbuf, "ring buffer");
+        size_ = info.max_entries;
+        mask_ = size_ - 1;
+        if (size_ == 0 || (size_ & (size_ - 1)) != 0) // the kernel allows no other; a reader relies on it
+            throw error(EINVAL, "ring buffer", "map fd " + std::to_string(map_fd),
+                        "max_entries " + std::to_string(size_) + " is not a power of two");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        const std::uint32_t size = size_;
         void* c = ::mmap(nullptr, page_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
         if (c == MAP_FAILED) detail_throw("mmap consumer page");
         void* p = ::mmap(nullptr, page_ + 2 * std::size_t{size}, PROT_READ, MAP_SHARED, map_fd,
@@ -13279,9 +13376,8 @@ public:
     template <class Map>
         requires requires(const Map& m) {
             { m.fd() } -> std::convertible_to<int>;
-            { m.max_entries() } -> std::convertible_to<std::uint32_t>;
         }
-    explicit ring(const Map& m) : ring(m.fd(), m.max_entries()) {}
+    explicit ring(const Map& m) : ring(static_cast<int>(m.fd())) {}
 
     ring(ring&& o) noexcept
         : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mask_(o.mask_), page_(o.page_),
@@ -13304,13 +13400,16 @@ public:
     ring& operator=(const ring&) = delete;
     ~ring() { unmap(); }
 
+    /// Whether it maps a ring (not default-constructed or moved from); the
+    /// operations below throw EBADF when it does not.
     [[nodiscard]] explicit operator bool() const noexcept { return consumer_ != nullptr; }
     /// The map's fd (not owned): what to poll for readiness.
     [[nodiscard]] int fd() const noexcept { return fd_; }
     /// Data bytes of the ring (the map's max_entries).
     [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
     /// Bytes written by programs and not yet consumed (headers included).
-    [[nodiscard]] std::uint64_t pending_bytes() const noexcept {
+    [[nodiscard]] std::uint64_t pending_bytes() const {
+        require_mapped("pending_bytes");
         return detail::load_acquire(producer_) - consumer_pos();
     }
 
@@ -13320,6 +13419,7 @@ public:
     /// record. Returns how many records `f` saw.
     template <class F>
     std::size_t consume(F&& f) {
+        require_mapped("consume");
         std::size_t n = 0;
         std::span<const std::byte> rec;
         std::uint64_t next = 0;
@@ -13348,9 +13448,16 @@ public:
     template <class T = void>
     class record_range;
     template <class T = void>
-    [[nodiscard]] record_range<T> records() noexcept { return record_range<T>(*this); }
+    [[nodiscard]] record_range<T> records() {
+        require_mapped("records");
+        return record_range<T>(*this);
+    }
 
 private:
+    void require_mapped(const char* op) const {
+        if (consumer_ == nullptr)
+            throw error(EBADF, op, "ring buffer", "the reader is empty (default-constructed or moved from)");
+    }
     [[noreturn]] void detail_throw(const char* op) const {
         bpfxx::detail::throw_errno(op, "ring buffer fd " + std::to_string(fd_));
     }
@@ -13373,16 +13480,24 @@ private:
     }
 
     /// The next submitted record at or after the consumer position (skipping
-    /// and handing back discarded ones), or an empty span at the end.
-    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) noexcept {
+    /// and handing back discarded ones), or an empty span at the end. A
+    /// record that does not fit in the ring, or runs past what the producer
+    /// has written, is refused (EPROTO): its bytes would lie outside the mapping.
+    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) {
         std::uint64_t cons = consumer_pos();
         for (;;) {
-            if (cons >= detail::load_acquire(producer_)) return false;
+            const std::uint64_t prod = detail::load_acquire(producer_);
+            if (cons >= prod) return false;
             const std::byte* hdr = data_ + (cons & mask_);
             const std::uint32_t len = detail::load_acquire32(hdr);
             if (len & detail::busy_bit) return false;
             const std::uint32_t bytes = len & ~(detail::busy_bit | detail::discard_bit);
-            next = cons + round_up8(bytes + detail::header_size);
+            next = cons + round_up8(std::uint64_t{bytes} + detail::header_size);
+            if (std::uint64_t{bytes} + detail::header_size > size_ || next > prod)
+                throw error(EPROTO, "ring buffer", "map fd " + std::to_string(fd_),
+                            "a record of " + std::to_string(bytes) + " bytes at position " + std::to_string(cons) +
+                                " does not fit in a ring of " + std::to_string(size_) + " bytes written up to " +
+                                std::to_string(prod));
             if (!(len & detail::discard_bit)) {
                 out = std::span<const std::byte>(hdr + detail::header_size, bytes);
                 return true;
@@ -13513,9 +13628,7 @@ public:
         if (o.pages_per_cpu == 0 || (o.pages_per_cpu & (o.pages_per_cpu - 1)) != 0)
             throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
                         "pages_per_cpu must be a power of two");
-        if (const auto info = sys::get_info<sys::map_info>(map_fd, "perf_buffer"); info.type != 4)
-            throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
-                        "the map is not a perf_event_array (type " + std::to_string(info.type) + ")");
+        (void)detail::require_map_type(map_fd, map_type::perf_event_array, "perf_buffer");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
         data_size_ = page_ * o.pages_per_cpu;
         const auto online = sys::online_cpus();
