@@ -4358,7 +4358,7 @@ enum class fault_kind : std::uint8_t {
     bad_helper_argument, ///< an argument the verifier would have refused
     bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
     unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
-    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids)
+    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids, arena address casts)
     uninitialized_register, ///< read of a register never written (or clobbered by a call)
     insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
     bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse
@@ -7024,6 +7024,9 @@ private:
         const bool wide = code::class_of(i.code) == code::alu64;
         const bool x = code::source_of(i.code) == code::x;
         const auto op = code::op_of(i.code);
+        // addr_space_cast (arena pointers, Linux 6.9): an instruction, but no arena is modelled
+        if (wide && x && op == code::mov && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16))
+            return raise(fault_kind::unsupported);
         // reserved fields (the verifier's check_alu_op)
         const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
                             (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));

@@ -1092,3 +1092,17 @@ TEST_CASE("vm: a jump in the last slot that falls through faults at the jump on 
     CHECK(loop.steps == 1 + 2 * 5);
     CHECK(loop.error == vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 2});
 }
+
+// addr_space_cast (Linux 6.9) is an instruction static_check accepts; the
+// interpreter models no arena, so it is `unsupported`, not `bad_opcode` (found
+// by tests/fuzz/check.cpp: a checked program must not hold a bad encoding).
+constexpr std::array<bpfxx::insn, 3> arena_cast{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 1), exit()};
+constexpr std::array<bpfxx::insn, 3> arena_cast_back{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 1 << 16), exit()};
+static_assert(vm::run_on_memory(arena_cast, {}).error == vm::fault{.kind = fault_kind::unsupported, .pc = 1});
+static_assert(vm::run_on_memory(arena_cast_back, {}).error.kind == fault_kind::unsupported);
+// other offsets of a register mov are still bad encodings
+static_assert(vm::run_on_memory(std::array{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 2), exit()}, {}).error.kind ==
+              fault_kind::bad_opcode);
+TEST_CASE("vm: addr_space_cast is unsupported on both paths") {
+    CHECK(agreed_run_on_memory(arena_cast).error.kind == fault_kind::unsupported);
+}

@@ -1101,6 +1101,9 @@ private:
         const bool wide = code::class_of(i.code) == code::alu64;
         const bool x = code::source_of(i.code) == code::x;
         const auto op = code::op_of(i.code);
+        // addr_space_cast (arena pointers, Linux 6.9): an instruction, but no arena is modelled
+        if (wide && x && op == code::mov && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16))
+            return raise(fault_kind::unsupported);
         // reserved fields (the verifier's check_alu_op)
         const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
                             (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
