@@ -1177,42 +1177,45 @@ inline constexpr bool number = !std::is_same_v<std::remove_cv_t<I>, bool> && !st
                                !std::is_same_v<std::remove_cv_t<I>, wchar_t> && !std::is_same_v<std::remove_cv_t<I>, char8_t> &&
                                !std::is_same_v<std::remove_cv_t<I>, char16_t> && !std::is_same_v<std::remove_cv_t<I>, char32_t>;
 template <class I>
-constexpr void check_number() noexcept {
+consteval void check_number() noexcept { // consteval: no cost to the constant evaluations that call it
     static_assert(number<I>, "bpfxx: an immediate, offset or jump target is a number: not a character type (char, "
                              "wchar_t, char8_t, char16_t, char32_t) or bool");
 }
 
-/// An immediate the instruction uses as 32 bits (32-bit ALU and jumps, 32-bit
-/// stores): any value of a 32-bit signed or unsigned integer.
-template <std::integral I>
+/// For imm32: the instruction sign-extends the immediate to 64 bits.
+inline constexpr bool sign_extended = true;
+
+// The checks below are compiled only for the types that need them: constant
+// evaluation counts every statement and call (clang allows 1,048,576 steps),
+// and programs are made of int immediates.
+
+/// An immediate. Where the instruction takes it as 32 bits (32-bit ALU and
+/// jumps, 32-bit stores), any value of a 32-bit signed or unsigned integer;
+/// where it is `sign_extended` to 64 bits (64-bit ALU, jumps and stores,
+/// offsets, helper ids), -2^31 to 2^31 - 1: an unsigned value above that
+/// would mean a negative number, so it is refused.
+template <bool SignExtended = false, std::integral I>
 [[nodiscard]] constexpr std::int32_t imm32(I v) {
-    check_number<I>();
-    if constexpr (number<I>) {
-        if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX)) immediate_does_not_fit_in_32_bits();
+    if constexpr (!number<I> || sizeof(I) > 4 || (SignExtended && sizeof(I) == 4 && std::is_unsigned_v<I>)) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX)) immediate_does_not_fit_in_32_bits();
+            if (SignExtended && std::cmp_greater(v, INT32_MAX))
+                immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64();
+        }
     }
     return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-}
-
-/// An immediate the instruction sign-extends to 64 bits (64-bit ALU, jumps
-/// and stores, offsets, helper ids): -2^31 to 2^31 - 1. An unsigned value
-/// above that would mean a negative number, so it is refused.
-template <std::integral I>
-[[nodiscard]] constexpr std::int32_t simm32(I v) {
-    check_number<I>();
-    if constexpr (number<I>) {
-        if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX)) immediate_does_not_fit_in_32_bits();
-        if (std::cmp_greater(v, INT32_MAX)) immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64();
-    }
-    return static_cast<std::int32_t>(v);
 }
 
 /// A 16-bit signed offset.
 template <std::integral I>
 [[nodiscard]] constexpr std::int16_t off16(I v) {
-    check_number<I>();
-    if constexpr (number<I>) {
-        if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
-            offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+    if constexpr (!number<I> || sizeof(I) >= 2) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
+                offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+        }
     }
     return static_cast<std::int16_t>(v);
 }
@@ -1255,15 +1258,13 @@ inline constexpr std::uint8_t size_code = sizeof(T) == 1   ? code::b
 
 /// `class | op | source` with the operand in `src_reg` or `imm` (sign-extended
 /// by the 64-bit classes, taken as 32 bits by ALU and JMP32).
-template <any_reg D, operand S>
-[[nodiscard]] constexpr insn with_operand(std::uint8_t cls_op, D, S src, std::int16_t off = 0) {
-    if constexpr (any_reg<S>) {
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::x), D::index, S::index, off, 0);
-    } else {
-        const auto cls = code::class_of(cls_op);
-        const bool wide = cls == code::alu64 || cls == code::jmp;
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::k), D::index, 0, off, wide ? simm32(src) : imm32(src));
-    }
+template <std::uint8_t ClsOp, any_reg D, operand S>
+[[nodiscard]] constexpr insn with_operand(D, S src, std::int16_t off = 0) {
+    if constexpr (any_reg<S>)
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::x), D::index, S::index, off, 0);
+    else
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::k), D::index, 0, off,
+                         imm32<code::class_of(ClsOp) == code::alu64 || code::class_of(ClsOp) == code::jmp>(src));
 }
 
 /// Puts a jump target in `off` (or `imm` for F == imm), or defers it to
@@ -1276,7 +1277,7 @@ template <label_field F, jump_target T>
         i.off = off16(target);
         return i;
     } else {
-        i.imm = simm32(target); // a signed offset
+        i.imm = imm32<sign_extended>(target); // a signed offset
         return i;
     }
 }
@@ -1290,7 +1291,7 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, std::int16_t Off = 0, any_reg D, operand S>
 [[nodiscard]] constexpr insn alu(D d, S s) {
     check_writable<D>();
-    return with_operand(Cls | Op, d, s, Off);
+    return with_operand<Cls | Op>(d, s, Off);
 }
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D>
 [[nodiscard]] constexpr insn alu_unary(D, std::int32_t imm = 0, std::uint8_t src = 0) {
@@ -1777,9 +1778,9 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D, operand S, jump_target T>
 [[nodiscard]] constexpr auto cond_jump(D d, S s, T target) {
     if constexpr (label_type<T>) {
-        return label_ref<label_field::off, T>{with_operand(Cls | Op, d, s)};
+        return label_ref<label_field::off, T>{with_operand<Cls | Op>(d, s)};
     } else {
-        return with_operand(Cls | Op, d, s, off16(target));
+        return with_operand<Cls | Op>(d, s, off16(target));
     }
 }
 } // namespace detail
@@ -1841,13 +1842,13 @@ template <jump_target T>
     if constexpr (label_type<T>)
         return label_ref<label_field::imm, T>{make_insn(code::jmp | code::call, 0, pseudo::call, 0, 0)};
     else
-        return make_insn(code::jmp | code::call, 0, 0, 0, detail::simm32(target));
+        return make_insn(code::jmp | code::call, 0, 0, 0, detail::imm32<detail::sign_extended>(target));
 }
 
 /// Call a local subprogram by raw offset (instructions from the next one).
 template <std::integral I>
 [[nodiscard]] constexpr insn call_local(I offset) {
-    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::simm32(offset));
+    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::imm32<detail::sign_extended>(offset));
 }
 
 /// Call a kernel function by BTF id; `btf_fd_index` selects a module's BTF
@@ -1921,7 +1922,7 @@ template <any_reg D, jump_target T>
     if constexpr (label_type<T>)
         return func_ref<T>{detail::ld_imm64_raw(d, pseudo::func, 0, 0)};
     else
-        return detail::ld_imm64_raw(d, pseudo::func, detail::simm32(target), 0);
+        return detail::ld_imm64_raw(d, pseudo::func, detail::imm32<detail::sign_extended>(target), 0);
 }
 
 /// dst = map M: symbolic; `assemble` records M in the program's map list and
@@ -1988,21 +1989,21 @@ template <mem_width T, any_reg D, std::integral O, any_reg S>
 template <mem_width T, any_reg D, std::integral O, std::integral I>
 [[nodiscard]] constexpr insn st(D, O off, I imm) {
     return make_insn(code::st | detail::size_code<T> | code::mem, D::index, 0, detail::off16(off),
-                     sizeof(T) == 8 ? detail::simm32(imm) : detail::imm32(imm));
+                     sizeof(T) == 8 ? detail::imm32<detail::sign_extended>(imm) : detail::imm32(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + imm)).
 template <mem_width T, std::integral I>
 [[nodiscard]] constexpr insn ld_abs(I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_abs loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::simm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + src + imm)).
 template <mem_width T, any_reg S, std::integral I>
 [[nodiscard]] constexpr insn ld_ind(S, I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_ind loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::simm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 // clang-format off
