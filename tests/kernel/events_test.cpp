@@ -9,6 +9,8 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sched.h>
 
 #include <array>
@@ -398,4 +400,30 @@ TEST_CASE("ring: an empty reader throws EBADF") {
     CHECK(moved_to.pending_bytes() == 0);
     check_error([&] { (void)full.consume(nothing); }, EBADF, "the reader is empty"); // NOLINT: moved from on purpose
     check_error([&] { (void)full.pending_bytes(); }, EBADF, "the reader is empty");
+}
+
+TEST_CASE("ring: a header claiming more than the ring holds is refused, not read") {
+    // The kernel writes sound headers; what the reader finds at its consumer
+    // position is still checked against the ring and the producer. Here a
+    // consumer position moved into a record's payload (through a mapping of
+    // our own) lands on a "length" of 0x0fff0000 bytes in a 64 KiB ring.
+    auto seq = seq_counter::create();
+    auto rb = events_a::create();
+    auto p = bpfxx::load<bpfxx::prog_type::xdp>(numbered_records<events_a, 0x0fff0000>, seq, rb);
+    bpfxx::events::ring ring(rb);
+    drive(p, 1);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    void* consumer = ::mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, rb.fd(), 0);
+    REQUIRE(consumer != MAP_FAILED);
+    *static_cast<volatile std::uint64_t*>(consumer) = 16; // header (8) + seq (8): the tag is read as a header
+    std::size_t touched = 0;
+    check_error([&] {
+        (void)ring.consume([&](std::span<const std::byte> rec) {
+            for (const auto b : rec) touched += std::to_integer<std::size_t>(b);
+        });
+    }, EPROTO, "does not fit in a ring of 65536 bytes");
+    CHECK(touched == 0);
+    *static_cast<volatile std::uint64_t*>(consumer) = 0; // back to the record's start: it reads as written
+    CHECK(ring.consume_as<record>([](const record& r) { CHECK(r.tag == 0x0fff0000u); }) == 1);
+    ::munmap(consumer, page);
 }
