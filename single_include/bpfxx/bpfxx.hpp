@@ -1120,6 +1120,7 @@ template <detail::fixed_string S>
 #include <concepts>
 #include <cstdint>
 #include <exception>
+#include <type_traits>
 #include <utility>
 
 namespace bpfxx {
@@ -1184,16 +1185,46 @@ namespace detail {
 [[noreturn]] inline void immediate_does_not_fit_in_32_bits() {
     throw assembly_error("bpfxx: immediate does not fit in 32 bits");
 }
+[[noreturn]] inline void immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64() {
+    throw assembly_error("bpfxx: this instruction sign-extends its 32-bit immediate, so a value above 2^31 - 1 "
+                         "would turn negative (0xffffffff is -1); use the 32-bit form or ld_imm64");
+}
 [[noreturn]] inline void offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps() {
     throw assembly_error("bpfxx: offset does not fit in 16 bits (use gotol for long jumps)");
 }
 
-/// An immediate: any value of a 32-bit signed or unsigned integer.
-template <std::integral I>
+/// Characters and bool are integral types, but not numbers an instruction takes.
+template <class I>
+inline constexpr bool number = !std::is_same_v<std::remove_cv_t<I>, bool> && !std::is_same_v<std::remove_cv_t<I>, char> &&
+                               !std::is_same_v<std::remove_cv_t<I>, wchar_t> && !std::is_same_v<std::remove_cv_t<I>, char8_t> &&
+                               !std::is_same_v<std::remove_cv_t<I>, char16_t> && !std::is_same_v<std::remove_cv_t<I>, char32_t>;
+template <class I>
+consteval void check_number() noexcept { // consteval: no cost to the constant evaluations that call it
+    static_assert(number<I>, "bpfxx: an immediate, offset or jump target is a number: not a character type (char, "
+                             "wchar_t, char8_t, char16_t, char32_t) or bool");
+}
+
+/// For imm32: the instruction sign-extends the immediate to 64 bits.
+inline constexpr bool sign_extended = true;
+
+// The checks below are compiled only for the types that need them: constant
+// evaluation counts every statement and call (clang allows 1,048,576 steps),
+// and programs are made of int immediates.
+
+/// An immediate. Where the instruction takes it as 32 bits (32-bit ALU and
+/// jumps, 32-bit stores), any value of a 32-bit signed or unsigned integer;
+/// where it is `sign_extended` to 64 bits (64-bit ALU, jumps and stores,
+/// offsets, helper ids), -2^31 to 2^31 - 1: an unsigned value above that
+/// would mean a negative number, so it is refused.
+template <bool SignExtended = false, std::integral I>
 [[nodiscard]] constexpr std::int32_t imm32(I v) {
-    if constexpr (sizeof(I) > 4) {
-        if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX))
-            immediate_does_not_fit_in_32_bits();
+    if constexpr (!number<I> || sizeof(I) > 4 || (SignExtended && sizeof(I) == 4 && std::is_unsigned_v<I>)) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX)) immediate_does_not_fit_in_32_bits();
+            if (SignExtended && std::cmp_greater(v, INT32_MAX))
+                immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64();
+        }
     }
     return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
 }
@@ -1201,9 +1232,12 @@ template <std::integral I>
 /// A 16-bit signed offset.
 template <std::integral I>
 [[nodiscard]] constexpr std::int16_t off16(I v) {
-    if constexpr (sizeof(I) >= 2) {
-        if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
-            offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+    if constexpr (!number<I> || sizeof(I) >= 2) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
+                offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+        }
     }
     return static_cast<std::int16_t>(v);
 }
@@ -1244,13 +1278,15 @@ inline constexpr std::uint8_t size_code = sizeof(T) == 1   ? code::b
                                           : sizeof(T) == 4 ? code::w
                                                            : code::dw;
 
-/// `class | op | source` with the operand in `src_reg` or `imm`.
-template <any_reg D, operand S>
-[[nodiscard]] constexpr insn with_operand(std::uint8_t cls_op, D, S src, std::int16_t off = 0) {
+/// `class | op | source` with the operand in `src_reg` or `imm` (sign-extended
+/// by the 64-bit classes, taken as 32 bits by ALU and JMP32).
+template <std::uint8_t ClsOp, any_reg D, operand S>
+[[nodiscard]] constexpr insn with_operand(D, S src, std::int16_t off = 0) {
     if constexpr (any_reg<S>)
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::x), D::index, S::index, off, 0);
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::x), D::index, S::index, off, 0);
     else
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::k), D::index, 0, off, imm32(src));
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::k), D::index, 0, off,
+                         imm32<code::class_of(ClsOp) == code::alu64 || code::class_of(ClsOp) == code::jmp>(src));
 }
 
 /// Puts a jump target in `off` (or `imm` for F == imm), or defers it to
@@ -1263,7 +1299,7 @@ template <label_field F, jump_target T>
         i.off = off16(target);
         return i;
     } else {
-        i.imm = imm32(target);
+        i.imm = imm32<sign_extended>(target); // a signed offset
         return i;
     }
 }
@@ -1277,7 +1313,7 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, std::int16_t Off = 0, any_reg D, operand S>
 [[nodiscard]] constexpr insn alu(D d, S s) {
     check_writable<D>();
-    return with_operand(Cls | Op, d, s, Off);
+    return with_operand<Cls | Op>(d, s, Off);
 }
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D>
 [[nodiscard]] constexpr insn alu_unary(D, std::int32_t imm = 0, std::uint8_t src = 0) {
@@ -1764,9 +1800,9 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D, operand S, jump_target T>
 [[nodiscard]] constexpr auto cond_jump(D d, S s, T target) {
     if constexpr (label_type<T>) {
-        return label_ref<label_field::off, T>{with_operand(Cls | Op, d, s)};
+        return label_ref<label_field::off, T>{with_operand<Cls | Op>(d, s)};
     } else {
-        return with_operand(Cls | Op, d, s, off16(target));
+        return with_operand<Cls | Op>(d, s, off16(target));
     }
 }
 } // namespace detail
@@ -1828,13 +1864,13 @@ template <jump_target T>
     if constexpr (label_type<T>)
         return label_ref<label_field::imm, T>{make_insn(code::jmp | code::call, 0, pseudo::call, 0, 0)};
     else
-        return make_insn(code::jmp | code::call, 0, 0, 0, detail::imm32(target));
+        return make_insn(code::jmp | code::call, 0, 0, 0, detail::imm32<detail::sign_extended>(target));
 }
 
 /// Call a local subprogram by raw offset (instructions from the next one).
 template <std::integral I>
 [[nodiscard]] constexpr insn call_local(I offset) {
-    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::imm32(offset));
+    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::imm32<detail::sign_extended>(offset));
 }
 
 /// Call a kernel function by BTF id; `btf_fd_index` selects a module's BTF
@@ -1908,7 +1944,7 @@ template <any_reg D, jump_target T>
     if constexpr (label_type<T>)
         return func_ref<T>{detail::ld_imm64_raw(d, pseudo::func, 0, 0)};
     else
-        return detail::ld_imm64_raw(d, pseudo::func, detail::imm32(target), 0);
+        return detail::ld_imm64_raw(d, pseudo::func, detail::imm32<detail::sign_extended>(target), 0);
 }
 
 /// dst = map M: symbolic; `assemble` records M in the program's map list and
@@ -1971,25 +2007,25 @@ template <mem_width T, any_reg D, std::integral O, any_reg S>
     return make_insn(code::stx | detail::size_code<T> | code::mem, D::index, S::index, detail::off16(off), 0);
 }
 
-/// *(T *)(dst + off) = imm
+/// *(T *)(dst + off) = imm (for 8 bytes, imm sign-extended)
 template <mem_width T, any_reg D, std::integral O, std::integral I>
 [[nodiscard]] constexpr insn st(D, O off, I imm) {
     return make_insn(code::st | detail::size_code<T> | code::mem, D::index, 0, detail::off16(off),
-                     detail::imm32(imm));
+                     sizeof(T) == 8 ? detail::imm32<detail::sign_extended>(imm) : detail::imm32(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + imm)).
 template <mem_width T, std::integral I>
 [[nodiscard]] constexpr insn ld_abs(I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_abs loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::imm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + src + imm)).
 template <mem_width T, any_reg S, std::integral I>
 [[nodiscard]] constexpr insn ld_ind(S, I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_ind loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::imm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 // clang-format off
@@ -3542,6 +3578,78 @@ struct frame_state {
 
 } // namespace bpfxx::detail::checking
 // ---- end <bpfxx/check/frame_state.hpp> ----
+// ---- begin <bpfxx/check/work_list.hpp> ----
+// The data-flow check's work list: the slots whose incoming states changed
+// since they were last analysed, taken lowest slot first, so that a slot is
+// analysed after the changes of the slots before it are in (as in a sweep,
+// losses arriving by several forward paths are met first and passed on once).
+//
+// A bit per slot, and above each level of 64-bit words a level with a bit per
+// word that is not zero, up to a single word: adding a slot and taking the
+// lowest touch one word per level (three for 262,144 slots), whatever the
+// program's size and however the slots are spread.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::detail::checking {
+
+/// The words a work list over `slots` slots needs.
+[[nodiscard]] constexpr std::size_t work_list_words(std::size_t slots) noexcept {
+    std::size_t words = 0;
+    do {
+        slots = (slots + 63) / 64;
+        words += slots;
+    } while (slots > 1);
+    return words;
+}
+
+class work_list {
+public:
+    /// An empty list over `slots` slots in `words` (work_list_words(slots) of them).
+    constexpr work_list(std::uint64_t* words, std::size_t slots) noexcept {
+        std::size_t n = slots;
+        do {
+            n = (n + 63) / 64;
+            level_[levels_++] = words;
+            for (std::size_t w = 0; w < n; ++w) words[w] = 0;
+            words += n;
+        } while (n > 1);
+    }
+
+    constexpr void push(std::size_t slot) noexcept {
+        for (std::size_t k = 0; k < levels_; ++k, slot /= 64) {
+            std::uint64_t& word = level_[k][slot / 64];
+            const bool had_any = word != 0;
+            word |= std::uint64_t{1} << (slot % 64);
+            if (had_any) return; // the levels above know this word holds slots
+        }
+    }
+
+    [[nodiscard]] constexpr bool empty() const noexcept { return level_[levels_ - 1][0] == 0; }
+
+    /// Takes the lowest slot on the list (which must not be empty).
+    constexpr std::size_t pop() noexcept {
+        std::size_t slot = 0;
+        for (std::size_t k = levels_; k-- > 0;)
+            slot = slot * 64 + static_cast<std::size_t>(std::countr_zero(level_[k][slot]));
+        const std::size_t lowest = slot;
+        for (std::size_t k = 0; k < levels_; ++k, slot /= 64) {
+            std::uint64_t& word = level_[k][slot / 64];
+            word &= ~(std::uint64_t{1} << (slot % 64));
+            if (word != 0) return lowest; // the levels above still see this word
+        }
+        return lowest;
+    }
+
+private:
+    std::uint64_t* level_[11]{}; // 64^11 > 2^64: enough levels for any size
+    std::size_t levels_ = 0;
+};
+
+} // namespace bpfxx::detail::checking
+// ---- end <bpfxx/check/work_list.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -3568,6 +3676,8 @@ struct workspace_view {
     std::uint32_t* work = nullptr;       ///< a work list (reachability, call graph)
     std::uint32_t* progress = nullptr;   ///< per subprogram: call-graph search progress
     frame_state* in = nullptr;           ///< per slot: the data-flow state at its start
+    std::uint64_t* pending = nullptr;    ///< the data-flow work list (work_list_words(capacity) words)
+    std::size_t* analyses = nullptr;     ///< where data flow counts the instructions it analysed
 };
 
 } // namespace detail::checking
@@ -3584,8 +3694,15 @@ public:
 
     /// For the checks: the storage as spans.
     [[nodiscard]] constexpr detail::checking::workspace_view view() noexcept {
-        return {Capacity, flags_.data(), insns_.data(), subprogram_.data(), work_.data(), progress_.data(), in_.data()};
+        return {Capacity,     flags_.data(),    insns_.data(), subprogram_.data(), work_.data(),
+                progress_.data(), in_.data(), pending_.data(), &analyses_};
     }
+
+    /// How many instructions the last check's data-flow stage analysed (0 if
+    /// an earlier stage found a problem): at most (2 + 533) per slot, one for
+    /// the first sweep, at most 533 on the work list of a program with loops,
+    /// one for the sweep that reports the problems (check/dataflow.hpp).
+    [[nodiscard]] constexpr std::size_t analyses() const noexcept { return analyses_; }
 
 private:
     std::array<std::uint8_t, Capacity> flags_{};
@@ -3594,6 +3711,8 @@ private:
     std::array<std::uint32_t, Capacity> work_{};
     std::array<std::uint32_t, Capacity> progress_{};
     std::array<detail::checking::frame_state, Capacity> in_{};
+    std::array<std::uint64_t, detail::checking::work_list_words(Capacity)> pending_{};
+    std::size_t analyses_ = 0;
 };
 
 } // namespace bpfxx
@@ -3827,8 +3946,10 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
 // needs the ones before it to pass (data flow only makes sense on sound
 // control flow).
 //
-// Size and memory: the analysis is linear in the program's size (data flow
-// repeats a linear sweep a few times when loops are allowed): a program of
+// Size and memory: the analysis is linear in the program's size, loops or
+// not (with loops allowed, data flow analyses a slot again only when a fact
+// it knew was lost on a path around a loop: at most 533 times, in practice
+// once or twice; check/dataflow.hpp): a program of
 // 1000 instructions takes about 200,000 of Clang's 1,048,576 constexpr steps
 // and 2,000,000 of GCC's 33,554,432 operations, so programs of a few thousand
 // instructions check in a `static_assert` with the default limits. It works
@@ -3844,12 +3965,21 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
 // stack accesses through r10 + a known constant inside the frame, aligned,
 // and reading only bytes written before.
 //
-// The instructions are swept in slot order, each meeting its outgoing state
-// into its successors' incoming states. Without backward jumps one sweep
-// reaches the fixed point; with loops, sweeps repeat until no state at or
-// before a jump's own slot changes (bit-set and constant lattices are
-// shallow, so that takes a few sweeps). Problems are taken from the last
-// sweep only, whose states are final.
+// One sweep in slot order meets each instruction's outgoing state into its
+// successors' incoming states; every edge but a backward jump leads to a slot
+// the sweep has yet to visit, so without loops the states are final after
+// it. A backward jump whose target's state changed puts that slot on a work
+// list (check/work_list.hpp), and the slots on it are analysed again, lowest
+// first, each putting on the list the successors whose states changed, until
+// the list is empty. A state only ever loses facts, and a slot goes on the
+// list only when its state lost one (or a backward jump is the first to reach
+// it), so after the sweep each slot is analysed at most 1 + 532 times (10
+// registers written, 10 stack pointers, 512 stack bytes): the time is linear
+// in the program's size whatever its loops, and in practice each slot of a
+// loop is analysed once or twice more. (Repeating whole sweeps as long as a backward jump changed
+// something took a sweep per loop level a loss had to cross: quadratic in the
+// depth of a loop nest.) The problems are taken from a last sweep over the
+// final states.
 
 #include <bit>
 #include <cstdint>
@@ -3932,6 +4062,21 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
     return problem;
 }
 
+/// Analyses slot `pc` from its incoming state and meets the result into its
+/// successors' incoming states; `changed(slot)` for each whose state changed.
+/// The problem of the instruction in that state.
+template <class Changed>
+[[nodiscard]] constexpr check_report propagate(const insn* slots, workspace_view ws, std::size_t pc,
+                                               const check_options& opts, Changed&& changed) noexcept {
+    frame_state s = ws.in[pc];
+    const decoded& d = ws.insns[pc];
+    const check_report problem = step(s, slots[pc], d, pc, opts);
+    if (d.next != flow::jump && d.next != flow::exit && ws.in[pc + d.slots].meet(s)) changed(pc + d.slots);
+    if ((d.next == flow::jump || d.next == flow::branch) && ws.in[static_cast<std::size_t>(d.target)].meet(s))
+        changed(static_cast<std::size_t>(d.target));
+    return problem;
+}
+
 /// Stage 4, on a program that passed stages 1-3 (the flags and decoded
 /// instructions of the workspace are theirs).
 [[nodiscard]] constexpr check_report check_data_flow(std::span<const insn> prog, workspace_view ws,
@@ -3941,22 +4086,30 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
     for (std::size_t pc = 0; pc < size; ++pc) ws.in[pc] = frame_state{};
     for (std::size_t pc = 0; pc < size; ++pc)
         if ((ws.flags[pc] & subprogram_start) && (ws.flags[pc] & reachable)) ws.in[pc] = entry_state(pc == 0);
-    for (;;) {
-        first_problem found;
-        bool again = false;
+
+    first_problem found;
+    std::size_t analysed = 0;
+    work_list again(ws.pending, size);
+    for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
+        if (!ws.in[pc].reached) continue;
+        ++analysed;
+        found.offer(propagate(slots, ws, pc, opts, [&](std::size_t next) {
+            if (next <= pc) again.push(next); // the sweep has passed it
+        }));
+    }
+    if (!again.empty()) {
+        for (; !again.empty(); ++analysed)
+            (void)propagate(slots, ws, again.pop(), opts, [&](std::size_t next) { again.push(next); });
+        found = {};
         for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
             if (!ws.in[pc].reached) continue;
+            ++analysed;
             frame_state s = ws.in[pc];
-            const decoded& d = ws.insns[pc];
-            found.offer(step(s, slots[pc], d, pc, opts));
-            if (d.next != flow::jump && d.next != flow::exit) ws.in[pc + d.slots].meet(s);
-            if (d.next == flow::jump || d.next == flow::branch) {
-                const auto target = static_cast<std::size_t>(d.target);
-                if (ws.in[target].meet(s) && target <= pc) again = true;
-            }
+            found.offer(step(s, slots[pc], ws.insns[pc], pc, opts));
         }
-        if (!again) return found.report;
     }
+    *ws.analyses = analysed;
+    return found.report;
 }
 
 } // namespace bpfxx::detail::checking
@@ -3976,6 +4129,7 @@ namespace detail::checking {
 
 [[nodiscard]] constexpr check_report run(std::span<const insn> prog, workspace_view ws,
                                          const check_options& opts) noexcept {
+    *ws.analyses = 0;
     if (prog.empty()) return problem_at(check_problem::empty_program, 0);
     if (prog.size() > ws.capacity)
         return problem_at(check_problem::too_large, ws.capacity, check_report::no_register,
@@ -4227,7 +4381,7 @@ enum class fault_kind : std::uint8_t {
     bad_helper_argument, ///< an argument the verifier would have refused
     bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
     unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
-    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids)
+    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids, arena address casts)
     uninitialized_register, ///< read of a register never written (or clobbered by a call)
     insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
     bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse
@@ -4495,7 +4649,8 @@ namespace decoding {
         if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
         return d;
     }
-    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
+    // in the last slot, not taken leaves the program: the general path faults at the jump itself
+    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0) || pc + 1 >= size) return {};
     d.dst = i.dst_reg;
     d.need = bit(i.dst_reg);
     return with_source(d, i, wide, x);
@@ -5728,8 +5883,10 @@ public:
 
     /// Space for a record of `size` bytes: the offset of its data, or nothing.
     [[nodiscard]] constexpr std::optional<std::uint32_t> reserve(std::uint64_t size) noexcept {
+        // size is the program's 64-bit r2: refuse what cannot fit before rounding it up, which could wrap
+        if (size == 0 || size > capacity || count_ == MaxRecords) return std::nullopt;
         const auto total = (size + header_size + 7) & ~std::uint64_t{7};
-        if (size == 0 || total > capacity - used_ || count_ == MaxRecords) return std::nullopt;
+        if (total > capacity - used_) return std::nullopt;
         const auto off = used_ + header_size;
         records_[count_++] = ringbuf_record{off, static_cast<std::uint32_t>(size), ringbuf_record::state::reserved};
         used_ += static_cast<std::uint32_t>(total);
@@ -5748,7 +5905,7 @@ public:
     [[nodiscard]] constexpr bool reserved_covers(std::uint32_t off, std::uint64_t end) const noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
             const auto& r = records_[i];
-            if (r.status == ringbuf_record::state::reserved && off >= r.offset && end <= r.offset + r.size)
+            if (r.status == ringbuf_record::state::reserved && off >= r.offset && end <= std::uint64_t{r.offset} + r.size)
                 return true;
         }
         return false;
@@ -6650,7 +6807,9 @@ private:
     [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
         const auto reg = region_of(addr);
         const auto off = offset_of(addr);
-        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || off + N > stack_size) return nullptr;
+        // off + N in 64 bits: an offset near 2^32 (r10 - 520 in a callee) must not wrap to a small end
+        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || std::uint64_t{off} + N > stack_size)
+            return nullptr;
         const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
         // aligned, the N bytes' bits lie in one word of stack_init_
         const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
@@ -6891,6 +7050,9 @@ private:
         const bool wide = code::class_of(i.code) == code::alu64;
         const bool x = code::source_of(i.code) == code::x;
         const auto op = code::op_of(i.code);
+        // addr_space_cast (arena pointers, Linux 6.9): an instruction, but no arena is modelled
+        if (wide && x && op == code::mov && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16))
+            return raise(fault_kind::unsupported);
         // reserved fields (the verifier's check_alu_op)
         const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
                             (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
@@ -7399,6 +7561,8 @@ constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative,
         v /= base;
     } while (v != 0);
     const unsigned len = n + (negative ? 1u : 0u);
+    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
+    if (width > Cap) width = Cap;
     if (!left && !zero_pad)
         for (unsigned k = len; k < width; ++k) t.append(' ');
     if (negative) t.append('-');
@@ -7644,7 +7808,8 @@ constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
         bool left = false, zero = false;
         for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
         unsigned width = 0;
-        for (; p[i] >= '0' && p[i] <= '9'; ++i) width = width * 10 + (p[i] - '0');
+        for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
+            width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
         unsigned longs = 0;
         for (; p[i] == 'l'; ++i) ++longs;
         const char conv = static_cast<char>(p[i]);
@@ -8478,24 +8643,57 @@ inline void copy_name(char (&dst)[16], std::string_view name) noexcept {
     dst[n] = '\0';
 }
 
-/// The kernel's object info for an fd (`bpf_prog_info`, `bpf_map_info` …).
-template <class Info>
-[[nodiscard]] inline Info get_info(int fd, const char* op = "BPF_OBJ_GET_INFO_BY_FD") {
-    Info info{};
-    info_attr attr{};
-    attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    attr.info_len = sizeof(Info);
-    attr.info = ptr(&info);
-    call_ok(cmd::obj_get_info_by_fd, attr, op);
-    return info;
-}
-
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/bpf.hpp> ----
 // ---- begin <bpfxx/sys/cpus.hpp> ----
 // The number of possible CPUs: how many values a per-CPU map holds per key
 // (the kernel's num_possible_cpus()). It is not the number of online CPUs,
 // nor what sysconf reports: CPUs that may be hot-plugged later count too.
+
+// ---- begin <bpfxx/sys/number.hpp> ----
+// Decimal numbers in the kernel's text files (sysfs, tracefs, procfs), read
+// strictly: digits only, and nothing that does not fit in 32 bits, so that a
+// malformed or unexpected file is an error the caller names instead of a
+// number cut to its low bits (or a std::invalid_argument from std::stoul).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace bpfxx::sys::detail {
+
+/// A number read from the start of a text, and how many characters it took.
+struct leading_number {
+    std::uint32_t value = 0;
+    std::size_t length = 0;
+};
+
+/// The decimal number at the start of `text`: one or more digits whose value
+/// fits in 32 bits; nullopt for no digit or a larger value.
+[[nodiscard]] constexpr std::optional<leading_number> leading_u32(std::string_view text) noexcept {
+    std::uint64_t v = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        if (v > 0xffffffffu) return std::nullopt;
+    }
+    if (i == 0) return std::nullopt;
+    return leading_number{static_cast<std::uint32_t>(v), i};
+}
+
+/// `text` as a decimal number that fits in 32 bits, with nothing after it
+/// but a line end; nullopt otherwise.
+[[nodiscard]] constexpr std::optional<std::uint32_t> parse_u32(std::string_view text) noexcept {
+    const auto n = leading_u32(text);
+    if (!n) return std::nullopt;
+    const auto rest = text.substr(n->length);
+    if (!rest.empty() && rest != "\n") return std::nullopt;
+    return n->value;
+}
+
+} // namespace bpfxx::sys::detail
+// ---- end <bpfxx/sys/number.hpp> ----
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8515,11 +8713,12 @@ namespace detail {
 template <class F>
 [[nodiscard]] constexpr bool for_each_cpu_range(std::string_view list, F&& f) noexcept {
     std::size_t i = 0;
-    const auto number = [&](std::uint32_t& out) {
-        const std::size_t start = i;
-        out = 0;
-        while (i < list.size() && list[i] >= '0' && list[i] <= '9') out = out * 10 + static_cast<std::uint32_t>(list[i++] - '0');
-        return i > start;
+    const auto number = [&](std::uint32_t& out) { // false for no digits, or a number past 32 bits
+        const auto n = leading_u32(list.substr(i));
+        if (!n) return false;
+        out = n->value;
+        i += n->length;
+        return true;
     };
     bool any = false;
     while (i < list.size() && list[i] != '\n') {
@@ -8537,10 +8736,12 @@ template <class F>
     return any;
 }
 
-/// Counts the CPUs of a kernel CPU list; 0 if it is malformed.
+/// Counts the CPUs of a kernel CPU list; 0 if it is malformed (or counts more
+/// than 2^32 - 1 CPUs).
 [[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
-    std::uint32_t count = 0;
-    return for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += b - a + 1; }) ? count : 0;
+    std::uint64_t count = 0;
+    const bool ok = for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += std::uint64_t{b} - a + 1; });
+    return ok && count <= 0xffffffffu ? static_cast<std::uint32_t>(count) : 0;
 }
 
 /// The text of a small sysfs file.
@@ -8589,6 +8790,94 @@ template <class F>
 
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/cpus.hpp> ----
+// ---- begin <bpfxx/sys/object.hpp> ----
+// What kind of BPF object an fd refers to, asked before anything reads the
+// kernel's description of it: BPF_OBJ_GET_INFO_BY_FD fills in whatever
+// structure the object has, so a program's info read as a map's gives
+// "key_size 833221721". Opening a pin or an id of the wrong kind is refused
+// here, with the kind the object really is.
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::sys {
+
+enum class object_kind : std::uint8_t {
+    unknown, ///< /proc cannot tell (not mounted): the kernel is left to judge
+    map,
+    prog,
+    link,
+    btf,
+    other, ///< a file that is no BPF object, or another kind of one
+};
+
+/// "a map", "a BPF program" …, for messages.
+[[nodiscard]] constexpr std::string_view describe(object_kind k) noexcept {
+    switch (k) {
+    case object_kind::map: return "a map";
+    case object_kind::prog: return "a BPF program";
+    case object_kind::link: return "a BPF link";
+    case object_kind::btf: return "a BTF object";
+    case object_kind::other: return "no map, program or link";
+    default: return "an object of unknown kind";
+    }
+}
+
+/// The kind of object `fd` refers to, from its /proc/self/fd link (the
+/// kernel names the anonymous inodes of BPF objects "anon_inode:bpf-map",
+/// "anon_inode:bpf-prog", "anon_inode:bpf_link", "anon_inode:btf").
+[[nodiscard]] inline object_kind kind_of(int fd) {
+    char buf[64] = {};
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) return object_kind::unknown;
+    const std::string_view target(buf, static_cast<std::size_t>(n));
+    if (target == "anon_inode:bpf-map") return object_kind::map;
+    if (target == "anon_inode:bpf-prog") return object_kind::prog;
+    if (target == "anon_inode:bpf_link") return object_kind::link;
+    if (target == "anon_inode:btf") return object_kind::btf;
+    return object_kind::other;
+}
+
+/// Throws `bpfxx::error` unless `fd` refers to a `want`: EBADF for no fd,
+/// EINVAL naming what it is instead ("… is not a map but a BPF program").
+inline void require_kind(int fd, object_kind want, const char* op, const std::string& what) {
+    if (fd < 0) throw error(EBADF, op, what, "the handle is empty");
+    const auto k = kind_of(fd);
+    if (k != object_kind::unknown && k != want)
+        throw error(EINVAL, op, what,
+                    "the object is not " + std::string(describe(want)) + " but " + std::string(describe(k)));
+}
+
+template <class Info>
+inline constexpr object_kind kind_of_info = object_kind::unknown;
+template <>
+inline constexpr object_kind kind_of_info<map_info> = object_kind::map;
+template <>
+inline constexpr object_kind kind_of_info<prog_info> = object_kind::prog;
+template <>
+inline constexpr object_kind kind_of_info<link_info> = object_kind::link;
+
+/// The kernel's description of the map, program or link `fd`
+/// (`sys::map_info`, `prog_info`, `link_info`), once `fd` is known to be one.
+template <class Info>
+[[nodiscard]] Info info_of(int fd, const char* op, const std::string& what) {
+    require_kind(fd, kind_of_info<Info>, op, what);
+    Info info{};
+    info_attr attr{};
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    attr.info_len = sizeof(Info);
+    attr.info = ptr(&info);
+    call_ok(cmd::obj_get_info_by_fd, attr, op, what);
+    return info;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/object.hpp> ----
 // ---- begin <bpfxx/sys/pin.hpp> ----
 // Pinning BPF objects on bpffs. The bpffs at /sys/fs/bpf is mounted on
 // demand, since machines do not always mount it at boot.
@@ -8628,14 +8917,28 @@ inline void ensure_bpffs(const std::string& dir = bpffs_root) {
     return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
 }
 
+namespace detail {
+/// Throws the error of a failed pin operation on `path`; when `dir` (the
+/// path, or the directory it goes in) is on no bpffs, says that this is why.
+[[noreturn]] inline void throw_pin_error(int err, const char* op, const std::string& path, const std::string& dir) {
+    struct statfs st{};
+    const bool elsewhere = ::statfs(dir.empty() ? "." : dir.c_str(), &st) == 0 && static_cast<long>(st.f_type) != bpffs_magic;
+    throw error(err, op, path,
+                elsewhere ? "BPF objects are pinned in a BPF filesystem (bpffs), and " + (dir.empty() ? "." : dir) +
+                                " is on another (mount one: mount -t bpf bpf " + std::string(bpffs_root) + ")"
+                          : std::string{});
+}
+} // namespace detail
+
 namespace sys {
 /// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
 inline void pin(int fd, const std::string& path) {
+    if (fd < 0) throw error(EBADF, "BPF_OBJ_PIN", path, "the handle is empty");
     if (path.starts_with(bpffs_root)) ensure_bpffs();
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    call_ok(cmd::obj_pin, attr, "BPF_OBJ_PIN", path);
+    if (call(cmd::obj_pin, attr) < 0) bpfxx::detail::throw_pin_error(errno, "BPF_OBJ_PIN", path, parent_dir(path));
 }
 
 /// BPF_OBJ_GET: opens the object pinned at `path`.
@@ -8643,7 +8946,13 @@ inline void pin(int fd, const std::string& path) {
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.file_flags = file_flags;
-    return call_fd(cmd::obj_get, attr, "BPF_OBJ_GET", path);
+    const long fd = call(cmd::obj_get, attr);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) bpfxx::detail::throw_errno("BPF_OBJ_GET", path);
+        bpfxx::detail::throw_pin_error(err, "BPF_OBJ_GET", path, path);
+    }
+    return unique_fd(static_cast<int>(fd));
 }
 } // namespace sys
 
@@ -8771,10 +9080,12 @@ public:
     /// Pins the map at a bpffs path (mounting /sys/fs/bpf when needed). The
     /// pin keeps the map alive after this handle closes; remove it with unlink().
     void pin(const std::string& path) const {
+        if (!fd_) fail(EBADF, "BPF_OBJ_PIN", "the map handle is empty");
         try {
             sys::pin(fd(), path);
         } catch (const error& e) {
-            throw error(e.errnum(), e.operation(), label(), "pinning at " + path);
+            throw error(e.errnum(), e.operation(), label(),
+                        "pinning at " + path + (e.detail().empty() ? std::string{} : ": " + e.detail()));
         }
     }
 
@@ -8820,15 +9131,7 @@ protected:
         throw error(err, op, label(), explain_errno(err, std::move(detail)));
     }
 
-    [[nodiscard]] sys::map_info raw_info(const char* op) const {
-        sys::map_info raw{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd());
-        attr.info_len = sizeof raw;
-        attr.info = sys::ptr(&raw);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) fail(errno, op);
-        return raw;
-    }
+    [[nodiscard]] sys::map_info raw_info(const char* op) const { return sys::info_of<sys::map_info>(fd(), op, label()); }
 
     /// Maps the values of an mmapable array: `bytes` of them, rounded up to
     /// pages. Read-only when the kernel refuses a writable mapping (a frozen
@@ -9573,12 +9876,7 @@ public:
     /// size, value size and (unless `opts` says not to) max_entries. A
     /// mismatch throws `bpfxx::error` (EINVAL) naming each difference.
     [[nodiscard]] static map open_pinned(const std::string& path, const open_options& opts = {}) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(opts.access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), opts, "open_pinned", path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(opts.access)), opts, "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID) and checks it as open_pinned does.
@@ -9945,12 +10243,7 @@ private:
     }
 
     [[nodiscard]] static map adopt(unique_fd fd, const open_options& opts, const char* op, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno(op, what);
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what); // "not a map" first
         if (auto mismatch = detail::descriptor_mismatch<M>(info, opts); !mismatch.empty())
             throw error(EINVAL, op, what, std::move(mismatch));
         return map(std::move(fd), info.max_entries, detail::c_name(info.name));
@@ -10023,14 +10316,11 @@ public:
     raw_map(raw_map&&) noexcept = default;
     raw_map& operator=(raw_map&&) noexcept = default;
 
-    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or wronly.
+    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or
+    /// wronly. Another kind of object pinned there (a program, a link) is
+    /// refused with EINVAL: "not a map".
     [[nodiscard]] static raw_map open_pinned(const std::string& path, map_flags access = map_flags::none) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(access)), "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID).
@@ -10040,13 +10330,13 @@ public:
         attr.open_flags = static_cast<std::uint32_t>(access);
         const long fd = sys::call(sys::cmd::map_get_fd_by_id, attr);
         if (fd < 0) detail::throw_errno("BPF_MAP_GET_FD_BY_ID", "map id " + std::to_string(id));
-        return adopt(unique_fd(static_cast<int>(fd)), "map id " + std::to_string(id));
+        return adopt(unique_fd(static_cast<int>(fd)), "from_id", "map id " + std::to_string(id));
     }
 
     /// Takes a map fd from elsewhere (e.g. `map<M>::release()`).
     [[nodiscard]] static raw_map from_fd(unique_fd fd) {
         std::string what = "fd " + std::to_string(fd.get());
-        return adopt(std::move(fd), what);
+        return adopt(std::move(fd), "from_fd", what);
     }
 
     [[nodiscard]] map_type type() const noexcept { return type_; }
@@ -10118,13 +10408,8 @@ private:
         : detail::map_object(std::move(fd), static_cast<map_type>(info.type), info.max_entries, detail::c_name(info.name)),
           key_size_(info.key_size), value_size_(info.value_size), flags_(static_cast<map_flags>(info.map_flags)) {}
 
-    [[nodiscard]] static raw_map adopt(unique_fd fd, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno("BPF_OBJ_GET_INFO_BY_FD", what);
+    [[nodiscard]] static raw_map adopt(unique_fd fd, const char* op, const std::string& what) {
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what);
         return raw_map(std::move(fd), info);
     }
 
@@ -10503,14 +10788,6 @@ struct prog_info {
 };
 
 namespace detail::progs {
-/// What /proc says an fd is ("anon_inode:bpf-prog", "anon_inode:bpf-map" …).
-[[nodiscard]] inline std::string fd_kind(int fd) {
-    char buf[64] = {};
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
-    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
-}
-
 [[nodiscard]] inline std::string object_name(const char (&name)[16]) {
     std::size_t n = 0;
     while (n < sizeof name && name[n] != '\0') ++n;
@@ -10555,6 +10832,7 @@ public:
             raw = {};
             raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
             raw.map_ids = sys::ptr(ids.data());
+            if (!fd_) throw error(EBADF, "BPF_OBJ_GET_INFO_BY_FD", name_, "the program handle is empty");
             sys::info_attr attr{};
             attr.bpf_fd = static_cast<std::uint32_t>(fd());
             attr.info_len = sizeof raw;
@@ -10588,7 +10866,9 @@ public:
     }
 
     /// The kernel's id of this program (unique while it is loaded).
-    [[nodiscard]] std::uint32_t id() const { return sys::get_info<sys::prog_info>(fd()).id; }
+    [[nodiscard]] std::uint32_t id() const {
+        return sys::info_of<sys::prog_info>(fd(), "BPF_OBJ_GET_INFO_BY_FD", name_).id;
+    }
 
     /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
     [[nodiscard]] static prog from_id(std::uint32_t id) {
@@ -10600,7 +10880,7 @@ public:
     }
 
     /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
-    /// with EINVAL when the object pinned there is not a program.
+    /// with EINVAL when the object pinned there is not a program ("not a BPF program").
     [[nodiscard]] static prog open_pinned(const std::string& path) {
         return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
     }
@@ -10608,7 +10888,10 @@ public:
     /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
     /// demand). The pin keeps the program loaded after every fd is closed,
     /// until the file is removed.
-    void pin(const std::string& path) const { sys::pin(fd(), path); }
+    void pin(const std::string& path) const {
+        if (!fd_) throw error(EBADF, "BPF_OBJ_PIN", path, "the program handle is empty");
+        sys::pin(fd(), path);
+    }
 
     friend void swap(prog& a, prog& b) noexcept {
         using std::swap;
@@ -10622,9 +10905,7 @@ private:
     /// A handle for an fd the kernel gave us: checks that it is a program and
     /// learns its type and name.
     static prog adopt(unique_fd fd, const char* op, const std::string& what) {
-        if (const auto kind = detail::progs::fd_kind(fd.get()); !kind.empty() && kind != "anon_inode:bpf-prog")
-            throw error(EINVAL, op, what, "the object is not a BPF program but " + kind);
-        const auto raw = sys::get_info<sys::prog_info>(fd.get());
+        const auto raw = sys::info_of<sys::prog_info>(fd.get(), op, what);
         return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
     }
 
@@ -10886,6 +11167,9 @@ struct load_request {
     return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
 }
 
+/// The most instructions a program may have (BPF_COMPLEXITY_LIMIT_INSNS).
+inline constexpr std::size_t max_insns = 1000000;
+
 /// BPF_PROG_LOAD. Without a requested log the first attempt runs without
 /// one, since verifying without a log is faster; if it fails, the program is
 /// loaded again with a log buffer grown until the whole log fits, for the error.
@@ -10899,7 +11183,12 @@ struct load_request {
         if (request.map_fds[i] < 0)
             throw error(EBADF, "BPF_PROG_LOAD", object,
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    if (request.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+    // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
+    // and its log, with our listing, would run to megabytes
+    if (req.insns.size() > max_insns)
+        throw error(E2BIG, "BPF_PROG_LOAD", object,
+                    "the program has " + std::to_string(req.insns.size()) + " instructions; the kernel loads at most " +
+                        std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
     std::vector<insn> patched;
@@ -11778,6 +12067,7 @@ static_assert(cgroup2_mount("24 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace bpfxx::sys {
 
@@ -11807,16 +12097,21 @@ inline constexpr long tracefs_magic = 0x74726163;
 /// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
 /// sysfs; nullopt when the kernel has no such PMU.
 [[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
-    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
+    const std::string path = "/sys/bus/event_source/devices/" + pmu + "/type";
+    const auto line = read_line(path);
     if (!line) return std::nullopt;
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto type = detail::parse_u32(*line);
+    if (!type) throw error(EINVAL, "parse", path, "not a PMU type: '" + *line + "'");
+    return *type;
 }
 
 /// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
 [[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
     const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
     if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
-    return static_cast<unsigned>(std::stoul(line->substr(7)));
+    const auto bit = detail::parse_u32(std::string_view(*line).substr(7));
+    if (!bit || *bit > 63) return std::nullopt; // a range ("config:0-7") or no bit of config
+    return *bit;
 }
 
 } // namespace bpfxx::sys
@@ -12180,7 +12475,7 @@ public:
     /// The kernel's description of the link.
     [[nodiscard]] link_info info() const {
         require_kernel_link("BPF_OBJ_GET_INFO_BY_FD");
-        const auto raw = sys::get_info<sys::link_info>(fd_.get());
+        const auto raw = sys::info_of<sys::link_info>(fd_.get(), "BPF_OBJ_GET_INFO_BY_FD", target_);
         link_info i;
         i.id = raw.id;
         i.type = static_cast<link_type>(raw.type);
@@ -12191,9 +12486,11 @@ public:
     }
 
     /// Opens a pinned link (it stays attached; this handle's destruction
-    /// only closes the fd unless detach() is called).
+    /// only closes the fd unless detach() is called). Another kind of object
+    /// pinned there (a program, a map) is refused with EINVAL: "not a BPF link".
     [[nodiscard]] static link open_pinned(const std::string& path) {
         auto fd = sys::get_pinned(path);
+        sys::require_kind(fd.get(), sys::object_kind::link, "open_pinned", path);
         return link(std::move(fd), "pinned link " + path);
     }
 
@@ -12208,9 +12505,10 @@ public:
 
 private:
     void require_kernel_link(const char* op) const {
+        if (!*this) throw error(EBADF, op, target_, "the link handle is empty (default-constructed, moved from or detached)");
         if (!fd_)
             throw error(EOPNOTSUPP, op, target_,
-                        "this attachment is not a kernel BPF link (it was made by an older attach path, or is detached)");
+                        "this attachment is not a kernel BPF link (it was made by an older attach path)");
     }
 
     void reset() noexcept {
@@ -12469,6 +12767,7 @@ struct perf_link_options {
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12476,10 +12775,38 @@ namespace bpfxx::elf {
 
 namespace detail {
 
+/// An ELF file's bytes, read with bounds checks; errors name `what` (the file).
+class image {
+public:
+    image(std::span<const std::byte> bytes, const std::string& what) : bytes_(bytes), what_(what) {}
+
+    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
+        T v;
+        std::memcpy(&v, bytes_.data() + off, sizeof v);
+        return v;
+    }
+    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
+    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
+        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
+            malformed("a name lies outside its string table");
+        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
+        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
+    }
+    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", what_, why); }
+
+private:
+    std::span<const std::byte> bytes_;
+    const std::string& what_;
+};
+
 /// A read-only mapping of a whole file.
 class mapped_file {
 public:
-    explicit mapped_file(const std::string& path) : path_(path) {
+    explicit mapped_file(const std::string& path) {
         unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) bpfxx::detail::throw_errno("open", path);
         struct stat st{};
@@ -12494,28 +12821,22 @@ public:
     mapped_file& operator=(const mapped_file&) = delete;
     ~mapped_file() { ::munmap(const_cast<std::byte*>(data_), size_); }
 
-    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > size_ || size_ - off < sizeof(T)) malformed("a structure lies past the end of the file");
-        T v;
-        std::memcpy(&v, data_ + off, sizeof v);
-        return v;
-    }
-    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
-    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
-        if (tab > size_ || tab_size > size_ - tab || off >= tab_size) malformed("a name lies outside its string table");
-        const char* s = reinterpret_cast<const char*>(data_ + tab + off);
-        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
-    }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", path_, why); }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
 
 private:
-    std::string path_;
     const std::byte* data_ = nullptr;
     std::size_t size_ = 0;
 };
+
+/// The first section of type `type` (the ELF format allows one symbol table
+/// and one dynamic symbol table), if any.
+[[nodiscard]] inline std::optional<Elf64_Shdr> section_of_type(const image& f, const Elf64_Ehdr& eh, std::uint32_t type) {
+    for (std::uint16_t s = 0; s < eh.e_shnum; ++s) {
+        const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
+        if (sh.sh_type == type) return sh;
+    }
+    return std::nullopt;
+}
 
 } // namespace detail
 
@@ -12524,13 +12845,17 @@ private:
 struct function_symbol {
     std::uint64_t address = 0;
     std::uint64_t size = 0;
-    std::uint64_t file_offset = 0;
+    std::uint64_t file_offset = 0; ///< inside the file: less than its size
 };
 
 /// Finds function `name` in the symbol tables (.symtab, then .dynsym) of the
-/// 64-bit little-endian ELF file at `path`. nullopt when it has no such defined function.
-[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
-    const detail::mapped_file f(path);
+/// 64-bit little-endian ELF file whose bytes are `bytes` (`what` names it in
+/// errors). nullopt when it has no such defined function; `bpfxx::error`
+/// (ENOEXEC) when the file is malformed.
+[[nodiscard]] inline std::optional<function_symbol> find_function(std::span<const std::byte> bytes, std::string_view name,
+                                                                  const std::string& what) {
+    const detail::image f(bytes, what);
+    if (f.size() < sizeof(Elf64_Ehdr)) f.malformed("too small to be an ELF file");
     const auto eh = f.at<Elf64_Ehdr>(0);
     if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) f.malformed("not an ELF file");
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
@@ -12540,19 +12865,17 @@ struct function_symbol {
 
     std::optional<function_symbol> found;
     for (const std::uint32_t wanted : {std::uint32_t{SHT_SYMTAB}, std::uint32_t{SHT_DYNSYM}}) {
-        for (std::uint16_t s = 0; s < eh.e_shnum && !found; ++s) {
-            const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
-            if (sh.sh_type != wanted || sh.sh_entsize != sizeof(Elf64_Sym)) continue;
-            if (sh.sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
-            const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh.sh_link} * sizeof(Elf64_Shdr));
-            for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
-                const auto sym = f.at<Elf64_Sym>(sh.sh_offset + k * sizeof(Elf64_Sym));
-                const auto type = ELF64_ST_TYPE(sym.st_info);
-                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
-                if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
-                found = function_symbol{sym.st_value, sym.st_size, 0};
-                break;
-            }
+        const auto sh = detail::section_of_type(f, eh, wanted);
+        if (!sh || sh->sh_entsize != sizeof(Elf64_Sym)) continue;
+        if (sh->sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
+        const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh->sh_link} * sizeof(Elf64_Shdr));
+        for (std::uint64_t k = 0; k < sh->sh_size / sizeof(Elf64_Sym); ++k) {
+            const auto sym = f.at<Elf64_Sym>(sh->sh_offset + k * sizeof(Elf64_Sym));
+            const auto type = ELF64_ST_TYPE(sym.st_info);
+            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
+            if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
+            found = function_symbol{sym.st_value, sym.st_size, 0};
+            break;
         }
         if (found) break;
     }
@@ -12560,14 +12883,23 @@ struct function_symbol {
     // the segment that holds the address gives its place in the file
     for (std::uint16_t p = 0; p < eh.e_phnum; ++p) {
         const auto ph = f.at<Elf64_Phdr>(eh.e_phoff + std::uint64_t{p} * sizeof(Elf64_Phdr));
-        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address >= ph.p_vaddr + ph.p_filesz)
+        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address - ph.p_vaddr >= ph.p_filesz)
             continue;
-        found->file_offset = found->address - ph.p_vaddr + ph.p_offset;
+        // the segment's bytes must be in the file, or the offset would lie past its end
+        if (ph.p_offset > f.size() || ph.p_filesz > f.size() - ph.p_offset)
+            f.malformed("a loadable segment lies past the end of the file");
+        found->file_offset = ph.p_offset + (found->address - ph.p_vaddr);
         return found;
     }
     // relocatable objects have no segments: the address is section-relative
     if (eh.e_type == ET_REL) f.malformed("a relocatable object cannot be probed: link it first");
     f.malformed("the function lies in no loadable segment");
+}
+
+/// Finds function `name` in the ELF file at `path` (see above).
+[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
+    const detail::mapped_file f(path);
+    return find_function(f.bytes(), name, path);
 }
 
 /// The file offset of function `name` in `path`; throws `bpfxx::error`
@@ -13339,6 +13671,8 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13356,7 +13690,9 @@ namespace bpfxx {
         const int err = errno == 0 ? ENOENT : errno;
         throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
     }
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto id = sys::detail::parse_u32(*line);
+    if (!id) throw error(EINVAL, "tracepoint_id", tp, path + " holds no event id: '" + *line + "'");
+    return *id;
 }
 
 /// One field of a tracepoint's record, as its tracefs `format` file describes it.
@@ -13368,6 +13704,56 @@ struct tracepoint_field {
     bool is_signed = false;
 };
 
+namespace detail::tracefs {
+
+/// The number after `key` ("offset:") in a format line, up to its ';'.
+[[nodiscard]] inline std::uint32_t field_number(std::string_view line, std::string_view key, const std::string& what) {
+    const auto at = line.find(key);
+    const auto n = at == std::string_view::npos ? std::nullopt : sys::detail::leading_u32(line.substr(at + key.size()));
+    if (!n || line.substr(at + key.size() + n->length, 1) != ";")
+        throw error(EINVAL, "tracepoint_format", what,
+                    "a field's " + std::string(key.substr(0, key.size() - 1)) +
+                        " is not a number from 0 to 4294967295: '" + std::string(line) + "'");
+    return n->value;
+}
+
+} // namespace detail::tracefs
+
+/// The fields of a tracepoint's `format` file, given as text (`what` names
+/// the tracepoint in errors): lines "\tfield:unsigned short common_type;\t
+/// offset:0;\tsize:2;\tsigned:0;". Throws `bpfxx::error` (EINVAL) for a field
+/// whose offset or size is not a 32-bit number, or a text with no fields.
+[[nodiscard]] inline std::vector<tracepoint_field> parse_tracepoint_format(std::string_view text,
+                                                                           const std::string& what) {
+    std::vector<tracepoint_field> fields;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        const auto f = line.find("field:");
+        const auto semicolon = line.find(';', f);
+        if (f == std::string_view::npos || semicolon == std::string_view::npos ||
+            line.find("offset:") == std::string_view::npos || line.find("size:") == std::string_view::npos)
+            continue;
+        std::string_view decl = line.substr(f + 6, semicolon - f - 6);
+        tracepoint_field field;
+        if (const auto bracket = decl.find('['); bracket != std::string_view::npos &&
+                                                  decl.rfind(' ', bracket) != std::string_view::npos &&
+                                                  decl.find("__data_loc") == std::string_view::npos)
+            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
+        const auto space = decl.find_last_of(' ');
+        field.name = space == std::string_view::npos ? decl : decl.substr(space + 1);
+        field.type = space == std::string_view::npos ? std::string_view{} : decl.substr(0, space);
+        field.offset = detail::tracefs::field_number(line, "offset:", what);
+        field.size = detail::tracefs::field_number(line, "size:", what);
+        const auto g = line.find("signed:");
+        field.is_signed = g != std::string_view::npos && line.substr(g + 7, 1) == "1";
+        fields.push_back(std::move(field));
+    }
+    if (fields.empty()) throw error(EINVAL, "tracepoint_format", what, "the format file lists no fields");
+    return fields;
+}
+
 /// The fields of tracepoint "category/name" (common_* fields included), so
 /// that a program can be built for the record layout of the running kernel:
 /// layouts change between versions (sched_process_fork's parent_comm became
@@ -13375,29 +13761,12 @@ struct tracepoint_field {
 [[nodiscard]] inline std::vector<tracepoint_field> tracepoint_format(std::string_view tracepoint) {
     const std::string tp(tracepoint);
     (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
-    std::ifstream in(sys::tracefs() + "/events/" + tp + "/format");
-    std::vector<tracepoint_field> fields;
-    for (std::string line; std::getline(in, line);) {
-        // "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
-        const auto f = line.find("field:");
-        const auto o = line.find("offset:");
-        const auto z = line.find("size:");
-        const auto g = line.find("signed:");
-        if (f == std::string::npos || o == std::string::npos || z == std::string::npos) continue;
-        std::string decl = line.substr(f + 6, line.find(';', f) - f - 6);
-        auto& field = fields.emplace_back();
-        if (const auto bracket = decl.find('['); bracket != std::string::npos && decl.rfind(' ', bracket) != std::string::npos &&
-                                                  decl.find("__data_loc") == std::string::npos)
-            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
-        const auto space = decl.find_last_of(' ');
-        field.name = space == std::string::npos ? decl : decl.substr(space + 1);
-        field.type = space == std::string::npos ? std::string{} : decl.substr(0, space);
-        field.offset = static_cast<std::uint32_t>(std::stoul(line.substr(o + 7)));
-        field.size = static_cast<std::uint32_t>(std::stoul(line.substr(z + 5)));
-        field.is_signed = g != std::string::npos && line.compare(g + 7, 1, "1") == 0;
-    }
-    if (fields.empty()) throw error(EINVAL, "tracepoint_format", tp, "the format file lists no fields");
-    return fields;
+    const std::string path = sys::tracefs() + "/events/" + tp + "/format";
+    std::ifstream in(path);
+    if (!in) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_tracepoint_format(text.view(), tp);
 }
 
 /// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.
@@ -13548,6 +13917,19 @@ void require_record_of(std::span<const std::byte> rec, const char* what) {
                         std::to_string(sizeof(T)));
 }
 
+/// The kernel's description of map `fd`, which must be a map of type `want`
+/// (EINVAL naming the type it is: a reader of the wrong type of map would
+/// read its values as records).
+inline sys::map_info require_map_type(int fd, map_type want, const char* op) {
+    const std::string what = "map fd " + std::to_string(fd);
+    const auto info = sys::info_of<sys::map_info>(fd, op, what);
+    if (info.type != static_cast<std::uint32_t>(want))
+        throw error(EINVAL, op, what,
+                    "the map's type is " + std::string(map_type_name(static_cast<map_type>(info.type))) + ", not " +
+                        std::string(map_type_name(want)));
+    return info;
+}
+
 /// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
 /// any T of alignment up to 8 may be viewed in place.
 template <class T>
@@ -13566,12 +13948,17 @@ class ring {
 public:
     ring() noexcept = default;
 
-    /// Maps the ring buffer map `map_fd` of `size` data bytes (its max_entries).
-    ring(int map_fd, std::uint32_t size) : fd_(map_fd), size_(size), mask_(size - 1) {
-        if (size == 0 || (size & (size - 1)) != 0)
-            throw error(EINVAL, "ring buffer", "fd " + std::to_string(map_fd),
-                        "max_entries " + std::to_string(size) + " is not a power of two: not a ring buffer map?");
+    /// Maps the ring buffer map `map_fd`. Any other kind of map, or object, is
+    /// refused (EINVAL), as is an empty fd (EBADF).
+    explicit ring(int map_fd) : fd_(map_fd) {
+        const auto info = detail::require_map_type(map_fd, map_type::ringbuf, "ring buffer");
+        size_ = info.max_entries;
+        mask_ = size_ - 1;
+        if (size_ == 0 || (size_ & (size_ - 1)) != 0) // the kernel allows no other; a reader relies on it
+            throw error(EINVAL, "ring buffer", "map fd " + std::to_string(map_fd),
+                        "max_entries " + std::to_string(size_) + " is not a power of two");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        const std::uint32_t size = size_;
         void* c = ::mmap(nullptr, page_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
         if (c == MAP_FAILED) detail_throw("mmap consumer page");
         void* p = ::mmap(nullptr, page_ + 2 * std::size_t{size}, PROT_READ, MAP_SHARED, map_fd,
@@ -13591,9 +13978,8 @@ public:
     template <class Map>
         requires requires(const Map& m) {
             { m.fd() } -> std::convertible_to<int>;
-            { m.max_entries() } -> std::convertible_to<std::uint32_t>;
         }
-    explicit ring(const Map& m) : ring(m.fd(), m.max_entries()) {}
+    explicit ring(const Map& m) : ring(static_cast<int>(m.fd())) {}
 
     ring(ring&& o) noexcept
         : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mask_(o.mask_), page_(o.page_),
@@ -13616,13 +14002,16 @@ public:
     ring& operator=(const ring&) = delete;
     ~ring() { unmap(); }
 
+    /// Whether it maps a ring (not default-constructed or moved from); the
+    /// operations below throw EBADF when it does not.
     [[nodiscard]] explicit operator bool() const noexcept { return consumer_ != nullptr; }
     /// The map's fd (not owned): what to poll for readiness.
     [[nodiscard]] int fd() const noexcept { return fd_; }
     /// Data bytes of the ring (the map's max_entries).
     [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
     /// Bytes written by programs and not yet consumed (headers included).
-    [[nodiscard]] std::uint64_t pending_bytes() const noexcept {
+    [[nodiscard]] std::uint64_t pending_bytes() const {
+        require_mapped("pending_bytes");
         return detail::load_acquire(producer_) - consumer_pos();
     }
 
@@ -13632,6 +14021,7 @@ public:
     /// record. Returns how many records `f` saw.
     template <class F>
     std::size_t consume(F&& f) {
+        require_mapped("consume");
         std::size_t n = 0;
         std::span<const std::byte> rec;
         std::uint64_t next = 0;
@@ -13660,9 +14050,16 @@ public:
     template <class T = void>
     class record_range;
     template <class T = void>
-    [[nodiscard]] record_range<T> records() noexcept { return record_range<T>(*this); }
+    [[nodiscard]] record_range<T> records() {
+        require_mapped("records");
+        return record_range<T>(*this);
+    }
 
 private:
+    void require_mapped(const char* op) const {
+        if (consumer_ == nullptr)
+            throw error(EBADF, op, "ring buffer", "the reader is empty (default-constructed or moved from)");
+    }
     [[noreturn]] void detail_throw(const char* op) const {
         bpfxx::detail::throw_errno(op, "ring buffer fd " + std::to_string(fd_));
     }
@@ -13685,16 +14082,24 @@ private:
     }
 
     /// The next submitted record at or after the consumer position (skipping
-    /// and handing back discarded ones), or an empty span at the end.
-    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) noexcept {
+    /// and handing back discarded ones), or an empty span at the end. A
+    /// record that does not fit in the ring, or runs past what the producer
+    /// has written, is refused (EPROTO): its bytes would lie outside the mapping.
+    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) {
         std::uint64_t cons = consumer_pos();
         for (;;) {
-            if (cons >= detail::load_acquire(producer_)) return false;
+            const std::uint64_t prod = detail::load_acquire(producer_);
+            if (cons >= prod) return false;
             const std::byte* hdr = data_ + (cons & mask_);
             const std::uint32_t len = detail::load_acquire32(hdr);
             if (len & detail::busy_bit) return false;
             const std::uint32_t bytes = len & ~(detail::busy_bit | detail::discard_bit);
-            next = cons + round_up8(bytes + detail::header_size);
+            next = cons + round_up8(std::uint64_t{bytes} + detail::header_size);
+            if (std::uint64_t{bytes} + detail::header_size > size_ || next > prod)
+                throw error(EPROTO, "ring buffer", "map fd " + std::to_string(fd_),
+                            "a record of " + std::to_string(bytes) + " bytes at position " + std::to_string(cons) +
+                                " does not fit in a ring of " + std::to_string(size_) + " bytes written up to " +
+                                std::to_string(prod));
             if (!(len & detail::discard_bit)) {
                 out = std::span<const std::byte>(hdr + detail::header_size, bytes);
                 return true;
@@ -13825,9 +14230,7 @@ public:
         if (o.pages_per_cpu == 0 || (o.pages_per_cpu & (o.pages_per_cpu - 1)) != 0)
             throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
                         "pages_per_cpu must be a power of two");
-        if (const auto info = sys::get_info<sys::map_info>(map_fd, "perf_buffer"); info.type != 4)
-            throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
-                        "the map is not a perf_event_array (type " + std::to_string(info.type) + ")");
+        (void)detail::require_map_type(map_fd, map_type::perf_event_array, "perf_buffer");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
         data_size_ = page_ * o.pages_per_cpu;
         const auto online = sys::online_cpus();

@@ -13,6 +13,10 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+
+#include <functional>
+#include <initializer_list>
+#include <string_view>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -215,6 +219,34 @@ TEST_CASE("attach_xdp: update swaps the program atomically; detach() ends a pinn
     CHECK(h.send_to_outer(3) == 3);
     CHECK(counts.lookup(0) == 3u);
     ::unlink(pin.c_str());
+}
+
+TEST_CASE("link: a pinned program is not a link; an empty link is EBADF") {
+    // link::open_pinned took a pinned program, and info() read its info as a link's.
+    auto counts = udp_counts::create();
+    auto p = bpfxx::load<bpfxx::prog_type::xdp>(xdp_counter, counts);
+    const std::string pin = "/sys/fs/bpf/bpfxx_test_prog_not_link_" + std::to_string(::getpid());
+    ::unlink(pin.c_str());
+    p.pin(pin);
+    try {
+        (void)bpfxx::link::open_pinned(pin);
+        FAIL("opened a program as a link");
+    } catch (const bpfxx::error& e) {
+        CHECK(e.errnum() == EINVAL);
+        CHECK_MESSAGE(std::string_view(e.what()).find("not a BPF link but a BPF program") != std::string_view::npos,
+                      e.what());
+    }
+    ::unlink(pin.c_str());
+    bpfxx::link empty;
+    for (const auto& f : std::initializer_list<std::function<void()>>{
+             [&] { (void)empty.info(); }, [&] { empty.pin(pin); }, [&] { empty.update(p); }}) {
+        try {
+            f();
+            FAIL("no error");
+        } catch (const bpfxx::error& e) {
+            CHECK(e.errnum() == EBADF);
+        }
+    }
 }
 
 TEST_CASE("attach_tcx: ingress and egress counters on a veth, each stops when destroyed") {

@@ -9,9 +9,12 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sched.h>
 
 #include <array>
+#include <string_view>
 #include <cstring>
 #include <chrono>
 #include <cstdint>
@@ -183,9 +186,9 @@ TEST_CASE("ring: failures leave no fd or mapping behind") {
     auto not_a_ring = seq_counter::create();
     const auto before = open_fds();
     for (int i = 0; i < 200; ++i) {
-        CHECK_THROWS_AS(bpfxx::events::ring(not_a_ring.fd(), 4096), bpfxx::error); // not mmapable
-        CHECK_THROWS_AS(bpfxx::events::ring(-1, 4096), bpfxx::error);
-        CHECK_THROWS_AS(bpfxx::events::ring{not_a_ring}, bpfxx::error); // size 1 passes the check; mmap refuses
+        CHECK_THROWS_AS(bpfxx::events::ring(not_a_ring.fd()), bpfxx::error); // an array, not a ring buffer
+        CHECK_THROWS_AS(bpfxx::events::ring(-1), bpfxx::error);
+        CHECK_THROWS_AS(bpfxx::events::ring{not_a_ring}, bpfxx::error);
     }
     CHECK(open_fds() == before);
     {
@@ -348,4 +351,79 @@ TEST_CASE("perf_buffer: typed callbacks, and the samples as a range") {
     }
     CHECK(n == 30);
     CHECK(pb.consume() == 0); // the range handed every sample back
+}
+
+namespace {
+template <class F>
+void check_error(F&& f, int errnum, std::string_view text) {
+    try {
+        f();
+        FAIL("no error");
+    } catch (const bpfxx::error& e) {
+        CHECK(e.errnum() == errnum);
+        CHECK_MESSAGE(std::string_view(e.what()).find(text) != std::string_view::npos, e.what());
+    }
+}
+} // namespace
+
+TEST_CASE("ring: only a ring buffer map is read as one") {
+    // An mmapable array of 4096 u64 was taken for a ring: its values read as a
+    // record header made a 1 GiB "record" and a crash; a hash map was refused
+    // with ENOTSUPP, "not supported by this kernel".
+    using mmapable = bpfxx::array_map<std::uint32_t, std::uint64_t, 4096, bpfxx::map_options{.flags = bpfxx::map_flags::mmapable}>;
+    auto array = mmapable::create();
+    auto hash = bpfxx::hash_map<std::uint32_t, std::uint64_t, 16>::create();
+    auto prog = bpfxx::load<bpfxx::prog_type::socket_filter>(bpfxx::assemble(mov(r0, 0), exit()));
+    check_error([&] { bpfxx::events::ring r(array); }, EINVAL, "the map's type is array, not ringbuf");
+    check_error([&] { bpfxx::events::ring r(hash); }, EINVAL, "type is hash, not ringbuf");
+    check_error([&] { bpfxx::events::ring r(prog.fd()); }, EINVAL, "not a map but a BPF program");
+    check_error([&] { bpfxx::events::ring r(-1); }, EBADF, "empty");
+    check_error([&] { bpfxx::events::perf_buffer pb(array, [](int, std::span<const std::byte>) {}); }, EINVAL,
+                "not perf_event_array");
+    auto rb = events_a::create();
+    bpfxx::events::ring from_fd(rb.fd());
+    CHECK(from_fd.size() == (1u << 16));
+}
+
+TEST_CASE("ring: an empty reader throws EBADF") {
+    bpfxx::events::ring empty;
+    CHECK_FALSE(empty);
+    const auto nothing = [](std::span<const std::byte>) {};
+    check_error([&] { (void)empty.consume(nothing); }, EBADF, "the reader is empty");
+    check_error([&] { (void)empty.pending_bytes(); }, EBADF, "the reader is empty");
+    check_error([&] { (void)empty.consume_as<record>([](const record&) {}); }, EBADF, "the reader is empty");
+    check_error([&] { for (auto rec : empty.records()) (void)rec; }, EBADF, "the reader is empty");
+    auto rb = events_a::create();
+    bpfxx::events::ring full(rb);
+    bpfxx::events::ring moved_to(std::move(full));
+    CHECK(moved_to);
+    CHECK(moved_to.pending_bytes() == 0);
+    check_error([&] { (void)full.consume(nothing); }, EBADF, "the reader is empty"); // NOLINT: moved from on purpose
+    check_error([&] { (void)full.pending_bytes(); }, EBADF, "the reader is empty");
+}
+
+TEST_CASE("ring: a header claiming more than the ring holds is refused, not read") {
+    // The kernel writes sound headers; what the reader finds at its consumer
+    // position is still checked against the ring and the producer. Here a
+    // consumer position moved into a record's payload (through a mapping of
+    // our own) lands on a "length" of 0x0fff0000 bytes in a 64 KiB ring.
+    auto seq = seq_counter::create();
+    auto rb = events_a::create();
+    auto p = bpfxx::load<bpfxx::prog_type::xdp>(numbered_records<events_a, 0x0fff0000>, seq, rb);
+    bpfxx::events::ring ring(rb);
+    drive(p, 1);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    void* consumer = ::mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, rb.fd(), 0);
+    REQUIRE(consumer != MAP_FAILED);
+    *static_cast<volatile std::uint64_t*>(consumer) = 16; // header (8) + seq (8): the tag is read as a header
+    std::size_t touched = 0;
+    check_error([&] {
+        (void)ring.consume([&](std::span<const std::byte> rec) {
+            for (const auto b : rec) touched += std::to_integer<std::size_t>(b);
+        });
+    }, EPROTO, "does not fit in a ring of 65536 bytes");
+    CHECK(touched == 0);
+    *static_cast<volatile std::uint64_t*>(consumer) = 0; // back to the record's start: it reads as written
+    CHECK(ring.consume_as<record>([](const record& r) { CHECK(r.tag == 0x0fff0000u); }) == 1);
+    ::munmap(consumer, page);
 }

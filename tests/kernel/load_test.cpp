@@ -28,6 +28,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -80,7 +82,7 @@ struct raw_map {
         a.value = bpfxx::sys::ptr(&value);
         bpfxx::sys::call_ok(bpfxx::sys::cmd::map_update_elem, a, "BPF_MAP_UPDATE_ELEM");
     }
-    [[nodiscard]] std::uint32_t id() const { return bpfxx::sys::get_info<bpfxx::sys::map_info>(fd()).id; }
+    [[nodiscard]] std::uint32_t id() const { return bpfxx::sys::info_of<bpfxx::sys::map_info>(fd(), "info", "map").id; }
 };
 
 /// An Ethernet + IPv4 + UDP packet of `size` bytes, 127.0.0.1 to itself
@@ -507,6 +509,56 @@ TEST_CASE("prog: info, from_id, pin and open_pinned") {
     CHECK(target.fd() == fd);
     CHECK(moved.fd() == -1); // NOLINT(bugprone-use-after-move): a moved-from handle is empty
     CHECK_FALSE(moved);
+}
+
+TEST_CASE("load: more than 1,000,000 instructions is E2BIG naming the limit, without a listing") {
+    // The kernel's answer came with its log and our listing: 19 MB, and no word of the limit.
+    std::vector<bpfxx::insn> insns(bpfxx::detail::loading::max_insns + 1, mov(r0, 0));
+    insns.back() = exit();
+    try {
+        (void)bpfxx::load(prog_type::socket_filter, insns, {});
+        FAIL("loaded");
+    } catch (const bpfxx::error& e) {
+        CHECK(e.errnum() == E2BIG);
+        CHECK(std::string_view(e.what()).find("1000001 instructions") != std::string_view::npos);
+        CHECK(std::string_view(e.what()).find("at most 1000000") != std::string_view::npos);
+        CHECK(std::string_view(e.what()).size() < 400);
+    }
+}
+
+TEST_CASE("prog: an empty handle and a path outside bpffs") {
+    bpfxx::prog empty;
+    for (const auto& f : std::initializer_list<std::function<void()>>{
+             [&] { (void)empty.info(); }, [&] { (void)empty.id(); },
+             [&] { empty.pin(std::string(bpfxx::bpffs_root) + "/bpfxx_empty_pin"); }}) {
+        try {
+            f();
+            FAIL("no error");
+        } catch (const bpfxx::error& e) {
+            CHECK(e.errnum() == EBADF); // EBADFD and EINVAL from the kernel before
+            CHECK(std::string_view(e.what()).find("empty") != std::string_view::npos);
+        }
+    }
+    // /tmp is no bpffs: the kernel's EPERM (pin) and EACCES (get) say nothing of it
+    const auto p = bpfxx::load<prog_type::socket_filter>(returns_42);
+    const std::string outside = "/tmp/bpfxx_pin_outside_" + std::to_string(::getpid());
+    ::unlink(outside.c_str());
+    try {
+        p.pin(outside);
+        FAIL("pinned outside bpffs");
+    } catch (const bpfxx::error& e) {
+        CHECK(std::string_view(e.what()).find("bpffs") != std::string_view::npos);
+        CHECK(std::string_view(e.what()).find("/tmp") != std::string_view::npos);
+    }
+    const std::string plain_file = outside + "_file";
+    { std::ofstream(plain_file) << "not a pin"; }
+    try {
+        (void)bpfxx::prog::open_pinned(plain_file);
+        FAIL("opened a plain file");
+    } catch (const bpfxx::error& e) {
+        CHECK(std::string_view(e.what()).find("bpffs") != std::string_view::npos);
+    }
+    ::unlink(plain_file.c_str());
 }
 
 TEST_CASE("probe: program types, map types and helpers") {

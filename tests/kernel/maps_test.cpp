@@ -98,7 +98,7 @@ unique_fd trivial_socket_filter() {
     return sys::call_fd(sys::cmd::prog_load, a, "BPF_PROG_LOAD");
 }
 
-std::uint32_t prog_id(int fd) { return sys::get_info<sys::prog_info>(fd).id; }
+std::uint32_t prog_id(int fd) { return sys::info_of<sys::prog_info>(fd, "info", "program").id; }
 
 /// A UDP socket bound to 127.0.0.1 (sockmaps take bound UDP sockets).
 unique_fd udp_socket() {
@@ -967,6 +967,35 @@ TEST_CASE("maps: valid_map_flags agrees with the running kernel") {
             CHECK(kernel_accepts == has(valid_map_flags(s.type), flag));
         }
     }
+}
+
+TEST_CASE("maps: a pinned program or link is not a map; an empty handle is EBADF") {
+    // raw_map::open_pinned took a pinned program for a "hash map" of key_size 833221721
+    // (the program's info read as a map's); typed open_pinned reported garbage sizes.
+    pin_path p("a_program");
+    const auto prog_fd = trivial_socket_filter();
+    sys::pin(prog_fd.get(), p.path);
+    const auto not_a_map = [](const bpfxx::error& e) {
+        CHECK(e.errnum() == EINVAL);
+        CHECK_MESSAGE(std::string_view(e.what()).find("not a map but a BPF program") != std::string_view::npos, e.what());
+    };
+    not_a_map(error_of([&] { (void)raw_map::open_pinned(p.path); }));
+    not_a_map(error_of([&] { (void)counters::open_pinned(p.path); }));
+    not_a_map(error_of([&] { (void)raw_map::from_fd(sys::get_pinned(p.path)); }));
+    not_a_map(error_of([&] { (void)map<counters>::from_fd(sys::get_pinned(p.path)); }));
+
+    map<counters> empty;
+    raw_map raw_empty;
+    for (const auto& e : {error_of([&] { (void)empty.info(); }), error_of([&] { (void)raw_empty.info(); }),
+                          error_of([&] { empty.pin(p.path + "_empty"); }),
+                          error_of([&] { raw_empty.pin(p.path + "_empty"); })}) {
+        CHECK(e.errnum() == EBADF); // EBADFD (info) and EINVAL (pin) from the kernel before
+        CHECK(std::string_view(e.what()).find("empty") != std::string_view::npos);
+    }
+    // a map pinned outside bpffs: the error names bpffs
+    auto m = counters::create();
+    const auto outside = error_of([&] { m.pin("/tmp/bpfxx_maps_outside_" + std::to_string(::getpid())); });
+    CHECK(std::string_view(outside.what()).find("bpffs") != std::string_view::npos);
 }
 
 TEST_CASE("maps: no fd or mapping leaks, on success or on any error") {

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string_view>
+
 #include <cstdint>
 #include <type_traits>
 
@@ -120,10 +122,16 @@ static_assert(le16(r1) == ENDIAN(TO_LE, 1, 16) && le32(r1) == ENDIAN(TO_LE, 1, 3
 static_assert(be16(r2) == ENDIAN(TO_BE, 2, 16) && be32(r2) == ENDIAN(TO_BE, 2, 32) && be64(r2) == ENDIAN(TO_BE, 2, 64));
 static_assert(bswap16(r3) == BSWAP(3, 16) && bswap32(r3) == BSWAP(3, 32) && bswap64(r3) == BSWAP(3, 64));
 
-// Immediates: any 32-bit pattern, signed or unsigned.
-static_assert(mov(r1, 0xffffffffu) == MOV64_IMM(1, -1));
+// Immediates: the 32-bit forms take any 32-bit pattern, signed or unsigned;
+// the 64-bit forms sign-extend theirs, so they take -2^31 .. 2^31 - 1 of any
+// integer type (0xffffffffu would mean -1: tests/compile_fail/unsigned_immediate_sign_extended.cpp).
+static_assert(mov(r1, 0x7fffffffu) == MOV64_IMM(1, INT32_MAX));
 static_assert(mov(r1, std::int64_t{-2147483648LL}) == MOV64_IMM(1, INT32_MIN));
+static_assert(mov32(r1, 0xffffffffu) == MOV32_IMM(1, -1));
 static_assert(mov32(r1, std::uint64_t{0x80000000u}) == MOV32_IMM(1, INT32_MIN));
+static_assert(jeq32(r1, 0xffffffffu, 1) == JMP32_IMM(JEQ, 1, -1, 1));
+static_assert(st<std::uint32_t>(r10, -4, 0xffffffffu).imm == -1);
+static_assert(st<std::uint64_t>(r10, -8, -1).imm == -1);
 
 // --- Jumps ------------------------------------------------------------------------
 static_assert(jeq(r1, r2, 3) == JMP_REG(JEQ, 1, 2, 3) && jeq(r1, 5, -3) == JMP_IMM(JEQ, 1, 5, -3));
@@ -309,10 +317,42 @@ TEST_CASE("builders called at run time throw on operands that do not fit") {
     CHECK_THROWS_AS((void)ldx<std::uint32_t>(r0, r1, static_cast<long>(far_offset)), bpfxx::assembly_error);
     volatile std::int64_t big = 1ll << 33;
     CHECK_THROWS_AS((void)mov(r0, static_cast<std::int64_t>(big)), bpfxx::assembly_error);
-    CHECK_NOTHROW((void)mov(r0, static_cast<std::int64_t>(big) >> 2)); // 2^31 fits as an unsigned 32-bit pattern
-    CHECK(mov(r0, std::int64_t{1} << 31).imm == INT32_MIN);
+    CHECK_NOTHROW((void)mov32(r0, static_cast<std::int64_t>(big) >> 2)); // 2^31 fits as an unsigned 32-bit pattern
+    CHECK(mov32(r0, std::int64_t{1} << 31).imm == INT32_MIN);
+    CHECK_THROWS_AS((void)mov(r0, static_cast<std::int64_t>(big) >> 2), bpfxx::assembly_error); // but would turn negative
     volatile int ok = -32768;
     CHECK(ja(static_cast<int>(ok)).off == -32768);
+}
+
+TEST_CASE("an unsigned immediate above 2^31 - 1 where it would be sign-extended does not assemble") {
+    // Each of these took 0xffffffff as -1: r1 = 2^64 - 1, a jump or call back one slot, a
+    // 64-bit store of -1, a compare with 2^64 - 1, a multiplication by -1, a load at offset -1.
+    volatile std::uint32_t all_ones = 0xffffffffu; // not a constant: the builder runs at run time
+    const std::uint32_t v = all_ones;
+    CHECK_THROWS_AS((void)mov(r1, v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)gotol(v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)call_local(v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)call(v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)ld_func(r1, v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)st<std::uint64_t>(r10, -8, v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)jeq(r1, v, 1), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)mul(r1, v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)ld_abs<std::uint8_t>(v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)ld_ind<std::uint8_t>(r1, v), bpfxx::assembly_error);
+    CHECK_THROWS_AS((void)mov(r1, std::uint64_t{0x80000000u}), bpfxx::assembly_error);
+    try {
+        (void)mov(r1, v);
+    } catch (const bpfxx::assembly_error& e) {
+        CHECK(std::string_view(e.what()).find("sign-extends") != std::string_view::npos);
+    }
+    // where the instruction takes 32 bits, the same value means what it says
+    CHECK(mov32(r1, v).imm == -1);
+    CHECK(jeq32(r1, v, 1).imm == -1);
+    CHECK(st<std::uint32_t>(r10, -4, v).imm == -1);
+    CHECK(xor32(r1, v).imm == -1);
+    const std::uint32_t top = all_ones >> 1; // 2^31 - 1: fits everywhere
+    CHECK(mov(r1, top).imm == INT32_MAX);
+    CHECK(gotol(top).imm == INT32_MAX);
 }
 
 TEST_CASE("registers and labels") {

@@ -4,6 +4,7 @@
 #include <bpfxx/asm.hpp>
 #include <bpfxx/check.hpp>
 
+#include "../common/loop_nests.hpp"
 #include "../common/sock_example.hpp"
 
 #include <doctest/doctest.h>
@@ -677,6 +678,42 @@ static_assert(bpfxx::checked<big>);
 static_assert(bpfxx::static_check(big_with_loops) == problem(check_problem::back_edge, 10, no_reg, 1));
 static_assert(bpfxx::static_check(big_with_loops, loops));
 
+// ---------------------------------------------------------------------------
+// The data-flow check is linear in the program's size, loops or not, on the
+// worst inputs found (tests/common/loop_nests.hpp). Sweeping until nothing
+// changed needed a sweep per loop level: for loop_nest<300>, 300 sweeps of 604
+// slots, far beyond the compilers' constant-evaluation limits. The read at the
+// outermost exit is found only if the loss crossed every level.
+using bpfxx_test::loop_nest;
+static_assert(bpfxx::static_check(loop_nest<3>(false), loops));
+static_assert(bpfxx::static_check(loop_nest<3>(true), loops) == problem(check_problem::uninitialized_register, 8, 1));
+static_assert(bpfxx::static_check(loop_nest<3>(false)) == problem(check_problem::back_edge, 5, no_reg, 3));
+static_assert(bpfxx::static_check(loop_nest<300>(false), loops));
+static_assert(bpfxx::static_check(loop_nest<300>(true), loops) ==
+              problem(check_problem::uninitialized_register, 602, 1));
+// stack bytes lost one per level, a chain each loss would cross on its own
+constexpr std::size_t wave_levels = 12, wave_chain = 100;
+template <std::size_t Read>
+constexpr auto byte_waves() {
+    std::array<insn, bpfxx_test::byte_waves_size(wave_levels, wave_chain)> p{};
+    bpfxx_test::byte_waves(p, wave_levels, wave_chain, Read);
+    return p;
+}
+constexpr std::uint32_t wave_read_slot = 2 + 4 * wave_levels + wave_chain;
+static_assert(bpfxx::static_check(byte_waves<0>(), loops));
+static_assert(bpfxx::static_check(byte_waves<wave_levels>(), loops) ==
+              problem(check_problem::uninitialized_stack, wave_read_slot, 10, -static_cast<int>(wave_levels)));
+static_assert(bpfxx::static_check(byte_waves<1>(), loops) ==
+              problem(check_problem::uninitialized_stack, wave_read_slot, 10, -1));
+static_assert([] {
+    const auto nest = loop_nest<100>(false);
+    bpfxx::check_workspace<nest.size()> ws;
+    const bool ok = bpfxx::static_check(nest, ws, loops).ok();
+    const bool small = ws.analyses() <= 3 * nest.size();
+    const bool reset = !bpfxx::static_check(std::span<const insn>{}, ws) && ws.analyses() == 0;
+    return ok && small && reset;
+}());
+
 } // namespace
 
 TEST_CASE("static_check: run time gives the compile-time reports") {
@@ -743,6 +780,31 @@ TEST_CASE("static_check: 1000 instructions at run time") {
           problem(check_problem::uninitialized_register, 10, 0));
     // Too large for the dynamic-extent overload's own workspace.
     CHECK(bpfxx::static_check(std::span<const insn>(copy)) == problem(check_problem::too_large, 512, no_reg, 512));
+}
+
+TEST_CASE("static_check: deep loop nests at run time") {
+    // 8,000 levels: a quadratic check would take 8,000 sweeps of 16,004 slots
+    static auto nest = loop_nest<8000>(true);
+    static bpfxx::check_workspace<nest.size()> ws;
+    CHECK(bpfxx::static_check(std::span<const insn>(nest), ws, loops) ==
+          problem(check_problem::uninitialized_register, static_cast<std::uint32_t>(nest.size() - 2), 1));
+    // one sweep, each slot about once on the work list, the sweep for problems
+    CHECK(ws.analyses() <= 3 * nest.size());
+    nest[nest.size() - 2] = mov(r0, 0);
+    CHECK(bpfxx::static_check(std::span<const insn>(nest), ws, loops).ok());
+    CHECK(ws.analyses() >= 2 * nest.size());
+    CHECK(ws.analyses() <= 3 * nest.size());
+    // 100 levels, a chain of 10,000 slots, each level losing its own byte
+    constexpr std::size_t levels = 100, chain = 10000;
+    static std::array<insn, bpfxx_test::byte_waves_size(levels, chain)> waves{};
+    static bpfxx::check_workspace<waves.size()> waves_ws;
+    bpfxx_test::byte_waves(waves, levels, chain, levels);
+    CHECK(bpfxx::static_check(std::span<const insn>(waves), waves_ws, loops) ==
+          problem(check_problem::uninitialized_stack, 2 + 4 * levels + chain, 10, -static_cast<int>(levels)));
+    CHECK(waves_ws.analyses() <= 4 * waves.size());
+    // without loops: one sweep
+    CHECK(bpfxx::static_check(std::span<const insn>(big), ws).ok());
+    CHECK(ws.analyses() == big.size());
 }
 
 TEST_CASE("static_check: sizes beyond the workspace") {

@@ -41,7 +41,7 @@ static_assert(to_string(mov(r6, r1)) == "r6 = r1");
 static_assert(to_string(mov32(r1, 2)) == "w1 = 2");
 static_assert(to_string(mov32(r1, r2)) == "w1 = w2");
 static_assert(to_string(mov(r1, -1)) == "r1 = -1");
-static_assert(to_string(mov(r1, 0xffffffffu)) == "r1 = -1"); // imm is a signed 32-bit field
+static_assert(to_string(mov32(r1, 0xffffffffu)) == "w1 = -1"); // imm is a signed 32-bit field
 static_assert(to_string(mov(r1, INT32_MIN)) == "r1 = -2147483648");
 static_assert(to_string(add(r2, -4)) == "r2 += -4");
 static_assert(to_string(sub(r1, r2)) == "r1 -= r2");

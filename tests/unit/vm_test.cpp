@@ -978,3 +978,155 @@ TEST_CASE("vm: a program changed in place between runs is decoded again") {
     code[1] = bpfxx::insn{}; // opcode 0: not executable
     CHECK(m.run_on_memory(std::span<const bpfxx::insn>(code), {}).error.kind == fault_kind::bad_opcode);
 }
+
+// ---- regressions: what fuzzing and the audit of issue 12 found -------------------
+
+namespace {
+
+// Runs `p` on no memory twice on a decoding machine (the second run takes the
+// cached decoded form) and twice instruction by instruction; each run must
+// agree with its counterpart. The first run's result.
+template <class P>
+vm::run_result agreed_run_on_memory(const P& p) {
+    vm::machine_for<P> decoded;
+    vm::machine_for<P, general_only> general;
+    const auto first = decoded.run_on_memory(p, {});
+    const auto plain = general.run_on_memory(p, {});
+    CHECK(same_run(first, plain));
+    CHECK(same_run(decoded.run_on_memory(p, {}), general.run_on_memory(p, {})));
+    return plain;
+}
+
+} // namespace
+
+// The fast path's stack bound was computed in 32 bits: an offset near 2^32
+// (r10 - 520 in a callee borrows from the frame number; w2 = -520 added to r10
+// at depth 0) wrapped to a small end and reached 4 GiB past the stack arrays.
+constexpr auto callee_reads_below_frame = bpfxx::assemble(call_local(1), exit(), ldx<std::uint64_t>(r0, r10, -520), exit());
+constexpr auto callee_writes_below_frame =
+    bpfxx::assemble(call_local(1), exit(), st<std::uint64_t>(r10, -520, 1), mov(r0, 0), exit());
+constexpr auto wrapped_offset_read =
+    bpfxx::assemble(mov32(r2, -520), mov(r1, r10), add(r1, r2), ldx<std::uint64_t>(r0, r1, 0), exit());
+constexpr auto wrapped_offset_write =
+    bpfxx::assemble(mov32(r2, -520), mov(r1, r10), add(r1, r2), mov(r3, 7), stx<std::uint32_t>(r1, 0, r3), mov(r0, 0),
+                    exit());
+static_assert(vm::run_on_memory(callee_reads_below_frame, {}).error ==
+              vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+static_assert(vm::run_on_memory(wrapped_offset_read, {}).error ==
+              vm::fault{.kind = fault_kind::bad_access, .pc = 3, .address = 0x10fffffff8, .size = 8});
+
+TEST_CASE("vm: a stack offset near 2^32 is a fault on both paths") {
+    CHECK(agreed_run_on_memory(callee_reads_below_frame).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(callee_writes_below_frame).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(wrapped_offset_read).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 3, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(wrapped_offset_write).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 4, .address = 0x10fffffff8, .size = 4});
+}
+
+// bpf_ringbuf_reserve with a size near 2^64: rounding it up wrapped to a small
+// record, which then claimed 4 GiB of the ring. The kernel returns NULL.
+constexpr auto reserve_huge = bpfxx::assemble(
+    ld_map<events>(r1), mov(r2, -15), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), mov(r6, r0),
+    jeq(r0, 0, "out"_label), add(r0, 0x20000), st<std::uint32_t>(r0, 0, 1), mov(r1, r6), mov(r2, 0),
+    call(bpfxx::helper::ringbuf_submit), "out"_label, mov(r0, r6), exit());
+// one byte more than the ring holds, and exactly what it holds with the header
+constexpr auto reserve_sizes = bpfxx::assemble(
+    ld_map<events>(r1), mov(r2, 4097), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), mov(r6, r0),
+    ld_map<events>(r1), mov(r2, 4088), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), jeq(r0, 0, "out"_label),
+    st<std::uint64_t>(r0, 4080, 1), mov(r1, r0), mov(r2, 0), call(bpfxx::helper::ringbuf_submit), mov(r0, r6),
+    "out"_label, exit());
+static_assert([] {
+    const auto r = vm::run_on_memory(reserve_huge, {});
+    return r.ok() && r.r0 == 0;
+}());
+static_assert([] {
+    vm::machine_for<decltype(reserve_sizes)> m;
+    const auto r = m.run_on_memory(reserve_sizes, {});
+    return r.ok() && r.r0 == 0 && m.map<events>().submitted() == 1 && m.map<events>().record(0).size == 4088;
+}());
+TEST_CASE("vm: ringbuf_reserve of more than the ring holds returns NULL") {
+    CHECK(agreed_run_on_memory(reserve_huge).r0 == 0);
+    CHECK(agreed_run_on_memory(reserve_sizes).ok());
+    vm::model_of<events> ring;
+    CHECK(!ring.reserve(~u64{0} - 14));
+    CHECK(!ring.reserve(~u64{0}));
+    CHECK(!ring.reserve(u64{1} << 32));
+    CHECK(ring.reserve(8) == 8u);
+}
+
+namespace {
+// Stores `text` and its NUL at fp-32 (32 bytes at most), for trace_printk.
+template <std::size_t N>
+constexpr std::array<bpfxx::insn, 8> format_on_stack(const char (&text)[N]) {
+    static_assert(N <= 32);
+    std::array<bpfxx::insn, 8> s{};
+    for (std::size_t w = 0; w < 8; ++w) {
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 4; ++k)
+            if (w * 4 + k < N) v |= std::uint32_t{static_cast<u8>(text[w * 4 + k])} << (8 * k);
+        s[w] = st<std::uint32_t>(r10, static_cast<std::int16_t>(-32 + 4 * w), static_cast<std::int32_t>(v));
+    }
+    return s;
+}
+template <std::size_t N>
+constexpr auto printk_of(const char (&format)[N], std::int32_t arg) {
+    return bpfxx::assemble(format_on_stack(format), mov(r1, r10), add(r1, -32), mov(r2, static_cast<std::int32_t>(N)),
+                           mov(r3, arg), call(bpfxx::helper::trace_printk), exit());
+}
+constexpr auto printk_wide = printk_of("%4294967295d|", 5);
+constexpr auto printk_wide_left = printk_of("%-4294967295d|", 5);
+constexpr auto printk_wider = printk_of("%99999999999999999999x", 0xab);
+} // namespace
+
+// trace_printk padded a width of 2^32 - 1 one character at a time long after
+// its 128-character line was full: seconds in one helper call, outside the
+// instruction budget. Padding stops at the line (and this runs in constant
+// evaluation, whose loop limits the old code exceeded).
+static_assert([] {
+    vm::machine<> m;
+    const auto r = m.run_on_memory(printk_wide, {});
+    return r.ok() && r.r0 == 128 && m.trace_line(0).size() == 128 && m.trace_line(0).back() == '5' &&
+           m.trace_line(0).front() == ' ';
+}());
+TEST_CASE("vm: trace_printk's padding ends with its line") {
+    vm::machine<> m;
+    REQUIRE(m.run_on_memory(printk_wide, {}).r0 == 128);
+    CHECK(m.trace_line(0) == std::string(127, ' ') + "5");
+    REQUIRE(m.run_on_memory(printk_wide_left, {}).r0 == 128);
+    CHECK(m.trace_line(1) == "5" + std::string(127, ' '));
+    REQUIRE(m.run_on_memory(printk_wider, {}).r0 == 128);
+    CHECK(m.trace_line(2) == std::string(126, ' ') + "ab");
+}
+
+// A conditional jump in the last slot that is not taken leaves the program:
+// the general path faults at the jump (pc 1, 2 steps); the decoded form ran
+// one step more and faulted at pc 2.
+constexpr std::array<bpfxx::insn, 2> jump_in_last_slot{mov(r0, 0), jeq(r0, 1, -2)};
+constexpr std::array<bpfxx::insn, 3> fused_jump_in_last_slot{mov(r0, 0), add(r0, 1), jne(r0, 5, -2)};
+static_assert(vm::run_on_memory(jump_in_last_slot, {}).error ==
+              vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 1});
+TEST_CASE("vm: a jump in the last slot that falls through faults at the jump on both paths") {
+    const auto r = agreed_run_on_memory(jump_in_last_slot);
+    CHECK(r.steps == 2);
+    CHECK(r.error == vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 1});
+    const auto loop = agreed_run_on_memory(fused_jump_in_last_slot); // add + jeq in the last two slots: loops to 5
+    CHECK(loop.steps == 1 + 2 * 5);
+    CHECK(loop.error == vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 2});
+}
+
+// addr_space_cast (Linux 6.9) is an instruction static_check accepts; the
+// interpreter models no arena, so it is `unsupported`, not `bad_opcode` (found
+// by tests/fuzz/check.cpp: a checked program must not hold a bad encoding).
+constexpr std::array<bpfxx::insn, 3> arena_cast{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 1), exit()};
+constexpr std::array<bpfxx::insn, 3> arena_cast_back{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 1 << 16), exit()};
+static_assert(vm::run_on_memory(arena_cast, {}).error == vm::fault{.kind = fault_kind::unsupported, .pc = 1});
+static_assert(vm::run_on_memory(arena_cast_back, {}).error.kind == fault_kind::unsupported);
+// other offsets of a register mov are still bad encodings
+static_assert(vm::run_on_memory(std::array{mov(r0, 0), bpfxx::make_insn(0xbf, 1, 10, 1, 2), exit()}, {}).error.kind ==
+              fault_kind::bad_opcode);
+TEST_CASE("vm: addr_space_cast is unsupported on both paths") {
+    CHECK(agreed_run_on_memory(arena_cast).error.kind == fault_kind::unsupported);
+}

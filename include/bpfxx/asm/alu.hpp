@@ -9,7 +9,7 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, std::int16_t Off = 0, any_reg D, operand S>
 [[nodiscard]] constexpr insn alu(D d, S s) {
     check_writable<D>();
-    return with_operand(Cls | Op, d, s, Off);
+    return with_operand<Cls | Op>(d, s, Off);
 }
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D>
 [[nodiscard]] constexpr insn alu_unary(D, std::int32_t imm = 0, std::uint8_t src = 0) {

@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstdint>
 #include <exception>
+#include <type_traits>
 #include <utility>
 
 namespace bpfxx {
@@ -73,16 +74,46 @@ namespace detail {
 [[noreturn]] inline void immediate_does_not_fit_in_32_bits() {
     throw assembly_error("bpfxx: immediate does not fit in 32 bits");
 }
+[[noreturn]] inline void immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64() {
+    throw assembly_error("bpfxx: this instruction sign-extends its 32-bit immediate, so a value above 2^31 - 1 "
+                         "would turn negative (0xffffffff is -1); use the 32-bit form or ld_imm64");
+}
 [[noreturn]] inline void offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps() {
     throw assembly_error("bpfxx: offset does not fit in 16 bits (use gotol for long jumps)");
 }
 
-/// An immediate: any value of a 32-bit signed or unsigned integer.
-template <std::integral I>
+/// Characters and bool are integral types, but not numbers an instruction takes.
+template <class I>
+inline constexpr bool number = !std::is_same_v<std::remove_cv_t<I>, bool> && !std::is_same_v<std::remove_cv_t<I>, char> &&
+                               !std::is_same_v<std::remove_cv_t<I>, wchar_t> && !std::is_same_v<std::remove_cv_t<I>, char8_t> &&
+                               !std::is_same_v<std::remove_cv_t<I>, char16_t> && !std::is_same_v<std::remove_cv_t<I>, char32_t>;
+template <class I>
+consteval void check_number() noexcept { // consteval: no cost to the constant evaluations that call it
+    static_assert(number<I>, "bpfxx: an immediate, offset or jump target is a number: not a character type (char, "
+                             "wchar_t, char8_t, char16_t, char32_t) or bool");
+}
+
+/// For imm32: the instruction sign-extends the immediate to 64 bits.
+inline constexpr bool sign_extended = true;
+
+// The checks below are compiled only for the types that need them: constant
+// evaluation counts every statement and call (clang allows 1,048,576 steps),
+// and programs are made of int immediates.
+
+/// An immediate. Where the instruction takes it as 32 bits (32-bit ALU and
+/// jumps, 32-bit stores), any value of a 32-bit signed or unsigned integer;
+/// where it is `sign_extended` to 64 bits (64-bit ALU, jumps and stores,
+/// offsets, helper ids), -2^31 to 2^31 - 1: an unsigned value above that
+/// would mean a negative number, so it is refused.
+template <bool SignExtended = false, std::integral I>
 [[nodiscard]] constexpr std::int32_t imm32(I v) {
-    if constexpr (sizeof(I) > 4) {
-        if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX))
-            immediate_does_not_fit_in_32_bits();
+    if constexpr (!number<I> || sizeof(I) > 4 || (SignExtended && sizeof(I) == 4 && std::is_unsigned_v<I>)) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT32_MIN) || std::cmp_greater(v, UINT32_MAX)) immediate_does_not_fit_in_32_bits();
+            if (SignExtended && std::cmp_greater(v, INT32_MAX))
+                immediate_above_2_31_would_be_sign_extended_use_the_32_bit_form_or_ld_imm64();
+        }
     }
     return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
 }
@@ -90,9 +121,12 @@ template <std::integral I>
 /// A 16-bit signed offset.
 template <std::integral I>
 [[nodiscard]] constexpr std::int16_t off16(I v) {
-    if constexpr (sizeof(I) >= 2) {
-        if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
-            offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+    if constexpr (!number<I> || sizeof(I) >= 2) {
+        check_number<I>();
+        if constexpr (number<I>) {
+            if (std::cmp_less(v, INT16_MIN) || std::cmp_greater(v, INT16_MAX))
+                offset_does_not_fit_in_16_bits_use_gotol_for_long_jumps();
+        }
     }
     return static_cast<std::int16_t>(v);
 }

@@ -11,9 +11,9 @@ namespace detail {
 template <std::uint8_t Cls, std::uint8_t Op, any_reg D, operand S, jump_target T>
 [[nodiscard]] constexpr auto cond_jump(D d, S s, T target) {
     if constexpr (label_type<T>) {
-        return label_ref<label_field::off, T>{with_operand(Cls | Op, d, s)};
+        return label_ref<label_field::off, T>{with_operand<Cls | Op>(d, s)};
     } else {
-        return with_operand(Cls | Op, d, s, off16(target));
+        return with_operand<Cls | Op>(d, s, off16(target));
     }
 }
 } // namespace detail
@@ -75,13 +75,13 @@ template <jump_target T>
     if constexpr (label_type<T>)
         return label_ref<label_field::imm, T>{make_insn(code::jmp | code::call, 0, pseudo::call, 0, 0)};
     else
-        return make_insn(code::jmp | code::call, 0, 0, 0, detail::imm32(target));
+        return make_insn(code::jmp | code::call, 0, 0, 0, detail::imm32<detail::sign_extended>(target));
 }
 
 /// Call a local subprogram by raw offset (instructions from the next one).
 template <std::integral I>
 [[nodiscard]] constexpr insn call_local(I offset) {
-    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::imm32(offset));
+    return make_insn(code::jmp | code::call, 0, pseudo::call, 0, detail::imm32<detail::sign_extended>(offset));
 }
 
 /// Call a kernel function by BTF id; `btf_fd_index` selects a module's BTF

@@ -59,7 +59,7 @@ template <any_reg D, jump_target T>
     if constexpr (label_type<T>)
         return func_ref<T>{detail::ld_imm64_raw(d, pseudo::func, 0, 0)};
     else
-        return detail::ld_imm64_raw(d, pseudo::func, detail::imm32(target), 0);
+        return detail::ld_imm64_raw(d, pseudo::func, detail::imm32<detail::sign_extended>(target), 0);
 }
 
 /// dst = map M: symbolic; `assemble` records M in the program's map list and

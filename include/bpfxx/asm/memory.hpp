@@ -44,25 +44,25 @@ template <mem_width T, any_reg D, std::integral O, any_reg S>
     return make_insn(code::stx | detail::size_code<T> | code::mem, D::index, S::index, detail::off16(off), 0);
 }
 
-/// *(T *)(dst + off) = imm
+/// *(T *)(dst + off) = imm (for 8 bytes, imm sign-extended)
 template <mem_width T, any_reg D, std::integral O, std::integral I>
 [[nodiscard]] constexpr insn st(D, O off, I imm) {
     return make_insn(code::st | detail::size_code<T> | code::mem, D::index, 0, detail::off16(off),
-                     detail::imm32(imm));
+                     sizeof(T) == 8 ? detail::imm32<detail::sign_extended>(imm) : detail::imm32(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + imm)).
 template <mem_width T, std::integral I>
 [[nodiscard]] constexpr insn ld_abs(I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_abs loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::imm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::abs, 0, 0, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 /// Legacy packet access (socket filters): r0 = ntoh(*(T *)(skb->data + src + imm)).
 template <mem_width T, any_reg S, std::integral I>
 [[nodiscard]] constexpr insn ld_ind(S, I imm) {
     static_assert(sizeof(T) <= 4, "bpfxx: ld_ind loads 1, 2 or 4 bytes");
-    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::imm32(imm));
+    return make_insn(code::ld | detail::size_code<T> | code::ind, 0, S::index, 0, detail::imm32<detail::sign_extended>(imm));
 }
 
 // clang-format off

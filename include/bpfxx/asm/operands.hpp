@@ -40,13 +40,15 @@ inline constexpr std::uint8_t size_code = sizeof(T) == 1   ? code::b
                                           : sizeof(T) == 4 ? code::w
                                                            : code::dw;
 
-/// `class | op | source` with the operand in `src_reg` or `imm`.
-template <any_reg D, operand S>
-[[nodiscard]] constexpr insn with_operand(std::uint8_t cls_op, D, S src, std::int16_t off = 0) {
+/// `class | op | source` with the operand in `src_reg` or `imm` (sign-extended
+/// by the 64-bit classes, taken as 32 bits by ALU and JMP32).
+template <std::uint8_t ClsOp, any_reg D, operand S>
+[[nodiscard]] constexpr insn with_operand(D, S src, std::int16_t off = 0) {
     if constexpr (any_reg<S>)
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::x), D::index, S::index, off, 0);
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::x), D::index, S::index, off, 0);
     else
-        return make_insn(static_cast<std::uint8_t>(cls_op | code::k), D::index, 0, off, imm32(src));
+        return make_insn(static_cast<std::uint8_t>(ClsOp | code::k), D::index, 0, off,
+                         imm32<code::class_of(ClsOp) == code::alu64 || code::class_of(ClsOp) == code::jmp>(src));
 }
 
 /// Puts a jump target in `off` (or `imm` for F == imm), or defers it to
@@ -59,7 +61,7 @@ template <label_field F, jump_target T>
         i.off = off16(target);
         return i;
     } else {
-        i.imm = imm32(target);
+        i.imm = imm32<sign_extended>(target); // a signed offset
         return i;
     }
 }

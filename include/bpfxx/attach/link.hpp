@@ -15,6 +15,7 @@
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/pin.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
@@ -138,7 +139,7 @@ public:
     /// The kernel's description of the link.
     [[nodiscard]] link_info info() const {
         require_kernel_link("BPF_OBJ_GET_INFO_BY_FD");
-        const auto raw = sys::get_info<sys::link_info>(fd_.get());
+        const auto raw = sys::info_of<sys::link_info>(fd_.get(), "BPF_OBJ_GET_INFO_BY_FD", target_);
         link_info i;
         i.id = raw.id;
         i.type = static_cast<link_type>(raw.type);
@@ -149,9 +150,11 @@ public:
     }
 
     /// Opens a pinned link (it stays attached; this handle's destruction
-    /// only closes the fd unless detach() is called).
+    /// only closes the fd unless detach() is called). Another kind of object
+    /// pinned there (a program, a map) is refused with EINVAL: "not a BPF link".
     [[nodiscard]] static link open_pinned(const std::string& path) {
         auto fd = sys::get_pinned(path);
+        sys::require_kind(fd.get(), sys::object_kind::link, "open_pinned", path);
         return link(std::move(fd), "pinned link " + path);
     }
 
@@ -166,9 +169,10 @@ public:
 
 private:
     void require_kernel_link(const char* op) const {
+        if (!*this) throw error(EBADF, op, target_, "the link handle is empty (default-constructed, moved from or detached)");
         if (!fd_)
             throw error(EOPNOTSUPP, op, target_,
-                        "this attachment is not a kernel BPF link (it was made by an older attach path, or is detached)");
+                        "this attachment is not a kernel BPF link (it was made by an older attach path)");
     }
 
     void reset() noexcept {

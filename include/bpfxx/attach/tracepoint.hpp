@@ -13,6 +13,7 @@
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/number.hpp>
 #include <bpfxx/sys/perf_event.hpp>
 
 #include <linux/perf_event.h>
@@ -20,6 +21,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +40,9 @@ namespace bpfxx {
         const int err = errno == 0 ? ENOENT : errno;
         throw error(err, "tracepoint_id", tp, "cannot read " + path + " (no such tracepoint in this kernel?)");
     }
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto id = sys::detail::parse_u32(*line);
+    if (!id) throw error(EINVAL, "tracepoint_id", tp, path + " holds no event id: '" + *line + "'");
+    return *id;
 }
 
 /// One field of a tracepoint's record, as its tracefs `format` file describes it.
@@ -49,6 +54,56 @@ struct tracepoint_field {
     bool is_signed = false;
 };
 
+namespace detail::tracefs {
+
+/// The number after `key` ("offset:") in a format line, up to its ';'.
+[[nodiscard]] inline std::uint32_t field_number(std::string_view line, std::string_view key, const std::string& what) {
+    const auto at = line.find(key);
+    const auto n = at == std::string_view::npos ? std::nullopt : sys::detail::leading_u32(line.substr(at + key.size()));
+    if (!n || line.substr(at + key.size() + n->length, 1) != ";")
+        throw error(EINVAL, "tracepoint_format", what,
+                    "a field's " + std::string(key.substr(0, key.size() - 1)) +
+                        " is not a number from 0 to 4294967295: '" + std::string(line) + "'");
+    return n->value;
+}
+
+} // namespace detail::tracefs
+
+/// The fields of a tracepoint's `format` file, given as text (`what` names
+/// the tracepoint in errors): lines "\tfield:unsigned short common_type;\t
+/// offset:0;\tsize:2;\tsigned:0;". Throws `bpfxx::error` (EINVAL) for a field
+/// whose offset or size is not a 32-bit number, or a text with no fields.
+[[nodiscard]] inline std::vector<tracepoint_field> parse_tracepoint_format(std::string_view text,
+                                                                           const std::string& what) {
+    std::vector<tracepoint_field> fields;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        const auto f = line.find("field:");
+        const auto semicolon = line.find(';', f);
+        if (f == std::string_view::npos || semicolon == std::string_view::npos ||
+            line.find("offset:") == std::string_view::npos || line.find("size:") == std::string_view::npos)
+            continue;
+        std::string_view decl = line.substr(f + 6, semicolon - f - 6);
+        tracepoint_field field;
+        if (const auto bracket = decl.find('['); bracket != std::string_view::npos &&
+                                                  decl.rfind(' ', bracket) != std::string_view::npos &&
+                                                  decl.find("__data_loc") == std::string_view::npos)
+            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
+        const auto space = decl.find_last_of(' ');
+        field.name = space == std::string_view::npos ? decl : decl.substr(space + 1);
+        field.type = space == std::string_view::npos ? std::string_view{} : decl.substr(0, space);
+        field.offset = detail::tracefs::field_number(line, "offset:", what);
+        field.size = detail::tracefs::field_number(line, "size:", what);
+        const auto g = line.find("signed:");
+        field.is_signed = g != std::string_view::npos && line.substr(g + 7, 1) == "1";
+        fields.push_back(std::move(field));
+    }
+    if (fields.empty()) throw error(EINVAL, "tracepoint_format", what, "the format file lists no fields");
+    return fields;
+}
+
 /// The fields of tracepoint "category/name" (common_* fields included), so
 /// that a program can be built for the record layout of the running kernel:
 /// layouts change between versions (sched_process_fork's parent_comm became
@@ -56,29 +111,12 @@ struct tracepoint_field {
 [[nodiscard]] inline std::vector<tracepoint_field> tracepoint_format(std::string_view tracepoint) {
     const std::string tp(tracepoint);
     (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
-    std::ifstream in(sys::tracefs() + "/events/" + tp + "/format");
-    std::vector<tracepoint_field> fields;
-    for (std::string line; std::getline(in, line);) {
-        // "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
-        const auto f = line.find("field:");
-        const auto o = line.find("offset:");
-        const auto z = line.find("size:");
-        const auto g = line.find("signed:");
-        if (f == std::string::npos || o == std::string::npos || z == std::string::npos) continue;
-        std::string decl = line.substr(f + 6, line.find(';', f) - f - 6);
-        auto& field = fields.emplace_back();
-        if (const auto bracket = decl.find('['); bracket != std::string::npos && decl.rfind(' ', bracket) != std::string::npos &&
-                                                  decl.find("__data_loc") == std::string::npos)
-            decl = decl.substr(0, bracket); // "char comm[16]": the name without its array size
-        const auto space = decl.find_last_of(' ');
-        field.name = space == std::string::npos ? decl : decl.substr(space + 1);
-        field.type = space == std::string::npos ? std::string{} : decl.substr(0, space);
-        field.offset = static_cast<std::uint32_t>(std::stoul(line.substr(o + 7)));
-        field.size = static_cast<std::uint32_t>(std::stoul(line.substr(z + 5)));
-        field.is_signed = g != std::string::npos && line.compare(g + 7, 1, "1") == 0;
-    }
-    if (fields.empty()) throw error(EINVAL, "tracepoint_format", tp, "the format file lists no fields");
-    return fields;
+    const std::string path = sys::tracefs() + "/events/" + tp + "/format";
+    std::ifstream in(path);
+    if (!in) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_tracepoint_format(text.view(), tp);
 }
 
 /// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.

@@ -6,6 +6,7 @@
 
 #include <bpfxx/check/decode.hpp>
 #include <bpfxx/check/frame_state.hpp>
+#include <bpfxx/check/work_list.hpp>
 
 #include <array>
 #include <cstddef>
@@ -32,6 +33,8 @@ struct workspace_view {
     std::uint32_t* work = nullptr;       ///< a work list (reachability, call graph)
     std::uint32_t* progress = nullptr;   ///< per subprogram: call-graph search progress
     frame_state* in = nullptr;           ///< per slot: the data-flow state at its start
+    std::uint64_t* pending = nullptr;    ///< the data-flow work list (work_list_words(capacity) words)
+    std::size_t* analyses = nullptr;     ///< where data flow counts the instructions it analysed
 };
 
 } // namespace detail::checking
@@ -48,8 +51,15 @@ public:
 
     /// For the checks: the storage as spans.
     [[nodiscard]] constexpr detail::checking::workspace_view view() noexcept {
-        return {Capacity, flags_.data(), insns_.data(), subprogram_.data(), work_.data(), progress_.data(), in_.data()};
+        return {Capacity,     flags_.data(),    insns_.data(), subprogram_.data(), work_.data(),
+                progress_.data(), in_.data(), pending_.data(), &analyses_};
     }
+
+    /// How many instructions the last check's data-flow stage analysed (0 if
+    /// an earlier stage found a problem): at most (2 + 533) per slot, one for
+    /// the first sweep, at most 533 on the work list of a program with loops,
+    /// one for the sweep that reports the problems (check/dataflow.hpp).
+    [[nodiscard]] constexpr std::size_t analyses() const noexcept { return analyses_; }
 
 private:
     std::array<std::uint8_t, Capacity> flags_{};
@@ -58,6 +68,8 @@ private:
     std::array<std::uint32_t, Capacity> work_{};
     std::array<std::uint32_t, Capacity> progress_{};
     std::array<detail::checking::frame_state, Capacity> in_{};
+    std::array<std::uint64_t, detail::checking::work_list_words(Capacity)> pending_{};
+    std::size_t analyses_ = 0;
 };
 
 } // namespace bpfxx

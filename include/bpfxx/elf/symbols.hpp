@@ -19,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,10 +27,38 @@ namespace bpfxx::elf {
 
 namespace detail {
 
+/// An ELF file's bytes, read with bounds checks; errors name `what` (the file).
+class image {
+public:
+    image(std::span<const std::byte> bytes, const std::string& what) : bytes_(bytes), what_(what) {}
+
+    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
+        T v;
+        std::memcpy(&v, bytes_.data() + off, sizeof v);
+        return v;
+    }
+    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
+    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
+        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
+            malformed("a name lies outside its string table");
+        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
+        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
+    }
+    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", what_, why); }
+
+private:
+    std::span<const std::byte> bytes_;
+    const std::string& what_;
+};
+
 /// A read-only mapping of a whole file.
 class mapped_file {
 public:
-    explicit mapped_file(const std::string& path) : path_(path) {
+    explicit mapped_file(const std::string& path) {
         unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) bpfxx::detail::throw_errno("open", path);
         struct stat st{};
@@ -44,28 +73,22 @@ public:
     mapped_file& operator=(const mapped_file&) = delete;
     ~mapped_file() { ::munmap(const_cast<std::byte*>(data_), size_); }
 
-    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > size_ || size_ - off < sizeof(T)) malformed("a structure lies past the end of the file");
-        T v;
-        std::memcpy(&v, data_ + off, sizeof v);
-        return v;
-    }
-    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
-    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
-        if (tab > size_ || tab_size > size_ - tab || off >= tab_size) malformed("a name lies outside its string table");
-        const char* s = reinterpret_cast<const char*>(data_ + tab + off);
-        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
-    }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", path_, why); }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
 
 private:
-    std::string path_;
     const std::byte* data_ = nullptr;
     std::size_t size_ = 0;
 };
+
+/// The first section of type `type` (the ELF format allows one symbol table
+/// and one dynamic symbol table), if any.
+[[nodiscard]] inline std::optional<Elf64_Shdr> section_of_type(const image& f, const Elf64_Ehdr& eh, std::uint32_t type) {
+    for (std::uint16_t s = 0; s < eh.e_shnum; ++s) {
+        const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
+        if (sh.sh_type == type) return sh;
+    }
+    return std::nullopt;
+}
 
 } // namespace detail
 
@@ -74,13 +97,17 @@ private:
 struct function_symbol {
     std::uint64_t address = 0;
     std::uint64_t size = 0;
-    std::uint64_t file_offset = 0;
+    std::uint64_t file_offset = 0; ///< inside the file: less than its size
 };
 
 /// Finds function `name` in the symbol tables (.symtab, then .dynsym) of the
-/// 64-bit little-endian ELF file at `path`. nullopt when it has no such defined function.
-[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
-    const detail::mapped_file f(path);
+/// 64-bit little-endian ELF file whose bytes are `bytes` (`what` names it in
+/// errors). nullopt when it has no such defined function; `bpfxx::error`
+/// (ENOEXEC) when the file is malformed.
+[[nodiscard]] inline std::optional<function_symbol> find_function(std::span<const std::byte> bytes, std::string_view name,
+                                                                  const std::string& what) {
+    const detail::image f(bytes, what);
+    if (f.size() < sizeof(Elf64_Ehdr)) f.malformed("too small to be an ELF file");
     const auto eh = f.at<Elf64_Ehdr>(0);
     if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) f.malformed("not an ELF file");
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
@@ -90,19 +117,17 @@ struct function_symbol {
 
     std::optional<function_symbol> found;
     for (const std::uint32_t wanted : {std::uint32_t{SHT_SYMTAB}, std::uint32_t{SHT_DYNSYM}}) {
-        for (std::uint16_t s = 0; s < eh.e_shnum && !found; ++s) {
-            const auto sh = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{s} * sizeof(Elf64_Shdr));
-            if (sh.sh_type != wanted || sh.sh_entsize != sizeof(Elf64_Sym)) continue;
-            if (sh.sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
-            const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh.sh_link} * sizeof(Elf64_Shdr));
-            for (std::uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); ++k) {
-                const auto sym = f.at<Elf64_Sym>(sh.sh_offset + k * sizeof(Elf64_Sym));
-                const auto type = ELF64_ST_TYPE(sym.st_info);
-                if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
-                if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
-                found = function_symbol{sym.st_value, sym.st_size, 0};
-                break;
-            }
+        const auto sh = detail::section_of_type(f, eh, wanted);
+        if (!sh || sh->sh_entsize != sizeof(Elf64_Sym)) continue;
+        if (sh->sh_link >= eh.e_shnum) f.malformed("a symbol table names a string table that does not exist");
+        const auto strtab = f.at<Elf64_Shdr>(eh.e_shoff + std::uint64_t{sh->sh_link} * sizeof(Elf64_Shdr));
+        for (std::uint64_t k = 0; k < sh->sh_size / sizeof(Elf64_Sym); ++k) {
+            const auto sym = f.at<Elf64_Sym>(sh->sh_offset + k * sizeof(Elf64_Sym));
+            const auto type = ELF64_ST_TYPE(sym.st_info);
+            if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF) continue;
+            if (f.str(strtab.sh_offset, strtab.sh_size, sym.st_name) != name) continue;
+            found = function_symbol{sym.st_value, sym.st_size, 0};
+            break;
         }
         if (found) break;
     }
@@ -110,14 +135,23 @@ struct function_symbol {
     // the segment that holds the address gives its place in the file
     for (std::uint16_t p = 0; p < eh.e_phnum; ++p) {
         const auto ph = f.at<Elf64_Phdr>(eh.e_phoff + std::uint64_t{p} * sizeof(Elf64_Phdr));
-        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address >= ph.p_vaddr + ph.p_filesz)
+        if (ph.p_type != PT_LOAD || found->address < ph.p_vaddr || found->address - ph.p_vaddr >= ph.p_filesz)
             continue;
-        found->file_offset = found->address - ph.p_vaddr + ph.p_offset;
+        // the segment's bytes must be in the file, or the offset would lie past its end
+        if (ph.p_offset > f.size() || ph.p_filesz > f.size() - ph.p_offset)
+            f.malformed("a loadable segment lies past the end of the file");
+        found->file_offset = ph.p_offset + (found->address - ph.p_vaddr);
         return found;
     }
     // relocatable objects have no segments: the address is section-relative
     if (eh.e_type == ET_REL) f.malformed("a relocatable object cannot be probed: link it first");
     f.malformed("the function lies in no loadable segment");
+}
+
+/// Finds function `name` in the ELF file at `path` (see above).
+[[nodiscard]] inline std::optional<function_symbol> find_function(const std::string& path, std::string_view name) {
+    const detail::mapped_file f(path);
+    return find_function(f.bytes(), name, path);
 }
 
 /// The file offset of function `name` in `path`; throws `bpfxx::error`

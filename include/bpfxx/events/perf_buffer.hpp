@@ -69,9 +69,7 @@ public:
         if (o.pages_per_cpu == 0 || (o.pages_per_cpu & (o.pages_per_cpu - 1)) != 0)
             throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
                         "pages_per_cpu must be a power of two");
-        if (const auto info = sys::get_info<sys::map_info>(map_fd, "perf_buffer"); info.type != 4)
-            throw error(EINVAL, "perf_buffer", "map fd " + std::to_string(map_fd),
-                        "the map is not a perf_event_array (type " + std::to_string(info.type) + ")");
+        (void)detail::require_map_type(map_fd, map_type::perf_event_array, "perf_buffer");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
         data_size_ = page_ * o.pages_per_cpu;
         const auto online = sys::online_cpus();

@@ -15,7 +15,10 @@
 //     r.consume([](std::span<const std::byte> rec) { ... });
 //     for (const auto& e : r.records<exec_event>()) { ... }   // a range, consumed as it advances
 
+#include <bpfxx/isa/map_types.hpp>
+#include <bpfxx/maps/descriptors.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <sys/mman.h>
@@ -72,6 +75,19 @@ void require_record_of(std::span<const std::byte> rec, const char* what) {
                         std::to_string(sizeof(T)));
 }
 
+/// The kernel's description of map `fd`, which must be a map of type `want`
+/// (EINVAL naming the type it is: a reader of the wrong type of map would
+/// read its values as records).
+inline sys::map_info require_map_type(int fd, map_type want, const char* op) {
+    const std::string what = "map fd " + std::to_string(fd);
+    const auto info = sys::info_of<sys::map_info>(fd, op, what);
+    if (info.type != static_cast<std::uint32_t>(want))
+        throw error(EINVAL, op, what,
+                    "the map's type is " + std::string(map_type_name(static_cast<map_type>(info.type))) + ", not " +
+                        std::string(map_type_name(want)));
+    return info;
+}
+
 /// A record's bytes as `const T&`, checked: records are 8-byte aligned, so
 /// any T of alignment up to 8 may be viewed in place.
 template <class T>
@@ -90,12 +106,17 @@ class ring {
 public:
     ring() noexcept = default;
 
-    /// Maps the ring buffer map `map_fd` of `size` data bytes (its max_entries).
-    ring(int map_fd, std::uint32_t size) : fd_(map_fd), size_(size), mask_(size - 1) {
-        if (size == 0 || (size & (size - 1)) != 0)
-            throw error(EINVAL, "ring buffer", "fd " + std::to_string(map_fd),
-                        "max_entries " + std::to_string(size) + " is not a power of two: not a ring buffer map?");
+    /// Maps the ring buffer map `map_fd`. Any other kind of map, or object, is
+    /// refused (EINVAL), as is an empty fd (EBADF).
+    explicit ring(int map_fd) : fd_(map_fd) {
+        const auto info = detail::require_map_type(map_fd, map_type::ringbuf, "ring buffer");
+        size_ = info.max_entries;
+        mask_ = size_ - 1;
+        if (size_ == 0 || (size_ & (size_ - 1)) != 0) // the kernel allows no other; a reader relies on it
+            throw error(EINVAL, "ring buffer", "map fd " + std::to_string(map_fd),
+                        "max_entries " + std::to_string(size_) + " is not a power of two");
         page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        const std::uint32_t size = size_;
         void* c = ::mmap(nullptr, page_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
         if (c == MAP_FAILED) detail_throw("mmap consumer page");
         void* p = ::mmap(nullptr, page_ + 2 * std::size_t{size}, PROT_READ, MAP_SHARED, map_fd,
@@ -115,9 +136,8 @@ public:
     template <class Map>
         requires requires(const Map& m) {
             { m.fd() } -> std::convertible_to<int>;
-            { m.max_entries() } -> std::convertible_to<std::uint32_t>;
         }
-    explicit ring(const Map& m) : ring(m.fd(), m.max_entries()) {}
+    explicit ring(const Map& m) : ring(static_cast<int>(m.fd())) {}
 
     ring(ring&& o) noexcept
         : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mask_(o.mask_), page_(o.page_),
@@ -140,13 +160,16 @@ public:
     ring& operator=(const ring&) = delete;
     ~ring() { unmap(); }
 
+    /// Whether it maps a ring (not default-constructed or moved from); the
+    /// operations below throw EBADF when it does not.
     [[nodiscard]] explicit operator bool() const noexcept { return consumer_ != nullptr; }
     /// The map's fd (not owned): what to poll for readiness.
     [[nodiscard]] int fd() const noexcept { return fd_; }
     /// Data bytes of the ring (the map's max_entries).
     [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
     /// Bytes written by programs and not yet consumed (headers included).
-    [[nodiscard]] std::uint64_t pending_bytes() const noexcept {
+    [[nodiscard]] std::uint64_t pending_bytes() const {
+        require_mapped("pending_bytes");
         return detail::load_acquire(producer_) - consumer_pos();
     }
 
@@ -156,6 +179,7 @@ public:
     /// record. Returns how many records `f` saw.
     template <class F>
     std::size_t consume(F&& f) {
+        require_mapped("consume");
         std::size_t n = 0;
         std::span<const std::byte> rec;
         std::uint64_t next = 0;
@@ -184,9 +208,16 @@ public:
     template <class T = void>
     class record_range;
     template <class T = void>
-    [[nodiscard]] record_range<T> records() noexcept { return record_range<T>(*this); }
+    [[nodiscard]] record_range<T> records() {
+        require_mapped("records");
+        return record_range<T>(*this);
+    }
 
 private:
+    void require_mapped(const char* op) const {
+        if (consumer_ == nullptr)
+            throw error(EBADF, op, "ring buffer", "the reader is empty (default-constructed or moved from)");
+    }
     [[noreturn]] void detail_throw(const char* op) const {
         bpfxx::detail::throw_errno(op, "ring buffer fd " + std::to_string(fd_));
     }
@@ -209,16 +240,24 @@ private:
     }
 
     /// The next submitted record at or after the consumer position (skipping
-    /// and handing back discarded ones), or an empty span at the end.
-    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) noexcept {
+    /// and handing back discarded ones), or an empty span at the end. A
+    /// record that does not fit in the ring, or runs past what the producer
+    /// has written, is refused (EPROTO): its bytes would lie outside the mapping.
+    [[nodiscard]] bool peek(std::span<const std::byte>& out, std::uint64_t& next) {
         std::uint64_t cons = consumer_pos();
         for (;;) {
-            if (cons >= detail::load_acquire(producer_)) return false;
+            const std::uint64_t prod = detail::load_acquire(producer_);
+            if (cons >= prod) return false;
             const std::byte* hdr = data_ + (cons & mask_);
             const std::uint32_t len = detail::load_acquire32(hdr);
             if (len & detail::busy_bit) return false;
             const std::uint32_t bytes = len & ~(detail::busy_bit | detail::discard_bit);
-            next = cons + round_up8(bytes + detail::header_size);
+            next = cons + round_up8(std::uint64_t{bytes} + detail::header_size);
+            if (std::uint64_t{bytes} + detail::header_size > size_ || next > prod)
+                throw error(EPROTO, "ring buffer", "map fd " + std::to_string(fd_),
+                            "a record of " + std::to_string(bytes) + " bytes at position " + std::to_string(cons) +
+                                " does not fit in a ring of " + std::to_string(size_) + " bytes written up to " +
+                                std::to_string(prod));
             if (!(len & detail::discard_bit)) {
                 out = std::span<const std::byte>(hdr + detail::header_size, bytes);
                 return true;

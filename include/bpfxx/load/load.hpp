@@ -129,6 +129,9 @@ struct load_request {
     return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
 }
 
+/// The most instructions a program may have (BPF_COMPLEXITY_LIMIT_INSNS).
+inline constexpr std::size_t max_insns = 1000000;
+
 /// BPF_PROG_LOAD. Without a requested log the first attempt runs without
 /// one, since verifying without a log is faster; if it fails, the program is
 /// loaded again with a log buffer grown until the whole log fits, for the error.
@@ -142,7 +145,12 @@ struct load_request {
         if (request.map_fds[i] < 0)
             throw error(EBADF, "BPF_PROG_LOAD", object,
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    if (request.insns.size() > UINT32_MAX) throw error(E2BIG, "BPF_PROG_LOAD", object, "too many instructions");
+    // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
+    // and its log, with our listing, would run to megabytes
+    if (req.insns.size() > max_insns)
+        throw error(E2BIG, "BPF_PROG_LOAD", object,
+                    "the program has " + std::to_string(req.insns.size()) + " instructions; the kernel loads at most " +
+                        std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
     std::vector<insn> patched;

@@ -4,6 +4,7 @@
 
 #include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/sys/bpf.hpp>
+#include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/pin.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
@@ -43,14 +44,6 @@ struct prog_info {
 };
 
 namespace detail::progs {
-/// What /proc says an fd is ("anon_inode:bpf-prog", "anon_inode:bpf-map" …).
-[[nodiscard]] inline std::string fd_kind(int fd) {
-    char buf[64] = {};
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
-    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
-}
-
 [[nodiscard]] inline std::string object_name(const char (&name)[16]) {
     std::size_t n = 0;
     while (n < sizeof name && name[n] != '\0') ++n;
@@ -95,6 +88,7 @@ public:
             raw = {};
             raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
             raw.map_ids = sys::ptr(ids.data());
+            if (!fd_) throw error(EBADF, "BPF_OBJ_GET_INFO_BY_FD", name_, "the program handle is empty");
             sys::info_attr attr{};
             attr.bpf_fd = static_cast<std::uint32_t>(fd());
             attr.info_len = sizeof raw;
@@ -128,7 +122,9 @@ public:
     }
 
     /// The kernel's id of this program (unique while it is loaded).
-    [[nodiscard]] std::uint32_t id() const { return sys::get_info<sys::prog_info>(fd()).id; }
+    [[nodiscard]] std::uint32_t id() const {
+        return sys::info_of<sys::prog_info>(fd(), "BPF_OBJ_GET_INFO_BY_FD", name_).id;
+    }
 
     /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
     [[nodiscard]] static prog from_id(std::uint32_t id) {
@@ -140,7 +136,7 @@ public:
     }
 
     /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
-    /// with EINVAL when the object pinned there is not a program.
+    /// with EINVAL when the object pinned there is not a program ("not a BPF program").
     [[nodiscard]] static prog open_pinned(const std::string& path) {
         return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
     }
@@ -148,7 +144,10 @@ public:
     /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
     /// demand). The pin keeps the program loaded after every fd is closed,
     /// until the file is removed.
-    void pin(const std::string& path) const { sys::pin(fd(), path); }
+    void pin(const std::string& path) const {
+        if (!fd_) throw error(EBADF, "BPF_OBJ_PIN", path, "the program handle is empty");
+        sys::pin(fd(), path);
+    }
 
     friend void swap(prog& a, prog& b) noexcept {
         using std::swap;
@@ -162,9 +161,7 @@ private:
     /// A handle for an fd the kernel gave us: checks that it is a program and
     /// learns its type and name.
     static prog adopt(unique_fd fd, const char* op, const std::string& what) {
-        if (const auto kind = detail::progs::fd_kind(fd.get()); !kind.empty() && kind != "anon_inode:bpf-prog")
-            throw error(EINVAL, op, what, "the object is not a BPF program but " + kind);
-        const auto raw = sys::get_info<sys::prog_info>(fd.get());
+        const auto raw = sys::info_of<sys::prog_info>(fd.get(), op, what);
         return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
     }
 

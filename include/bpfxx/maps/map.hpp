@@ -20,6 +20,7 @@
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <array>
@@ -207,12 +208,7 @@ public:
     /// size, value size and (unless `opts` says not to) max_entries. A
     /// mismatch throws `bpfxx::error` (EINVAL) naming each difference.
     [[nodiscard]] static map open_pinned(const std::string& path, const open_options& opts = {}) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(opts.access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), opts, "open_pinned", path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(opts.access)), opts, "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID) and checks it as open_pinned does.
@@ -579,12 +575,7 @@ private:
     }
 
     [[nodiscard]] static map adopt(unique_fd fd, const open_options& opts, const char* op, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno(op, what);
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what); // "not a map" first
         if (auto mismatch = detail::descriptor_mismatch<M>(info, opts); !mismatch.empty())
             throw error(EINVAL, op, what, std::move(mismatch));
         return map(std::move(fd), info.max_entries, detail::c_name(info.name));

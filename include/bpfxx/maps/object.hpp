@@ -10,6 +10,7 @@
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/pin.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
@@ -134,10 +135,12 @@ public:
     /// Pins the map at a bpffs path (mounting /sys/fs/bpf when needed). The
     /// pin keeps the map alive after this handle closes; remove it with unlink().
     void pin(const std::string& path) const {
+        if (!fd_) fail(EBADF, "BPF_OBJ_PIN", "the map handle is empty");
         try {
             sys::pin(fd(), path);
         } catch (const error& e) {
-            throw error(e.errnum(), e.operation(), label(), "pinning at " + path);
+            throw error(e.errnum(), e.operation(), label(),
+                        "pinning at " + path + (e.detail().empty() ? std::string{} : ": " + e.detail()));
         }
     }
 
@@ -183,15 +186,7 @@ protected:
         throw error(err, op, label(), explain_errno(err, std::move(detail)));
     }
 
-    [[nodiscard]] sys::map_info raw_info(const char* op) const {
-        sys::map_info raw{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd());
-        attr.info_len = sizeof raw;
-        attr.info = sys::ptr(&raw);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) fail(errno, op);
-        return raw;
-    }
+    [[nodiscard]] sys::map_info raw_info(const char* op) const { return sys::info_of<sys::map_info>(fd(), op, label()); }
 
     /// Maps the values of an mmapable array: `bytes` of them, rounded up to
     /// pages. Read-only when the kernel refuses a writable mapping (a frozen

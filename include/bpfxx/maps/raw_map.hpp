@@ -10,6 +10,8 @@
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/object.hpp>
+#include <bpfxx/sys/pin.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <cerrno>
@@ -29,14 +31,11 @@ public:
     raw_map(raw_map&&) noexcept = default;
     raw_map& operator=(raw_map&&) noexcept = default;
 
-    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or wronly.
+    /// Opens the map pinned at `path`; `access` may be map_flags::rdonly or
+    /// wronly. Another kind of object pinned there (a program, a link) is
+    /// refused with EINVAL: "not a map".
     [[nodiscard]] static raw_map open_pinned(const std::string& path, map_flags access = map_flags::none) {
-        sys::obj_attr attr{};
-        attr.pathname = sys::ptr(path.c_str());
-        attr.file_flags = static_cast<std::uint32_t>(access);
-        const long fd = sys::call(sys::cmd::obj_get, attr);
-        if (fd < 0) detail::throw_errno("BPF_OBJ_GET", path);
-        return adopt(unique_fd(static_cast<int>(fd)), path);
+        return adopt(sys::get_pinned(path, static_cast<std::uint32_t>(access)), "open_pinned", path);
     }
 
     /// Opens the map with this id (BPF_MAP_GET_FD_BY_ID).
@@ -46,13 +45,13 @@ public:
         attr.open_flags = static_cast<std::uint32_t>(access);
         const long fd = sys::call(sys::cmd::map_get_fd_by_id, attr);
         if (fd < 0) detail::throw_errno("BPF_MAP_GET_FD_BY_ID", "map id " + std::to_string(id));
-        return adopt(unique_fd(static_cast<int>(fd)), "map id " + std::to_string(id));
+        return adopt(unique_fd(static_cast<int>(fd)), "from_id", "map id " + std::to_string(id));
     }
 
     /// Takes a map fd from elsewhere (e.g. `map<M>::release()`).
     [[nodiscard]] static raw_map from_fd(unique_fd fd) {
         std::string what = "fd " + std::to_string(fd.get());
-        return adopt(std::move(fd), what);
+        return adopt(std::move(fd), "from_fd", what);
     }
 
     [[nodiscard]] map_type type() const noexcept { return type_; }
@@ -124,13 +123,8 @@ private:
         : detail::map_object(std::move(fd), static_cast<map_type>(info.type), info.max_entries, detail::c_name(info.name)),
           key_size_(info.key_size), value_size_(info.value_size), flags_(static_cast<map_flags>(info.map_flags)) {}
 
-    [[nodiscard]] static raw_map adopt(unique_fd fd, const std::string& what) {
-        sys::map_info info{};
-        sys::info_attr attr{};
-        attr.bpf_fd = static_cast<std::uint32_t>(fd.get());
-        attr.info_len = sizeof info;
-        attr.info = sys::ptr(&info);
-        if (sys::call(sys::cmd::obj_get_info_by_fd, attr) < 0) detail::throw_errno("BPF_OBJ_GET_INFO_BY_FD", what);
+    [[nodiscard]] static raw_map adopt(unique_fd fd, const char* op, const std::string& what) {
+        const auto info = sys::info_of<sys::map_info>(fd.get(), op, what);
         return raw_map(std::move(fd), info);
     }
 

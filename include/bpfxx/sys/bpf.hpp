@@ -52,16 +52,4 @@ inline void copy_name(char (&dst)[16], std::string_view name) noexcept {
     dst[n] = '\0';
 }
 
-/// The kernel's object info for an fd (`bpf_prog_info`, `bpf_map_info` …).
-template <class Info>
-[[nodiscard]] inline Info get_info(int fd, const char* op = "BPF_OBJ_GET_INFO_BY_FD") {
-    Info info{};
-    info_attr attr{};
-    attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    attr.info_len = sizeof(Info);
-    attr.info = ptr(&info);
-    call_ok(cmd::obj_get_info_by_fd, attr, op);
-    return info;
-}
-
 } // namespace bpfxx::sys

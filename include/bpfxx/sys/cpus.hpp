@@ -4,6 +4,7 @@
 // nor what sysconf reports: CPUs that may be hot-plugged later count too.
 
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/number.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -23,11 +24,12 @@ namespace detail {
 template <class F>
 [[nodiscard]] constexpr bool for_each_cpu_range(std::string_view list, F&& f) noexcept {
     std::size_t i = 0;
-    const auto number = [&](std::uint32_t& out) {
-        const std::size_t start = i;
-        out = 0;
-        while (i < list.size() && list[i] >= '0' && list[i] <= '9') out = out * 10 + static_cast<std::uint32_t>(list[i++] - '0');
-        return i > start;
+    const auto number = [&](std::uint32_t& out) { // false for no digits, or a number past 32 bits
+        const auto n = leading_u32(list.substr(i));
+        if (!n) return false;
+        out = n->value;
+        i += n->length;
+        return true;
     };
     bool any = false;
     while (i < list.size() && list[i] != '\n') {
@@ -45,10 +47,12 @@ template <class F>
     return any;
 }
 
-/// Counts the CPUs of a kernel CPU list; 0 if it is malformed.
+/// Counts the CPUs of a kernel CPU list; 0 if it is malformed (or counts more
+/// than 2^32 - 1 CPUs).
 [[nodiscard]] constexpr std::uint32_t count_cpu_list(std::string_view list) noexcept {
-    std::uint32_t count = 0;
-    return for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += b - a + 1; }) ? count : 0;
+    std::uint64_t count = 0;
+    const bool ok = for_each_cpu_range(list, [&](std::uint32_t a, std::uint32_t b) { count += std::uint64_t{b} - a + 1; });
+    return ok && count <= 0xffffffffu ? static_cast<std::uint32_t>(count) : 0;
 }
 
 /// The text of a small sysfs file.

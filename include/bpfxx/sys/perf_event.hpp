@@ -5,6 +5,7 @@
 
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/file.hpp>
+#include <bpfxx/sys/number.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <linux/perf_event.h>
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace bpfxx::sys {
 
@@ -47,16 +49,21 @@ inline constexpr long tracefs_magic = 0x74726163;
 /// The perf PMU type of a dynamic event source ("kprobe", "uprobe"), from
 /// sysfs; nullopt when the kernel has no such PMU.
 [[nodiscard]] inline std::optional<std::uint32_t> pmu_type(const std::string& pmu) {
-    const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/type");
+    const std::string path = "/sys/bus/event_source/devices/" + pmu + "/type";
+    const auto line = read_line(path);
     if (!line) return std::nullopt;
-    return static_cast<std::uint32_t>(std::stoul(*line));
+    const auto type = detail::parse_u32(*line);
+    if (!type) throw error(EINVAL, "parse", path, "not a PMU type: '" + *line + "'");
+    return *type;
 }
 
 /// The config bit of a PMU's boolean format field ("retprobe" is "config:0").
 [[nodiscard]] inline std::optional<unsigned> pmu_format_bit(const std::string& pmu, const std::string& field) {
     const auto line = read_line("/sys/bus/event_source/devices/" + pmu + "/format/" + field);
     if (!line || line->rfind("config:", 0) != 0) return std::nullopt;
-    return static_cast<unsigned>(std::stoul(line->substr(7)));
+    const auto bit = detail::parse_u32(std::string_view(*line).substr(7));
+    if (!bit || *bit > 63) return std::nullopt; // a range ("config:0-7") or no bit of config
+    return *bit;
 }
 
 } // namespace bpfxx::sys

@@ -39,14 +39,28 @@ inline void ensure_bpffs(const std::string& dir = bpffs_root) {
     return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
 }
 
+namespace detail {
+/// Throws the error of a failed pin operation on `path`; when `dir` (the
+/// path, or the directory it goes in) is on no bpffs, says that this is why.
+[[noreturn]] inline void throw_pin_error(int err, const char* op, const std::string& path, const std::string& dir) {
+    struct statfs st{};
+    const bool elsewhere = ::statfs(dir.empty() ? "." : dir.c_str(), &st) == 0 && static_cast<long>(st.f_type) != bpffs_magic;
+    throw error(err, op, path,
+                elsewhere ? "BPF objects are pinned in a BPF filesystem (bpffs), and " + (dir.empty() ? "." : dir) +
+                                " is on another (mount one: mount -t bpf bpf " + std::string(bpffs_root) + ")"
+                          : std::string{});
+}
+} // namespace detail
+
 namespace sys {
 /// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
 inline void pin(int fd, const std::string& path) {
+    if (fd < 0) throw error(EBADF, "BPF_OBJ_PIN", path, "the handle is empty");
     if (path.starts_with(bpffs_root)) ensure_bpffs();
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    call_ok(cmd::obj_pin, attr, "BPF_OBJ_PIN", path);
+    if (call(cmd::obj_pin, attr) < 0) bpfxx::detail::throw_pin_error(errno, "BPF_OBJ_PIN", path, parent_dir(path));
 }
 
 /// BPF_OBJ_GET: opens the object pinned at `path`.
@@ -54,7 +68,13 @@ inline void pin(int fd, const std::string& path) {
     obj_attr attr{};
     attr.pathname = ptr(path.c_str());
     attr.file_flags = file_flags;
-    return call_fd(cmd::obj_get, attr, "BPF_OBJ_GET", path);
+    const long fd = call(cmd::obj_get, attr);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) bpfxx::detail::throw_errno("BPF_OBJ_GET", path);
+        bpfxx::detail::throw_pin_error(err, "BPF_OBJ_GET", path, path);
+    }
+    return unique_fd(static_cast<int>(fd));
 }
 } // namespace sys
 

@@ -163,7 +163,8 @@ namespace decoding {
         if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
         return d;
     }
-    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
+    // in the last slot, not taken leaves the program: the general path faults at the jump itself
+    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0) || pc + 1 >= size) return {};
     d.dst = i.dst_reg;
     d.need = bit(i.dst_reg);
     return with_source(d, i, wide, x);

@@ -28,7 +28,7 @@ enum class fault_kind : std::uint8_t {
     bad_helper_argument, ///< an argument the verifier would have refused
     bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
     unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
-    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids)
+    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids, arena address casts)
     uninitialized_register, ///< read of a register never written (or clobbered by a call)
     insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
     bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse

@@ -858,7 +858,9 @@ private:
     [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
         const auto reg = region_of(addr);
         const auto off = offset_of(addr);
-        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || off + N > stack_size) return nullptr;
+        // off + N in 64 bits: an offset near 2^32 (r10 - 520 in a callee) must not wrap to a small end
+        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || std::uint64_t{off} + N > stack_size)
+            return nullptr;
         const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
         // aligned, the N bytes' bits lie in one word of stack_init_
         const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
@@ -1099,6 +1101,9 @@ private:
         const bool wide = code::class_of(i.code) == code::alu64;
         const bool x = code::source_of(i.code) == code::x;
         const auto op = code::op_of(i.code);
+        // addr_space_cast (arena pointers, Linux 6.9): an instruction, but no arena is modelled
+        if (wide && x && op == code::mov && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16))
+            return raise(fault_kind::unsupported);
         // reserved fields (the verifier's check_alu_op)
         const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
                             (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
