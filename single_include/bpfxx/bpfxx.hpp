@@ -11185,9 +11185,9 @@ inline constexpr std::size_t max_insns = 1000000;
                         "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
     // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
     // and its log, with our listing, would run to megabytes
-    if (req.insns.size() > max_insns)
+    if (request.insns.size() > max_insns)
         throw error(E2BIG, "BPF_PROG_LOAD", object,
-                    "the program has " + std::to_string(req.insns.size()) + " instructions; the kernel loads at most " +
+                    "the program has " + std::to_string(request.insns.size()) + " instructions; the kernel loads at most " +
                         std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
