@@ -8829,7 +8829,8 @@ enum class object_kind : std::uint8_t {
 
 /// The kind of object `fd` refers to, from its /proc/self/fd link (the
 /// kernel names the anonymous inodes of BPF objects "anon_inode:bpf-map",
-/// "anon_inode:bpf-prog", "anon_inode:bpf_link", "anon_inode:btf").
+/// "anon_inode:bpf-prog", "anon_inode:btf", and a link "anon_inode:bpf_link"
+/// when created but "anon_inode:bpf-link" when reopened from a pin or an id).
 [[nodiscard]] inline object_kind kind_of(int fd) {
     char buf[64] = {};
     const std::string path = "/proc/self/fd/" + std::to_string(fd);
@@ -8838,7 +8839,7 @@ enum class object_kind : std::uint8_t {
     const std::string_view target(buf, static_cast<std::size_t>(n));
     if (target == "anon_inode:bpf-map") return object_kind::map;
     if (target == "anon_inode:bpf-prog") return object_kind::prog;
-    if (target == "anon_inode:bpf_link") return object_kind::link;
+    if (target == "anon_inode:bpf_link" || target == "anon_inode:bpf-link") return object_kind::link;
     if (target == "anon_inode:btf") return object_kind::btf;
     return object_kind::other;
 }

@@ -324,6 +324,17 @@ TEST_CASE("attach_raw_tracepoint: sys_enter runs for this process's syscalls, an
         CHECK(l.info().type == bpfxx::link_type::raw_tracepoint);
         for (int i = 0; i < 100; ++i) (void)::syscall(SYS_getppid);
         CHECK(counts.lookup(1).value_or(0) >= 100u);
+        // Regression: a link reopened from a pin is "anon_inode:bpf-link", not
+        // "bpf_link" as when created; open_pinned took it for no link at all.
+        const std::string pin = "/sys/fs/bpf/bpfxx_test_raw_tp_link_" + std::to_string(::getpid());
+        ::unlink(pin.c_str());
+        l.pin(pin);
+        {
+            auto reopened = bpfxx::link::open_pinned(pin);
+            CHECK(reopened.info().id == l.info().id);
+            CHECK(bpfxx::sys::kind_of(reopened.fd()) == bpfxx::sys::object_kind::link);
+        }
+        ::unlink(pin.c_str());
     }
     const auto after = counts.lookup(1).value_or(0);
     for (int i = 0; i < 100; ++i) (void)::syscall(SYS_getppid);
