@@ -14,6 +14,7 @@
 //
 // See docs/tutorial.md.
 
+#include <bpfxx/c/assembly.hpp>
 #include <bpfxx/c/call.hpp>
 #include <bpfxx/c/compile.hpp>
 #include <bpfxx/c/context.hpp>

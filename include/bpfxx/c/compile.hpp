@@ -23,7 +23,6 @@
 #include <bpfxx/c/maps.hpp>
 
 #include <cstddef>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -60,13 +59,10 @@ template <class F>
     builder b;
     b.context_access = S::context::access;
     typename S::context ctx(&b);
-    [&]<class... M>(type_list<M...>) {
-        std::int32_t index = 0;
-        const auto next = [&] { return index++; };
-        // maps in parameter order: each gets its index in the program's map list
-        std::tuple<M...> maps{M(&b, next())...};
-        std::apply([&](const auto&... m) { run_body(b, F{}, ctx, m...); }, maps);
-    }(typename S::map_params{});
+    // maps in parameter order: each gets its index in the program's map list
+    [&]<class... M, std::size_t... I>(type_list<M...>, std::index_sequence<I...>) {
+        run_body(b, F{}, ctx, M(&b, static_cast<std::int32_t>(I))...);
+    }(typename S::map_params{}, std::make_index_sequence<S::map_count>{});
     b.ret(imm_op(0)); // a program that falls off its end returns 0 (no-op when it returned)
     return lower(b);
 }

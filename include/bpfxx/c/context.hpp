@@ -32,7 +32,13 @@ namespace detail {
 /// The size of the memory behind a helper's destination argument.
 template <class D>
 [[nodiscard]] constexpr std::uint32_t size_of_memory() {
-    return sizeof(typename pointer_traits<D>::element);
+    if constexpr (memory<D>) {
+        return sizeof(typename pointer_traits<D>::element);
+    } else {
+        static_assert(always_false<D>, "bpfxx: a helper argument of the wrong kind: memory (a field, a c::local, a "
+                                       "pointer) is wanted here, D in the compiler's notes is not");
+        return 0;
+    }
 }
 
 } // namespace detail

@@ -69,6 +69,10 @@ namespace diagnostic {
 }
 /// A constant loop of no trips, or of more than the layer unrolls or the verifier explores.
 [[noreturn]] inline void loop_trip_count_out_of_range() { throw program_error("loop trip count out of range"); }
+/// Assembly in a typed program jumps out of itself, exits, or writes r6-r10.
+[[noreturn]] inline void assembly_must_fall_through_and_keep_r6_to_r10() {
+    throw program_error("assembly in a typed program must fall through and keep r6-r10");
+}
 /// An index into an array that is a constant outside it.
 [[noreturn]] inline void array_index_out_of_bounds() { throw program_error("array index out of bounds"); }
 } // namespace diagnostic

@@ -250,6 +250,21 @@ public:
                              static_cast<std::int32_t>(call_args.size())});
         return d;
     }
+    /// r0 = instructions `code` run with `call_args` in r1..r5 (a helper call's contract).
+    [[nodiscard]] constexpr vreg assembly(const insn* code, std::size_t count, std::initializer_list<operand> call_args) {
+        const auto first_arg = static_cast<std::int32_t>(args.size());
+        for (const auto& a : call_args) {
+            use(a);
+            args.push_back(a);
+        }
+        const auto first = static_cast<std::int32_t>(raw.size());
+        for (std::size_t i = 0; i < count; ++i) raw.push_back(code[i]);
+        const vreg d = new_reg(false);
+        if (live)
+            ops.push_back(op{op_kind::raw, static_cast<std::uint8_t>(call_args.size()), true, false, d, {}, {}, first,
+                             first_arg, static_cast<std::int32_t>(count)});
+        return d;
+    }
     [[nodiscard]] constexpr vreg ld_abs(unsigned bytes, operand index, std::int32_t off) {
         ld_abs_used = true;
         const vreg d = new_reg(false);

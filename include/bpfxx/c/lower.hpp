@@ -705,13 +705,15 @@ private:
         return bytes == 1 ? code::b : bytes == 2 ? code::h : bytes == 4 ? code::w : code::dw;
     }
 
-    constexpr void alu_with(std::uint8_t alu_code, bool wide, int dst, const operand& x) {
+    /// dst <code>= x; `sign`: signed division or modulo (off 1, cpu v4).
+    constexpr void alu_with(std::uint8_t alu_code, bool wide, int dst, const operand& x, bool sign = false) {
         const std::uint8_t cls = wide ? code::alu64 : code::alu;
+        const std::int16_t off = sign ? 1 : 0;
         if (x.is_reg())
             emit(make_insn(static_cast<std::uint8_t>(cls | alu_code | code::x), static_cast<std::uint8_t>(dst),
-                           reg(x.reg()), 0, 0));
+                           reg(x.reg()), off, 0));
         else
-            emit(make_insn(static_cast<std::uint8_t>(cls | alu_code | code::k), static_cast<std::uint8_t>(dst), 0, 0,
+            emit(make_insn(static_cast<std::uint8_t>(cls | alu_code | code::k), static_cast<std::uint8_t>(dst), 0, off,
                            static_cast<std::int32_t>(static_cast<std::uint32_t>(x.v))));
     }
 
@@ -721,12 +723,12 @@ private:
         case op_kind::mov: materialise(d, o.a, o.wide); break;
         case op_kind::alu:
             if (o.a.is_reg() && R(o.a.reg()) == d) {
-                alu_with(o.code, o.wide, d, o.b);
+                alu_with(o.code, o.wide, d, o.b, o.sign);
             } else if (commutative(o.code) && o.b.is_reg() && R(o.b.reg()) == d) {
                 alu_with(o.code, o.wide, d, o.a);
             } else {
                 materialise(d, o.a, o.wide);
-                alu_with(o.code, o.wide, d, o.b);
+                alu_with(o.code, o.wide, d, o.b, o.sign);
             }
             break;
         case op_kind::neg:
@@ -783,7 +785,7 @@ private:
 
     /// Moves arguments into r1..r5 as one parallel copy: registers first (a
     /// cycle is broken through r0, or by xor-swaps when r0 is a source),
-    /// then constants, stack addresses and maps.
+    /// then constants and stack addresses, then maps.
     constexpr void pass_arguments(std::int32_t first, std::int32_t count) {
         struct move {
             int to, from;
@@ -825,10 +827,11 @@ private:
                 for (auto& m : moves) m.from = m.from == to ? from : m.from == from ? to : m.from;
             }
         }
-        for (std::int32_t k = 0; k < count; ++k) {
-            const auto& a = b_.args[static_cast<std::size_t>(first + k)];
-            if (!a.is_reg()) materialise(k + 1, a, true);
-        }
+        for (const bool maps : {false, true}) // maps last, as the kernel's samples write it
+            for (std::int32_t k = 0; k < count; ++k) {
+                const auto& a = b_.args[static_cast<std::size_t>(first + k)];
+                if (!a.is_reg() && (a.kind == src::map) == maps) materialise(k + 1, a, true);
+            }
     }
 };
 

@@ -261,7 +261,10 @@ template <std::uint8_t Op, class A, class B>
     static_assert(!is_big_endian<TA> && !is_big_endian<TB>,
                   "bpfxx: arithmetic on a big-endian value: convert it with c::ntohs/ntohl first");
     using R = common<TA, TB>;
-    return arith<R>(Op, convert<R>(to_val<TA>(a)), convert<R>(to_val<TB>(b)));
+    // one statement each: the operands' loads come in the order they are written, with any compiler
+    const auto x = convert<R>(to_val<TA>(a));
+    const auto y = convert<R>(to_val<TB>(b));
+    return arith<R>(Op, x, y);
 }
 
 template <std::uint8_t Op, class A, class B>
@@ -272,7 +275,9 @@ template <std::uint8_t Op, class A, class B>
         if (b < 0 || static_cast<unsigned long long>(b) >= bits_of<TA>) diagnostic::constant_does_not_fit_in_destination();
         return arith<TA>(Op, convert<TA>(to_val<operand_type<A, B>>(a)), val<TA>::from_constant(static_cast<std::int64_t>(b)));
     } else {
-        return arith<TA>(Op, convert<TA>(to_val<operand_type<A, B>>(a)), convert<TA>(b.value()));
+        const auto x = convert<TA>(to_val<operand_type<A, B>>(a));
+        const auto y = convert<TA>(b.value());
+        return arith<TA>(Op, x, y);
     }
 }
 
@@ -281,7 +286,11 @@ template <std::uint8_t Op, class A, class B>
 [[nodiscard]] constexpr auto bitwise(const A& a, const B& b) {
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
-    if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
+    if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
+        static_assert(always_false<A>, "bpfxx: a bitwise operation between a big-endian value and a host constant: "
+                                       "c::htons/htonl the constant");
+        return val<TA>::from_constant(0);
+    } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>, "bpfxx: a bitwise operation on values of different byte order");
         using W = std::conditional_t<sizeof(TA) == 8, std::uint64_t, std::uint32_t>;
         const auto x = to_val<TA>(a), y = to_val<TB>(b);
@@ -377,7 +386,11 @@ template <std::uint8_t Jop, class A, class B>
 [[nodiscard]] constexpr cond compare(const A& a, const B& b) {
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
-    if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
+    if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
+        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the "
+                                       "constant, or c::ntohs/ntohl the value");
+        return cond(false);
+    } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>,
                       "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the constant, or "
                       "c::ntohs/ntohl the value");
@@ -393,7 +406,9 @@ template <std::uint8_t Jop, class A, class B>
         static_assert(integer<A> || integer<B> || signed_of<TA> == signed_of<TB>,
                       "bpfxx: comparing a signed with an unsigned value: convert one with c::cast<T>(v)");
         using R = common<TA, TB>;
-        return compare_values<R>(Jop, convert<R>(to_val<TA>(a)), convert<R>(to_val<TB>(b)));
+        const auto x = convert<R>(to_val<TA>(a));
+        const auto y = convert<R>(to_val<TB>(b));
+        return compare_values<R>(Jop, x, y);
     }
 }
 
