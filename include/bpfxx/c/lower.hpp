@@ -19,7 +19,6 @@
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -127,7 +126,7 @@ struct usage {
 /// The last op index at which register r must still hold its value: its last
 /// use, pushed to the end of every loop it is live into from outside.
 [[nodiscard]] constexpr std::int32_t live_end(const usage& u, std::size_t r) {
-    std::int32_t end = std::max(u.last_use[r], u.last_def[r]);
+    std::int32_t end = (u.last_use[r] > u.last_def[r] ? u.last_use[r] : u.last_def[r]);
     bool grew = true;
     while (grew) {
         grew = false;
@@ -269,7 +268,7 @@ struct allocation {
     for (std::size_t r = 0; r < n; ++r) {
         if (u.first_def[r] < 0 || u.uses[r] == 0) continue; // (a result nobody reads needs no register)
         start[r] = 2 * u.first_def[r] + 1;
-        end[r] = std::max(2 * live_end(u, r), 2 * u.last_def[r] + 1);
+        end[r] = 2 * live_end(u, r) > 2 * u.last_def[r] + 1 ? 2 * live_end(u, r) : 2 * u.last_def[r] + 1;
         for (const auto c : calls) crosses[r] = crosses[r] || (start[r] < 2 * c && end[r] > 2 * c + 1);
         order.push_back(static_cast<vreg>(r));
     }
@@ -294,10 +293,15 @@ struct allocation {
     const bool pin_context = b.ld_abs_used;
     def_hint[static_cast<std::size_t>(builder::context())] = 1;
 
-    std::sort(order.begin(), order.end(), [&](vreg x, vreg y) {
-        const auto sx = start[static_cast<std::size_t>(x)], sy = start[static_cast<std::size_t>(y)];
-        return sx != sy ? sx < sy : x < y;
-    });
+    // by start (counting sort: starts are positions, 2 per operation)
+    {
+        auto count = filled<std::int32_t>(2 * b.ops.size() + 2, 0);
+        for (const vreg v : order) ++count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)]) + 1];
+        for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+        auto sorted = filled<vreg>(order.size(), 0);
+        for (const vreg v : order) sorted[static_cast<std::size_t>(count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)])]++)] = v;
+        order = sorted;
+    }
     // the operations that define each register (CSR: def_ops[def_at[r] .. def_at[r + 1]])
     auto def_at = filled<std::int32_t>(n + 1, 0);
     for (const auto& o : b.ops)
@@ -313,7 +317,10 @@ struct allocation {
     std::vector<vreg> active;
     for (const vreg v : order) {
         const auto vi = static_cast<std::size_t>(v);
-        std::erase_if(active, [&](vreg a) { return end[static_cast<std::size_t>(a)] < start[vi]; });
+        std::size_t kept = 0;
+        for (const vreg a : active)
+            if (end[static_cast<std::size_t>(a)] >= start[vi]) active[kept++] = a;
+        while (active.size() > kept) active.pop_back();
         unsigned allowed = crosses[vi] ? 0x3c0u : 0x3ffu; // r6-r9, or r0-r9
         if (pin_context && v == builder::context()) allowed = 1u << 6;
         for (const vreg a : active) allowed &= ~(1u << out.phys[static_cast<std::size_t>(a)]);

@@ -13,13 +13,13 @@
 // fields in network order (c::be16, c::be32); a header type of your own is
 // any trivially copyable struct (its length is its size).
 
+#include <bpfxx/asm/type_list.hpp>
 #include <bpfxx/c/control.hpp>
 #include <bpfxx/c/memory.hpp>
 #include <bpfxx/c/value.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -203,22 +203,37 @@ private:
     bool last_; ///< the last of the headers of one check: the cursor moves past it
 };
 
+namespace detail {
+template <std::size_t I, class H> struct header_slot {
+    header<H> h;
+};
+template <class Seq, class... H> struct header_slots;
+template <std::size_t... I, class... H>
+struct header_slots<std::index_sequence<I...>, H...> : header_slot<I, H>... {};
+} // namespace detail
+
 /// Several headers checked at once: `auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(k);`.
 template <class... H>
 class headers {
 public:
     static constexpr bool is_packet = true;
-    constexpr explicit headers(std::tuple<header<H>...> h) : h_(std::move(h)) {}
+    constexpr explicit headers(header<H>... h) : slots_{{h}...} {}
     constexpr void on_checked() const {
-        std::apply([](const auto&... x) { (x.on_checked(), ...); }, h_);
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (get_header<I>().on_checked(), ...);
+        }(std::index_sequence_for<H...>{});
     }
     template <std::size_t I>
-    [[nodiscard]] constexpr ptr<std::tuple_element_t<I, std::tuple<H...>>, region::packet> get() const {
-        return std::get<I>(h_);
+    [[nodiscard]] constexpr ptr<bpfxx::detail::nth_t<I, H...>, region::packet> get() const {
+        return get_header<I>();
     }
 
 private:
-    std::tuple<header<H>...> h_;
+    detail::header_slots<std::index_sequence_for<H...>, H...> slots_;
+    template <std::size_t I>
+    [[nodiscard]] constexpr const header<bpfxx::detail::nth_t<I, H...>>& get_header() const {
+        return static_cast<const detail::header_slot<I, bpfxx::detail::nth_t<I, H...>>&>(slots_).h;
+    }
 };
 
 /// A read position in the packet: a register (data, or where a header of
@@ -237,18 +252,19 @@ public:
                       "bpfxx: headers are trivially copyable structs");
         constexpr std::int32_t total = (0 + ... + static_cast<std::int32_t>(sizeof(H)));
         const auto ok = in_bounds(total);
-        std::int32_t at = off_;
-        std::size_t k = 0;
-        const auto make = [&]<class X>() {
-            header<X> h(detail::address{b_, base_, at}, this, ++k == sizeof...(H));
-            at += static_cast<std::int32_t>(sizeof(X));
-            return h;
-        };
         if constexpr (sizeof...(H) == 1) {
-            return maybe<header<H...>>(make.template operator()<H...>(), ok);
+            return maybe<header<H...>>(header<H...>(detail::address{b_, base_, off_}, this, true), ok);
         } else {
-            std::tuple<header<H>...> hs{make.template operator()<H>()...};
-            return maybe<headers<H...>>(headers<H...>(hs), ok);
+            constexpr std::int32_t sizes[] = {static_cast<std::int32_t>(sizeof(H))...};
+            return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                const auto at = [&](std::size_t k) {
+                    std::int32_t o = off_;
+                    for (std::size_t i = 0; i < k; ++i) o += sizes[i];
+                    return o;
+                };
+                return maybe<headers<H...>>(
+                    headers<H...>(header<H>(detail::address{b_, base_, at(I)}, this, I + 1 == sizeof...(H))...), ok);
+            }(std::index_sequence_for<H...>{});
         }
     }
 
@@ -293,5 +309,5 @@ template <class... H>
 struct std::tuple_size<bpfxx::c::headers<H...>> : std::integral_constant<std::size_t, sizeof...(H)> {};
 template <std::size_t I, class... H>
 struct std::tuple_element<I, bpfxx::c::headers<H...>> {
-    using type = bpfxx::c::ptr<std::tuple_element_t<I, std::tuple<H...>>, bpfxx::c::region::packet>;
+    using type = bpfxx::c::ptr<bpfxx::detail::nth_t<I, H...>, bpfxx::c::region::packet>;
 };
