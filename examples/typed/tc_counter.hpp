@@ -21,9 +21,9 @@ constexpr auto program = c::compile([](c::tc_skb skb, c::map<counters> counters)
     c::atomic_add(t[&traffic::bytes], skb[&bpfxx::sk_buff::len]);
     auto pkt = skb.packet();
     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(unspec);
-    c::if_(eth->h_proto != c::htons(c::eth_p_ip) || ip->protocol != c::ipproto_udp, [] { return unspec; });
+    c::if_(eth->h_proto != c::hton16(c::eth_p_ip) || ip->protocol != c::ipproto_udp, [] { return unspec; });
     auto udp = pkt.next<c::udphdr>().or_return(unspec); // at ip + ip->ihl * 4
-    c::if_(udp->dest == c::htons(7000), [&] { c::atomic_add(t[&traffic::udp_7000], 1); });
+    c::if_(udp->dest == c::hton16(7000), [&] { c::atomic_add(t[&traffic::udp_7000], 1); });
     return unspec;
 });
 

@@ -19,7 +19,7 @@ using per_source = bpfxx::percpu_hash<std::uint32_t, verdicts, 1024>; // source 
 constexpr auto program = c::compile([](c::xdp_md ctx, c::map<blocked> blocked, c::map<per_source> per_source) {
     auto pkt = ctx.packet();
     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(pass);
-    c::if_(eth->h_proto != c::htons(c::eth_p_ip), [] { return pass; });
+    c::if_(eth->h_proto != c::hton16(c::eth_p_ip), [] { return pass; });
     c::val src = ip->saddr;
     auto drop = blocked.contains(src);
     c::if_(per_source.lookup_or_init(src, c::zeroed), [&](auto v) {

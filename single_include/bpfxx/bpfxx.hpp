@@ -2121,6 +2121,11 @@ namespace diagnostic {
 [[noreturn]] inline void values_of_different_programs_mixed() {
     throw program_error("values of two programs are mixed");
 }
+/// A packet cursor moved inside a branch is used after the branch closed:
+/// the headers it passed are not there on the other path.
+[[noreturn]] inline void packet_cursor_moved_in_a_branch_that_closed() {
+    throw program_error("a packet cursor moved inside a branch is used after it");
+}
 /// More than 512 bytes of stack.
 [[noreturn]] inline void stack_frame_exceeds_512_bytes() { throw program_error("the stack frame exceeds 512 bytes"); }
 /// `.else_(...)` not directly after its `if_(...)`.
@@ -2344,6 +2349,7 @@ public:
     // ---- operations -----------------------------------------------------
 
     constexpr void emit(const op& o) {
+        settle();
         use(o.a);
         use(o.b);
         if (live) ops.push_back(o);
@@ -2386,6 +2392,7 @@ public:
     }
     /// r0 = helper(args...) in a new register.
     [[nodiscard]] constexpr vreg call(std::int32_t helper_id, std::initializer_list<operand> call_args) {
+        settle();
         const auto first = static_cast<std::int32_t>(args.size());
         for (const auto& a : call_args) {
             use(a);
@@ -2399,6 +2406,7 @@ public:
     }
     /// r0 = instructions `code` run with `call_args` in r1..r5 (a helper call's contract).
     [[nodiscard]] constexpr vreg assembly(const insn* code, std::size_t count, std::initializer_list<operand> call_args) {
+        settle();
         const auto first_arg = static_cast<std::int32_t>(args.size());
         for (const auto& a : call_args) {
             use(a);
@@ -2469,6 +2477,7 @@ public:
     };
 
     [[nodiscard]] constexpr branch_state begin_if(std::int32_t cond) {
+        settle();
         branch_state s;
         s.before = set;
         s.live_before = live;
@@ -2481,6 +2490,7 @@ public:
         return s;
     }
     constexpr void end_then(branch_state& s) {
+        settle();
         pop_scope();
         s.then_set = set;
         s.then_live = live;
@@ -2489,10 +2499,12 @@ public:
             s.end_op = static_cast<std::int32_t>(ops.size());
             ops.push_back(op{op_kind::end_if});
         }
-        // no else: the path that skipped the branch joins
-        merge(s.then_set, s.then_live, s.then_records, s.before, s.live_before, s.records_before);
+        // no else: the path that skipped the branch joins (unless an else_ follows: then
+        // different records open on the two paths are settled by the else branch)
+        merge(s.then_set, s.then_live, s.then_records, s.before, s.live_before, s.records_before, true);
     }
     constexpr void begin_else(branch_state& s) {
+        records_unsettled_ = false;
         if (s.if_op >= 0) {
             if (s.end_op != static_cast<std::int32_t>(ops.size()) - 1) diagnostic::else_must_follow_its_if();
             ops.back().kind = op_kind::else_;
@@ -2519,6 +2531,7 @@ public:
         return i;
     }
     constexpr void end_loop(vreg i, bool was_live) {
+        settle();
         pop_scope();
         if (open_records != loop_entry_records_.back()) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
         loop_entry_records_.pop_back();
@@ -2527,6 +2540,7 @@ public:
     }
 
     constexpr void ret(operand v) {
+        settle();
         if (!live) return;
         if (open_records != 0) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
         emit(op{op_kind::ret, 0, true, false, no_reg, v});
@@ -2565,6 +2579,8 @@ public:
     }
 
     [[nodiscard]] constexpr std::int32_t current_scope() const noexcept { return scopes_.back(); }
+    /// Whether branch `s` (a current_scope()) is still open here.
+    [[nodiscard]] constexpr bool in_open_scope(std::int32_t s) const noexcept { return scope_open(s); }
 
 private:
     struct stored {
@@ -2594,15 +2610,26 @@ private:
     constexpr void push_scope() { scopes_.push_back(next_scope_++); }
     constexpr void pop_scope() { scopes_.pop_back(); }
 
+    bool records_unsettled_ = false; ///< two paths joined with different records open; an else_ may yet fix it
+
+    /// Raises the diagnostic for records left open on one path of an if_ that got no else_.
+    constexpr void settle() {
+        if (records_unsettled_) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+    }
+
     /// The state after two paths join: set where set on both, reachable if either is.
     constexpr void merge(const std::vector<std::uint8_t>& a, bool a_live, std::int32_t a_records,
-                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records) {
+                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records,
+                         bool else_may_follow = false) {
         grow(set, is_var.size(), std::uint8_t{0});
         for (std::size_t i = 0; i < set.size(); ++i) {
             const std::uint8_t va = i < a.size() ? a[i] : 1, vb = i < b.size() ? b[i] : 1;
             set[i] = a_live && b_live ? (va & vb) : a_live ? va : vb;
         }
-        if (a_live && b_live && a_records != b_records) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+        if (a_live && b_live && a_records != b_records) {
+            if (!else_may_follow) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+            records_unsettled_ = true;
+        }
         open_records = a_live ? a_records : b_records;
         live = a_live || b_live;
     }
@@ -2618,13 +2645,13 @@ private:
 //
 // A value narrower than its destination converts silently; one wider (or
 // a big-endian value where a host one is wanted) does not compile: narrow
-// it with `c::cast<T>(v)`, convert byte order with `c::ntohs(v)`.
+// it with `c::cast<T>(v)`, convert byte order with `c::ntoh16(v)`.
 
 // ---- begin <bpfxx/c/scalar.hpp> ----
 // The scalar types of typed programs and their rules: integers of every
 // width and signedness, and big-endian integers (`be16`, `be32`, `be64`,
 // what network headers hold) that only compare with their own kind until
-// converted with ntohs/ntohl/ntohll.
+// converted with ntoh16/ntoh32/ntoh64.
 //
 // Arithmetic follows C without its surprises: types narrower than 32 bits
 // widen to 32 (unsigned stays unsigned), the wider operand wins, equal widths
@@ -2644,7 +2671,7 @@ private:
 namespace bpfxx::c {
 
 /// A 16-bit value in network byte order, as a little-endian load of its two
-/// bytes sees it (what `__be16` holds): `htons(0x0800)` is `be16{0x0008}`.
+/// bytes sees it (what `__be16` holds): `hton16(0x0800)` is `be16{0x0008}`.
 enum class be16 : std::uint16_t {};
 /// A 32-bit value in network byte order.
 enum class be32 : std::uint32_t {};
@@ -2717,26 +2744,27 @@ template <class T, class I>
 } // namespace detail
 
 // ---- byte order of constants (folded while the program is built) ----------
+// (hton16, not htons: glibc defines htons and friends as macros when optimizing.)
 
-[[nodiscard]] constexpr be16 htons(std::uint16_t v) noexcept {
+[[nodiscard]] constexpr be16 hton16(std::uint16_t v) noexcept {
     return static_cast<be16>(static_cast<std::uint16_t>((v >> 8) | (v << 8)));
 }
-[[nodiscard]] constexpr be32 htonl(std::uint32_t v) noexcept {
+[[nodiscard]] constexpr be32 hton32(std::uint32_t v) noexcept {
     return static_cast<be32>((v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24));
 }
-[[nodiscard]] constexpr be64 htonll(std::uint64_t v) noexcept {
-    const auto hi = static_cast<std::uint64_t>(htonl(static_cast<std::uint32_t>(v)));
-    const auto lo = static_cast<std::uint64_t>(htonl(static_cast<std::uint32_t>(v >> 32)));
+[[nodiscard]] constexpr be64 hton64(std::uint64_t v) noexcept {
+    const auto hi = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v)));
+    const auto lo = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v >> 32)));
     return static_cast<be64>(hi << 32 | lo);
 }
-[[nodiscard]] constexpr std::uint16_t ntohs(be16 v) noexcept {
-    return static_cast<std::uint16_t>(htons(static_cast<std::uint16_t>(v)));
+[[nodiscard]] constexpr std::uint16_t ntoh16(be16 v) noexcept {
+    return static_cast<std::uint16_t>(hton16(static_cast<std::uint16_t>(v)));
 }
-[[nodiscard]] constexpr std::uint32_t ntohl(be32 v) noexcept {
-    return static_cast<std::uint32_t>(htonl(static_cast<std::uint32_t>(v)));
+[[nodiscard]] constexpr std::uint32_t ntoh32(be32 v) noexcept {
+    return static_cast<std::uint32_t>(hton32(static_cast<std::uint32_t>(v)));
 }
-[[nodiscard]] constexpr std::uint64_t ntohll(be64 v) noexcept {
-    return static_cast<std::uint64_t>(htonll(static_cast<std::uint64_t>(v)));
+[[nodiscard]] constexpr std::uint64_t ntoh64(be64 v) noexcept {
+    return static_cast<std::uint64_t>(hton64(static_cast<std::uint64_t>(v)));
 }
 
 } // namespace bpfxx::c
@@ -2817,7 +2845,7 @@ public:
     constexpr val(I k) : k_(static_cast<std::int64_t>(k)) {
         if (!detail::fits<T>(k)) diagnostic::constant_does_not_fit_in_destination();
     }
-    /// A big-endian constant (`c::htons(0x0800)`).
+    /// A big-endian constant (`c::hton16(0x0800)`).
     constexpr val(T k)
         requires detail::is_big_endian<T>
         : k_(static_cast<std::int64_t>(k)) {}
@@ -2827,8 +2855,8 @@ public:
         requires(!std::same_as<U, T>)
     constexpr val(const val<U>& v) : val(detail::convert<T>(v)) {
         static_assert(!detail::is_big_endian<U> && !detail::is_big_endian<T>,
-                      "bpfxx: a value of one byte order where another is wanted: convert it with c::ntohs/ntohl "
-                      "(or c::htons/htonl)");
+                      "bpfxx: a value of one byte order where another is wanted: convert it with c::ntoh16/ntoh32 "
+                      "(or c::hton16/hton32)");
         static_assert(detail::bits_of<U> <= detail::bits_of<T>,
                       "bpfxx: the value is wider than its destination: narrow it with c::cast<T>(v)");
     }
@@ -2990,7 +3018,7 @@ template <std::uint8_t Op, class A, class B>
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
     static_assert(!is_big_endian<TA> && !is_big_endian<TB>,
-                  "bpfxx: arithmetic on a big-endian value: convert it with c::ntohs/ntohl first");
+                  "bpfxx: arithmetic on a big-endian value: convert it with c::ntoh16/ntoh32 first");
     using R = common<TA, TB>;
     // one statement each: the operands' loads come in the order they are written, with any compiler
     const auto x = convert<R>(to_val<TA>(a));
@@ -3001,7 +3029,7 @@ template <std::uint8_t Op, class A, class B>
 template <std::uint8_t Op, class A, class B>
 [[nodiscard]] constexpr auto shift(const A& a, const B& b) {
     using TA = promoted<operand_type<A, B>>;
-    static_assert(!is_big_endian<TA>, "bpfxx: shifting a big-endian value: convert it with c::ntohs/ntohl first");
+    static_assert(!is_big_endian<TA>, "bpfxx: shifting a big-endian value: convert it with c::ntoh16/ntoh32 first");
     if constexpr (integer<B>) {
         if (b < 0 || static_cast<unsigned long long>(b) >= bits_of<TA>) diagnostic::constant_does_not_fit_in_destination();
         return arith<TA>(Op, convert<TA>(to_val<operand_type<A, B>>(a)), val<TA>::from_constant(static_cast<std::int64_t>(b)));
@@ -3019,7 +3047,7 @@ template <std::uint8_t Op, class A, class B>
     using TB = operand_type<B, A>;
     if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
         static_assert(always_false<A>, "bpfxx: a bitwise operation between a big-endian value and a host constant: "
-                                       "c::htons/htonl the constant");
+                                       "c::hton16/hton32 the constant");
         return val<TA>::from_constant(0);
     } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>, "bpfxx: a bitwise operation on values of different byte order");
@@ -3118,15 +3146,15 @@ template <std::uint8_t Jop, class A, class B>
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
     if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
-        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the "
-                                       "constant, or c::ntohs/ntohl the value");
+        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the "
+                                       "constant, or c::ntoh16/ntoh32 the value");
         return cond(false);
     } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>,
-                      "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the constant, or "
-                      "c::ntohs/ntohl the value");
+                      "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the constant, or "
+                      "c::ntoh16/ntoh32 the value");
         static_assert(Jop == code::jeq || Jop == code::jne || Jop == code::jset,
-                      "bpfxx: ordering big-endian values: convert them with c::ntohs/ntohl first");
+                      "bpfxx: ordering big-endian values: convert them with c::ntoh16/ntoh32 first");
         using W = std::conditional_t<sizeof(TA) == 8, std::uint64_t, std::uint32_t>;
         const auto x = to_val<TA>(a), y = to_val<TB>(b);
         const auto as_w = [](const auto& v) {
@@ -3234,7 +3262,7 @@ template <detail::integer T, class X>
         return val<T>::from_constant(detail::canonical<T>(static_cast<std::uint64_t>(x)));
     } else {
         static_assert(!detail::is_big_endian<typename X::value_type>,
-                      "bpfxx: c::cast does not change byte order: use c::ntohs/ntohl");
+                      "bpfxx: c::cast does not change byte order: use c::ntoh16/ntoh32");
         return detail::convert<T>(x.value());
     }
 }
@@ -3245,7 +3273,7 @@ template <class H, class B, class X>
     const val<B> v = x.value();
     if (v.is_constant())
         return val<H>::from_constant(static_cast<std::int64_t>(
-            canonical<H>(static_cast<std::uint64_t>(ntohll(static_cast<be64>(static_cast<std::uint64_t>(v.constant())))) >>
+            canonical<H>(static_cast<std::uint64_t>(ntoh64(static_cast<be64>(static_cast<std::uint64_t>(v.constant())))) >>
                          (64 - bits_of<H>))));
     auto& b = *access::program(v);
     return val<H>(&b, b.memo(op_kind::bswap, static_cast<std::uint8_t>(bits_of<H>), true, v.operand().reg()));
@@ -3255,30 +3283,30 @@ template <class H, class B, class X>
 /// A big-endian value in host order: one `be16` instruction, once per value.
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be16>
-[[nodiscard]] constexpr val<std::uint16_t> ntohs(const X& x) {
+[[nodiscard]] constexpr val<std::uint16_t> ntoh16(const X& x) {
     return detail::swap_bytes<std::uint16_t, be16>(x);
 }
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be32>
-[[nodiscard]] constexpr val<std::uint32_t> ntohl(const X& x) {
+[[nodiscard]] constexpr val<std::uint32_t> ntoh32(const X& x) {
     return detail::swap_bytes<std::uint32_t, be32>(x);
 }
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be64>
-[[nodiscard]] constexpr val<std::uint64_t> ntohll(const X& x) {
+[[nodiscard]] constexpr val<std::uint64_t> ntoh64(const X& x) {
     return detail::swap_bytes<std::uint64_t, be64>(x);
 }
 /// A host value in network order.
 template <class X>
     requires detail::expression<X> && (sizeof(typename X::value_type) <= 2)
-[[nodiscard]] constexpr val<be16> htons(const X& x) {
+[[nodiscard]] constexpr val<be16> hton16(const X& x) {
     const val<std::uint16_t> h = x.value();
     const auto s = detail::swap_bytes<std::uint16_t, std::uint16_t>(h);
     return s.is_constant() ? val<be16>::from_constant(s.constant()) : val<be16>(detail::access::program(s), s.operand().reg());
 }
 template <class X>
     requires detail::expression<X> && (sizeof(typename X::value_type) <= 4)
-[[nodiscard]] constexpr val<be32> htonl(const X& x) {
+[[nodiscard]] constexpr val<be32> hton32(const X& x) {
     const val<std::uint32_t> h = x.value();
     const auto s = detail::swap_bytes<std::uint32_t, std::uint32_t>(h);
     return s.is_constant() ? val<be32>::from_constant(s.constant()) : val<be32>(detail::access::program(s), s.operand().reg());
@@ -4148,7 +4176,7 @@ template <detail::program_part P, class Code, class... A>
 //
 //     auto pkt = ctx.packet();
 //     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(xdp::pass); // one check for both
-//     c::if_(eth->h_proto != c::htons(0x0800), [] { return xdp::pass; });
+//     c::if_(eth->h_proto != c::hton16(0x0800), [] { return xdp::pass; });
 //     auto udp = pkt.next<c::udphdr>().or_return(xdp::pass);                  // after ip->ihl * 4 bytes
 //
 // The ready types have the layouts of <linux/if_ether.h>, <linux/ip.h> …,
@@ -4377,7 +4405,8 @@ private:
 /// variable length ended) plus a constant, and data_end.
 class packet {
 public:
-    constexpr packet(detail::builder* b, detail::operand base, detail::operand end) : b_(b), base_(base), end_(end) {}
+    constexpr packet(detail::builder* b, detail::operand base, detail::operand end)
+        : b_(b), base_(base), end_(end), scope_(b->current_scope()) {}
     packet(const packet&) = delete; // headers refer to their cursor
     packet& operator=(const packet&) = delete;
     constexpr packet(packet&&) = default;
@@ -4387,6 +4416,7 @@ public:
     [[nodiscard]] constexpr auto next() {
         static_assert(sizeof...(H) > 0 && (std::is_trivially_copyable_v<H> && ...),
                       "bpfxx: headers are trivially copyable structs");
+        if (!b_->in_open_scope(scope_)) diagnostic::packet_cursor_moved_in_a_branch_that_closed();
         constexpr std::int32_t total = (0 + ... + static_cast<std::int32_t>(sizeof(H)));
         const auto ok = in_bounds(total);
         if constexpr (sizeof...(H) == 1) {
@@ -4406,10 +4436,14 @@ public:
     }
 
     /// Skips `n` bytes (a constant) without reading them.
-    constexpr void skip(std::int32_t n) { off_ += n; }
+    constexpr void skip(std::int32_t n) {
+        off_ += n;
+        scope_ = b_->current_scope();
+    }
 
     /// (internal) a checked header ends here: at `at` + its length.
     constexpr void moved_past(const detail::address& at, const val<std::uint32_t>& length) {
+        scope_ = b_->current_scope();
         if (length.is_constant()) {
             base_ = at.base;
             off_ = at.off + static_cast<std::int32_t>(length.constant());
@@ -4426,6 +4460,7 @@ private:
     detail::operand base_;
     detail::operand end_;
     std::int32_t off_ = 0;
+    std::int32_t scope_; ///< the branch the cursor last moved in
 
     /// The condition `base + off + n <= end`.
     [[nodiscard]] constexpr cond in_bounds(std::int32_t n) const {

@@ -11,7 +11,7 @@ constexpr auto prog = c::compile([](c::xdp_md ctx) {
 #else
     auto eth = pkt.next<c::ethhdr>();
 #endif
-    c::if_(eth->h_proto == c::htons(c::eth_p_ipv6), [] { return bpfxx::xdp::drop; });
+    c::if_(eth->h_proto == c::hton16(c::eth_p_ipv6), [] { return bpfxx::xdp::drop; });
     return bpfxx::xdp::pass;
 });
 

@@ -210,6 +210,43 @@ TEST_CASE("typed tc_counter and its C twin count the same packets") {
 }
 
 namespace {
+struct sample {
+    std::uint32_t len;
+    std::uint32_t proto;
+    std::uint64_t tag;
+};
+using samples = bpfxx::perf_event_array<0>; // one entry per possible CPU
+constexpr auto perf_sampler = c::compile([](c::xdp_md ctx, c::map<samples> out) {
+    auto pkt = ctx.packet();
+    auto eth = pkt.next<c::ethhdr>().or_return(bpfxx::xdp::aborted);
+    c::local<sample> s{ctx};
+    s[&sample::len] = ctx.rx_queue_index() + 64; // queue 0 in a test run
+    s[&sample::proto] = c::ntoh16(eth->h_proto);
+    s[&sample::tag] = 0x1122334455667788ull;
+    out.output(ctx, s);
+    return bpfxx::xdp::pass;
+});
+} // namespace
+
+TEST_CASE("typed: bpf_perf_event_output of a stack struct reaches the perf buffer") {
+    auto events = samples::create();
+    auto p = bpfxx::load<prog_type::xdp>(perf_sampler, events);
+    std::vector<sample> got;
+    bpfxx::events::perf_buffer pb(events, bpfxx::events::perf_buffer::typed<sample>([&](int, const sample& s) {
+        got.push_back(s);
+    }));
+    const auto frame = udp_frame({10, 0, 0, 2}, 53);
+    for (int i = 0; i < 3; ++i) CHECK(run(p, frame) == bpfxx::xdp::pass);
+    for (int i = 0; i < 20 && got.size() < 3; ++i) pb.poll(std::chrono::milliseconds(100));
+    REQUIRE(got.size() == 3);
+    for (const auto& s : got) {
+        CHECK(s.len == 64);
+        CHECK(s.proto == 0x0800);
+        CHECK(s.tag == 0x1122334455667788ull);
+    }
+}
+
+namespace {
 
 pid_t spawn(std::vector<const char*> argv) {
     argv.push_back(nullptr);

@@ -21,6 +21,8 @@
 #include "../common/bpf_object.hpp"
 #include "../common/sock_example.hpp"
 
+#include <arpa/inet.h> // htons & co. are macros here: the typed layer's names must not collide
+
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -58,11 +60,11 @@ static_assert(bpfxx::checked<examples::uprobe_count::on_return>);
 static_assert(bpfxx::checked<examples::latency_histogram::on_entry>);
 static_assert(bpfxx::checked<examples::latency_histogram::on_return>);
 
-// A constant htons folds: the comparison is with the swapped constant, no byte swap emitted.
+// A constant hton16 folds: the comparison is with the swapped constant, no byte swap emitted.
 constexpr auto ether_type = c::compile([](c::xdp_md ctx) {
     auto pkt = ctx.packet();
     auto eth = pkt.next<c::ethhdr>().or_return(bpfxx::xdp::pass);
-    c::if_(eth->h_proto == c::htons(c::eth_p_ipv6), [] { return bpfxx::xdp::drop; });
+    c::if_(eth->h_proto == c::hton16(c::eth_p_ipv6), [] { return bpfxx::xdp::drop; });
     return bpfxx::xdp::pass;
 });
 constexpr bool has_byte_swap(std::span<const bpfxx::insn> p) {
@@ -79,7 +81,7 @@ TEST_CASE("typed: a loaded be16 is byte-swapped once, however often it is conver
         auto pkt = ctx.packet();
         auto udp = pkt.next<c::udphdr>().or_return(0);
         c::val port = udp->dest;
-        return c::ntohs(port) + c::ntohs(port) + c::ntohs(port);
+        return c::ntoh16(port) + c::ntoh16(port) + c::ntoh16(port);
     });
     int swaps = 0;
     for (const auto& i : p)
@@ -132,9 +134,9 @@ constexpr auto arsh32 = c::compile([](ctx_t ctx) { return ctx[&in::g] >> 3; });
 constexpr auto widen = c::compile([](ctx_t ctx) { return c::val<std::int64_t>(ctx[&in::g]) + c::val<std::uint64_t>(ctx[&in::e]); });
 constexpr auto small = c::compile([](ctx_t ctx) { return ctx[&in::m] + ctx[&in::n] + ctx[&in::k] + ctx[&in::l]; });
 constexpr auto narrow = c::compile([](ctx_t ctx) { return c::cast<std::uint16_t>(ctx[&in::a]) + c::cast<std::int8_t>(ctx[&in::b]); });
-constexpr auto byte_order = c::compile([](ctx_t ctx) { return c::ntohs(ctx[&in::p]) + c::ntohl(ctx[&in::q]); });
+constexpr auto byte_order = c::compile([](ctx_t ctx) { return c::ntoh16(ctx[&in::p]) + c::ntoh32(ctx[&in::q]); });
 constexpr auto to_network = c::compile([](ctx_t ctx) {
-    return c::select(c::htons(ctx[&in::k]) == ctx[&in::p], 1, 0) + c::select(ctx[&in::p] == c::htons(0x0800), 2, 0);
+    return c::select(c::hton16(ctx[&in::k]) == ctx[&in::p], 1, 0) + c::select(ctx[&in::p] == c::hton16(0x0800), 2, 0);
 });
 constexpr auto compares = c::compile([](ctx_t ctx) {
     return c::select(ctx[&in::a] < ctx[&in::b], 1, 0) | c::select(ctx[&in::c] < ctx[&in::d], 2, 0) |
@@ -153,11 +155,11 @@ u64 zext32(std::uint32_t v) { return v; }
 
 TEST_CASE("typed: arithmetic, conversions and comparisons compute what C computes") {
     const in inputs[] = {
-        {7, 3, -7, 2, 5, 9, -5, 2, 65535, -2, 255, -1, c::htons(0x0800), c::htonl(0x0a000001)},
+        {7, 3, -7, 2, 5, 9, -5, 2, 65535, -2, 255, -1, c::hton16(0x0800), c::hton32(0x0a000001)},
         {0xffffffffffffffffull, 0x8000000000000001ull, INT64_MIN, -1, 0xffffffffu, 2, INT32_MIN, -1, 1, 300, 1, 127,
-         c::htons(1), c::htonl(0xffffffffu)},
-        {1234567890123ull, 0, 99, -10, 0x80000000u, 0x80000000u, 1000, 7, 0x0800, -300, 128, -128, c::htons(0x86dd),
-         c::htonl(1)},
+         c::hton16(1), c::hton32(0xffffffffu)},
+        {1234567890123ull, 0, 99, -10, 0x80000000u, 0x80000000u, 1000, 7, 0x0800, -300, 128, -128, c::hton16(0x86dd),
+         c::hton32(1)},
         {5, 5, -3, 3, 0, 0, 0, 0, 0, 0, 0, 0, c::be16{}, c::be32{}},
     };
     for (const auto& x : inputs) {
@@ -187,8 +189,8 @@ TEST_CASE("typed: arithmetic, conversions and comparisons compute what C compute
         CHECK(run(small, x) == zext32(s));
         CHECK(run(narrow, x) == twos(static_cast<std::int64_t>(static_cast<std::uint16_t>(x.a)) +
                                      static_cast<std::int8_t>(x.b)));
-        CHECK(run(byte_order, x) == zext32(std::uint32_t{c::ntohs(x.p)} + c::ntohl(x.q))); // u16 + u32: u32
-        CHECK(run(to_network, x) == u64{(c::htons(x.k) == x.p ? 1u : 0u) + (x.p == c::htons(0x0800) ? 2u : 0u)});
+        CHECK(run(byte_order, x) == zext32(std::uint32_t{c::ntoh16(x.p)} + c::ntoh32(x.q))); // u16 + u32: u32
+        CHECK(run(to_network, x) == u64{(c::hton16(x.k) == x.p ? 1u : 0u) + (x.p == c::hton16(0x0800) ? 2u : 0u)});
         const u64 cmp = (x.a < x.b ? 1 : 0) | (x.c < x.d ? 2 : 0) | (x.e <= x.f ? 4 : 0) | (x.g > x.h ? 8 : 0) |
                         (x.c >= -3 ? 16 : 0) | (x.a != 5 ? 32 : 0) | ((x.a & x.b) == 0 ? 64 : 0);
         CHECK(run(compares, x) == cmp);
@@ -388,6 +390,95 @@ TEST_CASE("typed latency_histogram: the bucket of a duration is its log2") {
         REQUIRE(r.ok());
         CHECK(r.r0 == (v == 0 ? 0u : static_cast<u64>(std::bit_width(v) - 1)));
     }
+}
+
+// ---- contexts and headers ---------------------------------------------------------------------
+
+// VLAN and IPv6 headers (the cursor moves inside the branch and is used only there).
+constexpr auto vlan_ipv6 = c::compile([](c::xdp_md ctx) {
+    auto pkt = ctx.packet();
+    auto eth = pkt.next<c::ethhdr>().or_return(0);
+    c::if_(eth->h_proto == c::hton16(c::eth_p_8021q), [&] {
+        auto vlan = pkt.next<c::vlan_hdr>().or_return(1);
+        c::if_(vlan->h_vlan_encapsulated_proto != c::hton16(c::eth_p_ipv6), [] { return 2; });
+        auto ip6 = pkt.next<c::ipv6hdr>().or_return(3);
+        return (c::ntoh16(vlan->h_vlan_TCI) & 0xfff) * 256 + ip6->nexthdr;
+    });
+    return 4;
+});
+
+TEST_CASE("typed: VLAN and IPv6 headers through the cursor") {
+    std::array<u8, 64> v6{};
+    v6[12] = 0x81, v6[13] = 0x00;  // 802.1Q
+    v6[14] = 0x01, v6[15] = 0x23;  // TCI: VLAN 0x123
+    v6[16] = 0x86, v6[17] = 0xdd;  // IPv6
+    v6[18 + 6] = c::ipproto_udp;   // next header
+    CHECK(vm::run_xdp(vlan_ipv6, v6).r0 == 0x123 * 256 + 17);
+    auto v4 = v6;
+    v4[16] = 0x08, v4[17] = 0x00;
+    CHECK(vm::run_xdp(vlan_ipv6, v4).r0 == 2);
+    CHECK(vm::run_xdp(vlan_ipv6, std::span(v6).first(40)).r0 == 3); // the IPv6 header cut off
+    auto plain = v6;
+    plain[12] = 0x86, plain[13] = 0xdd;
+    CHECK(vm::run_xdp(vlan_ipv6, plain).r0 == 4);
+}
+
+// tc programs may write mark and cb[]; fields by member pointer.
+constexpr auto skb_writes = c::compile([](c::tc_skb skb) {
+    skb[&bpfxx::sk_buff::mark] = skb[&bpfxx::sk_buff::len] + 1;
+    skb[&bpfxx::sk_buff::cb][2] = skb[&bpfxx::sk_buff::protocol]; // network order: hton16(0x0800)
+    return 0;
+});
+
+TEST_CASE("typed: __sk_buff fields read and written by name") {
+    vm::machine<> m;
+    REQUIRE(m.run_tc(skb_writes, udp_frame({10, 0, 0, 2}, 53)).ok());
+    CHECK(m.skb().mark == 65);
+    CHECK(m.skb().cb[2] == 0x0008);
+}
+
+// kprobe/uprobe arguments and return value from pt_regs.
+constexpr auto probe_args = c::compile([](c::pt_regs ctx) { return ctx.arg<0>() * 3 + ctx.arg<1>() + ctx.ret(); });
+
+TEST_CASE("typed: arguments and return value of a probed function") {
+    c::pt_regs_layout regs{};
+#if defined(__aarch64__)
+    regs.regs[0] = 5, regs.regs[1] = 7;
+    const u64 expected = 5 * 3 + 7 + 5;
+#else
+    regs.di = 5, regs.si = 7, regs.ax = 100;
+    const u64 expected = 5 * 3 + 7 + 100;
+#endif
+    const auto r = vm::run_on_memory(probe_args, std::bit_cast<std::array<u8, sizeof regs>>(regs));
+    REQUIRE(r.ok());
+    CHECK(r.r0 == expected);
+}
+
+// Ring buffer records: reserved, written, submitted or discarded on each path.
+struct note {
+    std::uint32_t a;
+    std::uint64_t b;
+};
+using notes = bpfxx::ringbuf<4096>;
+constexpr auto ring_notes = c::compile([](pair_ctx ctx, c::map<notes> notes) {
+    c::if_(notes.reserve<note>(), [&](auto n) {
+        n[&note::a] = ctx[&pair_in::x];
+        n[&note::b] = ctx[&pair_in::y] * 2;
+        c::if_(ctx[&pair_in::x] == 0, [&] { n.discard(); }).else_([&] { n.submit(); });
+    });
+});
+static_assert(bpfxx::checked<ring_notes>);
+
+TEST_CASE("typed: ring buffer records submitted or discarded") {
+    vm::machine_for<decltype(ring_notes)> m;
+    for (const auto& [x, y] : {std::pair{3u, 4u}, {0u, 9u}, {5u, 6u}})
+        REQUIRE(m.run_on_memory(ring_notes, std::bit_cast<std::array<u8, 8>>(pair_in{x, y})).ok());
+    REQUIRE(m.map<notes>().submitted() == 2);
+    const auto first = m.map<notes>().record_as<note>(0), second = m.map<notes>().record_as<note>(1);
+    CHECK(first.a == 3);
+    CHECK(first.b == 8);
+    CHECK(second.a == 5);
+    CHECK(second.b == 12);
 }
 
 // ---- against the C twins ------------------------------------------------------------------------

@@ -41,6 +41,11 @@ namespace diagnostic {
 [[noreturn]] inline void values_of_different_programs_mixed() {
     throw program_error("values of two programs are mixed");
 }
+/// A packet cursor moved inside a branch is used after the branch closed:
+/// the headers it passed are not there on the other path.
+[[noreturn]] inline void packet_cursor_moved_in_a_branch_that_closed() {
+    throw program_error("a packet cursor moved inside a branch is used after it");
+}
 /// More than 512 bytes of stack.
 [[noreturn]] inline void stack_frame_exceeds_512_bytes() { throw program_error("the stack frame exceeds 512 bytes"); }
 /// `.else_(...)` not directly after its `if_(...)`.

@@ -197,6 +197,7 @@ public:
     // ---- operations -----------------------------------------------------
 
     constexpr void emit(const op& o) {
+        settle();
         use(o.a);
         use(o.b);
         if (live) ops.push_back(o);
@@ -239,6 +240,7 @@ public:
     }
     /// r0 = helper(args...) in a new register.
     [[nodiscard]] constexpr vreg call(std::int32_t helper_id, std::initializer_list<operand> call_args) {
+        settle();
         const auto first = static_cast<std::int32_t>(args.size());
         for (const auto& a : call_args) {
             use(a);
@@ -252,6 +254,7 @@ public:
     }
     /// r0 = instructions `code` run with `call_args` in r1..r5 (a helper call's contract).
     [[nodiscard]] constexpr vreg assembly(const insn* code, std::size_t count, std::initializer_list<operand> call_args) {
+        settle();
         const auto first_arg = static_cast<std::int32_t>(args.size());
         for (const auto& a : call_args) {
             use(a);
@@ -322,6 +325,7 @@ public:
     };
 
     [[nodiscard]] constexpr branch_state begin_if(std::int32_t cond) {
+        settle();
         branch_state s;
         s.before = set;
         s.live_before = live;
@@ -334,6 +338,7 @@ public:
         return s;
     }
     constexpr void end_then(branch_state& s) {
+        settle();
         pop_scope();
         s.then_set = set;
         s.then_live = live;
@@ -342,10 +347,12 @@ public:
             s.end_op = static_cast<std::int32_t>(ops.size());
             ops.push_back(op{op_kind::end_if});
         }
-        // no else: the path that skipped the branch joins
-        merge(s.then_set, s.then_live, s.then_records, s.before, s.live_before, s.records_before);
+        // no else: the path that skipped the branch joins (unless an else_ follows: then
+        // different records open on the two paths are settled by the else branch)
+        merge(s.then_set, s.then_live, s.then_records, s.before, s.live_before, s.records_before, true);
     }
     constexpr void begin_else(branch_state& s) {
+        records_unsettled_ = false;
         if (s.if_op >= 0) {
             if (s.end_op != static_cast<std::int32_t>(ops.size()) - 1) diagnostic::else_must_follow_its_if();
             ops.back().kind = op_kind::else_;
@@ -372,6 +379,7 @@ public:
         return i;
     }
     constexpr void end_loop(vreg i, bool was_live) {
+        settle();
         pop_scope();
         if (open_records != loop_entry_records_.back()) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
         loop_entry_records_.pop_back();
@@ -380,6 +388,7 @@ public:
     }
 
     constexpr void ret(operand v) {
+        settle();
         if (!live) return;
         if (open_records != 0) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
         emit(op{op_kind::ret, 0, true, false, no_reg, v});
@@ -418,6 +427,8 @@ public:
     }
 
     [[nodiscard]] constexpr std::int32_t current_scope() const noexcept { return scopes_.back(); }
+    /// Whether branch `s` (a current_scope()) is still open here.
+    [[nodiscard]] constexpr bool in_open_scope(std::int32_t s) const noexcept { return scope_open(s); }
 
 private:
     struct stored {
@@ -447,15 +458,26 @@ private:
     constexpr void push_scope() { scopes_.push_back(next_scope_++); }
     constexpr void pop_scope() { scopes_.pop_back(); }
 
+    bool records_unsettled_ = false; ///< two paths joined with different records open; an else_ may yet fix it
+
+    /// Raises the diagnostic for records left open on one path of an if_ that got no else_.
+    constexpr void settle() {
+        if (records_unsettled_) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+    }
+
     /// The state after two paths join: set where set on both, reachable if either is.
     constexpr void merge(const std::vector<std::uint8_t>& a, bool a_live, std::int32_t a_records,
-                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records) {
+                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records,
+                         bool else_may_follow = false) {
         grow(set, is_var.size(), std::uint8_t{0});
         for (std::size_t i = 0; i < set.size(); ++i) {
             const std::uint8_t va = i < a.size() ? a[i] : 1, vb = i < b.size() ? b[i] : 1;
             set[i] = a_live && b_live ? (va & vb) : a_live ? va : vb;
         }
-        if (a_live && b_live && a_records != b_records) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+        if (a_live && b_live && a_records != b_records) {
+            if (!else_may_follow) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+            records_unsettled_ = true;
+        }
         open_records = a_live ? a_records : b_records;
         live = a_live || b_live;
     }

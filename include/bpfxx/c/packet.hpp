@@ -6,7 +6,7 @@
 //
 //     auto pkt = ctx.packet();
 //     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(xdp::pass); // one check for both
-//     c::if_(eth->h_proto != c::htons(0x0800), [] { return xdp::pass; });
+//     c::if_(eth->h_proto != c::hton16(0x0800), [] { return xdp::pass; });
 //     auto udp = pkt.next<c::udphdr>().or_return(xdp::pass);                  // after ip->ihl * 4 bytes
 //
 // The ready types have the layouts of <linux/if_ether.h>, <linux/ip.h> …,
@@ -240,7 +240,8 @@ private:
 /// variable length ended) plus a constant, and data_end.
 class packet {
 public:
-    constexpr packet(detail::builder* b, detail::operand base, detail::operand end) : b_(b), base_(base), end_(end) {}
+    constexpr packet(detail::builder* b, detail::operand base, detail::operand end)
+        : b_(b), base_(base), end_(end), scope_(b->current_scope()) {}
     packet(const packet&) = delete; // headers refer to their cursor
     packet& operator=(const packet&) = delete;
     constexpr packet(packet&&) = default;
@@ -250,6 +251,7 @@ public:
     [[nodiscard]] constexpr auto next() {
         static_assert(sizeof...(H) > 0 && (std::is_trivially_copyable_v<H> && ...),
                       "bpfxx: headers are trivially copyable structs");
+        if (!b_->in_open_scope(scope_)) diagnostic::packet_cursor_moved_in_a_branch_that_closed();
         constexpr std::int32_t total = (0 + ... + static_cast<std::int32_t>(sizeof(H)));
         const auto ok = in_bounds(total);
         if constexpr (sizeof...(H) == 1) {
@@ -269,10 +271,14 @@ public:
     }
 
     /// Skips `n` bytes (a constant) without reading them.
-    constexpr void skip(std::int32_t n) { off_ += n; }
+    constexpr void skip(std::int32_t n) {
+        off_ += n;
+        scope_ = b_->current_scope();
+    }
 
     /// (internal) a checked header ends here: at `at` + its length.
     constexpr void moved_past(const detail::address& at, const val<std::uint32_t>& length) {
+        scope_ = b_->current_scope();
         if (length.is_constant()) {
             base_ = at.base;
             off_ = at.off + static_cast<std::int32_t>(length.constant());
@@ -289,6 +295,7 @@ private:
     detail::operand base_;
     detail::operand end_;
     std::int32_t off_ = 0;
+    std::int32_t scope_; ///< the branch the cursor last moved in
 
     /// The condition `base + off + n <= end`.
     [[nodiscard]] constexpr cond in_bounds(std::int32_t n) const {

@@ -2,7 +2,7 @@
 // The scalar types of typed programs and their rules: integers of every
 // width and signedness, and big-endian integers (`be16`, `be32`, `be64`,
 // what network headers hold) that only compare with their own kind until
-// converted with ntohs/ntohl/ntohll.
+// converted with ntoh16/ntoh32/ntoh64.
 //
 // Arithmetic follows C without its surprises: types narrower than 32 bits
 // widen to 32 (unsigned stays unsigned), the wider operand wins, equal widths
@@ -22,7 +22,7 @@
 namespace bpfxx::c {
 
 /// A 16-bit value in network byte order, as a little-endian load of its two
-/// bytes sees it (what `__be16` holds): `htons(0x0800)` is `be16{0x0008}`.
+/// bytes sees it (what `__be16` holds): `hton16(0x0800)` is `be16{0x0008}`.
 enum class be16 : std::uint16_t {};
 /// A 32-bit value in network byte order.
 enum class be32 : std::uint32_t {};
@@ -95,26 +95,27 @@ template <class T, class I>
 } // namespace detail
 
 // ---- byte order of constants (folded while the program is built) ----------
+// (hton16, not htons: glibc defines htons and friends as macros when optimizing.)
 
-[[nodiscard]] constexpr be16 htons(std::uint16_t v) noexcept {
+[[nodiscard]] constexpr be16 hton16(std::uint16_t v) noexcept {
     return static_cast<be16>(static_cast<std::uint16_t>((v >> 8) | (v << 8)));
 }
-[[nodiscard]] constexpr be32 htonl(std::uint32_t v) noexcept {
+[[nodiscard]] constexpr be32 hton32(std::uint32_t v) noexcept {
     return static_cast<be32>((v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24));
 }
-[[nodiscard]] constexpr be64 htonll(std::uint64_t v) noexcept {
-    const auto hi = static_cast<std::uint64_t>(htonl(static_cast<std::uint32_t>(v)));
-    const auto lo = static_cast<std::uint64_t>(htonl(static_cast<std::uint32_t>(v >> 32)));
+[[nodiscard]] constexpr be64 hton64(std::uint64_t v) noexcept {
+    const auto hi = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v)));
+    const auto lo = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v >> 32)));
     return static_cast<be64>(hi << 32 | lo);
 }
-[[nodiscard]] constexpr std::uint16_t ntohs(be16 v) noexcept {
-    return static_cast<std::uint16_t>(htons(static_cast<std::uint16_t>(v)));
+[[nodiscard]] constexpr std::uint16_t ntoh16(be16 v) noexcept {
+    return static_cast<std::uint16_t>(hton16(static_cast<std::uint16_t>(v)));
 }
-[[nodiscard]] constexpr std::uint32_t ntohl(be32 v) noexcept {
-    return static_cast<std::uint32_t>(htonl(static_cast<std::uint32_t>(v)));
+[[nodiscard]] constexpr std::uint32_t ntoh32(be32 v) noexcept {
+    return static_cast<std::uint32_t>(hton32(static_cast<std::uint32_t>(v)));
 }
-[[nodiscard]] constexpr std::uint64_t ntohll(be64 v) noexcept {
-    return static_cast<std::uint64_t>(htonll(static_cast<std::uint64_t>(v)));
+[[nodiscard]] constexpr std::uint64_t ntoh64(be64 v) noexcept {
+    return static_cast<std::uint64_t>(hton64(static_cast<std::uint64_t>(v)));
 }
 
 } // namespace bpfxx::c

@@ -6,7 +6,7 @@
 //
 // A value narrower than its destination converts silently; one wider (or
 // a big-endian value where a host one is wanted) does not compile: narrow
-// it with `c::cast<T>(v)`, convert byte order with `c::ntohs(v)`.
+// it with `c::cast<T>(v)`, convert byte order with `c::ntoh16(v)`.
 
 #include <bpfxx/c/ir.hpp>
 #include <bpfxx/c/scalar.hpp>
@@ -86,7 +86,7 @@ public:
     constexpr val(I k) : k_(static_cast<std::int64_t>(k)) {
         if (!detail::fits<T>(k)) diagnostic::constant_does_not_fit_in_destination();
     }
-    /// A big-endian constant (`c::htons(0x0800)`).
+    /// A big-endian constant (`c::hton16(0x0800)`).
     constexpr val(T k)
         requires detail::is_big_endian<T>
         : k_(static_cast<std::int64_t>(k)) {}
@@ -96,8 +96,8 @@ public:
         requires(!std::same_as<U, T>)
     constexpr val(const val<U>& v) : val(detail::convert<T>(v)) {
         static_assert(!detail::is_big_endian<U> && !detail::is_big_endian<T>,
-                      "bpfxx: a value of one byte order where another is wanted: convert it with c::ntohs/ntohl "
-                      "(or c::htons/htonl)");
+                      "bpfxx: a value of one byte order where another is wanted: convert it with c::ntoh16/ntoh32 "
+                      "(or c::hton16/hton32)");
         static_assert(detail::bits_of<U> <= detail::bits_of<T>,
                       "bpfxx: the value is wider than its destination: narrow it with c::cast<T>(v)");
     }
@@ -259,7 +259,7 @@ template <std::uint8_t Op, class A, class B>
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
     static_assert(!is_big_endian<TA> && !is_big_endian<TB>,
-                  "bpfxx: arithmetic on a big-endian value: convert it with c::ntohs/ntohl first");
+                  "bpfxx: arithmetic on a big-endian value: convert it with c::ntoh16/ntoh32 first");
     using R = common<TA, TB>;
     // one statement each: the operands' loads come in the order they are written, with any compiler
     const auto x = convert<R>(to_val<TA>(a));
@@ -270,7 +270,7 @@ template <std::uint8_t Op, class A, class B>
 template <std::uint8_t Op, class A, class B>
 [[nodiscard]] constexpr auto shift(const A& a, const B& b) {
     using TA = promoted<operand_type<A, B>>;
-    static_assert(!is_big_endian<TA>, "bpfxx: shifting a big-endian value: convert it with c::ntohs/ntohl first");
+    static_assert(!is_big_endian<TA>, "bpfxx: shifting a big-endian value: convert it with c::ntoh16/ntoh32 first");
     if constexpr (integer<B>) {
         if (b < 0 || static_cast<unsigned long long>(b) >= bits_of<TA>) diagnostic::constant_does_not_fit_in_destination();
         return arith<TA>(Op, convert<TA>(to_val<operand_type<A, B>>(a)), val<TA>::from_constant(static_cast<std::int64_t>(b)));
@@ -288,7 +288,7 @@ template <std::uint8_t Op, class A, class B>
     using TB = operand_type<B, A>;
     if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
         static_assert(always_false<A>, "bpfxx: a bitwise operation between a big-endian value and a host constant: "
-                                       "c::htons/htonl the constant");
+                                       "c::hton16/hton32 the constant");
         return val<TA>::from_constant(0);
     } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>, "bpfxx: a bitwise operation on values of different byte order");
@@ -387,15 +387,15 @@ template <std::uint8_t Jop, class A, class B>
     using TA = operand_type<A, B>;
     using TB = operand_type<B, A>;
     if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
-        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the "
-                                       "constant, or c::ntohs/ntohl the value");
+        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the "
+                                       "constant, or c::ntoh16/ntoh32 the value");
         return cond(false);
     } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
         static_assert(std::is_same_v<TA, TB>,
-                      "bpfxx: comparing a big-endian value with a host one: c::htons/htonl the constant, or "
-                      "c::ntohs/ntohl the value");
+                      "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the constant, or "
+                      "c::ntoh16/ntoh32 the value");
         static_assert(Jop == code::jeq || Jop == code::jne || Jop == code::jset,
-                      "bpfxx: ordering big-endian values: convert them with c::ntohs/ntohl first");
+                      "bpfxx: ordering big-endian values: convert them with c::ntoh16/ntoh32 first");
         using W = std::conditional_t<sizeof(TA) == 8, std::uint64_t, std::uint32_t>;
         const auto x = to_val<TA>(a), y = to_val<TB>(b);
         const auto as_w = [](const auto& v) {
@@ -503,7 +503,7 @@ template <detail::integer T, class X>
         return val<T>::from_constant(detail::canonical<T>(static_cast<std::uint64_t>(x)));
     } else {
         static_assert(!detail::is_big_endian<typename X::value_type>,
-                      "bpfxx: c::cast does not change byte order: use c::ntohs/ntohl");
+                      "bpfxx: c::cast does not change byte order: use c::ntoh16/ntoh32");
         return detail::convert<T>(x.value());
     }
 }
@@ -514,7 +514,7 @@ template <class H, class B, class X>
     const val<B> v = x.value();
     if (v.is_constant())
         return val<H>::from_constant(static_cast<std::int64_t>(
-            canonical<H>(static_cast<std::uint64_t>(ntohll(static_cast<be64>(static_cast<std::uint64_t>(v.constant())))) >>
+            canonical<H>(static_cast<std::uint64_t>(ntoh64(static_cast<be64>(static_cast<std::uint64_t>(v.constant())))) >>
                          (64 - bits_of<H>))));
     auto& b = *access::program(v);
     return val<H>(&b, b.memo(op_kind::bswap, static_cast<std::uint8_t>(bits_of<H>), true, v.operand().reg()));
@@ -524,30 +524,30 @@ template <class H, class B, class X>
 /// A big-endian value in host order: one `be16` instruction, once per value.
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be16>
-[[nodiscard]] constexpr val<std::uint16_t> ntohs(const X& x) {
+[[nodiscard]] constexpr val<std::uint16_t> ntoh16(const X& x) {
     return detail::swap_bytes<std::uint16_t, be16>(x);
 }
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be32>
-[[nodiscard]] constexpr val<std::uint32_t> ntohl(const X& x) {
+[[nodiscard]] constexpr val<std::uint32_t> ntoh32(const X& x) {
     return detail::swap_bytes<std::uint32_t, be32>(x);
 }
 template <class X>
     requires detail::expression<X> && std::is_same_v<typename X::value_type, be64>
-[[nodiscard]] constexpr val<std::uint64_t> ntohll(const X& x) {
+[[nodiscard]] constexpr val<std::uint64_t> ntoh64(const X& x) {
     return detail::swap_bytes<std::uint64_t, be64>(x);
 }
 /// A host value in network order.
 template <class X>
     requires detail::expression<X> && (sizeof(typename X::value_type) <= 2)
-[[nodiscard]] constexpr val<be16> htons(const X& x) {
+[[nodiscard]] constexpr val<be16> hton16(const X& x) {
     const val<std::uint16_t> h = x.value();
     const auto s = detail::swap_bytes<std::uint16_t, std::uint16_t>(h);
     return s.is_constant() ? val<be16>::from_constant(s.constant()) : val<be16>(detail::access::program(s), s.operand().reg());
 }
 template <class X>
     requires detail::expression<X> && (sizeof(typename X::value_type) <= 4)
-[[nodiscard]] constexpr val<be32> htonl(const X& x) {
+[[nodiscard]] constexpr val<be32> hton32(const X& x) {
     const val<std::uint32_t> h = x.value();
     const auto s = detail::swap_bytes<std::uint32_t, std::uint32_t>(h);
     return s.is_constant() ? val<be32>::from_constant(s.constant()) : val<be32>(detail::access::program(s), s.operand().reg());
