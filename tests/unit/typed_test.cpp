@@ -292,6 +292,22 @@ TEST_CASE("typed: assembly mixed in both ways") {
     CHECK(wrapped.size() == seven.size() + 1);
 }
 
+// Two helper results stored as a key and a value: each is stored as soon as it
+// is made (not kept in r6-r9 across the other call), and in the right slot.
+using pairs = bpfxx::hash_map<std::uint64_t, std::uint64_t, 4>;
+constexpr auto two_clocks = c::compile([](pair_ctx ctx, c::map<pairs> pairs) {
+    c::val first = ctx.ktime_get_ns();
+    pairs.update(first, ctx.ktime_get_ns());
+});
+
+TEST_CASE("typed: values stored right after the calls that made them") {
+    vm::machine_for<decltype(two_clocks)> m;
+    m.set_clock(1000, 10);
+    REQUIRE(m.run_on_memory(two_clocks, std::array<u8, 8>{}).ok());
+    CHECK(m.map<pairs>().lookup(1000) == 1010u);
+    CHECK(two_clocks[1] == bpfxx::make_insn(bpfxx::code::stx | bpfxx::code::mem | bpfxx::code::dw, 10, 0, -8, 0));
+}
+
 // ---- the examples in the interpreter -------------------------------------------------------
 
 template <std::size_t N = 64>

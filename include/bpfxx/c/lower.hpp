@@ -5,13 +5,14 @@
 //     replaced by the value (reading a variable makes a copy);
 //  2. `t = expr; var = t` becomes `var = expr`;
 //  3. values nobody reads are dropped;
-//  4. live ranges, in the order of the code, extended over loops;
-//  5. linear-scan register allocation: values live across a helper call get
+//  4. a value stored to the stack is stored as soon as it is computed;
+//  5. live ranges, in the order of the code, extended over loops;
+//  6. linear-scan register allocation: values live across a helper call get
 //     r6-r9, the others r0-r9, each where it will be needed next (an
 //     argument in its r1-r5, a result in r0) when that register is free; a
 //     value that finds no register lives on the stack and is loaded where it
 //     is used (and allocation starts again);
-//  6. instructions: conditions become compare-and-branch, returns of one
+//  7. instructions: conditions become compare-and-branch, returns of one
 //     constant share one `r0 = k; exit`, arguments move into r1-r5 as one
 //     parallel copy.
 
@@ -244,6 +245,34 @@ constexpr void drop_unused(builder& b) {
     return k == op_kind::call || k == op_kind::ld_abs || k == op_kind::raw;
 }
 
+/// Pass 4: a value stored to a stack slot is stored right after it is
+/// computed, when nothing in between touches the stack or branches: it then
+/// need not live across the helper calls in between (`t = f(); u = g();
+/// key = t; value = u` becomes `t = f(); key = t; u = g(); value = u`).
+constexpr void hoist_stores(builder& b) {
+    const auto u = analyse(b); // (counts only: positions move below)
+    const auto barrier = [&](op& o) {
+        if (o.kind == op_kind::if_ || o.kind == op_kind::else_ || o.kind == op_kind::end_if ||
+            o.kind == op_kind::loop || o.kind == op_kind::end_loop || o.kind == op_kind::ret || o.kind == op_kind::entry)
+            return true;
+        bool stack = false;
+        for_each_use(b, o, [&](operand& x) { stack = stack || x.kind == src::stack; });
+        return stack;
+    };
+    for (std::size_t j = 0; j < b.ops.size(); ++j) {
+        const op s = b.ops[j];
+        if (s.kind != op_kind::store || s.a.kind != src::stack || !s.b.is_reg()) continue;
+        const auto v = static_cast<std::size_t>(s.b.v);
+        if (b.is_var[v] || u.defs[v] != 1) continue;
+        // back to the definition, through operations that leave the stack and the flow alone
+        std::size_t d = j;
+        while (d > 0 && b.ops[d - 1].dst != s.b.reg() && !barrier(b.ops[d - 1])) --d;
+        if (d == 0 || b.ops[d - 1].dst != s.b.reg() || d == j) continue;
+        for (std::size_t k = j; k > d; --k) b.ops[k] = b.ops[k - 1];
+        b.ops[d] = s;
+    }
+}
+
 /// The result of register allocation: a machine register per virtual one,
 /// or the register to spill.
 struct allocation {
@@ -251,7 +280,7 @@ struct allocation {
     vreg spill = no_reg;
 };
 
-/// Pass 5: linear scan. Positions: op i reads at 2i and writes at 2i + 1.
+/// Pass 6: linear scan. Positions: op i reads at 2i and writes at 2i + 1.
 [[nodiscard]] constexpr allocation allocate(builder& b, const std::vector<std::uint8_t>& unspillable) {
     const auto u = analyse(b);
     const auto n = b.is_var.size();
@@ -848,6 +877,7 @@ private:
     propagate_copies(b);
     retarget_assignments(b);
     drop_unused(b);
+    hoist_stores(b);
     auto unspillable = filled<std::uint8_t>(b.is_var.size(), 0);
     for (const auto& o : b.ops)
         if (o.kind == op_kind::loop) unspillable[static_cast<std::size_t>(o.dst)] = 1;
