@@ -439,6 +439,34 @@ TEST_CASE("typed: VLAN and IPv6 headers through the cursor") {
     CHECK(vm::run_xdp(vlan_ipv6, plain).r0 == 4);
 }
 
+// TCP (its length from doff) and a header type of one's own after it.
+struct greeting {
+    c::be32 magic;
+    std::uint8_t version;
+};
+constexpr auto tcp_payload = c::compile([](c::xdp_md ctx) {
+    auto pkt = ctx.packet();
+    auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(0);
+    c::if_(ip->protocol != c::ipproto_tcp, [] { return 1; });
+    auto tcp = pkt.next<c::tcphdr>().or_return(2);
+    auto hello = pkt.next<greeting>().or_return(3);
+    c::if_(hello[&greeting::magic] != c::hton32(0xb0f0c0de), [] { return 4; });
+    return c::ntoh16(tcp->dest) + hello[&greeting::version] + tcp->doff;
+});
+
+TEST_CASE("typed: TCP options and a header type of one's own") {
+    for (const u8 doff : {5, 7}) {
+        CAPTURE(int{doff});
+        auto f = udp_frame<80>({10, 0, 0, 2}, 443);
+        f[23] = c::ipproto_tcp;
+        f[34 + 12] = static_cast<u8>(doff << 4);
+        const std::size_t at = 34 + 4u * doff;
+        f[at] = 0xb0, f[at + 1] = 0xf0, f[at + 2] = 0xc0, f[at + 3] = 0xde, f[at + 4] = 9;
+        CHECK(vm::run_xdp(tcp_payload, f).r0 == 443u + 9 + doff); // doff in 32-bit words
+        CHECK(vm::run_xdp(tcp_payload, std::span(f).first(at + 2)).r0 == 3); // the greeting cut off
+    }
+}
+
 // tc programs may write mark and cb[]; fields by member pointer.
 constexpr auto skb_writes = c::compile([](c::tc_skb skb) {
     skb[&bpfxx::sk_buff::mark] = skb[&bpfxx::sk_buff::len] + 1;
