@@ -18,7 +18,7 @@ using counters = bpfxx::array_map<std::uint32_t, traffic, 1>;
 constexpr auto program = c::compile([](c::tc_skb skb, c::map<counters> counters) {
     auto t = counters.lookup(0).or_return(unspec);
     c::atomic_add(t[&traffic::packets], 1);
-    c::atomic_add(t[&traffic::bytes], skb[&bpfxx::sk_buff::len]);
+    c::atomic_add(t[&traffic::bytes], skb->len);
     auto pkt = skb.packet();
     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(unspec);
     c::if_(eth->h_proto != c::hton16(c::eth_p_ip) || ip->protocol != c::ipproto_udp, [] { return unspec; });

@@ -2302,6 +2302,9 @@ constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
 
 [[nodiscard]] constexpr bool fits_s32(std::int64_t k) noexcept { return k >= INT32_MIN && k <= INT32_MAX; }
 
+/// Context rules that allow everything (plain memory: unit tests' run_on_memory).
+[[nodiscard]] constexpr bool any_access(std::int32_t, std::uint32_t, bool) noexcept { return true; }
+
 /// What a run of the program lambda leaves: the operations and what they
 /// refer to, plus the state of the path being built (which variables are
 /// set, whether the current point is reachable, the open branches).
@@ -2319,7 +2322,8 @@ public:
     bool ld_abs_used = false;
     std::int32_t open_records = 0;        ///< ring buffer records reserved and not yet submitted on this path
     /// The program type's rules for reading (write = false) or writing context bytes [off, off + size).
-    bool (*context_access)(std::int32_t off, std::uint32_t size, bool write) = nullptr;
+    /// (Never null: GCC's UBSan makes comparing function pointers non-constant.)
+    bool (*context_access)(std::int32_t off, std::uint32_t size, bool write) = any_access;
 
     constexpr builder() {
         scopes_.push_back(0);
@@ -3814,7 +3818,7 @@ namespace detail {
 
 /// The kernel's rules for context field (off, size) of the program type compiled.
 constexpr void check_context(const builder& b, std::int32_t off, std::uint32_t size, bool write) {
-    if (b.context_access == nullptr || b.context_access(off, size, write)) return;
+    if (b.context_access(off, size, write)) return;
     if (write) diagnostic::context_field_not_writable_by_this_program_type();
     diagnostic::context_field_not_readable_by_this_program_type();
 }
@@ -4159,8 +4163,8 @@ template <detail::program_part P, class Code, class... A>
 // the program is and what r1 points to.
 //
 //   c::xdp_md ctx                         XDP: ctx.packet(), ctx->ingress_ifindex
-//   c::sk_buff<prog_type::socket_filter>  socket filters: ctx.load<std::uint8_t>(off) (ld_abs), fields
-//   c::sk_buff<prog_type::sched_cls>      tc: the same, and ctx.packet(); mark, priority … writable
+//   c::sk_buff<prog_type::socket_filter>  socket filters: ctx.load<std::uint8_t>(off) (ld_abs), ctx->len …
+//   c::sk_buff<prog_type::sched_cls>      tc: the same, and ctx.packet(); ctx->mark, priority … writable
 //   c::tracepoint<Record> ctx             tracepoints: ctx[&Record::field], ctx.data_loc(&Record::f)
 //   c::pt_regs ctx                        kprobes and uprobes: ctx.arg<0>(), ctx.ret()
 //
@@ -4574,6 +4578,55 @@ protected:
     }
 };
 
+// ---- context fields by name (`skb->len`, `ctx->ingress_ifindex`) -------------------
+// Views over the SDK's own context structs; offsets by offsetof (cheap during
+// constant evaluation, which a view pays at each `->`). Reading or writing a
+// field still goes through the program type's rules.
+
+template <> struct view<bpfxx::xdp_md, region::context> {
+    using S = bpfxx::xdp_md;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> rx_queue_index{at.plus(offsetof(S, rx_queue_index))};
+    ref<std::uint32_t, R> egress_ifindex{at.plus(offsetof(S, egress_ifindex))};
+};
+template <> inline constexpr bool has_view<bpfxx::xdp_md> = true;
+
+template <> struct view<bpfxx::sk_buff, region::context> {
+    using S = bpfxx::sk_buff;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> len{at.plus(offsetof(S, len))};
+    ref<std::uint32_t, R> pkt_type{at.plus(offsetof(S, pkt_type))};
+    ref<std::uint32_t, R> mark{at.plus(offsetof(S, mark))};
+    ref<std::uint32_t, R> queue_mapping{at.plus(offsetof(S, queue_mapping))};
+    ref<std::uint32_t, R> protocol{at.plus(offsetof(S, protocol))}; ///< network order, in the low 16 bits
+    ref<std::uint32_t, R> vlan_present{at.plus(offsetof(S, vlan_present))};
+    ref<std::uint32_t, R> vlan_tci{at.plus(offsetof(S, vlan_tci))};
+    ref<std::uint32_t, R> vlan_proto{at.plus(offsetof(S, vlan_proto))};
+    ref<std::uint32_t, R> priority{at.plus(offsetof(S, priority))};
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> ifindex{at.plus(offsetof(S, ifindex))};
+    ref<std::uint32_t, R> tc_index{at.plus(offsetof(S, tc_index))};
+    ref<std::uint32_t[5], R> cb{at.plus(offsetof(S, cb))};
+    ref<std::uint32_t, R> hash{at.plus(offsetof(S, hash))};
+    ref<std::uint32_t, R> tc_classid{at.plus(offsetof(S, tc_classid))};
+    ref<std::uint32_t, R> napi_id{at.plus(offsetof(S, napi_id))};
+    ref<std::uint32_t, R> family{at.plus(offsetof(S, family))};
+    ref<std::uint32_t, R> remote_ip4{at.plus(offsetof(S, remote_ip4))};
+    ref<std::uint32_t, R> local_ip4{at.plus(offsetof(S, local_ip4))};
+    ref<std::uint32_t, R> remote_port{at.plus(offsetof(S, remote_port))};
+    ref<std::uint32_t, R> local_port{at.plus(offsetof(S, local_port))};
+    ref<std::uint64_t, R> tstamp{at.plus(offsetof(S, tstamp))};
+    ref<std::uint32_t, R> wire_len{at.plus(offsetof(S, wire_len))};
+    ref<std::uint32_t, R> gso_segs{at.plus(offsetof(S, gso_segs))};
+    ref<std::uint32_t, R> gso_size{at.plus(offsetof(S, gso_size))};
+};
+template <> inline constexpr bool has_view<bpfxx::sk_buff> = true;
+
 // ---- XDP ---------------------------------------------------------------------------
 
 namespace detail {
@@ -4596,8 +4649,6 @@ public:
         const auto end = bd.load(4, false, detail::reg_op(detail::builder::context()), 4);
         return c::packet(&bd, detail::reg_op(data), detail::reg_op(end));
     }
-    [[nodiscard]] constexpr val<std::uint32_t> ingress_ifindex() const { return (*this)[&bpfxx::xdp_md::ingress_ifindex]; }
-    [[nodiscard]] constexpr val<std::uint32_t> rx_queue_index() const { return (*this)[&bpfxx::xdp_md::rx_queue_index]; }
 };
 
 // ---- __sk_buff ---------------------------------------------------------------------

@@ -220,7 +220,7 @@ constexpr auto perf_sampler = c::compile([](c::xdp_md ctx, c::map<samples> out) 
     auto pkt = ctx.packet();
     auto eth = pkt.next<c::ethhdr>().or_return(bpfxx::xdp::aborted);
     c::local<sample> s{ctx};
-    s[&sample::len] = ctx.rx_queue_index() + 64; // queue 0 in a test run
+    s[&sample::len] = ctx->rx_queue_index + 64; // queue 0 in a test run
     s[&sample::proto] = c::ntoh16(eth->h_proto);
     s[&sample::tag] = 0x1122334455667788ull;
     out.output(ctx, s);

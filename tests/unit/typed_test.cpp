@@ -469,8 +469,8 @@ TEST_CASE("typed: TCP options and a header type of one's own") {
 
 // tc programs may write mark and cb[]; fields by member pointer.
 constexpr auto skb_writes = c::compile([](c::tc_skb skb) {
-    skb[&bpfxx::sk_buff::mark] = skb[&bpfxx::sk_buff::len] + 1;
-    skb[&bpfxx::sk_buff::cb][2] = skb[&bpfxx::sk_buff::protocol]; // network order: hton16(0x0800)
+    skb->mark = skb->len + 1; // by name,
+    skb[&bpfxx::sk_buff::cb][2] = skb[&bpfxx::sk_buff::protocol]; // or by member; network order: hton16(0x0800)
     return 0;
 });
 

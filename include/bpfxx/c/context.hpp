@@ -3,8 +3,8 @@
 // the program is and what r1 points to.
 //
 //   c::xdp_md ctx                         XDP: ctx.packet(), ctx->ingress_ifindex
-//   c::sk_buff<prog_type::socket_filter>  socket filters: ctx.load<std::uint8_t>(off) (ld_abs), fields
-//   c::sk_buff<prog_type::sched_cls>      tc: the same, and ctx.packet(); mark, priority … writable
+//   c::sk_buff<prog_type::socket_filter>  socket filters: ctx.load<std::uint8_t>(off) (ld_abs), ctx->len …
+//   c::sk_buff<prog_type::sched_cls>      tc: the same, and ctx.packet(); ctx->mark, priority … writable
 //   c::tracepoint<Record> ctx             tracepoints: ctx[&Record::field], ctx.data_loc(&Record::f)
 //   c::pt_regs ctx                        kprobes and uprobes: ctx.arg<0>(), ctx.ret()
 //
@@ -110,6 +110,55 @@ protected:
     }
 };
 
+// ---- context fields by name (`skb->len`, `ctx->ingress_ifindex`) -------------------
+// Views over the SDK's own context structs; offsets by offsetof (cheap during
+// constant evaluation, which a view pays at each `->`). Reading or writing a
+// field still goes through the program type's rules.
+
+template <> struct view<bpfxx::xdp_md, region::context> {
+    using S = bpfxx::xdp_md;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> rx_queue_index{at.plus(offsetof(S, rx_queue_index))};
+    ref<std::uint32_t, R> egress_ifindex{at.plus(offsetof(S, egress_ifindex))};
+};
+template <> inline constexpr bool has_view<bpfxx::xdp_md> = true;
+
+template <> struct view<bpfxx::sk_buff, region::context> {
+    using S = bpfxx::sk_buff;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> len{at.plus(offsetof(S, len))};
+    ref<std::uint32_t, R> pkt_type{at.plus(offsetof(S, pkt_type))};
+    ref<std::uint32_t, R> mark{at.plus(offsetof(S, mark))};
+    ref<std::uint32_t, R> queue_mapping{at.plus(offsetof(S, queue_mapping))};
+    ref<std::uint32_t, R> protocol{at.plus(offsetof(S, protocol))}; ///< network order, in the low 16 bits
+    ref<std::uint32_t, R> vlan_present{at.plus(offsetof(S, vlan_present))};
+    ref<std::uint32_t, R> vlan_tci{at.plus(offsetof(S, vlan_tci))};
+    ref<std::uint32_t, R> vlan_proto{at.plus(offsetof(S, vlan_proto))};
+    ref<std::uint32_t, R> priority{at.plus(offsetof(S, priority))};
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> ifindex{at.plus(offsetof(S, ifindex))};
+    ref<std::uint32_t, R> tc_index{at.plus(offsetof(S, tc_index))};
+    ref<std::uint32_t[5], R> cb{at.plus(offsetof(S, cb))};
+    ref<std::uint32_t, R> hash{at.plus(offsetof(S, hash))};
+    ref<std::uint32_t, R> tc_classid{at.plus(offsetof(S, tc_classid))};
+    ref<std::uint32_t, R> napi_id{at.plus(offsetof(S, napi_id))};
+    ref<std::uint32_t, R> family{at.plus(offsetof(S, family))};
+    ref<std::uint32_t, R> remote_ip4{at.plus(offsetof(S, remote_ip4))};
+    ref<std::uint32_t, R> local_ip4{at.plus(offsetof(S, local_ip4))};
+    ref<std::uint32_t, R> remote_port{at.plus(offsetof(S, remote_port))};
+    ref<std::uint32_t, R> local_port{at.plus(offsetof(S, local_port))};
+    ref<std::uint64_t, R> tstamp{at.plus(offsetof(S, tstamp))};
+    ref<std::uint32_t, R> wire_len{at.plus(offsetof(S, wire_len))};
+    ref<std::uint32_t, R> gso_segs{at.plus(offsetof(S, gso_segs))};
+    ref<std::uint32_t, R> gso_size{at.plus(offsetof(S, gso_size))};
+};
+template <> inline constexpr bool has_view<bpfxx::sk_buff> = true;
+
 // ---- XDP ---------------------------------------------------------------------------
 
 namespace detail {
@@ -132,8 +181,6 @@ public:
         const auto end = bd.load(4, false, detail::reg_op(detail::builder::context()), 4);
         return c::packet(&bd, detail::reg_op(data), detail::reg_op(end));
     }
-    [[nodiscard]] constexpr val<std::uint32_t> ingress_ifindex() const { return (*this)[&bpfxx::xdp_md::ingress_ifindex]; }
-    [[nodiscard]] constexpr val<std::uint32_t> rx_queue_index() const { return (*this)[&bpfxx::xdp_md::rx_queue_index]; }
 };
 
 // ---- __sk_buff ---------------------------------------------------------------------

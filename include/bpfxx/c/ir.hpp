@@ -150,6 +150,9 @@ constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
 
 [[nodiscard]] constexpr bool fits_s32(std::int64_t k) noexcept { return k >= INT32_MIN && k <= INT32_MAX; }
 
+/// Context rules that allow everything (plain memory: unit tests' run_on_memory).
+[[nodiscard]] constexpr bool any_access(std::int32_t, std::uint32_t, bool) noexcept { return true; }
+
 /// What a run of the program lambda leaves: the operations and what they
 /// refer to, plus the state of the path being built (which variables are
 /// set, whether the current point is reachable, the open branches).
@@ -167,7 +170,8 @@ public:
     bool ld_abs_used = false;
     std::int32_t open_records = 0;        ///< ring buffer records reserved and not yet submitted on this path
     /// The program type's rules for reading (write = false) or writing context bytes [off, off + size).
-    bool (*context_access)(std::int32_t off, std::uint32_t size, bool write) = nullptr;
+    /// (Never null: GCC's UBSan makes comparing function pointers non-constant.)
+    bool (*context_access)(std::int32_t off, std::uint32_t size, bool write) = any_access;
 
     constexpr builder() {
         scopes_.push_back(0);

@@ -227,7 +227,7 @@ namespace detail {
 
 /// The kernel's rules for context field (off, size) of the program type compiled.
 constexpr void check_context(const builder& b, std::int32_t off, std::uint32_t size, bool write) {
-    if (b.context_access == nullptr || b.context_access(off, size, write)) return;
+    if (b.context_access(off, size, write)) return;
     if (write) diagnostic::context_field_not_writable_by_this_program_type();
     diagnostic::context_field_not_readable_by_this_program_type();
 }
