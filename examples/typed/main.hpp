@@ -5,6 +5,8 @@
 // (no privileges) and BPFXX_REQUIRE_KERNEL is not 1.
 #include <bpfxx/bpfxx.hpp>
 
+#include <time.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,19 @@ inline bool bpf_usable() {
     } catch (const bpfxx::error&) {
         return false;
     }
+}
+
+/// Spins until `ns` nanoseconds have passed (a thread switch is the only way
+/// to make it take longer); the number of clock reads.
+inline std::uint64_t busy_wait(std::uint64_t ns) {
+    timespec t0{}, t{};
+    ::clock_gettime(CLOCK_MONOTONIC, &t0);
+    std::uint64_t spins = 0;
+    do {
+        ::clock_gettime(CLOCK_MONOTONIC, &t);
+        ++spins;
+    } while (static_cast<std::uint64_t>((t.tv_sec - t0.tv_sec) * 1000000000 + (t.tv_nsec - t0.tv_nsec)) < ns);
+    return spins;
 }
 
 /// The exit code of an example whose work is `body` (0: it saw what it should).

@@ -11,13 +11,14 @@
 #include "../../examples/typed/tc_counter.hpp"
 #include "../../examples/typed/uprobe_count.hpp"
 #include "../../examples/typed/xdp_firewall.hpp"
+#include "../../examples/typed/main.hpp"
 #include "../common/bpf_object.hpp"
+#include "../common/frames.hpp"
 
 #include <doctest/doctest.h>
 
 #include <spawn.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -66,23 +67,8 @@ bpfxx::prog load_c(prog_type type, const std::vector<bpfxx_test::c_program>& pro
 }
 
 template <std::size_t N = 64>
-std::array<u8, N> udp_frame(std::array<u8, 4> src, std::uint16_t dport, u8 ihl = 5, u8 proto = c::ipproto_udp) {
-    std::array<u8, N> f{};
-    f[12] = 0x08;
-    f[13] = 0x00;
-    f[14] = static_cast<u8>(0x40 | ihl);
-    f[16] = 0;
-    f[17] = static_cast<u8>(N - 14);
-    f[22] = 64;
-    f[23] = proto;
-    for (int i = 0; i < 4; ++i) f[26 + i] = src[i];
-    f[30] = 10, f[33] = 1;
-    const std::size_t l4 = 14 + 4u * ihl;
-    if (l4 + 4 <= N) {
-        f[l4 + 2] = static_cast<u8>(dport >> 8);
-        f[l4 + 3] = static_cast<u8>(dport);
-    }
-    return f;
+constexpr auto udp_frame(std::array<u8, 4> src, std::uint16_t dport, u8 ihl = 5, u8 proto = c::ipproto_udp) {
+    return bpfxx_test::ipv4_l4_frame<N>(src, dport, ihl, proto);
 }
 
 template <std::size_t N>
@@ -322,14 +308,7 @@ TEST_CASE("typed exec_trace and its C twin report the same execs") {
 // thread switch is the only way to stretch it).
 extern "C" [[gnu::noinline]] std::uint64_t bpfxx_typed_probe_target(std::uint64_t ns) {
     asm volatile("" ::: "memory");
-    timespec t0{}, t{};
-    ::clock_gettime(CLOCK_MONOTONIC, &t0);
-    std::uint64_t spins = 0;
-    do {
-        ::clock_gettime(CLOCK_MONOTONIC, &t);
-        ++spins;
-    } while (static_cast<std::uint64_t>((t.tv_sec - t0.tv_sec) * 1000000000 + (t.tv_nsec - t0.tv_nsec)) < ns);
-    return spins;
+    return examples::busy_wait(ns);
 }
 namespace {
 std::uint64_t (*volatile probe_target)(std::uint64_t) = &bpfxx_typed_probe_target;

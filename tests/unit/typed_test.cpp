@@ -19,6 +19,7 @@
 #include "../../examples/typed/uprobe_count.hpp"
 #include "../../examples/typed/xdp_firewall.hpp"
 #include "../common/bpf_object.hpp"
+#include "../common/frames.hpp"
 #include "../common/sock_example.hpp"
 
 #include <arpa/inet.h> // htons & co. are macros here: the typed layer's names must not collide
@@ -311,22 +312,8 @@ TEST_CASE("typed: values stored right after the calls that made them") {
 // ---- the examples in the interpreter -------------------------------------------------------
 
 template <std::size_t N = 64>
-std::array<u8, N> udp_frame(std::array<u8, 4> src, std::uint16_t dport, u8 ihl = 5) {
-    std::array<u8, N> f{};
-    f[12] = 0x08;
-    f[13] = 0x00;
-    f[14] = static_cast<u8>(0x40 | ihl);
-    f[17] = static_cast<u8>(N - 14);
-    f[22] = 64;
-    f[23] = c::ipproto_udp;
-    for (int i = 0; i < 4; ++i) f[26 + i] = src[i];
-    f[30] = 10, f[33] = 1;
-    const std::size_t udp = 14 + 4u * ihl;
-    if (udp + 4 <= N) {
-        f[udp + 2] = static_cast<u8>(dport >> 8);
-        f[udp + 3] = static_cast<u8>(dport);
-    }
-    return f;
+constexpr auto udp_frame(std::array<u8, 4> src, std::uint16_t dport, u8 ihl = 5) {
+    return bpfxx_test::ipv4_l4_frame<N>(src, dport, ihl);
 }
 
 TEST_CASE("typed sock_example counts frames per protocol") {
