@@ -10,8 +10,8 @@
 
 // ---- begin <bpfxx/bpfxx.hpp> ----
 // Everything bpfxx offers. Each layer also has its own umbrella header
-// (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
-// a program can include only what it needs; `bpfxx/asm.hpp`,
+// (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/c.hpp` ...), so a unit test of
+// a program can include only what it needs; `bpfxx/asm.hpp`, `bpfxx/c.hpp`,
 // `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
@@ -2068,6 +2068,3961 @@ using namespace bpfxx::literals;
 using bpfxx::helper;
 } // namespace bpfxx::ops
 // ---- end <bpfxx/asm.hpp> ----
+// ---- begin <bpfxx/c.hpp> ----
+// Typed programs: BPF programs written like the C a kernel engineer writes,
+// compiled during constant evaluation into the same `program<N, type_list<
+// Maps...>>` that `assemble` returns (so `checked<>`, the interpreter,
+// `listing` and `load` take them as they are). Portable: no OS headers.
+//
+//     namespace c = bpfxx::c;
+//     using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
+//
+//     constexpr auto prog = c::compile([](c::socket_skb skb, c::map<counters> counters) {
+//         c::if_(counters.lookup(skb.load<std::uint8_t>(14 + 9)), [](auto n) { c::atomic_add(*n, 1); });
+//         return 0;
+//     });
+//
+// See docs/tutorial.md.
+
+// ---- begin <bpfxx/c/assembly.hpp> ----
+// Assembly inside a typed program, on a helper call's terms: the arguments
+// (at most five) arrive in r1..r5, the result is r0; r0-r5 may be
+// clobbered, r6-r9 and the stack must be kept. The instructions are any
+// span of them: `bpfxx::assemble(...)` (labels resolved inside it) or an
+// `std::array<insn, N>`. They run in place and fall through at their end.
+//
+//     c::val<std::uint64_t> x = c::assembly(ctx, bpfxx::assemble(mov(r0, r1), mul(r0, r1)), n); // n * n
+//
+// (The other way round, a typed program without maps is a fragment that
+// `bpfxx::assemble` takes like any other.)
+
+// ---- begin <bpfxx/c/call.hpp> ----
+// Calling helpers with typed arguments, checked against their signatures
+// (signatures.hpp): a map where a map goes, memory of the right kind where
+// memory goes, the context where the context goes. A mistake is a
+// static_assert whose note names the helper, the argument's position, the
+// kind it takes and the C++ type given.
+
+// ---- begin <bpfxx/c/memory.hpp> ----
+// Typed memory: `c::ptr<T, R>` points to a T in region R (the context, the
+// packet, the stack, a map value, a ring buffer record, kernel or user
+// memory); `p[&T::member]` is a `c::ref` to that member, read by converting
+// it to a value and written by assigning to it. Offsets come from the member
+// pointers while the program is built: no offsetof by hand.
+//
+// Kernel and user memory are read through bpf_probe_read_kernel/user into
+// the stack; they cannot be written. Context fields follow the kernel's
+// access rules of the program type (context.hpp).
+
+// ---- begin <bpfxx/c/control.hpp> ----
+// Structured control flow: `if_(cond, [&] { ... }).else_([&] { ... })`,
+// returns (a branch body that returns a value makes the program return
+// it: `if_(x == 0, [] { return xdp::pass; })`), `select(c, a, b)`, bounded
+// loops `loop(ctx, n, [&](c::val<std::uint32_t> i) { ... })`, and
+// `maybe<P>`: a pointer that may be null or out of bounds, usable only
+// through a check (`if_(m, [&](P p) {...})`, `m.or_return(k)`).
+//
+// A plain C++ loop around typed code unrolls it: `for (unsigned b : {32,
+// 16, 8}) c::if_(...)` emits three branches.
+
+// ---- begin <bpfxx/c/ir.hpp> ----
+// The typed layer's intermediate form: what a program lambda leaves behind
+// when it runs against a builder during constant evaluation. Virtual
+// registers (unlimited; a few are variables, assigned more than once), the
+// operations on them, structured control flow (if/else, loops, returns) and
+// helper calls; `lower.hpp` turns it into instructions.
+//
+// Everything here is plain constexpr code over std::vector (transient
+// allocation during constant evaluation): no recursion over types, so the
+// compiler's cost grows with the program's size only.
+
+// ---- begin <bpfxx/c/diagnostics.hpp> ----
+// Mistakes the typed layer finds while it runs a program lambda. Each is a
+// function that is not constexpr: reaching one during constant evaluation
+// stops the compiler, which names the function (g++: "call to non-'constexpr'
+// function 'void bpfxx::c::diagnostic::variable_read_before_set()'"), with
+// the line of the program that made the mistake in the notes below it.
+// Mistakes visible in the types are static_asserts instead (value.hpp,
+// memory.hpp, helpers.hpp).
+
+#include <exception>
+
+namespace bpfxx::c {
+
+/// Thrown by the diagnostics below, should one be reached at run time
+/// (programs are compiled during constant evaluation, so it never is).
+class program_error : public std::exception {
+public:
+    explicit program_error(const char* what) noexcept : what_(what) {}
+    [[nodiscard]] const char* what() const noexcept override { return what_; }
+
+private:
+    const char* what_;
+};
+
+namespace diagnostic {
+/// A `c::var` is read on a path where nothing was assigned to it.
+[[noreturn]] inline void variable_read_before_set() { throw program_error("a variable is read before it is set"); }
+/// A constant does not fit the type it is given to (`c::u8 x{ctx, 300}`).
+[[noreturn]] inline void constant_does_not_fit_in_destination() {
+    throw program_error("a constant does not fit in its destination");
+}
+/// A variable was made from a constant alone: it needs its program (`c::u32 x{ctx, 0}`).
+[[noreturn]] inline void variable_needs_its_program_write_var_ctx_value() {
+    throw program_error("a variable made from a constant needs its program: c::u32 x{ctx, 0}");
+}
+/// A value computed inside a branch (if_/else_/loop) is used after it closed.
+[[noreturn]] inline void value_used_outside_the_branch_that_computed_it() {
+    throw program_error("a value is used outside the branch that computed it");
+}
+/// Values of two different programs meet in one operation.
+[[noreturn]] inline void values_of_different_programs_mixed() {
+    throw program_error("values of two programs are mixed");
+}
+/// A packet cursor moved inside a branch is used after the branch closed:
+/// the headers it passed are not there on the other path.
+[[noreturn]] inline void packet_cursor_moved_in_a_branch_that_closed() {
+    throw program_error("a packet cursor moved inside a branch is used after it");
+}
+/// More than 512 bytes of stack.
+[[noreturn]] inline void stack_frame_exceeds_512_bytes() { throw program_error("the stack frame exceeds 512 bytes"); }
+/// `.else_(...)` not directly after its `if_(...)`.
+[[noreturn]] inline void else_must_follow_its_if() { throw program_error("else_ must follow its if_"); }
+/// A ring buffer record is still reserved where the program returns (or
+/// where two paths join with different records open): the kernel requires
+/// submit or discard on every path.
+[[noreturn]] inline void ring_buffer_record_neither_submitted_nor_discarded() {
+    throw program_error("a ring buffer record is neither submitted nor discarded");
+}
+/// A jump longer than 32767 instructions.
+[[noreturn]] inline void program_too_long_for_a_16_bit_jump() {
+    throw program_error("a jump does not fit in 16 bits");
+}
+/// Register allocation could not find a register even after spilling.
+[[noreturn]] inline void too_many_values_live_across_helper_calls() {
+    throw program_error("too many values live across helper calls");
+}
+/// A field of the context this program type may not read.
+[[noreturn]] inline void context_field_not_readable_by_this_program_type() {
+    throw program_error("this program type may not read this context field");
+}
+/// A field of the context this program type may not write.
+[[noreturn]] inline void context_field_not_writable_by_this_program_type() {
+    throw program_error("this program type may not write this context field");
+}
+/// A constant loop of no trips, or of more than the layer unrolls or the verifier explores.
+[[noreturn]] inline void loop_trip_count_out_of_range() { throw program_error("loop trip count out of range"); }
+/// Assembly in a typed program jumps out of itself, exits, or writes r6-r10.
+[[noreturn]] inline void assembly_must_fall_through_and_keep_r6_to_r10() {
+    throw program_error("assembly in a typed program must fall through and keep r6-r10");
+}
+/// An index into an array that is a constant outside it.
+[[noreturn]] inline void array_index_out_of_bounds() { throw program_error("array index out of bounds"); }
+} // namespace diagnostic
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/diagnostics.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace bpfxx::c::detail {
+
+/// A virtual register: an index into the builder's register table.
+using vreg = std::int32_t;
+inline constexpr vreg no_reg = -1;
+
+/// What an operand is.
+enum class src : std::uint8_t {
+    none,
+    reg,   ///< a virtual register
+    imm,   ///< a constant
+    stack, ///< the address r10 + v (v < 0)
+    map,   ///< the map at index v of the program's map list (ld_imm64, pseudo map_idx)
+};
+
+struct operand {
+    src kind = src::none;
+    std::int64_t v = 0;
+
+    [[nodiscard]] constexpr bool is_reg() const noexcept { return kind == src::reg; }
+    [[nodiscard]] constexpr bool is_imm() const noexcept { return kind == src::imm; }
+    [[nodiscard]] constexpr vreg reg() const noexcept { return static_cast<vreg>(v); }
+    friend constexpr bool operator==(const operand&, const operand&) = default;
+};
+
+[[nodiscard]] constexpr operand reg_op(vreg r) noexcept { return {src::reg, r}; }
+[[nodiscard]] constexpr operand imm_op(std::int64_t k) noexcept { return {src::imm, k}; }
+[[nodiscard]] constexpr operand stack_op(std::int32_t off) noexcept { return {src::stack, off}; }
+[[nodiscard]] constexpr operand map_op(std::int32_t index) noexcept { return {src::map, index}; }
+
+enum class op_kind : std::uint8_t {
+    nop,      ///< removed by a pass
+    entry,    ///< dst = the context (r1 at entry)
+    mov,      ///< dst = a (wide: 64-bit copy; else mov32, which zero-extends)
+    alu,      ///< dst = a <code> b
+    neg,      ///< dst = -a
+    bswap,    ///< dst = a with its low `code` bits byte-swapped (to big endian)
+    sext,     ///< dst = a sign-extended from its low `code` bits
+    load,     ///< dst = *(size *)(a + off), sign-extended when `sign`
+    store,    ///< *(size *)(a + off) = b
+    atomic,   ///< lock *(size *)(a + off) <code> b
+    call,     ///< dst = helper x (args[off .. off + n])
+    ld_abs,   ///< dst = packet bytes at off (+ a, for ld_ind): ld_abs/ld_ind, ctx in r6
+    if_,      ///< if (cond x) {
+    else_,    ///< } else {
+    end_if,   ///< }
+    loop,     ///< for (dst = 0; dst < x; ++dst) {
+    end_loop, ///< }
+    ret,      ///< return a
+    raw,      ///< assembly: raw[off .. off + n] with args[x .. x + code] in r1..r5, dst = r0 after
+};
+
+/// One operation. Fields are shared between kinds (see op_kind).
+struct op {
+    op_kind kind = op_kind::nop;
+    std::uint8_t code = 0; ///< ALU op (code::add …), atomic op, bits for bswap/sext, bytes for memory
+    bool wide = true;      ///< 64-bit ALU or jump; false: 32-bit
+    bool sign = false;     ///< load: sign-extend
+    vreg dst = no_reg;
+    operand a{};
+    operand b{};
+    std::int32_t off = 0;
+    std::int32_t x = 0;
+    std::int32_t n = 0;
+};
+
+/// A condition: a comparison of two operands, or a short-circuit
+/// conjunction or disjunction of two conditions.
+enum class cond_kind : std::uint8_t { cmp, all, any };
+
+struct cond_node {
+    cond_kind kind = cond_kind::cmp;
+    std::uint8_t jop = code::jeq; ///< cmp: jump op (code::jeq …)
+    bool wide = true;             ///< cmp: 64-bit (jmp) or 32-bit (jmp32) comparison
+    operand a{};
+    operand b{};
+    std::int32_t lhs = -1, rhs = -1; ///< all/any: the two conditions
+};
+
+/// The jump op that is taken exactly when `jop` is not; code::ja when there is none (jset).
+[[nodiscard]] constexpr std::uint8_t inverse_jump(std::uint8_t jop) noexcept {
+    switch (jop) {
+    case code::jeq: return code::jne;
+    case code::jne: return code::jeq;
+    case code::jgt: return code::jle;
+    case code::jle: return code::jgt;
+    case code::jge: return code::jlt;
+    case code::jlt: return code::jge;
+    case code::jsgt: return code::jsle;
+    case code::jsle: return code::jsgt;
+    case code::jsge: return code::jslt;
+    case code::jslt: return code::jsge;
+    default: return code::ja;
+    }
+}
+
+/// The jump op with its operands swapped (a < b  <=>  b > a).
+[[nodiscard]] constexpr std::uint8_t mirrored_jump(std::uint8_t jop) noexcept {
+    switch (jop) {
+    case code::jgt: return code::jlt;
+    case code::jlt: return code::jgt;
+    case code::jge: return code::jle;
+    case code::jle: return code::jge;
+    case code::jsgt: return code::jslt;
+    case code::jslt: return code::jsgt;
+    case code::jsge: return code::jsle;
+    case code::jsle: return code::jsge;
+    default: return jop; // jeq, jne, jset are symmetric
+    }
+}
+
+[[nodiscard]] constexpr bool commutative(std::uint8_t alu_code) noexcept {
+    return alu_code == code::add || alu_code == code::mul || alu_code == code::or_ || alu_code == code::and_ ||
+           alu_code == code::xor_;
+}
+
+/// A vector of n copies of v. (Not std::vector(n, v) nor resize: clang 14
+/// refuses libstdc++'s fill of new elements during constant evaluation.)
+template <class T>
+[[nodiscard]] constexpr std::vector<T> filled(std::size_t n, const T& v) {
+    std::vector<T> r;
+    r.reserve(n);
+    while (r.size() < n) r.push_back(v);
+    return r;
+}
+/// Grows x to n elements with copies of v.
+template <class T>
+constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
+    while (x.size() < n) x.push_back(v);
+}
+
+[[nodiscard]] constexpr bool fits_s32(std::int64_t k) noexcept { return k >= INT32_MIN && k <= INT32_MAX; }
+
+/// Context rules that allow everything (plain memory: unit tests' run_on_memory).
+[[nodiscard]] constexpr bool any_access(std::int32_t, std::uint32_t, bool) noexcept { return true; }
+
+/// What a run of the program lambda leaves: the operations and what they
+/// refer to, plus the state of the path being built (which variables are
+/// set, whether the current point is reachable, the open branches).
+class builder {
+public:
+    std::vector<op> ops;
+    std::vector<operand> args;
+    std::vector<cond_node> conds;
+    std::vector<insn> raw;
+    std::vector<std::uint8_t> is_var;     ///< per register: a variable (assigned more than once)
+    std::vector<std::int32_t> def_scope;  ///< per register: the branch it was made in
+    std::vector<std::uint8_t> set;        ///< per register: set on every path to this point
+    std::int32_t frame = 0;               ///< stack bytes in use below r10
+    bool live = true;                     ///< the current point is reachable
+    bool ld_abs_used = false;
+    std::int32_t open_records = 0;        ///< ring buffer records reserved and not yet submitted on this path
+    /// The program type's rules for reading (write = false) or writing context bytes [off, off + size).
+    /// (Never null: GCC's UBSan makes comparing function pointers non-constant.)
+    bool (*context_access)(std::int32_t off, std::uint32_t size, bool write) = any_access;
+
+    constexpr builder() {
+        scopes_.push_back(0);
+        ops.push_back(op{op_kind::entry, 0, true, false, new_reg(false)});
+    }
+
+    /// The register that holds the context.
+    [[nodiscard]] static constexpr vreg context() noexcept { return 0; }
+
+    // ---- registers ------------------------------------------------------
+
+    [[nodiscard]] constexpr vreg new_reg(bool variable) {
+        const auto r = static_cast<vreg>(is_var.size());
+        is_var.push_back(variable ? 1 : 0);
+        def_scope.push_back(scopes_.back());
+        grow(set, is_var.size(), std::uint8_t{1}); // (registers made in a branch left out of its snapshots)
+        set.back() = variable ? 0 : 1;
+        return r;
+    }
+
+    /// Checks that a value is used only where the branch that computed it is still open.
+    constexpr void use(const operand& o) const {
+        if (o.kind != src::reg) return;
+        if (!scope_open(def_scope[static_cast<std::size_t>(o.v)])) diagnostic::value_used_outside_the_branch_that_computed_it();
+    }
+
+    // ---- operations -----------------------------------------------------
+
+    constexpr void emit(const op& o) {
+        settle();
+        use(o.a);
+        use(o.b);
+        if (live) ops.push_back(o);
+    }
+
+    /// dst = a <code> b in a new register.
+    [[nodiscard]] constexpr vreg alu(std::uint8_t alu_code, bool wide, operand a, operand b) {
+        const vreg d = new_reg(false);
+        emit(op{op_kind::alu, alu_code, wide, false, d, a, b});
+        return d;
+    }
+    [[nodiscard]] constexpr vreg unary(op_kind k, std::uint8_t bits, bool wide, operand a) {
+        const vreg d = new_reg(false);
+        emit(op{k, bits, wide, false, d, a});
+        return d;
+    }
+    /// A copy of a (a variable's current value, or a constant in a register).
+    [[nodiscard]] constexpr vreg copy(operand a, bool wide = true) {
+        const vreg d = new_reg(false);
+        emit(op{op_kind::mov, 0, wide, false, d, a});
+        return d;
+    }
+    constexpr void assign(vreg var, operand a, bool wide = true) {
+        emit(op{op_kind::mov, 0, wide, false, var, a});
+        if (live) set[static_cast<std::size_t>(var)] = 1;
+    }
+    [[nodiscard]] constexpr vreg load(unsigned bytes, bool sign, operand base, std::int32_t off) {
+        const vreg d = new_reg(false);
+        emit(op{op_kind::load, static_cast<std::uint8_t>(bytes), true, sign, d, base, {}, off});
+        return d;
+    }
+    constexpr void store(unsigned bytes, operand base, std::int32_t off, operand value) {
+        if (value.is_imm() && !fits_s32(value.v)) value = reg_op(copy(value));
+        emit(op{op_kind::store, static_cast<std::uint8_t>(bytes), true, false, no_reg, base, value, off});
+    }
+    constexpr void atomic(std::int32_t atomic_op, unsigned bytes, operand base, std::int32_t off, operand value) {
+        if (!value.is_reg()) value = reg_op(copy(value));
+        emit(op{op_kind::atomic, static_cast<std::uint8_t>(atomic_op), bytes == 8, false, no_reg, base, value, off,
+                0, static_cast<std::int32_t>(bytes)});
+    }
+    /// r0 = helper(args...) in a new register.
+    [[nodiscard]] constexpr vreg call(std::int32_t helper_id, std::initializer_list<operand> call_args) {
+        settle();
+        const auto first = static_cast<std::int32_t>(args.size());
+        for (const auto& a : call_args) {
+            use(a);
+            args.push_back(a);
+        }
+        const vreg d = new_reg(false);
+        if (live)
+            ops.push_back(op{op_kind::call, 0, true, false, d, {}, {}, first, helper_id,
+                             static_cast<std::int32_t>(call_args.size())});
+        return d;
+    }
+    /// r0 = instructions `code` run with `call_args` in r1..r5 (a helper call's contract).
+    [[nodiscard]] constexpr vreg assembly(const insn* code, std::size_t count, std::initializer_list<operand> call_args) {
+        settle();
+        const auto first_arg = static_cast<std::int32_t>(args.size());
+        for (const auto& a : call_args) {
+            use(a);
+            args.push_back(a);
+        }
+        const auto first = static_cast<std::int32_t>(raw.size());
+        for (std::size_t i = 0; i < count; ++i) raw.push_back(code[i]);
+        const vreg d = new_reg(false);
+        if (live)
+            ops.push_back(op{op_kind::raw, static_cast<std::uint8_t>(call_args.size()), true, false, d, {}, {}, first,
+                             first_arg, static_cast<std::int32_t>(count)});
+        return d;
+    }
+    [[nodiscard]] constexpr vreg ld_abs(unsigned bytes, operand index, std::int32_t off) {
+        ld_abs_used = true;
+        const vreg d = new_reg(false);
+        // b: the context, which ld_abs/ld_ind read implicitly from r6
+        emit(op{op_kind::ld_abs, static_cast<std::uint8_t>(bytes), true, false, d, index, reg_op(context()), off});
+        return d;
+    }
+
+    // ---- conditions -----------------------------------------------------
+
+    [[nodiscard]] constexpr std::int32_t compare(std::uint8_t jop, bool wide, operand a, operand b) {
+        use(a);
+        use(b);
+        if (a.is_imm() && !b.is_imm()) {
+            std::swap(a, b);
+            jop = mirrored_jump(jop);
+        }
+        if (a.is_imm()) a = reg_op(copy(a)); // both constant but not folded (jset): rare
+        if (b.is_imm() && wide && !fits_s32(b.v)) b = reg_op(copy(b));
+        conds.push_back(cond_node{cond_kind::cmp, jop, wide, a, b});
+        return static_cast<std::int32_t>(conds.size() - 1);
+    }
+    [[nodiscard]] constexpr std::int32_t combine(cond_kind k, std::int32_t lhs, std::int32_t rhs) {
+        conds.push_back(cond_node{k, 0, true, {}, {}, lhs, rhs});
+        return static_cast<std::int32_t>(conds.size() - 1);
+    }
+    /// The condition that holds exactly when `c` does not (De Morgan for all/any).
+    [[nodiscard]] constexpr std::int32_t negate(std::int32_t c) {
+        const cond_node n = conds[static_cast<std::size_t>(c)];
+        if (n.kind == cond_kind::cmp) {
+            if (const auto inv = inverse_jump(n.jop); inv != code::ja) {
+                conds.push_back(cond_node{cond_kind::cmp, inv, n.wide, n.a, n.b});
+                return static_cast<std::int32_t>(conds.size() - 1);
+            }
+            // !(a & b): (a & b) == 0
+            const vreg t = alu(code::and_, n.wide, n.a, n.b);
+            return compare(code::jeq, n.wide, reg_op(t), imm_op(0));
+        }
+        const auto l = negate(n.lhs), r = negate(n.rhs);
+        return combine(n.kind == cond_kind::all ? cond_kind::any : cond_kind::all, l, r);
+    }
+
+    // ---- control flow ---------------------------------------------------
+
+    /// What a branch needs to restore and merge the path state.
+    struct branch_state {
+        std::int32_t if_op = -1;           ///< index of the if_ op (-1: the branch was not emitted)
+        std::int32_t end_op = -1;          ///< index of its end_if op
+        std::vector<std::uint8_t> before;  ///< `set` before the branch
+        std::vector<std::uint8_t> then_set;
+        bool live_before = false;
+        bool then_live = false;
+        std::int32_t records_before = 0;
+        std::int32_t then_records = 0;
+    };
+
+    [[nodiscard]] constexpr branch_state begin_if(std::int32_t cond) {
+        settle();
+        branch_state s;
+        s.before = set;
+        s.live_before = live;
+        s.records_before = open_records;
+        if (live) {
+            s.if_op = static_cast<std::int32_t>(ops.size());
+            ops.push_back(op{op_kind::if_, 0, true, false, no_reg, {}, {}, 0, cond});
+        }
+        push_scope();
+        return s;
+    }
+    constexpr void end_then(branch_state& s) {
+        settle();
+        pop_scope();
+        s.then_set = set;
+        s.then_live = live;
+        s.then_records = open_records;
+        if (s.if_op >= 0) {
+            s.end_op = static_cast<std::int32_t>(ops.size());
+            ops.push_back(op{op_kind::end_if});
+        }
+        // no else: the path that skipped the branch joins (unless an else_ follows: then
+        // different records open on the two paths are settled by the else branch)
+        merge(s.then_set, s.then_live, s.then_records, s.before, s.live_before, s.records_before, true);
+    }
+    constexpr void begin_else(branch_state& s) {
+        records_unsettled_ = false;
+        if (s.if_op >= 0) {
+            if (s.end_op != static_cast<std::int32_t>(ops.size()) - 1) diagnostic::else_must_follow_its_if();
+            ops.back().kind = op_kind::else_;
+        }
+        set = s.before;
+        grow(set, is_var.size(), std::uint8_t{1});
+        live = s.live_before;
+        open_records = s.records_before;
+        push_scope();
+    }
+    constexpr void end_else(branch_state& s) {
+        pop_scope();
+        if (s.if_op >= 0) ops.push_back(op{op_kind::end_if});
+        const auto else_set = set;
+        merge(s.then_set, s.then_live, s.then_records, else_set, live, open_records);
+    }
+
+    [[nodiscard]] constexpr vreg begin_loop(std::int32_t trips) {
+        const vreg i = new_reg(true); // a variable: each trip sets it
+        set[static_cast<std::size_t>(i)] = 1;
+        emit(op{op_kind::loop, 0, false, false, i, {}, {}, 0, trips});
+        push_scope();
+        loop_entry_records_.push_back(open_records);
+        return i;
+    }
+    constexpr void end_loop(vreg i, bool was_live) {
+        settle();
+        pop_scope();
+        if (open_records != loop_entry_records_.back()) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+        loop_entry_records_.pop_back();
+        if (was_live) ops.push_back(op{op_kind::end_loop, 0, false, false, i});
+        live = was_live; // a loop body that returns still runs its trips on other paths
+    }
+
+    constexpr void ret(operand v) {
+        settle();
+        if (!live) return;
+        if (open_records != 0) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+        emit(op{op_kind::ret, 0, true, false, no_reg, v});
+        live = false;
+    }
+
+    // ---- stack ----------------------------------------------------------
+
+    /// A new stack slot of `bytes`, aligned to `align`: its offset from r10.
+    [[nodiscard]] constexpr std::int32_t stack_slot(std::uint32_t bytes, std::uint32_t align = 8) {
+        auto f = static_cast<std::uint32_t>(frame) + bytes;
+        f = (f + align - 1) / align * align;
+        if (f > 512) diagnostic::stack_frame_exceeds_512_bytes();
+        frame = static_cast<std::int32_t>(f);
+        return -frame;
+    }
+
+    /// A stack slot holding the value `v` (of `bytes`), written once and
+    /// reused while the branch that wrote it is open (values are immutable).
+    [[nodiscard]] constexpr std::int32_t spill_value(operand v, unsigned bytes) {
+        for (const auto& e : stored_)
+            if (e.value == v && e.bytes == bytes && scope_open(e.scope)) return e.slot;
+        const auto slot = stack_slot(bytes, bytes < 8 ? bytes : 8);
+        store(bytes, stack_op(slot), 0, v);
+        stored_.push_back({v, bytes, slot, scopes_.back()});
+        return slot;
+    }
+
+    /// A value computed once per open branch: `bswap`/`sext` of a register.
+    [[nodiscard]] constexpr vreg memo(op_kind k, std::uint8_t bits, bool wide, vreg from) {
+        for (const auto& e : memo_)
+            if (e.kind == k && e.bits == bits && e.from == from && scope_open(e.scope)) return e.result;
+        const vreg r = unary(k, bits, wide, reg_op(from));
+        memo_.push_back({k, bits, from, r, scopes_.back()});
+        return r;
+    }
+
+    [[nodiscard]] constexpr std::int32_t current_scope() const noexcept { return scopes_.back(); }
+    /// Whether branch `s` (a current_scope()) is still open here.
+    [[nodiscard]] constexpr bool in_open_scope(std::int32_t s) const noexcept { return scope_open(s); }
+
+private:
+    struct stored {
+        operand value;
+        unsigned bytes;
+        std::int32_t slot;
+        std::int32_t scope;
+    };
+    struct memoized {
+        op_kind kind;
+        std::uint8_t bits;
+        vreg from;
+        vreg result;
+        std::int32_t scope;
+    };
+    std::vector<std::int32_t> scopes_;
+    std::int32_t next_scope_ = 1;
+    std::vector<stored> stored_;
+    std::vector<memoized> memo_;
+    std::vector<std::int32_t> loop_entry_records_;
+
+    [[nodiscard]] constexpr bool scope_open(std::int32_t s) const noexcept {
+        for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
+            if (*it == s) return true;
+        return false;
+    }
+    constexpr void push_scope() { scopes_.push_back(next_scope_++); }
+    constexpr void pop_scope() { scopes_.pop_back(); }
+
+    bool records_unsettled_ = false; ///< two paths joined with different records open; an else_ may yet fix it
+
+    /// Raises the diagnostic for records left open on one path of an if_ that got no else_.
+    constexpr void settle() {
+        if (records_unsettled_) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+    }
+
+    /// The state after two paths join: set where set on both, reachable if either is.
+    constexpr void merge(const std::vector<std::uint8_t>& a, bool a_live, std::int32_t a_records,
+                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records,
+                         bool else_may_follow = false) {
+        grow(set, is_var.size(), std::uint8_t{0});
+        for (std::size_t i = 0; i < set.size(); ++i) {
+            const std::uint8_t va = i < a.size() ? a[i] : 1, vb = i < b.size() ? b[i] : 1;
+            set[i] = a_live && b_live ? (va & vb) : a_live ? va : vb;
+        }
+        if (a_live && b_live && a_records != b_records) {
+            if (!else_may_follow) diagnostic::ring_buffer_record_neither_submitted_nor_discarded();
+            records_unsettled_ = true;
+        }
+        open_records = a_live ? a_records : b_records;
+        live = a_live || b_live;
+    }
+};
+
+} // namespace bpfxx::c::detail
+// ---- end <bpfxx/c/ir.hpp> ----
+// ---- begin <bpfxx/c/value.hpp> ----
+// Typed values: `c::val<T>` (the result of an expression: a constant, or a
+// register the program computes), `c::var<T>` (a variable: `c::u32 x{ctx,
+// 0}; x += 1;`), `c::cond` (a comparison, kept as such until a branch
+// consumes it as a compare-and-jump), their operators and conversions.
+//
+// A value narrower than its destination converts silently; one wider (or
+// a big-endian value where a host one is wanted) does not compile: narrow
+// it with `c::cast<T>(v)`, convert byte order with `c::ntoh16(v)`.
+
+// ---- begin <bpfxx/c/scalar.hpp> ----
+// The scalar types of typed programs and their rules: integers of every
+// width and signedness, and big-endian integers (`be16`, `be32`, `be64`,
+// what network headers hold) that only compare with their own kind until
+// converted with ntoh16/ntoh32/ntoh64.
+//
+// Arithmetic follows C without its surprises: types narrower than 32 bits
+// widen to 32 (unsigned stays unsigned), the wider operand wins, equal widths
+// of mixed signedness give unsigned. Comparing signed with unsigned, or a
+// value with a constant that does not fit its type, does not compile.
+//
+// In registers, unsigned values are zero-extended to 64 bits, 8- and 16-bit
+// signed values sign-extended, and 32-bit values are computed with 32-bit
+// instructions (`w` registers), which zero-extend: only the low 32 bits of an
+// `int32_t` mean something until it is widened.
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::c {
+
+/// A 16-bit value in network byte order, as a little-endian load of its two
+/// bytes sees it (what `__be16` holds): `hton16(0x0800)` is `be16{0x0008}`.
+enum class be16 : std::uint16_t {};
+/// A 32-bit value in network byte order.
+enum class be32 : std::uint32_t {};
+/// A 64-bit value in network byte order.
+enum class be64 : std::uint64_t {};
+
+namespace detail {
+
+template <class T> inline constexpr bool is_big_endian = false;
+template <> inline constexpr bool is_big_endian<be16> = true;
+template <> inline constexpr bool is_big_endian<be32> = true;
+template <> inline constexpr bool is_big_endian<be64> = true;
+
+template <class T>
+concept integer = std::integral<T> && !std::same_as<T, bool>;
+
+/// What a `c::val<T>` may hold.
+template <class T>
+concept scalar = integer<T> || is_big_endian<T>;
+
+template <class T> inline constexpr unsigned bits_of = sizeof(T) * 8;
+template <class T> inline constexpr bool signed_of = std::is_signed_v<T>; // false for enums
+
+template <class T> struct promote_ {
+    using type = T;
+};
+template <integer T>
+    requires(sizeof(T) < 4)
+struct promote_<T> {
+    using type = std::conditional_t<std::is_signed_v<T>, std::int32_t, std::uint32_t>;
+};
+/// The type arithmetic on T is done in (at least 32 bits).
+template <class T> using promoted = typename promote_<T>::type;
+
+template <class A, class B> struct common_ {
+    using PA = promoted<A>;
+    using PB = promoted<B>;
+    using type = std::conditional_t<(sizeof(PA) > sizeof(PB)), PA,
+                 std::conditional_t<(sizeof(PB) > sizeof(PA)), PB,
+                 std::conditional_t<std::is_unsigned_v<PA>, PA, PB>>>;
+};
+/// The type of `a op b` for integers of types A and B.
+template <class A, class B> using common = typename common_<A, B>::type;
+
+/// Whether a T value is computed with 64-bit instructions.
+template <class T> inline constexpr bool wide = sizeof(T) == 8;
+
+/// The exact value a T holds for the bit pattern `v`: truncated to T, then
+/// sign- or zero-extended (big-endian types: their raw pattern).
+template <class T>
+[[nodiscard]] constexpr std::int64_t canonical(std::uint64_t v) noexcept {
+    if constexpr (bits_of<T> < 64) {
+        const std::uint64_t mask = (std::uint64_t{1} << bits_of<T>) - 1;
+        v &= mask;
+        if constexpr (signed_of<T>)
+            if (v >> (bits_of<T> - 1)) v |= ~mask;
+    }
+    return static_cast<std::int64_t>(v);
+}
+
+/// Whether the integer k is a value of T.
+template <class T, class I>
+[[nodiscard]] constexpr bool fits(I k) noexcept {
+    if constexpr (is_big_endian<T>)
+        return false;
+    else
+        return std::in_range<T>(k);
+}
+
+} // namespace detail
+
+// ---- byte order of constants (folded while the program is built) ----------
+// (hton16, not htons: glibc defines htons and friends as macros when optimizing.)
+
+[[nodiscard]] constexpr be16 hton16(std::uint16_t v) noexcept {
+    return static_cast<be16>(static_cast<std::uint16_t>((v >> 8) | (v << 8)));
+}
+[[nodiscard]] constexpr be32 hton32(std::uint32_t v) noexcept {
+    return static_cast<be32>((v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24));
+}
+[[nodiscard]] constexpr be64 hton64(std::uint64_t v) noexcept {
+    const auto hi = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v)));
+    const auto lo = static_cast<std::uint64_t>(hton32(static_cast<std::uint32_t>(v >> 32)));
+    return static_cast<be64>(hi << 32 | lo);
+}
+[[nodiscard]] constexpr std::uint16_t ntoh16(be16 v) noexcept {
+    return static_cast<std::uint16_t>(hton16(static_cast<std::uint16_t>(v)));
+}
+[[nodiscard]] constexpr std::uint32_t ntoh32(be32 v) noexcept {
+    return static_cast<std::uint32_t>(hton32(static_cast<std::uint32_t>(v)));
+}
+[[nodiscard]] constexpr std::uint64_t ntoh64(be64 v) noexcept {
+    return static_cast<std::uint64_t>(hton64(static_cast<std::uint64_t>(v)));
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/scalar.hpp> ----
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::c {
+
+template <detail::scalar T> class val;
+template <detail::scalar T> class var;
+class cond;
+
+namespace detail {
+
+template <class T> inline constexpr bool always_false = false;
+
+/// Reaches the builder inside the typed objects (their state is private).
+struct access {
+    template <class X>
+        requires requires(const X& x) {
+            { x.b_ } -> std::convertible_to<builder*>;
+        }
+    [[nodiscard]] static constexpr builder* program(const X& x) noexcept {
+        return x.b_;
+    }
+};
+
+/// Anything that belongs to a program: a context, a map, a value with a register …
+template <class X>
+concept program_part = requires(const X& x) { access::program(x); };
+
+[[nodiscard]] constexpr builder* either(builder* a, builder* b) {
+    if (a != nullptr && b != nullptr && a != b) diagnostic::values_of_different_programs_mixed();
+    return a != nullptr ? a : b;
+}
+
+template <class X> struct value_type_of_ {};
+template <class X>
+    requires requires { typename X::value_type; }
+struct value_type_of_<X> {
+    using type = typename X::value_type;
+};
+template <class X> using value_type_of = typename value_type_of_<X>::type;
+
+/// What reads as a scalar: a val, a var, a field or other memory reference.
+template <class X>
+concept expression = requires(const X& x) {
+    typename X::value_type;
+    requires scalar<typename X::value_type>;
+    { x.value() } -> std::same_as<val<typename X::value_type>>;
+};
+
+/// A value of type T from an expression or a constant.
+template <class T, class X>
+[[nodiscard]] constexpr val<T> to_val(const X& x);
+
+/// The register form of `v` converted to T (the conversion C does, and the
+/// one instruction it may take: zero- or sign-extension).
+template <class T, class U>
+[[nodiscard]] constexpr val<T> convert(const val<U>& v);
+
+} // namespace detail
+
+/// The result of an expression: a constant, or a register of the program.
+/// Immutable: to change a value, use a `c::var`.
+template <detail::scalar T>
+class val {
+public:
+    using value_type = T;
+
+    /// A constant (checked to fit T while the program is built).
+    template <detail::integer I>
+        requires(!detail::is_big_endian<T>)
+    constexpr val(I k) : k_(static_cast<std::int64_t>(k)) {
+        if (!detail::fits<T>(k)) diagnostic::constant_does_not_fit_in_destination();
+    }
+    /// A big-endian constant (`c::hton16(0x0800)`).
+    constexpr val(T k)
+        requires detail::is_big_endian<T>
+        : k_(static_cast<std::int64_t>(k)) {}
+
+    /// A narrower value of another type: widened as C would.
+    template <detail::scalar U>
+        requires(!std::same_as<U, T>)
+    constexpr val(const val<U>& v) : val(detail::convert<T>(v)) {
+        static_assert(!detail::is_big_endian<U> && !detail::is_big_endian<T>,
+                      "bpfxx: a value of one byte order where another is wanted: convert it with c::ntoh16/ntoh32 "
+                      "(or c::hton16/hton32)");
+        static_assert(detail::bits_of<U> <= detail::bits_of<T>,
+                      "bpfxx: the value is wider than its destination: narrow it with c::cast<T>(v)");
+    }
+    template <detail::expression X>
+        requires(!std::same_as<X, val>)
+    constexpr val(const X& x) : val(x.value()) {}
+
+    constexpr val(const val&) = default;
+    val& operator=(const val&) = delete; // a val never changes: assign to a c::var
+
+    [[nodiscard]] constexpr val value() const { return *this; }
+    [[nodiscard]] constexpr bool is_constant() const noexcept { return r_ == detail::no_reg; }
+    /// The constant (is_constant()): T's value, sign- or zero-extended.
+    [[nodiscard]] constexpr std::int64_t constant() const noexcept { return k_; }
+    [[nodiscard]] constexpr detail::operand operand() const noexcept {
+        return is_constant() ? detail::imm_op(k_) : detail::reg_op(r_);
+    }
+
+    /// (internal) The value in register r of program b.
+    constexpr val(detail::builder* b, detail::vreg r) noexcept : b_(b), r_(r) {}
+    /// (internal) The constant k (already T's value).
+    [[nodiscard]] static constexpr val from_constant(std::int64_t k) noexcept {
+        val v(nullptr, detail::no_reg);
+        v.k_ = k;
+        return v;
+    }
+
+private:
+    friend struct detail::access;
+    detail::builder* b_ = nullptr;
+    detail::vreg r_ = detail::no_reg;
+    std::int64_t k_ = 0;
+};
+
+template <detail::expression X> val(const X&) -> val<typename X::value_type>;
+
+namespace detail {
+
+template <class T, class U>
+[[nodiscard]] constexpr val<T> convert(const val<U>& v) {
+    if constexpr (std::is_same_v<T, U>) {
+        return v;
+    } else {
+        if (v.is_constant()) return val<T>::from_constant(canonical<T>(static_cast<std::uint64_t>(v.constant())));
+        builder& b = *access::program(v);
+        const vreg r = v.operand().reg();
+        // how the register holds U, and how T must be held
+        constexpr bool u_exact = !(bits_of<U> == 32 && signed_of<U>); // i32: low 32 bits only
+        if constexpr (bits_of<T> == 64) {
+            if constexpr (u_exact) return val<T>(&b, r);
+            else return val<T>(&b, b.memo(op_kind::sext, 32, true, r));
+        } else if constexpr (bits_of<T> == 32 && signed_of<T>) {
+            return val<T>(&b, r);
+        } else if constexpr (!signed_of<T>) { // u32, u16, u8: zero-extended
+            if constexpr (!signed_of<U> && bits_of<U> <= bits_of<T>) return val<T>(&b, r);
+            else if constexpr (bits_of<T> == 32) return val<T>(&b, b.copy(reg_op(r), false)); // mov32
+            else return val<T>(&b, b.alu(code::and_, false, reg_op(r), imm_op((1 << bits_of<T>) - 1)));
+        } else { // i16, i8: sign-extended from their width
+            if constexpr (bits_of<U> < bits_of<T>) return val<T>(&b, r);
+            else return val<T>(&b, b.memo(op_kind::sext, static_cast<std::uint8_t>(bits_of<T>), true, r));
+        }
+    }
+}
+
+template <class T, class X>
+[[nodiscard]] constexpr val<T> to_val(const X& x) {
+    if constexpr (integer<X>) {
+        return val<T>(x);
+    } else if constexpr (std::is_same_v<X, T>) { // a big-endian constant
+        return val<T>(x);
+    } else {
+        return val<T>(x.value());
+    }
+}
+
+/// `x` as the sizeof(T) bytes a store of T writes: an integer of the same
+/// size is taken as it is (a store writes only its low bytes), a narrower
+/// one widened, a wider one refused (as by to_val).
+template <class T, class X>
+[[nodiscard]] constexpr val<T> stored_as(const X& x) {
+    if constexpr (expression<X>) {
+        using U = typename X::value_type;
+        if constexpr (integer<U> && integer<T> && sizeof(U) == sizeof(T) && !std::is_same_v<U, T>) {
+            const val<U> v = x.value();
+            return v.is_constant() ? val<T>::from_constant(canonical<T>(static_cast<std::uint64_t>(v.constant())))
+                                   : val<T>(access::program(v), v.operand().reg());
+        } else {
+            return to_val<T>(x);
+        }
+    } else {
+        return to_val<T>(x);
+    }
+}
+
+/// The type a binary operation sees for X (an integer constant takes the other side's).
+template <class X, class Other> struct operand_type_ {
+    using type = value_type_of<Other>;
+};
+template <class X, class Other>
+    requires expression<X>
+struct operand_type_<X, Other> {
+    using type = value_type_of<X>;
+};
+template <class X, class Other> using operand_type = typename operand_type_<X, Other>::type;
+
+template <class A, class B>
+concept operands = (expression<A> && (expression<B> || integer<B> || is_big_endian<B>)) ||
+                   ((integer<A> || is_big_endian<A>) && expression<B>);
+
+[[nodiscard]] constexpr std::uint64_t fold(std::uint8_t op, std::uint64_t a, std::uint64_t b, unsigned bits,
+                                           bool is_signed) noexcept {
+    const std::uint64_t mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    const unsigned shift = static_cast<unsigned>(b & (bits - 1));
+    const auto sa = static_cast<std::int64_t>(a), sb = static_cast<std::int64_t>(b);
+    switch (op) {
+    case code::add: return a + b;
+    case code::sub: return a - b;
+    case code::mul: return a * b;
+    case code::div:
+        if ((b & mask) == 0) return 0;
+        if (is_signed) return sb == -1 ? 0 - a : static_cast<std::uint64_t>(sa / sb);
+        return (a & mask) / (b & mask);
+    case code::mod:
+        if ((b & mask) == 0) return a;
+        if (is_signed) return sb == -1 ? 0 : static_cast<std::uint64_t>(sa % sb);
+        return (a & mask) % (b & mask);
+    case code::or_: return a | b;
+    case code::and_: return a & b;
+    case code::xor_: return a ^ b;
+    case code::lsh: return a << shift;
+    case code::rsh: return (a & mask) >> shift;
+    case code::arsh: return static_cast<std::uint64_t>(sa >> shift);
+    default: return 0;
+    }
+}
+
+/// `a op b` in type R.
+template <class R>
+[[nodiscard]] constexpr val<R> arith(std::uint8_t op, const val<R>& a, const val<R>& b) {
+    if (op == code::rsh && signed_of<R>) op = code::arsh;
+    if (a.is_constant() && b.is_constant())
+        return val<R>::from_constant(canonical<R>(fold(op, static_cast<std::uint64_t>(a.constant()),
+                                                       static_cast<std::uint64_t>(b.constant()), bits_of<R>,
+                                                       signed_of<R>)));
+    builder& bd = *either(access::program(a), access::program(b));
+    operand x = a.operand(), y = b.operand();
+    if (x.is_imm()) {
+        if (commutative(op)) std::swap(x, y);
+        else x = reg_op(bd.copy(x, wide<R>));
+    }
+    if (y.is_imm() && wide<R> && !fits_s32(y.v)) y = reg_op(bd.copy(y));
+    const vreg d = bd.alu(op, wide<R>, x, y);
+    if (signed_of<R> && (op == code::div || op == code::mod)) bd.ops.back().sign = true;
+    return val<R>(&bd, d);
+}
+
+template <std::uint8_t Op, class A, class B>
+[[nodiscard]] constexpr auto binary(const A& a, const B& b) {
+    using TA = operand_type<A, B>;
+    using TB = operand_type<B, A>;
+    static_assert(!is_big_endian<TA> && !is_big_endian<TB>,
+                  "bpfxx: arithmetic on a big-endian value: convert it with c::ntoh16/ntoh32 first");
+    using R = common<TA, TB>;
+    // one statement each: the operands' loads come in the order they are written, with any compiler
+    const auto x = convert<R>(to_val<TA>(a));
+    const auto y = convert<R>(to_val<TB>(b));
+    return arith<R>(Op, x, y);
+}
+
+template <std::uint8_t Op, class A, class B>
+[[nodiscard]] constexpr auto shift(const A& a, const B& b) {
+    using TA = promoted<operand_type<A, B>>;
+    static_assert(!is_big_endian<TA>, "bpfxx: shifting a big-endian value: convert it with c::ntoh16/ntoh32 first");
+    if constexpr (integer<B>) {
+        if (b < 0 || static_cast<unsigned long long>(b) >= bits_of<TA>) diagnostic::constant_does_not_fit_in_destination();
+        return arith<TA>(Op, convert<TA>(to_val<operand_type<A, B>>(a)), val<TA>::from_constant(static_cast<std::int64_t>(b)));
+    } else {
+        const auto x = convert<TA>(to_val<operand_type<A, B>>(a));
+        const auto y = convert<TA>(b.value());
+        return arith<TA>(Op, x, y);
+    }
+}
+
+/// Bitwise operations also work on big-endian values of one kind (masks in network order).
+template <std::uint8_t Op, class A, class B>
+[[nodiscard]] constexpr auto bitwise(const A& a, const B& b) {
+    using TA = operand_type<A, B>;
+    using TB = operand_type<B, A>;
+    if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
+        static_assert(always_false<A>, "bpfxx: a bitwise operation between a big-endian value and a host constant: "
+                                       "c::hton16/hton32 the constant");
+        return val<TA>::from_constant(0);
+    } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
+        static_assert(std::is_same_v<TA, TB>, "bpfxx: a bitwise operation on values of different byte order");
+        using W = std::conditional_t<sizeof(TA) == 8, std::uint64_t, std::uint32_t>;
+        const auto x = to_val<TA>(a), y = to_val<TB>(b);
+        const auto r = arith<W>(Op, x.is_constant() ? val<W>::from_constant(x.constant()) : val<W>(access::program(x), x.operand().reg()),
+                                y.is_constant() ? val<W>::from_constant(y.constant()) : val<W>(access::program(y), y.operand().reg()));
+        return r.is_constant() ? val<TA>::from_constant(r.constant()) : val<TA>(access::program(r), r.operand().reg());
+    } else {
+        return binary<Op>(a, b);
+    }
+}
+
+} // namespace detail
+
+// ---- conditions ----------------------------------------------------------------
+
+/// A condition: a constant, or a comparison (or && / || of comparisons) that
+/// becomes a conditional jump where a branch consumes it.
+class cond {
+public:
+    constexpr cond(bool k) noexcept : k_(k) {}
+    constexpr cond(detail::builder* b, std::int32_t node) noexcept : b_(b), node_(node) {}
+
+    [[nodiscard]] constexpr bool is_constant() const noexcept { return node_ < 0; }
+    [[nodiscard]] constexpr bool constant() const noexcept { return k_; }
+    /// (internal) The condition's node in its program.
+    [[nodiscard]] constexpr std::int32_t node() const noexcept { return node_; }
+
+    [[nodiscard]] friend constexpr cond operator!(const cond& c) {
+        if (c.is_constant()) return cond(!c.k_);
+        return cond(c.b_, c.b_->negate(c.node_));
+    }
+    [[nodiscard]] friend constexpr cond operator&&(const cond& a, const cond& b) {
+        if (a.is_constant()) return a.k_ ? b : a;
+        if (b.is_constant()) return b.k_ ? a : b;
+        auto* p = detail::either(a.b_, b.b_);
+        return cond(p, p->combine(detail::cond_kind::all, a.node_, b.node_));
+    }
+    [[nodiscard]] friend constexpr cond operator||(const cond& a, const cond& b) {
+        if (a.is_constant()) return a.k_ ? a : b;
+        if (b.is_constant()) return b.k_ ? b : a;
+        auto* p = detail::either(a.b_, b.b_);
+        return cond(p, p->combine(detail::cond_kind::any, a.node_, b.node_));
+    }
+
+private:
+    friend struct detail::access;
+    detail::builder* b_ = nullptr;
+    std::int32_t node_ = -1;
+    bool k_ = false;
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr bool holds(std::uint8_t jop, std::int64_t a, std::int64_t b, bool wide) noexcept {
+    const auto ua = wide ? static_cast<std::uint64_t>(a) : static_cast<std::uint32_t>(a);
+    const auto ub = wide ? static_cast<std::uint64_t>(b) : static_cast<std::uint32_t>(b);
+    const auto sa = wide ? a : static_cast<std::int32_t>(a);
+    const auto sb = wide ? b : static_cast<std::int32_t>(b);
+    switch (jop) {
+    case code::jeq: return ua == ub;
+    case code::jne: return ua != ub;
+    case code::jgt: return ua > ub;
+    case code::jge: return ua >= ub;
+    case code::jlt: return ua < ub;
+    case code::jle: return ua <= ub;
+    case code::jsgt: return sa > sb;
+    case code::jsge: return sa >= sb;
+    case code::jslt: return sa < sb;
+    case code::jsle: return sa <= sb;
+    case code::jset: return (ua & ub) != 0;
+    default: return false;
+    }
+}
+
+template <class R>
+[[nodiscard]] constexpr cond compare_values(std::uint8_t jop, const val<R>& a, const val<R>& b) {
+    constexpr bool w = wide<R>;
+    if (signed_of<R>) {
+        switch (jop) {
+        case code::jgt: jop = code::jsgt; break;
+        case code::jge: jop = code::jsge; break;
+        case code::jlt: jop = code::jslt; break;
+        case code::jle: jop = code::jsle; break;
+        default: break;
+        }
+    }
+    if (a.is_constant() && b.is_constant()) return cond(holds(jop, a.constant(), b.constant(), w));
+    builder& bd = *either(access::program(a), access::program(b));
+    return cond(&bd, bd.compare(jop, w, a.operand(), b.operand()));
+}
+
+template <std::uint8_t Jop, class A, class B>
+[[nodiscard]] constexpr cond compare(const A& a, const B& b) {
+    using TA = operand_type<A, B>;
+    using TB = operand_type<B, A>;
+    if constexpr ((integer<A> && is_big_endian<TB>) || (integer<B> && is_big_endian<TA>)) {
+        static_assert(always_false<A>, "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the "
+                                       "constant, or c::ntoh16/ntoh32 the value");
+        return cond(false);
+    } else if constexpr (is_big_endian<TA> || is_big_endian<TB>) {
+        static_assert(std::is_same_v<TA, TB>,
+                      "bpfxx: comparing a big-endian value with a host one: c::hton16/hton32 the constant, or "
+                      "c::ntoh16/ntoh32 the value");
+        static_assert(Jop == code::jeq || Jop == code::jne || Jop == code::jset,
+                      "bpfxx: ordering big-endian values: convert them with c::ntoh16/ntoh32 first");
+        using W = std::conditional_t<sizeof(TA) == 8, std::uint64_t, std::uint32_t>;
+        const auto x = to_val<TA>(a), y = to_val<TB>(b);
+        const auto as_w = [](const auto& v) {
+            return v.is_constant() ? val<W>::from_constant(v.constant()) : val<W>(access::program(v), v.operand().reg());
+        };
+        return compare_values<W>(Jop, as_w(x), as_w(y));
+    } else {
+        static_assert(integer<A> || integer<B> || signed_of<TA> == signed_of<TB>,
+                      "bpfxx: comparing a signed with an unsigned value: convert one with c::cast<T>(v)");
+        using R = common<TA, TB>;
+        const auto x = convert<R>(to_val<TA>(a));
+        const auto y = convert<R>(to_val<TB>(b));
+        return compare_values<R>(Jop, x, y);
+    }
+}
+
+/// The condition `x != 0` for an expression (a value used where a condition is wanted).
+template <class X>
+[[nodiscard]] constexpr cond truth(const X& x) {
+    if constexpr (std::is_same_v<X, cond>) return x;
+    else if constexpr (std::is_same_v<X, bool>) return cond(x);
+    else return compare<code::jne>(x, 0);
+}
+
+} // namespace detail
+
+// ---- operators -------------------------------------------------------------------
+
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator+(const A& a, const B& b) { return detail::binary<code::add>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator-(const A& a, const B& b) { return detail::binary<code::sub>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator*(const A& a, const B& b) { return detail::binary<code::mul>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator/(const A& a, const B& b) { return detail::binary<code::div>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator%(const A& a, const B& b) { return detail::binary<code::mod>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator&(const A& a, const B& b) { return detail::bitwise<code::and_>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator|(const A& a, const B& b) { return detail::bitwise<code::or_>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator^(const A& a, const B& b) { return detail::bitwise<code::xor_>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator<<(const A& a, const B& b) { return detail::shift<code::lsh>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator>>(const A& a, const B& b) { return detail::shift<code::rsh>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator==(const A& a, const B& b) { return detail::compare<code::jeq>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator!=(const A& a, const B& b) { return detail::compare<code::jne>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator<(const A& a, const B& b) { return detail::compare<code::jlt>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator<=(const A& a, const B& b) { return detail::compare<code::jle>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator>(const A& a, const B& b) { return detail::compare<code::jgt>(a, b); }
+template <class A, class B>
+    requires detail::operands<A, B>
+[[nodiscard]] constexpr auto operator>=(const A& a, const B& b) { return detail::compare<code::jge>(a, b); }
+
+template <detail::expression X>
+[[nodiscard]] constexpr auto operator-(const X& x) {
+    using R = detail::promoted<typename X::value_type>;
+    static_assert(!detail::is_big_endian<R>, "bpfxx: negating a big-endian value");
+    const auto v = detail::convert<R>(x.value());
+    if (v.is_constant()) return val<R>::from_constant(detail::canonical<R>(0 - static_cast<std::uint64_t>(v.constant())));
+    auto& b = *detail::access::program(v);
+    return val<R>(&b, b.unary(detail::op_kind::neg, 0, detail::wide<R>, v.operand()));
+}
+template <detail::expression X>
+[[nodiscard]] constexpr auto operator~(const X& x) {
+    using R = detail::promoted<typename X::value_type>;
+    static_assert(!detail::is_big_endian<R>, "bpfxx: complementing a big-endian value");
+    return detail::arith<R>(code::xor_, detail::convert<R>(x.value()), val<R>::from_constant(detail::canonical<R>(~0ull)));
+}
+template <detail::expression X>
+[[nodiscard]] constexpr cond operator!(const X& x) {
+    return detail::compare<code::jeq>(x, 0);
+}
+
+// ---- conversions ---------------------------------------------------------------
+
+/// Any integer value as T (truncating, or extending as C does).
+template <detail::integer T, class X>
+    requires detail::expression<X> || detail::integer<X>
+[[nodiscard]] constexpr val<T> cast(const X& x) {
+    if constexpr (detail::integer<X>) {
+        return val<T>::from_constant(detail::canonical<T>(static_cast<std::uint64_t>(x)));
+    } else {
+        static_assert(!detail::is_big_endian<typename X::value_type>,
+                      "bpfxx: c::cast does not change byte order: use c::ntoh16/ntoh32");
+        return detail::convert<T>(x.value());
+    }
+}
+
+namespace detail {
+template <class H, class B, class X>
+[[nodiscard]] constexpr val<H> swap_bytes(const X& x) {
+    const val<B> v = x.value();
+    if (v.is_constant())
+        return val<H>::from_constant(static_cast<std::int64_t>(
+            canonical<H>(static_cast<std::uint64_t>(ntoh64(static_cast<be64>(static_cast<std::uint64_t>(v.constant())))) >>
+                         (64 - bits_of<H>))));
+    auto& b = *access::program(v);
+    return val<H>(&b, b.memo(op_kind::bswap, static_cast<std::uint8_t>(bits_of<H>), true, v.operand().reg()));
+}
+} // namespace detail
+
+/// A big-endian value in host order: one `be16` instruction, once per value.
+template <class X>
+    requires detail::expression<X> && std::is_same_v<typename X::value_type, be16>
+[[nodiscard]] constexpr val<std::uint16_t> ntoh16(const X& x) {
+    return detail::swap_bytes<std::uint16_t, be16>(x);
+}
+template <class X>
+    requires detail::expression<X> && std::is_same_v<typename X::value_type, be32>
+[[nodiscard]] constexpr val<std::uint32_t> ntoh32(const X& x) {
+    return detail::swap_bytes<std::uint32_t, be32>(x);
+}
+template <class X>
+    requires detail::expression<X> && std::is_same_v<typename X::value_type, be64>
+[[nodiscard]] constexpr val<std::uint64_t> ntoh64(const X& x) {
+    return detail::swap_bytes<std::uint64_t, be64>(x);
+}
+/// A host value in network order.
+template <class X>
+    requires detail::expression<X> && (sizeof(typename X::value_type) <= 2)
+[[nodiscard]] constexpr val<be16> hton16(const X& x) {
+    const val<std::uint16_t> h = x.value();
+    const auto s = detail::swap_bytes<std::uint16_t, std::uint16_t>(h);
+    return s.is_constant() ? val<be16>::from_constant(s.constant()) : val<be16>(detail::access::program(s), s.operand().reg());
+}
+template <class X>
+    requires detail::expression<X> && (sizeof(typename X::value_type) <= 4)
+[[nodiscard]] constexpr val<be32> hton32(const X& x) {
+    const val<std::uint32_t> h = x.value();
+    const auto s = detail::swap_bytes<std::uint32_t, std::uint32_t>(h);
+    return s.is_constant() ? val<be32>::from_constant(s.constant()) : val<be32>(detail::access::program(s), s.operand().reg());
+}
+
+// ---- variables ---------------------------------------------------------------------
+
+/// A variable of the program: `c::u32 n{ctx, 0}; n += 1;`. Assignments in
+/// branches join as in C; reading one on a path where it was never set
+/// does not compile (diagnostic::variable_read_before_set).
+template <detail::scalar T>
+class var {
+public:
+    using value_type = T;
+
+    /// Not set yet: `c::u32 x{ctx};`.
+    template <detail::program_part P>
+        requires(!detail::expression<P>)
+    constexpr explicit var(const P& p) : b_(detail::access::program(p)), r_(b_->new_reg(true)) {}
+    /// Set to a constant or a value: `c::u32 x{ctx, 0};`.
+    template <detail::program_part P, class X>
+        requires detail::integer<X> || detail::expression<X> || std::is_same_v<X, T>
+    constexpr var(const P& p, const X& initial) : var(p) {
+        *this = initial;
+    }
+    /// Set to a value of the program: `c::u64 t = ctx.ktime_get_ns();`.
+    template <detail::expression X>
+    constexpr var(const X& initial) : var(detail::to_val<T>(initial), 0) {}
+    template <detail::integer I>
+    var(I) {
+        static_assert(detail::always_false<I>, "bpfxx: a variable made from a constant needs its program: "
+                                               "write c::u32 x{ctx, 0}");
+    }
+    /// A new variable holding other's current value.
+    constexpr var(const var& other) : var(other.value()) {}
+
+    /// Assigns a value (not a rebinding: the program's variable changes).
+    constexpr var& operator=(const var& other) {
+        if (this != &other) *this = other.value();
+        return *this;
+    }
+    template <class X>
+        requires detail::integer<X> || detail::expression<X> || std::is_same_v<X, T>
+    constexpr var& operator=(const X& x) {
+        const val<T> v = detail::to_val<T>(x);
+        (void)detail::either(b_, detail::access::program(v));
+        b_->assign(r_, v.operand(), true);
+        return *this;
+    }
+
+    /// The current value (read here: later assignments do not change it).
+    [[nodiscard]] constexpr val<T> value() const {
+        if (b_->live && !b_->set[static_cast<std::size_t>(r_)]) diagnostic::variable_read_before_set();
+        return val<T>(b_, b_->copy(detail::reg_op(r_)));
+    }
+
+    template <class X> constexpr var& operator+=(const X& x) { return *this = cast<T>(*this + x); }
+    template <class X> constexpr var& operator-=(const X& x) { return *this = cast<T>(*this - x); }
+    template <class X> constexpr var& operator*=(const X& x) { return *this = cast<T>(*this * x); }
+    template <class X> constexpr var& operator/=(const X& x) { return *this = cast<T>(*this / x); }
+    template <class X> constexpr var& operator%=(const X& x) { return *this = cast<T>(*this % x); }
+    template <class X> constexpr var& operator&=(const X& x) { return *this = cast<T>(*this & x); }
+    template <class X> constexpr var& operator|=(const X& x) { return *this = cast<T>(*this | x); }
+    template <class X> constexpr var& operator^=(const X& x) { return *this = cast<T>(*this ^ x); }
+    template <class X> constexpr var& operator<<=(const X& x) { return *this = cast<T>(*this << x); }
+    template <class X> constexpr var& operator>>=(const X& x) { return *this = cast<T>(*this >> x); }
+
+private:
+    friend struct detail::access;
+    detail::builder* b_ = nullptr;
+    detail::vreg r_ = detail::no_reg;
+
+    constexpr var(const val<T>& v, int) : b_(detail::access::program(v)) {
+        if (b_ == nullptr) diagnostic::variable_needs_its_program_write_var_ctx_value();
+        r_ = b_->new_reg(true);
+        *this = v;
+    }
+};
+
+using u8 = var<std::uint8_t>;
+using u16 = var<std::uint16_t>;
+using u32 = var<std::uint32_t>;
+using u64 = var<std::uint64_t>;
+using i8 = var<std::int8_t>;
+using i16 = var<std::int16_t>;
+using i32 = var<std::int32_t>;
+using i64 = var<std::int64_t>;
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/value.hpp> ----
+
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::c {
+
+namespace detail {
+
+/// The operand a program returns for `x` (a constant, or a value: 32-bit
+/// signed values are widened, the kernel reads r0 as a whole).
+template <class X>
+[[nodiscard]] constexpr operand return_operand(const X& x) {
+    if constexpr (integer<X>) {
+        return imm_op(static_cast<std::int64_t>(x));
+    } else if constexpr (std::is_same_v<X, cond>) {
+        static_assert(always_false<X>, "bpfxx: return a value, not a condition: c::select(c, 1, 0)");
+        return {};
+    } else {
+        using T = typename X::value_type;
+        static_assert(!is_big_endian<T>, "bpfxx: a program returns a host-order value");
+        using W = std::conditional_t<signed_of<T>, std::int64_t, std::uint64_t>;
+        return convert<W>(x.value()).operand();
+    }
+}
+
+/// Runs a branch body with `args`; when it returns a value, the program returns it.
+template <class F, class... A>
+constexpr void run_body(builder& b, F&& f, A&&... args) {
+    using R = std::invoke_result_t<F&&, A&&...>;
+    if constexpr (std::is_void_v<R>) {
+        std::forward<F>(f)(std::forward<A>(args)...);
+    } else {
+        const auto result = std::forward<F>(f)(std::forward<A>(args)...);
+        b.ret(return_operand(result));
+    }
+}
+
+/// What becomes usable once a maybe<P> is checked (ring buffer records count as open).
+template <class P>
+constexpr void on_checked(const P& p) {
+    if constexpr (requires { p.on_checked(); }) p.on_checked();
+}
+
+} // namespace detail
+
+template <class P> class maybe;
+
+/// What `if_` returns: `.else_(f)` adds the other branch.
+class branch {
+public:
+    /// The branch for when the condition does not hold.
+    template <class F>
+    constexpr void else_(F&& f) && {
+        if (b_ == nullptr) { // a constant condition
+            if (!taken_) std::forward<F>(f)();
+            return;
+        }
+        b_->begin_else(state_);
+        detail::run_body(*b_, std::forward<F>(f));
+        b_->end_else(state_);
+    }
+
+    /// (internal)
+    constexpr branch(detail::builder* b, detail::builder::branch_state s, bool taken) noexcept
+        : b_(b), state_(std::move(s)), taken_(taken) {}
+
+private:
+    detail::builder* b_;
+    detail::builder::branch_state state_;
+    bool taken_;
+};
+
+namespace detail {
+template <class F, class... A>
+[[nodiscard]] constexpr branch branch_on(const cond& c, F&& f, A&&... args) {
+    if (c.is_constant()) {
+        if (c.constant()) std::forward<F>(f)(std::forward<A>(args)...);
+        return branch(nullptr, {}, c.constant());
+    }
+    builder& b = *access::program(c);
+    auto s = b.begin_if(c.node());
+    (on_checked(args), ...);
+    run_body(b, std::forward<F>(f), std::forward<A>(args)...);
+    b.end_then(s);
+    return branch(&b, std::move(s), false);
+}
+} // namespace detail
+
+/// `if (c) { f(); }` — c a condition or a value (true when not zero). A body
+/// that returns a value makes the program return it.
+template <class C, class F>
+    requires std::is_same_v<C, cond> || detail::expression<C>
+constexpr branch if_(const C& c, F&& f) {
+    return detail::branch_on(detail::truth(c), std::forward<F>(f));
+}
+
+/// `if (p) { f(p); }` — the only way into a pointer that may be null or out
+/// of bounds (besides `or_return`).
+template <class P, class F>
+constexpr branch if_(const maybe<P>& m, F&& f) {
+    return detail::branch_on(m.ok_, std::forward<F>(f), m.p_);
+}
+
+/// A pointer that may not be used yet: a map value that may be null, a packet
+/// header that may lie past the end, a ring buffer record that may not have
+/// been reserved. Check it with `if_(m, f)` or `m.or_return(k)`.
+template <class P>
+class [[nodiscard]] maybe {
+public:
+    constexpr maybe(P p, cond ok) : p_(std::move(p)), ok_(ok) {}
+
+    /// The pointer, after `if (!ok) return k;`.
+    template <class K>
+    [[nodiscard]] constexpr P or_return(const K& k) const {
+        if (!ok_.is_constant() || !ok_.constant()) {
+            (void)detail::branch_on(!ok_, [&] { return k; });
+        }
+        detail::on_checked(p_);
+        return p_;
+    }
+
+    /// The value pointed to, or `fallback` when there is none.
+    template <class X>
+    [[nodiscard]] constexpr auto value_or(const X& fallback) const {
+        using T = typename decltype(*p_)::value_type;
+        var<T> out(ok_, fallback);
+        (void)detail::branch_on(ok_, [&] { out = *p_; });
+        return out.value();
+    }
+
+    /// The condition under which the pointer is usable.
+    [[nodiscard]] constexpr cond ok() const noexcept { return ok_; }
+
+    // Dereferencing before the check does not compile:
+    template <class X = void>
+    void operator*() const {
+        unchecked<X>();
+    }
+    template <class X = void>
+    void operator->() const {
+        unchecked<X>();
+    }
+    template <class M>
+    void operator[](const M&) const {
+        unchecked<M>();
+    }
+
+private:
+    template <class P2, class F> friend constexpr branch if_(const maybe<P2>&, F&&);
+    P p_;
+    cond ok_;
+
+    template <class X>
+    static constexpr void unchecked() {
+        if constexpr (P::is_packet)
+            static_assert(detail::always_false<X>, "bpfxx: reading a packet without a bounds check: check the "
+                                                   "header first (.or_return(k) or if_(header, ...))");
+        else
+            static_assert(detail::always_false<X>, "bpfxx: dereferencing a map value (or ring buffer record) that "
+                                                   "may be null: check it first (.or_return(k) or if_(v, ...))");
+    }
+};
+
+namespace detail {
+template <class A, class B> struct select_types {
+    using first = operand_type<A, B>;
+    using second = operand_type<B, A>;
+};
+template <integer A, integer B> struct select_types<A, B> {
+    using first = promoted<std::common_type_t<A, B>>;
+    using second = first;
+};
+} // namespace detail
+
+/// `c ? a : b` as a value (both are computed before; one is kept).
+template <class A, class B>
+[[nodiscard]] constexpr auto select(const cond& c, const A& a, const B& b) {
+    using TA = typename detail::select_types<A, B>::first;
+    using TB = typename detail::select_types<A, B>::second;
+    using T = detail::common<TA, TB>;
+    if (c.is_constant())
+        return c.constant() ? detail::convert<T>(detail::to_val<TA>(a)) : detail::convert<T>(detail::to_val<TB>(b));
+    var<T> out(c, detail::convert<T>(detail::to_val<TB>(b)));
+    (void)detail::branch_on(c, [&] { out = detail::convert<T>(detail::to_val<TA>(a)); });
+    return out.value();
+}
+
+/// The most trips `loop` takes (the verifier walks each one).
+inline constexpr std::uint32_t max_loop_trips = 1u << 16;
+
+/// `for (i = 0; i < trips; ++i) body(i);` as a real loop (bounded: the
+/// verifier checks every trip). `part` is anything of the program (its context).
+template <detail::program_part P, class F>
+constexpr void loop(const P& part, std::uint32_t trips, F&& body) {
+    detail::builder& b = *detail::access::program(part);
+    if (trips == 0 || trips > max_loop_trips) diagnostic::loop_trip_count_out_of_range();
+    const bool was_live = b.live;
+    const auto i = b.begin_loop(static_cast<std::int32_t>(trips));
+    detail::run_body(b, std::forward<F>(body), val<std::uint32_t>(&b, b.copy(detail::reg_op(i))));
+    b.end_loop(i, was_live);
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/control.hpp> ----
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::c {
+
+/// Where a pointer points: what the verifier calls its type.
+enum class region : std::uint8_t {
+    context,   ///< the program's context (r1)
+    packet,    ///< packet data between data and data_end (checked bounds)
+    stack,     ///< the program's stack frame
+    map_value, ///< a map value (checked for null)
+    ringbuf,   ///< a reserved ring buffer record (checked for null)
+    kernel,    ///< kernel memory: read with bpf_probe_read_kernel
+    user,      ///< user memory: read with bpf_probe_read_user
+};
+
+/// Byte offset of member `m` in T, during constant evaluation: T is made
+/// from bytes numbered 0, 1, 2 … (their low and high halves in two passes)
+/// and the member's first byte says where it is. T must be trivially
+/// copyable without pointers (what BPF programs share anyway).
+template <class T, class M>
+[[nodiscard]] constexpr std::int32_t offset_of(M T::*m) {
+    std::array<unsigned char, sizeof(T)> lo{}, hi{};
+    for (std::size_t i = 0; i < sizeof(T); ++i) {
+        lo[i] = static_cast<unsigned char>(i & 0xffu);
+        hi[i] = static_cast<unsigned char>(i >> 8);
+    }
+    const auto first = [&](const std::array<unsigned char, sizeof(T)>& bytes) {
+        const T t = std::bit_cast<T>(bytes);
+        return std::bit_cast<std::array<unsigned char, sizeof(M)>>(t.*m)[0];
+    };
+    return static_cast<std::int32_t>(first(lo) | (first(hi) << 8));
+}
+
+template <class T, region R> class ptr;
+template <class T, region R> class ref;
+
+/// Members by name (`ip->saddr`), for the types that have a view: the ready
+/// header types and contexts specialise it (and set has_view).
+template <class T, region R> struct view;
+template <class T> inline constexpr bool has_view = false;
+
+namespace detail {
+
+template <class T> inline constexpr bool is_array = std::is_array_v<T>;
+template <class T>
+inline constexpr bool is_record = std::is_class_v<T> && std::is_trivially_copyable_v<T>;
+
+/// An address: a register plus a constant, or r10 plus a constant.
+struct address {
+    builder* b = nullptr;
+    operand base{};
+    std::int32_t off = 0;
+
+    /// The address as one operand (a new register when base + off needs an add).
+    [[nodiscard]] constexpr operand as_operand() const {
+        if (base.kind == src::stack) return stack_op(static_cast<std::int32_t>(base.v) + off);
+        if (off == 0) return base;
+        return reg_op(b->alu(code::add, true, base, imm_op(off)));
+    }
+    [[nodiscard]] constexpr address plus(std::int32_t d) const noexcept { return {b, base, off + d}; }
+};
+
+/// Reads `bytes` of kernel or user memory at `from` into a fresh stack slot.
+[[nodiscard]] constexpr std::int32_t probe_read(region r, const address& from, std::uint32_t bytes) {
+    auto& b = *from.b;
+    const auto slot = b.stack_slot(bytes, 8);
+    const auto id = r == region::kernel ? helper::probe_read_kernel : helper::probe_read_user;
+    (void)b.call(static_cast<std::int32_t>(id), {stack_op(slot), imm_op(bytes), from.as_operand()});
+    return slot;
+}
+
+template <class T, region R>
+[[nodiscard]] constexpr val<T> load(const address& a);
+
+template <class T, region R>
+constexpr void store(const address& a, const val<T>& v);
+
+} // namespace detail
+
+/// A T in region R: a scalar field (read it, assign it), an array (index it,
+/// hand it to a helper as memory) or a struct (`r[&S::m]`).
+template <class T, region R>
+class ref {
+public:
+    using value_type = std::conditional_t<detail::scalar<T>, T, void>;
+    static constexpr region where = R;
+
+    constexpr ref(detail::address a) noexcept : a_(a) {}
+
+    /// The value (scalars): a load, or a probe read for kernel and user memory.
+    [[nodiscard]] constexpr auto value() const
+        requires detail::scalar<T>
+    {
+        return detail::load<T, R>(a_);
+    }
+
+    /// Stores a value (scalars): no wider than T.
+    template <class X>
+        requires detail::scalar<T> && (detail::integer<X> || detail::expression<X> || std::is_same_v<X, T>)
+    constexpr const ref& operator=(const X& x) const {
+        detail::store<T, R>(a_, detail::stored_as<T>(x));
+        return *this;
+    }
+    constexpr const ref& operator=(const ref& other) const
+        requires detail::scalar<T>
+    {
+        detail::store<T, R>(a_, other.value());
+        return *this;
+    }
+    template <class X> constexpr const ref& operator+=(const X& x) const { return *this = cast<T>(*this + x); }
+    template <class X> constexpr const ref& operator-=(const X& x) const { return *this = cast<T>(*this - x); }
+    template <class X> constexpr const ref& operator|=(const X& x) const { return *this = cast<T>(*this | x); }
+    template <class X> constexpr const ref& operator&=(const X& x) const { return *this = cast<T>(*this & x); }
+    template <class X> constexpr const ref& operator^=(const X& x) const { return *this = cast<T>(*this ^ x); }
+
+    /// A member (structs).
+    template <class M, class S = T>
+        requires detail::is_record<S>
+    [[nodiscard]] constexpr ref<M, R> operator[](M S::*m) const {
+        return ref<M, R>(a_.plus(offset_of(m)));
+    }
+    /// An element at a constant index (arrays).
+    [[nodiscard]] constexpr auto operator[](std::size_t i) const
+        requires detail::is_array<T>
+    {
+        using E = std::remove_extent_t<T>;
+        if (i >= std::extent_v<T>) diagnostic::array_index_out_of_bounds();
+        return ref<E, R>(a_.plus(static_cast<std::int32_t>(i * sizeof(E))));
+    }
+    /// Its address.
+    [[nodiscard]] constexpr ptr<T, R> address() const { return ptr<T, R>(a_); }
+
+    /// (internal)
+    [[nodiscard]] constexpr const detail::address& where_() const noexcept { return a_; }
+
+private:
+    friend struct detail::access;
+    detail::address a_;
+    // for program_part: the builder
+    detail::builder* b_ = a_.b;
+};
+
+/// A pointer to a T in region R that may be used (checked where it had to be).
+template <class T, region R>
+class ptr {
+public:
+    using element_type = T;
+    static constexpr region where = R;
+    static constexpr bool is_packet = R == region::packet;
+
+    constexpr ptr(detail::address a) noexcept : a_(a), b_(a.b) {}
+
+    [[nodiscard]] constexpr ref<T, R> operator*() const { return ref<T, R>(a_); }
+    /// A member: `p[&S::m]`.
+    template <class M, class S = T>
+        requires detail::is_record<S>
+    [[nodiscard]] constexpr ref<M, R> operator[](M S::*m) const {
+        return ref<M, R>(a_.plus(offset_of(m)));
+    }
+    /// Members by name, for the types that have a view (headers, contexts): `ip->saddr`.
+    [[nodiscard]] constexpr auto operator->() const
+        requires has_view<T>
+    {
+        struct arrow {
+            view<T, R> v;
+            constexpr view<T, R>* operator->() noexcept { return &v; }
+        };
+        return arrow{view<T, R>(a_)};
+    }
+    /// The pointer `k` elements on (a constant).
+    [[nodiscard]] constexpr ptr operator+(std::int32_t k) const {
+        return ptr(a_.plus(k * static_cast<std::int32_t>(sizeof(T))));
+    }
+
+    /// (internal)
+    [[nodiscard]] constexpr const detail::address& where_() const noexcept { return a_; }
+
+    template <class V, region R2> friend class ref;
+
+private:
+    friend struct detail::access;
+    detail::address a_;
+    detail::builder* b_;
+};
+
+/// A T on the stack of the program: `c::local<event> e{ctx};` then
+/// `e[&event::pid] = pid;`, and `e` wherever a helper or map wants memory.
+template <class T>
+class local : public ref<T, region::stack> {
+public:
+    template <detail::program_part P>
+    constexpr explicit local(const P& p)
+        : ref<T, region::stack>(detail::address{detail::access::program(p),
+                                                detail::stack_op(detail::access::program(p)->stack_slot(
+                                                    sizeof(T), alignof(T) < 8 ? alignof(T) : 8)),
+                                                0}) {}
+    using ref<T, region::stack>::operator=;
+};
+
+/// `c::zeroed`: a local, key or value of all zero bytes.
+struct zeroed_t {};
+inline constexpr zeroed_t zeroed{};
+
+namespace detail {
+
+/// The kernel's rules for context field (off, size) of the program type compiled.
+constexpr void check_context(const builder& b, std::int32_t off, std::uint32_t size, bool write) {
+    if (b.context_access(off, size, write)) return;
+    if (write) diagnostic::context_field_not_writable_by_this_program_type();
+    diagnostic::context_field_not_readable_by_this_program_type();
+}
+
+template <class T, region R>
+[[nodiscard]] constexpr val<T> load(const address& a) {
+    auto& b = *a.b;
+    if constexpr (R == region::context) check_context(b, a.off, sizeof(T), false);
+    operand base = a.base;
+    std::int32_t off = a.off;
+    if constexpr (R == region::kernel || R == region::user) {
+        base = stack_op(probe_read(R, a, sizeof(T)));
+        off = 0;
+    }
+    const vreg r = b.load(sizeof(T), false, base, off);
+    if constexpr (signed_of<T> && sizeof(T) < 4) return val<T>(&b, b.unary(op_kind::sext, bits_of<T>, true, reg_op(r)));
+    else return val<T>(&b, r);
+}
+
+template <class T, region R>
+constexpr void store(const address& a, const val<T>& v) {
+    static_assert(R != region::kernel && R != region::user,
+                  "bpfxx: kernel and user memory are read-only here (bpf_probe_read_*); copy what you need");
+    auto& b = *either(a.b, access::program(v));
+    if constexpr (R == region::context) check_context(b, a.off, sizeof(T), true);
+    b.store(sizeof(T), a.base, a.off, v.operand());
+}
+
+/// Writes zeros over `bytes` at a stack address (8 bytes per store where aligned).
+constexpr void zero_stack(builder& b, std::int32_t slot, std::uint32_t bytes) {
+    std::uint32_t at = 0;
+    while (at < bytes) {
+        const std::uint32_t left = bytes - at;
+        const std::uint32_t n = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        b.store(n, stack_op(slot), static_cast<std::int32_t>(at), imm_op(0));
+        at += n;
+    }
+}
+
+} // namespace detail
+
+/// `lock *p += x` (4- or 8-byte scalars in maps, records or the stack).
+template <class T, region R, class X>
+constexpr void atomic_add(const ref<T, R>& r, const X& x) {
+    static_assert(detail::integer<T> && (sizeof(T) == 4 || sizeof(T) == 8),
+                  "bpfxx: atomic operations need a 32- or 64-bit integer");
+    static_assert(R == region::map_value || R == region::ringbuf || R == region::stack,
+                  "bpfxx: atomic operations work on map values, records and the stack");
+    const val<T> v = detail::stored_as<T>(x);
+    const auto& a = r.where_();
+    auto& b = *detail::either(a.b, detail::access::program(v));
+    b.atomic(atomic_op::add, sizeof(T), a.base, a.off, v.operand());
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/memory.hpp> ----
+// ---- begin <bpfxx/c/signatures.hpp> ----
+// What the typed layer knows about each helper it offers: the kind of each
+// argument and of the result (the kernel's bpf_func_proto, reduced to what
+// the layer checks). One table, in one place, in the shape the ISA layer's
+// helper table will take: it moves to isa/ when that table has a slot for it.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::c {
+
+/// What a helper argument must be.
+enum class arg : std::uint8_t {
+    none,
+    map,       ///< a map (c::map<M>)
+    map_key,   ///< readable memory holding a key of the map before it
+    map_value, ///< readable memory holding a value of the map before it
+    mem,       ///< readable memory (stack, map value, packet, record); its size follows
+    out_mem,   ///< writable memory (stack, map value, record); its size follows
+    size,      ///< the size of the memory before it
+    context,   ///< the program's context
+    record,    ///< a reserved ring buffer record
+    scalar,    ///< an integer (flags, indices, values)
+    anything,  ///< an integer or any pointer (an address to probe-read)
+};
+
+/// What a helper returns.
+enum class returns : std::uint8_t {
+    integer,           ///< a number (often 0 or a negative errno)
+    nothing,           ///< void
+    map_value_or_null, ///< a pointer to a map value, or 0
+    record_or_null,    ///< a ring buffer record, or 0
+};
+
+struct signature {
+    helper id = helper::unspec;
+    returns result = returns::integer;
+    std::array<arg, 5> args{};
+
+    [[nodiscard]] constexpr std::size_t arity() const noexcept {
+        std::size_t n = 0;
+        while (n < args.size() && args[n] != arg::none) ++n;
+        return n;
+    }
+};
+
+/// The helpers the typed layer calls, with their signatures (Linux 6.18).
+inline constexpr signature signatures[] = {
+    {helper::map_lookup_elem, returns::map_value_or_null, {arg::map, arg::map_key}},
+    {helper::map_update_elem, returns::integer, {arg::map, arg::map_key, arg::map_value, arg::scalar}},
+    {helper::map_delete_elem, returns::integer, {arg::map, arg::map_key}},
+    {helper::probe_read_kernel, returns::integer, {arg::out_mem, arg::size, arg::anything}},
+    {helper::probe_read_kernel_str, returns::integer, {arg::out_mem, arg::size, arg::anything}},
+    {helper::probe_read_user, returns::integer, {arg::out_mem, arg::size, arg::anything}},
+    {helper::probe_read_user_str, returns::integer, {arg::out_mem, arg::size, arg::anything}},
+    {helper::ktime_get_ns, returns::integer, {}},
+    {helper::ktime_get_boot_ns, returns::integer, {}},
+    {helper::get_prandom_u32, returns::integer, {}},
+    {helper::get_smp_processor_id, returns::integer, {}},
+    {helper::get_current_pid_tgid, returns::integer, {}},
+    {helper::get_current_uid_gid, returns::integer, {}},
+    {helper::get_current_comm, returns::integer, {arg::out_mem, arg::size}},
+    {helper::get_current_task, returns::integer, {}},
+    {helper::perf_event_output, returns::integer, {arg::context, arg::map, arg::scalar, arg::mem, arg::size}},
+    {helper::ringbuf_output, returns::integer, {arg::map, arg::mem, arg::size, arg::scalar}},
+    {helper::ringbuf_reserve, returns::record_or_null, {arg::map, arg::size, arg::scalar}},
+    {helper::ringbuf_submit, returns::nothing, {arg::record, arg::scalar}},
+    {helper::ringbuf_discard, returns::nothing, {arg::record, arg::scalar}},
+    {helper::tail_call, returns::integer, {arg::context, arg::map, arg::scalar}},
+    {helper::redirect, returns::integer, {arg::scalar, arg::scalar}},
+    {helper::redirect_map, returns::integer, {arg::map, arg::scalar, arg::scalar}},
+    {helper::xdp_adjust_head, returns::integer, {arg::context, arg::scalar}},
+    {helper::xdp_adjust_tail, returns::integer, {arg::context, arg::scalar}},
+    {helper::skb_load_bytes, returns::integer, {arg::context, arg::scalar, arg::out_mem, arg::size}},
+    {helper::get_socket_cookie, returns::integer, {arg::context}},
+    {helper::csum_diff, returns::integer, {arg::mem, arg::size, arg::mem, arg::size, arg::scalar}},
+};
+
+/// The signature of helper `id` (helper::unspec's, all `none`, when the layer does not offer it).
+[[nodiscard]] constexpr signature signature_of(helper id) noexcept {
+    for (const auto& s : signatures)
+        if (s.id == id) return s;
+    return {};
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/signatures.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::c {
+
+template <map_descriptor M> class map;
+template <class T> class record;
+
+namespace detail {
+
+/// Base of the context types (context.hpp).
+struct context_tag {};
+/// Base of the map handles (maps.hpp).
+struct map_tag {};
+
+template <class X> inline constexpr bool is_context = std::is_base_of_v<context_tag, X>;
+template <class X> inline constexpr bool is_map = std::is_base_of_v<map_tag, X>;
+
+template <class X> struct pointer_traits_ {
+    static constexpr bool pointer = false;
+};
+template <class T, region R> struct pointer_traits_<ptr<T, R>> {
+    static constexpr bool pointer = true;
+    static constexpr region where = R;
+    using element = T;
+};
+template <class T, region R>
+    requires(!scalar<T>)
+struct pointer_traits_<ref<T, R>> {
+    static constexpr bool pointer = true;
+    static constexpr region where = R;
+    using element = T;
+};
+template <class T> struct pointer_traits_<local<T>> {
+    static constexpr bool pointer = true;
+    static constexpr region where = region::stack;
+    using element = T;
+};
+template <class T> struct pointer_traits_<record<T>> {
+    static constexpr bool pointer = true;
+    static constexpr region where = region::ringbuf;
+    using element = T;
+};
+template <class X> using pointer_traits = pointer_traits_<std::remove_cvref_t<X>>;
+
+/// Memory the program may point at: a pointer, a local, an array or struct field.
+template <class X>
+concept memory = pointer_traits<X>::pointer && !is_context<X>;
+
+template <class X>
+concept scalar_argument = integer<X> || expression<X>;
+
+template <class X>
+[[nodiscard]] constexpr bool readable_region() {
+    constexpr auto r = pointer_traits<X>::where;
+    return r == region::stack || r == region::map_value || r == region::packet || r == region::ringbuf;
+}
+template <class X>
+[[nodiscard]] constexpr bool writable_region() {
+    constexpr auto r = pointer_traits<X>::where;
+    return r == region::stack || r == region::map_value || r == region::ringbuf;
+}
+
+/// Whether an argument of C++ type X is of the kind K.
+template <arg K, class X>
+[[nodiscard]] constexpr bool accepts() {
+    if constexpr (is_context<X>) return K == arg::context || K == arg::anything;
+    else if constexpr (is_map<X>) return K == arg::map;
+    else if constexpr (memory<X>) {
+        switch (K) {
+        case arg::map_key:
+        case arg::map_value:
+        case arg::mem: return readable_region<X>();
+        case arg::out_mem: return writable_region<X>();
+        case arg::record: return pointer_traits<X>::where == region::ringbuf;
+        case arg::anything: return true;
+        default: return false;
+        }
+    } else if constexpr (scalar_argument<X>) {
+        return K == arg::scalar || K == arg::size || K == arg::anything;
+    } else {
+        return false;
+    }
+}
+
+template <helper H, std::size_t Position, arg Takes, class Given>
+constexpr void check_argument() {
+    static_assert(accepts<Takes, Given>(),
+                  "bpfxx: a helper argument of the wrong kind (the note names the helper, the argument's "
+                  "position, the kind the helper takes and the C++ type given)");
+}
+
+/// The address of memory (a pointer, a local, a field).
+template <memory X>
+[[nodiscard]] constexpr address address_of(const X& x) {
+    return x.where_();
+}
+
+/// The operand of one argument.
+template <class X>
+[[nodiscard]] constexpr operand argument(builder& b, const X& x) {
+    if constexpr (is_context<X>) return reg_op(builder::context());
+    else if constexpr (is_map<X>) return map_op(x.index());
+    else if constexpr (memory<X>) return address_of(x).as_operand();
+    else if constexpr (integer<X>) return imm_op(static_cast<std::int64_t>(x));
+    else {
+        using T = typename X::value_type;
+        using W = std::conditional_t<signed_of<T>, std::int64_t, std::uint64_t>;
+        (void)b;
+        return convert<W>(x.value()).operand();
+    }
+}
+
+template <class X>
+[[nodiscard]] constexpr builder* program_of(const X& x) {
+    if constexpr (integer<X>) return nullptr;
+    else if constexpr (memory<X>) return address_of(x).b;
+    else if constexpr (expression<X>) return access::program(x.value());
+    else return access::program(x);
+}
+
+/// Calls helper H with `args`, checked against its signature; r0 as a u64.
+template <helper H, class... A>
+[[nodiscard]] constexpr val<std::uint64_t> call(builder& b, const A&... args) {
+    constexpr signature s = signature_of(H);
+    static_assert(s.id == H, "bpfxx: the typed layer has no signature for this helper (bpfxx/c/signatures.hpp)");
+    static_assert(sizeof...(A) == s.arity(), "bpfxx: a helper called with the wrong number of arguments");
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (check_argument<H, I, s.args[I], A>(), ...);
+    }(std::index_sequence_for<A...>{});
+    ((void)either(&b, program_of(args)), ...);
+    return val<std::uint64_t>(&b, b.call(static_cast<std::int32_t>(H), {argument(b, args)...}));
+}
+
+} // namespace detail
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/call.hpp> ----
+
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::c {
+
+namespace detail {
+/// Whether the instructions keep to the contract as far as can be seen: no
+/// jump out of them, no write to r6-r10, no exit.
+[[nodiscard]] constexpr bool self_contained(std::span<const insn> code) noexcept {
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        const insn& x = code[i];
+        const auto cls = code::class_of(x.code);
+        if ((cls == code::jmp || cls == code::jmp32) && code::op_of(x.code) != code::call) {
+            if (code::op_of(x.code) == code::exit) return false;
+            const auto far = cls == code::jmp && code::op_of(x.code) == code::ja && x.off == 0 ? x.imm : x.off;
+            const auto target = static_cast<std::int64_t>(i) + 1 + far;
+            if (target < 0 || target > static_cast<std::int64_t>(code.size())) return false;
+        }
+        const bool writes_dst = cls == code::alu || cls == code::alu64 || cls == code::ldx || cls == code::ld;
+        if (writes_dst && x.dst_reg >= 6) return false;
+    }
+    return true;
+}
+} // namespace detail
+
+/// Runs `code` with `args` in r1..r5; its r0 as the value.
+template <detail::program_part P, class Code, class... A>
+[[nodiscard]] constexpr val<std::uint64_t> assembly(const P& part, const Code& code, const A&... args) {
+    static_assert(sizeof...(A) <= 5, "bpfxx: assembly takes at most five arguments (r1..r5)");
+    const std::span<const insn> s(code);
+    if (!detail::self_contained(s)) diagnostic::assembly_must_fall_through_and_keep_r6_to_r10();
+    detail::builder& b = *detail::access::program(part);
+    ((void)detail::either(&b, detail::program_of(args)), ...);
+    return val<std::uint64_t>(&b, b.assembly(s.data(), s.size(), {detail::argument(b, args)...}));
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/assembly.hpp> ----
+// ---- begin <bpfxx/c/compile.hpp> ----
+// `c::compile(lambda)`: runs the program lambda against a builder during
+// constant evaluation and lowers what it built into the same
+// `program<N, type_list<Maps...>>` that `assemble` returns.
+//
+//     constexpr auto prog = c::compile([](c::xdp_md ctx, c::map<counters> counters) {
+//         ...
+//         return xdp::pass;
+//     });
+//
+// The lambda's first parameter is the context (it says the program type),
+// the others are its maps, in the order of the program's map list. It
+// captures nothing (constants at namespace scope need no capture). The
+// compilation runs twice: once to learn the program's length, once to fill
+// the instructions in.
+
+// ---- begin <bpfxx/c/context.hpp> ----
+// Contexts by program type: the first parameter of a program lambda says what
+// the program is and what r1 points to.
+//
+//   c::xdp_md ctx                         XDP: ctx.packet(), ctx->ingress_ifindex
+//   c::sk_buff<prog_type::socket_filter>  socket filters: ctx.load<std::uint8_t>(off) (ld_abs), ctx->len …
+//   c::sk_buff<prog_type::sched_cls>      tc: the same, and ctx.packet(); ctx->mark, priority … writable
+//   c::tracepoint<Record> ctx             tracepoints: ctx[&Record::field], ctx.data_loc(&Record::f)
+//   c::pt_regs ctx                        kprobes and uprobes: ctx.arg<0>(), ctx.ret()
+//
+// Each also carries the helpers (`ctx.ktime_get_ns()`, `ctx.get_current_comm(e[&event::comm])` …).
+// Context fields follow the kernel's access rules for the program type: a
+// field it may not read or write stops the build (diagnostic::context_field_…).
+
+// ---- begin <bpfxx/c/packet.hpp> ----
+// Packet headers and the cursor that reads them. `ctx.packet()` is a cursor
+// at the start of the packet; `next<H>()` is the next header, usable only
+// after the bounds check the verifier needs (`data + off + sizeof(H) >
+// data_end`), which `or_return(k)` or `if_` emits:
+//
+//     auto pkt = ctx.packet();
+//     auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(xdp::pass); // one check for both
+//     c::if_(eth->h_proto != c::hton16(0x0800), [] { return xdp::pass; });
+//     auto udp = pkt.next<c::udphdr>().or_return(xdp::pass);                  // after ip->ihl * 4 bytes
+//
+// The ready types have the layouts of <linux/if_ether.h>, <linux/ip.h> …,
+// fields in network order (c::be16, c::be32); a header type of your own is
+// any trivially copyable struct (its length is its size).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::c {
+
+/// Ethernet (struct ethhdr).
+struct ethhdr {
+    std::uint8_t h_dest[6];
+    std::uint8_t h_source[6];
+    be16 h_proto;
+};
+/// 802.1Q tag after the Ethernet addresses (struct vlan_hdr, as it follows an ethhdr whose h_proto is 0x8100).
+struct vlan_hdr {
+    be16 h_vlan_TCI;
+    be16 h_vlan_encapsulated_proto;
+};
+/// IPv4 (struct iphdr): its length is ihl * 4.
+struct iphdr {
+    std::uint8_t ihl_version; ///< ihl in the low 4 bits, version in the high 4 (little-endian bitfields)
+    std::uint8_t tos;
+    be16 tot_len;
+    be16 id;
+    be16 frag_off;
+    std::uint8_t ttl;
+    std::uint8_t protocol;
+    be16 check;
+    be32 saddr;
+    be32 daddr;
+};
+/// IPv6 (struct ipv6hdr), without extension headers.
+struct ipv6hdr {
+    be32 version_class_flow;
+    be16 payload_len;
+    std::uint8_t nexthdr;
+    std::uint8_t hop_limit;
+    std::uint8_t saddr[16];
+    std::uint8_t daddr[16];
+};
+/// TCP (struct tcphdr): its length is doff * 4.
+struct tcphdr {
+    be16 source;
+    be16 dest;
+    be32 seq;
+    be32 ack_seq;
+    std::uint8_t doff_res; ///< doff in the high 4 bits
+    std::uint8_t flags;    ///< FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80
+    be16 window;
+    be16 check;
+    be16 urg_ptr;
+};
+/// UDP (struct udphdr).
+struct udphdr {
+    be16 source;
+    be16 dest;
+    be16 len;
+    be16 check;
+};
+static_assert(sizeof(ethhdr) == 14 && sizeof(vlan_hdr) == 4 && sizeof(iphdr) == 20 && sizeof(ipv6hdr) == 40 &&
+              sizeof(tcphdr) == 20 && sizeof(udphdr) == 8);
+
+/// EtherTypes and IP protocol numbers the examples use.
+inline constexpr std::uint16_t eth_p_ip = 0x0800, eth_p_ipv6 = 0x86dd, eth_p_8021q = 0x8100;
+inline constexpr std::uint8_t ipproto_icmp = 1, ipproto_tcp = 6, ipproto_udp = 17;
+
+// ---- member views (`ip->saddr`) --------------------------------------------------
+
+namespace detail {
+/// Base of a view: where the struct is, and its members by member pointer.
+template <class T, region R>
+struct view_base {
+    address at;
+    template <class M>
+    [[nodiscard]] constexpr ref<M, R> operator()(M T::*m) const {
+        return ref<M, R>(at.plus(offset_of(m)));
+    }
+};
+/// `bits` bits at `shift` of a byte, times 2^scale (`ip->ihl`, `tcp->doff`): read-only.
+template <region R, unsigned Shift, unsigned Bits, unsigned Scale = 0>
+struct bits_field {
+    using value_type = std::uint32_t;
+    address at;
+    [[nodiscard]] constexpr val<std::uint32_t> value() const {
+        const val<std::uint32_t> byte = ref<std::uint8_t, R>(at).value();
+        const val<std::uint32_t> low = Shift == 0 ? byte : byte >> Shift;
+        const val<std::uint32_t> field = Shift + Bits == 8 ? low : low & ((1u << Bits) - 1);
+        return Scale == 0 ? field : field << Scale;
+    }
+};
+} // namespace detail
+
+template <region R> struct view<ethhdr, R> : detail::view_base<ethhdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<ethhdr, R>{a} {}
+    ref<std::uint8_t[6], R> h_dest = (*this)(&ethhdr::h_dest);
+    ref<std::uint8_t[6], R> h_source = (*this)(&ethhdr::h_source);
+    ref<be16, R> h_proto = (*this)(&ethhdr::h_proto);
+};
+template <region R> struct view<vlan_hdr, R> : detail::view_base<vlan_hdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<vlan_hdr, R>{a} {}
+    ref<be16, R> h_vlan_TCI = (*this)(&vlan_hdr::h_vlan_TCI);
+    ref<be16, R> h_vlan_encapsulated_proto = (*this)(&vlan_hdr::h_vlan_encapsulated_proto);
+};
+template <region R> struct view<iphdr, R> : detail::view_base<iphdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<iphdr, R>{a} {}
+    detail::bits_field<R, 0, 4> ihl{this->at};
+    detail::bits_field<R, 4, 4> version{this->at};
+    ref<std::uint8_t, R> tos = (*this)(&iphdr::tos);
+    ref<be16, R> tot_len = (*this)(&iphdr::tot_len);
+    ref<be16, R> id = (*this)(&iphdr::id);
+    ref<be16, R> frag_off = (*this)(&iphdr::frag_off);
+    ref<std::uint8_t, R> ttl = (*this)(&iphdr::ttl);
+    ref<std::uint8_t, R> protocol = (*this)(&iphdr::protocol);
+    ref<be16, R> check = (*this)(&iphdr::check);
+    ref<be32, R> saddr = (*this)(&iphdr::saddr);
+    ref<be32, R> daddr = (*this)(&iphdr::daddr);
+};
+template <region R> struct view<ipv6hdr, R> : detail::view_base<ipv6hdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<ipv6hdr, R>{a} {}
+    ref<be16, R> payload_len = (*this)(&ipv6hdr::payload_len);
+    ref<std::uint8_t, R> nexthdr = (*this)(&ipv6hdr::nexthdr);
+    ref<std::uint8_t, R> hop_limit = (*this)(&ipv6hdr::hop_limit);
+    ref<std::uint8_t[16], R> saddr = (*this)(&ipv6hdr::saddr);
+    ref<std::uint8_t[16], R> daddr = (*this)(&ipv6hdr::daddr);
+};
+template <region R> struct view<tcphdr, R> : detail::view_base<tcphdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<tcphdr, R>{a} {}
+    ref<be16, R> source = (*this)(&tcphdr::source);
+    ref<be16, R> dest = (*this)(&tcphdr::dest);
+    ref<be32, R> seq = (*this)(&tcphdr::seq);
+    ref<be32, R> ack_seq = (*this)(&tcphdr::ack_seq);
+    detail::bits_field<R, 4, 4> doff{this->at.plus(12)};
+    ref<std::uint8_t, R> flags = (*this)(&tcphdr::flags);
+    ref<be16, R> window = (*this)(&tcphdr::window);
+};
+template <region R> struct view<udphdr, R> : detail::view_base<udphdr, R> {
+    constexpr explicit view(detail::address a) : detail::view_base<udphdr, R>{a} {}
+    ref<be16, R> source = (*this)(&udphdr::source);
+    ref<be16, R> dest = (*this)(&udphdr::dest);
+    ref<be16, R> len = (*this)(&udphdr::len);
+    ref<be16, R> check = (*this)(&udphdr::check);
+};
+template <> inline constexpr bool has_view<ethhdr> = true;
+template <> inline constexpr bool has_view<vlan_hdr> = true;
+template <> inline constexpr bool has_view<iphdr> = true;
+template <> inline constexpr bool has_view<ipv6hdr> = true;
+template <> inline constexpr bool has_view<tcphdr> = true;
+template <> inline constexpr bool has_view<udphdr> = true;
+
+// ---- the cursor --------------------------------------------------------------------
+
+/// How long a header is in the packet: its size, or what its fields say.
+template <class H>
+struct header_length {
+    /// The length of the header at `at` (checked): a constant, or a register.
+    [[nodiscard]] static constexpr val<std::uint32_t> of(const detail::address&) {
+        return val<std::uint32_t>::from_constant(sizeof(H));
+    }
+};
+template <> struct header_length<iphdr> {
+    [[nodiscard]] static constexpr val<std::uint32_t> of(const detail::address& at) {
+        return detail::bits_field<region::packet, 0, 4, 2>{at}.value(); // ihl * 4
+    }
+};
+template <> struct header_length<tcphdr> {
+    [[nodiscard]] static constexpr val<std::uint32_t> of(const detail::address& at) {
+        return detail::bits_field<region::packet, 4, 4, 2>{at.plus(12)}.value(); // doff * 4
+    }
+};
+
+class packet;
+
+/// A header the cursor handed out (usable once checked; checking it moves the
+/// cursor past it).
+template <class H>
+class header : public ptr<H, region::packet> {
+public:
+    constexpr header(detail::address a, packet* cursor, bool last) : ptr<H, region::packet>(a), cursor_(cursor), last_(last) {}
+    constexpr void on_checked() const;
+
+private:
+    packet* cursor_;
+    bool last_; ///< the last of the headers of one check: the cursor moves past it
+};
+
+namespace detail {
+template <std::size_t I, class H> struct header_slot {
+    header<H> h;
+};
+template <class Seq, class... H> struct header_slots;
+template <std::size_t... I, class... H>
+struct header_slots<std::index_sequence<I...>, H...> : header_slot<I, H>... {};
+} // namespace detail
+
+/// Several headers checked at once: `auto [eth, ip] = pkt.next<c::ethhdr, c::iphdr>().or_return(k);`.
+template <class... H>
+class headers {
+public:
+    static constexpr bool is_packet = true;
+    constexpr explicit headers(header<H>... h) : slots_{{h}...} {}
+    constexpr void on_checked() const {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (get_header<I>().on_checked(), ...);
+        }(std::index_sequence_for<H...>{});
+    }
+    template <std::size_t I>
+    [[nodiscard]] constexpr ptr<bpfxx::detail::nth_t<I, H...>, region::packet> get() const {
+        return get_header<I>();
+    }
+
+private:
+    detail::header_slots<std::index_sequence_for<H...>, H...> slots_;
+    template <std::size_t I>
+    [[nodiscard]] constexpr const header<bpfxx::detail::nth_t<I, H...>>& get_header() const {
+        return static_cast<const detail::header_slot<I, bpfxx::detail::nth_t<I, H...>>&>(slots_).h;
+    }
+};
+
+/// A read position in the packet: a register (data, or where a header of
+/// variable length ended) plus a constant, and data_end.
+class packet {
+public:
+    constexpr packet(detail::builder* b, detail::operand base, detail::operand end)
+        : b_(b), base_(base), end_(end), scope_(b->current_scope()) {}
+    packet(const packet&) = delete; // headers refer to their cursor
+    packet& operator=(const packet&) = delete;
+    constexpr packet(packet&&) = default;
+
+    /// The next header(s): one bounds check for all of them.
+    template <class... H>
+    [[nodiscard]] constexpr auto next() {
+        static_assert(sizeof...(H) > 0 && (std::is_trivially_copyable_v<H> && ...),
+                      "bpfxx: headers are trivially copyable structs");
+        if (!b_->in_open_scope(scope_)) diagnostic::packet_cursor_moved_in_a_branch_that_closed();
+        constexpr std::int32_t total = (0 + ... + static_cast<std::int32_t>(sizeof(H)));
+        const auto ok = in_bounds(total);
+        if constexpr (sizeof...(H) == 1) {
+            return maybe<header<H...>>(header<H...>(detail::address{b_, base_, off_}, this, true), ok);
+        } else {
+            constexpr std::int32_t sizes[] = {static_cast<std::int32_t>(sizeof(H))...};
+            return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                const auto at = [&](std::size_t k) {
+                    std::int32_t o = off_;
+                    for (std::size_t i = 0; i < k; ++i) o += sizes[i];
+                    return o;
+                };
+                return maybe<headers<H...>>(
+                    headers<H...>(header<H>(detail::address{b_, base_, at(I)}, this, I + 1 == sizeof...(H))...), ok);
+            }(std::index_sequence_for<H...>{});
+        }
+    }
+
+    /// Skips `n` bytes (a constant) without reading them.
+    constexpr void skip(std::int32_t n) {
+        off_ += n;
+        scope_ = b_->current_scope();
+    }
+
+    /// (internal) a checked header ends here: at `at` + its length.
+    constexpr void moved_past(const detail::address& at, const val<std::uint32_t>& length) {
+        scope_ = b_->current_scope();
+        if (length.is_constant()) {
+            base_ = at.base;
+            off_ = at.off + static_cast<std::int32_t>(length.constant());
+            return;
+        }
+        // base + length (the length first: it dies here, so the add can be done in its register)
+        base_ = detail::reg_op(b_->alu(code::add, true, length.operand(), at.base));
+        off_ = at.off;
+    }
+
+private:
+    friend struct detail::access;
+    detail::builder* b_;
+    detail::operand base_;
+    detail::operand end_;
+    std::int32_t off_ = 0;
+    std::int32_t scope_; ///< the branch the cursor last moved in
+
+    /// The condition `base + off + n <= end`.
+    [[nodiscard]] constexpr cond in_bounds(std::int32_t n) const {
+        const auto last = detail::reg_op(b_->alu(code::add, true, base_, detail::imm_op(off_ + n)));
+        return cond(b_, b_->compare(code::jle, true, last, end_));
+    }
+};
+
+template <class H>
+constexpr void header<H>::on_checked() const {
+    if (last_) cursor_->moved_past(this->where_(), header_length<H>::of(this->where_()));
+    else (void)cursor_;
+}
+
+} // namespace bpfxx::c
+
+template <class... H>
+struct std::tuple_size<bpfxx::c::headers<H...>> : std::integral_constant<std::size_t, sizeof...(H)> {};
+template <std::size_t I, class... H>
+struct std::tuple_element<I, bpfxx::c::headers<H...>> {
+    using type = bpfxx::c::ptr<bpfxx::detail::nth_t<I, H...>, bpfxx::c::region::packet>;
+};
+// ---- end <bpfxx/c/packet.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::c {
+
+namespace detail {
+
+/// The size of the memory behind a helper's destination argument.
+template <class D>
+[[nodiscard]] constexpr std::uint32_t size_of_memory() {
+    if constexpr (memory<D>) {
+        return sizeof(typename pointer_traits<D>::element);
+    } else {
+        static_assert(always_false<D>, "bpfxx: a helper argument of the wrong kind: memory (a field, a c::local, a "
+                                       "pointer) is wanted here, D in the compiler's notes is not");
+        return 0;
+    }
+}
+
+} // namespace detail
+
+/// What every context offers: its fields (a pointer to S in the context
+/// region) and the helpers.
+template <prog_type Type, class S>
+class program_context : public ptr<S, region::context>, public detail::context_tag {
+public:
+    static constexpr prog_type type = Type;
+    using record_type = S;
+
+    constexpr explicit program_context(detail::builder* b)
+        : ptr<S, region::context>(detail::address{b, detail::reg_op(detail::builder::context()), 0}) {}
+
+    /// Any helper of bpfxx/c/signatures.hpp, with its arguments checked; r0.
+    template <helper H, class... A>
+    [[nodiscard]] constexpr val<std::uint64_t> call(const A&... args) const {
+        return detail::call<H>(b(), args...);
+    }
+
+    [[nodiscard]] constexpr val<std::uint64_t> ktime_get_ns() const { return call<helper::ktime_get_ns>(); }
+    [[nodiscard]] constexpr val<std::uint64_t> ktime_get_boot_ns() const { return call<helper::ktime_get_boot_ns>(); }
+    [[nodiscard]] constexpr val<std::uint32_t> get_prandom_u32() const {
+        return narrow<std::uint32_t>(call<helper::get_prandom_u32>());
+    }
+    [[nodiscard]] constexpr val<std::uint32_t> get_smp_processor_id() const {
+        return narrow<std::uint32_t>(call<helper::get_smp_processor_id>());
+    }
+    /// tgid << 32 | pid of the current task.
+    [[nodiscard]] constexpr val<std::uint64_t> get_current_pid_tgid() const {
+        return call<helper::get_current_pid_tgid>();
+    }
+    /// gid << 32 | uid of the current task.
+    [[nodiscard]] constexpr val<std::uint64_t> get_current_uid_gid() const {
+        return call<helper::get_current_uid_gid>();
+    }
+    [[nodiscard]] constexpr val<std::uint64_t> get_current_task() const { return call<helper::get_current_task>(); }
+    /// The current task's comm into `dst` (a char array field, a local, a pointer).
+    template <class D>
+    constexpr val<std::int64_t> get_current_comm(const D& dst) const {
+        return cast<std::int64_t>(call<helper::get_current_comm>(dst, detail::size_of_memory<D>()));
+    }
+    /// Copies sizeof(*dst) bytes of kernel memory at `src` into `dst`.
+    template <class D, class A>
+    constexpr val<std::int64_t> probe_read_kernel(const D& dst, const A& src) const {
+        return cast<std::int64_t>(call<helper::probe_read_kernel>(dst, detail::size_of_memory<D>(), src));
+    }
+    /// Copies a NUL-terminated string of kernel memory at `src` into `dst` (at most its size).
+    template <class D, class A>
+    constexpr val<std::int64_t> probe_read_kernel_str(const D& dst, const A& src) const {
+        return cast<std::int64_t>(call<helper::probe_read_kernel_str>(dst, detail::size_of_memory<D>(), src));
+    }
+    template <class D, class A>
+    constexpr val<std::int64_t> probe_read_user(const D& dst, const A& src) const {
+        return cast<std::int64_t>(call<helper::probe_read_user>(dst, detail::size_of_memory<D>(), src));
+    }
+    template <class D, class A>
+    constexpr val<std::int64_t> probe_read_user_str(const D& dst, const A& src) const {
+        return cast<std::int64_t>(call<helper::probe_read_user_str>(dst, detail::size_of_memory<D>(), src));
+    }
+
+protected:
+    [[nodiscard]] constexpr detail::builder& b() const { return *this->where_().b; }
+    template <class T>
+    [[nodiscard]] static constexpr val<T> narrow(const val<std::uint64_t>& v) {
+        // helpers that return 32-bit values zero-extend them in r0
+        return val<T>(detail::access::program(v), v.operand().reg());
+    }
+};
+
+// ---- context fields by name (`skb->len`, `ctx->ingress_ifindex`) -------------------
+// Views over the SDK's own context structs; offsets by offsetof (cheap during
+// constant evaluation, which a view pays at each `->`). Reading or writing a
+// field still goes through the program type's rules.
+
+template <> struct view<bpfxx::xdp_md, region::context> {
+    using S = bpfxx::xdp_md;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> rx_queue_index{at.plus(offsetof(S, rx_queue_index))};
+    ref<std::uint32_t, R> egress_ifindex{at.plus(offsetof(S, egress_ifindex))};
+};
+template <> inline constexpr bool has_view<bpfxx::xdp_md> = true;
+
+template <> struct view<bpfxx::sk_buff, region::context> {
+    using S = bpfxx::sk_buff;
+    static constexpr auto R = region::context;
+    detail::address at;
+    constexpr explicit view(detail::address a) : at(a) {}
+    ref<std::uint32_t, R> len{at.plus(offsetof(S, len))};
+    ref<std::uint32_t, R> pkt_type{at.plus(offsetof(S, pkt_type))};
+    ref<std::uint32_t, R> mark{at.plus(offsetof(S, mark))};
+    ref<std::uint32_t, R> queue_mapping{at.plus(offsetof(S, queue_mapping))};
+    ref<std::uint32_t, R> protocol{at.plus(offsetof(S, protocol))}; ///< network order, in the low 16 bits
+    ref<std::uint32_t, R> vlan_present{at.plus(offsetof(S, vlan_present))};
+    ref<std::uint32_t, R> vlan_tci{at.plus(offsetof(S, vlan_tci))};
+    ref<std::uint32_t, R> vlan_proto{at.plus(offsetof(S, vlan_proto))};
+    ref<std::uint32_t, R> priority{at.plus(offsetof(S, priority))};
+    ref<std::uint32_t, R> ingress_ifindex{at.plus(offsetof(S, ingress_ifindex))};
+    ref<std::uint32_t, R> ifindex{at.plus(offsetof(S, ifindex))};
+    ref<std::uint32_t, R> tc_index{at.plus(offsetof(S, tc_index))};
+    ref<std::uint32_t[5], R> cb{at.plus(offsetof(S, cb))};
+    ref<std::uint32_t, R> hash{at.plus(offsetof(S, hash))};
+    ref<std::uint32_t, R> tc_classid{at.plus(offsetof(S, tc_classid))};
+    ref<std::uint32_t, R> napi_id{at.plus(offsetof(S, napi_id))};
+    ref<std::uint32_t, R> family{at.plus(offsetof(S, family))};
+    ref<std::uint32_t, R> remote_ip4{at.plus(offsetof(S, remote_ip4))};
+    ref<std::uint32_t, R> local_ip4{at.plus(offsetof(S, local_ip4))};
+    ref<std::uint32_t, R> remote_port{at.plus(offsetof(S, remote_port))};
+    ref<std::uint32_t, R> local_port{at.plus(offsetof(S, local_port))};
+    ref<std::uint64_t, R> tstamp{at.plus(offsetof(S, tstamp))};
+    ref<std::uint32_t, R> wire_len{at.plus(offsetof(S, wire_len))};
+    ref<std::uint32_t, R> gso_segs{at.plus(offsetof(S, gso_segs))};
+    ref<std::uint32_t, R> gso_size{at.plus(offsetof(S, gso_size))};
+};
+template <> inline constexpr bool has_view<bpfxx::sk_buff> = true;
+
+// ---- XDP ---------------------------------------------------------------------------
+
+namespace detail {
+[[nodiscard]] constexpr bool xdp_access(std::int32_t off, std::uint32_t size, bool write) {
+    // data, data_end, data_meta, ingress_ifindex, rx_queue_index (egress_ifindex: devmap programs only)
+    return !write && size == 4 && off >= 0 && off < 20 && off % 4 == 0;
+}
+} // namespace detail
+
+/// The context of XDP programs.
+class xdp_md : public program_context<prog_type::xdp, bpfxx::xdp_md> {
+public:
+    static constexpr auto access = detail::xdp_access;
+    using program_context::program_context;
+
+    /// A cursor at the start of the packet (loads data and data_end).
+    [[nodiscard]] constexpr c::packet packet() const {
+        auto& bd = b();
+        const auto data = bd.load(4, false, detail::reg_op(detail::builder::context()), 0);
+        const auto end = bd.load(4, false, detail::reg_op(detail::builder::context()), 4);
+        return c::packet(&bd, detail::reg_op(data), detail::reg_op(end));
+    }
+};
+
+// ---- __sk_buff ---------------------------------------------------------------------
+
+namespace detail {
+/// The kernel's rules for `struct __sk_buff` (sk_filter_is_valid_access,
+/// tc_cls_act_is_valid_access over bpf_skb_is_valid_access), for 4-byte fields.
+template <prog_type T>
+[[nodiscard]] constexpr bool skb_access(std::int32_t off, std::uint32_t size, bool write) {
+    constexpr auto at = [](auto m) { return c::offset_of(m); };
+    const auto in = [&](std::int32_t from, std::int32_t to) { return off >= from && off < to; };
+    if (off < 0 || off % static_cast<std::int32_t>(size) != 0 || off + static_cast<std::int32_t>(size) > 192) return false;
+    const bool tc = T == prog_type::sched_cls || T == prog_type::sched_act;
+    const bool cb = in(at(&sk_buff::cb), at(&sk_buff::hash));
+    const bool pointers = in(at(&sk_buff::data), at(&sk_buff::napi_id)) || in(at(&sk_buff::data_meta), at(&sk_buff::flow_keys));
+    if (write) {
+        if (size != 4) return false;
+        if (cb) return true;
+        if (!tc) return false;
+        return off == at(&sk_buff::mark) || off == at(&sk_buff::tc_index) || off == at(&sk_buff::priority) ||
+               off == at(&sk_buff::tc_classid) || off == at(&sk_buff::queue_mapping);
+    }
+    if (in(at(&sk_buff::flow_keys), at(&sk_buff::tstamp))) return false; // flow dissector only
+    if (!tc) {
+        if (pointers || off == at(&sk_buff::tc_classid) || in(at(&sk_buff::family), at(&sk_buff::data_meta)) ||
+            in(at(&sk_buff::tstamp), at(&sk_buff::gso_segs)) || in(at(&sk_buff::hwtstamp), 192))
+            return false;
+    }
+    return true;
+}
+} // namespace detail
+
+/// The context of socket filters (T = socket_filter) and tc programs
+/// (sched_cls, sched_act): `struct __sk_buff`.
+template <prog_type T>
+class sk_buff : public program_context<T, bpfxx::sk_buff> {
+    static_assert(T == prog_type::socket_filter || T == prog_type::sched_cls || T == prog_type::sched_act,
+                  "bpfxx: c::sk_buff is the context of socket_filter, sched_cls and sched_act programs");
+
+public:
+    static constexpr auto access = detail::skb_access<T>;
+    using program_context<T, bpfxx::sk_buff>::program_context;
+
+    /// `offset` bytes into the packet (from the network header for socket
+    /// filters, the link header for tc), in host order: ld_abs (1, 2 or 4 bytes;
+    /// the program ends, returning 0, when the packet is shorter).
+    template <class U>
+    [[nodiscard]] constexpr val<U> load(std::int32_t offset) const {
+        static_assert(std::is_unsigned_v<U> && sizeof(U) <= 4, "bpfxx: ld_abs loads 1, 2 or 4 bytes, unsigned");
+        auto& bd = this->b();
+        return val<U>(&bd, bd.ld_abs(sizeof(U), {}, offset));
+    }
+    /// A cursor at the start of the packet (tc: the link header).
+    [[nodiscard]] constexpr c::packet packet() const {
+        static_assert(T != prog_type::socket_filter,
+                      "bpfxx: socket filters have no direct packet access: use load<T>(offset) (ld_abs)");
+        auto& bd = this->b();
+        const auto ctx = detail::reg_op(detail::builder::context());
+        const auto data = bd.load(4, false, ctx, c::offset_of(&bpfxx::sk_buff::data));
+        const auto end = bd.load(4, false, ctx, c::offset_of(&bpfxx::sk_buff::data_end));
+        return c::packet(&bd, detail::reg_op(data), detail::reg_op(end));
+    }
+};
+
+/// `tc` programs: `[](c::tc_skb skb, ...)`.
+using tc_skb = sk_buff<prog_type::sched_cls>;
+/// Socket filters: `[](c::socket_skb skb, ...)`.
+using socket_skb = sk_buff<prog_type::socket_filter>;
+
+// ---- tracepoints ---------------------------------------------------------------
+
+namespace detail {
+[[nodiscard]] constexpr bool tracepoint_access(std::int32_t off, std::uint32_t size, bool write) {
+    return !write && off >= 0 && off % static_cast<std::int32_t>(size) == 0;
+}
+} // namespace detail
+
+/// The context of tracepoint programs: a pointer to the record, laid out as
+/// `Record` (the fields of /sys/kernel/tracing/events/<group>/<name>/format,
+/// from offset 0: the common fields first).
+template <class Record>
+class tracepoint : public program_context<prog_type::tracepoint, Record> {
+public:
+    static constexpr auto access = detail::tracepoint_access;
+    using program_context<prog_type::tracepoint, Record>::program_context;
+
+    /// A `__data_loc` field (length << 16 | offset): the kernel address of its data.
+    template <class M>
+    [[nodiscard]] constexpr ptr<char, region::kernel> data_loc(M Record::*field) const {
+        static_assert(sizeof(M) == 4, "bpfxx: a __data_loc field is 4 bytes (length << 16 | offset)");
+        auto& bd = this->b();
+        const val<std::uint32_t> loc = cast<std::uint32_t>((*this)[field]);
+        const auto at = (loc & 0xffffu) + val<std::uint64_t>(&bd, bd.copy(detail::reg_op(detail::builder::context())));
+        return ptr<char, region::kernel>(detail::address{&bd, at.operand(), 0});
+    }
+};
+
+// ---- kprobes and uprobes -------------------------------------------------------
+
+/// The registers of the probed function (x86-64 and arm64 layouts of struct pt_regs).
+struct pt_regs_layout {
+#if defined(__aarch64__)
+    std::uint64_t regs[31];
+    std::uint64_t sp, pc, pstate;
+#else // x86-64
+    std::uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+#endif
+};
+
+namespace detail {
+[[nodiscard]] constexpr bool pt_regs_access(std::int32_t off, std::uint32_t size, bool write) {
+    return !write && off >= 0 && off % static_cast<std::int32_t>(size) == 0 &&
+           off + static_cast<std::int32_t>(size) <= static_cast<std::int32_t>(sizeof(pt_regs_layout));
+}
+} // namespace detail
+
+/// The context of kprobe, kretprobe, uprobe and uretprobe programs.
+class pt_regs : public program_context<prog_type::kprobe, pt_regs_layout> {
+public:
+    static constexpr auto access = detail::pt_regs_access;
+    using program_context::program_context;
+
+    /// Argument N of the probed function (calling convention of the machine).
+    template <std::size_t N, class T = std::uint64_t>
+    [[nodiscard]] constexpr val<T> arg() const {
+        static_assert(N < 6, "bpfxx: arguments 0-5 are in registers");
+#if defined(__aarch64__)
+        const auto r = (*this)[&pt_regs_layout::regs][N];
+#else
+        constexpr std::uint64_t pt_regs_layout::*regs[] = {&pt_regs_layout::di, &pt_regs_layout::si,
+                                                            &pt_regs_layout::dx, &pt_regs_layout::cx,
+                                                            &pt_regs_layout::r8, &pt_regs_layout::r9};
+        const auto r = (*this)[regs[N]];
+#endif
+        return cast<T>(r);
+    }
+    /// The return value (in a kretprobe or uretprobe).
+    template <class T = std::uint64_t>
+    [[nodiscard]] constexpr val<T> ret() const {
+#if defined(__aarch64__)
+        return cast<T>((*this)[&pt_regs_layout::regs][0]);
+#else
+        return cast<T>((*this)[&pt_regs_layout::ax]);
+#endif
+    }
+};
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/context.hpp> ----
+// ---- begin <bpfxx/c/lower.hpp> ----
+// From the intermediate form to instructions, during constant evaluation:
+//
+//  1. copies: a copy of a value that does not change while the copy lives is
+//     replaced by the value (reading a variable makes a copy);
+//  2. `t = expr; var = t` becomes `var = expr`;
+//  3. values nobody reads are dropped;
+//  4. a value stored to the stack is stored as soon as it is computed;
+//  5. live ranges, in the order of the code, extended over loops;
+//  6. linear-scan register allocation: values live across a helper call get
+//     r6-r9, the others r0-r9, each where it will be needed next (an
+//     argument in its r1-r5, a result in r0) when that register is free; a
+//     value that finds no register lives on the stack and is loaded where it
+//     is used (and allocation starts again);
+//  7. instructions: conditions become compare-and-branch, returns of one
+//     constant share one `r0 = k; exit`, arguments move into r1-r5 as one
+//     parallel copy.
+
+#include <cstdint>
+#include <vector>
+
+namespace bpfxx::c::detail {
+
+inline constexpr int no_phys = -1;
+
+/// Calls f(operand&) for every operand `o` reads (for end_loop: its index).
+template <class F>
+constexpr void for_each_use(builder& b, op& o, F&& f) {
+    const auto tree = [&](auto&& self, std::int32_t c) -> void {
+        auto& n = b.conds[static_cast<std::size_t>(c)];
+        if (n.kind == cond_kind::cmp) {
+            f(n.a);
+            f(n.b);
+        } else {
+            self(self, n.lhs);
+            self(self, n.rhs);
+        }
+    };
+    switch (o.kind) {
+    case op_kind::mov:
+    case op_kind::alu:
+    case op_kind::neg:
+    case op_kind::bswap:
+    case op_kind::sext:
+    case op_kind::load:
+    case op_kind::store:
+    case op_kind::atomic:
+    case op_kind::ld_abs:
+    case op_kind::ret:
+        f(o.a);
+        f(o.b);
+        break;
+    case op_kind::call:
+        for (std::int32_t i = 0; i < o.n; ++i) f(b.args[static_cast<std::size_t>(o.off + i)]);
+        break;
+    case op_kind::raw:
+        for (std::int32_t i = 0; i < o.code; ++i) f(b.args[static_cast<std::size_t>(o.x + i)]);
+        break;
+    case op_kind::if_: tree(tree, o.x); break;
+    case op_kind::end_loop: {
+        operand idx = reg_op(o.dst);
+        f(idx);
+        o.dst = idx.reg();
+        break;
+    }
+    default: break;
+    }
+}
+
+/// Whether dropping `o` (when nobody reads its result) changes nothing else.
+[[nodiscard]] constexpr bool pure(const op& o) noexcept {
+    switch (o.kind) {
+    case op_kind::mov:
+    case op_kind::alu:
+    case op_kind::neg:
+    case op_kind::bswap:
+    case op_kind::sext:
+    case op_kind::load: return true;
+    default: return false;
+    }
+}
+
+/// Definitions and uses of every register, as op indices.
+struct usage {
+    std::vector<std::int32_t> first_def, last_def, last_use, defs, uses;
+    std::vector<std::int32_t> loop_begin, loop_end; ///< matching loop/end_loop op indices
+};
+
+[[nodiscard]] constexpr usage analyse(builder& b) {
+    const auto n = b.is_var.size();
+    usage u;
+    u.first_def = filled<std::int32_t>(n, -1);
+    u.last_def = filled<std::int32_t>(n, -1);
+    u.last_use = filled<std::int32_t>(n, -1);
+    u.defs = filled<std::int32_t>(n, 0);
+    u.uses = filled<std::int32_t>(n, 0);
+    std::vector<std::int32_t> open;
+    for (std::size_t i = 0; i < b.ops.size(); ++i) {
+        auto& o = b.ops[i];
+        const auto at = static_cast<std::int32_t>(i);
+        for_each_use(b, o, [&](operand& x) {
+            if (!x.is_reg()) return;
+            const auto r = static_cast<std::size_t>(x.v);
+            u.last_use[r] = at;
+            ++u.uses[r];
+        });
+        if (o.kind == op_kind::loop) open.push_back(at);
+        if (o.kind == op_kind::end_loop) {
+            u.loop_begin.push_back(open.back());
+            u.loop_end.push_back(at);
+            open.pop_back();
+        }
+        if (o.dst != no_reg && o.kind != op_kind::nop) {
+            const auto r = static_cast<std::size_t>(o.dst);
+            if (u.first_def[r] < 0) u.first_def[r] = at;
+            u.last_def[r] = at;
+            ++u.defs[r];
+        }
+    }
+    return u;
+}
+
+/// The last op index at which register r must still hold its value: its last
+/// use, pushed to the end of every loop it is live into from outside.
+[[nodiscard]] constexpr std::int32_t live_end(const usage& u, std::size_t r) {
+    std::int32_t end = (u.last_use[r] > u.last_def[r] ? u.last_use[r] : u.last_def[r]);
+    bool grew = true;
+    while (grew) {
+        grew = false;
+        for (std::size_t l = 0; l < u.loop_begin.size(); ++l)
+            if (u.first_def[r] < u.loop_begin[l] && end > u.loop_begin[l] && end < u.loop_end[l]) {
+                end = u.loop_end[l];
+                grew = true;
+            }
+    }
+    return end;
+}
+
+/// Each if_ gets its own condition tree, so that passes may rewrite its operands.
+constexpr void unshare_conditions(builder& b) {
+    const auto clone = [&](auto&& self, std::int32_t c) -> std::int32_t {
+        cond_node n = b.conds[static_cast<std::size_t>(c)];
+        if (n.kind != cond_kind::cmp) {
+            n.lhs = self(self, n.lhs);
+            n.rhs = self(self, n.rhs);
+        }
+        b.conds.push_back(n);
+        return static_cast<std::int32_t>(b.conds.size() - 1);
+    };
+    for (auto& o : b.ops)
+        if (o.kind == op_kind::if_) o.x = clone(clone, o.x);
+}
+
+/// Pass 1: a copy of a value that does not change while the copy is live
+/// becomes that value.
+constexpr void propagate_copies(builder& b) {
+    const auto u = analyse(b);
+    const auto n = b.is_var.size();
+    std::vector<vreg> alias;
+    for (std::size_t r = 0; r < n; ++r) alias.push_back(static_cast<vreg>(r));
+    const auto resolve = [&](vreg r) {
+        while (alias[static_cast<std::size_t>(r)] != r) r = alias[static_cast<std::size_t>(r)];
+        return r;
+    };
+    // a variable's definitions, to check that none falls inside a copy's life
+    std::vector<std::vector<std::int32_t>> var_defs;
+    for (std::size_t r = 0; r < n; ++r) var_defs.emplace_back();
+    for (std::size_t i = 0; i < b.ops.size(); ++i)
+        if (const auto d = b.ops[i].dst; d != no_reg && b.is_var[static_cast<std::size_t>(d)] &&
+                                         b.ops[i].kind != op_kind::nop)
+            var_defs[static_cast<std::size_t>(d)].push_back(static_cast<std::int32_t>(i));
+
+    for (std::size_t i = 0; i < b.ops.size(); ++i) {
+        auto& o = b.ops[i];
+        if (o.kind != op_kind::mov || !o.wide || !o.a.is_reg() || b.is_var[static_cast<std::size_t>(o.dst)]) continue;
+        const vreg from = resolve(o.a.reg());
+        if (b.is_var[static_cast<std::size_t>(from)]) {
+            const auto end = live_end(u, static_cast<std::size_t>(o.dst));
+            bool redefined = false;
+            for (const auto d : var_defs[static_cast<std::size_t>(from)])
+                redefined = redefined || (d > static_cast<std::int32_t>(i) && d <= end);
+            if (redefined) continue;
+        }
+        alias[static_cast<std::size_t>(o.dst)] = from;
+        o.kind = op_kind::nop;
+    }
+    for (auto& o : b.ops)
+        for_each_use(b, o, [&](operand& x) {
+            if (x.is_reg()) x.v = resolve(x.reg());
+        });
+}
+
+/// Pass 2: `t = expr; var = t` (t read only there) becomes `var = expr`.
+constexpr void retarget_assignments(builder& b) {
+    const auto u = analyse(b);
+    std::int32_t prev = -1;
+    for (std::size_t i = 0; i < b.ops.size(); ++i) {
+        auto& o = b.ops[i];
+        if (o.kind == op_kind::nop) continue;
+        const auto here = prev;
+        prev = static_cast<std::int32_t>(i);
+        if (o.kind != op_kind::mov || !o.wide || !o.a.is_reg() || here < 0) continue;
+        const auto t = static_cast<std::size_t>(o.a.v);
+        if (!b.is_var[static_cast<std::size_t>(o.dst)] || b.is_var[t] || u.defs[t] != 1 || u.uses[t] != 1) continue;
+        auto& def = b.ops[static_cast<std::size_t>(here)];
+        if (def.dst != o.a.reg()) continue;
+        switch (def.kind) {
+        case op_kind::mov:
+        case op_kind::alu:
+        case op_kind::neg:
+        case op_kind::bswap:
+        case op_kind::sext:
+        case op_kind::load:
+        case op_kind::call:
+        case op_kind::ld_abs: break;
+        default: continue;
+        }
+        // dst == b for a non-commutative operation would need a scratch register
+        if (def.kind == op_kind::alu && !commutative(def.code) && def.b == reg_op(o.dst) && def.a != reg_op(o.dst))
+            continue;
+        def.dst = o.dst;
+        o.kind = op_kind::nop;
+        prev = here;
+    }
+}
+
+/// Pass 3: drop pure operations whose results nobody reads.
+constexpr void drop_unused(builder& b) {
+    auto u = analyse(b);
+    for (std::size_t i = b.ops.size(); i-- > 0;) {
+        auto& o = b.ops[i];
+        if (!pure(o) || o.dst == no_reg || u.uses[static_cast<std::size_t>(o.dst)] > 0) continue;
+        for_each_use(b, o, [&](operand& x) {
+            if (x.is_reg()) --u.uses[static_cast<std::size_t>(x.v)];
+        });
+        o.kind = op_kind::nop;
+    }
+}
+
+[[nodiscard]] constexpr bool call_like(op_kind k) noexcept {
+    return k == op_kind::call || k == op_kind::ld_abs || k == op_kind::raw;
+}
+
+/// Pass 4: a value stored to a stack slot is stored right after it is
+/// computed, when nothing in between touches the stack or branches: it then
+/// need not live across the helper calls in between (`t = f(); u = g();
+/// key = t; value = u` becomes `t = f(); key = t; u = g(); value = u`).
+constexpr void hoist_stores(builder& b) {
+    const auto u = analyse(b); // (counts only: positions move below)
+    const auto barrier = [&](op& o) {
+        if (o.kind == op_kind::if_ || o.kind == op_kind::else_ || o.kind == op_kind::end_if ||
+            o.kind == op_kind::loop || o.kind == op_kind::end_loop || o.kind == op_kind::ret || o.kind == op_kind::entry)
+            return true;
+        bool stack = false;
+        for_each_use(b, o, [&](operand& x) { stack = stack || x.kind == src::stack; });
+        return stack;
+    };
+    for (std::size_t j = 0; j < b.ops.size(); ++j) {
+        const op s = b.ops[j];
+        if (s.kind != op_kind::store || s.a.kind != src::stack || !s.b.is_reg()) continue;
+        const auto v = static_cast<std::size_t>(s.b.v);
+        if (b.is_var[v] || u.defs[v] != 1) continue;
+        // back to the definition, through operations that leave the stack and the flow alone
+        std::size_t d = j;
+        while (d > 0 && b.ops[d - 1].dst != s.b.reg() && !barrier(b.ops[d - 1])) --d;
+        if (d == 0 || b.ops[d - 1].dst != s.b.reg() || d == j) continue;
+        for (std::size_t k = j; k > d; --k) b.ops[k] = b.ops[k - 1];
+        b.ops[d] = s;
+    }
+}
+
+/// The result of register allocation: a machine register per virtual one,
+/// or the register to spill.
+struct allocation {
+    std::vector<int> phys;
+    vreg spill = no_reg;
+};
+
+/// Pass 6: linear scan. Positions: op i reads at 2i and writes at 2i + 1.
+[[nodiscard]] constexpr allocation allocate(builder& b, const std::vector<std::uint8_t>& unspillable) {
+    const auto u = analyse(b);
+    const auto n = b.is_var.size();
+    allocation out;
+    out.phys = filled<int>(n, no_phys);
+
+    auto start = filled<std::int32_t>(n, -1), end = filled<std::int32_t>(n, -1);
+    auto crosses = filled<std::uint8_t>(n, 0);
+    auto use_hint = filled<int>(n, no_phys), def_hint = filled<int>(n, no_phys);
+    std::vector<std::int32_t> calls;
+    for (std::size_t i = 0; i < b.ops.size(); ++i)
+        if (call_like(b.ops[i].kind)) calls.push_back(static_cast<std::int32_t>(i));
+    std::vector<vreg> order;
+    for (std::size_t r = 0; r < n; ++r) {
+        if (u.first_def[r] < 0 || u.uses[r] == 0) continue; // (a result nobody reads needs no register)
+        start[r] = 2 * u.first_def[r] + 1;
+        end[r] = 2 * live_end(u, r) > 2 * u.last_def[r] + 1 ? 2 * live_end(u, r) : 2 * u.last_def[r] + 1;
+        for (const auto c : calls) crosses[r] = crosses[r] || (start[r] < 2 * c && end[r] > 2 * c + 1);
+        order.push_back(static_cast<vreg>(r));
+    }
+    // where each value is wanted next
+    for (std::size_t i = 0; i < b.ops.size(); ++i) {
+        auto& o = b.ops[i];
+        const auto at = static_cast<std::int32_t>(i);
+        if (o.kind == op_kind::ret && o.a.is_reg() && use_hint[static_cast<std::size_t>(o.a.v)] == no_phys)
+            use_hint[static_cast<std::size_t>(o.a.v)] = 0;
+        if (o.kind == op_kind::call || o.kind == op_kind::raw) {
+            const auto first = o.kind == op_kind::call ? o.off : o.x;
+            const auto count = o.kind == op_kind::call ? o.n : o.code;
+            for (std::int32_t k = 0; k < count; ++k) {
+                const auto& a = b.args[static_cast<std::size_t>(first + k)];
+                if (a.is_reg() && u.last_use[static_cast<std::size_t>(a.v)] == at &&
+                    use_hint[static_cast<std::size_t>(a.v)] == no_phys)
+                    use_hint[static_cast<std::size_t>(a.v)] = k + 1;
+            }
+        }
+        if (call_like(o.kind) && o.dst != no_reg) def_hint[static_cast<std::size_t>(o.dst)] = 0;
+    }
+    const bool pin_context = b.ld_abs_used;
+    def_hint[static_cast<std::size_t>(builder::context())] = 1;
+
+    // by start (counting sort: starts are positions, 2 per operation)
+    {
+        auto count = filled<std::int32_t>(2 * b.ops.size() + 2, 0);
+        for (const vreg v : order) ++count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)]) + 1];
+        for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+        auto sorted = filled<vreg>(order.size(), 0);
+        for (const vreg v : order) sorted[static_cast<std::size_t>(count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)])]++)] = v;
+        order = sorted;
+    }
+    // the operations that define each register (CSR: def_ops[def_at[r] .. def_at[r + 1]])
+    auto def_at = filled<std::int32_t>(n + 1, 0);
+    for (const auto& o : b.ops)
+        if (o.dst != no_reg && o.kind != op_kind::nop) ++def_at[static_cast<std::size_t>(o.dst) + 1];
+    for (std::size_t r = 0; r < n; ++r) def_at[r + 1] += def_at[r];
+    auto def_ops = filled<std::int32_t>(static_cast<std::size_t>(def_at[n]), 0);
+    {
+        auto fill = def_at;
+        for (std::size_t i = 0; i < b.ops.size(); ++i)
+            if (const auto& o = b.ops[i]; o.dst != no_reg && o.kind != op_kind::nop)
+                def_ops[static_cast<std::size_t>(fill[static_cast<std::size_t>(o.dst)]++)] = static_cast<std::int32_t>(i);
+    }
+    std::vector<vreg> active;
+    for (const vreg v : order) {
+        const auto vi = static_cast<std::size_t>(v);
+        std::size_t kept = 0;
+        for (const vreg a : active)
+            if (end[static_cast<std::size_t>(a)] >= start[vi]) active[kept++] = a;
+        while (active.size() > kept) active.pop_back();
+        unsigned allowed = crosses[vi] ? 0x3c0u : 0x3ffu; // r6-r9, or r0-r9
+        if (pin_context && v == builder::context()) allowed = 1u << 6;
+        for (const vreg a : active) allowed &= ~(1u << out.phys[static_cast<std::size_t>(a)]);
+        // `dst = a - b` cannot put dst in b's register (unless a is there too)
+        int two_address = no_phys;
+        for (auto k = def_at[vi]; k < def_at[vi + 1]; ++k) {
+            const auto i = static_cast<std::size_t>(def_ops[static_cast<std::size_t>(k)]);
+            const auto& o = b.ops[i];
+            if (o.kind == op_kind::alu && !commutative(o.code) && o.b.is_reg()) {
+                const int pb = out.phys[static_cast<std::size_t>(o.b.v)];
+                const int pa = o.a.is_reg() ? out.phys[static_cast<std::size_t>(o.a.v)] : no_phys;
+                if (pb != no_phys && pb != pa) allowed &= ~(1u << pb);
+            }
+            const bool unary_or_alu = o.kind == op_kind::alu || o.kind == op_kind::mov || o.kind == op_kind::neg ||
+                                      o.kind == op_kind::bswap || o.kind == op_kind::sext;
+            if (two_address == no_phys && unary_or_alu && o.a.is_reg() &&
+                end[static_cast<std::size_t>(o.a.v)] == 2 * static_cast<std::int32_t>(i))
+                two_address = out.phys[static_cast<std::size_t>(o.a.v)];
+            if (two_address == no_phys && o.kind == op_kind::load && o.a.is_reg() &&
+                end[static_cast<std::size_t>(o.a.v)] == 2 * static_cast<std::int32_t>(i))
+                two_address = out.phys[static_cast<std::size_t>(o.a.v)];
+        }
+        int pick = no_phys;
+        const int preferred[] = {use_hint[vi], two_address, def_hint[vi], 1, 2, 3, 4, 5, 0, 6, 7, 8, 9};
+        for (const int p : preferred)
+            if (p != no_phys && (allowed & (1u << p)) != 0) {
+                pick = p;
+                break;
+            }
+        if (pick == no_phys) {
+            // spill the value that lives longest among those in the way
+            vreg victim = unspillable[vi] ? no_reg : v;
+            const unsigned cls = crosses[vi] ? 0x3c0u : 0x3ffu;
+            for (const vreg a : active) {
+                const auto ai = static_cast<std::size_t>(a);
+                if (unspillable[ai] || (cls & (1u << out.phys[ai])) == 0) continue;
+                if (victim == no_reg || end[ai] > end[static_cast<std::size_t>(victim)]) victim = a;
+            }
+            if (victim == no_reg) diagnostic::too_many_values_live_across_helper_calls();
+            out.spill = victim;
+            return out;
+        }
+        out.phys[vi] = pick;
+        active.push_back(v);
+    }
+    return out;
+}
+
+/// Rewrites the program so that register v lives in a stack slot: loaded
+/// into a fresh register before each use, stored after each definition.
+constexpr void spill(builder& b, vreg v, std::vector<std::uint8_t>& unspillable) {
+    const auto slot = b.stack_slot(8);
+    std::vector<op> out;
+    out.reserve(b.ops.size() + 8);
+    for (auto o : b.ops) {
+        vreg loaded = no_reg;
+        for_each_use(b, o, [&](operand& x) {
+            if (!x.is_reg() || x.reg() != v) return;
+            if (loaded == no_reg) {
+                loaded = b.new_reg(false);
+                out.push_back(op{op_kind::load, 8, true, false, loaded, stack_op(slot)});
+            }
+            x = reg_op(loaded);
+        });
+        vreg defined = no_reg;
+        if (o.dst == v && o.kind != op_kind::nop) {
+            defined = b.new_reg(false);
+            o.dst = defined;
+        }
+        out.push_back(o);
+        if (defined != no_reg) out.push_back(op{op_kind::store, 8, true, false, no_reg, stack_op(slot), reg_op(defined)});
+    }
+    b.ops = out;
+    grow(unspillable, b.is_var.size(), std::uint8_t{1}); // the new registers live for one operation
+}
+
+// ---- emission ---------------------------------------------------------------
+
+class emitter {
+public:
+    constexpr emitter(builder& b, const std::vector<int>& phys) : b_(b), phys_(phys) {}
+
+    [[nodiscard]] constexpr std::vector<insn> run() {
+        plan_returns();
+        std::vector<frame> stack;
+        for (std::size_t i = 0; i < b_.ops.size(); ++i) {
+            const op& o = b_.ops[i];
+            switch (o.kind) {
+            case op_kind::nop: break;
+            case op_kind::entry:
+                if (R(o.dst) != no_phys && R(o.dst) != 1) mov_reg(R(o.dst), 1, true);
+                break;
+            case op_kind::if_: {
+                if (const auto r = return_branch(i); r >= 0) {
+                    // `if (c) return k;`: a jump to the shared `r0 = k; exit`
+                    jump_if(o.x, true, tail(b_.ops[static_cast<std::size_t>(r)].a.v));
+                    stack.push_back(frame{true, -1, -1});
+                    i = static_cast<std::size_t>(r); // on to the else_/end_if
+                    break;
+                }
+                const auto otherwise = new_label();
+                jump_if(o.x, false, otherwise);
+                stack.push_back(frame{false, otherwise, -1});
+                break;
+            }
+            case op_kind::else_: {
+                auto& f = stack.back();
+                if (f.jumped) break; // the then-branch is a jump: the else-branch falls through
+                if (reachable_) {
+                    f.end = new_label();
+                    jump(f.end);
+                }
+                place(f.otherwise);
+                f.otherwise = -1;
+                break;
+            }
+            case op_kind::end_if: {
+                const auto f = stack.back();
+                stack.pop_back();
+                if (f.otherwise >= 0) place(f.otherwise); // no else_
+                if (f.end >= 0) place(f.end);
+                break;
+            }
+            case op_kind::loop: {
+                emit(make_insn(code::alu | code::mov | code::k, reg(o.dst), 0, 0, 0));
+                const auto top = new_label();
+                place(top);
+                stack.push_back(frame{false, top, -1});
+                break;
+            }
+            case op_kind::end_loop: {
+                const auto f = stack.back();
+                stack.pop_back();
+                const auto i_reg = reg(o.dst);
+                emit(make_insn(code::alu | code::add | code::k, i_reg, 0, 0, 1));
+                const auto trips = b_.ops[static_cast<std::size_t>(loop_op_of(i))].x;
+                emit_jump(make_insn(code::jmp32 | code::jlt | code::k, i_reg, 0, 0, trips), f.otherwise);
+                reachable_ = true;
+                break;
+            }
+            case op_kind::ret: emit_return(o, i); break;
+            default: emit_op(o); break;
+            }
+        }
+        for (auto& t : tails_)
+            if (!t.placed && t.used) { // after the program
+                place(t.label);
+                emit_constant_return(t.value);
+            }
+        for (const auto& f : fixups_) {
+            const auto delta = label_pos_[static_cast<std::size_t>(f.label)] - f.at - 1;
+            if (delta < INT16_MIN || delta > INT16_MAX) diagnostic::program_too_long_for_a_16_bit_jump();
+            out_[static_cast<std::size_t>(f.at)].off = static_cast<std::int16_t>(delta);
+        }
+        return out_;
+    }
+
+private:
+    struct frame {
+        bool jumped;            ///< the then-branch was folded into a jump to a shared return
+        std::int32_t otherwise; ///< if: the else label; loop: the top
+        std::int32_t end;       ///< if with else: the end label
+    };
+    struct fixup {
+        std::int32_t at;
+        std::int32_t label;
+    };
+    struct return_tail {
+        std::int64_t value;
+        std::int32_t label;
+        int sites = 0;       ///< returns of this constant (a jump counts as two)
+        bool used = false;   ///< jumped to
+        bool placed = false; ///< its `r0 = k; exit` is emitted
+    };
+
+    builder& b_;
+    const std::vector<int>& phys_;
+    std::vector<insn> out_;
+    std::vector<std::int32_t> label_pos_;
+    std::vector<fixup> fixups_;
+    std::vector<return_tail> tails_;
+    std::size_t last_op_ = 0;
+    bool reachable_ = true;
+
+    [[nodiscard]] constexpr int R(vreg v) const { return v == no_reg ? no_phys : phys_[static_cast<std::size_t>(v)]; }
+    [[nodiscard]] constexpr std::uint8_t reg(vreg v) const { return static_cast<std::uint8_t>(R(v)); }
+
+    [[nodiscard]] constexpr std::size_t next_op(std::size_t i) const {
+        ++i;
+        while (i < b_.ops.size() && b_.ops[i].kind == op_kind::nop) ++i;
+        return i < b_.ops.size() ? i : b_.ops.size() - 1;
+    }
+    [[nodiscard]] constexpr std::int32_t loop_op_of(std::size_t end_at) const {
+        int depth = 0;
+        for (std::size_t i = end_at; i-- > 0;) {
+            if (b_.ops[i].kind == op_kind::end_loop) ++depth;
+            if (b_.ops[i].kind == op_kind::loop && depth-- == 0) return static_cast<std::int32_t>(i);
+        }
+        return 0;
+    }
+
+    constexpr void emit(const insn& i) {
+        out_.push_back(i);
+        reachable_ = true;
+    }
+    [[nodiscard]] constexpr std::int32_t new_label() {
+        label_pos_.push_back(-1);
+        return static_cast<std::int32_t>(label_pos_.size() - 1);
+    }
+    [[nodiscard]] constexpr bool label_at(std::int32_t pos) const {
+        for (const auto p : label_pos_)
+            if (p == pos) return true;
+        return false;
+    }
+    constexpr void place(std::int32_t label) {
+        // a jump to the very next instruction is no jump
+        while (!out_.empty() && !fixups_.empty() && fixups_.back().label == label &&
+               fixups_.back().at == static_cast<std::int32_t>(out_.size()) - 1 &&
+               out_.back().code == (code::jmp | code::ja) &&
+               !label_at(static_cast<std::int32_t>(out_.size()) - 1)) {
+            out_.pop_back();
+            fixups_.pop_back();
+        }
+        label_pos_[static_cast<std::size_t>(label)] = static_cast<std::int32_t>(out_.size());
+        for (const auto& f : fixups_)
+            if (f.label == label) reachable_ = true;
+    }
+    constexpr void emit_jump(const insn& i, std::int32_t label) {
+        fixups_.push_back({static_cast<std::int32_t>(out_.size()), label});
+        out_.push_back(i);
+    }
+    constexpr void jump(std::int32_t label) {
+        emit_jump(make_insn(code::jmp | code::ja, 0, 0, 0, 0), label);
+        reachable_ = false;
+    }
+
+    /// Jumps to `label` when condition c is `sense`, falls through otherwise.
+    constexpr void jump_if(std::int32_t c, bool sense, std::int32_t label) {
+        const cond_node n = b_.conds[static_cast<std::size_t>(c)];
+        if (n.kind == cond_kind::cmp) {
+            auto jop = sense ? n.jop : inverse_jump(n.jop);
+            const std::uint8_t cls = n.wide ? code::jmp : code::jmp32;
+            const bool negated_test = jop == code::ja; // !(a & b): no such jump
+            if (negated_test) jop = code::jset;
+            insn j = n.b.is_reg()
+                         ? make_insn(static_cast<std::uint8_t>(cls | jop | code::x), reg(n.a.reg()), reg(n.b.reg()), 0, 0)
+                         : make_insn(static_cast<std::uint8_t>(cls | jop | code::k), reg(n.a.reg()), 0, 0,
+                                     static_cast<std::int32_t>(static_cast<std::uint32_t>(n.b.v)));
+            if (negated_test) {
+                j.off = 1;
+                out_.push_back(j);
+                jump(label);
+                reachable_ = true;
+            } else {
+                emit_jump(j, label);
+            }
+            return;
+        }
+        const bool all = n.kind == cond_kind::all;
+        if (all == sense) { // (a && b) true, or (a || b) false: both must hold
+            const auto skip = new_label();
+            jump_if(n.lhs, !sense, skip);
+            jump_if(n.rhs, sense, label);
+            place(skip);
+        } else {
+            jump_if(n.lhs, sense, label);
+            jump_if(n.rhs, sense, label);
+        }
+    }
+
+    // ---- returns ------------------------------------------------------------
+
+    /// For an if_ at i whose then-branch is only `return k` (and nothing
+    /// else before its else_/end_if): the index of that return; else -1.
+    [[nodiscard]] constexpr std::int32_t return_branch(std::size_t i) const {
+        const auto body = next_op(i);
+        const auto after = next_op(body);
+        const op& r = b_.ops[body];
+        if (r.kind == op_kind::ret && r.a.is_imm() &&
+            (b_.ops[after].kind == op_kind::end_if || b_.ops[after].kind == op_kind::else_))
+            return static_cast<std::int32_t>(body);
+        return -1;
+    }
+
+    /// Returns of one constant from several places share one `r0 = k; exit`:
+    /// at the last return if that returns k, else after the program.
+    constexpr void plan_returns() {
+        for (std::size_t i = 0; i < b_.ops.size(); ++i)
+            if (b_.ops[i].kind != op_kind::nop) last_op_ = i;
+        for (std::size_t i = 0; i < b_.ops.size(); ++i) {
+            const op& o = b_.ops[i];
+            if (o.kind == op_kind::if_) {
+                if (const auto r = return_branch(i); r >= 0) {
+                    tail_entry(b_.ops[static_cast<std::size_t>(r)].a.v).sites += 2; // a jump needs the tail
+                    i = static_cast<std::size_t>(r);
+                }
+            } else if (o.kind == op_kind::ret && o.a.is_imm()) {
+                tail_entry(o.a.v).sites += 1;
+            }
+        }
+    }
+    [[nodiscard]] constexpr return_tail& tail_entry(std::int64_t k) {
+        for (auto& t : tails_)
+            if (t.value == k) return t;
+        tails_.push_back({k, new_label()});
+        return tails_.back();
+    }
+    [[nodiscard]] constexpr std::int32_t tail(std::int64_t k) {
+        auto& t = tail_entry(k);
+        t.used = true;
+        return t.label;
+    }
+    constexpr void emit_return(const op& o, std::size_t at) {
+        if (o.a.is_imm()) {
+            auto& t = tail_entry(o.a.v);
+            if (t.sites > 1 && !t.placed && at == last_op_) {
+                t.placed = t.used = true;
+                place(t.label);
+            } else if (t.sites > 1) {
+                t.used = true;
+                jump(t.label);
+                return;
+            }
+            emit_constant_return(o.a.v);
+            return;
+        }
+        if (R(o.a.reg()) != 0) mov_reg(0, reg(o.a.reg()), true);
+        emit(make_insn(code::jmp | code::exit, 0, 0, 0, 0));
+        reachable_ = false;
+    }
+    constexpr void emit_constant_return(std::int64_t k) {
+        set_constant(0, k, true);
+        emit(make_insn(code::jmp | code::exit, 0, 0, 0, 0));
+        reachable_ = false;
+    }
+
+    // ---- plain operations ---------------------------------------------------
+
+    constexpr void mov_reg(int dst, int from, bool wide) {
+        emit(make_insn(static_cast<std::uint8_t>((wide ? code::alu64 : code::alu) | code::mov | code::x),
+                       static_cast<std::uint8_t>(dst), static_cast<std::uint8_t>(from), 0, 0));
+    }
+    constexpr void set_constant(int dst, std::int64_t k, bool wide) {
+        const auto d = static_cast<std::uint8_t>(dst);
+        if (!wide) {
+            emit(make_insn(code::alu | code::mov | code::k, d, 0, 0,
+                           static_cast<std::int32_t>(static_cast<std::uint32_t>(k))));
+        } else if (fits_s32(k)) {
+            emit(make_insn(code::alu64 | code::mov | code::k, d, 0, 0, static_cast<std::int32_t>(k)));
+        } else if (k >= 0 && k <= INT64_C(0xffffffff)) { // mov32 zero-extends
+            emit(make_insn(code::alu | code::mov | code::k, d, 0, 0,
+                           static_cast<std::int32_t>(static_cast<std::uint32_t>(k))));
+        } else {
+            const auto u = static_cast<std::uint64_t>(k);
+            emit(make_insn(code::ld | code::dw | code::imm, d, 0, 0,
+                           static_cast<std::int32_t>(static_cast<std::uint32_t>(u))));
+            emit(make_insn(0, 0, 0, 0, static_cast<std::int32_t>(static_cast<std::uint32_t>(u >> 32))));
+        }
+    }
+    /// dst = operand (any kind).
+    constexpr void materialise(int dst, const operand& a, bool wide) {
+        switch (a.kind) {
+        case src::reg:
+            if (R(a.reg()) != dst || !wide) mov_reg(dst, R(a.reg()), wide);
+            break;
+        case src::imm: set_constant(dst, a.v, wide); break;
+        case src::stack:
+            mov_reg(dst, 10, true);
+            emit(make_insn(code::alu64 | code::add | code::k, static_cast<std::uint8_t>(dst), 0, 0,
+                           static_cast<std::int32_t>(a.v)));
+            break;
+        case src::map:
+            emit(make_insn(code::ld | code::dw | code::imm, static_cast<std::uint8_t>(dst), pseudo::map_idx, 0,
+                           static_cast<std::int32_t>(a.v)));
+            emit(make_insn(0, 0, 0, 0, 0));
+            break;
+        case src::none: break;
+        }
+    }
+
+    /// The base register and offset of a memory operand.
+    [[nodiscard]] constexpr std::uint8_t base_of(const operand& a) const {
+        return a.kind == src::stack ? 10 : reg(a.reg());
+    }
+    [[nodiscard]] static constexpr std::int16_t offset_of(const operand& a, std::int32_t off) {
+        return static_cast<std::int16_t>(a.kind == src::stack ? a.v + off : off);
+    }
+    [[nodiscard]] static constexpr std::uint8_t size_code(unsigned bytes) {
+        return bytes == 1 ? code::b : bytes == 2 ? code::h : bytes == 4 ? code::w : code::dw;
+    }
+
+    /// dst <code>= x; `sign`: signed division or modulo (off 1, cpu v4).
+    constexpr void alu_with(std::uint8_t alu_code, bool wide, int dst, const operand& x, bool sign = false) {
+        const std::uint8_t cls = wide ? code::alu64 : code::alu;
+        const std::int16_t off = sign ? 1 : 0;
+        if (x.is_reg())
+            emit(make_insn(static_cast<std::uint8_t>(cls | alu_code | code::x), static_cast<std::uint8_t>(dst),
+                           reg(x.reg()), off, 0));
+        else
+            emit(make_insn(static_cast<std::uint8_t>(cls | alu_code | code::k), static_cast<std::uint8_t>(dst), 0, off,
+                           static_cast<std::int32_t>(static_cast<std::uint32_t>(x.v))));
+    }
+
+    constexpr void emit_op(const op& o) {
+        const int d = R(o.dst);
+        switch (o.kind) {
+        case op_kind::mov: materialise(d, o.a, o.wide); break;
+        case op_kind::alu:
+            if (o.a.is_reg() && R(o.a.reg()) == d) {
+                alu_with(o.code, o.wide, d, o.b, o.sign);
+            } else if (commutative(o.code) && o.b.is_reg() && R(o.b.reg()) == d) {
+                alu_with(o.code, o.wide, d, o.a);
+            } else {
+                materialise(d, o.a, o.wide);
+                alu_with(o.code, o.wide, d, o.b, o.sign);
+            }
+            break;
+        case op_kind::neg:
+            if (!(o.a.is_reg() && R(o.a.reg()) == d)) materialise(d, o.a, o.wide);
+            emit(make_insn(static_cast<std::uint8_t>((o.wide ? code::alu64 : code::alu) | code::neg),
+                           static_cast<std::uint8_t>(d), 0, 0, 0));
+            break;
+        case op_kind::bswap:
+            if (!(o.a.is_reg() && R(o.a.reg()) == d)) materialise(d, o.a, true);
+            emit(make_insn(code::alu | code::end | code::to_be, static_cast<std::uint8_t>(d), 0, 0, o.code));
+            break;
+        case op_kind::sext:
+            if (!(o.a.is_reg() && R(o.a.reg()) == d)) materialise(d, o.a, true);
+            emit(make_insn(code::alu64 | code::lsh | code::k, static_cast<std::uint8_t>(d), 0, 0, 64 - o.code));
+            emit(make_insn(code::alu64 | code::arsh | code::k, static_cast<std::uint8_t>(d), 0, 0, 64 - o.code));
+            break;
+        case op_kind::load:
+            emit(make_insn(static_cast<std::uint8_t>(code::ldx | (o.sign ? code::memsx : code::mem) | size_code(o.code)),
+                           static_cast<std::uint8_t>(d), base_of(o.a), offset_of(o.a, o.off), 0));
+            break;
+        case op_kind::store:
+            if (o.b.is_reg())
+                emit(make_insn(static_cast<std::uint8_t>(code::stx | code::mem | size_code(o.code)), base_of(o.a),
+                               reg(o.b.reg()), offset_of(o.a, o.off), 0));
+            else
+                emit(make_insn(static_cast<std::uint8_t>(code::st | code::mem | size_code(o.code)), base_of(o.a), 0,
+                               offset_of(o.a, o.off), static_cast<std::int32_t>(o.b.v)));
+            break;
+        case op_kind::atomic:
+            emit(make_insn(static_cast<std::uint8_t>(code::stx | code::atomic | size_code(static_cast<unsigned>(o.n))),
+                           base_of(o.a), reg(o.b.reg()), offset_of(o.a, o.off), o.code));
+            break;
+        case op_kind::call:
+            pass_arguments(o.off, o.n);
+            emit(make_insn(code::jmp | code::call, 0, 0, 0, o.x));
+            if (d != no_phys && d != 0) mov_reg(d, 0, true);
+            break;
+        case op_kind::raw:
+            pass_arguments(o.x, o.code);
+            for (std::int32_t k = 0; k < o.n; ++k) emit(b_.raw[static_cast<std::size_t>(o.off + k)]);
+            if (d != no_phys && d != 0) mov_reg(d, 0, true);
+            break;
+        case op_kind::ld_abs:
+            if (o.a.is_reg())
+                emit(make_insn(static_cast<std::uint8_t>(code::ld | code::ind | size_code(o.code)), 0,
+                               reg(o.a.reg()), 0, o.off));
+            else
+                emit(make_insn(static_cast<std::uint8_t>(code::ld | code::abs | size_code(o.code)), 0, 0, 0, o.off));
+            if (d != no_phys && d != 0) mov_reg(d, 0, true);
+            break;
+        default: break;
+        }
+    }
+
+    /// Moves arguments into r1..r5 as one parallel copy: registers first (a
+    /// cycle is broken through r0, or by xor-swaps when r0 is a source),
+    /// then constants and stack addresses, then maps.
+    constexpr void pass_arguments(std::int32_t first, std::int32_t count) {
+        struct move {
+            int to, from;
+        };
+        std::vector<move> moves;
+        for (std::int32_t k = 0; k < count; ++k) {
+            const auto& a = b_.args[static_cast<std::size_t>(first + k)];
+            if (a.is_reg() && R(a.reg()) != k + 1) moves.push_back({k + 1, R(a.reg())});
+        }
+        while (!moves.empty()) {
+            bool progressed = false;
+            for (std::size_t m = 0; m < moves.size(); ++m) {
+                bool blocked = false;
+                for (std::size_t o = 0; o < moves.size(); ++o)
+                    blocked = blocked || (o != m && moves[o].from == moves[m].to);
+                if (blocked) continue;
+                mov_reg(moves[m].to, moves[m].from, true);
+                moves.erase(moves.begin() + static_cast<std::ptrdiff_t>(m));
+                progressed = true;
+                break;
+            }
+            if (progressed) continue;
+            // only cycles left: free one destination
+            const int to = moves.front().to;
+            bool r0_busy = false;
+            for (const auto& m : moves) r0_busy = r0_busy || m.from == 0;
+            if (!r0_busy) {
+                mov_reg(0, to, true);
+                for (auto& m : moves)
+                    if (m.from == to) m.from = 0;
+            } else { // swap `to` with its source, then everything that read either follows
+                const int from = moves.front().from;
+                for (const int pair : {0, 1, 0}) {
+                    const int d = pair == 0 ? to : from, s = pair == 0 ? from : to;
+                    emit(make_insn(code::alu64 | code::xor_ | code::x, static_cast<std::uint8_t>(d),
+                                   static_cast<std::uint8_t>(s), 0, 0));
+                }
+                moves.erase(moves.begin());
+                for (auto& m : moves) m.from = m.from == to ? from : m.from == from ? to : m.from;
+            }
+        }
+        for (const bool maps : {false, true}) // maps last, as the kernel's samples write it
+            for (std::int32_t k = 0; k < count; ++k) {
+                const auto& a = b_.args[static_cast<std::size_t>(first + k)];
+                if (!a.is_reg() && (a.kind == src::map) == maps) materialise(k + 1, a, true);
+            }
+    }
+};
+
+/// The whole pipeline: the program's instructions.
+[[nodiscard]] constexpr std::vector<insn> lower(builder& b) {
+    unshare_conditions(b);
+    propagate_copies(b);
+    retarget_assignments(b);
+    drop_unused(b);
+    hoist_stores(b);
+    auto unspillable = filled<std::uint8_t>(b.is_var.size(), 0);
+    for (const auto& o : b.ops)
+        if (o.kind == op_kind::loop) unspillable[static_cast<std::size_t>(o.dst)] = 1;
+    if (b.ld_abs_used) unspillable[static_cast<std::size_t>(builder::context())] = 1;
+    for (int round = 0;; ++round) {
+        auto a = allocate(b, unspillable);
+        if (a.spill == no_reg) return emitter(b, a.phys).run();
+        if (round > 64) diagnostic::too_many_values_live_across_helper_calls();
+        spill(b, a.spill, unspillable);
+    }
+}
+
+} // namespace bpfxx::c::detail
+// ---- end <bpfxx/c/lower.hpp> ----
+// ---- begin <bpfxx/c/maps.hpp> ----
+// Maps in typed programs: a program lambda takes `c::map<M>` parameters (M a
+// map descriptor, e.g. `bpfxx::hash_map<K, V, N>`), and they become the
+// program's map list, in order. `lookup` gives a value that must be checked
+// before use; keys and values are typed (a wider key does not compile).
+//
+//     [](c::xdp_md ctx, c::map<blocked> blocked) {
+//         ...
+//         c::if_(blocked.contains(src), [] { return xdp::drop; });
+
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::c {
+
+/// Flags of `update`.
+inline constexpr std::uint64_t any = 0;     ///< BPF_ANY: create or replace
+inline constexpr std::uint64_t noexist = 1; ///< BPF_NOEXIST: create only
+inline constexpr std::uint64_t exist = 2;   ///< BPF_EXIST: replace only
+
+namespace detail {
+
+template <std::uint32_t Size>
+using bytes_type = std::conditional_t<
+    Size == 1, std::uint8_t,
+    std::conditional_t<Size == 2, std::uint16_t,
+                       std::conditional_t<Size == 4, std::uint32_t,
+                                          std::conditional_t<Size == 8, std::uint64_t, std::array<std::uint8_t, Size>>>>>;
+
+template <class M> struct key_of_ {
+    using type = bytes_type<M::key_size>;
+};
+template <class M>
+    requires requires { typename M::key_type; }
+struct key_of_<M> {
+    using type = typename M::key_type;
+};
+template <class M> struct value_of_ {
+    using type = bytes_type<M::value_size>;
+};
+template <class M>
+    requires requires { typename M::value_type; }
+struct value_of_<M> {
+    using type = typename M::value_type;
+};
+
+/// The value of a big-endian expression as the same-size host integer (map
+/// keys and values are bytes: an address in network order is a fine key).
+template <class T, class X>
+[[nodiscard]] constexpr val<T> as_bytes_of(const X& x) {
+    if constexpr (expression<X> && !integer<X>) {
+        using U = typename X::value_type;
+        if constexpr (is_big_endian<U> && integer<T> && sizeof(U) == sizeof(T)) {
+            const auto v = x.value();
+            return v.is_constant() ? val<T>::from_constant(canonical<T>(static_cast<std::uint64_t>(v.constant())))
+                                   : val<T>(access::program(v), v.operand().reg());
+        } else {
+            return stored_as<T>(x);
+        }
+    } else {
+        return stored_as<T>(x);
+    }
+}
+
+/// Readable memory holding a T for a helper: memory given as is, a value or
+/// constant written to a stack slot (once per value), zeros.
+template <class T, class X>
+[[nodiscard]] constexpr operand memory_holding(builder& b, const X& x) {
+    if constexpr (std::is_same_v<X, zeroed_t>) {
+        const auto slot = b.stack_slot(sizeof(T), 8);
+        zero_stack(b, slot, sizeof(T));
+        return stack_op(slot);
+    } else if constexpr (memory<X>) {
+        static_assert(readable_region<X>(),
+                      "bpfxx: a helper argument of the wrong kind: a map key or value must be readable memory "
+                      "(stack, map value, packet or record)");
+        static_assert(sizeof(typename pointer_traits<X>::element) == sizeof(T),
+                      "bpfxx: memory of another size than the map's key or value");
+        return address_of(x).as_operand();
+    } else {
+        static_assert(scalar<T>, "bpfxx: a struct key or value goes through a c::local<T> (or c::zeroed)");
+        const val<T> v = as_bytes_of<T>(x);
+        (void)either(&b, access::program(v));
+        return stack_op(b.spill_value(v.operand(), sizeof(T)));
+    }
+}
+
+} // namespace detail
+
+/// A ring buffer record reserved by `map<ringbuf>::reserve<T>()`: write it
+/// like a pointer, then `submit()` or `discard()` it (on every path: the
+/// kernel requires it, and so does the layer).
+template <class T>
+class record : public ptr<T, region::ringbuf> {
+public:
+    constexpr explicit record(detail::address a) : ptr<T, region::ringbuf>(a) {}
+
+    constexpr void submit(std::uint64_t flags = 0) const { release(helper::ringbuf_submit, flags); }
+    constexpr void discard(std::uint64_t flags = 0) const { release(helper::ringbuf_discard, flags); }
+
+    /// (internal) the reservation is checked: it is open on this path
+    constexpr void on_checked() const { ++this->where_().b->open_records; }
+
+private:
+    constexpr void release(helper id, std::uint64_t flags) const {
+        auto& b = *this->where_().b;
+        (void)b.call(static_cast<std::int32_t>(id), {this->where_().as_operand(), detail::imm_op(static_cast<std::int64_t>(flags))});
+        --b.open_records;
+    }
+};
+
+/// A map of descriptor M as a typed program sees it.
+template <map_descriptor M>
+class map : public detail::map_tag {
+public:
+    using descriptor = M;
+    using key_type = typename detail::key_of_<M>::type;
+    using value_type = typename detail::value_of_<M>::type;
+
+    /// (internal) map number `index` of the program's list
+    constexpr map(detail::builder* b, std::int32_t index) noexcept : b_(b), index_(index) {}
+    [[nodiscard]] constexpr std::int32_t index() const noexcept { return index_; }
+
+    /// The value for `key` (this CPU's, for per-CPU maps), if there is one.
+    template <class K>
+    [[nodiscard]] constexpr maybe<ptr<value_type, region::map_value>> lookup(const K& key) const {
+        static_assert(M::type != map_type::ringbuf && M::type != map_type::perf_event_array,
+                      "bpfxx: this map type has no lookup");
+        const auto k = detail::memory_holding<key_type>(*b_, key);
+        const auto r = detail::call<helper::map_lookup_elem>(*b_, *this, raw(k));
+        const auto at = r.operand();
+        return {ptr<value_type, region::map_value>(detail::address{b_, at, 0}),
+                cond(b_, b_->compare(code::jne, true, at, detail::imm_op(0)))};
+    }
+    /// The value for `key`, inserting `init` first (BPF_NOEXIST: another CPU
+    /// may have been faster) when there is none; null only when that fails.
+    template <class K, class V>
+    [[nodiscard]] constexpr maybe<ptr<value_type, region::map_value>> lookup_or_init(const K& key, const V& init) const {
+        auto& b = *b_;
+        const auto k = detail::memory_holding<key_type>(b, key);
+        const auto v = detail::memory_holding<value_type>(b, init);
+        const detail::vreg p = b.new_reg(true);
+        b.assign(p, detail::call<helper::map_lookup_elem>(b, *this, raw(k)).operand());
+        (void)detail::branch_on(cond(&b, b.compare(code::jeq, true, detail::reg_op(p), detail::imm_op(0))), [&] {
+            (void)detail::call<helper::map_update_elem>(b, *this, raw(k), raw(v), noexist);
+            b.assign(p, detail::call<helper::map_lookup_elem>(b, *this, raw(k)).operand());
+        });
+        const auto at = detail::reg_op(b.copy(detail::reg_op(p)));
+        return {ptr<value_type, region::map_value>(detail::address{&b, at, 0}),
+                cond(&b, b.compare(code::jne, true, at, detail::imm_op(0)))};
+    }
+    /// Whether the map has `key`.
+    template <class K>
+    [[nodiscard]] constexpr cond contains(const K& key) const {
+        return lookup(key).ok();
+    }
+    /// Sets `key` to `value` (a value, memory, or c::zeroed); 0 or a negative errno.
+    template <class K, class V>
+    constexpr val<std::int64_t> update(const K& key, const V& value, std::uint64_t flags = any) const {
+        const auto k = detail::memory_holding<key_type>(*b_, key);
+        const auto v = detail::memory_holding<value_type>(*b_, value);
+        return cast<std::int64_t>(detail::call<helper::map_update_elem>(*b_, *this, raw(k), raw(v), flags));
+    }
+    /// Removes `key`; 0 or a negative errno.
+    template <class K>
+    constexpr val<std::int64_t> erase(const K& key) const {
+        const auto k = detail::memory_holding<key_type>(*b_, key);
+        return cast<std::int64_t>(detail::call<helper::map_delete_elem>(*b_, *this, raw(k)));
+    }
+
+    /// A record of T in the ring buffer, if there is room (ringbuf maps).
+    template <class T>
+    [[nodiscard]] constexpr maybe<record<T>> reserve() const {
+        static_assert(M::type == map_type::ringbuf, "bpfxx: reserve<T>() needs a ringbuf map");
+        const auto r = detail::call<helper::ringbuf_reserve>(*b_, *this, sizeof(T), 0);
+        const auto at = r.operand();
+        return {record<T>(detail::address{b_, at, 0}), cond(b_, b_->compare(code::jne, true, at, detail::imm_op(0)))};
+    }
+    /// Copies `data` (memory) into the ring buffer (ringbuf), or to this
+    /// CPU's perf ring (perf_event_array, which needs the context).
+    template <class D>
+    constexpr val<std::int64_t> output(const D& data) const {
+        static_assert(M::type == map_type::ringbuf, "bpfxx: output(data) needs a ringbuf map (perf: output(ctx, data))");
+        return cast<std::int64_t>(detail::call<helper::ringbuf_output>(*b_, *this, data, size_of(data), 0));
+    }
+    template <class Ctx, class D>
+        requires detail::is_context<Ctx>
+    constexpr val<std::int64_t> output(const Ctx& ctx, const D& data) const {
+        static_assert(M::type == map_type::perf_event_array, "bpfxx: output(ctx, data) needs a perf_event_array map");
+        return cast<std::int64_t>(
+            detail::call<helper::perf_event_output>(*b_, ctx, *this, 0xffffffffull /* BPF_F_CURRENT_CPU */, data,
+                                                    size_of(data)));
+    }
+
+private:
+    friend struct detail::access;
+    detail::builder* b_;
+    std::int32_t index_;
+
+    /// A key or value, checked by memory_holding, as a pointer argument.
+    [[nodiscard]] constexpr ptr<std::uint8_t, region::stack> raw(const detail::operand& at) const {
+        return ptr<std::uint8_t, region::stack>(detail::address{b_, at, 0});
+    }
+    template <class D>
+    [[nodiscard]] static constexpr std::uint32_t size_of(const D&) {
+        return sizeof(typename detail::pointer_traits<D>::element);
+    }
+};
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/maps.hpp> ----
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::c {
+namespace detail {
+
+template <class T> struct map_descriptor_of;
+template <class M> struct map_descriptor_of<map<M>> {
+    using type = M;
+};
+
+template <class Member> struct lambda_signature {
+    static_assert(always_false<Member>, "bpfxx: a program is a lambda with typed parameters: "
+                                        "(c::xdp_md ctx, c::map<M> m, ...) — not auto");
+};
+template <class F, class R, class Ctx, class... Maps>
+struct lambda_signature<R (F::*)(Ctx, Maps...) const> {
+    using context = std::remove_cvref_t<Ctx>;
+    using map_params = type_list<std::remove_cvref_t<Maps>...>;
+    using maps = type_list<typename map_descriptor_of<std::remove_cvref_t<Maps>>::type...>;
+    static constexpr std::size_t map_count = sizeof...(Maps);
+    static_assert(is_context<context>, "bpfxx: the first parameter of a program is its context (c::xdp_md, "
+                                       "c::sk_buff<…>, c::tracepoint<R>, c::pt_regs)");
+};
+
+template <class F>
+using signature_of_program = lambda_signature<decltype(&F::operator())>;
+
+/// Builds and lowers program F: its instructions.
+template <class F>
+[[nodiscard]] constexpr std::vector<insn> instructions() {
+    using S = signature_of_program<F>;
+    builder b;
+    b.context_access = S::context::access;
+    typename S::context ctx(&b);
+    // maps in parameter order: each gets its index in the program's map list
+    [&]<class... M, std::size_t... I>(type_list<M...>, std::index_sequence<I...>) {
+        run_body(b, F{}, ctx, M(&b, static_cast<std::int32_t>(I))...);
+    }(typename S::map_params{}, std::make_index_sequence<S::map_count>{});
+    b.ret(imm_op(0)); // a program that falls off its end returns 0 (no-op when it returned)
+    return lower(b);
+}
+
+} // namespace detail
+
+/// The program `f` (a captureless lambda taking its context and maps) as a
+/// `program<N, type_list<Maps...>>`, compiled during constant evaluation.
+template <class F>
+[[nodiscard]] constexpr auto compile(F) {
+    static_assert(std::is_empty_v<F> && std::is_default_constructible_v<F>,
+                  "bpfxx: a program lambda captures nothing (constants at namespace scope need no capture)");
+    using S = detail::signature_of_program<F>;
+    constexpr std::size_t n = detail::instructions<F>().size();
+    program<n, typename S::maps> p;
+    const auto code = detail::instructions<F>();
+    for (std::size_t i = 0; i < n; ++i) p.insns[i] = code[i];
+    return p;
+}
+
+} // namespace bpfxx::c
+// ---- end <bpfxx/c/compile.hpp> ----
+// ---- end <bpfxx/c.hpp> ----
 // ---- begin <bpfxx/text.hpp> ----
 // Text: the disassembler, in the syntax of `llvm-objdump -d` (see
 // bpfxx/text/disasm.hpp for the exact rules). Portable: no operating-system
