@@ -78,6 +78,8 @@ public:
 
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    /// Gives up the fd.
+    [[nodiscard]] unique_fd release() && noexcept { return std::move(fd_); }
 
     /// Id, size, name.
     [[nodiscard]] object_info info() const {
