@@ -148,9 +148,9 @@ public:
     }
 
     /// ENUM of `size` bytes, or ENUM64 when a value does not fit 32 bits or
-    /// `size` is 8 (as clang does); `is_signed` sets kind_flag.
+    /// `size` is 8 (unless `k` says which); `is_signed` sets kind_flag.
     constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::span<const enum_value> values,
-                                     bool is_signed = false) {
+                                     bool is_signed = false, kind k = kind::void_) {
         if (!(size == 1 || size == 2 || size == 4 || size == 8)) fail(rule::enum_size, 0, name);
         if (!name.empty()) check_identifier(name);
         check_vlen(values.size(), name);
@@ -160,6 +160,7 @@ public:
             check_identifier(v.name);
             if (v.value < INT32_MIN || v.value > static_cast<std::int64_t>(UINT32_MAX)) wide = true;
         }
+        if (k == kind::enum_ || k == kind::enum64) wide = k == kind::enum64;
         const auto n = static_cast<std::uint32_t>(values.size());
         std::vector<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
         for (const auto& v : values) {
@@ -171,8 +172,8 @@ public:
         return intern(rec);
     }
     constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::initializer_list<enum_value> values,
-                                     bool is_signed = false) {
-        return add_enum(name, size, std::span<const enum_value>(values.begin(), values.size()), is_signed);
+                                     bool is_signed = false, kind k = kind::void_) {
+        return add_enum(name, size, std::span<const enum_value>(values.begin(), values.size()), is_signed, k);
     }
 
     /// STRUCT (or UNION, `k`) of `size` bytes with these members in order.
