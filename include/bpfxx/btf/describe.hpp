@@ -175,6 +175,11 @@ inline constexpr auto enumerators = detail::scan_enumerators<E, detail::scan_low
 
 namespace detail {
 
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+#endif
+
 template <class T> inline constexpr bool is_std_array = false;
 template <class T, std::size_t N> inline constexpr bool is_std_array<std::array<T, N>> = true;
 
@@ -204,8 +209,8 @@ template <class T>
     else if constexpr (std::is_same_v<T, long long>) return "long long";
     else if constexpr (std::is_same_v<T, unsigned long long>) return "unsigned long long";
 #if defined(__SIZEOF_INT128__)
-    else if constexpr (std::is_same_v<T, __int128>) return "__int128";
-    else if constexpr (std::is_same_v<T, unsigned __int128>) return "unsigned __int128";
+    else if constexpr (std::is_same_v<T, int128>) return "__int128";
+    else if constexpr (std::is_same_v<T, uint128>) return "unsigned __int128";
 #endif
     else static_assert(always_false<T>, "bpfxx::btf: no BTF name for this integer type");
 }
@@ -214,8 +219,8 @@ template <class T>
 [[nodiscard]] consteval int_encoding int_encoding_of() {
     if constexpr (std::is_same_v<T, bool>) return int_encoding::is_bool;
 #if defined(__SIZEOF_INT128__)
-    else if constexpr (std::is_same_v<T, __int128>) return int_encoding::is_signed;
-    else if constexpr (std::is_same_v<T, unsigned __int128>) return int_encoding::none;
+    else if constexpr (std::is_same_v<T, int128>) return int_encoding::is_signed;
+    else if constexpr (std::is_same_v<T, uint128>) return int_encoding::none;
 #endif
     else if constexpr (std::is_same_v<T, char>) return std::is_signed_v<char> ? int_encoding::is_signed : int_encoding::none;
     else return std::is_signed_v<T> ? int_encoding::is_signed : int_encoding::none;

@@ -1,11 +1,13 @@
 #pragma once
-// BTF files of the running kernel: /sys/kernel/btf/vmlinux and, for each
-// loaded module, /sys/kernel/btf/<module> (split BTF on vmlinux). Linux only.
+// BTF files: those of the running kernel — /sys/kernel/btf/vmlinux and, for
+// each loaded module, /sys/kernel/btf/<module> (split BTF on vmlinux) — raw
+// BTF files and ELF objects. Linux only (POSIX open/read/mmap).
 //
 // The file is mapped when the kernel allows it (Linux 6.16+ maps vmlinux's
 // BTF straight from kernel memory: no copy, nothing added to this process's
 // resident set); otherwise it is read into a buffer.
 
+#include <bpfxx/btf/elf.hpp>
 #include <bpfxx/btf/types.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
@@ -70,6 +72,12 @@ namespace detail {
 /// `base` when given.
 [[nodiscard]] inline types open_file(const std::string& path, const types* base = nullptr) {
     return types::adopt(detail::read_file(path), base, path);
+}
+
+/// The `.BTF` section of the ELF file at `path` (a clang BPF object, a module).
+[[nodiscard]] inline types open_elf(const std::string& path, const types* base = nullptr) {
+    const auto file = detail::read_file(path);
+    return from_elf(file.bytes(), path, base);
 }
 
 /// The running kernel's BTF (/sys/kernel/btf/vmlinux), parsed anew.

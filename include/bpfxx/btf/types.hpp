@@ -136,8 +136,10 @@ static_assert(record_bytes(make_info(kind::array, 0, false)) == 12 + 12);
 static_assert(record_bytes(make_info(kind::enum64, 3, true)) == 12 + 36);
 static_assert(record_bytes(make_info(kind::ptr, 0, false)) == 12);
 
-/// Iterates the vlen records after a type header as views of type V.
-template <class V, std::size_t Stride>
+/// Iterates the vlen records after a type header as views of type V. Holds
+/// the type (a view: three words) by value, so that a range of a temporary
+/// type stays valid.
+template <class V, std::size_t Stride, class Owner = btf::type>
 class record_range {
 public:
     class iterator {
@@ -146,8 +148,8 @@ public:
         using value_type = V;
         using difference_type = std::ptrdiff_t;
         iterator() = default;
-        iterator(const type* owner, const std::byte* p) noexcept : owner_(owner), p_(p) {}
-        [[nodiscard]] V operator*() const { return V::from_record(*owner_, p_); }
+        iterator(const Owner& owner, const std::byte* p) noexcept : owner_(owner), p_(p) {}
+        [[nodiscard]] V operator*() const { return V::from_record(owner_, p_); }
         iterator& operator++() noexcept {
             p_ += Stride;
             return *this;
@@ -160,20 +162,20 @@ public:
         friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
 
     private:
-        const type* owner_ = nullptr;
+        Owner owner_{};
         const std::byte* p_ = nullptr;
     };
 
-    record_range(const type& owner, const std::byte* first, std::size_t n) noexcept
-        : owner_(&owner), first_(first), n_(n) {}
+    record_range(const Owner& owner, const std::byte* first, std::size_t n) noexcept
+        : owner_(owner), first_(first), n_(n) {}
     [[nodiscard]] iterator begin() const noexcept { return {owner_, first_}; }
     [[nodiscard]] iterator end() const noexcept { return {owner_, first_ + n_ * Stride}; }
     [[nodiscard]] std::size_t size() const noexcept { return n_; }
     [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
-    [[nodiscard]] V operator[](std::size_t i) const { return V::from_record(*owner_, first_ + i * Stride); }
+    [[nodiscard]] V operator[](std::size_t i) const { return V::from_record(owner_, first_ + i * Stride); }
 
 private:
-    const type* owner_;
+    Owner owner_;
     const std::byte* first_;
     std::size_t n_;
 };
