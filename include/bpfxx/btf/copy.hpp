@@ -41,7 +41,7 @@ private:
         if (id == 0) return 0;
         if (id >= ids_.size()) from_.bad_type(id, "no such type");
         if (ids_[id] != 0) return ids_[id];
-        if (depth > 64) from_.bad_type(id, "a chain of types deeper than 64 (a loop?)");
+        if (depth > 64) to_.fail(rule::loop, 0, from_.at(id).name()); // deeper than any chain the kernel resolves
         const type t = from_.at(id);
         std::uint32_t r = 0;
         switch (t.kind()) {

@@ -17,10 +17,12 @@
 
 #include <bpfxx/btf/describe.hpp>
 #include <bpfxx/btf/kernel.hpp>
+#include <bpfxx/maps/options.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <type_traits>
 
 namespace bpfxx {
@@ -52,17 +54,12 @@ struct with_btf : D {
     [[nodiscard]] static unique_fd load_btf() { return btf::object::load(btf_bytes()).release(); }
 
     // Shorthands for map<with_btf>'s factories (they need <bpfxx/maps.hpp>).
-    template <class... Options>
-    [[nodiscard]] static map<with_btf> create(const Options&... opts) {
-        return map<with_btf>::create(opts...);
+    [[nodiscard]] static map<with_btf> create(const create_options& opts = {}) { return map<with_btf>::create(opts); }
+    [[nodiscard]] static map<with_btf> open_pinned(const std::string& path, const open_options& opts = {}) {
+        return map<with_btf>::open_pinned(path, opts);
     }
-    template <class... Args>
-    [[nodiscard]] static map<with_btf> open_pinned(const Args&... args) {
-        return map<with_btf>::open_pinned(args...);
-    }
-    template <class... Args>
-    [[nodiscard]] static map<with_btf> from_id(const Args&... args) {
-        return map<with_btf>::from_id(args...);
+    [[nodiscard]] static map<with_btf> from_id(std::uint32_t id, const open_options& opts = {}) {
+        return map<with_btf>::from_id(id, opts);
     }
 };
 
