@@ -454,6 +454,15 @@ TEST_CASE("btf writer: every rule of the kernel it checks refuses with the rule'
     });
     refuses(rule::loop, [](W& w) { w.add_typedef("t", 2); w.add_const(1); });
     refuses(rule::struct_undefined, [](W& w) { w.reserve(kind::struct_, "never"); });
+    refuses(rule::too_big, [](W& w) {
+        const std::string huge(btf::writer::max_string_bytes, 'x');
+        (void)w.add_string(huge);
+    });
+    refuses(rule::too_deep, [](W& w) {
+        std::uint32_t t = w.add_int("int", 4);
+        for (int i = 0; i < 40; ++i) t = w.add_typedef(i % 2 ? "a" : "b", t);
+        w.add_var("v", t);
+    });
     refuses(rule::struct_undefined, [](W& w) { w.define(5, 4, {}); });
 }
 

@@ -53,9 +53,9 @@ private:
         case kind::float_: r = to_.add_float(t.name(), t.size()); break;
         case kind::ptr: r = to_.add_ptr(copy(t.size_or_type(), depth + 1)); break;
         case kind::typedef_: r = to_.add_typedef(t.name(), copy(t.size_or_type(), depth + 1)); break;
-        case kind::volatile_:
-        case kind::const_:
-        case kind::restrict_: r = to_.add_qualifier(t.kind(), copy(t.size_or_type(), depth + 1)); break;
+        case kind::volatile_: r = to_.add_volatile(copy(t.size_or_type(), depth + 1)); break;
+        case kind::const_: r = to_.add_const(copy(t.size_or_type(), depth + 1)); break;
+        case kind::restrict_: r = to_.add_restrict(copy(t.size_or_type(), depth + 1)); break;
         case kind::type_tag: r = to_.add_type_tag(t.name(), copy(t.size_or_type(), depth + 1), t.kind_flag()); break;
         case kind::array: {
             const auto elem = copy(t.element().id(), depth + 1);

@@ -194,7 +194,10 @@ inline std::string print(const type& t) {
     case kind::datasec:
         out = "/* section " + std::string(t.name()) + ", " + std::to_string(t.size()) + " bytes */\n";
         for (const section_var& v : t.vars())
-            out += "/* +" + std::to_string(v.offset) + " */ " + print(v.var);
+            out += "/* +" + std::to_string(v.offset) + " */ " +
+                   (v.var.kind() == kind::var || v.var.kind() == kind::func ? declaration(v.var)
+                                                                          : "/* type " + std::to_string(v.var.id()) + " */") +
+                   ";\n";
         return out;
     case kind::decl_tag:
         return "/* " + std::string(t.name()) + " on type " + std::to_string(t.target().id()) +

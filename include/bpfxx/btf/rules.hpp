@@ -14,7 +14,6 @@ namespace bpfxx::btf {
 /// One rule of the kernel's BTF checks.
 enum class rule : std::uint8_t {
     name_not_identifier,      ///< a name the kernel wants as a C identifier ([A-Za-z_.][A-Za-z0-9_.]*, < 512) is not one
-    name_not_allowed,         ///< PTR, CONST, VOLATILE, RESTRICT, ARRAY and FUNC_PROTO have no name
     name_missing,             ///< TYPEDEF, FWD, FUNC, VAR, DATASEC, TYPE_TAG, DECL_TAG and enum values need one
     section_name_invalid,     ///< a DATASEC name must be printable characters
     int_size,                 ///< an INT is 1, 2, 4, 8 or 16 bytes
@@ -54,7 +53,6 @@ enum class rule : std::uint8_t {
 [[nodiscard]] constexpr std::string_view rule_text(rule r) noexcept {
     switch (r) {
     case rule::name_not_identifier: return "the name is not a C identifier ([A-Za-z_.][A-Za-z0-9_.]*, under 512 characters)";
-    case rule::name_not_allowed: return "PTR, CONST, VOLATILE, RESTRICT, ARRAY and FUNC_PROTO have no name";
     case rule::name_missing: return "TYPEDEF, FWD, FUNC, VAR, DATASEC, TYPE_TAG, DECL_TAG and enum values need a name";
     case rule::section_name_invalid: return "a DATASEC name is one or more printable characters";
     case rule::int_size: return "an INT is 1, 2, 4, 8 or 16 bytes";
@@ -96,7 +94,6 @@ namespace detail {
 // Not constexpr on purpose: reaching one while the compiler evaluates a blob
 // stops compilation with the function's name as the diagnostic.
 inline void btf_name_is_not_a_c_identifier() {}
-inline void btf_this_kind_has_no_name() {}
 inline void btf_this_kind_needs_a_name() {}
 inline void btf_datasec_name_must_be_printable() {}
 inline void btf_int_size_must_be_1_2_4_8_or_16() {}
@@ -135,7 +132,6 @@ inline void btf_reserved_struct_never_defined() {}
 constexpr void stop_compilation(rule r) {
     switch (r) {
     case rule::name_not_identifier: btf_name_is_not_a_c_identifier(); break;
-    case rule::name_not_allowed: btf_this_kind_has_no_name(); break;
     case rule::name_missing: btf_this_kind_needs_a_name(); break;
     case rule::section_name_invalid: btf_datasec_name_must_be_printable(); break;
     case rule::int_size: btf_int_size_must_be_1_2_4_8_or_16(); break;

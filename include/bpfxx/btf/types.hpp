@@ -249,6 +249,8 @@ public:
     [[nodiscard]] detail::record_range<param, sizeof(param_record)> params() const;
     /// FUNC_PROTO (or FUNC): the return type.
     [[nodiscard]] type return_type() const;
+    /// FUNC: its FUNC_PROTO.
+    [[nodiscard]] type prototype() const;
     /// FUNC linkage.
     [[nodiscard]] func_linkage linkage() const;
     /// VAR linkage.
@@ -782,14 +784,20 @@ inline std::vector<enumerator> type::enumerators() const {
     return out;
 }
 inline detail::record_range<param, sizeof(param_record)> type::params() const {
-    if (kind() == kind::func) return target().params();
+    if (kind() == kind::func) return prototype().params();
     expect(kind::func_proto, "params");
     return {*this, extra(), vlen()};
 }
 inline type type::return_type() const {
-    if (kind() == kind::func) return target().return_type();
+    if (kind() == kind::func) return prototype().return_type();
     expect(kind::func_proto, "return_type");
     return ref(size_or_type());
+}
+inline type type::prototype() const {
+    expect(kind::func, "prototype");
+    const type p = target();
+    if (p.kind() != kind::func_proto) owner_->bad_type(id_, "a FUNC whose type is not a FUNC_PROTO");
+    return p;
 }
 inline func_linkage type::linkage() const {
     expect(kind::func, "linkage");

@@ -119,8 +119,6 @@ public:
 
     /// PTR to `target` (0: void *).
     constexpr std::uint32_t add_ptr(std::uint32_t target) { return add_ref(kind::ptr, {}, target); }
-    /// CONST, VOLATILE or RESTRICT of `target`.
-    constexpr std::uint32_t add_qualifier(kind k, std::uint32_t target) { return add_ref(k, {}, target); }
     constexpr std::uint32_t add_const(std::uint32_t target) { return add_ref(kind::const_, {}, target); }
     constexpr std::uint32_t add_volatile(std::uint32_t target) { return add_ref(kind::volatile_, {}, target); }
     constexpr std::uint32_t add_restrict(std::uint32_t target) { return add_ref(kind::restrict_, {}, target); }
@@ -444,9 +442,7 @@ private:
             check_identifier(name);
         } else if (k == kind::type_tag) {
             if (name.empty()) fail(rule::name_missing, 0, name);
-        } else if (!name.empty()) {
-            fail(rule::name_not_allowed, 0, name);
-        }
+        } // (PTR and the qualifiers take no name: their add_ functions have none to give)
         return intern({add_string(name), make_info(k, 0, kflag), target});
     }
 
