@@ -3,9 +3,12 @@
 //
 //   open_find/*       open /sys/kernel/btf/vmlinux, parse it, find STRUCT task_struct, free everything
 //                     (libbpf: btf__parse + btf__find_by_name_kind + btf__free)
-//   open_find_cold/*  the same in a freshly forked child, timed inside the child: what a tool
-//                     pays once, page faults of its new memory included
-//   rss_growth/*      resident memory the child gained by open + find (KiB, counter rss_kib;
+//   open_find_last/*  the same for the last STRUCT of vmlinux, and
+//   open_find_missing/* for a name no type has: bpfxx indexes a kind's names only as far as a
+//                     lookup needs (task_struct is type 114 of 125,868), these index them all
+//   open_find_cold/*  open + find task_struct in a fresh process (bench_btf --child), timed inside
+//                     it: what a tool pays once, page faults of its new memory included
+//   rss_growth/*      resident memory that process gained by open + find (KiB, counter rss_kib;
 //                     the time of these runs is not a figure)
 //   find_missing/*    a lookup of a name no type has, on an opened BTF (libbpf scans every type;
 //                     bpfxx hashes the name into its index)
@@ -54,27 +57,27 @@ long rss_kib() {
     return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
-std::uint32_t bpfxx_open_find() {
+std::uint32_t bpfxx_open_find(const char* name) {
     const auto t = btf::vmlinux();
-    const auto s = t.find("task_struct", btf::kind::struct_);
-    return s ? s->id() : 0;
+    const auto s = t.find(name, btf::kind::struct_);
+    return s ? s->id() : 1; // (1: a missing name, found missing)
 }
 
 #ifdef BPFXX_HAVE_LIBBPF
-std::uint32_t libbpf_open_find() {
+std::uint32_t libbpf_open_find(const char* name) {
     struct btf* b = btf__parse(vmlinux_path, nullptr);
     if (b == nullptr) return 0;
-    const int id = btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT);
+    const int id = btf__find_by_name_kind(b, name, BTF_KIND_STRUCT);
     btf__free(b);
-    return id > 0 ? static_cast<std::uint32_t>(id) : 0;
+    return id > 0 ? static_cast<std::uint32_t>(id) : 1;
 }
 #endif
 
-void open_find(benchmark::State& state, std::uint32_t (*f)()) {
+void open_find(benchmark::State& state, std::uint32_t (*f)(const char*), const char* name) {
     for (auto _ : state) {
-        const auto id = f();
+        const auto id = f(name);
         if (id == 0) {
-            state.SkipWithError("task_struct not found");
+            state.SkipWithError("vmlinux could not be read");
             return;
         }
         benchmark::DoNotOptimize(id);
@@ -83,58 +86,59 @@ void open_find(benchmark::State& state, std::uint32_t (*f)()) {
 
 /// What a child measured: nanoseconds of open + find, and resident KiB gained while holding the result.
 struct child_result {
-    double ns = 0;
+    double ns = -1;
     long rss_kib = 0;
 };
 
-/// Forks; the child runs `open` (which opens, finds, and keeps the object until it measured RSS).
-template <class Open>
-child_result in_child(Open open) {
-    int fds[2];
-    if (::pipe(fds) != 0) return {-1, 0};
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(fds[0]);
-        const long before = rss_kib();
-        const auto t0 = std::chrono::steady_clock::now();
-        child_result r;
-        open([&] {
-            r.ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
-            r.rss_kib = rss_kib() - before;
-        });
-        const auto n = ::write(fds[1], &r, sizeof r);
-        ::_exit(n == sizeof r ? 0 : 1);
+/// The child's side (`bench_btf --child <impl> <name>`): a fresh process, so
+/// that the page faults of new memory are paid and RSS growth is not hidden
+/// by memory an earlier benchmark freed.
+int child_main(std::string_view impl, const char* name) {
+    const long before = rss_kib();
+    const auto t0 = std::chrono::steady_clock::now();
+    double ns = 0;
+    long grown = 0;
+    const auto done = [&] {
+        ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+        grown = rss_kib() - before;
+    };
+    if (impl == "bpfxx") {
+        const auto t = btf::vmlinux();
+        const auto s = t.find(name, btf::kind::struct_);
+        benchmark::DoNotOptimize(s);
+        done();
     }
-    ::close(fds[1]);
-    child_result r{-1, 0};
-    if (pid < 0 || ::read(fds[0], &r, sizeof r) != sizeof r) r.ns = -1;
-    ::close(fds[0]);
-    int status = 0;
-    if (pid > 0) ::waitpid(pid, &status, 0);
+#ifdef BPFXX_HAVE_LIBBPF
+    else if (impl == "libbpf") {
+        struct btf* b = btf__parse(vmlinux_path, nullptr);
+        const int id = b != nullptr ? btf__find_by_name_kind(b, name, BTF_KIND_STRUCT) : -1;
+        benchmark::DoNotOptimize(id);
+        done();
+        btf__free(b);
+    }
+#endif
+    else {
+        return 2;
+    }
+    std::printf("%.0f %ld\n", ns, grown);
+    return 0;
+}
+
+child_result in_child(const char* impl, const char* name) {
+    char self[4096] = {};
+    if (::readlink("/proc/self/exe", self, sizeof self - 1) <= 0) return {};
+    const std::string cmd = std::string(self) + " --child " + impl + " " + name;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return {};
+    child_result r;
+    if (std::fscanf(p, "%lf %ld", &r.ns, &r.rss_kib) != 2) r.ns = -1;
+    if (::pclose(p) != 0) r.ns = -1;
     return r;
 }
 
-void bpfxx_in_child(auto done) {
-    const auto t = btf::vmlinux();
-    const auto s = t.find("task_struct", btf::kind::struct_);
-    benchmark::DoNotOptimize(s);
-    done();
-}
-
-#ifdef BPFXX_HAVE_LIBBPF
-void libbpf_in_child(auto done) {
-    struct btf* b = btf__parse(vmlinux_path, nullptr);
-    const int id = b != nullptr ? btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT) : -1;
-    benchmark::DoNotOptimize(id);
-    done();
-    btf__free(b);
-}
-#endif
-
-template <class Open>
-void cold(benchmark::State& state, Open open) {
+void cold(benchmark::State& state, const char* impl, const char* name) {
     for (auto _ : state) {
-        const auto r = in_child(open);
+        const auto r = in_child(impl, name);
         if (r.ns < 0) {
             state.SkipWithError("the child failed");
             return;
@@ -143,11 +147,10 @@ void cold(benchmark::State& state, Open open) {
     }
 }
 
-template <class Open>
-void rss(benchmark::State& state, Open open) {
+void rss(benchmark::State& state, const char* impl) {
     long sum = 0, n = 0;
     for (auto _ : state) {
-        const auto r = in_child(open);
+        const auto r = in_child(impl, "task_struct");
         if (r.ns < 0) {
             state.SkipWithError("the child failed");
             return;
@@ -254,24 +257,46 @@ void print_ratio(const char* what, const std::vector<double>& bpfxx_v, const std
 } // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string_view(argv[1]) == "--child") return child_main(argv[2], argv[3]);
     if (::access(vmlinux_path, R_OK) != 0) {
         std::fprintf(stderr, "bench_btf: %s is not readable: nothing to measure\n", vmlinux_path);
         return 0;
     }
-    benchmark::RegisterBenchmark("open_find/bpfxx", open_find, &bpfxx_open_find)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("open_find_cold/bpfxx", [](benchmark::State& s) { cold(s, [](auto d) { bpfxx_in_child(d); }); })
-        ->UseManualTime()->Iterations(20)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("rss_growth/bpfxx", [](benchmark::State& s) { rss(s, [](auto d) { bpfxx_in_child(d); }); })
-        ->Iterations(10)->Unit(benchmark::kMicrosecond);
+    // The last STRUCT of vmlinux: a lookup that must walk every type before it.
+    static const std::string last_struct = [] {
+        const auto t = btf::vmlinux();
+        std::string name;
+        for (const auto ty : t)
+            if (ty.kind() == btf::kind::struct_ && !ty.name().empty()) name = ty.name();
+        return name;
+    }();
+    const auto reg = [](const std::string& name, auto&&... args) {
+        return benchmark::RegisterBenchmark(name.c_str(), std::forward<decltype(args)>(args)...);
+    };
+    const char* impls[] = {"bpfxx",
+#ifdef BPFXX_HAVE_LIBBPF
+                           "libbpf"
+#endif
+    };
+    for (const char* im : impls) {
+        const std::string impl = im;
+        const auto f = impl == "bpfxx" ? &bpfxx_open_find :
+#ifdef BPFXX_HAVE_LIBBPF
+                                       &libbpf_open_find;
+#else
+                                       &bpfxx_open_find;
+#endif
+        reg("open_find/" + impl, open_find, f, "task_struct")->Unit(benchmark::kMicrosecond);
+        reg("open_find_last/" + impl, open_find, f, last_struct.c_str())->Unit(benchmark::kMicrosecond);
+        reg("open_find_missing/" + impl, open_find, f, missing_name)->Unit(benchmark::kMicrosecond);
+        reg("open_find_cold/" + impl, [im](benchmark::State& s) { cold(s, im, "task_struct"); })
+            ->UseManualTime()->Iterations(20)->Unit(benchmark::kMicrosecond);
+        reg("rss_growth/" + impl, [im](benchmark::State& s) { rss(s, im); })->Iterations(10)->Unit(benchmark::kMicrosecond);
+    }
     benchmark::RegisterBenchmark("find_missing/bpfxx", bpfxx_find, missing_name);
     benchmark::RegisterBenchmark("find_hit/bpfxx", bpfxx_find, "task_struct");
 #ifdef BPFXX_HAVE_LIBBPF
     libbpf_set_print(nullptr);
-    benchmark::RegisterBenchmark("open_find/libbpf", open_find, &libbpf_open_find)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("open_find_cold/libbpf", [](benchmark::State& s) { cold(s, [](auto d) { libbpf_in_child(d); }); })
-        ->UseManualTime()->Iterations(20)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("rss_growth/libbpf", [](benchmark::State& s) { rss(s, [](auto d) { libbpf_in_child(d); }); })
-        ->Iterations(10)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("find_missing/libbpf", libbpf_find, missing_name)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("find_hit/libbpf", libbpf_find, "task_struct")->Unit(benchmark::kMicrosecond);
 #endif
@@ -308,11 +333,16 @@ int main(int argc, char** argv) {
         return v;
     };
     print_ratio("open_find", us(times("open_find/bpfxx")), us(times("open_find/libbpf")), "us", ">= 5x");
+    print_ratio("open_find_last", us(times("open_find_last/bpfxx")), us(times("open_find_last/libbpf")), "us",
+                "(information)");
+    print_ratio("open_find_missing", us(times("open_find_missing/bpfxx")), us(times("open_find_missing/libbpf")), "us",
+                "(information)");
     print_ratio("open_find_cold", us(times("open_find_cold/bpfxx")), us(times("open_find_cold/libbpf")), "us",
                 "(information)");
     print_ratio("find_missing", times("find_missing/bpfxx"), times("find_missing/libbpf"), "ns", ">= 100x");
     print_ratio("find_hit", times("find_hit/bpfxx"), times("find_hit/libbpf"), "ns", "(information)");
     print_ratio("rss_growth", rss_of("rss_growth/bpfxx"), rss_of("rss_growth/libbpf"), "KiB",
                 ">= 4x (bpfxx adds <= 1/4)");
+    std::printf("(open_find_last looks up '%s', the last STRUCT of vmlinux)\n", last_struct.c_str());
     return 0;
 }

@@ -100,6 +100,7 @@ public:
     }
 
     [[nodiscard]] std::size_t bytes() const noexcept { return entries_.size() * sizeof(entry); }
+    [[nodiscard]] std::size_t capacity() const noexcept { return entries_.size(); }
 
 private:
     std::vector<entry> entries_;

@@ -390,7 +390,8 @@ public:
             if (auto t = base_->find(name, k)) return type(this, t->id_, t->rec_);
         return find_own(name, static_cast<std::uint32_t>(k));
     }
-    /// Every type named `name`, in id order (the base's first).
+    /// Every type named `name`, in id order (the base's first). Completes the
+    /// name index of every kind.
     [[nodiscard]] std::vector<type> find_all(std::string_view name) const {
         std::vector<type> out;
         if (base_ != nullptr)
@@ -398,12 +399,17 @@ public:
         if (name.empty()) return out;
         const auto first_own = out.size();
         const auto h = detail::hash_name(name);
-        for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k)
-            names(k).probe(h, [&](std::uint32_t id) {
+        std::lock_guard lock(names_->mutex);
+        for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k) {
+            if (named_[k] == 0) continue;
+            auto& index = names_->by_kind[k];
+            extend(index, k, {}, 0);
+            index.table.probe(h, [&](std::uint32_t id) {
                 const type t = at(id);
                 if (has_name(t.rec_, name)) out.push_back(t);
                 return false;
             });
+        }
         std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_own), out.end(),
                   [](const type& x, const type& y) { return x.id_ < y.id_; });
         return out;
@@ -444,11 +450,11 @@ public:
     [[nodiscard]] iterator begin() const noexcept { return {this, first_id_}; }
     [[nodiscard]] iterator end() const noexcept { return {this, size()}; }
 
-    /// Heap bytes held besides the blob: the offset table and, once built, the name index.
-    [[nodiscard]] std::size_t index_bytes() const noexcept {
+    /// Heap bytes held besides the blob: the offset and kind tables and the name index so far.
+    [[nodiscard]] std::size_t index_bytes() const {
         std::size_t n = offsets_.capacity() * sizeof(std::uint32_t) + kinds_.capacity();
-        if (names_)
-            for (const auto& t : names_->by_kind) n += t.table.bytes();
+        std::lock_guard lock(names_->mutex);
+        for (const auto& t : names_->by_kind) n += t.table.bytes();
         return n;
     }
 
@@ -464,12 +470,15 @@ public:
 private:
     friend class type;
 
-    struct lazy_table {
-        std::once_flag once;
+    /// The name index of one kind, built as far as lookups needed: the
+    /// names of this kind's types before `next` (an index into offsets_) are in `table`.
+    struct kind_index {
         detail::name_table table;
+        std::uint32_t next = 0;
     };
     struct lazy_names {
-        std::array<lazy_table, 32> by_kind;
+        std::mutex mutex;
+        std::array<kind_index, 32> by_kind;
     };
 
     types(detail::blob_storage storage, const types* base, std::string source)
@@ -577,56 +586,57 @@ private:
     /// The first of this blob's own types named `name` of kind `k` (a kind number).
     [[nodiscard]] std::optional<type> find_own(std::string_view name, std::uint32_t k) const {
         if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind) || named_[k] == 0) return std::nullopt;
+        const auto h = detail::hash_name(name);
         std::optional<type> found;
-        names(k).probe(detail::hash_name(name), [&](std::uint32_t id) {
+        std::lock_guard lock(names_->mutex);
+        auto& index = names_->by_kind[k];
+        index.table.probe(h, [&](std::uint32_t id) {
             const std::byte* rec = types_ + offsets_[id - first_id_];
             if (!has_name(rec, name)) return false;
             found = type(this, id, rec);
             return true;
         });
+        // Not among the names indexed so far: index on, in id order, until
+        // the name turns up (then it is the first) or the kind's types end.
+        if (!found && index.next < offsets_.size())
+            if (const auto id = extend(index, k, name, h); id != 0) found = type(this, id, types_ + offsets_[id - first_id_]);
         return found;
     }
 
-    /// The name index of kind `k`'s types, built on first use. Each kind has
-    /// its own table: a lookup by name and kind hashes only that kind's names
-    /// (vmlinux: 10,615 STRUCTs of 125,868 types), the first time.
-    const detail::name_table& names(std::uint32_t k) const {
-        auto& slot = names_->by_kind[k];
-        std::call_once(slot.once, [&] {
-            detail::name_table t(named_[k]);
-            if (named_[k] != 0) {
-                // Ids of this kind, found with memchr over the kind bytes; each
-                // name is prefetched a few entries before it is hashed, as the
-                // strings lie scattered over megabytes.
-                constexpr std::size_t ahead = 16;
-                std::uint32_t ring[ahead];
-                std::size_t queued = 0;
-                const auto hash_into = [&](std::uint32_t i) {
-                    const auto off = detail::load<std::uint32_t>(types_ + offsets_[i]);
-                    if (off == 0) return;
-                    const auto [p, end] = string_at(off);
-                    t.insert(detail::hash_cstr(p, end), first_id_ + i);
-                };
-                const auto* const kinds = kinds_.data();
-                const auto* q = kinds;
-                const auto* const kinds_end = kinds + kinds_.size();
-                while (q != kinds_end) {
-                    q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds_end - q)));
-                    if (q == nullptr) break;
-                    const auto i = static_cast<std::uint32_t>(q - kinds);
-                    ++q;
-                    const auto off = detail::load<std::uint32_t>(types_ + offsets_[i]);
-                    if (off == 0) continue;
-                    detail::prefetch(string_at(off).first);
-                    if (queued >= ahead) hash_into(ring[queued % ahead]);
-                    ring[queued % ahead] = i;
-                    ++queued;
-                }
-                for (std::size_t j = queued > ahead ? queued - ahead : 0; j < queued; ++j) hash_into(ring[j % ahead]);
-            }
-            slot.table = std::move(t);
-        });
-        return slot.table;
+    /// Adds the names of kind `k` to its index from where it stopped, until
+    /// a type named `stop` (hash `stop_hash`) is added — its id is returned —
+    /// or the end (0). Called with the mutex held. Each name is prefetched a
+    /// few types before it is hashed: the strings lie scattered over megabytes.
+    std::uint32_t extend(kind_index& index, std::uint32_t k, std::string_view stop, std::uint32_t stop_hash) const {
+        if (index.table.capacity() == 0) index.table = detail::name_table(named_[k]);
+        constexpr std::size_t ahead = 8;
+        std::uint32_t ring[ahead];
+        std::size_t queued = 0, done = 0;
+        const auto* const kinds = kinds_.data();
+        const auto* const kinds_end = kinds + kinds_.size();
+        // hashes queued entry `done`; true if it is `stop`
+        const auto hash_next = [&]() -> bool {
+            const std::uint32_t i = ring[done++ % ahead];
+            const auto [p, end] = string_at(detail::load<std::uint32_t>(types_ + offsets_[i]));
+            const auto h = detail::hash_cstr(p, end);
+            index.table.insert(h, first_id_ + i);
+            index.next = i + 1;
+            return !stop.empty() && h == stop_hash && has_name(types_ + offsets_[i], stop);
+        };
+        for (const auto* q = kinds + index.next; q != kinds_end; ++q) {
+            q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds_end - q)));
+            if (q == nullptr) break;
+            const auto i = static_cast<std::uint32_t>(q - kinds);
+            const auto off = detail::load<std::uint32_t>(types_ + offsets_[i]);
+            if (off == 0) continue;
+            detail::prefetch(string_at(off).first);
+            if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
+            ring[queued++ % ahead] = i;
+        }
+        while (done != queued)
+            if (hash_next()) return first_id_ + index.next - 1;
+        index.next = static_cast<std::uint32_t>(kinds_.size());
+        return 0;
     }
 
     [[noreturn]] void fail_id(std::uint32_t id) const {
