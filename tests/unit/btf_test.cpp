@@ -856,7 +856,7 @@ inline constexpr auto bpfxx::btf::description<fidelity::matrix> =
 // C's `struct node` names its member `color`, which in C++ would hide the type
 template <>
 inline constexpr auto bpfxx::btf::description<fidelity::node> = bpfxx::btf::fields(
-    bpfxx::btf::field<fidelity::node*>("next"), bpfxx::btf::field<const char*>("name"),
+    bpfxx::btf::self_pointer("next"), bpfxx::btf::field<const char*>("name"),
     bpfxx::btf::field<unsigned long[3]>("values"), bpfxx::btf::field<fidelity::color>("color"),
     bpfxx::btf::field<void*>("opaque"), bpfxx::btf::field<volatile int>("counter"));
 

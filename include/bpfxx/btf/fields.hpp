@@ -34,7 +34,7 @@ namespace detail {
 
 using emit_fn = std::uint32_t (*)(writer&);
 
-enum class item_kind : std::uint8_t { field, bitfield, open_struct, open_union, close };
+enum class item_kind : std::uint8_t { field, bitfield, self_pointer, open_struct, open_union, close };
 
 /// One entry of a field list: a member, or the start or end of an anonymous group.
 struct field_item {
@@ -102,26 +102,28 @@ constexpr group_layout measure(std::span<const field_item> items, std::size_t be
 }
 
 /// Adds the group starting at `begin` as a STRUCT or UNION named `name`
-/// (empty: anonymous) under id `id` (reserved by the caller, or 0 to reserve here).
+/// (empty: anonymous) under id `id` (reserved by the caller, or 0 to reserve
+/// here); `self` is the described type's id (for self_pointer).
 constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items, std::size_t begin, bool is_union,
-                                   std::string_view name, std::uint32_t id) {
+                                   std::string_view name, std::uint32_t id, std::uint32_t self = 0) {
     std::vector<std::uint64_t> offsets;
     offsets.reserve(items.size());
     for (std::size_t k = 0; k < items.size(); ++k) offsets.push_back(0);
     const auto g = measure(items, begin, is_union, offsets.data());
     if (id == 0) id = w.reserve(is_union ? kind::union_ : kind::struct_, name);
+    if (self == 0) self = id;
     std::vector<member_spec> members;
     std::size_t i = begin;
     while (i < items.size() && items[i].what != item_kind::close) {
         const field_item& f = items[i];
         if (f.what == item_kind::open_struct || f.what == item_kind::open_union) {
-            const auto nested = emit_group(w, items, i + 1, f.what == item_kind::open_union, {}, 0);
+            const auto nested = emit_group(w, items, i + 1, f.what == item_kind::open_union, {}, 0, self);
             members.push_back({{}, nested, static_cast<std::uint32_t>(offsets[i]), 0});
             i = measure(items, i + 1, f.what == item_kind::open_union, nullptr).end;
             continue;
         }
         if (!(f.what == item_kind::bitfield && (f.bits == 0 || f.name.empty()))) { // unnamed bitfields are padding
-            const auto t = f.emit(w);
+            const auto t = f.what == item_kind::self_pointer ? w.add_ptr(self) : f.emit(w);
             members.push_back({f.name, t, static_cast<std::uint32_t>(offsets[i]),
                                f.what == item_kind::bitfield ? f.bits : 0});
         }
@@ -151,6 +153,13 @@ template <class T>
 template <class T>
 [[nodiscard]] constexpr field_list<1> bits(std::string_view name, std::uint32_t width) {
     return {{detail::field_item{detail::item_kind::bitfield, name, &add_type<T>, sizeof(T), alignof(T), width}}};
+}
+
+/// A pointer to the type being described (`struct node *next;`). In a
+/// description of T, write this rather than `field<T*>`: T's description
+/// cannot name T* while it is being defined (clang 14 checks it too early).
+[[nodiscard]] constexpr field_list<1> self_pointer(std::string_view name) {
+    return {{detail::field_item{detail::item_kind::self_pointer, name, nullptr, sizeof(void*), alignof(void*), 0}}};
 }
 
 namespace detail {

@@ -9,8 +9,8 @@
 // The "source" of a bpfxx program is its listing: each line_info record
 // carries bpfxx's text of the instruction (with label and helper names), so
 // that the kernel's dump after its rewrites shows what was assembled; the
-// file and line are those of a std::source_location (by default where the
-// debug info was made; pass the program's own).
+// file and line are a `btf::source_position` (by default where the debug
+// info is made; pass one made next to the program to point there).
 //
 //     auto dbg = bpfxx::btf::debug_info(prog, {.name = "counter"});
 //     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(prog, dbg, {.name = "counter"}, map);
@@ -29,13 +29,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <source_location>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace bpfxx::btf {
+
+/// A place in the C++ source: by default where it is made (what
+/// std::source_location gives, which clang 14 with libstdc++ 12 lacks).
+struct source_position {
+    const char* file = __builtin_FILE();
+    std::uint32_t line = __builtin_LINE();
+};
 
 /// How `debug_info` names and places things.
 struct debug_options {
@@ -113,8 +119,7 @@ namespace detail {
 /// else "sub_<slot>"). The entry is a global function `int name(void *ctx)`,
 /// the others static functions returning int.
 [[nodiscard]] inline program_debug debug_info(std::span<const insn> insns, std::span<const symbol> labels,
-                                              const debug_options& opts = {},
-                                              std::source_location where = std::source_location::current()) {
+                                              const debug_options& opts = {}, source_position where = {}) {
     program_debug out;
     writer w;
     const auto int_id = w.add_int("int", 4, int_encoding::is_signed);
@@ -131,8 +136,8 @@ namespace detail {
         out.funcs.push_back({start, id});
         out.names.push_back(std::move(name));
     }
-    const auto file = w.add_string(where.file_name());
-    const auto line_col = make_line_col(where.line(), 0);
+    const auto file = w.add_string(where.file);
+    const auto line_col = make_line_col(where.line, 0);
     if (opts.lines) {
         const auto texts = detail::listing_lines(insns, labels);
         std::size_t k = 0;
@@ -150,8 +155,7 @@ namespace detail {
 
 /// As above, for an assembled program (its labels name the subprograms).
 template <program_type P>
-[[nodiscard]] program_debug debug_info(const P& prog, const debug_options& opts = {},
-                                       std::source_location where = std::source_location::current()) {
+[[nodiscard]] program_debug debug_info(const P& prog, const debug_options& opts = {}, source_position where = {}) {
     return debug_info(std::span<const insn>(prog.insns), std::span<const symbol>(prog.labels), opts, where);
 }
 
