@@ -4,14 +4,18 @@
 #include <bpfxx/btf/writer.hpp>
 
 #include <cstdint>
-#include <vector>
+#include <array>
+#include <span>
+
+// (zero-initialised: cheap for the compilers to hold, unlike 65536 constructed elements)
+constexpr std::array<bpfxx::btf::param_spec, 65536> many{};
 
 constexpr bool build() {
     bpfxx::btf::writer w;
 #ifdef BPFXX_COMPILE_FAIL_CONTROL
-    std::vector<bpfxx::btf::param_spec> p(3, {"x", w.add_int("char", 1)}); w.add_func_proto(0, p);
+    w.add_func_proto(0, std::span(many).first(1)); // one `...`
 #else
-    std::vector<bpfxx::btf::param_spec> p(65536, {"x", w.add_int("char", 1)}); w.add_func_proto(0, p);
+    w.add_func_proto(0, std::span(many));
 #endif
     w.validate();
     return w.byte_size() > 0;
