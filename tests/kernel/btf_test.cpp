@@ -12,6 +12,7 @@
 #include <bpfxx/sys/bpf.hpp>
 
 #include "../common/btf_samples.hpp"
+#include "../common/errors.hpp"
 #include "../common/fds.hpp"
 
 #include <doctest/doctest.h>
@@ -31,21 +32,11 @@
 namespace btf = bpfxx::btf;
 using btf::kind;
 using namespace bpfxx::ops;
+using bpfxx_test::contains;
+using bpfxx_test::error_of;
 using bpfxx_test::open_fds;
 
 namespace {
-
-template <class F>
-bpfxx::error error_of(F&& f) {
-    try {
-        f();
-    } catch (const bpfxx::error& e) {
-        return e;
-    }
-    return bpfxx::error(0, "nothing thrown");
-}
-
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
 /// The output of a shell command, or nullopt if it failed.
 std::optional<std::string> run(const std::string& cmd) {

@@ -8,6 +8,7 @@
 #include <bpfxx/btf.hpp>
 #include <bpfxx/asm.hpp>
 #include "../common/btf_samples.hpp"
+#include "../common/errors.hpp"
 
 #include <doctest/doctest.h>
 
@@ -30,24 +31,13 @@
 
 namespace btf = bpfxx::btf;
 using btf::kind;
+using bpfxx_test::contains;
+using bpfxx_test::error_of;
 using bpfxx_test::every_kind;
 using bpfxx_test::raw_blob;
 using bpfxx_test::info;
 
 namespace {
-
-/// Runs `f`, which must throw bpfxx::error; gives the error (errno 0 if nothing was thrown).
-template <class F>
-bpfxx::error error_of(F&& f) {
-    try {
-        f();
-    } catch (const bpfxx::error& e) {
-        return e;
-    }
-    return bpfxx::error(0, "nothing thrown");
-}
-
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
 } // namespace
 
