@@ -185,6 +185,43 @@ TEST_CASE("btf reader: the name index is built once, by concurrent lookups too")
     for (int f : found) CHECK(f == 500);
 }
 
+TEST_CASE("btf reader: records are walked once, as far as lookups need them") {
+    raw_blob r;
+    const auto name = r.str("first");
+    r.rec({name, info(kind::typedef_), 0});
+    for (int i = 0; i < 10000; ++i) r.rec({r.str("t" + std::to_string(i)), info(kind::typedef_), 1});
+    r.rec({0, 0x1f000000u, 0}); // kind 31, at the very end
+    const auto blob = r.bytes();
+    const auto t = btf::types::parse(blob); // the header only
+    CHECK(t.walked() == 0);
+    CHECK(t.find("first", kind::typedef_)->id() == 1);
+    CHECK(t.walked() < 10001);
+    CHECK(t.at(5000).name() == "t4998");
+    CHECK(contains(error_of([&] { t.check(); }).detail(), "the record of type id 10002: unknown kind 31"));
+    CHECK(contains(error_of([&] { (void)t.size(); }).detail(), "unknown kind 31"));
+    CHECK(contains(error_of([&] { (void)t.find("missing", kind::typedef_); }).detail(), "unknown kind 31"));
+    CHECK(t.find("t9999", kind::typedef_)->id() == 10001); // what comes before the bad record stays usable
+
+    // readers and lookups from several threads on a fresh blob
+    raw_blob big;
+    for (int i = 0; i < 20000; ++i) big.rec({big.str("n" + std::to_string(i)), info(kind::typedef_), 0});
+    const auto big_blob = big.bytes();
+    const auto b = btf::types::parse(big_blob);
+    std::array<int, 4> ok{};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k)
+        threads.emplace_back([&, k] {
+            for (int i = 19999 - k; i >= 0; i -= 97) {
+                const auto id = static_cast<std::uint32_t>(i + 1);
+                ok[static_cast<std::size_t>(k)] += b.at(id).name() == "n" + std::to_string(i) ? 1 : 0;
+                ok[static_cast<std::size_t>(k)] += b.find("n" + std::to_string(i), kind::typedef_)->id() == id ? 1 : 0;
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (std::size_t k = 0; k < 4; ++k) CHECK(ok[k] == 2 * ((19999 - static_cast<int>(k)) / 97 + 1));
+    CHECK(b.size() == 20001);
+}
+
 TEST_CASE("btf reader: malformed headers are errors naming the byte and the rule") {
     raw_blob good;
     good.rec({good.str("int"), info(kind::int_), 4, btf::make_int_data(btf::int_encoding::is_signed, 0, 32)});
@@ -245,7 +282,7 @@ TEST_CASE("btf reader: malformed headers are errors naming the byte and the rule
 TEST_CASE("btf reader: malformed records are errors naming the byte, the type and the rule") {
     const auto refused = [](const raw_blob& r, std::string_view where, std::string_view rule) {
         const auto b = r.bytes();
-        const auto e = error_of([&] { (void)btf::types::parse(b); });
+        const auto e = error_of([&] { btf::types::parse(b).check(); }); // records are checked as they are walked
         INFO(std::string(e.what()));
         CHECK(e.errnum() == EINVAL);
         CHECK(contains(e.detail(), where));

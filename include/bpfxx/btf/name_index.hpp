@@ -75,18 +75,12 @@ public:
     };
 
     name_table() = default;
-    /// Room for `n` names at a load of at most 3/4.
-    explicit name_table(std::size_t n) {
-        std::size_t cap = 16;
-        while (cap * 3 < n * 4) cap *= 2;
-        entries_.resize(cap);
-        mask_ = static_cast<std::uint32_t>(cap - 1);
-    }
 
-    void insert(std::uint32_t hash, std::uint32_t id) noexcept {
-        std::uint32_t i = hash & mask_;
-        while (entries_[i].id != 0) i = (i + 1) & mask_;
-        entries_[i] = {hash, id};
+    /// Adds an id under its name's hash; the table doubles when 3/4 full.
+    void insert(std::uint32_t hash, std::uint32_t id) {
+        if ((count_ + 1) * 4 > entries_.size() * 3) grow();
+        place(entries_, mask_, {hash, id});
+        ++count_;
     }
 
     /// Calls `f(id)` for every id whose name has this hash until `f` returns true;
@@ -100,11 +94,26 @@ public:
     }
 
     [[nodiscard]] std::size_t bytes() const noexcept { return entries_.size() * sizeof(entry); }
-    [[nodiscard]] std::size_t capacity() const noexcept { return entries_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
 
 private:
+    static void place(std::vector<entry>& entries, std::uint32_t mask, entry e) noexcept {
+        std::uint32_t i = e.hash & mask;
+        while (entries[i].id != 0) i = (i + 1) & mask;
+        entries[i] = e;
+    }
+    void grow() {
+        std::vector<entry> bigger(entries_.empty() ? 64 : entries_.size() * 2);
+        const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
+        for (const entry& e : entries_)
+            if (e.id != 0) place(bigger, mask, e); // (equal hashes keep their order: a probe finds the lowest id first)
+        entries_ = std::move(bigger);
+        mask_ = mask;
+    }
+
     std::vector<entry> entries_;
     std::uint32_t mask_ = 0;
+    std::size_t count_ = 0;
 };
 
 } // namespace bpfxx::btf::detail
