@@ -8,8 +8,11 @@
 //                     lookup needs (task_struct is type 114 of 125,868), these index them all
 //   open_find_cold/*  open + find task_struct in a fresh process (bench_btf --child), timed inside
 //                     it: what a tool pays once, page faults of its new memory included
-//   rss_growth/*      resident memory that process gained by open + find (KiB, counter rss_kib;
-//                     the time of these runs is not a figure)
+//   open_find_missing_cold/*  the same for a missing name
+//   rss_growth/*      resident memory that process gained by open + find task_struct (KiB,
+//                     counter rss_kib; the time of these runs is not a figure), and
+//   rss_growth_missing/* by open + find of a missing name (bpfxx: every record walked, every
+//                     STRUCT name indexed)
 //   find_missing/*    a lookup of a name no type has, on an opened BTF (libbpf scans every type;
 //                     bpfxx hashes the name into its index)
 //   find_hit/*        a lookup of task_struct on an opened BTF
@@ -147,10 +150,10 @@ void cold(benchmark::State& state, const char* impl, const char* name) {
     }
 }
 
-void rss(benchmark::State& state, const char* impl) {
+void rss(benchmark::State& state, const char* impl, const char* name) {
     long sum = 0, n = 0;
     for (auto _ : state) {
-        const auto r = in_child(impl, "task_struct");
+        const auto r = in_child(impl, name);
         if (r.ns < 0) {
             state.SkipWithError("the child failed");
             return;
@@ -291,7 +294,12 @@ int main(int argc, char** argv) {
         reg("open_find_missing/" + impl, open_find, f, missing_name)->Unit(benchmark::kMicrosecond);
         reg("open_find_cold/" + impl, [im](benchmark::State& s) { cold(s, im, "task_struct"); })
             ->UseManualTime()->Iterations(20)->Unit(benchmark::kMicrosecond);
-        reg("rss_growth/" + impl, [im](benchmark::State& s) { rss(s, im); })->Iterations(10)->Unit(benchmark::kMicrosecond);
+        reg("open_find_missing_cold/" + impl, [im](benchmark::State& s) { cold(s, im, missing_name); })
+            ->UseManualTime()->Iterations(20)->Unit(benchmark::kMicrosecond);
+        reg("rss_growth/" + impl, [im](benchmark::State& s) { rss(s, im, "task_struct"); })
+            ->Iterations(10)->Unit(benchmark::kMicrosecond);
+        reg("rss_growth_missing/" + impl, [im](benchmark::State& s) { rss(s, im, missing_name); })
+            ->Iterations(10)->Unit(benchmark::kMicrosecond);
     }
     benchmark::RegisterBenchmark("find_missing/bpfxx", bpfxx_find, missing_name);
     benchmark::RegisterBenchmark("find_hit/bpfxx", bpfxx_find, "task_struct");
@@ -339,10 +347,14 @@ int main(int argc, char** argv) {
                 "(information)");
     print_ratio("open_find_cold", us(times("open_find_cold/bpfxx")), us(times("open_find_cold/libbpf")), "us",
                 "(information)");
+    print_ratio("open_find_missing_cold", us(times("open_find_missing_cold/bpfxx")),
+                us(times("open_find_missing_cold/libbpf")), "us", "(information)");
     print_ratio("find_missing", times("find_missing/bpfxx"), times("find_missing/libbpf"), "ns", ">= 100x");
     print_ratio("find_hit", times("find_hit/bpfxx"), times("find_hit/libbpf"), "ns", "(information)");
     print_ratio("rss_growth", rss_of("rss_growth/bpfxx"), rss_of("rss_growth/libbpf"), "KiB",
                 ">= 4x (bpfxx adds <= 1/4)");
+    print_ratio("rss_growth_missing", rss_of("rss_growth_missing/bpfxx"), rss_of("rss_growth_missing/libbpf"), "KiB",
+                ">= 4x");
     std::printf("(open_find_last looks up '%s', the last STRUCT of vmlinux)\n", last_struct.c_str());
     return 0;
 }

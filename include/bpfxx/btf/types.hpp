@@ -374,7 +374,7 @@ public:
         }
         const std::uint32_t i = id - first_id_;
         if (i >= lazy_->walked.load(std::memory_order_acquire) && !walk_to(i + 1)) fail_id(id);
-        return type(this, id, types_ + offsets_[i]);
+        return type(this, id, record_at(i));
     }
     [[nodiscard]] type operator[](std::uint32_t id) const { return at(id); }
 
@@ -407,7 +407,7 @@ public:
             auto& index = lazy_->by_kind[k];
             (void)extend_index(index, k, {}, 0);
             index.table.probe(h, [&](std::uint32_t id) {
-                const std::byte* rec = types_ + offsets_[id - first_id_];
+                const std::byte* rec = record_at(id - first_id_);
                 if (has_name(rec, name)) out.push_back(type(this, id, rec));
                 return false;
             });
@@ -454,11 +454,12 @@ public:
 
     /// Records walked so far (of this blob; all of them once size() was asked).
     [[nodiscard]] std::uint32_t walked() const noexcept { return lazy_->walked.load(std::memory_order_acquire); }
-    /// Heap bytes in use besides the blob: offsets and kinds of the records
-    /// walked, and the name index so far.
+    /// Heap bytes in use besides the blob: the offsets and kinds of the
+    /// records walked (by chunks), and the name index so far.
     [[nodiscard]] std::size_t index_bytes() const {
         std::lock_guard lock(lazy_->mutex);
-        std::size_t n = std::size_t{lazy_->walked.load(std::memory_order_relaxed)} * (sizeof(std::uint32_t) + 1);
+        const std::size_t walked = lazy_->walked.load(std::memory_order_relaxed);
+        std::size_t n = (walked + chunk_size - 1) / chunk_size * sizeof(chunk);
         for (const auto& t : lazy_->by_kind) n += t.table.bytes();
         return n;
     }
@@ -503,9 +504,8 @@ private:
         read_header();
         // Every record takes at least 12 bytes: room for all of them, which
         // the walk fills in order (untouched pages cost no memory).
-        capacity_ = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
-        offsets_.reset(new std::uint32_t[capacity_ == 0 ? 1 : capacity_]);
-        kinds_.reset(new std::uint8_t[capacity_ == 0 ? 1 : capacity_]);
+        const std::uint32_t most = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
+        chunks_.reset(new std::unique_ptr<chunk>[most / chunk_size + 1]);
     }
 
     void read_header() {
@@ -605,8 +605,10 @@ private:
                 else stop(at0, "runs past the end of the type section");
                 break;
             }
-            offsets_[n] = off;
-            kinds_[n] = static_cast<std::uint8_t>(k);
+            auto& c = chunks_[n / chunk_size];
+            if (!c) c.reset(new chunk); // published with `walked` below
+            c->offsets[n % chunk_size] = off;
+            c->kinds[n % chunk_size] = static_cast<std::uint8_t>(k);
             ++n;
             p += bytes;
             if (n % step == 0) {
@@ -646,7 +648,7 @@ private:
         std::lock_guard lock(lazy_->mutex);
         auto& index = lazy_->by_kind[k];
         index.table.probe(h, [&](std::uint32_t id) {
-            const std::byte* rec = types_ + offsets_[id - first_id_];
+            const std::byte* rec = record_at(id - first_id_);
             if (!has_name(rec, name)) return false;
             found = type(this, id, rec);
             return true;
@@ -656,7 +658,7 @@ private:
         // — or the records end.
         if (!found)
             if (const auto id = extend_index(index, k, name, h); id != 0)
-                found = type(this, id, types_ + offsets_[id - first_id_]);
+                found = type(this, id, record_at(id - first_id_));
         return found;
     }
 
@@ -673,25 +675,30 @@ private:
         // hashes queued entry `done`; true if it is `stop`
         const auto hash_next = [&]() -> bool {
             const std::uint32_t i = ring[done++ % ahead];
-            const auto [p, end] = string_at(detail::load<std::uint32_t>(types_ + offsets_[i]));
+            const auto [p, end] = string_at(detail::load<std::uint32_t>(record_at(i)));
             const auto h = detail::hash_cstr(p, end);
             index.table.insert(h, first_id_ + i);
             index.next = i + 1;
-            return !stop.empty() && h == stop_hash && has_name(types_ + offsets_[i], stop);
+            return !stop.empty() && h == stop_hash && has_name(record_at(i), stop);
         };
         std::uint32_t scanned = index.next;
         for (;;) {
             const std::uint32_t walked = walk_locked(scanned + chunk);
-            const auto* const kinds = kinds_.get();
-            for (const auto* q = kinds + scanned; q < kinds + walked; ++q) {
-                q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + walked - q)));
-                if (q == nullptr) break;
-                const auto i = static_cast<std::uint32_t>(q - kinds);
-                const auto off = detail::load<std::uint32_t>(types_ + offsets_[i]);
-                if (off == 0) continue;
-                detail::prefetch(string_at(off).first);
-                if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
-                ring[queued++ % ahead] = i;
+            for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
+                const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
+                const std::uint32_t first = base % chunk_size;
+                const std::uint32_t last = std::min<std::uint32_t>(chunk_size, first + (walked - base));
+                for (const auto* q = kinds + first; q < kinds + last; ++q) {
+                    q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
+                    if (q == nullptr) break;
+                    const auto i = base - first + static_cast<std::uint32_t>(q - kinds);
+                    const auto off = detail::load<std::uint32_t>(record_at(i));
+                    if (off == 0) continue;
+                    detail::prefetch(string_at(off).first);
+                    if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
+                    ring[queued++ % ahead] = i;
+                }
+                base += last - first;
             }
             scanned = walked;
             if (lazy_->complete.load(std::memory_order_relaxed)) break; // every record walked
@@ -720,9 +727,19 @@ private:
     std::uint32_t str_len_ = 0;
     std::uint32_t str_base_ = 0; ///< the base's string bytes (split BTF)
     std::uint32_t first_id_ = 1;
-    std::uint32_t capacity_ = 0;                     ///< records the type section can hold at most
-    std::unique_ptr<std::uint32_t[]> offsets_;       ///< byte offset in the type section of id first_id_ + i
-    std::unique_ptr<std::uint8_t[]> kinds_;          ///< kind of id first_id_ + i
+    /// Where the walked records are and their kinds, by chunks of 16,384
+    /// records (80 KiB: small enough for malloc to reuse memory rather than
+    /// map and unmap it each time a blob is opened).
+    static constexpr std::uint32_t chunk_size = 1u << 14;
+    struct chunk {
+        std::uint32_t offsets[chunk_size]; ///< byte offset in the type section
+        std::uint8_t kinds[chunk_size];
+    };
+    std::unique_ptr<std::unique_ptr<chunk>[]> chunks_; ///< enough for every record the section can hold
+    /// The record of the walked type first_id_ + i.
+    [[nodiscard]] const std::byte* record_at(std::uint32_t i) const noexcept {
+        return types_ + chunks_[i / chunk_size]->offsets[i % chunk_size];
+    }
     std::unique_ptr<lazy_state> lazy_;
 };
 
