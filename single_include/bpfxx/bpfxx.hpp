@@ -8220,18 +8220,12 @@ public:
     };
 
     name_table() = default;
-    /// Room for `n` names at a load of at most 3/4.
-    explicit name_table(std::size_t n) {
-        std::size_t cap = 16;
-        while (cap * 3 < n * 4) cap *= 2;
-        entries_.resize(cap);
-        mask_ = static_cast<std::uint32_t>(cap - 1);
-    }
 
-    void insert(std::uint32_t hash, std::uint32_t id) noexcept {
-        std::uint32_t i = hash & mask_;
-        while (entries_[i].id != 0) i = (i + 1) & mask_;
-        entries_[i] = {hash, id};
+    /// Adds an id under its name's hash; the table doubles when 3/4 full.
+    void insert(std::uint32_t hash, std::uint32_t id) {
+        if ((count_ + 1) * 4 > entries_.size() * 3) grow();
+        place(entries_, mask_, {hash, id});
+        ++count_;
     }
 
     /// Calls `f(id)` for every id whose name has this hash until `f` returns true;
@@ -8245,11 +8239,26 @@ public:
     }
 
     [[nodiscard]] std::size_t bytes() const noexcept { return entries_.size() * sizeof(entry); }
-    [[nodiscard]] std::size_t capacity() const noexcept { return entries_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
 
 private:
+    static void place(std::vector<entry>& entries, std::uint32_t mask, entry e) noexcept {
+        std::uint32_t i = e.hash & mask;
+        while (entries[i].id != 0) i = (i + 1) & mask;
+        entries[i] = e;
+    }
+    void grow() {
+        std::vector<entry> bigger(entries_.empty() ? 64 : entries_.size() * 2);
+        const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
+        for (const entry& e : entries_)
+            if (e.id != 0) place(bigger, mask, e); // (equal hashes keep their order: a probe finds the lowest id first)
+        entries_ = std::move(bigger);
+        mask_ = mask;
+    }
+
     std::vector<entry> entries_;
     std::uint32_t mask_ = 0;
+    std::size_t count_ = 0;
 };
 
 } // namespace bpfxx::btf::detail
@@ -8323,6 +8332,7 @@ namespace detail {
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -8652,10 +8662,8 @@ public:
     }
 
     /// One past the highest id: ids [0, size()) are valid (0 is void). For
-    /// split BTF this counts the base's types too.
-    [[nodiscard]] std::uint32_t size() const noexcept {
-        return first_id_ + static_cast<std::uint32_t>(offsets_.size());
-    }
+    /// split BTF this counts the base's types too. (Walks every record.)
+    [[nodiscard]] std::uint32_t size() const { return first_id_ + walk_all(); }
     /// The first id this blob defines (1, or the base's size for split BTF).
     [[nodiscard]] std::uint32_t first_id() const noexcept { return first_id_; }
     [[nodiscard]] const types* base() const noexcept { return base_; }
@@ -8664,6 +8672,10 @@ public:
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return storage_.bytes(); }
     [[nodiscard]] const std::string& source() const noexcept { return source_; }
 
+    /// Checks every record now (they are otherwise checked when first reached);
+    /// throws `bpfxx::error` for the first malformed one.
+    void check() const { (void)walk_all(); }
+
     /// The type with this id; throws `bpfxx::error` (EINVAL) for an id out of range.
     [[nodiscard]] type at(std::uint32_t id) const {
         if (id == 0) return type(this, 0, nullptr);
@@ -8671,9 +8683,9 @@ public:
             const type t = base_->at(id);
             return type(this, id, t.rec_);
         }
-        if (id - first_id_ >= offsets_.size())
-            fail_id(id);
-        return type(this, id, types_ + offsets_[id - first_id_]);
+        const std::uint32_t i = id - first_id_;
+        if (i >= lazy_->walked.load(std::memory_order_acquire) && !walk_to(i + 1)) fail_id(id);
+        return type(this, id, record_at(i));
     }
     [[nodiscard]] type operator[](std::uint32_t id) const { return at(id); }
 
@@ -8701,14 +8713,13 @@ public:
         if (name.empty()) return out;
         const auto first_own = out.size();
         const auto h = detail::hash_name(name);
-        std::lock_guard lock(names_->mutex);
+        std::lock_guard lock(lazy_->mutex);
         for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k) {
-            if (named_[k] == 0) continue;
-            auto& index = names_->by_kind[k];
-            extend(index, k, {}, 0);
+            auto& index = lazy_->by_kind[k];
+            (void)extend_index(index, k, {}, 0);
             index.table.probe(h, [&](std::uint32_t id) {
-                const type t = at(id);
-                if (has_name(t.rec_, name)) out.push_back(t);
+                const std::byte* rec = record_at(id - first_id_);
+                if (has_name(rec, name)) out.push_back(type(this, id, rec));
                 return false;
             });
         }
@@ -8750,13 +8761,17 @@ public:
         std::uint32_t id_ = 0;
     };
     [[nodiscard]] iterator begin() const noexcept { return {this, first_id_}; }
-    [[nodiscard]] iterator end() const noexcept { return {this, size()}; }
+    [[nodiscard]] iterator end() const { return {this, size()}; }
 
-    /// Heap bytes held besides the blob: the offset and kind tables and the name index so far.
+    /// Records walked so far (of this blob; all of them once size() was asked).
+    [[nodiscard]] std::uint32_t walked() const noexcept { return lazy_->walked.load(std::memory_order_acquire); }
+    /// Heap bytes in use besides the blob: the offsets and kinds of the
+    /// records walked (by chunks), and the name index so far.
     [[nodiscard]] std::size_t index_bytes() const {
-        std::size_t n = offsets_.capacity() * sizeof(std::uint32_t) + kinds_.capacity();
-        std::lock_guard lock(names_->mutex);
-        for (const auto& t : names_->by_kind) n += t.table.bytes();
+        std::lock_guard lock(lazy_->mutex);
+        const std::size_t walked = lazy_->walked.load(std::memory_order_relaxed);
+        std::size_t n = (walked + chunk_size - 1) / chunk_size * sizeof(chunk);
+        for (const auto& t : lazy_->by_kind) n += t.table.bytes();
         return n;
     }
 
@@ -8773,24 +8788,35 @@ private:
     friend class type;
 
     /// The name index of one kind, built as far as lookups needed: the
-    /// names of this kind's types before `next` (an index into offsets_) are in `table`.
+    /// names of this kind's types before `next` (an index into the walked records) are in `table`.
     struct kind_index {
         detail::name_table table;
         std::uint32_t next = 0;
     };
-    struct lazy_names {
+    /// What is built on demand: the walk over the records (offsets and kinds,
+    /// published through `walked`) and the name index. `mutex` guards both
+    /// while they grow; reading a walked record's offset needs no lock.
+    struct lazy_state {
         std::mutex mutex;
+        std::atomic<std::uint32_t> walked{0};
+        std::atomic<bool> complete{false}; ///< every record walked
+        std::uint64_t bad_byte = 0;        ///< where a malformed record stopped the walk,
+        std::string bad_rule;              ///< and why (empty: none did)
+        std::uint32_t walk_pos = 0; ///< byte offset of the next record to walk
         std::array<kind_index, 32> by_kind;
     };
 
     types(detail::blob_storage storage, const types* base, std::string source)
-        : storage_(std::move(storage)), source_(std::move(source)), base_(base), names_(std::make_unique<lazy_names>()) {
+        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(std::make_unique<lazy_state>()) {
         if (base_ != nullptr) {
             first_id_ = base_->size();
             str_base_ = base_->strings_size();
         }
         read_header();
-        index_records();
+        // Every record takes at least 12 bytes: room for all of them, which
+        // the walk fills in order (untouched pages cost no memory).
+        const std::uint32_t most = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
+        chunks_.reset(new std::unique_ptr<chunk>[most / chunk_size + 1]);
     }
 
     void read_header() {
@@ -8832,40 +8858,80 @@ private:
         if (std::uint64_t{str_base_} + str_len_ > UINT32_MAX) malformed(20, "the strings exceed 4 GiB");
     }
 
-    void index_records() {
-        const std::byte* p = types_;
+    /// Walks records until `count` of them are indexed; false if there are
+    /// fewer. Throws for a malformed record on the way. Takes the lock.
+    bool walk_to(std::uint32_t count) const {
+        std::lock_guard lock(lazy_->mutex);
+        if (walk_locked(count) >= count) return true;
+        if (!lazy_->bad_rule.empty()) throw_bad_record();
+        return false;
+    }
+    /// All records: their number. Throws for a malformed record.
+    std::uint32_t walk_all() const {
+        if (lazy_->complete.load(std::memory_order_acquire)) return lazy_->walked.load(std::memory_order_acquire);
+        std::lock_guard lock(lazy_->mutex);
+        const auto n = walk_locked(UINT32_MAX);
+        if (!lazy_->bad_rule.empty()) throw_bad_record();
+        return n;
+    }
+    /// The error of the record that stopped the walk (lock held).
+    [[noreturn]] void throw_bad_record() const { malformed(lazy_->bad_byte, lazy_->bad_rule); }
+
+    /// The one pass over the records, continued to `count` records: checks
+    /// each record's kind and bounds and its name's offset, and notes its
+    /// offset and kind. A malformed record stops it for good (what comes
+    /// before stays usable; `bad_rule` says why). The next record's place
+    /// depends on this one's kind and vlen, so the loop is a chain of
+    /// dependent loads: it stays branch-free on well-formed input (sizes
+    /// computed without a table, checks folded into one test). Called with
+    /// the lock held; returns the records walked.
+    std::uint32_t walk_locked(std::uint32_t count) const {
+        auto& lz = *lazy_;
+        std::uint32_t n = lz.walked.load(std::memory_order_relaxed);
+        if (n >= count || !lz.bad_rule.empty()) return n;
+        const std::byte* p = types_ + lz.walk_pos;
         const std::byte* const end = types_ + header_.type_len;
         const std::uint32_t strings_end = strings_size();
-        const std::size_t guess = header_.type_len / 20 + 1; // vmlinux averages 25 bytes a record
-        offsets_.reserve(guess);
-        kinds_.reserve(guess);
         const std::uint64_t at0 = std::uint64_t{header_.hdr_len} + header_.type_off;
-        // The next record's place depends on this one's kind and vlen: the
-        // loop is a chain of dependent loads, so it stays branch-free on
-        // well-formed input (sizes from a table, checks folded into one flag).
-        while (p != end) {
+        // publish in steps, so that readers of early records do not wait for the whole walk
+        constexpr std::uint32_t step = 4096;
+        while (p != end && n < count) {
             const auto off = static_cast<std::uint32_t>(p - types_);
-            if (end - p < static_cast<std::ptrdiff_t>(sizeof(type_header))) malformed_record(at0, off, "cut off by the end of the type section");
+            const auto stop = [&](std::uint64_t at, const std::string& rule) {
+                lz.bad_byte = at + off;
+                lz.bad_rule = "the record of type id " + std::to_string(first_id_ + n) + ": " + rule;
+            };
+            if (end - p < static_cast<std::ptrdiff_t>(sizeof(type_header))) {
+                stop(at0, "cut off by the end of the type section");
+                break;
+            }
             const auto name_off = detail::load<std::uint32_t>(p);
             const auto info = detail::load<std::uint32_t>(p + 4);
             const auto k = info_kind(info);
             const std::size_t bytes = detail::record_bytes(info);
             const bool unknown = k - 1 >= static_cast<std::uint32_t>(max_kind);
             if (unknown || bytes > static_cast<std::size_t>(end - p) || name_off >= strings_end) [[unlikely]] {
-                if (unknown) malformed_record(at0 + 4, off, "unknown kind " + std::to_string(k));
-                if (name_off >= strings_end) malformed_record(at0, off, "name offset past the string section");
-                malformed_record(at0, off, "runs past the end of the type section");
+                if (unknown) stop(at0 + 4, "unknown kind " + std::to_string(k));
+                else if (name_off >= strings_end) stop(at0, "name offset past the string section");
+                else stop(at0, "runs past the end of the type section");
+                break;
             }
-            named_[k] += name_off != 0 ? 1u : 0u;
-            offsets_.push_back(off);
-            kinds_.push_back(static_cast<std::uint8_t>(k));
+            auto& c = chunks_[n / chunk_size];
+            if (!c) c.reset(new chunk); // published with `walked` below
+            c->offsets[n % chunk_size] = off;
+            c->kinds[n % chunk_size] = static_cast<std::uint8_t>(k);
+            ++n;
             p += bytes;
+            if (n % step == 0) {
+                lz.walk_pos = static_cast<std::uint32_t>(p - types_);
+                lz.walked.store(n, std::memory_order_release);
+            }
         }
-        if (std::uint64_t{first_id_} + offsets_.size() > 0x7fffffffu) malformed(at0, "more than 2^31 types");
-    }
-
-    [[noreturn]] void malformed_record(std::uint64_t at, std::uint32_t off, const std::string& rule) const {
-        malformed(at + off, "the record of type id " + std::to_string(first_id_ + offsets_.size()) + ": " + rule);
+        if (std::uint64_t{first_id_} + n > 0x7fffffffu) malformed(at0, "more than 2^31 types");
+        lz.walk_pos = static_cast<std::uint32_t>(p - types_);
+        lz.walked.store(n, std::memory_order_release);
+        if (p == end) lz.complete.store(true, std::memory_order_release);
+        return n;
     }
 
     /// The NUL-terminated string at `off` and the end of its section.
@@ -8887,57 +8953,75 @@ private:
 
     /// The first of this blob's own types named `name` of kind `k` (a kind number).
     [[nodiscard]] std::optional<type> find_own(std::string_view name, std::uint32_t k) const {
-        if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind) || named_[k] == 0) return std::nullopt;
+        if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind)) return std::nullopt;
         const auto h = detail::hash_name(name);
         std::optional<type> found;
-        std::lock_guard lock(names_->mutex);
-        auto& index = names_->by_kind[k];
+        std::lock_guard lock(lazy_->mutex);
+        auto& index = lazy_->by_kind[k];
         index.table.probe(h, [&](std::uint32_t id) {
-            const std::byte* rec = types_ + offsets_[id - first_id_];
+            const std::byte* rec = record_at(id - first_id_);
             if (!has_name(rec, name)) return false;
             found = type(this, id, rec);
             return true;
         });
-        // Not among the names indexed so far: index on, in id order, until
-        // the name turns up (then it is the first) or the kind's types end.
-        if (!found && index.next < offsets_.size())
-            if (const auto id = extend(index, k, name, h); id != 0) found = type(this, id, types_ + offsets_[id - first_id_]);
+        // Not among the names indexed so far: index on, in id order (walking
+        // records as needed), until the name turns up — then it is the first
+        // — or the records end.
+        if (!found)
+            if (const auto id = extend_index(index, k, name, h); id != 0)
+                found = type(this, id, record_at(id - first_id_));
         return found;
     }
 
     /// Adds the names of kind `k` to its index from where it stopped, until
     /// a type named `stop` (hash `stop_hash`) is added — its id is returned —
-    /// or the end (0). Called with the mutex held. Each name is prefetched a
-    /// few types before it is hashed: the strings lie scattered over megabytes.
-    std::uint32_t extend(kind_index& index, std::uint32_t k, std::string_view stop, std::uint32_t stop_hash) const {
-        if (index.table.capacity() == 0) index.table = detail::name_table(named_[k]);
+    /// or the records end (0). Called with the lock held. Each name is
+    /// prefetched a few types before it is hashed: the strings lie scattered
+    /// over megabytes.
+    std::uint32_t extend_index(kind_index& index, std::uint32_t k, std::string_view stop, std::uint32_t stop_hash) const {
         constexpr std::size_t ahead = 8;
+        constexpr std::uint32_t chunk = 4096; // records walked at a time while looking
         std::uint32_t ring[ahead];
         std::size_t queued = 0, done = 0;
-        const auto* const kinds = kinds_.data();
-        const auto* const kinds_end = kinds + kinds_.size();
         // hashes queued entry `done`; true if it is `stop`
         const auto hash_next = [&]() -> bool {
             const std::uint32_t i = ring[done++ % ahead];
-            const auto [p, end] = string_at(detail::load<std::uint32_t>(types_ + offsets_[i]));
+            const auto [p, end] = string_at(detail::load<std::uint32_t>(record_at(i)));
             const auto h = detail::hash_cstr(p, end);
             index.table.insert(h, first_id_ + i);
             index.next = i + 1;
-            return !stop.empty() && h == stop_hash && has_name(types_ + offsets_[i], stop);
+            return !stop.empty() && h == stop_hash && has_name(record_at(i), stop);
         };
-        for (const auto* q = kinds + index.next; q != kinds_end; ++q) {
-            q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds_end - q)));
-            if (q == nullptr) break;
-            const auto i = static_cast<std::uint32_t>(q - kinds);
-            const auto off = detail::load<std::uint32_t>(types_ + offsets_[i]);
-            if (off == 0) continue;
-            detail::prefetch(string_at(off).first);
-            if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
-            ring[queued++ % ahead] = i;
+        std::uint32_t scanned = index.next;
+        for (;;) {
+            const std::uint32_t walked = walk_locked(scanned + chunk);
+            for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
+                const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
+                const std::uint32_t first = base % chunk_size;
+                const std::uint32_t last = std::min<std::uint32_t>(chunk_size, first + (walked - base));
+                for (const auto* q = kinds + first; q < kinds + last; ++q) {
+                    q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
+                    if (q == nullptr) break;
+                    const auto i = base - first + static_cast<std::uint32_t>(q - kinds);
+                    const auto off = detail::load<std::uint32_t>(record_at(i));
+                    if (off == 0) continue;
+                    detail::prefetch(string_at(off).first);
+                    if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
+                    ring[queued++ % ahead] = i;
+                }
+                base += last - first;
+            }
+            scanned = walked;
+            if (lazy_->complete.load(std::memory_order_relaxed)) break; // every record walked
+            if (!lazy_->bad_rule.empty()) {
+                while (done != queued) // what lies before the bad record first
+                    if (hash_next()) return first_id_ + index.next - 1;
+                throw_bad_record();
+            }
         }
         while (done != queued)
             if (hash_next()) return first_id_ + index.next - 1;
-        index.next = static_cast<std::uint32_t>(kinds_.size());
+        index.next = scanned;
         return 0;
     }
 
@@ -8954,10 +9038,20 @@ private:
     std::uint32_t str_len_ = 0;
     std::uint32_t str_base_ = 0; ///< the base's string bytes (split BTF)
     std::uint32_t first_id_ = 1;
-    std::array<std::uint32_t, 32> named_{}; ///< named types of each kind
-    std::vector<std::uint32_t> offsets_;     ///< byte offset in the type section of id first_id_ + i
-    std::vector<std::uint8_t> kinds_;        ///< kind of id first_id_ + i
-    std::unique_ptr<lazy_names> names_;
+    /// Where the walked records are and their kinds, by chunks of 16,384
+    /// records (80 KiB: small enough for malloc to reuse memory rather than
+    /// map and unmap it each time a blob is opened).
+    static constexpr std::uint32_t chunk_size = 1u << 14;
+    struct chunk {
+        std::uint32_t offsets[chunk_size]; ///< byte offset in the type section
+        std::uint8_t kinds[chunk_size];
+    };
+    std::unique_ptr<std::unique_ptr<chunk>[]> chunks_; ///< enough for every record the section can hold
+    /// The record of the walked type first_id_ + i.
+    [[nodiscard]] const std::byte* record_at(std::uint32_t i) const noexcept {
+        return types_ + chunks_[i / chunk_size]->offsets[i % chunk_size];
+    }
+    std::unique_ptr<lazy_state> lazy_;
 };
 
 // ---------------------------------------------------------------------------
