@@ -2,7 +2,8 @@
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/c.hpp` ...), so a unit test of
 // a program can include only what it needs; `bpfxx/asm.hpp`, `bpfxx/c.hpp`,
-// `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
+// `bpfxx/text.hpp`, `bpfxx/check.hpp`, `bpfxx/vm.hpp` and `bpfxx/btf.hpp` (but for its
+// Linux parts) build on any OS, the rest needs Linux.
 
 #include <bpfxx/isa.hpp>
 #include <bpfxx/asm.hpp>
@@ -10,6 +11,7 @@
 #include <bpfxx/text.hpp>
 #include <bpfxx/check.hpp>
 #include <bpfxx/vm.hpp>
+#include <bpfxx/btf.hpp>
 
 // Linux: maps, loading, probing, attaching, events.
 #include <bpfxx/maps.hpp>

@@ -12,7 +12,8 @@
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/c.hpp` ...), so a unit test of
 // a program can include only what it needs; `bpfxx/asm.hpp`, `bpfxx/c.hpp`,
-// `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
+// `bpfxx/text.hpp`, `bpfxx/check.hpp`, `bpfxx/vm.hpp` and `bpfxx/btf.hpp` (but for its
+// Linux parts) build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
 // The instruction set: instructions, opcode fields, registers, helper ids.
@@ -8952,6 +8953,12 @@ enum class update_flags : std::uint64_t {
     return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
 }
 
+/// Flags of BPF_MAP_LOOKUP_ELEM.
+enum class lookup_flags : std::uint64_t {
+    none = 0,
+    lock = 4, ///< BPF_F_LOCK: copy the value under its bpf_spin_lock (maps with BTF, `bpfxx::with_btf`)
+};
+
 namespace detail {
 // Not constexpr on purpose: reaching it while the compiler evaluates a map
 // name stops compilation with this function's name as the diagnostic.
@@ -12032,60 +12039,3746 @@ constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcep
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/helpers.hpp> ----
 // ---- end <bpfxx/vm.hpp> ----
+// ---- begin <bpfxx/btf.hpp> ----
+// The BTF layer: reading BTF (the kernel's, a module's, a map's or program's,
+// an object file's), writing BTF for C++ types at compile time, and using it
+// for maps (`bpfxx::with_btf`) and programs (`btf::debug_info`).
+//
+// Portable: the format, the reader, the writer and its rules, the C++ type
+// mapping (Boost.Hana for member names is used here and nowhere else in
+// bpfxx), copying, lookups, C printing, program debug info, ELF sections.
+// Linux: BTF files (sysfs, objects on disk), BTF objects in the kernel,
+// maps created with BTF.
 
-// Linux: maps, loading, probing, attaching, events.
-// ---- begin <bpfxx/maps.hpp> ----
-// The maps layer: descriptors (portable, for programs and the interpreter)
-// and, on Linux, the handles that create, open and use maps in the kernel.
-// A program's unit test that needs only descriptors includes
-// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+// ---- begin <bpfxx/btf/copy.hpp> ----
+// Copying types from a parsed blob into a writer: a type and everything it
+// refers to, once, with new ids (what writing back a subset of vmlinux, or
+// carrying kernel types into a program's BTF, takes). Portable.
+//
+//     btf::writer w;
+//     btf::type_copier copy(vmlinux, w);
+//     const auto id = copy(vmlinux.find("iphdr", btf::kind::struct_)->id());
+//     auto blob = w.bytes();
+
+// ---- begin <bpfxx/btf/types.hpp> ----
+// `btf::types`: a parsed BTF blob — vmlinux, a module's split BTF on its
+// base, a map's or program's BTF, an object's `.BTF` section — and typed
+// views of its types. Portable: it reads bytes; where they come from is
+// another header's business (`btf/sysfs.hpp`, `btf/kernel.hpp`, `btf/elf.hpp`).
+//
+// Parsing is one pass over the type section that checks every record's
+// bounds and kind and keeps each type's offset, so `at(id)` is O(1). The
+// index from names to ids is built on the first lookup by name (a hash
+// table, O(1) after that). Malformed input throws `bpfxx::error` (EINVAL)
+// naming the byte offset and the rule it breaks, never reads out of bounds;
+// ids, names and chains of typedefs are checked when a view follows them.
+//
+//     auto vmlinux = bpfxx::btf::vmlinux();
+//     auto task = vmlinux.find("task_struct", btf::kind::struct_);
+//     for (const auto& m : task->members()) std::printf("%s at bit %u\n", m.name.data(), m.bit_offset);
+
+// ---- begin <bpfxx/btf/format.hpp> ----
+// The BTF encoding (the kernel's include/uapi/linux/btf.h and
+// Documentation/bpf/btf.rst, Linux 6.18): the header, the kinds, the records
+// that follow a type, and the func_info / line_info records of programs.
+// Portable: the SDK's own copy, so that no kernel header is needed.
+
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx::btf {
+
+/// A type's kind (BTF_KIND_*). The trailing underscores avoid C++ keywords.
+enum class kind : std::uint8_t {
+    void_ = 0, ///< BTF_KIND_UNKN: id 0 is `void`; no record has this kind
+    int_ = 1,
+    ptr = 2,
+    array = 3,
+    struct_ = 4,
+    union_ = 5,
+    enum_ = 6,
+    fwd = 7,
+    typedef_ = 8,
+    volatile_ = 9,
+    const_ = 10,
+    restrict_ = 11,
+    func = 12,
+    func_proto = 13,
+    var = 14,
+    datasec = 15,
+    float_ = 16,
+    decl_tag = 17,
+    type_tag = 18,
+    enum64 = 19,
+};
+/// The highest kind Linux 6.18 knows.
+inline constexpr kind max_kind = kind::enum64;
+
+/// The name bpftool prints for a kind ("STRUCT", "FUNC_PROTO" …).
+[[nodiscard]] constexpr std::string_view kind_name(kind k) noexcept {
+    switch (k) {
+    case kind::void_: return "UNKN";
+    case kind::int_: return "INT";
+    case kind::ptr: return "PTR";
+    case kind::array: return "ARRAY";
+    case kind::struct_: return "STRUCT";
+    case kind::union_: return "UNION";
+    case kind::enum_: return "ENUM";
+    case kind::fwd: return "FWD";
+    case kind::typedef_: return "TYPEDEF";
+    case kind::volatile_: return "VOLATILE";
+    case kind::const_: return "CONST";
+    case kind::restrict_: return "RESTRICT";
+    case kind::func: return "FUNC";
+    case kind::func_proto: return "FUNC_PROTO";
+    case kind::var: return "VAR";
+    case kind::datasec: return "DATASEC";
+    case kind::float_: return "FLOAT";
+    case kind::decl_tag: return "DECL_TAG";
+    case kind::type_tag: return "TYPE_TAG";
+    case kind::enum64: return "ENUM64";
+    }
+    return "?";
+}
+
+/// `struct btf_header`: at the start of every blob. The sections' offsets
+/// count from the end of the header (`hdr_len`).
+struct header {
+    std::uint16_t magic = 0xeb9f;
+    std::uint8_t version = 1;
+    std::uint8_t flags = 0;
+    std::uint32_t hdr_len = 24;
+    std::uint32_t type_off = 0;
+    std::uint32_t type_len = 0;
+    std::uint32_t str_off = 0;
+    std::uint32_t str_len = 0;
+};
+static_assert(sizeof(header) == 24);
+inline constexpr std::uint16_t magic = 0xeb9f;
+
+/// `struct btf_type`: the 12 bytes every type record starts with.
+struct type_header {
+    std::uint32_t name_off = 0;
+    /// bits 0-15 vlen, 24-28 kind, 31 kind_flag
+    std::uint32_t info = 0;
+    /// the size (INT, ENUM, ENUM64, STRUCT, UNION, FLOAT, DATASEC) or a type id (the rest)
+    std::uint32_t size_or_type = 0;
+};
+static_assert(sizeof(type_header) == 12);
+
+[[nodiscard]] constexpr std::uint32_t make_info(kind k, std::uint32_t vlen, bool kind_flag) noexcept {
+    return (vlen & 0xffffu) | (static_cast<std::uint32_t>(k) << 24) | (kind_flag ? 1u << 31 : 0u);
+}
+[[nodiscard]] constexpr std::uint32_t info_vlen(std::uint32_t info) noexcept { return info & 0xffffu; }
+[[nodiscard]] constexpr std::uint32_t info_kind(std::uint32_t info) noexcept { return (info >> 24) & 0x1fu; }
+[[nodiscard]] constexpr bool info_kind_flag(std::uint32_t info) noexcept { return (info >> 31) != 0; }
+/// Bits the kernel requires to be zero in `info` (16-23 and 29-30).
+inline constexpr std::uint32_t info_unused_bits = 0x60ff0000u;
+/// The largest vlen the encoding holds.
+inline constexpr std::uint32_t max_vlen = 0xffff;
+
+/// INT: the u32 after the header.
+enum class int_encoding : std::uint8_t { none = 0, is_signed = 1, is_char = 2, is_bool = 4 };
+[[nodiscard]] constexpr std::uint32_t make_int_data(int_encoding e, std::uint32_t bit_offset, std::uint32_t bits) noexcept {
+    return (static_cast<std::uint32_t>(e) << 24) | ((bit_offset & 0xffu) << 16) | (bits & 0xffu);
+}
+[[nodiscard]] constexpr std::uint32_t int_data_encoding(std::uint32_t d) noexcept { return (d >> 24) & 0x0fu; }
+[[nodiscard]] constexpr std::uint32_t int_data_offset(std::uint32_t d) noexcept { return (d >> 16) & 0xffu; }
+[[nodiscard]] constexpr std::uint32_t int_data_bits(std::uint32_t d) noexcept { return d & 0xffu; }
+/// Bits of the INT data the kernel requires to be zero.
+inline constexpr std::uint32_t int_data_unused_bits = 0xf0000000u | 0x0000ff00u;
+
+/// ARRAY: `struct btf_array`.
+struct array_record {
+    std::uint32_t type = 0;
+    std::uint32_t index_type = 0;
+    std::uint32_t nelems = 0;
+};
+/// STRUCT / UNION: `struct btf_member`, vlen of them. With kind_flag set,
+/// `offset` is bitfield_size << 24 | bit_offset.
+struct member_record {
+    std::uint32_t name_off = 0;
+    std::uint32_t type = 0;
+    std::uint32_t offset = 0;
+};
+/// ENUM: `struct btf_enum`.
+struct enum_record {
+    std::uint32_t name_off = 0;
+    std::int32_t val = 0;
+};
+/// ENUM64: `struct btf_enum64`.
+struct enum64_record {
+    std::uint32_t name_off = 0;
+    std::uint32_t val_lo32 = 0;
+    std::uint32_t val_hi32 = 0;
+};
+/// FUNC_PROTO: `struct btf_param`. A last parameter with name 0 and type 0 is `...`.
+struct param_record {
+    std::uint32_t name_off = 0;
+    std::uint32_t type = 0;
+};
+/// VAR: `struct btf_var`.
+struct var_record {
+    std::uint32_t linkage = 0;
+};
+/// DATASEC: `struct btf_var_secinfo`.
+struct var_secinfo_record {
+    std::uint32_t type = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+};
+/// DECL_TAG: `struct btf_decl_tag`; -1 tags the type itself, else a member or parameter.
+struct decl_tag_record {
+    std::int32_t component_idx = -1;
+};
+
+/// FUNC's vlen.
+enum class func_linkage : std::uint8_t { static_ = 0, global = 1, extern_ = 2 };
+/// VAR's linkage.
+enum class var_linkage : std::uint8_t { static_ = 0, global = 1, extern_ = 2 };
+
+/// The bytes a record of kind `k` with `vlen` entries takes after its 12-byte header.
+[[nodiscard]] constexpr std::uint32_t extra_bytes(kind k, std::uint32_t vlen) noexcept {
+    switch (k) {
+    case kind::int_: return 4;
+    case kind::array: return sizeof(array_record);
+    case kind::struct_:
+    case kind::union_: return vlen * sizeof(member_record);
+    case kind::enum_: return vlen * sizeof(enum_record);
+    case kind::func_proto: return vlen * sizeof(param_record);
+    case kind::var: return sizeof(var_record);
+    case kind::datasec: return vlen * sizeof(var_secinfo_record);
+    case kind::decl_tag: return sizeof(decl_tag_record);
+    case kind::enum64: return vlen * sizeof(enum64_record);
+    default: return 0;
+    }
+}
+
+/// Whether the record's third word is a size (else it is a type id).
+[[nodiscard]] constexpr bool has_size(kind k) noexcept {
+    return k == kind::int_ || k == kind::struct_ || k == kind::union_ || k == kind::enum_ || k == kind::enum64 ||
+           k == kind::float_ || k == kind::datasec;
+}
+/// Kinds that only qualify the type they refer to.
+[[nodiscard]] constexpr bool is_modifier(kind k) noexcept {
+    return k == kind::typedef_ || k == kind::volatile_ || k == kind::const_ || k == kind::restrict_ ||
+           k == kind::type_tag;
+}
+
+/// `struct bpf_func_info`: the FUNC type of the subprogram starting at `insn_off` (in instructions).
+struct func_info {
+    std::uint32_t insn_off = 0;
+    std::uint32_t type_id = 0;
+    friend constexpr bool operator==(const func_info&, const func_info&) = default;
+};
+static_assert(sizeof(func_info) == 8);
+
+/// `struct bpf_line_info`: the source line of the instruction at `insn_off`.
+struct line_info {
+    std::uint32_t insn_off = 0;
+    std::uint32_t file_name_off = 0;
+    std::uint32_t line_off = 0;
+    std::uint32_t line_col = 0; ///< line << 10 | column
+    friend constexpr bool operator==(const line_info&, const line_info&) = default;
+};
+static_assert(sizeof(line_info) == 16);
+[[nodiscard]] constexpr std::uint32_t make_line_col(std::uint32_t line, std::uint32_t col) noexcept {
+    return (line << 10) | (col & 0x3ffu);
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/format.hpp> ----
+// ---- begin <bpfxx/btf/name_index.hpp> ----
+// The hash of a name and the open-addressing table from names to type ids
+// that makes `types::find` O(1). Names are hashed eight bytes at a time,
+// straight from the NUL-terminated strings of the blob (no copy, no strlen).
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace bpfxx::btf::detail {
+
+inline constexpr std::uint64_t ones = 0x0101010101010101ull;
+inline constexpr std::uint64_t highs = 0x8080808080808080ull;
+
+[[nodiscard]] inline std::uint64_t mix(std::uint64_t h, std::uint64_t word) noexcept {
+    return (std::rotl(h, 5) ^ word) * 0x9e3779b97f4a7c15ull;
+}
+[[nodiscard]] inline std::uint32_t fold(std::uint64_t h) noexcept {
+    return static_cast<std::uint32_t>(h ^ (h >> 29) ^ (h >> 47));
+}
+
+/// The hash of the NUL-terminated string at `p`, which ends before `end`
+/// (the caller guarantees a NUL in [p, end)). Reads whole words while
+/// eight bytes remain before `end`; the word holding the NUL is masked to
+/// the bytes before it.
+[[nodiscard]] inline std::uint32_t hash_cstr(const char* p, const char* end) noexcept {
+    std::uint64_t h = 0x243f6a8885a308d3ull;
+    for (;;) {
+        std::uint64_t w = 0;
+        const auto left = end - p;
+        std::memcpy(&w, p, left >= 8 ? 8 : static_cast<std::size_t>(left));
+        if constexpr (std::endian::native == std::endian::little) {
+            if (const std::uint64_t z = (w - ones) & ~w & highs; z != 0) {
+                const unsigned keep = static_cast<unsigned>(std::countr_zero(z)) >> 3; // bytes before the NUL
+                w = keep == 0 ? 0 : w & (~0ull >> (64 - 8 * keep));
+                return fold(mix(h, w));
+            }
+        } else {
+            for (unsigned i = 0; i < 8; ++i)
+                if (p[i] == '\0') {
+                    w = 0;
+                    std::memcpy(&w, p, i);
+                    return fold(mix(h, w));
+                }
+        }
+        h = mix(h, w);
+        p += 8;
+    }
+}
+
+/// The same hash for a name given with its length (what a lookup holds).
+[[nodiscard]] inline std::uint32_t hash_name(std::string_view s) noexcept {
+    std::uint64_t h = 0x243f6a8885a308d3ull;
+    std::size_t i = 0;
+    for (; s.size() - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = mix(h, w);
+    }
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    return fold(mix(h, w));
+}
+
+/// Name hash → type ids, with linear probing. An entry holds the full hash,
+/// so a probe compares strings only when the hashes agree.
+class name_table {
+public:
+    struct entry {
+        std::uint32_t hash = 0;
+        std::uint32_t id = 0; ///< 0: empty (id 0, void, has no name)
+    };
+
+    name_table() = default;
+
+    /// Adds an id under its name's hash; the table doubles when 3/4 full.
+    void insert(std::uint32_t hash, std::uint32_t id) {
+        if ((count_ + 1) * 4 > entries_.size() * 3) grow();
+        place(entries_, mask_, {hash, id});
+        ++count_;
+    }
+
+    /// Calls `f(id)` for every id whose name has this hash until `f` returns true;
+    /// returns whether one did.
+    template <class F>
+    bool probe(std::uint32_t hash, F&& f) const {
+        if (entries_.empty()) return false;
+        for (std::uint32_t i = hash & mask_; entries_[i].id != 0; i = (i + 1) & mask_)
+            if (entries_[i].hash == hash && f(entries_[i].id)) return true;
+        return false;
+    }
+
+    [[nodiscard]] std::size_t bytes() const noexcept { return entries_.size() * sizeof(entry); }
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+
+private:
+    static void place(std::vector<entry>& entries, std::uint32_t mask, entry e) noexcept {
+        std::uint32_t i = e.hash & mask;
+        while (entries[i].id != 0) i = (i + 1) & mask;
+        entries[i] = e;
+    }
+    void grow() {
+        std::vector<entry> bigger(entries_.empty() ? 64 : entries_.size() * 2);
+        const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
+        for (const entry& e : entries_)
+            if (e.id != 0) place(bigger, mask, e); // (equal hashes keep their order: a probe finds the lowest id first)
+        entries_ = std::move(bigger);
+        mask_ = mask;
+    }
+
+    std::vector<entry> entries_;
+    std::uint32_t mask_ = 0;
+    std::size_t count_ = 0;
+};
+
+} // namespace bpfxx::btf::detail
+// ---- end <bpfxx/btf/name_index.hpp> ----
+// ---- begin <bpfxx/sys/error.hpp> ----
+// `bpfxx::error`: what every failing kernel operation throws — errno as a
+// `std::system_error`, the operation, the object it was about and, for a
+// rejected program load, the verifier's log.
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace bpfxx {
+
+/// What an errno means, as strerror says it; ENOTSUPP (524), which libc
+/// does not know, as "not supported by this kernel (ENOTSUPP)".
+[[nodiscard]] inline std::string errno_text(int errnum) {
+    if (errnum == enotsupp) return "not supported by this kernel (ENOTSUPP)";
+    return std::generic_category().message(errnum);
+}
+
+/// An errno's symbolic name ("EPERM", "ENOTSUPP"), or its number when unknown.
+[[nodiscard]] inline std::string errno_name(int errnum) {
+    if (errnum == enotsupp) return "ENOTSUPP";
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    if (const char* name = ::strerrorname_np(errnum)) return name;
+#endif
+    return "errno " + std::to_string(errnum);
+}
+
+class error : public std::system_error {
+public:
+    /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
+    /// `object`: the map, program or path it concerned (may be empty).
+    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
+        : std::system_error(errnum, std::generic_category(), op),
+          what_(compose(op, object, errnum, detail)), op_(std::move(op)), object_(std::move(object)),
+          detail_(std::move(detail)) {}
+
+    /// "OPERATION 'object': errno text", then the detail on the lines below.
+    [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
+
+    [[nodiscard]] int errnum() const noexcept { return code().value(); }
+    [[nodiscard]] const std::string& operation() const noexcept { return op_; }
+    [[nodiscard]] const std::string& object() const noexcept { return object_; }
+    /// More about the failure: for program loads, the verifier log followed
+    /// by bpfxx's listing of the program with the failing instruction marked.
+    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+private:
+    static std::string compose(std::string_view op, std::string_view object, int errnum, std::string_view detail) {
+        std::string s(op);
+        if (!object.empty()) {
+            s += " '";
+            s += object;
+            s += '\'';
+        }
+        s += ": ";
+        s += errno_text(errnum);
+        if (!detail.empty()) {
+            s += "\n";
+            s += detail;
+        }
+        return s;
+    }
+
+    std::string what_;
+    std::string op_;
+    std::string object_;
+    std::string detail_;
+};
+
+namespace detail {
+/// Throws `error` for the current errno.
+[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
+    throw error(errno, std::move(op), std::move(object), std::move(detail));
+}
+} // namespace detail
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/error.hpp> ----
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::btf {
+
+class types;
+class type;
+
+namespace detail {
+
+template <class T>
+[[nodiscard]] inline T load(const std::byte* p) noexcept {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/// The bytes a `types` reads: borrowed, copied onto the heap, or mapped
+/// (then `release` unmaps them).
+class blob_storage {
+public:
+    using release_fn = void (*)(const std::byte*, std::size_t) noexcept;
+
+    blob_storage() noexcept = default;
+    blob_storage(const std::byte* data, std::size_t size, release_fn release) noexcept
+        : data_(data), size_(size), release_(release) {}
+    blob_storage(blob_storage&& o) noexcept
+        : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)),
+          release_(std::exchange(o.release_, nullptr)) {}
+    blob_storage& operator=(blob_storage&& o) noexcept {
+        if (this != &o) {
+            reset();
+            data_ = std::exchange(o.data_, nullptr);
+            size_ = std::exchange(o.size_, 0);
+            release_ = std::exchange(o.release_, nullptr);
+        }
+        return *this;
+    }
+    blob_storage(const blob_storage&) = delete;
+    blob_storage& operator=(const blob_storage&) = delete;
+    ~blob_storage() { reset(); }
+
+    /// A heap copy of `bytes`.
+    [[nodiscard]] static blob_storage copy_of(std::span<const std::byte> bytes) {
+        auto* p = new std::byte[bytes.size() == 0 ? 1 : bytes.size()];
+        if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+        return {p, bytes.size(), [](const std::byte* q, std::size_t) noexcept { delete[] q; }};
+    }
+    /// `bytes`, not copied: they must outlive every `types` made of them.
+    [[nodiscard]] static blob_storage borrow(std::span<const std::byte> bytes) noexcept {
+        return {bytes.data(), bytes.size(), nullptr};
+    }
+
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
+
+private:
+    void reset() noexcept {
+        if (release_ != nullptr && data_ != nullptr) release_(data_, size_);
+        data_ = nullptr;
+        size_ = 0;
+        release_ = nullptr;
+    }
+
+    const std::byte* data_ = nullptr;
+    std::size_t size_ = 0;
+    release_fn release_ = nullptr;
+};
+
+/// How many typedefs, qualifiers and array dimensions a view follows
+/// before it calls the chain a loop (the kernel's MAX_RESOLVE_DEPTH is 32).
+inline constexpr int max_chain = 32;
+
+inline void prefetch([[maybe_unused]] const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#endif
+}
+
+/// A record's size from its kind and vlen, without a memory load on the
+/// way: `12 + 4 * (fixed[k] + per_vlen[k] * vlen)`, the two small numbers
+/// packed two bits per kind into constants (kinds Linux 6.18 does not know
+/// read as 0 and are refused separately).
+inline constexpr std::uint64_t packed_fixed = [] {
+    std::uint64_t v = 0;
+    for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k)
+        v |= std::uint64_t{extra_bytes(static_cast<kind>(k), 0) / 4} << (2 * k);
+    return v;
+}();
+inline constexpr std::uint64_t packed_per_vlen = [] {
+    std::uint64_t v = 0;
+    for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k)
+        v |= std::uint64_t{(extra_bytes(static_cast<kind>(k), 1) - extra_bytes(static_cast<kind>(k), 0)) / 4} << (2 * k);
+    return v;
+}();
+[[nodiscard]] constexpr std::size_t record_bytes(std::uint32_t info) noexcept {
+    const std::uint32_t shift = (info >> 23) & 62u; // 2 * kind
+    return sizeof(type_header) +
+           4 * (((packed_fixed >> shift) & 3u) + ((packed_per_vlen >> shift) & 3u) * std::size_t{info_vlen(info)});
+}
+static_assert(record_bytes(make_info(kind::struct_, 2, false)) == 12 + 24);
+static_assert(record_bytes(make_info(kind::array, 0, false)) == 12 + 12);
+static_assert(record_bytes(make_info(kind::enum64, 3, true)) == 12 + 36);
+static_assert(record_bytes(make_info(kind::ptr, 0, false)) == 12);
+
+/// Iterates the vlen records after a type header as views of type V. Holds
+/// the type (a view: three words) by value, so that a range of a temporary
+/// type stays valid.
+template <class V, std::size_t Stride, class Owner = btf::type>
+class record_range {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = V;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        iterator(const Owner& owner, const std::byte* p) noexcept : owner_(owner), p_(p) {}
+        [[nodiscard]] V operator*() const { return V::from_record(owner_, p_); }
+        iterator& operator++() noexcept {
+            p_ += Stride;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            auto old = *this;
+            p_ += Stride;
+            return old;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
+
+    private:
+        Owner owner_{};
+        const std::byte* p_ = nullptr;
+    };
+
+    record_range(const Owner& owner, const std::byte* first, std::size_t n) noexcept
+        : owner_(owner), first_(first), n_(n) {}
+    [[nodiscard]] iterator begin() const noexcept { return {owner_, first_}; }
+    [[nodiscard]] iterator end() const noexcept { return {owner_, first_ + n_ * Stride}; }
+    [[nodiscard]] std::size_t size() const noexcept { return n_; }
+    [[nodiscard]] bool empty() const noexcept { return n_ == 0; }
+    [[nodiscard]] V operator[](std::size_t i) const { return V::from_record(owner_, first_ + i * Stride); }
+
+private:
+    Owner owner_;
+    const std::byte* first_;
+    std::size_t n_;
+};
+
+} // namespace detail
+
+struct member;
+struct enumerator;
+struct param;
+struct section_var;
+
+/// An INT's encoding.
+struct int_info {
+    std::uint32_t encoding = 0; ///< int_encoding bits: is_signed, is_char, is_bool
+    std::uint32_t bits = 0;     ///< value bits
+    std::uint32_t offset = 0;   ///< bit offset inside the storage (0 in practice)
+    [[nodiscard]] constexpr bool is_signed() const noexcept { return (encoding & 1u) != 0; }
+    [[nodiscard]] constexpr bool is_char() const noexcept { return (encoding & 2u) != 0; }
+    [[nodiscard]] constexpr bool is_bool() const noexcept { return (encoding & 4u) != 0; }
+};
+
+/// A view of one type of a `types`: cheap to copy, valid while the `types` lives.
+class type {
+public:
+    type() noexcept = default;
+
+    [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+    [[nodiscard]] btf::kind kind() const noexcept {
+        return rec_ == nullptr ? kind::void_ : static_cast<btf::kind>(info_kind(info()));
+    }
+    [[nodiscard]] std::string_view name() const;
+    [[nodiscard]] bool is_void() const noexcept { return rec_ == nullptr; }
+    [[nodiscard]] std::uint32_t vlen() const noexcept { return rec_ == nullptr ? 0 : info_vlen(info()); }
+    [[nodiscard]] bool kind_flag() const noexcept { return rec_ != nullptr && info_kind_flag(info()); }
+    /// The size field of INT, ENUM, ENUM64, STRUCT, UNION, FLOAT and DATASEC (0 for the other kinds).
+    [[nodiscard]] std::uint32_t size() const noexcept {
+        return rec_ != nullptr && has_size(kind()) ? detail::load<std::uint32_t>(rec_ + 8) : 0;
+    }
+    /// The raw third word: a size or a type id.
+    [[nodiscard]] std::uint32_t size_or_type() const noexcept {
+        return rec_ == nullptr ? 0 : detail::load<std::uint32_t>(rec_ + 8);
+    }
+
+    /// The type this one refers to: PTR, TYPEDEF, the qualifiers, TYPE_TAG,
+    /// FUNC (its FUNC_PROTO), VAR, DECL_TAG (what it tags), FUNC_PROTO (the return type).
+    [[nodiscard]] type target() const;
+    /// This type with typedefs, qualifiers and type tags stripped.
+    [[nodiscard]] type resolved() const;
+    /// This type with qualifiers (const, volatile, restrict) and type tags stripped, typedefs kept.
+    [[nodiscard]] type unqualified() const;
+    /// sizeof in C: through typedefs and qualifiers, arrays multiplied out,
+    /// pointers 8 bytes. Throws for types without a size (void, FUNC, FWD …).
+    [[nodiscard]] std::uint64_t byte_size() const;
+
+    [[nodiscard]] int_info as_int() const;
+    /// ARRAY: element type, index type, number of elements.
+    [[nodiscard]] type element() const;
+    [[nodiscard]] type index_type() const;
+    [[nodiscard]] std::uint32_t nelems() const;
+
+    /// STRUCT / UNION members.
+    [[nodiscard]] detail::record_range<member, sizeof(member_record)> members() const;
+    /// ENUM / ENUM64 values.
+    [[nodiscard]] detail::record_range<enumerator, sizeof(enum_record)> enumerators32() const;
+    [[nodiscard]] detail::record_range<enumerator, sizeof(enum64_record)> enumerators64() const;
+    /// ENUM or ENUM64 values, as a vector (either kind).
+    [[nodiscard]] std::vector<enumerator> enumerators() const;
+    /// Whether an ENUM/ENUM64's values are signed (kind_flag).
+    [[nodiscard]] bool is_signed_enum() const noexcept { return kind_flag(); }
+    /// FUNC_PROTO parameters (a FUNC's are its prototype's).
+    [[nodiscard]] detail::record_range<param, sizeof(param_record)> params() const;
+    /// FUNC_PROTO (or FUNC): the return type.
+    [[nodiscard]] type return_type() const;
+    /// FUNC: its FUNC_PROTO.
+    [[nodiscard]] type prototype() const;
+    /// FUNC linkage.
+    [[nodiscard]] func_linkage linkage() const;
+    /// VAR linkage.
+    [[nodiscard]] btf::var_linkage var_linkage() const;
+    /// DATASEC variables.
+    [[nodiscard]] detail::record_range<section_var, sizeof(var_secinfo_record)> vars() const;
+    /// DECL_TAG: -1 when it tags the type itself, else the member or parameter index.
+    [[nodiscard]] std::int32_t component_idx() const;
+    /// FWD: whether it declares a union (else a struct).
+    [[nodiscard]] bool fwd_is_union() const;
+
+    [[nodiscard]] const types& owner() const noexcept { return *owner_; }
+    /// The record's bytes (header and what follows it).
+    [[nodiscard]] std::span<const std::byte> record() const noexcept;
+
+    friend bool operator==(const type& a, const type& b) noexcept { return a.owner_ == b.owner_ && a.id_ == b.id_; }
+
+private:
+    friend class types;
+    friend struct member;
+    friend struct param;
+    friend struct section_var;
+    type(const types* owner, std::uint32_t id, const std::byte* rec) noexcept : owner_(owner), rec_(rec), id_(id) {}
+
+    [[nodiscard]] std::uint32_t info() const noexcept { return detail::load<std::uint32_t>(rec_ + 4); }
+    [[nodiscard]] const std::byte* extra() const noexcept { return rec_ + sizeof(type_header); }
+    void expect(btf::kind k, const char* what) const;
+    void expect(btf::kind a, btf::kind b, const char* what) const;
+    [[nodiscard]] type ref(std::uint32_t id) const;
+
+    const types* owner_ = nullptr;
+    const std::byte* rec_ = nullptr; ///< nullptr: void (id 0)
+    std::uint32_t id_ = 0;
+};
+
+/// A STRUCT or UNION member. An anonymous member has an empty name and a
+/// STRUCT or UNION type whose members belong to the outer type.
+struct member {
+    std::string_view name;
+    btf::type type;
+    std::uint32_t bit_offset = 0;
+    std::uint32_t bitfield_size = 0; ///< 0: not a bitfield
+    [[nodiscard]] bool anonymous() const noexcept { return name.empty(); }
+    [[nodiscard]] bool is_bitfield() const noexcept { return bitfield_size != 0; }
+    static member from_record(const btf::type& owner, const std::byte* p);
+};
+
+/// An ENUM or ENUM64 value. `value` is the value as the enum's signedness
+/// reads it (unsigned values above INT64_MAX keep their bits).
+struct enumerator {
+    std::string_view name;
+    std::int64_t value = 0;
+    static enumerator from_record(const btf::type& owner, const std::byte* p);
+};
+
+/// A FUNC_PROTO parameter; `...` has an empty name and type void.
+struct param {
+    std::string_view name;
+    btf::type type;
+    static param from_record(const btf::type& owner, const std::byte* p);
+};
+
+/// A DATASEC entry: a VAR (or FUNC) and its place in the section.
+struct section_var {
+    btf::type var;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    static section_var from_record(const btf::type& owner, const std::byte* p);
+};
+
+/// A parsed BTF blob. Move-only. A split `types` (a module's BTF) refers to
+/// its base, which must stay where it is while the split one is used.
+class types {
+public:
+    types(types&&) noexcept = default;
+    types& operator=(types&&) noexcept = default;
+    types(const types&) = delete;
+    types& operator=(const types&) = delete;
+    ~types() = default;
+
+    /// Parses a copy of `blob`. `source` names it in errors.
+    [[nodiscard]] static types parse(std::span<const std::byte> blob, std::string source = "BTF") {
+        return types(detail::blob_storage::copy_of(blob), nullptr, std::move(source));
+    }
+    /// Parses `blob` in place: it must outlive the result.
+    [[nodiscard]] static types parse_in_place(std::span<const std::byte> blob, std::string source = "BTF") {
+        return types(detail::blob_storage::borrow(blob), nullptr, std::move(source));
+    }
+    /// Parses a copy of split BTF (ids and strings continue `base`'s).
+    [[nodiscard]] static types parse_split(std::span<const std::byte> blob, const types& base,
+                                           std::string source = "split BTF") {
+        return types(detail::blob_storage::copy_of(blob), &base, std::move(source));
+    }
+    /// Parses bytes whose owner `storage` is (a mapping, a buffer …); `base` for split BTF.
+    [[nodiscard]] static types adopt(detail::blob_storage storage, const types* base, std::string source) {
+        return types(std::move(storage), base, std::move(source));
+    }
+
+    /// One past the highest id: ids [0, size()) are valid (0 is void). For
+    /// split BTF this counts the base's types too. (Walks every record.)
+    [[nodiscard]] std::uint32_t size() const { return first_id_ + walk_all(); }
+    /// The first id this blob defines (1, or the base's size for split BTF).
+    [[nodiscard]] std::uint32_t first_id() const noexcept { return first_id_; }
+    [[nodiscard]] const types* base() const noexcept { return base_; }
+    [[nodiscard]] const btf::header& header() const noexcept { return header_; }
+    /// The whole blob as parsed.
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return storage_.bytes(); }
+    [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+    /// Checks every record now (they are otherwise checked when first reached);
+    /// throws `bpfxx::error` for the first malformed one.
+    void check() const { (void)walk_all(); }
+
+    /// The type with this id; throws `bpfxx::error` (EINVAL) for an id out of range.
+    [[nodiscard]] type at(std::uint32_t id) const {
+        if (id == 0) return type(this, 0, nullptr);
+        if (id < first_id_) {
+            const type t = base_->at(id);
+            return type(this, id, t.rec_);
+        }
+        const std::uint32_t i = id - first_id_;
+        if (i >= lazy_->walked.load(std::memory_order_acquire) && !walk_to(i + 1)) fail_id(id);
+        return type(this, id, record_at(i));
+    }
+    [[nodiscard]] type operator[](std::uint32_t id) const { return at(id); }
+
+    /// The first type (lowest id, the base's first) named `name`, of any kind; nullopt if none.
+    [[nodiscard]] std::optional<type> find(std::string_view name) const {
+        if (base_ != nullptr)
+            if (auto t = base_->find(name)) return type(this, t->id_, t->rec_);
+        std::optional<type> best;
+        for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k)
+            if (auto t = find_own(name, k); t && (!best || t->id_ < best->id_)) best = t;
+        return best;
+    }
+    /// The first type named `name` of kind `k`.
+    [[nodiscard]] std::optional<type> find(std::string_view name, btf::kind k) const {
+        if (base_ != nullptr)
+            if (auto t = base_->find(name, k)) return type(this, t->id_, t->rec_);
+        return find_own(name, static_cast<std::uint32_t>(k));
+    }
+    /// Every type named `name`, in id order (the base's first). Completes the
+    /// name index of every kind.
+    [[nodiscard]] std::vector<type> find_all(std::string_view name) const {
+        std::vector<type> out;
+        if (base_ != nullptr)
+            for (const type& t : base_->find_all(name)) out.push_back(type(this, t.id_, t.rec_));
+        if (name.empty()) return out;
+        const auto first_own = out.size();
+        const auto h = detail::hash_name(name);
+        std::lock_guard lock(lazy_->mutex);
+        for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k) {
+            auto& index = lazy_->by_kind[k];
+            (void)extend_index(index, k, {}, 0);
+            index.table.probe(h, [&](std::uint32_t id) {
+                const std::byte* rec = record_at(id - first_id_);
+                if (has_name(rec, name)) out.push_back(type(this, id, rec));
+                return false;
+            });
+        }
+        std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_own), out.end(),
+                  [](const type& x, const type& y) { return x.id_ < y.id_; });
+        return out;
+    }
+
+    /// The string at offset `off` of the string section (the base's and this blob's, for split BTF).
+    [[nodiscard]] std::string_view string(std::uint32_t off) const {
+        const auto [p, end] = string_at(off);
+        return {p, std::strlen(p)};
+    }
+    /// Offsets up to this are valid string offsets (the base's strings included).
+    [[nodiscard]] std::uint32_t strings_size() const noexcept { return str_base_ + str_len_; }
+
+    /// The types this blob defines (not the base's), in id order.
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = type;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        iterator(const types* t, std::uint32_t id) noexcept : t_(t), id_(id) {}
+        [[nodiscard]] type operator*() const { return t_->at(id_); }
+        iterator& operator++() noexcept {
+            ++id_;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            auto old = *this;
+            ++id_;
+            return old;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.id_ == b.id_; }
+
+    private:
+        const types* t_ = nullptr;
+        std::uint32_t id_ = 0;
+    };
+    [[nodiscard]] iterator begin() const noexcept { return {this, first_id_}; }
+    [[nodiscard]] iterator end() const { return {this, size()}; }
+
+    /// Records walked so far (of this blob; all of them once size() was asked).
+    [[nodiscard]] std::uint32_t walked() const noexcept { return lazy_->walked.load(std::memory_order_acquire); }
+    /// Heap bytes in use besides the blob: the offsets and kinds of the
+    /// records walked (by chunks), and the name index so far.
+    [[nodiscard]] std::size_t index_bytes() const {
+        std::lock_guard lock(lazy_->mutex);
+        const std::size_t walked = lazy_->walked.load(std::memory_order_relaxed);
+        std::size_t n = (walked + chunk_size - 1) / chunk_size * sizeof(chunk);
+        for (const auto& t : lazy_->by_kind) n += t.table.bytes();
+        return n;
+    }
+
+    /// Throws `bpfxx::error` (EINVAL) naming this blob: "byte N: rule".
+    [[noreturn]] void malformed(std::uint64_t byte, const std::string& rule) const {
+        throw error(EINVAL, "btf::parse", source_, "byte " + std::to_string(byte) + ": " + rule);
+    }
+    /// Throws `bpfxx::error` (EINVAL) about type `id`.
+    [[noreturn]] void bad_type(std::uint32_t id, const std::string& what) const {
+        throw error(EINVAL, "btf", source_, "type id " + std::to_string(id) + ": " + what);
+    }
+
+private:
+    friend class type;
+
+    /// The name index of one kind, built as far as lookups needed: the
+    /// names of this kind's types before `next` (an index into the walked records) are in `table`.
+    struct kind_index {
+        detail::name_table table;
+        std::uint32_t next = 0;
+    };
+    /// What is built on demand: the walk over the records (offsets and kinds,
+    /// published through `walked`) and the name index. `mutex` guards both
+    /// while they grow; reading a walked record's offset needs no lock.
+    struct lazy_state {
+        std::mutex mutex;
+        std::atomic<std::uint32_t> walked{0};
+        std::atomic<bool> complete{false}; ///< every record walked
+        std::uint64_t bad_byte = 0;        ///< where a malformed record stopped the walk,
+        std::string bad_rule;              ///< and why (empty: none did)
+        std::uint32_t walk_pos = 0; ///< byte offset of the next record to walk
+        std::array<kind_index, 32> by_kind;
+    };
+
+    types(detail::blob_storage storage, const types* base, std::string source)
+        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(std::make_unique<lazy_state>()) {
+        if (base_ != nullptr) {
+            first_id_ = base_->size();
+            str_base_ = base_->strings_size();
+        }
+        read_header();
+        // Every record takes at least 12 bytes: room for all of them, which
+        // the walk fills in order (untouched pages cost no memory).
+        const std::uint32_t most = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
+        chunks_.reset(new std::unique_ptr<chunk>[most / chunk_size + 1]);
+    }
+
+    void read_header() {
+        const auto blob = storage_.bytes();
+        const std::byte* b = blob.data();
+        if (blob.size() < sizeof(btf::header)) malformed(0, "shorter than the 24-byte BTF header");
+        header_.magic = detail::load<std::uint16_t>(b);
+        if (header_.magic == 0x9feb) malformed(0, "BTF of the other byte order (magic 0x9feb): not supported");
+        if (header_.magic != btf::magic) malformed(0, "bad magic (not 0xeb9f)");
+        header_.version = detail::load<std::uint8_t>(b + 2);
+        header_.flags = detail::load<std::uint8_t>(b + 3);
+        header_.hdr_len = detail::load<std::uint32_t>(b + 4);
+        if (header_.version != 1) malformed(2, "unsupported version " + std::to_string(header_.version));
+        if (header_.flags != 0) malformed(3, "unsupported flags");
+        if (header_.hdr_len < sizeof(btf::header) || header_.hdr_len > blob.size())
+            malformed(4, "hdr_len " + std::to_string(header_.hdr_len) + " is below 24 or past the end of the blob");
+        header_.type_off = detail::load<std::uint32_t>(b + 8);
+        header_.type_len = detail::load<std::uint32_t>(b + 12);
+        header_.str_off = detail::load<std::uint32_t>(b + 16);
+        header_.str_len = detail::load<std::uint32_t>(b + 20);
+        const std::uint64_t data = blob.size() - header_.hdr_len;
+        const std::uint64_t type_end = std::uint64_t{header_.type_off} + header_.type_len;
+        const std::uint64_t str_end = std::uint64_t{header_.str_off} + header_.str_len;
+        if (header_.type_off % 4 != 0) malformed(8, "type_off is not a multiple of 4");
+        if (header_.type_len % 4 != 0) malformed(12, "type_len is not a multiple of 4");
+        if (type_end > data) malformed(12, "the type section runs past the end of the blob");
+        if (str_end > data) malformed(20, "the string section runs past the end of the blob");
+        if (header_.type_len != 0 && header_.str_len != 0 &&
+            !(type_end <= header_.str_off || str_end <= header_.type_off))
+            malformed(16, "the type and string sections overlap");
+        types_ = b + header_.hdr_len + header_.type_off;
+        strings_ = reinterpret_cast<const char*>(b + header_.hdr_len + header_.str_off);
+        str_len_ = header_.str_len;
+        const std::uint64_t str_at = std::uint64_t{header_.hdr_len} + header_.str_off;
+        if (base_ == nullptr && str_len_ == 0) malformed(str_at, "the string section is empty (it must hold at least \"\")");
+        if (base_ == nullptr && strings_[0] != '\0') malformed(str_at, "the string section does not start with \\0");
+        if (str_len_ != 0 && strings_[str_len_ - 1] != '\0')
+            malformed(str_at + str_len_ - 1, "the string section does not end with \\0");
+        if (std::uint64_t{str_base_} + str_len_ > UINT32_MAX) malformed(20, "the strings exceed 4 GiB");
+    }
+
+    /// Walks records until `count` of them are indexed; false if there are
+    /// fewer. Throws for a malformed record on the way. Takes the lock.
+    bool walk_to(std::uint32_t count) const {
+        std::lock_guard lock(lazy_->mutex);
+        if (walk_locked(count) >= count) return true;
+        if (!lazy_->bad_rule.empty()) throw_bad_record();
+        return false;
+    }
+    /// All records: their number. Throws for a malformed record.
+    std::uint32_t walk_all() const {
+        if (lazy_->complete.load(std::memory_order_acquire)) return lazy_->walked.load(std::memory_order_acquire);
+        std::lock_guard lock(lazy_->mutex);
+        const auto n = walk_locked(UINT32_MAX);
+        if (!lazy_->bad_rule.empty()) throw_bad_record();
+        return n;
+    }
+    /// The error of the record that stopped the walk (lock held).
+    [[noreturn]] void throw_bad_record() const { malformed(lazy_->bad_byte, lazy_->bad_rule); }
+
+    /// The one pass over the records, continued to `count` records: checks
+    /// each record's kind and bounds and its name's offset, and notes its
+    /// offset and kind. A malformed record stops it for good (what comes
+    /// before stays usable; `bad_rule` says why). The next record's place
+    /// depends on this one's kind and vlen, so the loop is a chain of
+    /// dependent loads: it stays branch-free on well-formed input (sizes
+    /// computed without a table, checks folded into one test). Called with
+    /// the lock held; returns the records walked.
+    std::uint32_t walk_locked(std::uint32_t count) const {
+        auto& lz = *lazy_;
+        std::uint32_t n = lz.walked.load(std::memory_order_relaxed);
+        if (n >= count || !lz.bad_rule.empty()) return n;
+        const std::byte* p = types_ + lz.walk_pos;
+        const std::byte* const end = types_ + header_.type_len;
+        const std::uint32_t strings_end = strings_size();
+        const std::uint64_t at0 = std::uint64_t{header_.hdr_len} + header_.type_off;
+        // publish in steps, so that readers of early records do not wait for the whole walk
+        constexpr std::uint32_t step = 4096;
+        while (p != end && n < count) {
+            const auto off = static_cast<std::uint32_t>(p - types_);
+            const auto stop = [&](std::uint64_t at, const std::string& rule) {
+                lz.bad_byte = at + off;
+                lz.bad_rule = "the record of type id " + std::to_string(first_id_ + n) + ": " + rule;
+            };
+            if (end - p < static_cast<std::ptrdiff_t>(sizeof(type_header))) {
+                stop(at0, "cut off by the end of the type section");
+                break;
+            }
+            const auto name_off = detail::load<std::uint32_t>(p);
+            const auto info = detail::load<std::uint32_t>(p + 4);
+            const auto k = info_kind(info);
+            const std::size_t bytes = detail::record_bytes(info);
+            const bool unknown = k - 1 >= static_cast<std::uint32_t>(max_kind);
+            if (unknown || bytes > static_cast<std::size_t>(end - p) || name_off >= strings_end) [[unlikely]] {
+                if (unknown) stop(at0 + 4, "unknown kind " + std::to_string(k));
+                else if (name_off >= strings_end) stop(at0, "name offset past the string section");
+                else stop(at0, "runs past the end of the type section");
+                break;
+            }
+            auto& c = chunks_[n / chunk_size];
+            if (!c) c.reset(new chunk); // published with `walked` below
+            c->offsets[n % chunk_size] = off;
+            c->kinds[n % chunk_size] = static_cast<std::uint8_t>(k);
+            ++n;
+            p += bytes;
+            if (n % step == 0) {
+                lz.walk_pos = static_cast<std::uint32_t>(p - types_);
+                lz.walked.store(n, std::memory_order_release);
+            }
+        }
+        if (std::uint64_t{first_id_} + n > 0x7fffffffu) malformed(at0, "more than 2^31 types");
+        lz.walk_pos = static_cast<std::uint32_t>(p - types_);
+        lz.walked.store(n, std::memory_order_release);
+        if (p == end) lz.complete.store(true, std::memory_order_release);
+        return n;
+    }
+
+    /// The NUL-terminated string at `off` and the end of its section.
+    [[nodiscard]] std::pair<const char*, const char*> string_at(std::uint32_t off) const {
+        if (off < str_base_) return base_->string_at(off);
+        if (off - str_base_ >= str_len_)
+            throw error(EINVAL, "btf", source_, "string offset " + std::to_string(off) + " is past the string section");
+        return {strings_ + (off - str_base_), strings_ + str_len_};
+    }
+
+    /// Whether the record's name is exactly `name`.
+    [[nodiscard]] bool has_name(const std::byte* rec, std::string_view name) const {
+        const auto off = detail::load<std::uint32_t>(rec);
+        if (off == 0) return name.empty();
+        const auto [p, end] = string_at(off);
+        return static_cast<std::size_t>(end - p) > name.size() && std::memcmp(p, name.data(), name.size()) == 0 &&
+               p[name.size()] == '\0';
+    }
+
+    /// The first of this blob's own types named `name` of kind `k` (a kind number).
+    [[nodiscard]] std::optional<type> find_own(std::string_view name, std::uint32_t k) const {
+        if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind)) return std::nullopt;
+        const auto h = detail::hash_name(name);
+        std::optional<type> found;
+        std::lock_guard lock(lazy_->mutex);
+        auto& index = lazy_->by_kind[k];
+        index.table.probe(h, [&](std::uint32_t id) {
+            const std::byte* rec = record_at(id - first_id_);
+            if (!has_name(rec, name)) return false;
+            found = type(this, id, rec);
+            return true;
+        });
+        // Not among the names indexed so far: index on, in id order (walking
+        // records as needed), until the name turns up — then it is the first
+        // — or the records end.
+        if (!found)
+            if (const auto id = extend_index(index, k, name, h); id != 0)
+                found = type(this, id, record_at(id - first_id_));
+        return found;
+    }
+
+    /// Adds the names of kind `k` to its index from where it stopped, until
+    /// a type named `stop` (hash `stop_hash`) is added — its id is returned —
+    /// or the records end (0). Called with the lock held. Each name is
+    /// prefetched a few types before it is hashed: the strings lie scattered
+    /// over megabytes.
+    std::uint32_t extend_index(kind_index& index, std::uint32_t k, std::string_view stop, std::uint32_t stop_hash) const {
+        constexpr std::size_t ahead = 8;
+        constexpr std::uint32_t chunk = 4096; // records walked at a time while looking
+        std::uint32_t ring[ahead];
+        std::size_t queued = 0, done = 0;
+        // hashes queued entry `done`; true if it is `stop`
+        const auto hash_next = [&]() -> bool {
+            const std::uint32_t i = ring[done++ % ahead];
+            const auto [p, end] = string_at(detail::load<std::uint32_t>(record_at(i)));
+            const auto h = detail::hash_cstr(p, end);
+            index.table.insert(h, first_id_ + i);
+            index.next = i + 1;
+            return !stop.empty() && h == stop_hash && has_name(record_at(i), stop);
+        };
+        std::uint32_t scanned = index.next;
+        for (;;) {
+            const std::uint32_t walked = walk_locked(scanned + chunk);
+            for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
+                const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
+                const std::uint32_t first = base % chunk_size;
+                const std::uint32_t last = std::min<std::uint32_t>(chunk_size, first + (walked - base));
+                for (const auto* q = kinds + first; q < kinds + last; ++q) {
+                    q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
+                    if (q == nullptr) break;
+                    const auto i = base - first + static_cast<std::uint32_t>(q - kinds);
+                    const auto off = detail::load<std::uint32_t>(record_at(i));
+                    if (off == 0) continue;
+                    detail::prefetch(string_at(off).first);
+                    if (queued - done == ahead && hash_next()) return first_id_ + index.next - 1;
+                    ring[queued++ % ahead] = i;
+                }
+                base += last - first;
+            }
+            scanned = walked;
+            if (lazy_->complete.load(std::memory_order_relaxed)) break; // every record walked
+            if (!lazy_->bad_rule.empty()) {
+                while (done != queued) // what lies before the bad record first
+                    if (hash_next()) return first_id_ + index.next - 1;
+                throw_bad_record();
+            }
+        }
+        while (done != queued)
+            if (hash_next()) return first_id_ + index.next - 1;
+        index.next = scanned;
+        return 0;
+    }
+
+    [[noreturn]] void fail_id(std::uint32_t id) const {
+        bad_type(id, "no such type (the ids of this BTF end at " + std::to_string(size() - 1) + ")");
+    }
+
+    detail::blob_storage storage_;
+    std::string source_;
+    const types* base_ = nullptr;
+    btf::header header_{};
+    const std::byte* types_ = nullptr;
+    const char* strings_ = nullptr;
+    std::uint32_t str_len_ = 0;
+    std::uint32_t str_base_ = 0; ///< the base's string bytes (split BTF)
+    std::uint32_t first_id_ = 1;
+    /// Where the walked records are and their kinds, by chunks of 16,384
+    /// records (80 KiB: small enough for malloc to reuse memory rather than
+    /// map and unmap it each time a blob is opened).
+    static constexpr std::uint32_t chunk_size = 1u << 14;
+    struct chunk {
+        std::uint32_t offsets[chunk_size]; ///< byte offset in the type section
+        std::uint8_t kinds[chunk_size];
+    };
+    std::unique_ptr<std::unique_ptr<chunk>[]> chunks_; ///< enough for every record the section can hold
+    /// The record of the walked type first_id_ + i.
+    [[nodiscard]] const std::byte* record_at(std::uint32_t i) const noexcept {
+        return types_ + chunks_[i / chunk_size]->offsets[i % chunk_size];
+    }
+    std::unique_ptr<lazy_state> lazy_;
+};
+
+// ---------------------------------------------------------------------------
+// type's members, now that types is complete.
+
+inline std::string_view type::name() const {
+    return rec_ == nullptr ? std::string_view{} : owner_->string(detail::load<std::uint32_t>(rec_));
+}
+
+inline std::span<const std::byte> type::record() const noexcept {
+    if (rec_ == nullptr) return {};
+    return {rec_, sizeof(type_header) + extra_bytes(kind(), vlen())};
+}
+
+inline void type::expect(btf::kind k, const char* what) const {
+    if (kind() != k)
+        owner_->bad_type(id_, std::string("is ") + std::string(kind_name(kind())) + ", not " +
+                                  std::string(kind_name(k)) + " (asked for " + what + ")");
+}
+inline void type::expect(btf::kind a, btf::kind b, const char* what) const {
+    if (kind() != a && kind() != b)
+        owner_->bad_type(id_, std::string("is ") + std::string(kind_name(kind())) + ", not " +
+                                  std::string(kind_name(a)) + " or " + std::string(kind_name(b)) + " (asked for " +
+                                  what + ")");
+}
+
+inline type type::ref(std::uint32_t id) const {
+    if (id >= owner_->size())
+        owner_->bad_type(id_, "refers to type id " + std::to_string(id) + ", which does not exist");
+    return owner_->at(id);
+}
+
+inline type type::target() const {
+    switch (kind()) {
+    case kind::ptr:
+    case kind::typedef_:
+    case kind::volatile_:
+    case kind::const_:
+    case kind::restrict_:
+    case kind::type_tag:
+    case kind::func:
+    case kind::var:
+    case kind::decl_tag:
+    case kind::func_proto: return ref(size_or_type());
+    default: owner_->bad_type(id_, std::string(kind_name(kind())) + " refers to no other type");
+    }
+}
+
+inline type type::resolved() const {
+    type t = *this;
+    for (int i = 0; i <= detail::max_chain; ++i) {
+        if (!is_modifier(t.kind())) return t;
+        t = t.target();
+    }
+    owner_->bad_type(id_, "a chain of typedefs and qualifiers longer than 32 (a loop?)");
+}
+
+inline type type::unqualified() const {
+    type t = *this;
+    for (int i = 0; i <= detail::max_chain; ++i) {
+        const auto k = t.kind();
+        if (k != kind::const_ && k != kind::volatile_ && k != kind::restrict_ && k != kind::type_tag) return t;
+        t = t.target();
+    }
+    owner_->bad_type(id_, "a chain of qualifiers longer than 32 (a loop?)");
+}
+
+inline std::uint64_t type::byte_size() const {
+    std::uint64_t factor = 1;
+    type t = *this;
+    for (int i = 0; i <= detail::max_chain; ++i) {
+        t = t.resolved();
+        switch (t.kind()) {
+        case kind::ptr: return factor * 8;
+        case kind::array:
+            if (t.nelems() != 0 && factor > UINT64_MAX / t.nelems())
+                owner_->bad_type(id_, "an array larger than 2^64 bytes");
+            factor *= t.nelems();
+            t = t.element();
+            continue;
+        case kind::int_:
+        case kind::struct_:
+        case kind::union_:
+        case kind::enum_:
+        case kind::enum64:
+        case kind::float_:
+        case kind::datasec:
+            if (t.size() != 0 && factor > UINT64_MAX / t.size()) owner_->bad_type(id_, "larger than 2^64 bytes");
+            return factor * t.size();
+        default:
+            owner_->bad_type(t.id_, std::string(kind_name(t.kind())) + " has no size");
+        }
+    }
+    owner_->bad_type(id_, "arrays nested deeper than 32 (a loop?)");
+}
+
+inline int_info type::as_int() const {
+    expect(kind::int_, "as_int");
+    const auto d = detail::load<std::uint32_t>(extra());
+    return {int_data_encoding(d), int_data_bits(d), int_data_offset(d)};
+}
+
+inline type type::element() const {
+    expect(kind::array, "element");
+    return ref(detail::load<array_record>(extra()).type);
+}
+inline type type::index_type() const {
+    expect(kind::array, "index_type");
+    return ref(detail::load<array_record>(extra()).index_type);
+}
+inline std::uint32_t type::nelems() const {
+    expect(kind::array, "nelems");
+    return detail::load<array_record>(extra()).nelems;
+}
+
+inline detail::record_range<member, sizeof(member_record)> type::members() const {
+    expect(kind::struct_, kind::union_, "members");
+    return {*this, extra(), vlen()};
+}
+inline detail::record_range<enumerator, sizeof(enum_record)> type::enumerators32() const {
+    expect(kind::enum_, "enumerators32");
+    return {*this, extra(), vlen()};
+}
+inline detail::record_range<enumerator, sizeof(enum64_record)> type::enumerators64() const {
+    expect(kind::enum64, "enumerators64");
+    return {*this, extra(), vlen()};
+}
+inline std::vector<enumerator> type::enumerators() const {
+    expect(kind::enum_, kind::enum64, "enumerators");
+    std::vector<enumerator> out;
+    out.reserve(vlen());
+    if (kind() == kind::enum_)
+        for (const auto& e : enumerators32()) out.push_back(e);
+    else
+        for (const auto& e : enumerators64()) out.push_back(e);
+    return out;
+}
+inline detail::record_range<param, sizeof(param_record)> type::params() const {
+    if (kind() == kind::func) return prototype().params();
+    expect(kind::func_proto, "params");
+    return {*this, extra(), vlen()};
+}
+inline type type::return_type() const {
+    if (kind() == kind::func) return prototype().return_type();
+    expect(kind::func_proto, "return_type");
+    return ref(size_or_type());
+}
+inline type type::prototype() const {
+    expect(kind::func, "prototype");
+    const type p = target();
+    if (p.kind() != kind::func_proto) owner_->bad_type(id_, "a FUNC whose type is not a FUNC_PROTO");
+    return p;
+}
+inline func_linkage type::linkage() const {
+    expect(kind::func, "linkage");
+    return static_cast<func_linkage>(vlen());
+}
+inline btf::var_linkage type::var_linkage() const {
+    expect(kind::var, "var_linkage");
+    return static_cast<btf::var_linkage>(detail::load<var_record>(extra()).linkage);
+}
+inline detail::record_range<section_var, sizeof(var_secinfo_record)> type::vars() const {
+    expect(kind::datasec, "vars");
+    return {*this, extra(), vlen()};
+}
+inline std::int32_t type::component_idx() const {
+    expect(kind::decl_tag, "component_idx");
+    return detail::load<decl_tag_record>(extra()).component_idx;
+}
+inline bool type::fwd_is_union() const {
+    expect(kind::fwd, "fwd_is_union");
+    return kind_flag();
+}
+
+inline member member::from_record(const btf::type& owner, const std::byte* p) {
+    const auto r = detail::load<member_record>(p);
+    member m{owner.owner().string(r.name_off), owner.ref(r.type), r.offset, 0};
+    if (owner.kind_flag()) {
+        m.bit_offset = r.offset & 0xffffffu;
+        m.bitfield_size = r.offset >> 24;
+    }
+    return m;
+}
+
+inline enumerator enumerator::from_record(const btf::type& owner, const std::byte* p) {
+    if (owner.kind() == kind::enum_) {
+        const auto r = detail::load<enum_record>(p);
+        const std::int64_t v = owner.kind_flag() ? std::int64_t{r.val}
+                                                 : static_cast<std::int64_t>(static_cast<std::uint32_t>(r.val));
+        return {owner.owner().string(r.name_off), v};
+    }
+    const auto r = detail::load<enum64_record>(p);
+    const std::uint64_t bits = (std::uint64_t{r.val_hi32} << 32) | r.val_lo32;
+    return {owner.owner().string(r.name_off), static_cast<std::int64_t>(bits)};
+}
+
+inline param param::from_record(const btf::type& owner, const std::byte* p) {
+    const auto r = detail::load<param_record>(p);
+    return {owner.owner().string(r.name_off), owner.ref(r.type)};
+}
+
+inline section_var section_var::from_record(const btf::type& owner, const std::byte* p) {
+    const auto r = detail::load<var_secinfo_record>(p);
+    return {owner.ref(r.type), r.offset, r.size};
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/types.hpp> ----
+// ---- begin <bpfxx/btf/writer.hpp> ----
+// `btf::writer`: builds a BTF blob type by type, during constant evaluation
+// or at run time, with one string table (each string once) and identical
+// records merged. Every record is checked against the kernel's rules
+// (`btf/rules.hpp`) as it is added, and the blob as a whole by `validate()`
+// (references, sizes, member layout, loops), so that BPF_BTF_LOAD accepts
+// what the writer produces.
+//
+//     constexpr auto blob = [] {
+//         btf::writer w;
+//         const auto u32 = w.add_int("unsigned int", 4);
+//         w.add_struct("pair", 8, {{{"a", u32, 0}, {"b", u32, 32}}});
+//         return w;                 // (a writer cannot leave constant evaluation:
+//     };                            //  see btf::blob_of for fixed-size results)
+//
+// Portable: no OS headers. std::vector is used during constant evaluation;
+// std::string is not (clang 14 with libstdc++ 12 cannot evaluate it).
+
+// ---- begin <bpfxx/btf/rules.hpp> ----
+// The kernel's rules for BTF it loads (kernel/bpf/btf.c, Linux 6.18), as
+// the writer checks them before a blob reaches BPF_BTF_LOAD. A blob built
+// during constant evaluation that breaks one does not compile: the compiler
+// stops at a function named after the rule. At run time the writer throws
+// `bpfxx::error` (EINVAL) with the rule's text and the type it concerns.
+
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+namespace bpfxx::btf {
+
+/// One rule of the kernel's BTF checks.
+enum class rule : std::uint8_t {
+    name_not_identifier,      ///< a name the kernel wants as a C identifier ([A-Za-z_.][A-Za-z0-9_.]*, < 512) is not one
+    name_missing,             ///< TYPEDEF, FWD, FUNC, VAR, DATASEC, TYPE_TAG, DECL_TAG and enum values need one
+    section_name_invalid,     ///< a DATASEC name must be printable characters
+    int_size,                 ///< an INT is 1, 2, 4, 8 or 16 bytes
+    int_bits,                 ///< an INT's bits (plus offset) are 1 … 128 and fit its size
+    int_encoding,             ///< an INT is at most one of signed, char, bool
+    float_size,               ///< a FLOAT is 2, 4, 8, 12 or 16 bytes
+    enum_size,                ///< an ENUM/ENUM64 is 1, 2, 4 or 8 bytes
+    too_many_entries,         ///< members, values, parameters or variables: at most 65535
+    member_offset_decreasing, ///< struct members come in order of their offsets
+    union_member_offset,      ///< union members are at offset 0
+    member_beyond_size,       ///< a member ends past the size of its struct or union
+    member_not_aligned,       ///< a member that is not a bitfield starts on a byte (a FLOAT on its own size, at most 8)
+    bitfield_type,            ///< only INT and ENUM members can be bitfields
+    bitfield_too_wide,        ///< a bitfield is wider than its type (or 32 bits for an enum)
+    member_without_size,      ///< a member, array element, variable or parameter needs a type with a size (not void, FWD or FUNC_PROTO)
+    unknown_type,             ///< a type id that the blob does not define
+    array_index_type,         ///< an array's index type is an INT of 1, 2, 4, 8 or 16 whole bytes
+    size_overflow,            ///< a type larger than 4 GiB
+    func_not_proto,           ///< a FUNC refers to a FUNC_PROTO
+    func_linkage,             ///< a FUNC is static or global (not extern)
+    func_param_unnamed,       ///< the parameters of a FUNC's prototype have names
+    vararg_not_last,          ///< only the last parameter may be `...` (type 0, no name)
+    var_linkage,              ///< a VAR is static or global (not extern)
+    datasec_size,             ///< a DATASEC has a size, and its variables lie in it in order without overlap
+    datasec_entry,            ///< a DATASEC lists VARs, each at least as big as its type
+    decl_tag_target,          ///< a DECL_TAG tags a STRUCT, UNION, FUNC, VAR or TYPEDEF
+    decl_tag_component,       ///< a DECL_TAG's component is -1 or a member/parameter index (not for VAR or TYPEDEF)
+    type_tag_order,           ///< TYPE_TAGs come before CONST/VOLATILE/RESTRICT/TYPEDEF in a chain
+    modifier_target,          ///< a qualifier, TYPEDEF or PTR refers to a sized type, void, FWD or FUNC_PROTO
+    loop,                     ///< a chain of qualifiers and pointers, or of structs and arrays by value, loops
+    too_deep,                 ///< a chain of types deeper than the kernel resolves (32)
+    too_big,                  ///< more than 1,048,575 types or 16 MiB of strings
+    struct_undefined,         ///< a reserved STRUCT/UNION was never defined
+};
+
+/// What the rule says, for error messages.
+[[nodiscard]] constexpr std::string_view rule_text(rule r) noexcept {
+    switch (r) {
+    case rule::name_not_identifier: return "the name is not a C identifier ([A-Za-z_.][A-Za-z0-9_.]*, under 512 characters)";
+    case rule::name_missing: return "TYPEDEF, FWD, FUNC, VAR, DATASEC, TYPE_TAG, DECL_TAG and enum values need a name";
+    case rule::section_name_invalid: return "a DATASEC name is one or more printable characters";
+    case rule::int_size: return "an INT is 1, 2, 4, 8 or 16 bytes";
+    case rule::int_bits: return "an INT has 1 to 128 bits, which (with their offset) fit its size";
+    case rule::int_encoding: return "an INT is at most one of signed, char and bool";
+    case rule::float_size: return "a FLOAT is 2, 4, 8, 12 or 16 bytes";
+    case rule::enum_size: return "an ENUM or ENUM64 is 1, 2, 4 or 8 bytes";
+    case rule::too_many_entries: return "a type has at most 65535 members, values, parameters or variables";
+    case rule::member_offset_decreasing: return "struct members must come in order of their offsets";
+    case rule::union_member_offset: return "union members are at offset 0";
+    case rule::member_beyond_size: return "a member ends past the size of its struct or union";
+    case rule::member_not_aligned: return "a member that is not a bitfield starts on a whole byte (a FLOAT on a multiple of its size, at most 8)";
+    case rule::bitfield_type: return "only INT and ENUM members can be bitfields";
+    case rule::bitfield_too_wide: return "a bitfield is wider than its type (an enum bitfield: 32 bits)";
+    case rule::member_without_size: return "the type has no size (void, FWD, FUNC_PROTO): it cannot be a member, element, variable or parameter";
+    case rule::unknown_type: return "refers to a type id that the blob does not define";
+    case rule::array_index_type: return "an array's index type must be an INT of 1, 2, 4, 8 or 16 whole bytes";
+    case rule::size_overflow: return "the type is larger than 4 GiB";
+    case rule::func_not_proto: return "a FUNC must refer to a FUNC_PROTO";
+    case rule::func_linkage: return "a FUNC is static or global (the kernel refuses extern)";
+    case rule::func_param_unnamed: return "every parameter of a FUNC's prototype needs a name";
+    case rule::vararg_not_last: return "only the last parameter may be '...' (type 0 and no name)";
+    case rule::var_linkage: return "a VAR is static or global (the kernel refuses extern)";
+    case rule::datasec_size: return "a DATASEC needs a size, and its variables lie inside it, in order, without overlap";
+    case rule::datasec_entry: return "a DATASEC entry is a VAR, and at least as big as the VAR's type";
+    case rule::decl_tag_target: return "a DECL_TAG tags a STRUCT, UNION, FUNC, VAR or TYPEDEF";
+    case rule::decl_tag_component: return "a DECL_TAG's component is -1 or an index of a member or parameter (VAR and TYPEDEF: -1 only)";
+    case rule::type_tag_order: return "TYPE_TAGs must come before CONST, VOLATILE, RESTRICT and TYPEDEF in a chain";
+    case rule::modifier_target: return "a qualifier, TYPEDEF or PTR must refer to a type with a size, void, a FWD or a FUNC_PROTO";
+    case rule::loop: return "a chain of qualifiers and pointers, or of structs and arrays by value, loops back on itself";
+    case rule::too_deep: return "a chain of types is deeper than the 32 levels the kernel resolves";
+    case rule::too_big: return "more than 1,048,575 types or 16 MiB of strings";
+    case rule::struct_undefined: return "a reserved STRUCT or UNION was never defined";
+    }
+    return "?";
+}
+
+namespace detail {
+// Not constexpr on purpose: reaching one while the compiler evaluates a blob
+// stops compilation with the function's name as the diagnostic.
+inline void btf_name_is_not_a_c_identifier() {}
+inline void btf_this_kind_needs_a_name() {}
+inline void btf_datasec_name_must_be_printable() {}
+inline void btf_int_size_must_be_1_2_4_8_or_16() {}
+inline void btf_int_bits_must_be_1_to_128_and_fit_the_size() {}
+inline void btf_int_encoding_is_one_of_signed_char_bool() {}
+inline void btf_float_size_must_be_2_4_8_12_or_16() {}
+inline void btf_enum_size_must_be_1_2_4_or_8() {}
+inline void btf_at_most_65535_members_values_or_params() {}
+inline void btf_struct_member_offsets_must_not_decrease() {}
+inline void btf_union_members_must_be_at_offset_0() {}
+inline void btf_member_lies_beyond_the_struct_size() {}
+inline void btf_member_must_start_on_a_byte() {}
+inline void btf_only_int_and_enum_members_can_be_bitfields() {}
+inline void btf_bitfield_is_wider_than_its_type() {}
+inline void btf_type_without_size_cannot_be_member_element_or_variable() {}
+inline void btf_type_id_refers_to_no_type() {}
+inline void btf_array_index_must_be_a_regular_int() {}
+inline void btf_type_is_larger_than_4_gib() {}
+inline void btf_func_must_refer_to_a_func_proto() {}
+inline void btf_func_linkage_must_be_static_or_global() {}
+inline void btf_func_params_need_names() {}
+inline void btf_only_the_last_param_may_be_vararg() {}
+inline void btf_var_linkage_must_be_static_or_global() {}
+inline void btf_datasec_vars_must_lie_inside_in_order() {}
+inline void btf_datasec_entry_must_be_a_var_of_its_size() {}
+inline void btf_decl_tag_target_must_be_struct_union_func_var_or_typedef() {}
+inline void btf_decl_tag_component_out_of_range() {}
+inline void btf_type_tags_must_precede_qualifiers_and_typedefs() {}
+inline void btf_modifier_must_refer_to_a_sized_type_void_fwd_or_func_proto() {}
+inline void btf_types_form_a_loop() {}
+inline void btf_type_chain_deeper_than_32() {}
+inline void btf_more_than_1048575_types_or_16_mib_of_strings() {}
+inline void btf_reserved_struct_never_defined() {}
+
+/// Stops constant evaluation at the function named after `r`.
+constexpr void stop_compilation(rule r) {
+    switch (r) {
+    case rule::name_not_identifier: btf_name_is_not_a_c_identifier(); break;
+    case rule::name_missing: btf_this_kind_needs_a_name(); break;
+    case rule::section_name_invalid: btf_datasec_name_must_be_printable(); break;
+    case rule::int_size: btf_int_size_must_be_1_2_4_8_or_16(); break;
+    case rule::int_bits: btf_int_bits_must_be_1_to_128_and_fit_the_size(); break;
+    case rule::int_encoding: btf_int_encoding_is_one_of_signed_char_bool(); break;
+    case rule::float_size: btf_float_size_must_be_2_4_8_12_or_16(); break;
+    case rule::enum_size: btf_enum_size_must_be_1_2_4_or_8(); break;
+    case rule::too_many_entries: btf_at_most_65535_members_values_or_params(); break;
+    case rule::member_offset_decreasing: btf_struct_member_offsets_must_not_decrease(); break;
+    case rule::union_member_offset: btf_union_members_must_be_at_offset_0(); break;
+    case rule::member_beyond_size: btf_member_lies_beyond_the_struct_size(); break;
+    case rule::member_not_aligned: btf_member_must_start_on_a_byte(); break;
+    case rule::bitfield_type: btf_only_int_and_enum_members_can_be_bitfields(); break;
+    case rule::bitfield_too_wide: btf_bitfield_is_wider_than_its_type(); break;
+    case rule::member_without_size: btf_type_without_size_cannot_be_member_element_or_variable(); break;
+    case rule::unknown_type: btf_type_id_refers_to_no_type(); break;
+    case rule::array_index_type: btf_array_index_must_be_a_regular_int(); break;
+    case rule::size_overflow: btf_type_is_larger_than_4_gib(); break;
+    case rule::func_not_proto: btf_func_must_refer_to_a_func_proto(); break;
+    case rule::func_linkage: btf_func_linkage_must_be_static_or_global(); break;
+    case rule::func_param_unnamed: btf_func_params_need_names(); break;
+    case rule::vararg_not_last: btf_only_the_last_param_may_be_vararg(); break;
+    case rule::var_linkage: btf_var_linkage_must_be_static_or_global(); break;
+    case rule::datasec_size: btf_datasec_vars_must_lie_inside_in_order(); break;
+    case rule::datasec_entry: btf_datasec_entry_must_be_a_var_of_its_size(); break;
+    case rule::decl_tag_target: btf_decl_tag_target_must_be_struct_union_func_var_or_typedef(); break;
+    case rule::decl_tag_component: btf_decl_tag_component_out_of_range(); break;
+    case rule::type_tag_order: btf_type_tags_must_precede_qualifiers_and_typedefs(); break;
+    case rule::modifier_target: btf_modifier_must_refer_to_a_sized_type_void_fwd_or_func_proto(); break;
+    case rule::loop: btf_types_form_a_loop(); break;
+    case rule::too_deep: btf_type_chain_deeper_than_32(); break;
+    case rule::too_big: btf_more_than_1048575_types_or_16_mib_of_strings(); break;
+    case rule::struct_undefined: btf_reserved_struct_never_defined(); break;
+    }
+}
+
+/// The kernel's btf_name_valid_identifier: [A-Za-z_.][A-Za-z0-9_.]*, shorter than KSYM_NAME_LEN (512).
+[[nodiscard]] constexpr bool valid_identifier(std::string_view s) noexcept {
+    if (s.empty() || s.size() >= 512) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
+        const bool digit = c >= '0' && c <= '9';
+        if (!(alpha || (i > 0 && digit))) return false;
+    }
+    return true;
+}
+/// The kernel's btf_name_valid_section: printable characters, at least one.
+[[nodiscard]] constexpr bool valid_section_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() >= 512) return false;
+    for (const char c : s)
+        if (c < 0x20 || c > 0x7e) return false;
+    return true;
+}
+} // namespace detail
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/rules.hpp> ----
+
+#include <bit>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace bpfxx::btf {
+
+/// A member of a STRUCT or UNION to add. An empty name makes an anonymous
+/// member (its type should be a STRUCT or UNION).
+struct member_spec {
+    std::string_view name;
+    std::uint32_t type = 0;
+    std::uint32_t bit_offset = 0;
+    std::uint32_t bitfield_size = 0; ///< 0: not a bitfield
+};
+/// A value of an ENUM or ENUM64.
+struct enum_value {
+    std::string_view name;
+    std::int64_t value = 0;
+};
+/// A parameter of a FUNC_PROTO; type 0 with no name is `...` (last only).
+struct param_spec {
+    std::string_view name;
+    std::uint32_t type = 0;
+};
+/// A variable of a DATASEC.
+struct secinfo_spec {
+    std::uint32_t type = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+};
+
+class writer {
+public:
+    /// The kernel's limits: type ids below 2^20, string offsets below 2^24.
+    static constexpr std::uint32_t max_types = 0xfffff;
+    static constexpr std::uint32_t max_string_bytes = 0xffffff;
+
+    constexpr writer() {
+        strings_.push_back('\0');
+        records_.push_back({});
+        string_slots_ = zeros<std::uint32_t>(64);
+        record_slots_ = zeros<std::uint32_t>(64);
+    }
+
+    // -- strings -------------------------------------------------------------
+
+    /// The offset of `s` in the string table, adding it if it is not there yet ("" is 0).
+    constexpr std::uint32_t add_string(std::string_view s) {
+        if (s.empty()) return 0;
+        const std::uint32_t h = hash_chars(s);
+        std::size_t i = h & (string_slots_.size() - 1);
+        while (string_slots_[i] != 0) {
+            if (string_at(string_slots_[i]) == s) return string_slots_[i];
+            i = (i + 1) & (string_slots_.size() - 1);
+        }
+        const auto off = static_cast<std::uint32_t>(strings_.size());
+        if (strings_.size() + s.size() + 1 > max_string_bytes) fail(rule::too_big, 0, s);
+        for (const char c : s) strings_.push_back(c);
+        strings_.push_back('\0');
+        string_slots_[i] = off;
+        if (++string_count_ * 2 > string_slots_.size()) rehash_strings();
+        return off;
+    }
+
+    /// The string at `off` (as added).
+    [[nodiscard]] constexpr std::string_view string_at(std::uint32_t off) const {
+        std::size_t n = 0;
+        while (strings_[off + n] != '\0') ++n;
+        return {strings_.data() + off, n};
+    }
+
+    // -- types ---------------------------------------------------------------
+
+    /// INT: `bits` 0 means all of `size` bytes.
+    constexpr std::uint32_t add_int(std::string_view name, std::uint32_t size, int_encoding enc = int_encoding::none,
+                                    std::uint32_t bits = 0, std::uint32_t bit_offset = 0) {
+        if (!(size == 1 || size == 2 || size == 4 || size == 8 || size == 16)) fail(rule::int_size, 0, name);
+        if (bits == 0) bits = size * 8;
+        if (bits > 128 || bit_offset + bits > size * 8) fail(rule::int_bits, 0, name);
+        const auto e = static_cast<std::uint32_t>(enc);
+        if (e != 0 && e != 1 && e != 2 && e != 4) fail(rule::int_encoding, 0, name);
+        return intern({add_string(name), make_info(kind::int_, 0, false), size, make_int_data(enc, bit_offset, bits)});
+    }
+
+    /// FLOAT of `size` bytes.
+    constexpr std::uint32_t add_float(std::string_view name, std::uint32_t size) {
+        if (!(size == 2 || size == 4 || size == 8 || size == 12 || size == 16)) fail(rule::float_size, 0, name);
+        return intern({add_string(name), make_info(kind::float_, 0, false), size});
+    }
+
+    /// PTR to `target` (0: void *).
+    constexpr std::uint32_t add_ptr(std::uint32_t target) { return add_ref(kind::ptr, {}, target); }
+    constexpr std::uint32_t add_const(std::uint32_t target) { return add_ref(kind::const_, {}, target); }
+    constexpr std::uint32_t add_volatile(std::uint32_t target) { return add_ref(kind::volatile_, {}, target); }
+    constexpr std::uint32_t add_restrict(std::uint32_t target) { return add_ref(kind::restrict_, {}, target); }
+    /// TYPEDEF `name` of `target`.
+    constexpr std::uint32_t add_typedef(std::string_view name, std::uint32_t target) {
+        return add_ref(kind::typedef_, name, target);
+    }
+    /// TYPE_TAG `value` on `target` (`attribute`: kind_flag, the tag is an __attribute__).
+    constexpr std::uint32_t add_type_tag(std::string_view value, std::uint32_t target, bool attribute = false) {
+        return add_ref(kind::type_tag, value, target, attribute);
+    }
+
+    /// ARRAY of `nelems` elements of `elem`, indexed by `index` (0: an INT
+    /// named "__ARRAY_SIZE_TYPE__", as clang emits).
+    constexpr std::uint32_t add_array(std::uint32_t elem, std::uint32_t nelems, std::uint32_t index = 0) {
+        if (index == 0) index = add_int("__ARRAY_SIZE_TYPE__", 4);
+        return intern({0, make_info(kind::array, 0, false), 0, elem, index, nelems});
+    }
+
+    /// FWD declaration of a struct or union.
+    constexpr std::uint32_t add_fwd(std::string_view name, bool is_union = false) {
+        if (name.empty()) fail(rule::name_missing, 0, name);
+        check_identifier(name);
+        return intern({add_string(name), make_info(kind::fwd, 0, is_union), 0});
+    }
+
+    /// ENUM of `size` bytes, or ENUM64 when a value does not fit 32 bits or
+    /// `size` is 8 (unless `k` says which); `is_signed` sets kind_flag.
+    constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::span<const enum_value> values,
+                                     bool is_signed = false, kind k = kind::void_) {
+        if (!(size == 1 || size == 2 || size == 4 || size == 8)) fail(rule::enum_size, 0, name);
+        if (!name.empty()) check_identifier(name);
+        check_vlen(values.size(), name);
+        bool wide = size == 8;
+        for (const auto& v : values) {
+            if (v.name.empty()) fail(rule::name_missing, 0, name);
+            check_identifier(v.name);
+            if (v.value < INT32_MIN || v.value > static_cast<std::int64_t>(UINT32_MAX)) wide = true;
+        }
+        if (k == kind::enum_ || k == kind::enum64) wide = k == kind::enum64;
+        const auto n = static_cast<std::uint32_t>(values.size());
+        std::vector<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
+        for (const auto& v : values) {
+            rec.push_back(add_string(v.name));
+            const auto bits = static_cast<std::uint64_t>(v.value);
+            rec.push_back(static_cast<std::uint32_t>(bits));
+            if (wide) rec.push_back(static_cast<std::uint32_t>(bits >> 32));
+        }
+        return intern(rec);
+    }
+    constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::initializer_list<enum_value> values,
+                                     bool is_signed = false, kind k = kind::void_) {
+        return add_enum(name, size, std::span<const enum_value>(values.begin(), values.size()), is_signed, k);
+    }
+
+    /// STRUCT (or UNION, `k`) of `size` bytes with these members in order.
+    /// kind_flag is set when a member is a bitfield.
+    constexpr std::uint32_t add_struct(kind k, std::string_view name, std::uint32_t size,
+                                       std::span<const member_spec> members) {
+        const std::uint32_t id = reserve(k, name);
+        define(id, size, members);
+        return id;
+    }
+    constexpr std::uint32_t add_struct(std::string_view name, std::uint32_t size, std::span<const member_spec> members) {
+        return add_struct(kind::struct_, name, size, members);
+    }
+    constexpr std::uint32_t add_struct(std::string_view name, std::uint32_t size,
+                                       std::initializer_list<member_spec> members) {
+        return add_struct(kind::struct_, name, size, std::span<const member_spec>(members.begin(), members.size()));
+    }
+    constexpr std::uint32_t add_union(std::string_view name, std::uint32_t size, std::span<const member_spec> members) {
+        return add_struct(kind::union_, name, size, members);
+    }
+    constexpr std::uint32_t add_union(std::string_view name, std::uint32_t size,
+                                      std::initializer_list<member_spec> members) {
+        return add_struct(kind::union_, name, size, std::span<const member_spec>(members.begin(), members.size()));
+    }
+
+    /// An id for a STRUCT or UNION whose members are given later by `define`:
+    /// what a type that refers to itself (through a pointer) needs.
+    constexpr std::uint32_t reserve(kind k, std::string_view name) {
+        if (k != kind::struct_ && k != kind::union_) fail(rule::struct_undefined, 0, name);
+        if (!name.empty()) check_identifier(name);
+        const auto name_off = add_string(name);
+        if (records_.size() > max_types) fail(rule::too_big, 0, name);
+        records_.push_back({undefined, 0});
+        const auto id = static_cast<std::uint32_t>(records_.size() - 1);
+        pending_.push_back({name_off, k, id});
+        return id;
+    }
+
+    /// Gives a reserved STRUCT or UNION its size and members.
+    constexpr void define(std::uint32_t id, std::uint32_t size, std::span<const member_spec> members) {
+        const auto* p = find_pending(id);
+        if (p == nullptr) fail(rule::struct_undefined, id, {});
+        check_vlen(members.size(), string_at(p->name_off));
+        bool bitfields = false;
+        for (const auto& m : members) bitfields = bitfields || m.bitfield_size != 0;
+        for (const auto& m : members) {
+            if (!m.name.empty()) check_identifier(m.name);
+            // with bitfields, offsets have 24 bits and sizes 8
+            if (bitfields && m.bit_offset > 0xffffffu) fail(rule::member_beyond_size, id, m.name);
+            if (m.bitfield_size > 255) fail(rule::bitfield_too_wide, id, m.name);
+        }
+        const auto start = static_cast<std::uint32_t>(words_.size());
+        words_.push_back(p->name_off);
+        words_.push_back(make_info(p->k, static_cast<std::uint32_t>(members.size()), bitfields));
+        words_.push_back(size);
+        for (const auto& m : members) {
+            words_.push_back(add_string(m.name));
+            words_.push_back(m.type);
+            words_.push_back(bitfields ? (m.bitfield_size << 24) | m.bit_offset : m.bit_offset);
+        }
+        records_[id] = {start, static_cast<std::uint32_t>(words_.size() - start)};
+        drop_pending(id);
+    }
+    constexpr void define(std::uint32_t id, std::uint32_t size, std::initializer_list<member_spec> members) {
+        define(id, size, std::span<const member_spec>(members.begin(), members.size()));
+    }
+
+    /// FUNC_PROTO returning `ret` (0: void) with these parameters.
+    constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::span<const param_spec> params) {
+        check_vlen(params.size(), {});
+        std::vector<std::uint32_t> rec{0, make_info(kind::func_proto, static_cast<std::uint32_t>(params.size()), false), ret};
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const auto& prm = params[i];
+            if (prm.type == 0 && (!prm.name.empty() || i + 1 != params.size())) fail(rule::vararg_not_last, 0, prm.name);
+            if (!prm.name.empty()) check_identifier(prm.name);
+            rec.push_back(add_string(prm.name));
+            rec.push_back(prm.type);
+        }
+        return intern(rec);
+    }
+    constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::initializer_list<param_spec> params) {
+        return add_func_proto(ret, std::span<const param_spec>(params.begin(), params.size()));
+    }
+
+    /// FUNC `name` of prototype `proto`.
+    constexpr std::uint32_t add_func(std::string_view name, std::uint32_t proto, func_linkage l = func_linkage::static_) {
+        if (name.empty()) fail(rule::name_missing, 0, name);
+        check_identifier(name);
+        if (l != func_linkage::static_ && l != func_linkage::global) fail(rule::func_linkage, 0, name);
+        return intern({add_string(name), make_info(kind::func, static_cast<std::uint32_t>(l), false), proto});
+    }
+
+    /// VAR `name` of `type`.
+    constexpr std::uint32_t add_var(std::string_view name, std::uint32_t type, var_linkage l = var_linkage::global) {
+        if (name.empty()) fail(rule::name_missing, 0, name);
+        check_identifier(name);
+        if (l != var_linkage::static_ && l != var_linkage::global) fail(rule::var_linkage, 0, name);
+        return intern({add_string(name), make_info(kind::var, 0, false), type, static_cast<std::uint32_t>(l)});
+    }
+
+    /// DATASEC `name` of `size` bytes holding these variables.
+    constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::span<const secinfo_spec> vars) {
+        if (!detail::valid_section_name(name)) fail(name.empty() ? rule::name_missing : rule::section_name_invalid, 0, name);
+        check_vlen(vars.size(), name);
+        std::vector<std::uint32_t> rec{add_string(name), make_info(kind::datasec, static_cast<std::uint32_t>(vars.size()), false), size};
+        for (const auto& v : vars) {
+            rec.push_back(v.type);
+            rec.push_back(v.offset);
+            rec.push_back(v.size);
+        }
+        return intern(rec);
+    }
+    constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::initializer_list<secinfo_spec> vars) {
+        return add_datasec(name, size, std::span<const secinfo_spec>(vars.begin(), vars.size()));
+    }
+
+    /// DECL_TAG `value` on `target` (-1: the type itself, else member or parameter `component`).
+    constexpr std::uint32_t add_decl_tag(std::string_view value, std::uint32_t target, std::int32_t component = -1,
+                                         bool attribute = false) {
+        if (value.empty()) fail(rule::name_missing, 0, value);
+        if (component < -1) fail(rule::decl_tag_component, 0, value);
+        return intern({add_string(value), make_info(kind::decl_tag, 0, attribute), target,
+                       static_cast<std::uint32_t>(component)});
+    }
+
+    // -- what was added ------------------------------------------------------
+
+    /// The number of types (ids 1 … count()).
+    [[nodiscard]] constexpr std::uint32_t count() const noexcept { return static_cast<std::uint32_t>(records_.size() - 1); }
+    [[nodiscard]] constexpr kind kind_of(std::uint32_t id) const { return static_cast<kind>(info_kind(word(id, 1))); }
+    /// Word `i` of type `id`'s record (0: name_off, 1: info, 2: size/type, then the kind's data).
+    [[nodiscard]] constexpr std::uint32_t word(std::uint32_t id, std::uint32_t i) const {
+        if (id == 0 || id >= records_.size() || records_[id].start == undefined) fail(rule::unknown_type, id, {});
+        return words_[records_[id].start + i];
+    }
+    [[nodiscard]] constexpr std::uint32_t string_bytes() const noexcept { return static_cast<std::uint32_t>(strings_.size()); }
+
+    // -- C++ types already added (btf/describe.hpp) --------------------------
+
+    /// The id recorded for `key` (a type's identity), or 0.
+    [[nodiscard]] constexpr std::uint32_t cached(std::string_view key) const {
+        const auto h = hash_chars(key);
+        for (const auto& e : cache_)
+            if (e.hash == h && e.key == key) return e.id;
+        return 0;
+    }
+    constexpr void remember(std::string_view key, std::uint32_t id) { cache_.push_back({hash_chars(key), key, id}); }
+
+    // -- checking and writing -------------------------------------------------
+
+    /// Checks what needs the whole blob: every referenced id exists, member
+    /// layouts fit, chains do not loop, FUNCs, DATASECs and tags are well-formed.
+    constexpr void validate() const {
+        for (const auto& p : pending_) fail(rule::struct_undefined, p.id, string_at(p.name_off));
+        for (std::uint32_t id = 1; id <= count(); ++id) check_references(id);
+        check_loops();
+        for (std::uint32_t id = 1; id <= count(); ++id) check_type(id);
+    }
+
+    /// Bytes of the blob: header, types, strings.
+    [[nodiscard]] constexpr std::size_t byte_size() const noexcept {
+        return sizeof(header) + type_bytes() + strings_.size();
+    }
+
+    /// Writes the blob (host byte order, as the kernel reads it) into `out`,
+    /// which has exactly byte_size() bytes. Does not validate.
+    constexpr void write(std::span<std::byte> out) const {
+        std::size_t at = 0;
+        const auto put16 = [&](std::uint16_t v) { put(out, at, v, 2); };
+        const auto put32 = [&](std::uint32_t v) { put(out, at, v, 4); };
+        put16(magic);
+        out[at++] = std::byte{1}; // version
+        out[at++] = std::byte{0}; // flags
+        put32(sizeof(header));
+        put32(0);
+        put32(type_bytes());
+        put32(type_bytes());
+        put32(static_cast<std::uint32_t>(strings_.size()));
+        for (std::uint32_t id = 1; id <= count(); ++id) {
+            const auto r = records_[id];
+            for (std::uint32_t i = 0; i < r.words; ++i) put32(words_[r.start + i]);
+        }
+        for (const char c : strings_) out[at++] = static_cast<std::byte>(c);
+    }
+
+    /// The validated blob (run time).
+    [[nodiscard]] std::vector<std::byte> bytes() const {
+        validate();
+        std::vector<std::byte> out(byte_size());
+        write(out);
+        return out;
+    }
+
+    /// Throws for rule `r`; during constant evaluation, stops compilation at
+    /// the function named after the rule.
+    constexpr void fail(rule r, std::uint32_t id, std::string_view name) const {
+        if (std::is_constant_evaluated()) {
+            detail::stop_compilation(r);
+            return;
+        }
+        std::string what = id == 0 ? std::string("new type") : "type id " + std::to_string(id);
+        if (!name.empty()) what += " '" + std::string(name) + "'";
+        throw error(EINVAL, "btf::writer", what, std::string(rule_text(r)));
+    }
+
+private:
+    static constexpr std::uint32_t undefined = 0xffffffffu;
+
+    struct record_ref {
+        std::uint32_t start = 0;
+        std::uint32_t words = 0;
+    };
+    struct pending_struct {
+        std::uint32_t name_off = 0;
+        kind k = kind::struct_;
+        std::uint32_t id = 0;
+    };
+    struct cache_entry {
+        std::uint32_t hash = 0;
+        std::string_view key;
+        std::uint32_t id = 0;
+    };
+
+    /// n zeros. (Not vector(n) or resize: with libstdc++ 12 those fill
+    /// uninitialised storage, which clang 14 refuses in constant evaluation.)
+    template <class T>
+    [[nodiscard]] static constexpr std::vector<T> zeros(std::size_t n) {
+        std::vector<T> v;
+        v.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) v.push_back(T{});
+        return v;
+    }
+
+    [[nodiscard]] static constexpr std::uint32_t hash_chars(std::string_view s) noexcept {
+        std::uint32_t h = 2166136261u;
+        for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        return h;
+    }
+    [[nodiscard]] static constexpr std::uint32_t hash_words(std::span<const std::uint32_t> w) noexcept {
+        std::uint32_t h = 2166136261u;
+        for (const auto x : w) h = (h ^ x) * 16777619u + (x >> 16);
+        return h;
+    }
+
+    static constexpr void put(std::span<std::byte> out, std::size_t& at, std::uint32_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i) {
+            const int shift = std::endian::native == std::endian::little ? 8 * i : 8 * (bytes - 1 - i);
+            out[at++] = static_cast<std::byte>((v >> shift) & 0xffu);
+        }
+    }
+
+    [[nodiscard]] constexpr std::uint32_t type_bytes() const noexcept {
+        std::uint32_t n = 0;
+        for (std::size_t id = 1; id < records_.size(); ++id) n += records_[id].words * 4;
+        return n;
+    }
+
+    constexpr void check_identifier(std::string_view s) const {
+        if (!detail::valid_identifier(s)) fail(rule::name_not_identifier, 0, s);
+    }
+    constexpr void check_vlen(std::size_t n, std::string_view name) const {
+        if (n > max_vlen) fail(rule::too_many_entries, 0, name);
+    }
+
+    constexpr std::uint32_t add_ref(kind k, std::string_view name, std::uint32_t target, bool kflag = false) {
+        if (k == kind::typedef_) {
+            if (name.empty()) fail(rule::name_missing, 0, name);
+            check_identifier(name);
+        } else if (k == kind::type_tag) {
+            if (name.empty()) fail(rule::name_missing, 0, name);
+        } // (PTR and the qualifiers take no name: their add_ functions have none to give)
+        return intern({add_string(name), make_info(k, 0, kflag), target});
+    }
+
+    /// The id of a record with these words: an existing identical one, or a new one.
+    constexpr std::uint32_t intern(std::span<const std::uint32_t> rec) {
+        const auto h = hash_words(rec);
+        std::size_t i = h & (record_slots_.size() - 1);
+        while (record_slots_[i] != 0) {
+            const auto id = record_slots_[i];
+            const auto r = records_[id];
+            if (r.words == rec.size()) {
+                bool same = true;
+                for (std::size_t k = 0; k < rec.size() && same; ++k) same = words_[r.start + k] == rec[k];
+                if (same) return id;
+            }
+            i = (i + 1) & (record_slots_.size() - 1);
+        }
+        if (records_.size() > max_types) fail(rule::too_big, 0, {});
+        const auto start = static_cast<std::uint32_t>(words_.size());
+        for (const auto w : rec) words_.push_back(w);
+        records_.push_back({start, static_cast<std::uint32_t>(rec.size())});
+        const auto id = static_cast<std::uint32_t>(records_.size() - 1);
+        record_slots_[i] = id;
+        if (++record_count_ * 2 > record_slots_.size()) rehash_records();
+        return id;
+    }
+    constexpr std::uint32_t intern(std::initializer_list<std::uint32_t> rec) {
+        return intern(std::span<const std::uint32_t>(rec.begin(), rec.size()));
+    }
+
+    constexpr void rehash_strings() {
+        auto slots = zeros<std::uint32_t>(string_slots_.size() * 2);
+        for (const auto off : string_slots_) {
+            if (off == 0) continue;
+            std::size_t i = hash_chars(string_at(off)) & (slots.size() - 1);
+            while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
+            slots[i] = off;
+        }
+        string_slots_ = slots;
+    }
+    constexpr void rehash_records() {
+        auto slots = zeros<std::uint32_t>(record_slots_.size() * 2);
+        for (const auto id : record_slots_) {
+            if (id == 0) continue;
+            const auto r = records_[id];
+            std::size_t i = hash_words(std::span<const std::uint32_t>(words_.data() + r.start, r.words)) & (slots.size() - 1);
+            while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
+            slots[i] = id;
+        }
+        record_slots_ = slots;
+    }
+
+    [[nodiscard]] constexpr const pending_struct* find_pending(std::uint32_t id) const {
+        if (id < records_.size() && records_[id].start == undefined)
+            for (const auto& p : pending_)
+                if (p.id == id) return &p;
+        return nullptr;
+    }
+    constexpr void drop_pending(std::uint32_t id) {
+        for (std::size_t i = 0; i < pending_.size(); ++i)
+            if (pending_[i].id == id) {
+                pending_[i] = pending_.back();
+                pending_.pop_back();
+                return;
+            }
+    }
+
+    // -- validation -----------------------------------------------------------
+
+    [[nodiscard]] constexpr bool exists(std::uint32_t id) const noexcept {
+        return id < records_.size() && (id == 0 || records_[id].start != undefined);
+    }
+    [[nodiscard]] constexpr std::uint32_t vlen_of(std::uint32_t id) const { return info_vlen(word(id, 1)); }
+    [[nodiscard]] constexpr std::string_view name_of(std::uint32_t id) const { return string_at(word(id, 0)); }
+
+    constexpr void need(std::uint32_t id, std::uint32_t ref, bool void_ok) const {
+        if (ref == 0 ? !void_ok : !exists(ref)) fail(ref == 0 ? rule::member_without_size : rule::unknown_type, id, name_of(id));
+    }
+
+    /// Every id a record refers to exists (void only where allowed).
+    constexpr void check_references(std::uint32_t id) const {
+        const kind k = kind_of(id);
+        switch (k) {
+        case kind::ptr:
+        case kind::typedef_:
+        case kind::volatile_:
+        case kind::const_:
+        case kind::restrict_:
+        case kind::type_tag: need(id, word(id, 2), true); break;
+        case kind::array:
+            need(id, word(id, 3), false);
+            need(id, word(id, 4), false);
+            break;
+        case kind::struct_:
+        case kind::union_:
+            for (std::uint32_t i = 0; i < vlen_of(id); ++i) need(id, word(id, 4 + 3 * i), false);
+            break;
+        case kind::func_proto:
+            need(id, word(id, 2), true);
+            for (std::uint32_t i = 0; i < vlen_of(id); ++i) need(id, word(id, 4 + 2 * i), true);
+            break;
+        case kind::func:
+        case kind::var:
+        case kind::decl_tag: need(id, word(id, 2), false); break;
+        case kind::datasec:
+            for (std::uint32_t i = 0; i < vlen_of(id); ++i) need(id, word(id, 3 + 3 * i), false);
+            break;
+        default: break;
+        }
+    }
+
+    /// No cycle among qualifiers and pointers (the kernel's pointer
+    /// resolution) nor among qualifiers, arrays and structs by value.
+    constexpr void check_loops() const {
+        const auto n = records_.size();
+        // 0 unvisited, 1 on the path, 2 done — once per mode.
+        for (int mode = 0; mode < 2; ++mode) {
+            auto state = zeros<std::uint8_t>(n);
+            std::vector<std::uint32_t> stack_id, stack_next;
+            for (std::uint32_t root = 1; root < n; ++root) {
+                if (state[root] != 0 || !in_mode(root, mode)) continue;
+                stack_id.push_back(root);
+                stack_next.push_back(0);
+                state[root] = 1;
+                while (!stack_id.empty()) {
+                    const auto id = stack_id.back();
+                    const auto i = stack_next.back()++;
+                    const auto next = edge(id, i, mode);
+                    if (next == undefined) {
+                        state[id] = 2;
+                        stack_id.pop_back();
+                        stack_next.pop_back();
+                        continue;
+                    }
+                    if (next == 0 || !in_mode(next, mode)) continue;
+                    if (state[next] == 1) fail(rule::loop, id, name_of(id));
+                    if (state[next] == 0) {
+                        state[next] = 1;
+                        stack_id.push_back(next);
+                        stack_next.push_back(0);
+                    }
+                }
+            }
+        }
+    }
+    [[nodiscard]] constexpr bool in_mode(std::uint32_t id, int mode) const {
+        const kind k = kind_of(id);
+        if (is_modifier(k)) return true;
+        return mode == 0 ? k == kind::ptr : (k == kind::array || k == kind::struct_ || k == kind::union_);
+    }
+    /// The `i`-th type `id` refers to in `mode`, or `undefined` past the last.
+    [[nodiscard]] constexpr std::uint32_t edge(std::uint32_t id, std::uint32_t i, int mode) const {
+        const kind k = kind_of(id);
+        if (is_modifier(k) || k == kind::ptr) return i == 0 ? word(id, 2) : undefined;
+        if (mode == 1 && k == kind::array) return i == 0 ? word(id, 3) : undefined;
+        if (mode == 1 && (k == kind::struct_ || k == kind::union_)) return i < vlen_of(id) ? word(id, 4 + 3 * i) : undefined;
+        return undefined;
+    }
+
+    /// The type with typedefs and qualifiers stripped (after check_loops).
+    [[nodiscard]] constexpr std::uint32_t strip(std::uint32_t id) const {
+        for (int depth = 0; id != 0 && is_modifier(kind_of(id)); ++depth) {
+            if (depth > 32) fail(rule::too_deep, id, name_of(id));
+            id = word(id, 2);
+        }
+        return id;
+    }
+
+    /// sizeof the type, or -1 for types without a size (void, FWD, FUNC_PROTO, FUNC …).
+    [[nodiscard]] constexpr std::int64_t size_of(std::uint32_t id, int depth = 0) const {
+        if (depth > 32) fail(rule::too_deep, id, name_of(id));
+        id = strip(id);
+        if (id == 0) return -1;
+        switch (kind_of(id)) {
+        case kind::int_:
+        case kind::enum_:
+        case kind::enum64:
+        case kind::float_:
+        case kind::struct_:
+        case kind::union_:
+        case kind::datasec: return word(id, 2);
+        case kind::ptr: return 8;
+        case kind::array: {
+            const auto elem = size_of(word(id, 3), depth + 1);
+            if (elem < 0) return -1;
+            const auto total = elem * static_cast<std::int64_t>(word(id, 5));
+            if (total > static_cast<std::int64_t>(UINT32_MAX)) fail(rule::size_overflow, id, {});
+            return total;
+        }
+        default: return -1;
+        }
+    }
+
+    [[nodiscard]] constexpr bool regular_int(std::uint32_t id) const {
+        if (kind_of(id) != kind::int_) return false;
+        const auto d = word(id, 3);
+        const auto size = word(id, 2);
+        return int_data_offset(d) == 0 && int_data_bits(d) == size * 8;
+    }
+
+    constexpr void check_type(std::uint32_t id) const {
+        const kind k = kind_of(id);
+        const auto name = name_of(id);
+        switch (k) {
+        case kind::ptr:
+        case kind::typedef_:
+        case kind::volatile_:
+        case kind::const_:
+        case kind::restrict_:
+        case kind::type_tag: {
+            const auto target = word(id, 2);
+            if (target != 0) {
+                const auto t = strip(target);
+                const kind tk = t == 0 ? kind::void_ : kind_of(t);
+                if (t != 0 && tk != kind::fwd && tk != kind::func_proto && size_of(t) < 0)
+                    fail(rule::modifier_target, id, name);
+            }
+            // in a chain of modifiers (PTR is none), type tags come first
+            if (k != kind::ptr) {
+                bool tags = k == kind::type_tag;
+                for (auto t = target; t != 0 && is_modifier(kind_of(t)); t = word(t, 2)) {
+                    if (kind_of(t) == kind::type_tag && !tags) fail(rule::type_tag_order, id, name);
+                    if (kind_of(t) != kind::type_tag) tags = false;
+                }
+            }
+            break;
+        }
+        case kind::array: {
+            const auto index = strip(word(id, 4));
+            if (index == 0 || !regular_int(index)) fail(rule::array_index_type, id, name);
+            const auto elem = strip(word(id, 3));
+            if (size_of(elem) < 0) fail(rule::member_without_size, id, name);
+            if (kind_of(elem) == kind::int_ && !regular_int(elem)) fail(rule::member_without_size, id, name);
+            (void)size_of(id);
+            break;
+        }
+        case kind::struct_:
+        case kind::union_: check_members(id); break;
+        case kind::func: {
+            const auto proto = word(id, 2);
+            if (kind_of(proto) != kind::func_proto) fail(rule::func_not_proto, id, name);
+            for (std::uint32_t i = 0; i < vlen_of(proto); ++i)
+                if (word(proto, 3 + 2 * i) == 0 && word(proto, 4 + 2 * i) != 0) fail(rule::func_param_unnamed, id, name);
+            break;
+        }
+        case kind::func_proto: {
+            if (word(id, 2) != 0 && size_of(word(id, 2)) < 0) fail(rule::member_without_size, id, name);
+            for (std::uint32_t i = 0; i < vlen_of(id); ++i) {
+                const auto t = word(id, 4 + 2 * i);
+                if (t != 0 && size_of(t) < 0) fail(rule::member_without_size, id, name);
+            }
+            break;
+        }
+        case kind::var:
+            if (size_of(word(id, 2)) < 0) fail(rule::member_without_size, id, name);
+            break;
+        case kind::datasec: check_datasec(id); break;
+        case kind::decl_tag: {
+            const auto target = word(id, 2);
+            const kind tk = kind_of(target);
+            const auto comp = static_cast<std::int32_t>(word(id, 3));
+            if (tk != kind::struct_ && tk != kind::union_ && tk != kind::func && tk != kind::var && tk != kind::typedef_)
+                fail(rule::decl_tag_target, id, name);
+            if (comp != -1) {
+                if (tk == kind::var || tk == kind::typedef_) fail(rule::decl_tag_component, id, name);
+                const auto n = tk == kind::func ? vlen_of(word(target, 2)) : vlen_of(target);
+                if (static_cast<std::uint32_t>(comp) >= n) fail(rule::decl_tag_component, id, name);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+
+    constexpr void check_members(std::uint32_t id) const {
+        const bool is_union = kind_of(id) == kind::union_;
+        const bool kflag = info_kind_flag(word(id, 1));
+        const std::uint64_t size_bits = std::uint64_t{word(id, 2)} * 8;
+        std::uint32_t last = 0;
+        for (std::uint32_t i = 0; i < vlen_of(id); ++i) {
+            const auto mname = string_at(word(id, 3 + 3 * i));
+            const auto mtype = word(id, 4 + 3 * i);
+            const auto raw = word(id, 5 + 3 * i);
+            const std::uint32_t off = kflag ? raw & 0xffffffu : raw;
+            const std::uint32_t bits = kflag ? raw >> 24 : 0;
+            if (is_union && off != 0) fail(rule::union_member_offset, id, mname);
+            if (off < last) fail(rule::member_offset_decreasing, id, mname);
+            last = off;
+            const auto t = strip(mtype);
+            const auto tsize = size_of(t);
+            if (tsize < 0) fail(rule::member_without_size, id, mname);
+            const kind tk = kind_of(t);
+            const std::uint64_t size_bytes = size_bits / 8;
+            if (bits != 0) {
+                if (tk != kind::int_ && tk != kind::enum_ && tk != kind::enum64) fail(rule::bitfield_type, id, mname);
+                const std::uint32_t max = tk == kind::int_ ? int_data_bits(word(t, 3)) : 32;
+                if (bits > max) fail(rule::bitfield_too_wide, id, mname);
+                if ((std::uint64_t{off} + bits + 7) / 8 > size_bytes) fail(rule::member_beyond_size, id, mname);
+            } else if (tk == kind::int_ && !regular_int(t)) {
+                // an INT narrower than its bytes: the old bitfield encoding, any bit offset
+                const auto d = word(t, 3);
+                if (off / 8 + (off % 8 + int_data_offset(d) + int_data_bits(d) + 7) / 8 > size_bytes)
+                    fail(rule::member_beyond_size, id, mname);
+            } else {
+                if (off % 8 != 0) fail(rule::member_not_aligned, id, mname);
+                if (tk == kind::float_) {
+                    const auto align = tsize < 8 ? tsize : 8;
+                    if ((off / 8) % align != 0) fail(rule::member_not_aligned, id, mname);
+                }
+                if (off / 8 + static_cast<std::uint64_t>(tsize) > size_bytes) fail(rule::member_beyond_size, id, mname);
+            }
+        }
+    }
+
+    constexpr void check_datasec(std::uint32_t id) const {
+        const auto name = name_of(id);
+        const auto size = word(id, 2);
+        if (size == 0) fail(rule::datasec_size, id, name);
+        std::uint64_t end = 0, sum = 0;
+        for (std::uint32_t i = 0; i < vlen_of(id); ++i) {
+            const auto var = word(id, 3 + 3 * i);
+            const auto off = word(id, 4 + 3 * i);
+            const auto vsize = word(id, 5 + 3 * i);
+            if (off < end || off >= size || vsize == 0 || vsize > size || std::uint64_t{off} + vsize > size)
+                fail(rule::datasec_size, id, name);
+            end = std::uint64_t{off} + vsize;
+            sum += vsize;
+            if (kind_of(var) != kind::var) fail(rule::datasec_entry, id, name);
+            const auto tsize = size_of(word(var, 2));
+            if (tsize < 0 || vsize < static_cast<std::uint64_t>(tsize)) fail(rule::datasec_entry, id, name);
+        }
+        if (sum > size) fail(rule::datasec_size, id, name);
+    }
+
+    std::vector<std::uint32_t> words_;
+    std::vector<record_ref> records_; ///< by id; [0] is void
+    std::vector<char> strings_;
+    std::vector<std::uint32_t> string_slots_;
+    std::uint32_t string_count_ = 0;
+    std::vector<std::uint32_t> record_slots_;
+    std::uint32_t record_count_ = 0;
+    std::vector<pending_struct> pending_;
+    std::vector<cache_entry> cache_;
+};
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/writer.hpp> ----
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace bpfxx::btf {
+
+/// Copies types of `from` into `to`, remembering which it has copied.
+/// Structs and unions are reserved first and given their members after, so
+/// that types referring back to them (through pointers) copy without
+/// recursing through the whole graph.
+class type_copier {
+public:
+    type_copier(const types& from, writer& to) : from_(from), to_(to), ids_(from.size(), 0) {}
+
+    /// The id in `to` of type `id` of `from` (0 for void), copying it and
+    /// what it refers to if not done yet.
+    std::uint32_t operator()(std::uint32_t id) {
+        const auto r = copy(id, 0);
+        drain();
+        return r;
+    }
+
+    /// How many types of `from` have been copied.
+    [[nodiscard]] std::size_t copied() const noexcept { return copied_; }
+
+private:
+    std::uint32_t copy(std::uint32_t id, int depth) {
+        if (id == 0) return 0;
+        if (id >= ids_.size()) from_.bad_type(id, "no such type");
+        if (ids_[id] != 0) return ids_[id];
+        if (depth > 64) to_.fail(rule::loop, 0, from_.at(id).name()); // deeper than any chain the kernel resolves
+        const type t = from_.at(id);
+        std::uint32_t r = 0;
+        switch (t.kind()) {
+        case kind::int_: {
+            const auto i = t.as_int();
+            r = to_.add_int(t.name(), t.size(), static_cast<int_encoding>(i.encoding), i.bits, i.offset);
+            break;
+        }
+        case kind::float_: r = to_.add_float(t.name(), t.size()); break;
+        case kind::ptr: r = to_.add_ptr(copy(t.size_or_type(), depth + 1)); break;
+        case kind::typedef_: r = to_.add_typedef(t.name(), copy(t.size_or_type(), depth + 1)); break;
+        case kind::volatile_: r = to_.add_volatile(copy(t.size_or_type(), depth + 1)); break;
+        case kind::const_: r = to_.add_const(copy(t.size_or_type(), depth + 1)); break;
+        case kind::restrict_: r = to_.add_restrict(copy(t.size_or_type(), depth + 1)); break;
+        case kind::type_tag: r = to_.add_type_tag(t.name(), copy(t.size_or_type(), depth + 1), t.kind_flag()); break;
+        case kind::array: {
+            const auto elem = copy(t.element().id(), depth + 1);
+            r = to_.add_array(elem, t.nelems(), copy(t.index_type().id(), depth + 1));
+            break;
+        }
+        case kind::fwd: r = to_.add_fwd(t.name(), t.fwd_is_union()); break;
+        case kind::enum_:
+        case kind::enum64: {
+            std::vector<enum_value> values;
+            for (const auto& e : t.enumerators()) values.push_back({e.name, e.value});
+            r = to_.add_enum(t.name(), t.size(), values, t.kind_flag(), t.kind());
+            break;
+        }
+        case kind::struct_:
+        case kind::union_:
+            r = to_.reserve(t.kind(), t.name());
+            ids_[id] = r;
+            ++copied_;
+            pending_.push_back(id);
+            return r;
+        case kind::func_proto: {
+            std::vector<param_spec> params;
+            for (const auto& p : t.params()) params.push_back({p.name, copy(p.type.id(), depth + 1)});
+            r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), params);
+            break;
+        }
+        case kind::func: r = to_.add_func(t.name(), copy(t.size_or_type(), depth + 1), t.linkage()); break;
+        case kind::var: r = to_.add_var(t.name(), copy(t.size_or_type(), depth + 1), t.var_linkage()); break;
+        case kind::datasec: {
+            std::vector<secinfo_spec> vars;
+            for (const auto& v : t.vars()) vars.push_back({copy(v.var.id(), depth + 1), v.offset, v.size});
+            r = to_.add_datasec(t.name(), t.size(), vars);
+            break;
+        }
+        case kind::decl_tag:
+            r = to_.add_decl_tag(t.name(), copy(t.size_or_type(), depth + 1), t.component_idx(), t.kind_flag());
+            break;
+        case kind::void_: return 0;
+        }
+        ids_[id] = r;
+        ++copied_;
+        return r;
+    }
+
+    /// Gives every reserved struct and union its members.
+    void drain() {
+        while (!pending_.empty()) {
+            const auto id = pending_.back();
+            pending_.pop_back();
+            const type t = from_.at(id);
+            std::vector<member_spec> members;
+            for (const member& m : t.members()) members.push_back({m.name, copy(m.type.id(), 0), m.bit_offset, m.bitfield_size});
+            to_.define(ids_[id], t.size(), members);
+        }
+    }
+
+    const types& from_;
+    writer& to_;
+    std::vector<std::uint32_t> ids_; ///< id in `from` → id in `to` (0: not copied)
+    std::vector<std::uint32_t> pending_;
+    std::size_t copied_ = 0;
+};
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/copy.hpp> ----
+// ---- begin <bpfxx/btf/describe.hpp> ----
+// BTF for C++ types, during constant evaluation: `btf::add_type<T>(writer)`
+// adds T and everything it refers to, once, and gives T's id;
+// `btf::blob_of<Ts...>` is the finished blob as a constant.
+//
+//   integers, bool, char …   INT named as clang names the C type ("unsigned int", "_Bool" …)
+//   float, double …          FLOAT
+//   enums                    ENUM (ENUM64 for values beyond 32 bits) with their enumerators,
+//                            found by name between -128 and 255, or as `btf::enumerators<E>` says
+//   T*, T[N], std::array     PTR, ARRAY
+//   const / volatile T       CONST, VOLATILE
+//   structs and unions       STRUCT / UNION with member names from BOOST_HANA_DEFINE_STRUCT,
+//                            BOOST_HANA_ADAPT_STRUCT, or `btf::description<T>` (btf/fields.hpp)
+//   btf::spin_lock, timer,   the kernel's struct bpf_spin_lock, struct bpf_timer, and
+//   kptr<"name">             PTR → TYPE_TAG "kptr" → STRUCT name (btf/special_fields.hpp)
+//
+// A struct's name is its C++ name without namespaces (template arguments
+// spelled into it: `pair<int, long>` → "pair_int_long"); `btf::type_name<T>`
+// overrides it. Member offsets follow the members in order (C's rules);
+// that they agree with the C++ compiler's is checked against sizeof and
+// alignof at compile time.
+//
+// Boost.Hana gives member names to a C++20 compiler, which has no
+// reflection; it is used here only, so that the rest of bpfxx stays light.
+
+// ---- begin <bpfxx/btf/fields.hpp> ----
+// Describing a C++ struct or union field by field, for the BTF writer: what
+// member names alone (BOOST_HANA_DEFINE_STRUCT) cannot say — bitfields,
+// anonymous structs and unions, types written differently from C++.
+//
+//     template <> inline constexpr auto bpfxx::btf::description<flags> = bpfxx::btf::fields(
+//         bpfxx::btf::bits<std::uint32_t>("kind", 3),
+//         bpfxx::btf::bits<std::uint32_t>("level", 5),
+//         bpfxx::btf::field<std::uint8_t>("tag"),
+//         bpfxx::btf::anonymous_union(bpfxx::btf::field<std::uint32_t>("ip4"),
+//                                     bpfxx::btf::field<std::uint8_t[16]>("ip6")));
+//
+// Offsets are not written down: they follow from the fields in order, by the
+// System V rules that GCC and clang use for x86-64 and BPF (a bitfield that
+// would straddle a unit of its type starts a new unit; an unnamed
+// zero-width bitfield closes the unit). `btf::add_type<T>` then checks the
+// result against sizeof(T) and alignof(T) at compile time.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace bpfxx::btf {
+
+template <class T>
+constexpr std::uint32_t add_type(writer& w);
+
+namespace detail {
+
+using emit_fn = std::uint32_t (*)(writer&);
+
+enum class item_kind : std::uint8_t { field, bitfield, self_pointer, open_struct, open_union, close };
+
+/// One entry of a field list: a member, or the start or end of an anonymous group.
+struct field_item {
+    item_kind what = item_kind::field;
+    std::string_view name;
+    emit_fn emit = nullptr;    ///< adds the member's type, gives its id
+    std::uint32_t size = 0;    ///< sizeof the member's type
+    std::uint32_t align = 1;   ///< alignof the member's type
+    std::uint32_t bits = 0;    ///< a bitfield's width
+};
+
+/// Where each item of a group lies and what the group measures.
+struct group_layout {
+    std::uint32_t size = 0;  ///< bytes
+    std::uint32_t align = 1; ///< bytes
+    std::size_t end = 0;     ///< index after the group's close (or the end of the list)
+};
+
+[[nodiscard]] constexpr std::uint64_t round_up(std::uint64_t v, std::uint64_t to) noexcept {
+    return to == 0 ? v : (v + to - 1) / to * to;
+}
+
+/// Lays out the group starting at `begin` (a struct, or a union if
+/// `is_union`); writes each item's bit offset, relative to the group, to
+/// `offsets` (indexed like `items`) when given.
+constexpr group_layout measure(std::span<const field_item> items, std::size_t begin, bool is_union,
+                               std::uint64_t* offsets) {
+    std::uint64_t cur = 0, end_bits = 0;
+    std::uint32_t align = 1;
+    std::size_t i = begin;
+    while (i < items.size() && items[i].what != item_kind::close) {
+        const field_item& f = items[i];
+        std::uint64_t off = 0, width = 0;
+        std::uint32_t a = f.align;
+        std::size_t next = i + 1;
+        if (f.what == item_kind::open_struct || f.what == item_kind::open_union) {
+            const auto g = measure(items, i + 1, f.what == item_kind::open_union, offsets);
+            a = g.align;
+            width = std::uint64_t{g.size} * 8;
+            off = is_union ? 0 : round_up(cur, std::uint64_t{a} * 8);
+            next = g.end;
+        } else if (f.what == item_kind::bitfield) {
+            const std::uint64_t unit = std::uint64_t{f.size} * 8;
+            if (f.bits == 0) { // unnamed zero-width: the next field starts a new unit
+                if (!is_union) cur = round_up(cur, unit);
+                i = next;
+                continue;
+            }
+            off = is_union ? 0 : cur;
+            if (!is_union && off / unit != (off + f.bits - 1) / unit) off = round_up(off, unit);
+            width = f.bits;
+            if (f.name.empty()) a = 1; // unnamed bitfields do not align the struct
+        } else {
+            off = is_union ? 0 : round_up(cur, std::uint64_t{a} * 8);
+            width = std::uint64_t{f.size} * 8;
+        }
+        if (offsets != nullptr) offsets[i] = off;
+        if (a > align) align = a;
+        if (!is_union) cur = off + width;
+        if (off + width > end_bits) end_bits = off + width;
+        i = next;
+    }
+    const auto bytes = round_up(round_up(end_bits, 8) / 8, align);
+    return {static_cast<std::uint32_t>(bytes), align, i < items.size() ? i + 1 : i};
+}
+
+/// Adds the group starting at `begin` as a STRUCT or UNION named `name`
+/// (empty: anonymous) under id `id` (reserved by the caller, or 0 to reserve
+/// here); `self` is the described type's id (for self_pointer).
+constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items, std::size_t begin, bool is_union,
+                                   std::string_view name, std::uint32_t id, std::uint32_t self = 0) {
+    std::vector<std::uint64_t> offsets;
+    offsets.reserve(items.size());
+    for (std::size_t k = 0; k < items.size(); ++k) offsets.push_back(0);
+    const auto g = measure(items, begin, is_union, offsets.data());
+    if (id == 0) id = w.reserve(is_union ? kind::union_ : kind::struct_, name);
+    if (self == 0) self = id;
+    std::vector<member_spec> members;
+    std::size_t i = begin;
+    while (i < items.size() && items[i].what != item_kind::close) {
+        const field_item& f = items[i];
+        if (f.what == item_kind::open_struct || f.what == item_kind::open_union) {
+            const auto nested = emit_group(w, items, i + 1, f.what == item_kind::open_union, {}, 0, self);
+            members.push_back({{}, nested, static_cast<std::uint32_t>(offsets[i]), 0});
+            i = measure(items, i + 1, f.what == item_kind::open_union, nullptr).end;
+            continue;
+        }
+        if (!(f.what == item_kind::bitfield && (f.bits == 0 || f.name.empty()))) { // unnamed bitfields are padding
+            const auto t = f.what == item_kind::self_pointer ? w.add_ptr(self) : f.emit(w);
+            members.push_back({f.name, t, static_cast<std::uint32_t>(offsets[i]),
+                               f.what == item_kind::bitfield ? f.bits : 0});
+        }
+        ++i;
+    }
+    w.define(id, g.size, members);
+    return id;
+}
+
+} // namespace detail
+
+/// The fields of a struct (or union) in declaration order.
+template <std::size_t N>
+struct field_list {
+    std::array<detail::field_item, N> items{};
+    kind k = kind::struct_;
+};
+
+/// A member of type T named `name`.
+template <class T>
+[[nodiscard]] constexpr field_list<1> field(std::string_view name) {
+    return {{detail::field_item{detail::item_kind::field, name, &add_type<T>, sizeof(T), alignof(T), 0}}};
+}
+
+/// A bitfield of declared type T (an integer or enum), `width` bits wide.
+/// An empty name with width 0 closes the current unit, as `T : 0;` in C.
+template <class T>
+[[nodiscard]] constexpr field_list<1> bits(std::string_view name, std::uint32_t width) {
+    return {{detail::field_item{detail::item_kind::bitfield, name, &add_type<T>, sizeof(T), alignof(T), width}}};
+}
+
+/// A pointer to the type being described (`struct node *next;`). In a
+/// description of T, write this rather than `field<T*>`: T's description
+/// cannot name T* while it is being defined (clang 14 checks it too early).
+[[nodiscard]] constexpr field_list<1> self_pointer(std::string_view name) {
+    return {{detail::field_item{detail::item_kind::self_pointer, name, nullptr, sizeof(void*), alignof(void*), 0}}};
+}
+
+namespace detail {
+template <std::size_t... N>
+[[nodiscard]] constexpr auto concat(const field_list<N>&... parts) {
+    field_list<(std::size_t{0} + ... + N)> out;
+    std::size_t i = 0;
+    ((void)[&] {
+        for (const auto& it : parts.items) out.items[i++] = it;
+    }(), ...);
+    return out;
+}
+template <std::size_t... N>
+[[nodiscard]] constexpr auto group(item_kind open, const field_list<N>&... parts) {
+    return concat(field_list<1>{{field_item{open, {}, nullptr, 0, 1, 0}}}, parts...,
+                  field_list<1>{{field_item{item_kind::close, {}, nullptr, 0, 1, 0}}});
+}
+} // namespace detail
+
+/// The fields of a struct.
+template <std::size_t... N>
+[[nodiscard]] constexpr auto fields(const field_list<N>&... parts) {
+    return detail::concat(parts...);
+}
+/// The fields of a union (each at offset 0).
+template <std::size_t... N>
+[[nodiscard]] constexpr auto union_fields(const field_list<N>&... parts) {
+    auto out = detail::concat(parts...);
+    out.k = kind::union_;
+    return out;
+}
+/// An anonymous struct member: its fields belong to the enclosing type in C.
+template <std::size_t... N>
+[[nodiscard]] constexpr auto anonymous_struct(const field_list<N>&... parts) {
+    return detail::group(detail::item_kind::open_struct, parts...);
+}
+/// An anonymous union member.
+template <std::size_t... N>
+[[nodiscard]] constexpr auto anonymous_union(const field_list<N>&... parts) {
+    return detail::group(detail::item_kind::open_union, parts...);
+}
+
+namespace detail {
+/// What `description<T>` is when nobody described T.
+struct not_described {};
+} // namespace detail
+
+/// The fields of T, for types the writer cannot take apart by itself:
+/// specialise it with `btf::fields(...)` or `btf::union_fields(...)`. Types
+/// defined with BOOST_HANA_DEFINE_STRUCT or adapted with
+/// BOOST_HANA_ADAPT_STRUCT need no description (`btf/describe.hpp`).
+template <class T>
+inline constexpr auto description = detail::not_described{};
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/fields.hpp> ----
+// ---- begin <bpfxx/btf/special_fields.hpp> ----
+// Map value members the kernel manages itself — a lock, a timer, a pointer
+// to a kernel object — which it recognises by their BTF. Put them in a map
+// value described for BTF (BOOST_HANA_DEFINE_STRUCT or btf::description)
+// and create the map with BTF (`bpfxx::with_btf`, `btf/map.hpp`):
+//
+//     struct counter {
+//         BOOST_HANA_DEFINE_STRUCT(counter,
+//             (bpfxx::btf::spin_lock, lock),
+//             (std::uint64_t, hits));
+//     };
+//     using counters = bpfxx::with_btf<bpfxx::array_map<std::uint32_t, counter, 16>>;
+//
+// User space never sees their contents: the kernel zeroes them in what a
+// lookup copies out and leaves them alone on update.
+
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx::btf {
+
+/// `struct bpf_spin_lock`: programs take it with bpf_spin_lock/unlock;
+/// user space updates and looks up under it with update_flags::lock / lookup_flags::lock.
+struct spin_lock {
+    std::uint32_t val = 0;
+};
+static_assert(sizeof(spin_lock) == 4);
+
+/// `struct bpf_timer`: armed by programs (bpf_timer_init, _set_callback, _start).
+struct alignas(8) timer {
+    std::uint64_t opaque[2] = {};
+};
+static_assert(sizeof(timer) == 16);
+
+/// What a kptr's reference is.
+enum class kptr_kind : std::uint8_t {
+    referenced, ///< "kptr": the map holds a reference (bpf_kptr_xchg moves it in and out)
+    untrusted,  ///< "kptr_untrusted": a plain pointer the verifier checks on each use
+    percpu,     ///< "percpu_kptr": an object from bpf_percpu_obj_new
+};
+
+[[nodiscard]] constexpr std::string_view kptr_tag(kptr_kind k) noexcept {
+    switch (k) {
+    case kptr_kind::referenced: return "kptr";
+    case kptr_kind::untrusted: return "kptr_untrusted";
+    case kptr_kind::percpu: return "percpu_kptr";
+    }
+    return {};
+}
+
+/// A pointer to the kernel struct named `Struct` ("task_struct",
+/// "bpf_cpumask" …) that the map owns: in BTF `PTR → TYPE_TAG "kptr" →
+/// STRUCT Struct`, the struct found by name in the kernel's BTF.
+template <bpfxx::detail::fixed_string Struct, kptr_kind Kind = kptr_kind::referenced>
+struct kptr {
+    static constexpr std::string_view struct_name = Struct.view();
+    static constexpr kptr_kind kind = Kind;
+    std::uint64_t ptr = 0;
+};
+
+namespace detail {
+template <class T> inline constexpr bool is_kptr = false;
+template <bpfxx::detail::fixed_string S, kptr_kind K> inline constexpr bool is_kptr<kptr<S, K>> = true;
+} // namespace detail
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/special_fields.hpp> ----
+
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/define_struct.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <array>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::btf {
+
+namespace detail {
+
+/// The compiler's spelling of T (or of a constant, for enum values).
+template <class T>
+[[nodiscard]] constexpr std::string_view pretty_type() noexcept {
+    return __PRETTY_FUNCTION__;
+}
+template <auto V>
+[[nodiscard]] constexpr std::string_view pretty_value() noexcept {
+    return __PRETTY_FUNCTION__;
+}
+
+/// What follows "T = " (or "V = ") in a __PRETTY_FUNCTION__ of GCC or clang.
+[[nodiscard]] constexpr std::string_view spelled_argument(std::string_view pretty, std::string_view marker) noexcept {
+    const auto at = pretty.find(marker);
+    if (at == std::string_view::npos) return {};
+    auto s = pretty.substr(at + marker.size());
+    const auto semi = s.find(';'); // GCC: "[with T = x; std::string_view = …]"
+    if (semi != std::string_view::npos) return s.substr(0, semi);
+    return s.substr(0, s.size() - 1); // clang: "[T = x]"
+}
+
+/// The last component of a qualified name, outside template arguments.
+[[nodiscard]] constexpr std::string_view unqualified(std::string_view s) noexcept {
+    int depth = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '<' || c == '(') ++depth;
+        else if (c == '>' || c == ')') --depth;
+        else if (depth == 0 && c == ':' && i + 1 < s.size() && s[i + 1] == ':') start = i + 2;
+    }
+    return s.substr(start);
+}
+
+/// A C++ name as a BTF identifier: other characters become '_', runs of
+/// them one, none at either end.
+struct identifier {
+    std::array<char, 128> chars{};
+    std::size_t size = 0;
+    [[nodiscard]] constexpr std::string_view view() const noexcept { return {chars.data(), size}; }
+};
+[[nodiscard]] constexpr identifier sanitize(std::string_view s) noexcept {
+    identifier out;
+    bool gap = false;
+    for (const char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) {
+            gap = out.size != 0;
+            continue;
+        }
+        if (out.size + 2 >= out.chars.size()) break;
+        if (gap) out.chars[out.size++] = '_';
+        gap = false;
+        out.chars[out.size++] = c;
+    }
+    if (out.size != 0 && out.chars[0] >= '0' && out.chars[0] <= '9') return {}; // not an identifier: anonymous
+    return out;
+}
+
+/// T's name for BTF: its C++ name without namespaces; empty for unnamed types.
+template <class T>
+inline constexpr identifier default_name = [] {
+    const auto spelled = unqualified(spelled_argument(pretty_type<T>(), "T = "));
+    // GCC "<unnamed struct>", clang "(unnamed struct at …)", lambdas: anonymous
+    if (spelled.empty() || spelled[0] == '<' || spelled[0] == '(') return identifier{};
+    return sanitize(spelled);
+}();
+
+} // namespace detail
+
+/// The name T gets in BTF; specialise to choose another.
+template <class T>
+inline constexpr std::string_view type_name = detail::default_name<T>.view();
+
+// ---------------------------------------------------------------------------
+// Enumerators.
+
+namespace detail {
+
+/// Whether `static_cast<E>(V)` names an enumerator, and which.
+template <class E, std::int64_t V>
+[[nodiscard]] constexpr std::string_view enumerator_name() noexcept {
+    const auto s = spelled_argument(pretty_value<static_cast<E>(V)>(), "V = ");
+    if (s.empty() || s[0] == '(' || (s[0] >= '0' && s[0] <= '9') || s[0] == '-') return {};
+    return unqualified(s);
+}
+
+template <class E>
+inline constexpr std::int64_t scan_low = std::is_signed_v<std::underlying_type_t<E>> ? -128 : 0;
+template <class E>
+inline constexpr std::int64_t scan_high = [] {
+    using U = std::underlying_type_t<E>;
+    return static_cast<std::int64_t>(std::numeric_limits<U>::max()) < 255
+               ? static_cast<std::int64_t>(std::numeric_limits<U>::max())
+               : std::int64_t{255};
+}();
+
+template <class E, std::int64_t Low, std::size_t... I>
+[[nodiscard]] constexpr auto scan_enumerators(std::index_sequence<I...>) {
+    constexpr std::array<std::string_view, sizeof...(I)> names{enumerator_name<E, Low + static_cast<std::int64_t>(I)>()...};
+    constexpr std::size_t n = [&] {
+        std::size_t k = 0;
+        for (const auto& s : names) k += s.empty() ? 0 : 1;
+        return k;
+    }();
+    std::array<enum_value, n> out{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (!names[i].empty()) out[k++] = {names[i], Low + static_cast<std::int64_t>(i)};
+    return out;
+}
+
+} // namespace detail
+
+/// The enumerators of E. By default those whose values lie in [-128, 255]
+/// (within E's underlying type), found from the compiler's spelling of each
+/// value; specialise with a `std::array<btf::enum_value, N>` for others.
+template <class E>
+inline constexpr auto enumerators = detail::scan_enumerators<E, detail::scan_low<E>>(
+    std::make_index_sequence<static_cast<std::size_t>(detail::scan_high<E> - detail::scan_low<E> + 1)>());
+
+// ---------------------------------------------------------------------------
+// The mapping.
+
+namespace detail {
+
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+#endif
+
+template <class T> inline constexpr bool is_std_array = false;
+template <class T, std::size_t N> inline constexpr bool is_std_array<std::array<T, N>> = true;
+
+template <class T>
+concept hana_struct = boost::hana::Struct<T>::value;
+
+template <class T>
+concept described = !std::is_same_v<std::remove_cvref_t<decltype(description<T>)>, not_described>;
+
+template <class T>
+inline constexpr bool always_false = false;
+
+/// The C name clang gives an integer type, and its encoding.
+template <class T>
+[[nodiscard]] consteval std::string_view int_name() {
+    if constexpr (std::is_same_v<T, bool>) return "_Bool";
+    else if constexpr (std::is_same_v<T, char>) return "char";
+    else if constexpr (std::is_same_v<T, signed char>) return "signed char";
+    else if constexpr (std::is_same_v<T, unsigned char> || std::is_same_v<T, char8_t>) return "unsigned char";
+    else if constexpr (std::is_same_v<T, short>) return "short";
+    else if constexpr (std::is_same_v<T, unsigned short> || std::is_same_v<T, char16_t>) return "unsigned short";
+    else if constexpr (std::is_same_v<T, int>) return "int";
+    else if constexpr (std::is_same_v<T, unsigned int> || std::is_same_v<T, char32_t>) return "unsigned int";
+    else if constexpr (std::is_same_v<T, wchar_t>) return std::is_signed_v<wchar_t> ? "int" : "unsigned int";
+    else if constexpr (std::is_same_v<T, long>) return "long";
+    else if constexpr (std::is_same_v<T, unsigned long>) return "unsigned long";
+    else if constexpr (std::is_same_v<T, long long>) return "long long";
+    else if constexpr (std::is_same_v<T, unsigned long long>) return "unsigned long long";
+#if defined(__SIZEOF_INT128__)
+    else if constexpr (std::is_same_v<T, int128>) return "__int128";
+    else if constexpr (std::is_same_v<T, uint128>) return "unsigned __int128";
+#endif
+    else static_assert(always_false<T>, "bpfxx::btf: no BTF name for this integer type");
+}
+
+template <class T>
+[[nodiscard]] consteval int_encoding int_encoding_of() {
+    if constexpr (std::is_same_v<T, bool>) return int_encoding::is_bool;
+#if defined(__SIZEOF_INT128__)
+    else if constexpr (std::is_same_v<T, int128>) return int_encoding::is_signed;
+    else if constexpr (std::is_same_v<T, uint128>) return int_encoding::none;
+#endif
+    else if constexpr (std::is_same_v<T, char>) return std::is_signed_v<char> ? int_encoding::is_signed : int_encoding::none;
+    else return std::is_signed_v<T> ? int_encoding::is_signed : int_encoding::none;
+}
+
+template <class T>
+[[nodiscard]] consteval std::string_view float_name() {
+    if constexpr (std::is_same_v<T, float>) return "float";
+    else if constexpr (std::is_same_v<T, double>) return "double";
+    else return "long double";
+}
+
+/// The field list of a Hana struct: its members in order, by name.
+template <class T>
+[[nodiscard]] constexpr auto hana_fields() {
+    return boost::hana::unpack(boost::hana::accessors<T>(), [](auto... member) {
+        return fields(field<std::remove_cvref_t<decltype(boost::hana::second(member)(std::declval<T&>()))>>(
+            boost::hana::to<const char*>(boost::hana::first(member)))...);
+    });
+}
+
+template <class T>
+[[nodiscard]] constexpr auto fields_of() {
+    if constexpr (described<T>) return description<T>;
+    else return hana_fields<T>();
+}
+
+/// Whether the layout the fields give is T's: checked where T is added.
+template <class T>
+inline constexpr group_layout layout_of = [] {
+    constexpr auto f = fields_of<T>();
+    return measure(std::span<const field_item>(f.items.data(), f.items.size()), 0, f.k == kind::union_, nullptr);
+}();
+
+template <class T>
+[[nodiscard]] constexpr std::uint32_t add_aggregate(writer& w) {
+    constexpr auto f = fields_of<T>();
+    static_assert(layout_of<T>.size == sizeof(T),
+                  "bpfxx::btf: the members described for this type (T in the compiler's notes) do not add up to "
+                  "sizeof(T): a member missing from the description, a bitfield, alignas or [[no_unique_address]]?");
+    static_assert(layout_of<T>.align == alignof(T),
+                  "bpfxx::btf: the members described for this type (T in the compiler's notes) give another "
+                  "alignment than alignof(T): alignas on a member or on the type?");
+    const bool is_union = f.k == kind::union_;
+    const auto id = w.reserve(is_union ? kind::union_ : kind::struct_, type_name<T>);
+    w.remember(pretty_type<T>(), id); // before the members: they may point back at T
+    emit_group(w, std::span<const field_item>(f.items.data(), f.items.size()), 0, is_union, type_name<T>, id);
+    return id;
+}
+
+template <class E>
+[[nodiscard]] constexpr std::uint32_t add_enum_type(writer& w) {
+    constexpr auto& values = enumerators<E>;
+    return w.add_enum(type_name<E>, sizeof(E), std::span<const enum_value>(values.data(), values.size()),
+                      std::is_signed_v<std::underlying_type_t<E>>);
+}
+
+template <class K>
+[[nodiscard]] constexpr std::uint32_t add_kptr(writer& w) {
+    const auto target = w.add_struct(K::struct_name, 0, std::span<const member_spec>{});
+    return w.add_ptr(w.add_type_tag(kptr_tag(K::kind), target));
+}
+
+template <class R, class... A>
+[[nodiscard]] constexpr std::uint32_t add_function_proto(writer& w, R (*)(A...));
+
+template <class T>
+[[nodiscard]] constexpr std::uint32_t add_uncached(writer& w) {
+    if constexpr (std::is_void_v<T>) {
+        return 0;
+    } else if constexpr (std::is_const_v<T>) {
+        return w.add_const(add_type<std::remove_const_t<T>>(w));
+    } else if constexpr (std::is_volatile_v<T>) {
+        return w.add_volatile(add_type<std::remove_volatile_t<T>>(w));
+    } else if constexpr (std::is_integral_v<T>) {
+        return w.add_int(int_name<T>(), sizeof(T), int_encoding_of<T>());
+    } else if constexpr (std::is_floating_point_v<T>) {
+        return w.add_float(float_name<T>(), sizeof(T));
+    } else if constexpr (std::is_enum_v<T>) {
+        return add_enum_type<T>(w);
+    } else if constexpr (std::is_pointer_v<T>) {
+        using P = std::remove_pointer_t<T>;
+        if constexpr (std::is_function_v<P>) return w.add_ptr(add_type<P>(w));
+        else if constexpr (std::is_class_v<std::remove_cv_t<P>> && !hana_struct<std::remove_cv_t<P>> &&
+                           !described<std::remove_cv_t<P>>)
+            return w.add_ptr(w.add_fwd(type_name<std::remove_cv_t<P>>, std::is_union_v<std::remove_cv_t<P>>));
+        else return w.add_ptr(add_type<P>(w));
+    } else if constexpr (std::is_bounded_array_v<T>) {
+        return w.add_array(add_type<std::remove_extent_t<T>>(w), static_cast<std::uint32_t>(std::extent_v<T>));
+    } else if constexpr (is_std_array<T>) {
+        return w.add_array(add_type<typename T::value_type>(w), static_cast<std::uint32_t>(std::tuple_size_v<T>));
+    } else if constexpr (std::is_function_v<T>) {
+        return add_function_proto(w, static_cast<T*>(nullptr));
+    } else if constexpr (std::is_same_v<T, spin_lock>) {
+        const auto u32 = w.add_int("unsigned int", 4);
+        return w.add_struct("bpf_spin_lock", 4, {{"val", u32, 0}});
+    } else if constexpr (std::is_same_v<T, timer>) {
+        const auto opaque = w.add_array(w.add_int("unsigned long long", 8), 2);
+        return w.add_struct("bpf_timer", 16, {{"__opaque", opaque, 0}});
+    } else if constexpr (is_kptr<T>) {
+        return add_kptr<T>(w);
+    } else if constexpr (described<T> || hana_struct<T>) {
+        return add_aggregate<T>(w);
+    } else {
+        static_assert(always_false<T>,
+                      "bpfxx::btf: no BTF for this type (T in the compiler's notes): define it with "
+                      "BOOST_HANA_DEFINE_STRUCT, adapt it with BOOST_HANA_ADAPT_STRUCT, or specialise "
+                      "bpfxx::btf::description<T> with btf::fields(...)");
+        return 0;
+    }
+}
+
+template <class R, class... A>
+[[nodiscard]] constexpr std::uint32_t add_function_proto(writer& w, R (*)(A...)) {
+    const auto ret = add_type<R>(w);
+    const std::array<param_spec, sizeof...(A)> params{param_spec{{}, add_type<A>(w)}...};
+    return w.add_func_proto(ret, std::span<const param_spec>(params.data(), params.size()));
+}
+
+} // namespace detail
+
+/// Adds T (and what it refers to) to `w`, once; gives T's type id (0 for void).
+template <class T>
+constexpr std::uint32_t add_type(writer& w) {
+    if constexpr (std::is_void_v<T>) {
+        return 0;
+    } else {
+        if (const auto id = w.cached(detail::pretty_type<T>()); id != 0) return id;
+        const auto id = detail::add_uncached<T>(w);
+        if (w.cached(detail::pretty_type<T>()) == 0) w.remember(detail::pretty_type<T>(), id);
+        return id;
+    }
+}
+
+/// The BTF blob of Ts (and what they refer to) as a constant: `bytes`, and
+/// each type's id (`ids`, in the order of Ts; 0 for void).
+template <class... Ts>
+struct blob_of {
+private:
+    struct summary {
+        std::size_t size = 0;
+        std::array<std::uint32_t, sizeof...(Ts)> ids{};
+    };
+    // Two evaluations: the first sizes the result, the second fills it
+    // (a writer's vectors cannot leave constant evaluation).
+    static constexpr summary built = [] {
+        writer w;
+        summary s{0, {add_type<Ts>(w)...}};
+        w.validate();
+        s.size = w.byte_size();
+        return s;
+    }();
+
+public:
+    static constexpr std::array<std::uint32_t, sizeof...(Ts)> ids = built.ids;
+    static constexpr std::array<std::byte, built.size> bytes = [] {
+        writer w;
+        (add_type<Ts>(w), ...);
+        std::array<std::byte, built.size> out{};
+        w.write(out);
+        return out;
+    }();
+    [[nodiscard]] static constexpr std::span<const std::byte> span() noexcept { return bytes; }
+};
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/describe.hpp> ----
+// ---- begin <bpfxx/btf/elf.hpp> ----
+// The `.BTF` section of an ELF object (what `clang -g -target bpf` emits,
+// or a kernel module's). Portable: the file is given as bytes; reading one
+// from disk is `btf::open_elf` (btf/sysfs.hpp).
+//
+//     auto t = bpfxx::btf::from_elf(file_bytes, "prog.bpf.o");
+
+// ---- begin <bpfxx/elf/sections.hpp> ----
+// The sections of a 64-bit little-endian ELF file held in memory (a BPF
+// object from clang, a module): find one by name. Portable: the SDK's own
+// copy of the few ELF structures it reads, every offset checked.
+//
+//     auto btf = bpfxx::elf::find_section(file_bytes, ".BTF");
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::elf {
+
+namespace detail {
+
+struct file_header { // Elf64_Ehdr
+    unsigned char ident[16];
+    std::uint16_t type, machine;
+    std::uint32_t version;
+    std::uint64_t entry, phoff, shoff;
+    std::uint32_t flags;
+    std::uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+static_assert(sizeof(file_header) == 64);
+
+struct section_header { // Elf64_Shdr
+    std::uint32_t name, type;
+    std::uint64_t flags, addr, offset, size;
+    std::uint32_t link, info;
+    std::uint64_t addralign, entsize;
+};
+static_assert(sizeof(section_header) == 64);
+
+inline constexpr std::uint32_t sht_nobits = 8;
+inline constexpr std::uint16_t shn_xindex = 0xffff;
+
+/// Bounds-checked reads of a file in memory; errors name it.
+class image {
+public:
+    image(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
+
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a header lies past the end of the file");
+        T v;
+        std::memcpy(&v, bytes_.data() + off, sizeof v);
+        return v;
+    }
+    [[nodiscard]] std::span<const std::byte> range(std::uint64_t off, std::uint64_t size) const {
+        if (off > bytes_.size() || size > bytes_.size() - off) malformed("a section lies past the end of the file");
+        return bytes_.subspan(static_cast<std::size_t>(off), static_cast<std::size_t>(size));
+    }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", std::string(source_), why); }
+
+private:
+    std::span<const std::byte> bytes_;
+    std::string_view source_;
+};
+
+} // namespace detail
+
+/// The contents of section `name` of the ELF file `bytes`; nullopt if it has
+/// none (or it occupies no bytes in the file). Throws `bpfxx::error`
+/// (ENOEXEC) for a file that is not a well-formed 64-bit little-endian ELF.
+[[nodiscard]] inline std::optional<std::span<const std::byte>> find_section(std::span<const std::byte> bytes,
+                                                                             std::string_view name,
+                                                                             std::string_view source = "ELF file") {
+    const detail::image f(bytes, source);
+    const auto eh = f.at<detail::file_header>(0);
+    if (std::memcmp(eh.ident, "\x7f" "ELF", 4) != 0) f.malformed("not an ELF file");
+    if (eh.ident[4] != 2 || eh.ident[5] != 1) f.malformed("not a 64-bit little-endian ELF file");
+    if (eh.shoff == 0) return std::nullopt;
+    if (eh.shentsize != sizeof(detail::section_header)) f.malformed("unexpected section header size");
+    const auto first = f.at<detail::section_header>(eh.shoff);
+    // more than 0xff00 sections: the counts live in section 0
+    const std::uint64_t count = eh.shnum != 0 ? eh.shnum : first.size;
+    const std::uint32_t names_index = eh.shstrndx == detail::shn_xindex ? first.link : eh.shstrndx;
+    if (count > (bytes.size() - std::min<std::uint64_t>(bytes.size(), eh.shoff)) / sizeof(detail::section_header))
+        f.malformed("the section headers run past the end of the file");
+    if (names_index >= count) f.malformed("the section name table does not exist");
+    const auto names_header = f.at<detail::section_header>(eh.shoff + std::uint64_t{names_index} * sizeof(detail::section_header));
+    const auto names = f.range(names_header.offset, names_header.size);
+    for (std::uint64_t i = 0; i < count; ++i) {
+        const auto sh = f.at<detail::section_header>(eh.shoff + i * sizeof(detail::section_header));
+        if (sh.name >= names.size()) f.malformed("a section name lies outside the section name table");
+        const char* s = reinterpret_cast<const char*>(names.data()) + sh.name;
+        const auto len = strnlen(s, names.size() - sh.name);
+        if (std::string_view(s, len) != name) continue;
+        if (sh.type == detail::sht_nobits) return std::nullopt;
+        return f.range(sh.offset, sh.size);
+    }
+    return std::nullopt;
+}
+
+} // namespace bpfxx::elf
+// ---- end <bpfxx/elf/sections.hpp> ----
+
+#include <cerrno>
+#include <span>
+#include <string>
+
+namespace bpfxx::btf {
+
+/// Parses (a copy of) the `.BTF` section of the ELF file `file`; split on
+/// `base` when given (a module's). Throws `bpfxx::error`: ENOEXEC for a bad
+/// ELF file, ENOENT if it has no `.BTF`, EINVAL for malformed BTF.
+[[nodiscard]] inline types from_elf(std::span<const std::byte> file, const std::string& source = "ELF file",
+                                    const types* base = nullptr) {
+    const auto section = elf::find_section(file, ".BTF", source);
+    if (!section) throw error(ENOENT, "btf::from_elf", source, "the file has no .BTF section (compiled without -g?)");
+    return base != nullptr ? types::parse_split(*section, *base, source + " .BTF") : types::parse(*section, source + " .BTF");
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/elf.hpp> ----
+// ---- begin <bpfxx/btf/lookup.hpp> ----
+// What programs need from the kernel's BTF, by name: a kernel function's or
+// kfunc's type id (fentry/fexit/LSM targets, `call_kfunc`), the prototype of
+// a BTF-enabled tracepoint (tp_btf arguments), and where a member of a
+// kernel struct lies (`task_struct.pid`, `sk_buff.cb`, through anonymous
+// members and nested structs). Portable: they search any `btf::types`.
+//
+//     const auto& k = bpfxx::btf::kernel();
+//     auto acquire = bpfxx::btf::function_id(k, "bpf_task_from_pid");   // for call_kfunc
+//     auto pid = bpfxx::btf::member_at(k, "task_struct", "pid");        // byte 2464 …
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::btf {
+
+/// The FUNC named `name` (a kernel function or kfunc).
+[[nodiscard]] inline std::optional<type> function(const types& t, std::string_view name) {
+    return t.find(name, kind::func);
+}
+
+/// The BTF id of FUNC `name`: what `call_kfunc(id)` and load_options::attach_btf_id take.
+[[nodiscard]] inline std::optional<std::uint32_t> function_id(const types& t, std::string_view name) {
+    const auto f = function(t, name);
+    return f ? std::optional<std::uint32_t>(f->id()) : std::nullopt;
+}
+
+/// The prototype of tracepoint `name` as tp_btf programs see it: the
+/// FUNC_PROTO behind the kernel's `typedef void (*btf_trace_<name>)(void *, args…)`.
+/// Its first parameter is the tracepoint's private data; a program's context
+/// holds the other arguments, 8 bytes each.
+[[nodiscard]] inline std::optional<type> tracepoint_proto(const types& t, std::string_view name) {
+    const auto td = t.find("btf_trace_" + std::string(name), kind::typedef_);
+    if (!td) return std::nullopt;
+    const auto p = td->target().resolved();
+    if (p.kind() != kind::ptr) return std::nullopt;
+    const auto proto = p.target().resolved();
+    if (proto.kind() != kind::func_proto) return std::nullopt;
+    return proto;
+}
+
+/// Where a member lies in its outermost struct.
+struct member_location {
+    std::uint32_t bit_offset = 0;    ///< from the start of the struct
+    std::uint32_t bitfield_size = 0; ///< 0: not a bitfield
+    btf::type type;                  ///< the member's type
+    [[nodiscard]] std::uint32_t byte_offset() const noexcept { return bit_offset / 8; }
+};
+
+namespace detail {
+/// Member `name` of struct/union `s`, looking inside anonymous members too.
+[[nodiscard]] inline std::optional<member_location> direct_member(const type& s, std::string_view name, int depth = 0) {
+    if (depth > max_chain) return std::nullopt;
+    for (const member& m : s.members()) {
+        if (m.name == name) return member_location{m.bit_offset, m.bitfield_size, m.type};
+        if (m.anonymous()) {
+            const auto inner = m.type.resolved();
+            if (inner.kind() != kind::struct_ && inner.kind() != kind::union_) continue;
+            if (auto found = direct_member(inner, name, depth + 1)) {
+                found->bit_offset += m.bit_offset;
+                return found;
+            }
+        }
+    }
+    return std::nullopt;
+}
+} // namespace detail
+
+/// The member at `path` ("pid", "se.vruntime", "thread.sp") of struct or
+/// union `s`, through typedefs and anonymous members; nullopt if there is none.
+[[nodiscard]] inline std::optional<member_location> member_at(const type& s, std::string_view path) {
+    member_location at{0, 0, s};
+    while (!path.empty()) {
+        const auto dot = path.find('.');
+        const auto name = path.substr(0, dot);
+        const auto outer = at.type.resolved();
+        if (outer.kind() != kind::struct_ && outer.kind() != kind::union_) return std::nullopt;
+        const auto m = detail::direct_member(outer, name);
+        if (!m) return std::nullopt;
+        at = {at.bit_offset + m->bit_offset, m->bitfield_size, m->type};
+        path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    }
+    return at;
+}
+
+/// The member at `path` of the STRUCT (or UNION) named `struct_name`.
+[[nodiscard]] inline std::optional<member_location> member_at(const types& t, std::string_view struct_name,
+                                                              std::string_view path) {
+    auto s = t.find(struct_name, kind::struct_);
+    if (!s) s = t.find(struct_name, kind::union_);
+    if (!s) return std::nullopt;
+    return member_at(*s, path);
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/lookup.hpp> ----
+// ---- begin <bpfxx/btf/print.hpp> ----
+// BTF types as C: `btf::print(type)` writes a definition — a struct or union
+// with its members (bitfields, nested anonymous types inline), an enum with
+// its values, a typedef, a function's prototype, a variable — as
+// `bpftool btf dump format c` would for that one type; `btf::declaration`
+// writes how a type declares a name (`int (*handler)(void *, int)`).
+// Portable.
+//
+//     std::puts(bpfxx::btf::print(*bpfxx::btf::kernel().find("iphdr", bpfxx::btf::kind::struct_)).c_str());
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::btf {
+
+std::string declaration(const type& t, std::string_view declarator = {});
+
+namespace detail::c {
+
+inline constexpr int max_depth = 32;
+
+inline void indent(std::string& out, int level) { out.append(static_cast<std::size_t>(level), '\t'); }
+
+inline void definition(std::string& out, const type& t, int level, int depth);
+inline std::string declaration_at(const type& t, std::string_view inner, int level, int depth);
+
+/// How `t` is named where it is used: "int", "struct sock", a typedef's name,
+/// or (for an anonymous struct, union or enum) its whole definition.
+inline std::string base_name(const type& t, int level, int depth) {
+    switch (t.kind()) {
+    case kind::void_: return "void";
+    case kind::struct_:
+    case kind::union_:
+    case kind::enum_:
+    case kind::enum64:
+        if (t.name().empty()) {
+            std::string inline_def;
+            definition(inline_def, t, level, depth + 1);
+            return inline_def;
+        }
+        return std::string(t.kind() == kind::struct_ ? "struct " : t.kind() == kind::union_ ? "union " : "enum ") +
+               std::string(t.name());
+    case kind::fwd: return std::string(t.fwd_is_union() ? "union " : "struct ") + std::string(t.name());
+    default: return std::string(t.name());
+    }
+}
+
+inline std::string params(const type& proto, int level, int depth) {
+    std::string s = "(";
+    const auto ps = proto.params();
+    if (ps.empty()) return "(void)";
+    bool first = true;
+    for (const param& p : ps) {
+        if (!first) s += ", ";
+        first = false;
+        if (p.type.is_void() && p.name.empty()) {
+            s += "...";
+            continue;
+        }
+        s += declaration_at(p.type, p.name, level, depth + 1);
+    }
+    return s + ")";
+}
+
+/// The C declarator algorithm: qualifiers, pointers, arrays and functions
+/// wrap the declarator from the inside out.
+inline std::string declaration_at(const type& t, std::string_view inner, int level, int depth) {
+    if (depth > max_depth) return "/* nested too deep */ " + std::string(inner);
+    const auto with = [&](std::string base) {
+        if (!inner.empty()) {
+            base += ' ';
+            base += inner;
+        }
+        return base;
+    };
+    switch (t.kind()) {
+    case kind::ptr: {
+        const auto target = t.target();
+        std::string d = "*" + std::string(inner);
+        const auto k = target.unqualified().kind();
+        if (k == kind::array || k == kind::func_proto) d = "(" + d + ")";
+        return declaration_at(target, d, level, depth + 1);
+    }
+    case kind::array: return declaration_at(t.element(), std::string(inner) + "[" + std::to_string(t.nelems()) + "]", level, depth + 1);
+    case kind::func_proto: return declaration_at(t.return_type(), std::string(inner) + params(t, level, depth), level, depth + 1);
+    case kind::const_:
+    case kind::volatile_:
+    case kind::restrict_: {
+        const char* q = t.kind() == kind::const_ ? "const" : t.kind() == kind::volatile_ ? "volatile" : "restrict";
+        const auto target = t.target();
+        if (target.kind() == kind::ptr) return declaration_at(target, std::string(q) + " " + std::string(inner), level, depth + 1);
+        return std::string(q) + " " + declaration_at(target, inner, level, depth + 1);
+    }
+    case kind::type_tag:
+        return declaration_at(t.target(), "__attribute__((btf_type_tag(\"" + std::string(t.name()) + "\"))) " +
+                                              std::string(inner), level, depth + 1);
+    case kind::func: return declaration_at(t.target(), std::string(t.name()), level, depth + 1);
+    case kind::var: return declaration_at(t.target(), t.name(), level, depth + 1);
+    default: return with(base_name(t, level, depth));
+    }
+}
+
+inline void members(std::string& out, const type& t, int level, int depth) {
+    for (const member& m : t.members()) {
+        indent(out, level + 1);
+        out += declaration_at(m.type, m.name, level + 1, depth + 1);
+        if (m.bitfield_size != 0) out += ": " + std::to_string(m.bitfield_size);
+        out += ";\n";
+    }
+}
+
+inline void enumerators(std::string& out, const type& t, int level) {
+    const bool is_signed = t.is_signed_enum();
+    const bool wide = t.kind() == kind::enum64;
+    for (const enumerator& e : t.enumerators()) {
+        indent(out, level + 1);
+        out += e.name;
+        out += " = ";
+        if (is_signed) out += std::to_string(e.value);
+        else if (wide) out += std::to_string(static_cast<std::uint64_t>(e.value)) + "ULL";
+        else out += std::to_string(static_cast<std::uint64_t>(e.value));
+        out += ",\n";
+    }
+}
+
+/// A struct, union or enum with its body.
+inline void definition(std::string& out, const type& t, int level, int depth) {
+    if (depth > max_depth) {
+        out += "/* nested too deep */";
+        return;
+    }
+    switch (t.kind()) {
+    case kind::struct_:
+    case kind::union_:
+        out += t.kind() == kind::struct_ ? "struct" : "union";
+        if (!t.name().empty()) {
+            out += ' ';
+            out += t.name();
+        }
+        out += " {\n";
+        members(out, t, level, depth);
+        indent(out, level);
+        out += "}";
+        break;
+    case kind::enum_:
+    case kind::enum64:
+        out += "enum";
+        if (!t.name().empty()) {
+            out += ' ';
+            out += t.name();
+        }
+        out += " {\n";
+        enumerators(out, t, level);
+        indent(out, level);
+        out += "}";
+        break;
+    default: out += declaration_at(t, {}, level, depth);
+    }
+}
+
+} // namespace detail::c
+
+/// How `t` declares `declarator` in C (empty: the type's own spelling, as in a cast).
+inline std::string declaration(const type& t, std::string_view declarator) {
+    return detail::c::declaration_at(t, declarator, 0, 0);
+}
+
+/// `t` as C: the definition of a struct, union or enum; `typedef …;`; a
+/// function's prototype; a variable's declaration; for the other kinds their
+/// spelling. Each definition ends with ";\n".
+inline std::string print(const type& t) {
+    namespace c = detail::c;
+    std::string out;
+    switch (t.kind()) {
+    case kind::struct_:
+    case kind::union_:
+    case kind::enum_:
+    case kind::enum64: c::definition(out, t, 0, 0); break;
+    case kind::typedef_: out = "typedef " + declaration(t.target(), t.name()); break;
+    case kind::func:
+        if (t.linkage() == func_linkage::static_) out = "static ";
+        else if (t.linkage() == func_linkage::extern_) out = "extern ";
+        out += declaration(t);
+        break;
+    case kind::var:
+        if (t.var_linkage() == var_linkage::static_) out = "static ";
+        else if (t.var_linkage() == var_linkage::extern_) out = "extern ";
+        out += declaration(t);
+        break;
+    case kind::fwd: out = c::base_name(t, 0, 0); break;
+    case kind::datasec:
+        out = "/* section " + std::string(t.name()) + ", " + std::to_string(t.size()) + " bytes */\n";
+        for (const section_var& v : t.vars())
+            out += "/* +" + std::to_string(v.offset) + " */ " +
+                   (v.var.kind() == kind::var || v.var.kind() == kind::func ? declaration(v.var)
+                                                                          : "/* type " + std::to_string(v.var.id()) + " */") +
+                   ";\n";
+        return out;
+    case kind::decl_tag:
+        return "/* " + std::string(t.name()) + " on type " + std::to_string(t.target().id()) +
+               (t.component_idx() >= 0 ? " member " + std::to_string(t.component_idx()) : std::string{}) + " */\n";
+    default: return declaration(t) + "\n";
+    }
+    return out + ";\n";
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/print.hpp> ----
+// ---- begin <bpfxx/btf/program.hpp> ----
+// BTF for an assembled program: a FUNC for each subprogram (the program's
+// entry, and every target of a local call or `ld_func`), named by its label,
+// and func_info / line_info records for BPF_PROG_LOAD. With them the kernel
+// knows the program's functions (bpftool prog show/dump print their names),
+// verifies callbacks against their FUNC, and prints one source line per
+// instruction in `bpftool prog dump xlated`.
+//
+// The "source" of a bpfxx program is its listing: each line_info record
+// carries bpfxx's text of the instruction (with label and helper names), so
+// that the kernel's dump after its rewrites shows what was assembled; the
+// file and line are a `btf::source_position` (by default where the debug
+// info is made; pass one made next to the program to point there).
+//
+//     auto dbg = bpfxx::btf::debug_info(prog, {.name = "counter"});
+//     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(prog, dbg, {.name = "counter"}, map);
+//
+// Portable (building the records); loading is bpfxx/load/debug_info.hpp.
+
+#include <algorithm>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bpfxx::btf {
+
+/// A place in the C++ source: by default where it is made (what
+/// std::source_location gives, which clang 14 with libstdc++ 12 lacks).
+struct source_position {
+    const char* file = __builtin_FILE();
+    std::uint32_t line = __builtin_LINE();
+};
+
+/// How `debug_info` names and places things.
+struct debug_options {
+    /// The entry's FUNC name; empty: the label at slot 0, else "main".
+    std::string_view name{};
+    /// One line_info record per instruction (else per subprogram only).
+    bool lines = true;
+};
+
+/// A program's BTF blob and the records BPF_PROG_LOAD takes with it.
+struct program_debug {
+    std::vector<std::byte> blob;
+    std::vector<func_info> funcs;
+    std::vector<line_info> lines;
+    /// The subprograms' names, in the order of `funcs`.
+    std::vector<std::string> names;
+};
+
+namespace detail {
+
+/// The slots where subprograms start: 0 and the target of every local call
+/// and ld_func, in order. Targets outside the program are left out (the
+/// kernel refuses them with their own error).
+[[nodiscard]] inline std::vector<std::uint32_t> subprogram_starts(std::span<const insn> insns) {
+    std::vector<std::uint32_t> starts{0};
+    const auto n = static_cast<std::int64_t>(insns.size());
+    for (std::int64_t i = 0; i < n; ++i) {
+        const insn& in = insns[static_cast<std::size_t>(i)];
+        const bool call = in.code == (code::jmp | code::call) && in.src_reg == pseudo::call;
+        const bool func = is_ld_imm64(in) && in.src_reg == pseudo::func;
+        if (call || func) {
+            const auto target = i + in.imm + 1;
+            if (target > 0 && target < n) starts.push_back(static_cast<std::uint32_t>(target));
+        }
+        if (is_ld_imm64(in)) ++i;
+    }
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    return starts;
+}
+
+[[nodiscard]] inline std::string_view label_of(std::span<const symbol> labels, std::uint32_t pos) noexcept {
+    for (const auto& s : labels)
+        if (s.pos == pos) return s.name;
+    return {};
+}
+
+/// bpfxx's listing, one text per slot that starts an instruction (labels
+/// folded in front of the instruction they mark).
+[[nodiscard]] inline std::vector<std::string> listing_lines(std::span<const insn> insns, std::span<const symbol> labels) {
+    std::string all;
+    write_listing([&](std::string_view piece) { all += piece; }, insns, labels,
+                  disasm_options{.helper_names = true, .label_names = true, .addresses = false});
+    std::vector<std::string> out;
+    std::string pending;
+    for (std::size_t at = 0; at < all.size();) {
+        const auto nl = all.find('\n', at);
+        const auto line = std::string_view(all).substr(at, nl - at);
+        at = nl == std::string::npos ? all.size() : nl + 1;
+        if (!line.empty() && line.back() == ':' && line.find(' ') == std::string_view::npos) {
+            pending += line;
+            pending += ' ';
+            continue;
+        }
+        out.push_back(pending + std::string(line));
+        pending.clear();
+    }
+    return out;
+}
+
+} // namespace detail
+
+/// The BTF and func_info / line_info of `insns` (with `labels` naming
+/// subprograms: each gets a FUNC named after the label at its first slot,
+/// else "sub_<slot>"). The entry is a global function `int name(void *ctx)`,
+/// the others static functions returning int.
+[[nodiscard]] inline program_debug debug_info(std::span<const insn> insns, std::span<const symbol> labels,
+                                              const debug_options& opts = {}, source_position where = {}) {
+    program_debug out;
+    writer w;
+    const auto int_id = w.add_int("int", 4, int_encoding::is_signed);
+    const auto ctx = w.add_ptr(0);
+    const auto main_proto = w.add_func_proto(int_id, {{"ctx", ctx}});
+    const auto sub_proto = w.add_func_proto(int_id, std::span<const param_spec>{});
+    const auto valid = [](std::string_view s) { return bpfxx::btf::detail::valid_identifier(s); };
+    for (const auto start : detail::subprogram_starts(insns)) {
+        std::string name(detail::label_of(labels, start));
+        if (start == 0 && valid(opts.name)) name = std::string(opts.name);
+        if (!valid(name)) name = start == 0 ? "main" : "sub_" + std::to_string(start);
+        const auto id = start == 0 ? w.add_func(name, main_proto, func_linkage::global)
+                                   : w.add_func(name, sub_proto, func_linkage::static_);
+        out.funcs.push_back({start, id});
+        out.names.push_back(std::move(name));
+    }
+    const auto file = w.add_string(where.file);
+    const auto line_col = make_line_col(where.line, 0);
+    if (opts.lines) {
+        const auto texts = detail::listing_lines(insns, labels);
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < insns.size() && k < texts.size(); ++i, ++k) {
+            out.lines.push_back({static_cast<std::uint32_t>(i), file, w.add_string(texts[k]), line_col});
+            if (is_ld_imm64(insns[i])) ++i; // no record on an ld_imm64's second slot
+        }
+    } else {
+        for (const auto& f : out.funcs)
+            out.lines.push_back({f.insn_off, file, w.add_string(out.names[&f - out.funcs.data()]), line_col});
+    }
+    out.blob = w.bytes();
+    return out;
+}
+
+/// As above, for an assembled program (its labels name the subprograms).
+template <program_type P>
+[[nodiscard]] program_debug debug_info(const P& prog, const debug_options& opts = {}, source_position where = {}) {
+    return debug_info(std::span<const insn>(prog.insns), std::span<const symbol>(prog.labels), opts, where);
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/program.hpp> ----
 
 #if defined(__linux__)
-// ---- begin <bpfxx/maps/iteration.hpp> ----
-// Iterating a map's entries: `keys()`, `values()`, `items()` of a map handle
-// are input ranges (single pass) that are views both for std::ranges and
-// for range-v3, so `m.items() | ranges::views::filter(...)` works.
+// ---- begin <bpfxx/btf/kernel.hpp> ----
+// BTF objects in the kernel: loading a blob (BPF_BTF_LOAD, with the
+// kernel's log in the error when it refuses), opening one by id, and
+// reading back the blob of a map's, program's or module's BTF. Linux only.
 //
-// How entries are read. `iteration_method::automatic` reads them with
-// BPF_MAP_LOOKUP_BATCH, `batch_size` entries per call (the buffer grows when
-// a hash bucket holds more than fits), and falls back to
-// BPF_MAP_GET_NEXT_KEY plus one BPF_MAP_LOOKUP_ELEM per key when the kernel
-// has no batch lookup for the map type (EINVAL, ENOTSUPP, EOPNOTSUPP) or
-// gives up on it (EINTR: an element vanished under the kernel's own
-// get-next-key loop, as empty slots of fd arrays do). `batch` and
-// `next_key` force one method (`batch` throws where the kernel has none).
-//
-// What happens when the map changes during iteration (another thread or a
-// BPF program writes it). The kernel gives no snapshot; bpfxx guarantees:
-// - The iteration ends: it never yields more than the map's max_entries
-//   items, and every loop in it is bounded.
-// - Every yielded key was in the map when it was read, with the value it
-//   had at that moment (keys deleted between get-next-key and lookup are
-//   skipped). A value is read as a whole by one syscall, but BPF programs
-//   may write it concurrently (unless they use a spin lock).
-// - Batch method: the kernel walks hash buckets (or indices) in order, so
-//   no key is yielded twice, and every key present during the whole
-//   iteration is yielded; keys added or deleted meanwhile may or may not be.
-// - Get-next-key method: bpfxx remembers the last max(batch_size, 256)
-//   keys read and never yields one of them again. When the key the kernel
-//   continues from has been deleted, the kernel restarts from the first key
-//   of the map; bpfxx notices (it meets a key it remembers, or one of the
-//   iteration's first 32 keys) and continues from the latest remembered key
-//   still in the map instead, so keys present throughout are not missed. If
-//   none of them is left, or the kernel loses its place more than 64 times
-//   within one batch, the iteration ends early. Rarely, under heavy
-//   concurrent deletion, a key read longer ago can come again: a restart
-//   that lands past all 32 first keys goes unnoticed, and the kernel's own
-//   walk is not atomic (a preallocated hash map reuses a deleted element
-//   at once, even while get-next-key follows it). The max_entries bound
-//   holds regardless. Deleting each key as it is yielded drains the map,
-//   each key once.
-// Without concurrent changes both methods yield every entry exactly once.
-
-// ---- begin <bpfxx/maps/object.hpp> ----
-// What every map handle has, typed (`map<M>`) or not (`raw_map`): the fd,
-// the map's size and name for error messages, an optional mmap of its
-// values, and the element syscalls with their errors. Linux only.
+//     auto obj = bpfxx::btf::object::load(bpfxx::btf::blob_of<my_value>::bytes);
+//     auto again = bpfxx::btf::object::from_id(obj.id()).read(); // a btf::types
 
 // ---- begin <bpfxx/sys/attr.hpp> ----
 // The `union bpf_attr` members bpfxx passes to `bpf()`, one struct per
@@ -12424,87 +16117,6 @@ static_assert(sizeof(map_info) == 88);
 // ---- begin <bpfxx/sys/bpf.hpp> ----
 // The `bpf()` system call: the one place bpfxx enters the kernel for BPF.
 
-// ---- begin <bpfxx/sys/error.hpp> ----
-// `bpfxx::error`: what every failing kernel operation throws — errno as a
-// `std::system_error`, the operation, the object it was about and, for a
-// rejected program load, the verifier's log.
-
-#include <cerrno>
-#include <cstring>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-
-namespace bpfxx {
-
-/// What an errno means, as strerror says it; ENOTSUPP (524), which libc
-/// does not know, as "not supported by this kernel (ENOTSUPP)".
-[[nodiscard]] inline std::string errno_text(int errnum) {
-    if (errnum == enotsupp) return "not supported by this kernel (ENOTSUPP)";
-    return std::generic_category().message(errnum);
-}
-
-/// An errno's symbolic name ("EPERM", "ENOTSUPP"), or its number when unknown.
-[[nodiscard]] inline std::string errno_name(int errnum) {
-    if (errnum == enotsupp) return "ENOTSUPP";
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-    if (const char* name = ::strerrorname_np(errnum)) return name;
-#endif
-    return "errno " + std::to_string(errnum);
-}
-
-class error : public std::system_error {
-public:
-    /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
-    /// `object`: the map, program or path it concerned (may be empty).
-    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
-        : std::system_error(errnum, std::generic_category(), op),
-          what_(compose(op, object, errnum, detail)), op_(std::move(op)), object_(std::move(object)),
-          detail_(std::move(detail)) {}
-
-    /// "OPERATION 'object': errno text", then the detail on the lines below.
-    [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
-
-    [[nodiscard]] int errnum() const noexcept { return code().value(); }
-    [[nodiscard]] const std::string& operation() const noexcept { return op_; }
-    [[nodiscard]] const std::string& object() const noexcept { return object_; }
-    /// More about the failure: for program loads, the verifier log followed
-    /// by bpfxx's listing of the program with the failing instruction marked.
-    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
-
-private:
-    static std::string compose(std::string_view op, std::string_view object, int errnum, std::string_view detail) {
-        std::string s(op);
-        if (!object.empty()) {
-            s += " '";
-            s += object;
-            s += '\'';
-        }
-        s += ": ";
-        s += errno_text(errnum);
-        if (!detail.empty()) {
-            s += "\n";
-            s += detail;
-        }
-        return s;
-    }
-
-    std::string what_;
-    std::string op_;
-    std::string object_;
-    std::string detail_;
-};
-
-namespace detail {
-/// Throws `error` for the current errno.
-[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
-    throw error(errno, std::move(op), std::move(object), std::move(detail));
-}
-} // namespace detail
-
-} // namespace bpfxx
-// ---- end <bpfxx/sys/error.hpp> ----
 // ---- begin <bpfxx/sys/unique_fd.hpp> ----
 // `unique_fd`: sole owner of a file descriptor. Every descriptor bpfxx opens
 // is O_CLOEXEC and lives in exactly one of these.
@@ -12600,6 +16212,333 @@ inline void copy_name(char (&dst)[16], std::string_view name) noexcept {
 
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/bpf.hpp> ----
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::btf {
+
+namespace detail {
+/// `struct bpf_btf_info`.
+struct btf_info {
+    std::uint64_t btf = 0;
+    std::uint32_t btf_size = 0;
+    std::uint32_t id = 0;
+    std::uint64_t name = 0;
+    std::uint32_t name_len = 0;
+    std::uint32_t kernel_btf = 0;
+};
+static_assert(sizeof(btf_info) == 32);
+} // namespace detail
+
+/// What the kernel says about a BTF object.
+struct object_info {
+    std::uint32_t id = 0;
+    std::uint32_t size = 0; ///< bytes of the blob
+    std::string name;       ///< "vmlinux", a module's name, or empty for BTF loaded by user space
+    bool kernel = false;    ///< the kernel's own BTF (vmlinux or a module)
+};
+
+/// A BTF object in the kernel, owned through its fd. Maps and programs take
+/// the fd at creation and keep their own reference: the object may be closed after.
+class object {
+public:
+    object() noexcept = default;
+    explicit object(unique_fd fd) noexcept : fd_(std::move(fd)) {}
+
+    /// BPF_BTF_LOAD. A refusal throws `bpfxx::error` with the kernel's BTF log.
+    [[nodiscard]] static object load(std::span<const std::byte> blob) {
+        sys::btf_load_attr attr{};
+        attr.btf = sys::ptr(blob.data());
+        attr.btf_size = static_cast<std::uint32_t>(blob.size());
+        if (const long fd = sys::call(sys::cmd::btf_load, attr); fd >= 0) return object(unique_fd(static_cast<int>(fd)));
+        // again with a log, for the error
+        std::vector<char> log(1u << 20);
+        attr.btf_log_buf = sys::ptr(log.data());
+        attr.btf_log_size = static_cast<std::uint32_t>(log.size());
+        attr.btf_log_level = 1;
+        const long fd = sys::call(sys::cmd::btf_load, attr);
+        const int err = errno;
+        if (fd >= 0) return object(unique_fd(static_cast<int>(fd))); // (a transient failure)
+        std::string text(log.data());
+        if (text.empty()) text = "the kernel gave no log";
+        throw error(err, "BPF_BTF_LOAD", std::to_string(blob.size()) + " bytes", "--- BTF log ---\n" + text);
+    }
+
+    /// BPF_BTF_GET_FD_BY_ID.
+    [[nodiscard]] static object from_id(std::uint32_t id) {
+        sys::id_attr attr{};
+        attr.id = id;
+        return object(sys::call_fd(sys::cmd::btf_get_fd_by_id, attr, "BPF_BTF_GET_FD_BY_ID", "btf id " + std::to_string(id)));
+    }
+
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    /// Gives up the fd.
+    [[nodiscard]] unique_fd release() && noexcept { return std::move(fd_); }
+
+    /// Id, size, name.
+    [[nodiscard]] object_info info() const {
+        char name[64] = {};
+        detail::btf_info i{};
+        i.name = sys::ptr(name);
+        i.name_len = sizeof name;
+        query(i);
+        return {i.id, i.btf_size, std::string(name), i.kernel_btf != 0};
+    }
+    [[nodiscard]] std::uint32_t id() const { return info().id; }
+
+    /// The blob, as the kernel keeps it.
+    [[nodiscard]] std::vector<std::byte> bytes() const {
+        detail::btf_info i{};
+        query(i);
+        std::vector<std::byte> blob(i.btf_size);
+        detail::btf_info j{};
+        j.btf = sys::ptr(blob.data());
+        j.btf_size = i.btf_size;
+        query(j);
+        blob.resize(j.btf_size < blob.size() ? j.btf_size : blob.size());
+        return blob;
+    }
+
+    /// The blob parsed; `base` for a module's split BTF (vmlinux's types).
+    [[nodiscard]] types read(const types* base = nullptr) const {
+        const auto blob = bytes();
+        const auto what = "btf id " + std::to_string(id());
+        return base != nullptr ? types::parse_split(blob, *base, what) : types::parse(blob, what);
+    }
+
+private:
+    void query(detail::btf_info& i) const {
+        sys::info_attr attr{};
+        attr.bpf_fd = static_cast<std::uint32_t>(fd_.get());
+        attr.info_len = sizeof i;
+        attr.info = sys::ptr(&i);
+        sys::call_ok(sys::cmd::obj_get_info_by_fd, attr, "BPF_OBJ_GET_INFO_BY_FD", "btf");
+    }
+
+    unique_fd fd_;
+};
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/kernel.hpp> ----
+// ---- begin <bpfxx/btf/map.hpp> ----
+// `bpfxx::with_btf<D>`: map descriptor D, created with BTF for its key and
+// value. The kernel then knows the fields it manages in the value — a
+// `btf::spin_lock` (update_flags::lock, lookup_flags::lock), a `btf::timer`,
+// `btf::kptr<"…">`s — and bpftool prints keys and values with their member
+// names. Linux (the BTF is loaded when the map is created).
+//
+//     struct counter {
+//         BOOST_HANA_DEFINE_STRUCT(counter, (bpfxx::btf::spin_lock, lock), (std::uint64_t, hits));
+//     };
+//     using counters = bpfxx::with_btf<bpfxx::hash_map<std::uint32_t, counter, 64>>;
+//     auto m = counters::create();
+//     m.update(1, {{}, 10}, bpfxx::update_flags::lock);
+//
+// A program references the map as `ld_map<counters>`, and `load` takes the
+// handle `m`: with_btf<D> is a descriptor of its own.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+
+namespace bpfxx {
+
+template <class M>
+class map;
+struct no_key;
+struct no_value;
+
+namespace detail::btf_maps {
+/// A map's key or value type as BTF sees it: none for keyless maps and ring buffers.
+template <class T>
+using or_void = std::conditional_t<std::is_same_v<T, no_key> || std::is_same_v<T, no_value>, void, T>;
+} // namespace detail::btf_maps
+
+/// Descriptor D with BTF for its key and value types (which must have BTF:
+/// integers, enums, arrays, structs with BOOST_HANA_DEFINE_STRUCT … see btf/describe.hpp).
+template <class D>
+struct with_btf : D {
+    using key_type = typename D::key_type;
+    using value_type = typename D::value_type;
+    /// The blob: the key's and the value's types.
+    using btf_blob = btf::blob_of<detail::btf_maps::or_void<key_type>, detail::btf_maps::or_void<value_type>>;
+    static constexpr std::uint32_t btf_key_type_id = btf_blob::ids[0];
+    static constexpr std::uint32_t btf_value_type_id = btf_blob::ids[1];
+
+    [[nodiscard]] static constexpr std::span<const std::byte> btf_bytes() noexcept { return btf_blob::span(); }
+    /// BPF_BTF_LOAD of the blob (what map creation passes as btf_fd).
+    [[nodiscard]] static unique_fd load_btf() { return btf::object::load(btf_bytes()).release(); }
+
+    // Shorthands for map<with_btf>'s factories (they need <bpfxx/maps.hpp>).
+    [[nodiscard]] static map<with_btf> create(const create_options& opts = {}) { return map<with_btf>::create(opts); }
+    [[nodiscard]] static map<with_btf> open_pinned(const std::string& path, const open_options& opts = {}) {
+        return map<with_btf>::open_pinned(path, opts);
+    }
+    [[nodiscard]] static map<with_btf> from_id(std::uint32_t id, const open_options& opts = {}) {
+        return map<with_btf>::from_id(id, opts);
+    }
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/btf/map.hpp> ----
+// ---- begin <bpfxx/btf/sysfs.hpp> ----
+// BTF files: those of the running kernel — /sys/kernel/btf/vmlinux and, for
+// each loaded module, /sys/kernel/btf/<module> (split BTF on vmlinux) — raw
+// BTF files and ELF objects. Linux only (POSIX open/read/mmap).
+//
+// The file is mapped when the kernel allows it (Linux 6.16+ maps vmlinux's
+// BTF straight from kernel memory: no copy, nothing added to this process's
+// resident set); otherwise it is read into a buffer.
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::btf {
+
+/// Where the running kernel publishes its BTF.
+inline constexpr std::string_view sysfs_dir = "/sys/kernel/btf";
+
+namespace detail {
+
+/// The whole file at `path`, mapped read-only, or read when it cannot be mapped.
+[[nodiscard]] inline blob_storage read_file(const std::string& path) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) bpfxx::detail::throw_errno("open", path);
+    struct stat st{};
+    if (::fstat(fd.get(), &st) != 0) bpfxx::detail::throw_errno("fstat", path);
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (size != 0) {
+        void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+        if (p != MAP_FAILED)
+            return {static_cast<const std::byte*>(p), size, [](const std::byte* q, std::size_t n) noexcept {
+                        ::munmap(const_cast<std::byte*>(q), n);
+                    }};
+    }
+    // sysfs reports a size but may refuse mmap; other files may report none (procfs-like).
+    std::size_t cap = size != 0 ? size : 1u << 20, have = 0;
+    std::unique_ptr<std::byte[]> buf(new std::byte[cap]);
+    for (;;) {
+        if (have == cap) {
+            std::unique_ptr<std::byte[]> bigger(new std::byte[cap * 2]);
+            std::memcpy(bigger.get(), buf.get(), have);
+            buf = std::move(bigger);
+            cap *= 2;
+        }
+        const auto n = ::read(fd.get(), buf.get() + have, cap - have);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            bpfxx::detail::throw_errno("read", path);
+        }
+        if (n == 0) break;
+        have += static_cast<std::size_t>(n);
+    }
+    return {buf.release(), have, [](const std::byte* q, std::size_t) noexcept { delete[] q; }};
+}
+
+} // namespace detail
+
+/// Parses the BTF file at `path` (a `.btf` file, a sysfs file); split on
+/// `base` when given.
+[[nodiscard]] inline types open_file(const std::string& path, const types* base = nullptr) {
+    return types::adopt(detail::read_file(path), base, path);
+}
+
+/// The `.BTF` section of the ELF file at `path` (a clang BPF object, a module).
+[[nodiscard]] inline types open_elf(const std::string& path, const types* base = nullptr) {
+    const auto file = detail::read_file(path);
+    return from_elf(file.bytes(), path, base);
+}
+
+/// The running kernel's BTF (/sys/kernel/btf/vmlinux), parsed anew.
+[[nodiscard]] inline types vmlinux() { return open_file(std::string(sysfs_dir) + "/vmlinux"); }
+
+/// A loaded module's split BTF on `vmlinux` (/sys/kernel/btf/<module>).
+[[nodiscard]] inline types module(std::string_view name, const types& vmlinux) {
+    return open_file(std::string(sysfs_dir) + "/" + std::string(name), &vmlinux);
+}
+
+/// The running kernel's BTF, parsed once per process and shared (thread-safe).
+[[nodiscard]] inline const types& kernel() {
+    static const types k = vmlinux();
+    return k;
+}
+
+} // namespace bpfxx::btf
+// ---- end <bpfxx/btf/sysfs.hpp> ----
+#endif
+// ---- end <bpfxx/btf.hpp> ----
+
+// Linux: maps, loading, probing, attaching, events.
+// ---- begin <bpfxx/maps.hpp> ----
+// The maps layer: descriptors (portable, for programs and the interpreter)
+// and, on Linux, the handles that create, open and use maps in the kernel.
+// A program's unit test that needs only descriptors includes
+// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+
+#if defined(__linux__)
+// ---- begin <bpfxx/maps/iteration.hpp> ----
+// Iterating a map's entries: `keys()`, `values()`, `items()` of a map handle
+// are input ranges (single pass) that are views both for std::ranges and
+// for range-v3, so `m.items() | ranges::views::filter(...)` works.
+//
+// How entries are read. `iteration_method::automatic` reads them with
+// BPF_MAP_LOOKUP_BATCH, `batch_size` entries per call (the buffer grows when
+// a hash bucket holds more than fits), and falls back to
+// BPF_MAP_GET_NEXT_KEY plus one BPF_MAP_LOOKUP_ELEM per key when the kernel
+// has no batch lookup for the map type (EINVAL, ENOTSUPP, EOPNOTSUPP) or
+// gives up on it (EINTR: an element vanished under the kernel's own
+// get-next-key loop, as empty slots of fd arrays do). `batch` and
+// `next_key` force one method (`batch` throws where the kernel has none).
+//
+// What happens when the map changes during iteration (another thread or a
+// BPF program writes it). The kernel gives no snapshot; bpfxx guarantees:
+// - The iteration ends: it never yields more than the map's max_entries
+//   items, and every loop in it is bounded.
+// - Every yielded key was in the map when it was read, with the value it
+//   had at that moment (keys deleted between get-next-key and lookup are
+//   skipped). A value is read as a whole by one syscall, but BPF programs
+//   may write it concurrently (unless they use a spin lock).
+// - Batch method: the kernel walks hash buckets (or indices) in order, so
+//   no key is yielded twice, and every key present during the whole
+//   iteration is yielded; keys added or deleted meanwhile may or may not be.
+// - Get-next-key method: bpfxx remembers the last max(batch_size, 256)
+//   keys read and never yields one of them again. When the key the kernel
+//   continues from has been deleted, the kernel restarts from the first key
+//   of the map; bpfxx notices (it meets a key it remembers, or one of the
+//   iteration's first 32 keys) and continues from the latest remembered key
+//   still in the map instead, so keys present throughout are not missed. If
+//   none of them is left, or the kernel loses its place more than 64 times
+//   within one batch, the iteration ends early. Rarely, under heavy
+//   concurrent deletion, a key read longer ago can come again: a restart
+//   that lands past all 32 first keys goes unnoticed, and the kernel's own
+//   walk is not atomic (a preallocated hash map reuses a deleted element
+//   at once, even while get-next-key follows it). The max_entries bound
+//   holds regardless. Deleting each key as it is yielded drains the map,
+//   each key once.
+// Without concurrent changes both methods yield every entry exactly once.
+
+// ---- begin <bpfxx/maps/object.hpp> ----
+// What every map handle has, typed (`map<M>`) or not (`raw_map`): the fd,
+// the map's size and name for error messages, an optional mmap of its
+// values, and the element syscalls with their errors. Linux only.
+
 // ---- begin <bpfxx/sys/cpus.hpp> ----
 // The number of possible CPUs: how many values a per-CPU map holds per key
 // (the kernel's num_possible_cpus()). It is not the number of online CPUs,
@@ -13696,6 +17635,17 @@ concept fd_owner = requires(const H& h) {
     { h.fd() } -> std::convertible_to<int>;
 };
 
+/// A descriptor that carries BTF for its key and value (`bpfxx::with_btf`,
+/// bpfxx/btf/map.hpp): its map is created with them, so that the kernel
+/// knows the fields it manages (spin locks, timers, kptrs) and tools can
+/// print the values by name.
+template <class M>
+concept btf_described = requires {
+    { M::load_btf() } -> std::same_as<unique_fd>;
+    { M::btf_key_type_id } -> std::convertible_to<std::uint32_t>;
+    { M::btf_value_type_id } -> std::convertible_to<std::uint32_t>;
+};
+
 /// max_entries when neither the descriptor nor the caller gives one:
 /// perf_event_array<0> gets one entry per possible CPU.
 template <class M>
@@ -13745,6 +17695,13 @@ template <class M>
     a.map_flags = static_cast<std::uint32_t>(flags);
     a.map_extra = map_extra_of<M>();
     sys::copy_name(a.map_name, name);
+    unique_fd btf; // the map takes its own reference: this fd closes after the create
+    if constexpr (btf_described<M>) {
+        btf = M::load_btf();
+        a.btf_fd = static_cast<std::uint32_t>(btf.get());
+        a.btf_key_type_id = M::btf_key_type_id;
+        a.btf_value_type_id = M::btf_value_type_id;
+    }
     unique_fd inner;
     if constexpr (map_in_map<M>) {
         static_assert(requires { typename M::inner_type; },
@@ -13882,6 +17839,18 @@ public:
         if (err == 0) return std::bit_cast<value_type>(raw);
         if (err != ENOENT) ec.assign(err, std::generic_category());
         return std::nullopt;
+    }
+
+    /// The value at `key` with lookup flags: `lookup_flags::lock` copies it
+    /// under its bpf_spin_lock (the lock itself reads as zero).
+    [[nodiscard]] std::optional<value_type> lookup(const key_type& key, lookup_flags flags) const
+        requires detail::keyed_map<M> && (!percpu)
+    {
+        std::array<std::byte, sizeof(value_type)> raw;
+        const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), &key, raw.data(), static_cast<std::uint64_t>(flags));
+        if (err == ENOENT) return std::nullopt;
+        if (err != 0) fail(err, "BPF_MAP_LOOKUP_ELEM");
+        return std::bit_cast<value_type>(raw);
     }
 
     /// Writes `value` at `key` (per-CPU maps: for every CPU).
@@ -14404,6 +18373,13 @@ private:
 // The load layer: `load<prog_type>(program, maps...)` → `bpfxx::prog`, the
 // verifier's verdict on a rejected program, `test_run`, program info, ids and
 // pins. Linux only.
+
+// ---- begin <bpfxx/load/debug_info.hpp> ----
+// Loading a program with its BTF: function names and one source line per
+// instruction for bpftool and the verifier's log (bpfxx/btf/program.hpp
+// says what the records hold). Linux only.
+//
+//     auto p = bpfxx::load<bpfxx::prog_type::sched_cls>(prog, bpfxx::btf::debug_info(prog), {.name = "count"}, map);
 
 // ---- begin <bpfxx/load/load.hpp> ----
 // `load<prog_type>(program, maps...)`: BPF_PROG_LOAD with the program's map
@@ -15057,6 +19033,12 @@ struct load_options {
     /// How map references reach the kernel: by fd_array where the kernel
     /// takes it, else each map's fd written into a copy of the instructions.
     map_refs map_references = map_refs::automatic;
+    /// The program's BTF (function names, source lines; bpfxx/load/debug_info.hpp
+    /// fills these from btf::debug_info): the BTF object's fd (-1: none) and
+    /// the func_info / line_info records that point into it.
+    int prog_btf_fd = -1;
+    std::span<const btf::func_info> func_info{};
+    std::span<const btf::line_info> line_info{};
 };
 
 /// A user-space handle of a map that a program references: it names the map
@@ -15168,6 +19150,15 @@ inline constexpr std::size_t max_insns = 1000000;
     attr.attach_btf_id = o.attach_btf_id;
     attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
     attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
+    if (o.prog_btf_fd >= 0) {
+        attr.prog_btf_fd = static_cast<std::uint32_t>(o.prog_btf_fd);
+        attr.func_info_rec_size = sizeof(btf::func_info);
+        attr.func_info = o.func_info.empty() ? 0u : sys::ptr(o.func_info.data());
+        attr.func_info_cnt = static_cast<std::uint32_t>(o.func_info.size());
+        attr.line_info_rec_size = sizeof(btf::line_info);
+        attr.line_info = o.line_info.empty() ? 0u : sys::ptr(o.line_info.data());
+        attr.line_info_cnt = static_cast<std::uint32_t>(o.line_info.size());
+    }
 
     if (o.log_level == 0) {
         if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));
@@ -15279,6 +19270,23 @@ template <prog_type T>
 
 } // namespace bpfxx
 // ---- end <bpfxx/load/load.hpp> ----
+
+namespace bpfxx {
+
+/// `load<T>(program, opts, maps...)` with the program's BTF: the blob of
+/// `debug` is loaded (BPF_BTF_LOAD, closed again once the program holds it)
+/// and its func_info / line_info go with the program.
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const btf::program_debug& debug, load_options opts, const H&... maps) {
+    const auto object = btf::object::load(debug.blob);
+    opts.prog_btf_fd = object.fd();
+    opts.func_info = debug.funcs;
+    opts.line_info = debug.lines;
+    return load<T>(program, opts, maps...);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/debug_info.hpp> ----
 // ---- begin <bpfxx/load/test_run.hpp> ----
 // `test_run(prog, options)`: runs a loaded program in the kernel on a given
 // packet and context (BPF_PROG_TEST_RUN) without attaching it anywhere.

@@ -11,6 +11,7 @@
 
 #include <bpfxx/asm/program.hpp>
 #include <bpfxx/asm/type_list.hpp>
+#include <bpfxx/btf/format.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/load/map_refs.hpp>
@@ -63,6 +64,12 @@ struct load_options {
     /// How map references reach the kernel: by fd_array where the kernel
     /// takes it, else each map's fd written into a copy of the instructions.
     map_refs map_references = map_refs::automatic;
+    /// The program's BTF (function names, source lines; bpfxx/load/debug_info.hpp
+    /// fills these from btf::debug_info): the BTF object's fd (-1: none) and
+    /// the func_info / line_info records that point into it.
+    int prog_btf_fd = -1;
+    std::span<const btf::func_info> func_info{};
+    std::span<const btf::line_info> line_info{};
 };
 
 /// A user-space handle of a map that a program references: it names the map
@@ -174,6 +181,15 @@ inline constexpr std::size_t max_insns = 1000000;
     attr.attach_btf_id = o.attach_btf_id;
     attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
     attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
+    if (o.prog_btf_fd >= 0) {
+        attr.prog_btf_fd = static_cast<std::uint32_t>(o.prog_btf_fd);
+        attr.func_info_rec_size = sizeof(btf::func_info);
+        attr.func_info = o.func_info.empty() ? 0u : sys::ptr(o.func_info.data());
+        attr.func_info_cnt = static_cast<std::uint32_t>(o.func_info.size());
+        attr.line_info_rec_size = sizeof(btf::line_info);
+        attr.line_info = o.line_info.empty() ? 0u : sys::ptr(o.line_info.data());
+        attr.line_info_cnt = static_cast<std::uint32_t>(o.line_info.size());
+    }
 
     if (o.log_level == 0) {
         if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));

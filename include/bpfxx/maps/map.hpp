@@ -72,6 +72,17 @@ concept fd_owner = requires(const H& h) {
     { h.fd() } -> std::convertible_to<int>;
 };
 
+/// A descriptor that carries BTF for its key and value (`bpfxx::with_btf`,
+/// bpfxx/btf/map.hpp): its map is created with them, so that the kernel
+/// knows the fields it manages (spin locks, timers, kptrs) and tools can
+/// print the values by name.
+template <class M>
+concept btf_described = requires {
+    { M::load_btf() } -> std::same_as<unique_fd>;
+    { M::btf_key_type_id } -> std::convertible_to<std::uint32_t>;
+    { M::btf_value_type_id } -> std::convertible_to<std::uint32_t>;
+};
+
 /// max_entries when neither the descriptor nor the caller gives one:
 /// perf_event_array<0> gets one entry per possible CPU.
 template <class M>
@@ -121,6 +132,13 @@ template <class M>
     a.map_flags = static_cast<std::uint32_t>(flags);
     a.map_extra = map_extra_of<M>();
     sys::copy_name(a.map_name, name);
+    unique_fd btf; // the map takes its own reference: this fd closes after the create
+    if constexpr (btf_described<M>) {
+        btf = M::load_btf();
+        a.btf_fd = static_cast<std::uint32_t>(btf.get());
+        a.btf_key_type_id = M::btf_key_type_id;
+        a.btf_value_type_id = M::btf_value_type_id;
+    }
     unique_fd inner;
     if constexpr (map_in_map<M>) {
         static_assert(requires { typename M::inner_type; },
@@ -258,6 +276,18 @@ public:
         if (err == 0) return std::bit_cast<value_type>(raw);
         if (err != ENOENT) ec.assign(err, std::generic_category());
         return std::nullopt;
+    }
+
+    /// The value at `key` with lookup flags: `lookup_flags::lock` copies it
+    /// under its bpf_spin_lock (the lock itself reads as zero).
+    [[nodiscard]] std::optional<value_type> lookup(const key_type& key, lookup_flags flags) const
+        requires detail::keyed_map<M> && (!percpu)
+    {
+        std::array<std::byte, sizeof(value_type)> raw;
+        const int err = detail::elem_call(sys::cmd::map_lookup_elem, fd(), &key, raw.data(), static_cast<std::uint64_t>(flags));
+        if (err == ENOENT) return std::nullopt;
+        if (err != 0) fail(err, "BPF_MAP_LOOKUP_ELEM");
+        return std::bit_cast<value_type>(raw);
     }
 
     /// Writes `value` at `key` (per-CPU maps: for every CPU).

@@ -62,6 +62,12 @@ enum class update_flags : std::uint64_t {
     return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
 }
 
+/// Flags of BPF_MAP_LOOKUP_ELEM.
+enum class lookup_flags : std::uint64_t {
+    none = 0,
+    lock = 4, ///< BPF_F_LOCK: copy the value under its bpf_spin_lock (maps with BTF, `bpfxx::with_btf`)
+};
+
 namespace detail {
 // Not constexpr on purpose: reaching it while the compiler evaluates a map
 // name stops compilation with this function's name as the diagnostic.
