@@ -15195,6 +15195,56 @@ public:
 //
 //     auto btf = bpfxx::elf::find_section(file_bytes, ".BTF");
 
+// ---- begin <bpfxx/elf/image.hpp> ----
+// An ELF file's bytes held in memory, read with bounds checks: every reader
+// of ELF structures (sections, symbols) goes through this one class, so no
+// offset from the file is trusted anywhere. Errors (ENOEXEC) name the source.
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::elf::detail {
+
+class image {
+public:
+    image(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
+
+    /// A T at byte `off` (copied: ELF offsets need not be aligned).
+    template <class T>
+    [[nodiscard]] T at(std::uint64_t off) const {
+        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
+        T v;
+        std::memcpy(&v, bytes_.data() + off, sizeof v);
+        return v;
+    }
+    /// The `size` bytes at `off`.
+    [[nodiscard]] std::span<const std::byte> range(std::uint64_t off, std::uint64_t size) const {
+        if (off > bytes_.size() || size > bytes_.size() - off) malformed("a section lies past the end of the file");
+        return bytes_.subspan(static_cast<std::size_t>(off), static_cast<std::size_t>(size));
+    }
+    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
+    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
+        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
+            malformed("a name lies outside its string table");
+        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
+        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
+    }
+    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
+    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", std::string(source_), why); }
+
+private:
+    std::span<const std::byte> bytes_;
+    std::string_view source_;
+};
+
+} // namespace bpfxx::elf::detail
+// ---- end <bpfxx/elf/image.hpp> ----
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -15228,29 +15278,6 @@ static_assert(sizeof(section_header) == 64);
 
 inline constexpr std::uint32_t sht_nobits = 8;
 inline constexpr std::uint16_t shn_xindex = 0xffff;
-
-/// Bounds-checked reads of a file in memory; errors name it.
-class image {
-public:
-    image(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
-
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a header lies past the end of the file");
-        T v;
-        std::memcpy(&v, bytes_.data() + off, sizeof v);
-        return v;
-    }
-    [[nodiscard]] std::span<const std::byte> range(std::uint64_t off, std::uint64_t size) const {
-        if (off > bytes_.size() || size > bytes_.size() - off) malformed("a section lies past the end of the file");
-        return bytes_.subspan(static_cast<std::size_t>(off), static_cast<std::size_t>(size));
-    }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", std::string(source_), why); }
-
-private:
-    std::span<const std::byte> bytes_;
-    std::string_view source_;
-};
 
 } // namespace detail
 
@@ -20729,7 +20756,6 @@ struct perf_link_options {
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <span>
 #include <string>
@@ -20738,34 +20764,6 @@ struct perf_link_options {
 namespace bpfxx::elf {
 
 namespace detail {
-
-/// An ELF file's bytes, read with bounds checks; errors name `what` (the file).
-class image {
-public:
-    image(std::span<const std::byte> bytes, const std::string& what) : bytes_(bytes), what_(what) {}
-
-    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
-        T v;
-        std::memcpy(&v, bytes_.data() + off, sizeof v);
-        return v;
-    }
-    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
-    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
-        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
-            malformed("a name lies outside its string table");
-        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
-        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
-    }
-    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", what_, why); }
-
-private:
-    std::span<const std::byte> bytes_;
-    const std::string& what_;
-};
 
 /// A read-only mapping of a whole file.
 class mapped_file {
@@ -20878,13 +20876,15 @@ struct function_symbol {
 /// in the usual library directories; a path with a '/' is returned as is.
 [[nodiscard]] inline std::string find_library(const std::string& name) {
     if (name.find('/') != std::string::npos) return name;
-    std::ifstream maps("/proc/self/maps");
-    for (std::string line; std::getline(maps, line);) {
+    const std::string maps = sys::try_read_file("/proc/self/maps").value_or(std::string());
+    for (std::string_view rest = maps; !rest.empty();) {
+        const auto eol = rest.find('\n');
+        const auto line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
         const auto slash = line.find('/');
-        if (slash == std::string::npos) continue;
-        const std::string file = line.substr(slash);
-        const auto base = file.substr(file.rfind('/') + 1);
-        if (base == name) return file;
+        if (slash == std::string_view::npos) continue;
+        const auto file = line.substr(slash);
+        if (file.substr(file.rfind('/') + 1) == name) return std::string(file);
     }
     for (const char* dir : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
                             "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",

@@ -425,7 +425,7 @@ TEST_CASE("btf programs: func_info and line_info, as the kernel keeps them and b
     CHECK(bpfxx::test_run(p, {.data = packet}).retval == 42);
     const auto info = p.info();
     CHECK(info.btf_id != 0);
-    const auto raw = bpfxx::sys::get_info<bpfxx::sys::prog_info>(p.fd());
+    const auto raw = bpfxx::sys::info_of<bpfxx::sys::prog_info>(p.fd(), "BPF_OBJ_GET_INFO_BY_FD", "prog");
     CHECK(raw.nr_func_info == 2);
     CHECK(raw.nr_line_info == dbg.lines.size());
     const auto t = btf::object::from_id(info.btf_id).read();

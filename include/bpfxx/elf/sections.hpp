@@ -5,6 +5,7 @@
 //
 //     auto btf = bpfxx::elf::find_section(file_bytes, ".BTF");
 
+#include <bpfxx/elf/image.hpp>
 #include <bpfxx/sys/error.hpp>
 
 #include <cerrno>
@@ -40,29 +41,6 @@ static_assert(sizeof(section_header) == 64);
 
 inline constexpr std::uint32_t sht_nobits = 8;
 inline constexpr std::uint16_t shn_xindex = 0xffff;
-
-/// Bounds-checked reads of a file in memory; errors name it.
-class image {
-public:
-    image(std::span<const std::byte> bytes, std::string_view source) : bytes_(bytes), source_(source) {}
-
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a header lies past the end of the file");
-        T v;
-        std::memcpy(&v, bytes_.data() + off, sizeof v);
-        return v;
-    }
-    [[nodiscard]] std::span<const std::byte> range(std::uint64_t off, std::uint64_t size) const {
-        if (off > bytes_.size() || size > bytes_.size() - off) malformed("a section lies past the end of the file");
-        return bytes_.subspan(static_cast<std::size_t>(off), static_cast<std::size_t>(size));
-    }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", std::string(source_), why); }
-
-private:
-    std::span<const std::byte> bytes_;
-    std::string_view source_;
-};
 
 } // namespace detail
 

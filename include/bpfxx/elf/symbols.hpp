@@ -4,7 +4,9 @@
 //
 //     auto off = bpfxx::elf::function_offset("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc");
 
+#include <bpfxx/elf/image.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/file.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
 #include <elf.h>
@@ -17,7 +19,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,34 +27,6 @@
 namespace bpfxx::elf {
 
 namespace detail {
-
-/// An ELF file's bytes, read with bounds checks; errors name `what` (the file).
-class image {
-public:
-    image(std::span<const std::byte> bytes, const std::string& what) : bytes_(bytes), what_(what) {}
-
-    /// A T at byte `off`, bounds-checked (copied: ELF offsets need not be aligned).
-    template <class T>
-    [[nodiscard]] T at(std::uint64_t off) const {
-        if (off > bytes_.size() || bytes_.size() - off < sizeof(T)) malformed("a structure lies past the end of the file");
-        T v;
-        std::memcpy(&v, bytes_.data() + off, sizeof v);
-        return v;
-    }
-    /// The NUL-terminated string at byte `off` of a string table [tab, tab + tab_size).
-    [[nodiscard]] std::string_view str(std::uint64_t tab, std::uint64_t tab_size, std::uint64_t off) const {
-        if (tab > bytes_.size() || tab_size > bytes_.size() - tab || off >= tab_size)
-            malformed("a name lies outside its string table");
-        const char* s = reinterpret_cast<const char*>(bytes_.data() + tab + off);
-        return {s, strnlen(s, static_cast<std::size_t>(tab_size - off))};
-    }
-    [[nodiscard]] std::uint64_t size() const noexcept { return bytes_.size(); }
-    [[noreturn]] void malformed(const char* why) const { throw error(ENOEXEC, "elf", what_, why); }
-
-private:
-    std::span<const std::byte> bytes_;
-    const std::string& what_;
-};
 
 /// A read-only mapping of a whole file.
 class mapped_file {
@@ -166,13 +139,15 @@ struct function_symbol {
 /// in the usual library directories; a path with a '/' is returned as is.
 [[nodiscard]] inline std::string find_library(const std::string& name) {
     if (name.find('/') != std::string::npos) return name;
-    std::ifstream maps("/proc/self/maps");
-    for (std::string line; std::getline(maps, line);) {
+    const std::string maps = sys::try_read_file("/proc/self/maps").value_or(std::string());
+    for (std::string_view rest = maps; !rest.empty();) {
+        const auto eol = rest.find('\n');
+        const auto line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
         const auto slash = line.find('/');
-        if (slash == std::string::npos) continue;
-        const std::string file = line.substr(slash);
-        const auto base = file.substr(file.rfind('/') + 1);
-        if (base == name) return file;
+        if (slash == std::string_view::npos) continue;
+        const auto file = line.substr(slash);
+        if (file.substr(file.rfind('/') + 1) == name) return std::string(file);
     }
     for (const char* dir : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
                             "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
