@@ -20346,10 +20346,63 @@ struct answer {
 //     std::puts(l.target().c_str());            // "xdp on eth0 (ifindex 2)"
 //     l.update(new_prog);                        // atomic replacement (BPF_LINK_UPDATE)
 
+// ---- begin <bpfxx/sys/callback.hpp> ----
+// `callback<R(Args...)>`: a move-only callable, type-erased as a function
+// pointer and its state on the heap — one indirect call, like a C callback.
+// The handles keep user functions with it (a ring's record handler, a perf
+// buffer's sample handler, the undo step of an attachment without a kernel
+// link) instead of std::function: no copies are ever needed, and <functional>
+// is the costliest header they would otherwise include.
+
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx {
+
+template <class Signature>
+class callback;
+
+template <class R, class... Args>
+class callback<R(Args...)> {
+public:
+    callback() noexcept = default;
+    callback(std::nullptr_t) noexcept {}
+
+    template <class F>
+        requires(!std::is_same_v<std::remove_cvref_t<F>, callback> && std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
+    callback(F&& f) // NOLINT: converts from any callable, as std::function does
+        : state_(new std::decay_t<F>(std::forward<F>(f)), [](void* p) { delete static_cast<std::decay_t<F>*>(p); }),
+          call_([](void* p, Args... args) -> R {
+              return static_cast<R>((*static_cast<std::decay_t<F>*>(p))(std::forward<Args>(args)...));
+          }) {}
+
+    callback(callback&& o) noexcept : state_(std::move(o.state_)), call_(std::exchange(o.call_, nullptr)) {}
+    callback& operator=(callback&& o) noexcept {
+        state_ = std::move(o.state_);
+        call_ = std::exchange(o.call_, nullptr);
+        return *this;
+    }
+    callback(const callback&) = delete;
+    callback& operator=(const callback&) = delete;
+    ~callback() = default;
+
+    [[nodiscard]] explicit operator bool() const noexcept { return call_ != nullptr; }
+    /// Calls it; an empty callback must not be called.
+    R operator()(Args... args) const { return call_(state_.get(), std::forward<Args>(args)...); }
+
+private:
+    std::unique_ptr<void, void (*)(void*)> state_{nullptr, [](void*) {}};
+    R (*call_)(void*, Args...) = nullptr;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/callback.hpp> ----
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -20402,7 +20455,7 @@ public:
     link(unique_fd fd, std::string target, unique_fd keep = {}) noexcept
         : fd_(std::move(fd)), keep_(std::move(keep)), target_(std::move(target)) {}
     /// An attachment with no kernel link: `undo` detaches it (and must not throw).
-    link(std::function<void()> undo, std::string target, unique_fd keep = {}) noexcept
+    link(callback<void()> undo, std::string target, unique_fd keep = {}) noexcept
         : keep_(std::move(keep)), undo_(std::move(undo)), target_(std::move(target)) {}
 
     link(link&& o) noexcept = default;
@@ -20510,7 +20563,7 @@ private:
 
     unique_fd fd_;
     unique_fd keep_;
-    std::function<void()> undo_;
+    callback<void()> undo_;
     std::string target_;
 };
 
@@ -21634,9 +21687,7 @@ inline void remove(unsigned ifindex, std::uint32_t parent, std::uint32_t handle,
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21726,11 +21777,9 @@ namespace detail::tracefs {
     const std::string tp(tracepoint);
     (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
     const std::string path = sys::tracefs() + "/events/" + tp + "/format";
-    std::ifstream in(path);
-    if (!in) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_tracepoint_format(text.view(), tp);
+    const auto text = sys::try_read_file(path);
+    if (!text) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
+    return parse_tracepoint_format(*text, tp);
 }
 
 /// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.
@@ -22158,7 +22207,6 @@ private:
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <iterator>
 #include <span>
 #include <string>
@@ -22176,8 +22224,8 @@ struct perf_buffer_options {
 
 class perf_buffer {
 public:
-    using sample_callback = std::function<void(int cpu, std::span<const std::byte> sample)>;
-    using lost_callback = std::function<void(int cpu, std::uint64_t lost)>;
+    using sample_callback = callback<void(int cpu, std::span<const std::byte> sample)>;
+    using lost_callback = callback<void(int cpu, std::uint64_t lost)>;
 
     /// Opens a ring per CPU for the perf_event_array map `m` (any handle with
     /// fd() and max_entries()) and stores their fds in it.
@@ -22444,7 +22492,6 @@ private:
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -22497,7 +22544,7 @@ public:
     /// Consumes ring `i` (in the order added) only.
     std::size_t consume_ring(std::size_t i) {
         auto& e = rings_.at(i);
-        return e.r.consume([&e](std::span<const std::byte> rec) { return e.call(e.state.get(), rec); });
+        return e.r.consume([&e](std::span<const std::byte> rec) { return e.on_record(rec); });
     }
 
     /// An fd that is readable when any ring has records: to wait in an event
@@ -22507,18 +22554,14 @@ public:
     [[nodiscard]] ring& operator[](std::size_t i) { return rings_.at(i).r; }
 
 private:
-    // A ring's callback, type-erased as a function pointer and its state: one
-    // indirect call per record, as with a C callback.
     struct entry {
         ring r;
-        std::unique_ptr<void, void (*)(void*)> state;
-        bool (*call)(void*, std::span<const std::byte>);
+        callback<bool(std::span<const std::byte>)> on_record;
     };
 
     template <class G>
     ring_buffer& add_ring(ring r, G g) {
-        std::unique_ptr<void, void (*)(void*)> state(new G(std::move(g)), [](void* p) { delete static_cast<G*>(p); });
-        const auto call = [](void* p, std::span<const std::byte> rec) -> bool { return (*static_cast<G*>(p))(rec); };
+        callback<bool(std::span<const std::byte>)> on_record(std::move(g));
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u32 = static_cast<std::uint32_t>(rings_.size());
@@ -22526,7 +22569,7 @@ private:
             bpfxx::detail::throw_errno("epoll_ctl(EPOLL_CTL_ADD)", "ring buffer fd " + std::to_string(r.fd()));
         const int fd = r.fd();
         try {
-            rings_.push_back({std::move(r), std::move(state), call});
+            rings_.push_back({std::move(r), std::move(on_record)});
         } catch (...) {
             ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
             throw;

@@ -2,17 +2,20 @@
 // tracefs `format` parser, CPU lists, sysfs numbers and the ELF symbol reader
 // answer with a bpfxx::error (or "malformed") and never with a number cut to
 // its low bits, another exception type or a place outside the file.
-// (tests/fuzz/ feeds the same parsers random input.)
+// (tests/fuzz/ feeds the same parsers random input.) Also the small sys utilities
+// they sit beside (bpfxx::callback).
 #include <doctest/doctest.h>
 
 #include "../common/elf_image.hpp"
 
 #include <bpfxx/attach/tracepoint.hpp>
 #include <bpfxx/elf/symbols.hpp>
+#include <bpfxx/sys/callback.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/number.hpp>
 
 #include <cstring>
+#include <memory>
 #include <string>
 
 namespace sys = bpfxx::sys;
@@ -154,4 +157,45 @@ TEST_CASE("parsers: malformed ELF images are a bpfxx::error") {
     symtab.sh_size = ~std::uint64_t{0} / 2;
     poke(huge_table, bpfxx_test::elf_shdrs_at + sizeof(Elf64_Shdr), symtab);
     CHECK_THROWS_AS((void)bpfxx::elf::find_function(huge_table, "nothing", "image"), bpfxx::error);
+}
+
+// ---- bpfxx::callback: the handles' move-only type-erased functions --------------------------
+
+TEST_CASE("callback: calls its function with its state, moves it out, and is empty after") {
+    int calls = 0;
+    bpfxx::callback<int(int)> add = [&calls, total = 0](int x) mutable {
+        ++calls;
+        return total += x;
+    };
+    REQUIRE(static_cast<bool>(add));
+    CHECK(add(2) == 2);
+    CHECK(add(3) == 5); // the lambda's own state persists between calls
+    bpfxx::callback<int(int)> moved = std::move(add);
+    CHECK_FALSE(static_cast<bool>(add)); // NOLINT(bugprone-use-after-move): the point of the test
+    CHECK(moved(4) == 9);
+    bpfxx::callback<int(int)> assigned;
+    CHECK_FALSE(static_cast<bool>(assigned));
+    assigned = std::move(moved);
+    CHECK_FALSE(static_cast<bool>(moved)); // NOLINT(bugprone-use-after-move)
+    CHECK(assigned(1) == 10);
+    CHECK(calls == 4);
+    bpfxx::callback<void()> none = nullptr;
+    CHECK_FALSE(static_cast<bool>(none));
+}
+
+TEST_CASE("callback: owns move-only state and destroys it once") {
+    auto owned = std::make_shared<int>(7);
+    std::weak_ptr<int> watch = owned;
+    {
+        bpfxx::callback<int()> f = [p = std::make_unique<std::shared_ptr<int>>(std::move(owned))] { return **p; };
+        CHECK(f() == 7);
+        auto g = std::move(f);
+        CHECK(g() == 7);
+        CHECK_FALSE(watch.expired());
+    }
+    CHECK(watch.expired());
+    // a callable whose result converts: bool from int
+    bpfxx::callback<bool(int)> odd = [](int x) { return x & 1; };
+    CHECK(odd(3));
+    CHECK_FALSE(odd(4));
 }

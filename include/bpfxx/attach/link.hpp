@@ -14,6 +14,7 @@
 #include <bpfxx/probe/features.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
+#include <bpfxx/sys/callback.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/pin.hpp>
@@ -22,7 +23,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -75,7 +75,7 @@ public:
     link(unique_fd fd, std::string target, unique_fd keep = {}) noexcept
         : fd_(std::move(fd)), keep_(std::move(keep)), target_(std::move(target)) {}
     /// An attachment with no kernel link: `undo` detaches it (and must not throw).
-    link(std::function<void()> undo, std::string target, unique_fd keep = {}) noexcept
+    link(callback<void()> undo, std::string target, unique_fd keep = {}) noexcept
         : keep_(std::move(keep)), undo_(std::move(undo)), target_(std::move(target)) {}
 
     link(link&& o) noexcept = default;
@@ -183,7 +183,7 @@ private:
 
     unique_fd fd_;
     unique_fd keep_;
-    std::function<void()> undo_;
+    callback<void()> undo_;
     std::string target_;
 };
 

@@ -13,6 +13,7 @@
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/file.hpp>
 #include <bpfxx/sys/number.hpp>
 #include <bpfxx/sys/perf_event.hpp>
 
@@ -20,9 +21,7 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,11 +111,9 @@ namespace detail::tracefs {
     const std::string tp(tracepoint);
     (void)tracepoint_id(tp); // validates the name, mounts tracefs, says "no such tracepoint"
     const std::string path = sys::tracefs() + "/events/" + tp + "/format";
-    std::ifstream in(path);
-    if (!in) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_tracepoint_format(text.view(), tp);
+    const auto text = sys::try_read_file(path);
+    if (!text) throw error(errno == 0 ? EIO : errno, "tracepoint_format", tp, "cannot read " + path);
+    return parse_tracepoint_format(*text, tp);
 }
 
 /// The field `name` of tracepoint "category/name"; throws ENOENT if it has none.

@@ -16,6 +16,7 @@
 #include <bpfxx/events/ring.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
+#include <bpfxx/sys/callback.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/perf_event.hpp>
@@ -33,7 +34,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <iterator>
 #include <span>
 #include <string>
@@ -51,8 +51,8 @@ struct perf_buffer_options {
 
 class perf_buffer {
 public:
-    using sample_callback = std::function<void(int cpu, std::span<const std::byte> sample)>;
-    using lost_callback = std::function<void(int cpu, std::uint64_t lost)>;
+    using sample_callback = callback<void(int cpu, std::span<const std::byte> sample)>;
+    using lost_callback = callback<void(int cpu, std::uint64_t lost)>;
 
     /// Opens a ring per CPU for the perf_event_array map `m` (any handle with
     /// fd() and max_entries()) and stores their fds in it.

@@ -10,6 +10,7 @@
 
 #include <bpfxx/events/epoll.hpp>
 #include <bpfxx/events/ring.hpp>
+#include <bpfxx/sys/callback.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
@@ -19,7 +20,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -72,7 +72,7 @@ public:
     /// Consumes ring `i` (in the order added) only.
     std::size_t consume_ring(std::size_t i) {
         auto& e = rings_.at(i);
-        return e.r.consume([&e](std::span<const std::byte> rec) { return e.call(e.state.get(), rec); });
+        return e.r.consume([&e](std::span<const std::byte> rec) { return e.on_record(rec); });
     }
 
     /// An fd that is readable when any ring has records: to wait in an event
@@ -82,18 +82,14 @@ public:
     [[nodiscard]] ring& operator[](std::size_t i) { return rings_.at(i).r; }
 
 private:
-    // A ring's callback, type-erased as a function pointer and its state: one
-    // indirect call per record, as with a C callback.
     struct entry {
         ring r;
-        std::unique_ptr<void, void (*)(void*)> state;
-        bool (*call)(void*, std::span<const std::byte>);
+        callback<bool(std::span<const std::byte>)> on_record;
     };
 
     template <class G>
     ring_buffer& add_ring(ring r, G g) {
-        std::unique_ptr<void, void (*)(void*)> state(new G(std::move(g)), [](void* p) { delete static_cast<G*>(p); });
-        const auto call = [](void* p, std::span<const std::byte> rec) -> bool { return (*static_cast<G*>(p))(rec); };
+        callback<bool(std::span<const std::byte>)> on_record(std::move(g));
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u32 = static_cast<std::uint32_t>(rings_.size());
@@ -101,7 +97,7 @@ private:
             bpfxx::detail::throw_errno("epoll_ctl(EPOLL_CTL_ADD)", "ring buffer fd " + std::to_string(r.fd()));
         const int fd = r.fd();
         try {
-            rings_.push_back({std::move(r), std::move(state), call});
+            rings_.push_back({std::move(r), std::move(on_record)});
         } catch (...) {
             ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
             throw;
