@@ -1,7 +1,9 @@
 #pragma once
-// The instruction set: instructions, opcode fields, registers, helper ids.
+// The instruction set: instructions, opcode fields, registers, helper ids,
+// and the classifier every other layer asks about an instruction.
 // Portable: no operating-system or kernel headers.
 
+#include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/context.hpp>
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>

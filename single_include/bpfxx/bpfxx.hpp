@@ -15,9 +15,735 @@
 // `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
-// The instruction set: instructions, opcode fields, registers, helper ids.
+// The instruction set: instructions, opcode fields, registers, helper ids,
+// and the classifier every other layer asks about an instruction.
 // Portable: no operating-system or kernel headers.
 
+// ---- begin <bpfxx/isa/classify.hpp> ----
+// The instruction classifier: for any instruction slot (and the slot after
+// it, for `ld_imm64`), which instruction it is, whether its encoding is
+// valid and if not why, which registers it reads, writes and clobbers, how
+// many slots it takes, where control goes next, which memory it touches and
+// which fields it uses. The checks, the disassembler and both decoders of
+// the interpreter ask it, so that they agree on every encoding
+// (tests/unit/classify_test.cpp sweeps the opcode bytes to hold them to it).
+//
+//     constexpr auto c = bpfxx::classify(bpfxx::make_insn(0x61, 0, 1, 4, 0));
+//     static_assert(c.form == bpfxx::insn_form::load && c.reads == bpfxx::reg_bit(1));
+//
+// Strict, as RFC 9669 and the kernel's verifier: a field the instruction does
+// not use must be zero. Valid: everything in RFC 9669 (sign-extending loads,
+// movsx, sdiv/smod, bswap, gotol, ld_abs/ld_ind, ld_imm64 with pseudo sources
+// 0..6), may_goto, addr_space_cast (Linux 6.9), load-acquire/store-release
+// (6.15), and LLVM's indirect `gotox` and `callx` (`is_indirect`: no static
+// check can know their targets, and the interpreter does not run them).
+//
+// `validate(i)` is the first half of `classify(i)`: whether the encoding is
+// valid, its form and the fields it uses — what the interpreter's general path
+// asks at every step, and cheaper in constant evaluation than the whole answer.
+//
+// Table-driven: `detail::classifying::opcode_table` gives each of the 256
+// opcode bytes its form, the fields it uses and the rule by which one field
+// picks the operation (the width of `end`, the atomic operation, the pseudo
+// source of `ld_imm64` ...); `detail::classifying::form_table` gives each form
+// what it does with registers, memory and control flow.
+
+// ---- begin <bpfxx/isa/insn.hpp> ----
+// One eBPF instruction: the 8-byte layout of the kernel's `struct bpf_insn`.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// An eBPF instruction slot. Same size, field order and bit layout as the
+/// kernel's `struct bpf_insn` (on the little-endian targets BPF runs on), so a
+/// `std::span<const insn>` can be handed to `bpf(BPF_PROG_LOAD)` as it is.
+struct insn {
+    std::uint8_t code = 0;     ///< opcode: class | size/op | mode/source
+    std::uint8_t dst_reg : 4 = 0;
+    std::uint8_t src_reg : 4 = 0;
+    std::int16_t off = 0;      ///< signed offset (memory, jumps)
+    std::int32_t imm = 0;      ///< signed immediate
+
+    friend constexpr bool operator==(const insn&, const insn&) = default;
+
+    /// The instruction as the kernel reads it: 8 bytes, little endian.
+    [[nodiscard]] constexpr std::array<std::byte, 8> bytes() const noexcept {
+        const auto o = static_cast<std::uint16_t>(off);
+        const auto i = static_cast<std::uint32_t>(imm);
+        return {std::byte{code},
+                std::byte(static_cast<std::uint8_t>(dst_reg | (src_reg << 4))),
+                std::byte(o & 0xffu),
+                std::byte(o >> 8),
+                std::byte(i & 0xffu),
+                std::byte((i >> 8) & 0xffu),
+                std::byte((i >> 16) & 0xffu),
+                std::byte(i >> 24)};
+    }
+
+    /// The inverse of `bytes()`.
+    [[nodiscard]] static constexpr insn from_bytes(const std::array<std::byte, 8>& b) noexcept {
+        const auto u8 = [&](std::size_t k) { return std::to_integer<std::uint32_t>(b[k]); };
+        insn r;
+        r.code = static_cast<std::uint8_t>(u8(0));
+        r.dst_reg = static_cast<std::uint8_t>(u8(1) & 0x0fu);
+        r.src_reg = static_cast<std::uint8_t>(u8(1) >> 4);
+        r.off = static_cast<std::int16_t>(static_cast<std::uint16_t>(u8(2) | (u8(3) << 8)));
+        r.imm = static_cast<std::int32_t>(u8(4) | (u8(5) << 8) | (u8(6) << 16) | (u8(7) << 24));
+        return r;
+    }
+};
+
+static_assert(sizeof(insn) == 8, "bpfxx::insn must be exactly one 8-byte instruction slot");
+static_assert(alignof(insn) <= 8);
+
+/// Builds an instruction from its raw fields (for generated code and tests).
+[[nodiscard]] constexpr insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src,
+                                       std::int16_t off, std::int32_t imm) noexcept {
+    insn r;
+    r.code = code;
+    r.dst_reg = static_cast<std::uint8_t>(dst & 0x0fu);
+    r.src_reg = static_cast<std::uint8_t>(src & 0x0fu);
+    r.off = off;
+    r.imm = imm;
+    return r;
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/insn.hpp> ----
+// ---- begin <bpfxx/isa/opcodes.hpp> ----
+// The SDK's own copy of the eBPF opcode fields (RFC 9669 and Linux 6.18), so
+// the portable layers compile on any OS and against any kernel headers.
+
+#include <cstdint>
+
+namespace bpfxx::code {
+
+// Instruction classes (low 3 bits).
+inline constexpr std::uint8_t ld = 0x00;
+inline constexpr std::uint8_t ldx = 0x01;
+inline constexpr std::uint8_t st = 0x02;
+inline constexpr std::uint8_t stx = 0x03;
+inline constexpr std::uint8_t alu = 0x04;
+inline constexpr std::uint8_t jmp = 0x05;
+inline constexpr std::uint8_t jmp32 = 0x06;
+inline constexpr std::uint8_t alu64 = 0x07;
+
+// Load/store sizes.
+inline constexpr std::uint8_t w = 0x00;
+inline constexpr std::uint8_t h = 0x08;
+inline constexpr std::uint8_t b = 0x10;
+inline constexpr std::uint8_t dw = 0x18;
+
+// Load/store modes.
+inline constexpr std::uint8_t imm = 0x00;
+inline constexpr std::uint8_t abs = 0x20;
+inline constexpr std::uint8_t ind = 0x40;
+inline constexpr std::uint8_t mem = 0x60;
+inline constexpr std::uint8_t memsx = 0x80;
+inline constexpr std::uint8_t atomic = 0xc0;
+
+// Operand source for ALU and JMP.
+inline constexpr std::uint8_t k = 0x00;
+inline constexpr std::uint8_t x = 0x08;
+
+// ALU operations.
+inline constexpr std::uint8_t add = 0x00;
+inline constexpr std::uint8_t sub = 0x10;
+inline constexpr std::uint8_t mul = 0x20;
+inline constexpr std::uint8_t div = 0x30;
+inline constexpr std::uint8_t or_ = 0x40;
+inline constexpr std::uint8_t and_ = 0x50;
+inline constexpr std::uint8_t lsh = 0x60;
+inline constexpr std::uint8_t rsh = 0x70;
+inline constexpr std::uint8_t neg = 0x80;
+inline constexpr std::uint8_t mod = 0x90;
+inline constexpr std::uint8_t xor_ = 0xa0;
+inline constexpr std::uint8_t mov = 0xb0;
+inline constexpr std::uint8_t arsh = 0xc0;
+inline constexpr std::uint8_t end = 0xd0;
+
+// Byte-order direction of `end` (in the source bit).
+inline constexpr std::uint8_t to_le = 0x00;
+inline constexpr std::uint8_t to_be = 0x08;
+
+// JMP operations.
+inline constexpr std::uint8_t ja = 0x00;
+inline constexpr std::uint8_t jeq = 0x10;
+inline constexpr std::uint8_t jgt = 0x20;
+inline constexpr std::uint8_t jge = 0x30;
+inline constexpr std::uint8_t jset = 0x40;
+inline constexpr std::uint8_t jne = 0x50;
+inline constexpr std::uint8_t jsgt = 0x60;
+inline constexpr std::uint8_t jsge = 0x70;
+inline constexpr std::uint8_t call = 0x80;
+inline constexpr std::uint8_t exit = 0x90;
+inline constexpr std::uint8_t jlt = 0xa0;
+inline constexpr std::uint8_t jle = 0xb0;
+inline constexpr std::uint8_t jslt = 0xc0;
+inline constexpr std::uint8_t jsle = 0xd0;
+inline constexpr std::uint8_t jcond = 0xe0; ///< `may_goto` (src_reg == 0)
+
+// Field accessors.
+[[nodiscard]] constexpr std::uint8_t class_of(std::uint8_t c) noexcept { return c & 0x07u; }
+[[nodiscard]] constexpr std::uint8_t size_of(std::uint8_t c) noexcept { return c & 0x18u; }
+[[nodiscard]] constexpr std::uint8_t mode_of(std::uint8_t c) noexcept { return c & 0xe0u; }
+[[nodiscard]] constexpr std::uint8_t op_of(std::uint8_t c) noexcept { return c & 0xf0u; }
+[[nodiscard]] constexpr std::uint8_t source_of(std::uint8_t c) noexcept { return c & 0x08u; }
+
+/// Bytes moved by a load/store of size field `s`.
+[[nodiscard]] constexpr unsigned bytes_of_size(std::uint8_t s) noexcept {
+    switch (size_of(s)) {
+    case b: return 1;
+    case h: return 2;
+    case w: return 4;
+    default: return 8;
+    }
+}
+
+} // namespace bpfxx::code
+
+namespace bpfxx::atomic_op {
+// Values of `imm` for class STX, mode ATOMIC.
+inline constexpr std::int32_t add = 0x00;
+inline constexpr std::int32_t or_ = 0x40;
+inline constexpr std::int32_t and_ = 0x50;
+inline constexpr std::int32_t xor_ = 0xa0;
+inline constexpr std::int32_t fetch = 0x01;
+inline constexpr std::int32_t xchg = 0xe0 | fetch;
+inline constexpr std::int32_t cmpxchg = 0xf0 | fetch;
+inline constexpr std::int32_t load_acquire = 0x100;  ///< Linux 6.15+
+inline constexpr std::int32_t store_release = 0x110; ///< Linux 6.15+
+} // namespace bpfxx::atomic_op
+
+namespace bpfxx::pseudo {
+// `src_reg` of `ld_imm64`: what the 64-bit immediate means.
+inline constexpr std::uint8_t map_fd = 1;        ///< imm: map fd
+inline constexpr std::uint8_t map_value = 2;     ///< imm: map fd, next imm: offset into value
+inline constexpr std::uint8_t btf_id = 3;        ///< imm: BTF id of a kernel variable
+inline constexpr std::uint8_t func = 4;          ///< imm: pc-relative offset of a subprogram
+inline constexpr std::uint8_t map_idx = 5;       ///< imm: index into fd_array
+inline constexpr std::uint8_t map_idx_value = 6; ///< imm: index into fd_array, next imm: offset
+// `src_reg` of `call`.
+inline constexpr std::uint8_t call = 1;       ///< imm: pc-relative offset of a subprogram
+inline constexpr std::uint8_t kfunc_call = 2; ///< imm: BTF id of a kernel function
+// `src_reg` of `jcond`.
+inline constexpr std::uint8_t may_goto = 0;
+} // namespace bpfxx::pseudo
+
+namespace bpfxx {
+/// Limits of the instruction set that the assembler and checks rely on.
+inline constexpr int max_registers = 11;
+inline constexpr int stack_size = 512;
+} // namespace bpfxx
+// ---- end <bpfxx/isa/opcodes.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// A set of registers r0..r10, one bit each.
+using reg_set = std::uint16_t;
+
+[[nodiscard]] constexpr reg_set reg_bit(unsigned r) noexcept { return static_cast<reg_set>(1u << r); }
+/// r1..r5: the arguments of a call, which it leaves unset.
+inline constexpr reg_set call_argument_regs = 0b111110;
+
+/// What an instruction does. Each form has one shape: the registers it reads
+/// and writes, its memory access and its control flow (`form_table`).
+enum class insn_form : std::uint8_t {
+    invalid,         ///< no instruction
+    alu,             ///< dst op= src|imm (add … arsh, div/mod; off 1: sdiv/smod)
+    neg,             ///< dst = -dst
+    mov,             ///< dst = src|imm
+    movsx,           ///< dst = (sN)src, N = off
+    addr_space_cast, ///< dst = addr_space_cast(src, imm >> 16, imm & 0xffff)
+    byte_swap,       ///< dst = le/be/bswap(dst), imm bits
+    ld_imm64,        ///< dst = 64-bit imm (two slots; src: pseudo source, not func)
+    ld_func,         ///< dst = address of the subprogram at imm (ld_imm64, pseudo func)
+    ld_abs,          ///< r0 = skb[imm] (r6: the skb); a call underneath
+    ld_ind,          ///< r0 = skb[src + imm]
+    load,            ///< dst = *(size *)(src + off)
+    load_sx,         ///< dst = *(ssize *)(src + off), sign-extended
+    store_imm,       ///< *(size *)(dst + off) = imm
+    store,           ///< *(size *)(dst + off) = src
+    atomic,          ///< lock *(size *)(dst + off) op= src (add, or, and, xor)
+    atomic_fetch,    ///< src = atomic_fetch_op(dst + off, src), and xchg
+    cmpxchg,         ///< r0 = cmpxchg(dst + off, r0, src)
+    load_acquire,    ///< dst = load_acquire(src + off)
+    store_release,   ///< store_release(dst + off, src)
+    ja,              ///< goto off
+    gotol,           ///< goto imm
+    gotox,           ///< goto dst (indirect)
+    jump_if,         ///< if dst op src|imm goto off
+    may_goto,        ///< goto off once the loop budget is spent
+    call_helper,     ///< call helper imm
+    call_local,      ///< call the subprogram at imm
+    call_kfunc,      ///< call kernel function imm (BTF id; off: fd_array index of its BTF)
+    callx,           ///< call dst (indirect)
+    exit,
+};
+
+/// Whether the form jumps or calls through a register: no static check can
+/// follow it.
+[[nodiscard]] constexpr bool is_indirect(insn_form f) noexcept {
+    return f == insn_form::gotox || f == insn_form::callx;
+}
+
+/// Where control goes after an instruction.
+enum class insn_flow : std::uint8_t {
+    next,       ///< the next instruction (two slots on for ld_imm64)
+    jump,       ///< `ja`, `gotol`, `gotox`: the target only
+    branch,     ///< conditional jump, `may_goto`: the target or the next instruction
+    call,       ///< helper, kfunc or indirect call: the next instruction
+    call_local, ///< local call: the next instruction; the target starts a subprogram
+    exit,
+};
+
+/// How an instruction uses the memory at `base + off`.
+enum class mem_use : std::uint8_t { none, load, store, update };
+
+/// Where an instruction's target is, relative to the slot after it.
+enum class insn_target : std::uint8_t {
+    none,
+    off,        ///< jumps, `may_goto`: the 16-bit offset
+    imm,        ///< `gotol`: the 32-bit immediate
+    subprogram, ///< local calls, `ld_func`: the immediate; the target starts a subprogram
+};
+
+/// Why an encoding is not a valid instruction.
+enum class insn_error : std::uint8_t {
+    none,
+    bad_opcode,          ///< the opcode, or a field that selects the operation, names no instruction
+    bad_register,        ///< a register field the instruction uses names a register above r10
+    reserved_field,      ///< a field the instruction does not use is not zero
+    incomplete_ld_imm64, ///< an ld_imm64 without its second slot
+};
+
+/// The fields of an instruction (for `insn_error::reserved_field`);
+/// `next_*` are fields of an ld_imm64's second slot.
+enum class insn_field : std::int32_t {
+    dst_reg,
+    src_reg,
+    off,
+    imm,
+    next_code,
+    next_dst_reg,
+    next_src_reg,
+    next_off,
+    next_imm,
+};
+
+/// The fields an instruction uses (`insn_info::fields`); any other must be zero.
+namespace insn_uses {
+inline constexpr std::uint8_t dst = 1;
+inline constexpr std::uint8_t src = 2;      ///< src_reg names a register
+inline constexpr std::uint8_t selector = 4; ///< src_reg picks the operation (pseudo source, call kind)
+inline constexpr std::uint8_t off = 8;
+inline constexpr std::uint8_t imm = 16;
+} // namespace insn_uses
+
+/// Whether an encoding is an instruction, which one, and the fields it
+/// uses: the first half of what `classify` says, all that running it needs.
+struct insn_verdict {
+    insn_form form = insn_form::invalid; ///< also of an invalid encoding, when its opcode names a form
+    insn_error error = insn_error::bad_opcode;
+    /// `bad_register`: the register; `reserved_field`: the `insn_field`.
+    std::uint8_t error_detail = 0;
+    std::uint8_t fields = 0; ///< `insn_uses` bits
+
+    [[nodiscard]] constexpr bool valid() const noexcept { return error == insn_error::none; }
+};
+
+/// What the classifier knows of one instruction. For an invalid one, only
+/// the `insn_verdict` means anything.
+struct insn_info : insn_verdict {
+    std::uint8_t slots = 1;
+    insn_flow flow = insn_flow::next;
+    mem_use mem = mem_use::none;
+    std::uint8_t base = 0; ///< the register holding the address of the memory access
+    std::uint8_t size = 0; ///< bytes of the memory access
+    insn_target target = insn_target::none;
+    reg_set reads = 0;    ///< read before it writes anything
+    reg_set writes = 0;   ///< hold a value afterwards
+    reg_set clobbers = 0; ///< hold no value afterwards (before `writes` apply)
+};
+
+namespace detail::classifying {
+
+/// How one field of an opcode picks its operation (and may change its form).
+enum class operand_rule : std::uint8_t {
+    none,
+    signed_off, ///< div, mod: off 0 unsigned, 1 signed
+    mov_x,      ///< mov X: off 0 mov, 8/16/32 movsx, 1 addr_space_cast
+    width,      ///< end: imm 16, 32 or 64
+    atomic,     ///< stx atomic: imm the operation
+    pseudo,     ///< ld_imm64: src the pseudo source
+    call_kind,  ///< call: src helper, local or kfunc
+    may_goto,   ///< jcond: src 0 only
+};
+
+struct opcode_row {
+    insn_form form = insn_form::invalid;
+    std::uint8_t fields = 0;
+    operand_rule rule = operand_rule::none;
+};
+
+// What a form does with registers (`form_row::regs`); the source register
+// is read whenever the instruction uses it (`insn_uses::src`).
+inline constexpr std::uint8_t reads_dst = 1;
+inline constexpr std::uint8_t writes_dst = 2;
+inline constexpr std::uint8_t writes_src = 4;
+inline constexpr std::uint8_t reads_r0 = 8;
+inline constexpr std::uint8_t writes_r0 = 16;
+inline constexpr std::uint8_t reads_r6 = 32;
+inline constexpr std::uint8_t clobbers_args = 64;
+
+enum class address_reg : std::uint8_t { none, dst, src };
+
+struct form_row {
+    insn_form form;
+    std::uint8_t regs;
+    insn_flow flow;
+    mem_use mem;
+    address_reg base;
+    insn_target target;
+    std::uint8_t slots;
+};
+
+using F = insn_form;
+using W = insn_flow;
+using M = mem_use;
+using A = address_reg;
+using T = insn_target;
+
+inline constexpr std::uint8_t call_regs = writes_r0 | clobbers_args;
+
+/// Each form's shape, in the order of `insn_form`.
+inline constexpr form_row form_table[] = {
+    // form              registers                         flow           memory     address  target         slots
+    {F::invalid,         0,                                W::next,       M::none,   A::none, T::none,       1},
+    {F::alu,             reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::neg,             reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::mov,             writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::movsx,           writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::addr_space_cast, writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::byte_swap,       reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::ld_imm64,        writes_dst,                       W::next,       M::none,   A::none, T::none,       2},
+    {F::ld_func,         writes_dst,                       W::next,       M::none,   A::none, T::subprogram, 2},
+    {F::ld_abs,          reads_r6 | call_regs,             W::next,       M::none,   A::none, T::none,       1},
+    {F::ld_ind,          reads_r6 | call_regs,             W::next,       M::none,   A::none, T::none,       1},
+    {F::load,            writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::load_sx,         writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::store_imm,       reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::store,           reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::atomic,          reads_dst,                        W::next,       M::update, A::dst,  T::none,       1},
+    {F::atomic_fetch,    reads_dst | writes_src,           W::next,       M::update, A::dst,  T::none,       1},
+    {F::cmpxchg,         reads_dst | reads_r0 | writes_r0, W::next,       M::update, A::dst,  T::none,       1},
+    {F::load_acquire,    writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::store_release,   reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::ja,              0,                                W::jump,       M::none,   A::none, T::off,        1},
+    {F::gotol,           0,                                W::jump,       M::none,   A::none, T::imm,        1},
+    {F::gotox,           reads_dst,                        W::jump,       M::none,   A::none, T::none,       1},
+    {F::jump_if,         reads_dst,                        W::branch,     M::none,   A::none, T::off,        1},
+    {F::may_goto,        0,                                W::branch,     M::none,   A::none, T::off,        1},
+    {F::call_helper,     call_regs,                        W::call,       M::none,   A::none, T::none,       1},
+    {F::call_local,      call_regs,                        W::call_local, M::none,   A::none, T::subprogram, 1},
+    {F::call_kfunc,      call_regs,                        W::call,       M::none,   A::none, T::none,       1},
+    {F::callx,           reads_dst | call_regs,            W::call,       M::none,   A::none, T::none,       1},
+    {F::exit,            reads_r0,                         W::exit,       M::none,   A::none, T::none,       1},
+};
+
+[[nodiscard]] consteval bool form_table_in_order() {
+    for (std::size_t f = 0; f < std::size(form_table); ++f)
+        if (static_cast<std::size_t>(form_table[f].form) != f) return false;
+    return static_cast<std::size_t>(F::exit) + 1 == std::size(form_table);
+}
+static_assert(form_table_in_order(), "bpfxx: form_table must list every insn_form, in order");
+
+// ---- the opcode table ---------------------------------------------------------
+
+[[nodiscard]] constexpr opcode_row alu_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const bool x = code::source_of(c) == code::x;
+    const bool is64 = code::class_of(c) == code::alu64;
+    const std::uint8_t operand = u::dst | (x ? u::src : u::imm);
+    switch (code::op_of(c)) {
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::lsh:
+    case code::rsh:
+    case code::xor_:
+    case code::arsh: return {F::alu, operand, operand_rule::none};
+    case code::div:
+    case code::mod: return {F::alu, static_cast<std::uint8_t>(operand | u::off), operand_rule::signed_off};
+    case code::neg: return x ? opcode_row{} : opcode_row{F::neg, u::dst, operand_rule::none};
+    case code::mov: return {F::mov, operand, x ? operand_rule::mov_x : operand_rule::none};
+    case code::end: // the source bit picks the byte order; ALU64 has bswap only
+        return is64 && x ? opcode_row{} : opcode_row{F::byte_swap, u::dst | u::imm, operand_rule::width};
+    default: return {};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row jump_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const bool x = code::source_of(c) == code::x;
+    const bool is32 = code::class_of(c) == code::jmp32;
+    switch (code::op_of(c)) {
+    case code::ja:
+        if (is32) return x ? opcode_row{} : opcode_row{F::gotol, u::imm, operand_rule::none};
+        return x ? opcode_row{F::gotox, u::dst, operand_rule::none} : opcode_row{F::ja, u::off, operand_rule::none};
+    case code::call:
+        if (is32) return {};
+        return x ? opcode_row{F::callx, u::dst, operand_rule::none}
+                 : opcode_row{F::call_helper, u::selector | u::imm, operand_rule::call_kind};
+    case code::exit: return is32 || x ? opcode_row{} : opcode_row{F::exit, 0, operand_rule::none};
+    case code::jcond: return is32 || x ? opcode_row{} : opcode_row{F::may_goto, u::off, operand_rule::may_goto};
+    case 0xf0: return {};
+    default: // the conditional jumps
+        return {F::jump_if, static_cast<std::uint8_t>(u::dst | u::off | (x ? u::src : u::imm)), operand_rule::none};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row memory_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const std::uint8_t mode = code::mode_of(c);
+    const bool dw = code::size_of(c) == code::dw;
+    switch (code::class_of(c)) {
+    case code::ld:
+        if (mode == code::imm && dw) return {F::ld_imm64, u::dst | u::selector | u::imm, operand_rule::pseudo};
+        if (mode == code::abs && !dw) return {F::ld_abs, u::imm, operand_rule::none};
+        if (mode == code::ind && !dw) return {F::ld_ind, u::src | u::imm, operand_rule::none};
+        return {};
+    case code::ldx:
+        if (mode == code::mem) return {F::load, u::dst | u::src | u::off, operand_rule::none};
+        if (mode == code::memsx && !dw) return {F::load_sx, u::dst | u::src | u::off, operand_rule::none};
+        return {};
+    case code::st:
+        if (mode == code::mem) return {F::store_imm, u::dst | u::off | u::imm, operand_rule::none};
+        return {};
+    default: // stx
+        if (mode == code::mem) return {F::store, u::dst | u::src | u::off, operand_rule::none};
+        if (mode == code::atomic) return {F::atomic, u::dst | u::src | u::off | u::imm, operand_rule::atomic};
+        return {};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row opcode_row_of(std::uint8_t c) noexcept {
+    switch (code::class_of(c)) {
+    case code::alu:
+    case code::alu64: return alu_row(c);
+    case code::jmp:
+    case code::jmp32: return jump_row(c);
+    default: return memory_row(c);
+    }
+}
+
+/// Every opcode byte's row (a plain array: its subscript is no function
+/// call, which counts in constant evaluation).
+struct opcode_rows {
+    opcode_row rows[256];
+};
+inline constexpr opcode_rows opcode_table = [] {
+    opcode_rows t{};
+    for (unsigned c = 0; c < 256; ++c) t.rows[c] = opcode_row_of(static_cast<std::uint8_t>(c));
+    return t;
+}();
+
+// ---- the rules -----------------------------------------------------------------
+
+/// The form `rule` makes of instruction `i` (and the fields it adds to
+/// `fields`), or `invalid` when the selecting field names no operation.
+[[nodiscard]] constexpr insn_form apply_rule(operand_rule rule, insn_form form, const insn& i,
+                                             std::uint8_t& fields) noexcept {
+    namespace u = insn_uses;
+    switch (rule) {
+    case operand_rule::none: return form;
+    case operand_rule::signed_off: return i.off == 0 || i.off == 1 ? form : F::invalid;
+    case operand_rule::mov_x: {
+        const bool is64 = code::class_of(i.code) == code::alu64;
+        if (i.off == 0) return form;
+        fields = static_cast<std::uint8_t>(fields | u::off);
+        if (i.off == 8 || i.off == 16 || (is64 && i.off == 32)) return F::movsx;
+        if (is64 && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16)) {
+            fields = static_cast<std::uint8_t>(fields | u::imm);
+            return F::addr_space_cast;
+        }
+        return F::invalid;
+    }
+    case operand_rule::width: return i.imm == 16 || i.imm == 32 || i.imm == 64 ? form : F::invalid;
+    case operand_rule::atomic: {
+        if (i.imm == atomic_op::load_acquire) return F::load_acquire;
+        if (i.imm == atomic_op::store_release) return F::store_release;
+        const auto size = code::size_of(i.code);
+        if (size != code::w && size != code::dw) return F::invalid; // the read-modify-writes: 32 and 64 bits
+        switch (i.imm) {
+        case atomic_op::add:
+        case atomic_op::or_:
+        case atomic_op::and_:
+        case atomic_op::xor_: return F::atomic;
+        case atomic_op::add | atomic_op::fetch:
+        case atomic_op::or_ | atomic_op::fetch:
+        case atomic_op::and_ | atomic_op::fetch:
+        case atomic_op::xor_ | atomic_op::fetch:
+        case atomic_op::xchg: return F::atomic_fetch;
+        case atomic_op::cmpxchg: return F::cmpxchg;
+        default: return F::invalid;
+        }
+    }
+    case operand_rule::pseudo:
+        if (i.src_reg > pseudo::map_idx_value) return F::invalid;
+        return i.src_reg == pseudo::func ? F::ld_func : form;
+    case operand_rule::call_kind:
+        switch (i.src_reg) {
+        case 0: return F::call_helper;
+        case pseudo::call: return F::call_local;
+        case pseudo::kfunc_call: fields = static_cast<std::uint8_t>(fields | u::off); return F::call_kfunc;
+        default: return F::invalid;
+        }
+    case operand_rule::may_goto: return i.src_reg == pseudo::may_goto ? form : F::invalid;
+    }
+    return F::invalid;
+}
+
+[[nodiscard]] constexpr std::uint8_t field_index(insn_field f) noexcept { return static_cast<std::uint8_t>(f); }
+[[nodiscard]] constexpr insn_verdict reserved(insn_verdict r, insn_field f) noexcept {
+    r.error = insn_error::reserved_field;
+    r.error_detail = field_index(f);
+    return r;
+}
+
+} // namespace detail::classifying
+
+/// The registers the valid instruction `i` of form `form` writes (what
+/// `classify(i).writes` says, for those who have only validated it).
+[[nodiscard]] constexpr reg_set writes_of(const insn& i, insn_form form) noexcept {
+    using namespace detail::classifying;
+    const std::uint8_t g = form_table[static_cast<std::size_t>(form)].regs;
+    return static_cast<reg_set>(((g & writes_dst) ? reg_bit(i.dst_reg) : 0) |
+                                ((g & writes_src) ? reg_bit(i.src_reg) : 0) | ((g & writes_r0) ? reg_bit(0) : 0));
+}
+
+/// Whether slot `i` on its own is a valid encoding, of which form. An
+/// `ld_imm64` needs its second slot: alone it is `incomplete_ld_imm64`.
+[[nodiscard]] constexpr insn_verdict validate(const insn& i) noexcept {
+    using namespace detail::classifying;
+    namespace u = insn_uses;
+    const opcode_row& row = opcode_table.rows[i.code];
+    std::uint8_t used = row.fields;
+    const insn_form form = row.rule == operand_rule::none ? row.form : apply_rule(row.rule, row.form, i, used);
+    if (form == F::invalid) return {form, insn_error::bad_opcode, 0, used};
+    // registers in range where used, then every unused field zero (aggregates
+    // built in place: cheaper in constant evaluation than a helper's copies)
+    using E = insn_error;
+    const unsigned d = i.dst_reg, s = i.src_reg;
+    if ((used & u::dst) && d > 10) return {form, E::bad_register, static_cast<std::uint8_t>(d), used};
+    if ((used & u::src) && s > 10) return {form, E::bad_register, static_cast<std::uint8_t>(s), used};
+    if (!(used & u::dst) && d != 0) return {form, E::reserved_field, field_index(insn_field::dst_reg), used};
+    if (!(used & (u::src | u::selector)) && s != 0)
+        return {form, E::reserved_field, field_index(insn_field::src_reg), used};
+    if (!(used & u::off) && i.off != 0) return {form, E::reserved_field, field_index(insn_field::off), used};
+    if (!(used & u::imm) && i.imm != 0) return {form, E::reserved_field, field_index(insn_field::imm), used};
+    const bool two_slots = form_table[static_cast<std::size_t>(form)].slots == 2;
+    return {form, two_slots ? insn_error::incomplete_ld_imm64 : insn_error::none, 0, used};
+}
+
+/// Whether the instruction starting at `lo` is a valid encoding, with `hi`
+/// the slot after it (read only when `lo` is an `ld_imm64`: its second slot
+/// carries the upper 32 bits of the immediate in `imm` and nothing else).
+[[nodiscard]] constexpr insn_verdict validate(const insn& lo, const insn& hi) noexcept {
+    using detail::classifying::reserved;
+    insn_verdict r = validate(lo);
+    if (r.error != insn_error::incomplete_ld_imm64) return r;
+    if (hi.code != 0) return reserved(r, insn_field::next_code);
+    if (hi.dst_reg != 0) return reserved(r, insn_field::next_dst_reg);
+    if (hi.src_reg != 0) return reserved(r, insn_field::next_src_reg);
+    if (hi.off != 0) return reserved(r, insn_field::next_off);
+    // a map by fd or by index has no offset into a value: the kernel refuses an upper half
+    if ((lo.src_reg == pseudo::map_fd || lo.src_reg == pseudo::map_idx) && hi.imm != 0)
+        return reserved(r, insn_field::next_imm);
+    r.error = insn_error::none;
+    return r;
+}
+
+namespace detail::classifying {
+
+/// `classify` of the instruction `i` that `v` judged.
+[[nodiscard]] constexpr insn_info describe(const insn& i, const insn_verdict& v) noexcept {
+    namespace u = insn_uses;
+    insn_info r;
+    static_cast<insn_verdict&>(r) = v;
+    if (!v.valid()) return r;
+    const form_row& shape = form_table[static_cast<std::size_t>(v.form)];
+    r.slots = shape.slots;
+    r.flow = shape.flow;
+    r.target = shape.target;
+    r.mem = shape.mem;
+    if (shape.base != address_reg::none) {
+        r.base = shape.base == address_reg::dst ? i.dst_reg : i.src_reg;
+        r.size = static_cast<std::uint8_t>(code::bytes_of_size(i.code));
+    }
+    const std::uint8_t g = shape.regs;
+    r.reads = static_cast<reg_set>(((g & reads_dst) ? reg_bit(i.dst_reg) : 0) |
+                                   ((v.fields & u::src) ? reg_bit(i.src_reg) : 0) | ((g & reads_r0) ? reg_bit(0) : 0) |
+                                   ((g & reads_r6) ? reg_bit(6) : 0));
+    r.writes = writes_of(i, v.form);
+    r.clobbers = (g & clobbers_args) ? call_argument_regs : reg_set{0};
+    return r;
+}
+
+} // namespace detail::classifying
+
+/// The instruction in slot `i` on its own. An `ld_imm64` needs its second
+/// slot: alone it is `incomplete_ld_imm64` (use the two-slot overload).
+[[nodiscard]] constexpr insn_info classify(const insn& i) noexcept {
+    return detail::classifying::describe(i, validate(i));
+}
+
+/// The instruction starting at `lo`, with `hi` the slot after it (read only
+/// when `lo` is an `ld_imm64`).
+[[nodiscard]] constexpr insn_info classify(const insn& lo, const insn& hi) noexcept {
+    return detail::classifying::describe(lo, validate(lo, hi));
+}
+
+/// The absolute slot the valid instruction `i` of form `form` at `pc`
+/// refers to, when the form has a target; it may lie outside the program.
+[[nodiscard]] constexpr std::int64_t target_of(const insn& i, insn_form form, std::int64_t pc) noexcept {
+    const auto where = detail::classifying::form_table[static_cast<std::size_t>(form)].target;
+    return pc + 1 + (where == insn_target::off ? std::int64_t{i.off} : std::int64_t{i.imm});
+}
+[[nodiscard]] constexpr std::int64_t target_of(const insn_info& info, const insn& i, std::int64_t pc) noexcept {
+    return target_of(i, info.form, pc);
+}
+
+// ---- predicates on the opcode and selector fields ---------------------------------
+// They name what an instruction claims to be; `classify` says whether it is valid.
+
+/// Whether `i` is the first slot of a two-slot `ld_imm64` (BPF_LD | BPF_IMM | BPF_DW).
+[[nodiscard]] constexpr bool is_ld_imm64(const insn& i) noexcept {
+    return i.code == (code::ld | code::dw | code::imm);
+}
+/// A call of a helper function by id.
+[[nodiscard]] constexpr bool is_helper_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == 0;
+}
+/// A call of a subprogram of the same program (BPF_PSEUDO_CALL).
+[[nodiscard]] constexpr bool is_local_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == pseudo::call;
+}
+/// A call of a kernel function by BTF id (BPF_PSEUDO_KFUNC_CALL).
+[[nodiscard]] constexpr bool is_kfunc_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == pseudo::kfunc_call;
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/classify.hpp> ----
 // ---- begin <bpfxx/isa/context.hpp> ----
 // The context structures programs read through r1, and the return codes of
 // the packet program types. The SDK's own copies (Linux 6.18 layouts), so
@@ -571,71 +1297,6 @@ inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(std::size
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/helpers.hpp> ----
-// ---- begin <bpfxx/isa/insn.hpp> ----
-// One eBPF instruction: the 8-byte layout of the kernel's `struct bpf_insn`.
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-namespace bpfxx {
-
-/// An eBPF instruction slot. Same size, field order and bit layout as the
-/// kernel's `struct bpf_insn` (on the little-endian targets BPF runs on), so a
-/// `std::span<const insn>` can be handed to `bpf(BPF_PROG_LOAD)` as it is.
-struct insn {
-    std::uint8_t code = 0;     ///< opcode: class | size/op | mode/source
-    std::uint8_t dst_reg : 4 = 0;
-    std::uint8_t src_reg : 4 = 0;
-    std::int16_t off = 0;      ///< signed offset (memory, jumps)
-    std::int32_t imm = 0;      ///< signed immediate
-
-    friend constexpr bool operator==(const insn&, const insn&) = default;
-
-    /// The instruction as the kernel reads it: 8 bytes, little endian.
-    [[nodiscard]] constexpr std::array<std::byte, 8> bytes() const noexcept {
-        const auto o = static_cast<std::uint16_t>(off);
-        const auto i = static_cast<std::uint32_t>(imm);
-        return {std::byte{code},
-                std::byte(static_cast<std::uint8_t>(dst_reg | (src_reg << 4))),
-                std::byte(o & 0xffu),
-                std::byte(o >> 8),
-                std::byte(i & 0xffu),
-                std::byte((i >> 8) & 0xffu),
-                std::byte((i >> 16) & 0xffu),
-                std::byte(i >> 24)};
-    }
-
-    /// The inverse of `bytes()`.
-    [[nodiscard]] static constexpr insn from_bytes(const std::array<std::byte, 8>& b) noexcept {
-        const auto u8 = [&](std::size_t k) { return std::to_integer<std::uint32_t>(b[k]); };
-        insn r;
-        r.code = static_cast<std::uint8_t>(u8(0));
-        r.dst_reg = static_cast<std::uint8_t>(u8(1) & 0x0fu);
-        r.src_reg = static_cast<std::uint8_t>(u8(1) >> 4);
-        r.off = static_cast<std::int16_t>(static_cast<std::uint16_t>(u8(2) | (u8(3) << 8)));
-        r.imm = static_cast<std::int32_t>(u8(4) | (u8(5) << 8) | (u8(6) << 16) | (u8(7) << 24));
-        return r;
-    }
-};
-
-static_assert(sizeof(insn) == 8, "bpfxx::insn must be exactly one 8-byte instruction slot");
-static_assert(alignof(insn) <= 8);
-
-/// Builds an instruction from its raw fields (for generated code and tests).
-[[nodiscard]] constexpr insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src,
-                                       std::int16_t off, std::int32_t imm) noexcept {
-    insn r;
-    r.code = code;
-    r.dst_reg = static_cast<std::uint8_t>(dst & 0x0fu);
-    r.src_reg = static_cast<std::uint8_t>(src & 0x0fu);
-    r.off = off;
-    r.imm = imm;
-    return r;
-}
-
-} // namespace bpfxx
-// ---- end <bpfxx/isa/insn.hpp> ----
 // ---- begin <bpfxx/isa/map_types.hpp> ----
 // Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy.
 
@@ -682,132 +1343,6 @@ enum class map_type : std::uint32_t {
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/map_types.hpp> ----
-// ---- begin <bpfxx/isa/opcodes.hpp> ----
-// The SDK's own copy of the eBPF opcode fields (RFC 9669 and Linux 6.18), so
-// the portable layers compile on any OS and against any kernel headers.
-
-#include <cstdint>
-
-namespace bpfxx::code {
-
-// Instruction classes (low 3 bits).
-inline constexpr std::uint8_t ld = 0x00;
-inline constexpr std::uint8_t ldx = 0x01;
-inline constexpr std::uint8_t st = 0x02;
-inline constexpr std::uint8_t stx = 0x03;
-inline constexpr std::uint8_t alu = 0x04;
-inline constexpr std::uint8_t jmp = 0x05;
-inline constexpr std::uint8_t jmp32 = 0x06;
-inline constexpr std::uint8_t alu64 = 0x07;
-
-// Load/store sizes.
-inline constexpr std::uint8_t w = 0x00;
-inline constexpr std::uint8_t h = 0x08;
-inline constexpr std::uint8_t b = 0x10;
-inline constexpr std::uint8_t dw = 0x18;
-
-// Load/store modes.
-inline constexpr std::uint8_t imm = 0x00;
-inline constexpr std::uint8_t abs = 0x20;
-inline constexpr std::uint8_t ind = 0x40;
-inline constexpr std::uint8_t mem = 0x60;
-inline constexpr std::uint8_t memsx = 0x80;
-inline constexpr std::uint8_t atomic = 0xc0;
-
-// Operand source for ALU and JMP.
-inline constexpr std::uint8_t k = 0x00;
-inline constexpr std::uint8_t x = 0x08;
-
-// ALU operations.
-inline constexpr std::uint8_t add = 0x00;
-inline constexpr std::uint8_t sub = 0x10;
-inline constexpr std::uint8_t mul = 0x20;
-inline constexpr std::uint8_t div = 0x30;
-inline constexpr std::uint8_t or_ = 0x40;
-inline constexpr std::uint8_t and_ = 0x50;
-inline constexpr std::uint8_t lsh = 0x60;
-inline constexpr std::uint8_t rsh = 0x70;
-inline constexpr std::uint8_t neg = 0x80;
-inline constexpr std::uint8_t mod = 0x90;
-inline constexpr std::uint8_t xor_ = 0xa0;
-inline constexpr std::uint8_t mov = 0xb0;
-inline constexpr std::uint8_t arsh = 0xc0;
-inline constexpr std::uint8_t end = 0xd0;
-
-// Byte-order direction of `end` (in the source bit).
-inline constexpr std::uint8_t to_le = 0x00;
-inline constexpr std::uint8_t to_be = 0x08;
-
-// JMP operations.
-inline constexpr std::uint8_t ja = 0x00;
-inline constexpr std::uint8_t jeq = 0x10;
-inline constexpr std::uint8_t jgt = 0x20;
-inline constexpr std::uint8_t jge = 0x30;
-inline constexpr std::uint8_t jset = 0x40;
-inline constexpr std::uint8_t jne = 0x50;
-inline constexpr std::uint8_t jsgt = 0x60;
-inline constexpr std::uint8_t jsge = 0x70;
-inline constexpr std::uint8_t call = 0x80;
-inline constexpr std::uint8_t exit = 0x90;
-inline constexpr std::uint8_t jlt = 0xa0;
-inline constexpr std::uint8_t jle = 0xb0;
-inline constexpr std::uint8_t jslt = 0xc0;
-inline constexpr std::uint8_t jsle = 0xd0;
-inline constexpr std::uint8_t jcond = 0xe0; ///< `may_goto` (src_reg == 0)
-
-// Field accessors.
-[[nodiscard]] constexpr std::uint8_t class_of(std::uint8_t c) noexcept { return c & 0x07u; }
-[[nodiscard]] constexpr std::uint8_t size_of(std::uint8_t c) noexcept { return c & 0x18u; }
-[[nodiscard]] constexpr std::uint8_t mode_of(std::uint8_t c) noexcept { return c & 0xe0u; }
-[[nodiscard]] constexpr std::uint8_t op_of(std::uint8_t c) noexcept { return c & 0xf0u; }
-[[nodiscard]] constexpr std::uint8_t source_of(std::uint8_t c) noexcept { return c & 0x08u; }
-
-/// Bytes moved by a load/store of size field `s`.
-[[nodiscard]] constexpr unsigned bytes_of_size(std::uint8_t s) noexcept {
-    switch (size_of(s)) {
-    case b: return 1;
-    case h: return 2;
-    case w: return 4;
-    default: return 8;
-    }
-}
-
-} // namespace bpfxx::code
-
-namespace bpfxx::atomic_op {
-// Values of `imm` for class STX, mode ATOMIC.
-inline constexpr std::int32_t add = 0x00;
-inline constexpr std::int32_t or_ = 0x40;
-inline constexpr std::int32_t and_ = 0x50;
-inline constexpr std::int32_t xor_ = 0xa0;
-inline constexpr std::int32_t fetch = 0x01;
-inline constexpr std::int32_t xchg = 0xe0 | fetch;
-inline constexpr std::int32_t cmpxchg = 0xf0 | fetch;
-inline constexpr std::int32_t load_acquire = 0x100;  ///< Linux 6.15+
-inline constexpr std::int32_t store_release = 0x110; ///< Linux 6.15+
-} // namespace bpfxx::atomic_op
-
-namespace bpfxx::pseudo {
-// `src_reg` of `ld_imm64`: what the 64-bit immediate means.
-inline constexpr std::uint8_t map_fd = 1;        ///< imm: map fd
-inline constexpr std::uint8_t map_value = 2;     ///< imm: map fd, next imm: offset into value
-inline constexpr std::uint8_t btf_id = 3;        ///< imm: BTF id of a kernel variable
-inline constexpr std::uint8_t func = 4;          ///< imm: pc-relative offset of a subprogram
-inline constexpr std::uint8_t map_idx = 5;       ///< imm: index into fd_array
-inline constexpr std::uint8_t map_idx_value = 6; ///< imm: index into fd_array, next imm: offset
-// `src_reg` of `call`.
-inline constexpr std::uint8_t call = 1;       ///< imm: pc-relative offset of a subprogram
-inline constexpr std::uint8_t kfunc_call = 2; ///< imm: BTF id of a kernel function
-// `src_reg` of `jcond`.
-inline constexpr std::uint8_t may_goto = 0;
-} // namespace bpfxx::pseudo
-
-namespace bpfxx {
-/// Limits of the instruction set that the assembler and checks rely on.
-inline constexpr int max_registers = 11;
-inline constexpr int stack_size = 512;
-} // namespace bpfxx
-// ---- end <bpfxx/isa/opcodes.hpp> ----
 // ---- begin <bpfxx/isa/prog_types.hpp> ----
 // Program types (`enum bpf_prog_type`) and attach types (`enum bpf_attach_type`)
 // of Linux 6.18, the SDK's own copy, by their kernel names without the
@@ -2048,9 +2583,10 @@ using bpfxx::helper;
 //     r1 = addr_space_cast(r2, 1, 0)
 // Legacy `r0 = *(u32 *)skb[r1 + 4]` prints its immediate (LLVM drops it).
 //
-// Decoding is strict: an instruction whose reserved fields are not zero (as
-// RFC 9669 and the kernel's verifier require), or that names a register above
-// r10, prints `<unknown>` even where LLVM would print something.
+// Decoding is strict: what the classifier (bpfxx/isa/classify.hpp) finds
+// invalid — reserved fields not zero (as RFC 9669 and the kernel's verifier
+// require), a register above r10, an operation no instruction has — prints
+// `<unknown>` even where LLVM would print something.
 
 // ---- begin <bpfxx/text/insn_text.hpp> ----
 // `fixed_text`, and `insn_text`: the fixed-capacity string the disassembler returns, so that
@@ -2185,14 +2721,7 @@ struct disasm_options {
 /// What `to_string` prints for bytes that do not decode.
 inline constexpr std::string_view unknown_insn_text = "<unknown>";
 
-/// Whether `i` is the first slot of a two-slot `ld_imm64` (BPF_LD | BPF_IMM | BPF_DW).
-[[nodiscard]] constexpr bool is_ld_imm64(const insn& i) noexcept {
-    return i.code == (code::ld | code::dw | code::imm);
-}
-
 namespace detail::text {
-
-inline constexpr std::uint8_t no_reg = 0xff;
 
 constexpr void put_reg(insn_text& t, char prefix, unsigned r) noexcept {
     t.append(prefix);
@@ -2264,323 +2793,195 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
     }
 }
 
-[[nodiscard]] constexpr bool alu(insn_text& t, const insn& i) noexcept {
-    const bool is64 = code::class_of(i.code) == code::alu64;
-    const char p = is64 ? 'r' : 'w';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::neg:
-        if (x || s != 0 || i.off != 0 || i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = -");
-        put_reg(t, p, d);
-        return true;
-
-    case code::end: {
-        if (s != 0 || i.off != 0 || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return false;
-        if (is64 && x) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        t.append(is64 ? "bswap" : x ? "be" : "le");
+/// The second operand of an ALU operation or conditional jump: the source
+/// register or the immediate.
+constexpr void put_source(insn_text& t, const insn& i, char p) noexcept {
+    if (code::source_of(i.code) == code::x)
+        put_reg(t, p, i.src_reg);
+    else
         t.append_int(i.imm);
-        t.append(' ');
-        put_reg(t, 'r', d);
-        return true;
-    }
-
-    case code::mov:
-        if (!x) {
-            if (s != 0 || i.off != 0) return false;
-            put_reg(t, p, d);
-            t.append(" = ");
-            t.append_int(i.imm);
-            return true;
-        }
-        if (is64 && i.off == 1) { // arena pointer cast (Linux 6.9)
-            const auto imm = static_cast<std::uint32_t>(i.imm);
-            put_reg(t, 'r', d);
-            t.append(" = addr_space_cast(");
-            put_reg(t, 'r', s);
-            t.append(", ");
-            t.append_uint(imm >> 16);
-            t.append(", ");
-            t.append_uint(imm & 0xffffu);
-            t.append(')');
-            return true;
-        }
-        if (i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = ");
-        if (i.off == 8 || i.off == 16 || (is64 && i.off == 32)) {
-            t.append("(s");
-            t.append_int(i.off);
-            t.append(')');
-        } else if (i.off != 0) {
-            return false;
-        }
-        put_reg(t, p, s);
-        return true;
-
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::div:
-    case code::or_:
-    case code::and_:
-    case code::lsh:
-    case code::rsh:
-    case code::mod:
-    case code::xor_:
-    case code::arsh: {
-        const bool may_be_signed = op == code::div || op == code::mod;
-        if (i.off != 0 && !(may_be_signed && i.off == 1)) return false;
-        if (x ? i.imm != 0 : s != 0) return false;
-        put_reg(t, p, d);
-        t.append(' ');
-        if (i.off == 1) t.append('s');
-        t.append(alu_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        return true;
-    }
-
-    default: return false;
-    }
 }
 
-[[nodiscard]] constexpr bool jmp(insn_text& t, const insn& i) noexcept {
-    const bool is32 = code::class_of(i.code) == code::jmp32;
-    const char p = is32 ? 'w' : 'r';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::ja:
-        if (is32) { // gotol: 32-bit offset in imm
-            if (x || d != 0 || s != 0 || i.off != 0) return false;
-            t.append("gotol ");
-            t.append_signed(i.imm);
-        } else if (x) { // indirect jump (LLVM 21 `gotox`)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("gotox ");
-            put_reg(t, 'r', d);
-        } else {
-            if (d != 0 || s != 0 || i.imm != 0) return false;
-            t.append("goto ");
-            t.append_signed(i.off);
-        }
-        return true;
-
-    case code::call:
-        if (is32) return false;
-        if (x) { // callx: register in dst (current LLVM; LLVM 14 read imm)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("callx ");
-            put_reg(t, 'r', d);
-            return true;
-        }
-        if (d != 0 || s > pseudo::kfunc_call) return false;
-        if (s != pseudo::kfunc_call && i.off != 0) return false;
-        t.append("call ");
-        t.append_int(i.imm);
-        return true;
-
-    case code::exit:
-        if (is32 || x || d != 0 || s != 0 || i.off != 0 || i.imm != 0) return false;
-        t.append("exit");
-        return true;
-
-    case code::jcond:
-        if (is32 || x || d != 0 || s != pseudo::may_goto || i.imm != 0) return false;
-        t.append("may_goto ");
-        t.append_signed(i.off);
-        return true;
-
-    case code::jeq:
-    case code::jgt:
-    case code::jge:
-    case code::jset:
-    case code::jne:
-    case code::jsgt:
-    case code::jsge:
-    case code::jlt:
-    case code::jle:
-    case code::jslt:
-    case code::jsle:
-        if (x ? i.imm != 0 : s != 0) return false;
-        t.append("if ");
-        put_reg(t, p, d);
-        t.append(' ');
-        t.append(jmp_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        t.append(" goto ");
-        t.append_signed(i.off);
-        return true;
-
-    default: return false;
-    }
+/// `dst op= src|imm`, with `s` for signed division and modulo.
+constexpr void put_alu(insn_text& t, const insn& i, char p) noexcept {
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    if (i.off == 1) t.append('s');
+    t.append(alu_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
 }
 
-[[nodiscard]] constexpr bool load_store(insn_text& t, const insn& i) noexcept {
-    const std::uint8_t cls = code::class_of(i.code);
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
+/// `if dst op src|imm goto off`
+constexpr void put_jump_if(insn_text& t, const insn& i, char p) noexcept {
+    t.append("if ");
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    t.append(jmp_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
+    t.append(" goto ");
+    t.append_signed(i.off);
+}
 
-    switch (cls) {
-    case code::ld:
-        if ((mode != code::abs && mode != code::ind) || size == code::dw) return false;
-        if (d != 0 || i.off != 0 || (mode == code::abs && s != 0)) return false;
-        t.append("r0 = ");
-        put_type(t, i.code, true);
-        t.append("skb[");
-        if (mode == code::abs) {
-            t.append_int(i.imm);
-        } else {
-            put_reg(t, 'r', s);
-            if (i.imm > 0) {
-                t.append(" + ");
-                t.append_int(i.imm);
-            } else if (i.imm < 0) {
-                t.append(" - ");
-                t.append_int(-static_cast<std::int64_t>(i.imm));
-            }
-        }
-        t.append(']');
-        return true;
-
-    case code::ldx:
-        if ((mode != code::mem && mode != code::memsx) || i.imm != 0) return false;
-        if (mode == code::memsx && size == code::dw) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        put_type(t, i.code, true, mode == code::memsx);
-        put_addr(t, s, i.off);
-        return true;
-
-    case code::st:
-        if (mode != code::mem || s != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
+/// `r0 = *(u8 *)skb[imm]`, `r0 = *(u32 *)skb[r1 + imm]`
+constexpr void put_packet_load(insn_text& t, const insn& i, bool indirect) noexcept {
+    t.append("r0 = ");
+    put_type(t, i.code, true);
+    t.append("skb[");
+    if (!indirect) {
         t.append_int(i.imm);
-        return true;
-
-    default: break; // stx
+    } else {
+        put_reg(t, 'r', i.src_reg);
+        if (i.imm > 0) {
+            t.append(" + ");
+            t.append_int(i.imm);
+        } else if (i.imm < 0) {
+            t.append(" - ");
+            t.append_int(-static_cast<std::int64_t>(i.imm));
+        }
     }
+    t.append(']');
+}
 
-    if (mode == code::mem) {
-        if (i.imm != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
-        put_reg(t, 'r', s);
-        return true;
-    }
-    if (mode != code::atomic) return false;
-
-    const char p = size == code::dw ? 'r' : 'w';
-    if (i.imm == atomic_op::load_acquire) {
-        put_reg(t, p, d);
-        t.append(" = load_acquire(");
-        put_type(t, i.code, false);
-        put_addr(t, s, i.off);
-        t.append(')');
-        return true;
-    }
-    if (i.imm == atomic_op::store_release) {
-        t.append("store_release(");
-        put_type(t, i.code, false);
-        put_addr(t, d, i.off);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    }
-    if (size != code::w && size != code::dw) return false;
-
-    switch (i.imm) {
-    case atomic_op::add:
-    case atomic_op::or_:
-    case atomic_op::and_:
-    case atomic_op::xor_:
+/// The atomic read-modify-writes (lock, atomic_fetch_*, xchg, cmpxchg).
+constexpr void put_atomic(insn_text& t, const insn& i, insn_form form) noexcept {
+    const char p = code::size_of(i.code) == code::dw ? 'r' : 'w';
+    const bool dw = code::size_of(i.code) == code::dw;
+    if (form == insn_form::atomic) {
         t.append("lock ");
         put_type(t, i.code, true);
-        put_addr(t, d, i.off);
+        put_addr(t, i.dst_reg, i.off);
         t.append(' ');
         t.append(alu_op(static_cast<std::uint8_t>(i.imm)));
         t.append(' ');
-        put_reg(t, p, s);
-        return true;
-    case atomic_op::add | atomic_op::fetch:
-    case atomic_op::or_ | atomic_op::fetch:
-    case atomic_op::and_ | atomic_op::fetch:
-    case atomic_op::xor_ | atomic_op::fetch: {
+        put_reg(t, p, i.src_reg);
+        return;
+    }
+    if (form == insn_form::cmpxchg) {
+        put_reg(t, p, 0);
+        t.append(dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+        t.append(", ");
+        put_reg(t, p, 0);
+        t.append(", ");
+        put_reg(t, p, i.src_reg);
+        t.append(')');
+        return;
+    }
+    put_reg(t, p, i.src_reg);
+    if (i.imm == atomic_op::xchg) {
+        t.append(dw ? " = xchg_64(" : " = xchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+    } else {
         const auto op = i.imm & ~atomic_op::fetch;
-        put_reg(t, p, s);
         t.append(" = atomic_fetch_");
         t.append(op == atomic_op::add ? "add" : op == atomic_op::or_ ? "or" : op == atomic_op::and_ ? "and" : "xor");
         t.append('(');
         put_type(t, i.code, false);
+        put_addr(t, i.dst_reg, i.off);
+    }
+    t.append(", ");
+    put_reg(t, p, i.src_reg);
+    t.append(')');
+}
+
+/// One valid instruction of one slot, by its form.
+constexpr void put_one(insn_text& t, const insn& i, insn_form form) noexcept {
+    using F = insn_form;
+    const bool alu64 = code::class_of(i.code) == code::alu64;
+    const char p = alu64 || code::class_of(i.code) == code::jmp ? 'r' : 'w'; // ALU and JMP32: w registers
+    const char sp = code::size_of(i.code) == code::dw ? 'r' : 'w';           // acquire/release operands
+    const unsigned d = i.dst_reg, s = i.src_reg;
+    switch (form) {
+    case F::alu: return put_alu(t, i, p);
+    case F::neg:
+        put_reg(t, p, d);
+        t.append(" = -");
+        return put_reg(t, p, d);
+    case F::mov:
+    case F::movsx:
+        put_reg(t, p, d);
+        t.append(" = ");
+        if (code::source_of(i.code) == code::k) {
+            t.append_int(i.imm);
+            return;
+        }
+        if (form == F::movsx) t.append("(s").append_int(i.off).append(')');
+        return put_reg(t, p, s);
+    case F::addr_space_cast: { // arena pointer cast (Linux 6.9)
+        const auto imm = static_cast<std::uint32_t>(i.imm);
+        put_reg(t, 'r', d);
+        t.append(" = addr_space_cast(");
+        put_reg(t, 'r', s);
+        t.append(", ").append_uint(imm >> 16).append(", ").append_uint(imm & 0xffffu).append(')');
+        return;
+    }
+    case F::byte_swap:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        t.append(alu64 ? "bswap" : code::source_of(i.code) == code::to_be ? "be" : "le");
+        t.append_int(i.imm);
+        t.append(' ');
+        return put_reg(t, 'r', d);
+    case F::ld_abs:
+    case F::ld_ind: return put_packet_load(t, i, form == F::ld_ind);
+    case F::load:
+    case F::load_sx:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        put_type(t, i.code, true, form == F::load_sx);
+        return put_addr(t, s, i.off);
+    case F::store_imm:
+    case F::store:
+        put_type(t, i.code, true);
+        put_addr(t, d, i.off);
+        t.append(" = ");
+        if (form == F::store) return put_reg(t, 'r', s);
+        t.append_int(i.imm);
+        return;
+    case F::atomic:
+    case F::atomic_fetch:
+    case F::cmpxchg: return put_atomic(t, i, form);
+    case F::load_acquire:
+        put_reg(t, sp, d);
+        t.append(" = load_acquire(");
+        put_type(t, i.code, false);
+        put_addr(t, s, i.off);
+        t.append(')');
+        return;
+    case F::store_release:
+        t.append("store_release(");
+        put_type(t, i.code, false);
         put_addr(t, d, i.off);
         t.append(", ");
-        put_reg(t, p, s);
+        put_reg(t, sp, s);
         t.append(')');
-        return true;
-    }
-    case atomic_op::xchg:
-        put_reg(t, p, s);
-        t.append(size == code::dw ? " = xchg_64(" : " = xchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    case atomic_op::cmpxchg:
-        put_reg(t, p, 0);
-        t.append(size == code::dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, 0);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    default: return false;
+        return;
+    case F::ja: t.append("goto ").append_signed(i.off); return;
+    case F::gotol: t.append("gotol ").append_signed(i.imm); return;
+    case F::gotox: t.append("gotox "); return put_reg(t, 'r', d); // LLVM 21
+    case F::jump_if: return put_jump_if(t, i, p);
+    case F::may_goto: t.append("may_goto ").append_signed(i.off); return;
+    case F::call_helper:
+    case F::call_local:
+    case F::call_kfunc: t.append("call ").append_int(i.imm); return;
+    case F::callx: t.append("callx "); return put_reg(t, 'r', d); // register in dst (current LLVM; LLVM 14 read imm)
+    case F::exit: t.append("exit"); return;
+    default: return; // ld_imm64 and ld_func: two slots
     }
 }
 
 /// One slot; false (and `t` unspecified) when it does not decode.
 [[nodiscard]] constexpr bool one(insn_text& t, const insn& i) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return false;
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return alu(t, i);
-    case code::jmp:
-    case code::jmp32: return jmp(t, i);
-    default: return load_store(t, i);
-    }
-}
-
-/// Whether lo/hi form a well-formed ld_imm64.
-[[nodiscard]] constexpr bool wide_ok(const insn& lo, const insn& hi) noexcept {
-    return is_ld_imm64(lo) && lo.off == 0 && lo.dst_reg <= 10 && lo.src_reg <= pseudo::map_idx_value &&
-           hi.code == 0 && hi.dst_reg == 0 && hi.src_reg == 0 && hi.off == 0;
+    const insn_info c = classify(i);
+    if (!c.valid()) return false;
+    put_one(t, i, c.form);
+    return true;
 }
 
 [[nodiscard]] constexpr bool two(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (!wide_ok(lo, hi)) return false;
+    if (!classify(lo, hi).valid()) return false;
     if (lo.src_reg == 0) {
         const auto v = static_cast<std::uint64_t>(static_cast<std::uint32_t>(lo.imm)) |
                        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi.imm)) << 32);
@@ -2605,18 +3006,17 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
 /// The `helper_names` annotation (` ; ...`) of a decodable instruction, or
 /// nothing. `hi` is used only for ld_imm64.
 constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (lo.code == (code::jmp | code::call)) {
-        switch (lo.src_reg) {
-        case 0:
-            if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
-            break;
-        case pseudo::call: t.append(" ; pc").append_signed(lo.imm); break;
-        case pseudo::kfunc_call:
-            t.append(" ; kfunc#").append_int(lo.imm);
-            if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
-            break;
-        default: break;
-        }
+    if (is_helper_call(lo)) {
+        if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
+        return;
+    }
+    if (is_local_call(lo)) {
+        t.append(" ; pc").append_signed(lo.imm);
+        return;
+    }
+    if (is_kfunc_call(lo)) {
+        t.append(" ; kfunc#").append_int(lo.imm);
+        if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
         return;
     }
     if (!is_ld_imm64(lo)) return;
@@ -2688,26 +3088,9 @@ constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
 /// indirect jumps ...). The result may lie outside the program.
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& lo, const insn& hi,
                                                                   std::int64_t pos) noexcept {
-    const auto next = pos + 1;
-    if (is_ld_imm64(lo)) {
-        if (detail::text::wide_ok(lo, hi) && lo.src_reg == pseudo::func) return next + lo.imm;
-        return std::nullopt;
-    }
-    insn_text scratch;
-    if (!detail::text::one(scratch, lo)) return std::nullopt;
-    const auto cls = code::class_of(lo.code);
-    if (cls != code::jmp && cls != code::jmp32) return std::nullopt;
-    switch (code::op_of(lo.code)) {
-    case code::ja:
-        if (cls == code::jmp32) return next + lo.imm;
-        if (code::source_of(lo.code) == code::x) return std::nullopt; // gotox
-        return next + lo.off;
-    case code::call:
-        if (code::source_of(lo.code) == code::k && lo.src_reg == pseudo::call) return next + lo.imm;
-        return std::nullopt;
-    case code::exit: return std::nullopt;
-    default: return next + lo.off; // conditional jumps, may_goto
-    }
+    const insn_info c = classify(lo, hi);
+    if (!c.valid() || c.target == insn_target::none) return std::nullopt;
+    return target_of(c, lo, pos);
 }
 
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& i, std::int64_t pos) noexcept {
@@ -2777,7 +3160,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
         const insn& lo = insns[i];
         // A malformed ld_imm64 is one `<unknown>` slot: the next slot is read
         // as an instruction of its own, so nothing after it is hidden.
-        const bool wide = is_ld_imm64(lo) && i + 1 < n && dt::wide_ok(lo, insns[i + 1]);
+        const bool wide = is_ld_imm64(lo) && i + 1 < n && classify(lo, insns[i + 1]).valid();
         const insn hi = wide ? insns[i + 1] : insn{};
 
         if (opts.label_names) {
@@ -2817,8 +3200,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
             }
             if (opts.helper_names) {
                 // A label already says where a local call or ld_func goes.
-                const bool pc_relative = (lo.code == (code::jmp | code::call) && lo.src_reg == pseudo::call) ||
-                                         (wide && lo.src_reg == pseudo::func);
+                const bool pc_relative = classify(lo, hi).target == insn_target::subprogram;
                 if (!(labelled && pc_relative)) {
                     insn_text note;
                     dt::annotate(note, lo, hi);
@@ -2895,16 +3277,13 @@ template <program_type P>
 // unconditional jump, so no path runs off its end.
 
 // ---- begin <bpfxx/check/decode.hpp> ----
-// One instruction as the checks see it: whether its encoding is valid, which
-// registers it reads and writes, where control goes next, and which memory
-// it touches. Strict: every field an instruction does not use must be zero,
-// as RFC 9669 and the kernel's verifier require.
+// One instruction as the checks see it: what the classifier says of it
+// (bpfxx/isa/classify.hpp: validity, registers, control flow, memory), the
+// problem the checks report for it, and its target as an absolute slot.
 //
-// Valid: everything in RFC 9669 (including sign-extending loads, movsx,
-// sdiv/smod, bswap, gotol, ld_abs/ld_ind and ld_imm64 with pseudo sources
-// 0..6), and may_goto, addr_space_cast (Linux 6.9) and load-acquire/
-// store-release (6.15). Not valid here: the indirect `gotox` and `callx`,
-// whose targets no static check can know.
+// The checks take the classifier's verdict, with one policy of their own:
+// the indirect `gotox` and `callx`, whose targets no static check can know,
+// are refused as bad opcodes.
 
 // ---- begin <bpfxx/check/report.hpp> ----
 // What `static_check` answers: the first problem it finds, the slot it is
@@ -2939,20 +3318,6 @@ enum class check_problem : std::uint8_t {
     jump_out_of_subprogram, ///< a jump leaves the subprogram it is in
     recursive_call,         ///< local calls form a cycle
     misaligned_stack,       ///< a stack access is not aligned to its size
-};
-
-/// For `check_problem::reserved_field`: the field that should be zero, as
-/// `check_report::detail`. `next_*` are fields of an ld_imm64's second slot.
-enum class insn_field : std::int32_t {
-    dst_reg,
-    src_reg,
-    off,
-    imm,
-    next_code,
-    next_dst_reg,
-    next_src_reg,
-    next_off,
-    next_imm,
 };
 
 /// The enumerator's name ("r10_written"), or an empty view for a value that
@@ -3048,316 +3413,53 @@ struct check_report {
 
 namespace bpfxx::detail::checking {
 
-/// A set of registers r0..r10, one bit each.
-using reg_set = std::uint16_t;
+inline constexpr reg_set frame_pointer = reg_bit(10);
+inline constexpr reg_set call_arguments = call_argument_regs; ///< r1..r5, clobbered by calls
 
-[[nodiscard]] constexpr reg_set reg_bit(unsigned r) noexcept { return static_cast<reg_set>(1u << r); }
-inline constexpr reg_set frame_pointer = 1u << 10;
-inline constexpr reg_set call_arguments = 0b111110; ///< r1..r5, clobbered by calls
+using flow = insn_flow;
+using access = mem_use;
 
-/// Where control goes after an instruction.
-enum class flow : std::uint8_t {
-    next,       ///< the next instruction (two slots on for ld_imm64)
-    jump,       ///< `ja` / `gotol`: the target only
-    branch,     ///< conditional jump, `may_goto`: the target or the next instruction
-    call,       ///< helper or kfunc call: the next instruction
-    call_local, ///< local call: the next instruction; the target starts a subprogram
-    exit,
-};
-
-/// How an instruction uses the memory at `base + off`.
-enum class access : std::uint8_t { none, load, store, update };
-
-/// The fields an instruction uses; any other must be zero.
-enum field_use : std::uint8_t {
-    uses_dst = 1,
-    uses_src = 2,    ///< src_reg names a register
-    selects_src = 4, ///< src_reg is a selector (pseudo source, call kind)
-    uses_off = 8,
-    uses_imm = 16,
-};
-
-/// One instruction, decoded. Members ordered by size: the workspace keeps one
-/// per slot.
-struct decoded {
-    std::int64_t target = 0; ///< absolute slot, for instructions with `has_target`
-    std::int32_t detail = 0; ///< of the problem
-    reg_set reads = 0;
-    reg_set writes = 0;   ///< initialised afterwards
-    reg_set clobbers = 0; ///< uninitialised afterwards (before `writes` apply)
-    std::int16_t off = 0; ///< of the memory access
-
+/// One instruction, decoded: the classifier's `insn_info` and what the
+/// checks add. 32 bytes: the workspace keeps one per slot.
+struct decoded : insn_info {
+    std::int64_t target_slot = 0; ///< absolute slot, for instructions with a target
+    std::int32_t detail = 0;      ///< of the problem
+    std::int16_t off = 0;         ///< of the memory access
     check_problem problem = check_problem::none;
     std::uint8_t reg = check_report::no_register; ///< of the problem
-    flow next = flow::next;
-    std::uint8_t slots = 1;
-    bool has_target = false;           ///< jumps, local calls, ld_func
-    bool target_is_subprogram = false; ///< local calls and ld_func
-    bool target_in_imm = false;        ///< gotol, local calls and ld_func: a 32-bit offset
-    access mem = access::none;
-    std::uint8_t base = 0; ///< register holding the address of the memory access
-    std::uint8_t size = 0; ///< bytes of the memory access
-    std::uint8_t fields = 0;
 };
 
-[[nodiscard]] constexpr decoded bad_opcode(const insn& i) noexcept {
-    decoded d;
-    d.problem = check_problem::bad_opcode;
-    d.detail = i.code;
-    return d;
-}
-
-constexpr void set_problem(decoded& d, check_problem p, std::uint8_t reg, std::int32_t detail) noexcept {
-    if (d.problem != check_problem::none) return;
-    d.problem = p;
-    d.reg = reg;
-    d.detail = detail;
-}
-
-constexpr void reserved(decoded& d, insn_field f) noexcept {
-    set_problem(d, check_problem::reserved_field, check_report::no_register, static_cast<std::int32_t>(f));
-}
-
-[[nodiscard]] constexpr decoded alu(const insn& i) noexcept {
-    const bool is64 = code::class_of(i.code) == code::alu64;
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    decoded d;
-    d.writes = reg_bit(i.dst_reg);
-    d.reads = reg_bit(i.dst_reg);
-    d.fields = uses_dst | (x ? uses_src : uses_imm);
-    if (x) d.reads |= reg_bit(i.src_reg);
-
-    switch (op) {
-    case code::neg:
-        if (x) return bad_opcode(i);
-        d.fields = uses_dst;
-        break;
-    case code::end:
-        if (is64 && x) return bad_opcode(i);
-        if (i.imm != 16 && i.imm != 32 && i.imm != 64) return bad_opcode(i); // imm selects the width
-        d.fields = uses_dst | uses_imm;
-        d.reads = reg_bit(i.dst_reg);
-        break;
-    case code::mov:
-        d.reads = x ? reg_bit(i.src_reg) : 0;
-        if (x && i.off != 0) {
-            const bool movsx = i.off == 8 || i.off == 16 || (is64 && i.off == 32);
-            const bool addr_space_cast = is64 && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16);
-            if (!movsx && !addr_space_cast) return bad_opcode(i); // off selects the operation
-            d.fields |= uses_off;
-            if (addr_space_cast) d.fields |= uses_imm;
-        }
-        break;
-    case code::div:
-    case code::mod:
-        if (i.off != 0 && i.off != 1) return bad_opcode(i); // off 1: signed
-        d.fields |= uses_off;
-        break;
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::or_:
-    case code::and_:
-    case code::lsh:
-    case code::rsh:
-    case code::xor_:
-    case code::arsh: break;
-    default: return bad_opcode(i);
+/// The check problem of an encoding the classifier refuses.
+[[nodiscard]] constexpr check_problem problem_of(insn_error e) noexcept {
+    switch (e) {
+    case insn_error::none: return check_problem::none;
+    case insn_error::bad_register: return check_problem::bad_register;
+    case insn_error::reserved_field: return check_problem::reserved_field;
+    case insn_error::incomplete_ld_imm64: return check_problem::incomplete_ld_imm64;
+    default: return check_problem::bad_opcode;
     }
-    return d;
-}
-
-[[nodiscard]] constexpr decoded load(const insn& i) noexcept {
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    decoded d;
-    switch (mode) {
-    case code::imm:
-        if (size != code::dw || i.src_reg > pseudo::map_idx_value) return bad_opcode(i);
-        d.fields = uses_dst | selects_src | uses_imm;
-        d.writes = reg_bit(i.dst_reg);
-        d.slots = 2;
-        if (i.src_reg == pseudo::func) d.has_target = d.target_is_subprogram = d.target_in_imm = true;
-        return d;
-    case code::abs:
-    case code::ind:
-        if (size == code::dw) return bad_opcode(i);
-        // The legacy packet loads read the skb from r6 and are calls underneath.
-        d.fields = uses_imm | (mode == code::ind ? uses_src : 0);
-        d.reads = reg_bit(6) | (mode == code::ind ? reg_bit(i.src_reg) : 0);
-        d.clobbers = call_arguments;
-        d.writes = reg_bit(0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-[[nodiscard]] constexpr decoded memory(const insn& i) noexcept {
-    const std::uint8_t cls = code::class_of(i.code);
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    decoded d;
-    d.off = i.off;
-    d.size = static_cast<std::uint8_t>(code::bytes_of_size(size));
-
-    if (cls == code::ldx) {
-        if (mode != code::mem && !(mode == code::memsx && size != code::dw)) return bad_opcode(i);
-        d.fields = uses_dst | uses_src | uses_off;
-        d.reads = reg_bit(i.src_reg);
-        d.writes = reg_bit(i.dst_reg);
-        d.mem = access::load;
-        d.base = i.src_reg;
-        return d;
-    }
-    if (cls == code::st) {
-        if (mode != code::mem) return bad_opcode(i);
-        d.fields = uses_dst | uses_off | uses_imm;
-        d.reads = reg_bit(i.dst_reg);
-        d.mem = access::store;
-        d.base = i.dst_reg;
-        return d;
-    }
-    // stx
-    d.fields = uses_dst | uses_src | uses_off;
-    d.reads = reg_bit(i.dst_reg) | reg_bit(i.src_reg);
-    d.base = i.dst_reg;
-    if (mode == code::mem) {
-        d.mem = access::store;
-        return d;
-    }
-    if (mode != code::atomic) return bad_opcode(i);
-    d.fields |= uses_imm; // imm selects the atomic operation
-    switch (i.imm) {
-    case atomic_op::load_acquire:
-        d.reads = reg_bit(i.src_reg);
-        d.writes = reg_bit(i.dst_reg);
-        d.mem = access::load;
-        d.base = i.src_reg;
-        return d;
-    case atomic_op::store_release: d.mem = access::store; return d;
-    default: break;
-    }
-    if (size != code::w && size != code::dw) return bad_opcode(i);
-    d.mem = access::update;
-    switch (i.imm) {
-    case atomic_op::add:
-    case atomic_op::or_:
-    case atomic_op::and_:
-    case atomic_op::xor_: return d;
-    case atomic_op::add | atomic_op::fetch:
-    case atomic_op::or_ | atomic_op::fetch:
-    case atomic_op::and_ | atomic_op::fetch:
-    case atomic_op::xor_ | atomic_op::fetch:
-    case atomic_op::xchg: d.writes = reg_bit(i.src_reg); return d;
-    case atomic_op::cmpxchg:
-        d.reads |= reg_bit(0);
-        d.writes = reg_bit(0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-[[nodiscard]] constexpr decoded jump(const insn& i) noexcept {
-    const bool is32 = code::class_of(i.code) == code::jmp32;
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    decoded d;
-    switch (op) {
-    case code::ja:
-        if (x) return bad_opcode(i); // gotox: an indirect jump
-        d.next = flow::jump;
-        d.has_target = true;
-        d.target_in_imm = is32; // gotol
-        d.fields = is32 ? uses_imm : uses_off;
-        return d;
-    case code::call:
-        if (is32 || x || i.src_reg > pseudo::kfunc_call) return bad_opcode(i); // x: callx
-        d.next = i.src_reg == pseudo::call ? flow::call_local : flow::call;
-        d.has_target = d.target_is_subprogram = d.target_in_imm = i.src_reg == pseudo::call;
-        d.fields = selects_src | uses_imm | (i.src_reg == pseudo::kfunc_call ? uses_off : 0);
-        d.clobbers = call_arguments;
-        d.writes = reg_bit(0);
-        return d;
-    case code::exit:
-        if (is32 || x) return bad_opcode(i);
-        d.next = flow::exit;
-        d.reads = reg_bit(0);
-        return d;
-    case code::jcond:
-        if (is32 || x || i.src_reg != pseudo::may_goto) return bad_opcode(i);
-        d.next = flow::branch;
-        d.has_target = true;
-        d.fields = uses_off;
-        return d;
-    case code::jeq:
-    case code::jgt:
-    case code::jge:
-    case code::jset:
-    case code::jne:
-    case code::jsgt:
-    case code::jsge:
-    case code::jlt:
-    case code::jle:
-    case code::jslt:
-    case code::jsle:
-        d.next = flow::branch;
-        d.has_target = true;
-        d.fields = uses_dst | uses_off | (x ? uses_src : uses_imm);
-        d.reads = reg_bit(i.dst_reg) | (x ? reg_bit(i.src_reg) : 0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-/// Registers above r10 in used fields, then non-zero unused fields.
-constexpr void check_fields(decoded& d, const insn& i) noexcept {
-    if ((d.fields & uses_dst) && i.dst_reg > 10) set_problem(d, check_problem::bad_register, i.dst_reg, 0);
-    if ((d.fields & uses_src) && i.src_reg > 10) set_problem(d, check_problem::bad_register, i.src_reg, 0);
-    if (!(d.fields & uses_dst) && i.dst_reg != 0) reserved(d, insn_field::dst_reg);
-    if (!(d.fields & (uses_src | selects_src)) && i.src_reg != 0) reserved(d, insn_field::src_reg);
-    if (!(d.fields & uses_off) && i.off != 0) reserved(d, insn_field::off);
-    if (!(d.fields & uses_imm) && i.imm != 0) reserved(d, insn_field::imm);
-}
-
-/// The second slot of an ld_imm64 carries the upper 32 bits in imm and nothing else.
-constexpr void check_second_slot(decoded& d, const insn& lo, const insn& hi) noexcept {
-    if (hi.code != 0) reserved(d, insn_field::next_code);
-    if (hi.dst_reg != 0) reserved(d, insn_field::next_dst_reg);
-    if (hi.src_reg != 0) reserved(d, insn_field::next_src_reg);
-    if (hi.off != 0) reserved(d, insn_field::next_off);
-    // A map by fd or by index has no offset: the kernel rejects a non-zero upper half.
-    if ((lo.src_reg == pseudo::map_fd || lo.src_reg == pseudo::map_idx) && hi.imm != 0)
-        reserved(d, insn_field::next_imm);
 }
 
 /// The instruction at slot `pc`; `next` is the slot after it, if `has_next`.
-/// Fills in the problem of the encoding, if any; then `target` is the
-/// absolute slot for instructions that have one.
+/// Fills in the problem of the encoding, if any; then `target_slot` is the
+/// absolute slot for instructions that have a target.
 [[nodiscard]] constexpr decoded decode(const insn& i, const insn& next, bool has_next, std::int64_t pc) noexcept {
     decoded d;
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: d = alu(i); break;
-    case code::ld: d = load(i); break;
-    case code::ldx:
-    case code::st:
-    case code::stx: d = memory(i); break;
-    default: d = jump(i); break;
+    static_cast<insn_info&>(d) = has_next ? classify(i, next) : classify(i);
+    d.off = i.off;
+    d.problem = is_indirect(d.form) ? check_problem::bad_opcode : problem_of(d.error);
+    switch (d.problem) {
+    case check_problem::none: break;
+    case check_problem::bad_opcode: d.detail = i.code; return d;
+    case check_problem::bad_register: d.reg = d.error_detail; return d;
+    case check_problem::reserved_field: d.detail = d.error_detail; return d;
+    default: return d;
     }
-    if (d.problem != check_problem::none) return d;
-    check_fields(d, i);
-    if (d.slots == 2) {
-        if (!has_next)
-            set_problem(d, check_problem::incomplete_ld_imm64, check_report::no_register, 0);
-        else
-            check_second_slot(d, i, next);
+    if (d.target != insn_target::none) d.target_slot = target_of(d, i, pc);
+    if (d.form == insn_form::call_helper && (i.imm <= 0 || i.imm >= helper_count)) {
+        d.problem = check_problem::unknown_helper;
+        d.detail = i.imm;
     }
-    if (d.problem != check_problem::none) return d;
-
-    if (d.has_target) d.target = pc + 1 + (d.target_in_imm ? i.imm : i.off);
-    if (d.next == flow::call && i.src_reg == 0 && (i.imm <= 0 || i.imm >= helper_count))
-        set_problem(d, check_problem::unknown_helper, check_report::no_register, i.imm);
     return d;
 }
 
@@ -3632,13 +3734,14 @@ struct first_problem {
     ws.flags[0] |= subprogram_start;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        if (!d.has_target) continue;
-        if (d.target < 0 || d.target >= static_cast<std::int64_t>(size))
-            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, saturate(d.target));
-        const auto t = static_cast<std::size_t>(d.target);
+        if (d.target == insn_target::none) continue;
+        const std::int32_t detail = saturate(d.target_slot);
+        if (d.target_slot < 0 || d.target_slot >= static_cast<std::int64_t>(size))
+            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, detail);
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (ws.flags[t] & second_slot)
-            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, saturate(d.target));
-        if (d.target_is_subprogram) ws.flags[t] |= subprogram_start;
+            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, detail);
+        if (d.target == insn_target::subprogram) ws.flags[t] |= subprogram_start;
     }
     return {};
 }
@@ -3655,15 +3758,16 @@ constexpr void check_jumps(std::size_t size, workspace_view ws, const check_opti
     }
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        const bool jumps = d.next == flow::jump || d.next == flow::branch;
-        const auto t = static_cast<std::size_t>(d.target);
+        const bool jumps = d.flow == flow::jump || d.flow == flow::branch;
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (jumps && ws.subprogram[t] != ws.subprogram[pc])
-            return found.offer(
-                problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register,
+                                          saturate(d.target_slot)));
         if (jumps && t <= pc && !opts.allow_back_edges)
-            return found.offer(problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(
+                problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target_slot)));
         const std::size_t after = pc + d.slots;
-        if ((after == size || (ws.flags[after] & subprogram_start)) && d.next != flow::jump && d.next != flow::exit)
+        if ((after == size || (ws.flags[after] & subprogram_start)) && d.flow != flow::jump && d.flow != flow::exit)
             return found.offer(problem_at(check_problem::falls_off_end, pc, check_report::no_register,
                                           static_cast<std::int32_t>(after)));
     }
@@ -3689,8 +3793,8 @@ constexpr void check_recursion(std::size_t size, workspace_view ws, first_proble
             std::size_t pc = ws.progress[s] - 1;
             bool entered = false;
             for (; !entered && pc < size && ws.subprogram[pc] == s; pc += ws.insns[pc].slots) {
-                if (ws.insns[pc].next != flow::call_local) continue;
-                const auto target = static_cast<std::size_t>(ws.insns[pc].target);
+                if (ws.insns[pc].flow != flow::call_local) continue;
+                const auto target = static_cast<std::size_t>(ws.insns[pc].target_slot);
                 const std::uint32_t callee = ws.subprogram[target];
                 if (ws.progress[callee] == 0) {
                     ws.progress[s] = static_cast<std::uint32_t>(pc + ws.insns[pc].slots) + 1; // resume after the call
@@ -3724,8 +3828,8 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
     while (depth > 0) {
         const std::size_t pc = ws.work[--depth];
         const decoded& d = ws.insns[pc];
-        if (d.next != flow::jump && d.next != flow::exit) visit(pc + d.slots);
-        if (d.has_target) visit(static_cast<std::size_t>(d.target));
+        if (d.flow != flow::jump && d.flow != flow::exit) visit(pc + d.slots);
+        if (d.target != insn_target::none) visit(static_cast<std::size_t>(d.target_slot));
     }
     if (opts.allow_unreachable) return;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots)
@@ -3897,7 +4001,7 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
     if (d.mem != access::none) {
         if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
     }
-    if (d.next == flow::call || d.next == flow::call_local) call_may_write_stack(s);
+    if (d.flow == flow::call || d.flow == flow::call_local) call_may_write_stack(s);
 
     const reg_set changed = d.clobbers | d.writes;
     if (changed == 0) return problem;
@@ -3927,9 +4031,9 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
             frame_state s = ws.in[pc];
             const decoded& d = ws.insns[pc];
             found.offer(step(s, slots[pc], d, pc, opts));
-            if (d.next != flow::jump && d.next != flow::exit) ws.in[pc + d.slots].meet(s);
-            if (d.next == flow::jump || d.next == flow::branch) {
-                const auto target = static_cast<std::size_t>(d.target);
+            if (d.flow != flow::jump && d.flow != flow::exit) ws.in[pc + d.slots].meet(s);
+            if (d.flow == flow::jump || d.flow == flow::branch) {
+                const auto target = static_cast<std::size_t>(d.target_slot);
                 if (ws.in[target].meet(s) && target <= pc) again = true;
             }
         }

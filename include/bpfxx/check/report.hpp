@@ -3,6 +3,8 @@
 // at, and a fixed text that explains it. A report converts to `true` when the
 // program passed, so `static_assert(bpfxx::static_check(prog))` reads right.
 
+#include <bpfxx/isa/classify.hpp>
+
 #include <cstdint>
 #include <string_view>
 
@@ -31,20 +33,6 @@ enum class check_problem : std::uint8_t {
     jump_out_of_subprogram, ///< a jump leaves the subprogram it is in
     recursive_call,         ///< local calls form a cycle
     misaligned_stack,       ///< a stack access is not aligned to its size
-};
-
-/// For `check_problem::reserved_field`: the field that should be zero, as
-/// `check_report::detail`. `next_*` are fields of an ld_imm64's second slot.
-enum class insn_field : std::int32_t {
-    dst_reg,
-    src_reg,
-    off,
-    imm,
-    next_code,
-    next_dst_reg,
-    next_src_reg,
-    next_off,
-    next_imm,
 };
 
 /// The enumerator's name ("r10_written"), or an empty view for a value that
