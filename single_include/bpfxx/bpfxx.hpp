@@ -4418,7 +4418,8 @@ using fault_text = fixed_text<160>;
 // ---- begin <bpfxx/vm/decode.hpp> ----
 // The decoded form the interpreter runs: one `op` per instruction slot with
 // what the instruction's execution needs and nothing it must check again.
-// Decoding proves the reserved fields zero, the registers in range and the
+// Decoding takes the classifier's verdict (bpfxx/isa/classify.hpp: reserved
+// fields zero, registers in range, what each instruction reads) and proves the
 // jump targets inside the program, so the fast path only checks what changes
 // from run to run (registers that hold a value, packet bounds, the budget).
 // An instruction the fast path does not run, or that is not well formed, is
@@ -4505,111 +4506,54 @@ namespace decoding {
     case code::xor_:
     case code::lsh:
     case code::rsh:
-    case code::arsh:
-    case code::mov: return true;
-    default: return false;
+    case code::arsh: return true;
+    default: return false; // div, mod
     }
 }
 
-[[nodiscard]] constexpr bool conditional_jump(std::uint8_t op) noexcept {
-    switch (op) {
-    case code::jeq:
-    case code::jne:
-    case code::jgt:
-    case code::jge:
-    case code::jlt:
-    case code::jle:
-    case code::jset:
-    case code::jsgt:
-    case code::jsge:
-    case code::jslt:
-    case code::jsle: return true;
-    default: return false;
-    }
-}
-
-/// `d` with the second operand of `i`: its source register (read), or its
+/// `d` with the second operand of `i`: its source register, or its
 /// immediate as an operation of that width uses it.
-[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide, bool x) noexcept {
-    if (x) {
+[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide) noexcept {
+    if (code::source_of(i.code) == code::x)
         d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
-    } else {
+    else
         d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
-    }
     return d;
 }
 
-[[nodiscard]] constexpr op alu(const insn& i) noexcept {
-    const bool wide = code::class_of(i.code) == code::alu64;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    if (i.off != 0 || i.dst_reg >= 10) return {};
+/// The fast op of a valid instruction of form `form` at slot `pc` that
+/// writes no r10, or `general`.
+[[nodiscard]] constexpr op fast_op(const insn& i, insn_form form, std::uint32_t pc, std::uint32_t size) noexcept {
+    using F = insn_form;
     op d;
     d.code = i.code;
     d.dst = i.dst_reg;
-    if (o == code::end) {
-        if (i.src_reg != 0 || (wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return {};
-        d.need = bit(i.dst_reg);
-        d.imm = static_cast<std::uint64_t>(i.imm);
-        return d;
+    switch (form) {
+    case F::alu:
+        if (!fast_alu_op(code::op_of(i.code))) return {}; // div, mod
+        return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::mov: return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::neg: return d;
+    case F::byte_swap: d.imm = static_cast<std::uint64_t>(i.imm); return d;
+    case F::ja:
+    case F::jump_if: {
+        const std::int64_t t = std::int64_t{pc} + 1 + i.off;
+        if (t < 0 || t >= std::int64_t{size}) return {};
+        d.target = static_cast<std::uint32_t>(t);
+        return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
     }
-    if (o == code::neg) {
-        if (x || i.src_reg != 0 || i.imm != 0) return {};
-        d.need = bit(i.dst_reg);
-        return d;
-    }
-    if (!fast_alu_op(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
-    d.need = o == code::mov ? 0 : bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-[[nodiscard]] constexpr op jump(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    const bool wide = code::class_of(i.code) == code::jmp;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    const std::int64_t t = std::int64_t{pc} + 1 + i.off;
-    if (t < 0 || t >= std::int64_t{size}) return {};
-    op d;
-    d.code = i.code;
-    d.target = static_cast<std::uint32_t>(t);
-    if (o == code::ja) {
-        if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
-        return d;
-    }
-    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-/// st [rd + off], K and stx [rd + off], rs: dst is the address register
-/// (r10 too), imm the offset, imm2 the immediate stored.
-[[nodiscard]] constexpr op store(const insn& i) noexcept {
-    const bool st = code::class_of(i.code) == code::st;
-    if (code::mode_of(i.code) != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    if (!st) {
+    case F::load: // dst, src the address register, imm the offset
         d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        return d;
+    case F::store:
+    case F::store_imm: // dst the address register (r10 too), imm the offset, imm2 the immediate stored
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        d.imm2 = sext32(i.imm);
+        return d;
+    default: return {};
     }
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    d.imm2 = sext32(i.imm);
-    return d;
-}
-
-[[nodiscard]] constexpr op load(const insn& i) noexcept {
-    if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.src = i.src_reg;
-    d.need = bit(i.src_reg);
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    return d;
 }
 
 // ---- fusion ------------------------------------------------------------------
@@ -4697,17 +4641,11 @@ namespace decoding {
 
 /// The op of slot `pc` of a program of `size` slots, on its own.
 [[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return {};
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return decoding::alu(i);
-    case code::jmp:
-    case code::jmp32: return decoding::jump(i, pc, size);
-    case code::ldx: return decoding::load(i);
-    case code::st:
-    case code::stx: return decoding::store(i);
-    default: return {};
-    }
+    const insn_info c = classify(i);
+    if (!c.valid() || (c.writes & reg_bit(10))) return {};
+    op d = decoding::fast_op(i, c.form, pc, size);
+    if (d.code != general) d.need = c.reads;
+    return d;
 }
 
 /// Decodes `prog` into `out`, which holds one op more than the program: the
@@ -6570,24 +6508,64 @@ private:
     }
 
     // One instruction, the general way; true when the program has finished.
+    // The classifier (isa/classify.hpp) says whether it is valid and what it
+    // is; what follows runs it.
     constexpr bool step(run_result& result) noexcept {
+        using F = insn_form;
         const insn& i = code_->code[pc_];
-        if (i.dst_reg > 10 || i.src_reg > 10) {
-            raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
+        insn_verdict c = validate(i);
+        if (c.error == insn_error::incomplete_ld_imm64 && pc_ + 1 < code_->size) c = validate(i, code_->code[pc_ + 1]);
+        if (!c.valid()) {
+            refuse(c);
             return true;
         }
-        switch (code::class_of(i.code)) {
-        case code::alu:
-        case code::alu64: alu(i); break;
-        case code::jmp:
-        case code::jmp32: return jump(i, result);
-        case code::ldx: load_insn(i); break;
-        case code::st:
-        case code::stx: store_insn(i); break;
-        default: return ld(i, result);
+        if ((i.dst_reg == 10 || i.src_reg == 10) && (writes_of(i, c.form) & reg_bit(10))) {
+            raise(fault_kind::bad_register, 0, 10);
+            return true;
+        }
+        switch (c.form) {
+        case F::alu:
+        case F::neg:
+        case F::mov:
+        case F::movsx:
+        case F::byte_swap: alu(i); break;
+        case F::load:
+        case F::load_sx:
+        case F::load_acquire: load_insn(i, c.form == F::load_sx); break;
+        case F::store_imm:
+        case F::store:
+        case F::store_release: store_insn(i, c.form == F::store_imm); break;
+        case F::atomic:
+        case F::atomic_fetch:
+        case F::cmpxchg: atomic(i); break;
+        case F::ld_abs:
+        case F::ld_ind: return packet_load(i, c.form == F::ld_ind, result);
+        case F::ld_imm64:
+        case F::ld_func: return ld_imm64(i);
+        case F::ja:
+        case F::gotol: return !jump_to(target_of(i, c.form, pc_));
+        case F::jump_if: return jump_if(i);
+        case F::may_goto:
+            if (loops_ == 0) return !jump_to(target_of(i, c.form, pc_));
+            --loops_;
+            break;
+        case F::call_helper:
+        case F::call_local:
+        case F::call_kfunc: return call(i, c.form);
+        case F::exit: return exit(result);
+        default: raise(fault_kind::unsupported); return true; // addr_space_cast, gotox, callx
         }
         ++pc_;
         return false;
+    }
+
+    /// Ends the run on an instruction the classifier refuses.
+    constexpr void refuse(const insn_verdict& c) noexcept {
+        switch (c.error) {
+        case insn_error::bad_register: return raise(fault_kind::bad_register, 0, c.error_detail);
+        case insn_error::incomplete_ld_imm64: return raise(fault_kind::jump_out_of_program);
+        default: return raise(fault_kind::bad_opcode);
+        }
     }
 
     // ---- the decoded forms ------------------------------------------------
@@ -6956,31 +6934,10 @@ private:
         }
     }
 
-    constexpr void bad_opcode() noexcept { raise(fault_kind::bad_opcode); }
-
-    constexpr bool writable_dst(const insn& i) noexcept {
-        if (i.dst_reg == 10) {
-            raise(fault_kind::bad_register, 0, 10);
-            return false;
-        }
-        return true;
-    }
-
     constexpr void alu(const insn& i) noexcept {
         const bool wide = code::class_of(i.code) == code::alu64;
         const bool x = code::source_of(i.code) == code::x;
         const auto op = code::op_of(i.code);
-        // reserved fields (the verifier's check_alu_op)
-        const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
-                            (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
-        if (op > code::end || !off_ok || (op != code::end && (x ? i.imm != 0 : i.src_reg != 0)) ||
-            (op == code::end && i.src_reg != 0))
-            return bad_opcode();
-        if (op == code::neg && (x || i.imm != 0)) return bad_opcode();
-        if (op == code::end) {
-            if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
-        }
-        if (!writable_dst(i)) return;
         // for END the source bit picks the byte order; there is no source register
         const std::uint64_t src = x && op != code::end ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
         const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
@@ -7025,14 +6982,13 @@ private:
                 else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
             }
             break;
-        case code::end: {
+        default: { // end
             const auto n = static_cast<unsigned>(i.imm);
             if (wide || code::source_of(i.code) == code::to_be) r = detail::bswap(dst, n);
             else r = n == 64 ? dst : dst & ((std::uint64_t{1} << n) - 1);
             set(i.dst_reg, r);
             return;
         }
-        default: return bad_opcode();
         }
         set(i.dst_reg, r & mask);
     }
@@ -7046,37 +7002,15 @@ private:
         return true;
     }
 
-    constexpr bool jump(const insn& i, run_result& result) noexcept {
+    /// A conditional jump.
+    constexpr bool jump_if(const insn& i) noexcept {
         const bool wide = code::class_of(i.code) == code::jmp;
         const bool x = code::source_of(i.code) == code::x;
-        const auto op = code::op_of(i.code);
-        const std::int64_t next = std::int64_t{pc_} + 1;
-        switch (op) {
-        case code::ja:
-            if (x || i.src_reg != 0 || i.dst_reg != 0 || (wide ? i.imm != 0 : i.off != 0)) return bad_opcode(), true;
-            return !jump_to(next + (wide ? i.off : i.imm));
-        case code::call:
-            if (!wide || x || i.dst_reg != 0 || i.off != 0) return bad_opcode(), true;
-            return call(i);
-        case code::exit:
-            if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.off != 0 || i.imm != 0)
-                return bad_opcode(), true;
-            return exit(result);
-        case code::jcond:
-            if (!wide || x || i.src_reg != pseudo::may_goto || i.dst_reg != 0 || i.imm != 0)
-                return bad_opcode(), true;
-            if (loops_ == 0) return !jump_to(next + i.off);
-            --loops_;
-            ++pc_;
-            return false;
-        default: break;
-        }
-        if (op > code::jsle || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode(), true;
         const std::uint64_t a = get(i.dst_reg);
         const std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
         if (fault_) return true;
         bool taken = false;
-        switch (op) {
+        switch (code::op_of(i.code)) {
         case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
         case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
         case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
@@ -7087,14 +7021,14 @@ private:
         case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
         case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
         case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
-        case code::jsle: taken = jump_taken<code::jsle>(wide, a, b); break;
-        default: return bad_opcode(), true;
+        default: taken = jump_taken<code::jsle>(wide, a, b); break;
         }
+        const std::int64_t next = std::int64_t{pc_} + 1;
         return !jump_to(taken ? next + i.off : next);
     }
 
-    constexpr bool call(const insn& i) noexcept {
-        if (i.src_reg == pseudo::call) {
+    constexpr bool call(const insn& i, insn_form form) noexcept {
+        if (form == insn_form::call_local) {
             if (depth_ + 1 >= max_frames) {
                 raise(fault_kind::call_depth);
                 return true;
@@ -7118,11 +7052,10 @@ private:
             pc_ = static_cast<std::uint32_t>(target);
             return false;
         }
-        if (i.src_reg == pseudo::kfunc_call) {
+        if (form == insn_form::call_kfunc) {
             raise(fault_kind::unsupported);
             return true;
         }
-        if (i.src_reg != 0) return bad_opcode(), true;
         if (!call_helper(i.imm)) return true;
         if (tail_target_ != nullptr) {
             code_ = tail_target_;
@@ -7168,54 +7101,30 @@ private:
         return pending;
     }
 
-    constexpr void load_insn(const insn& i) noexcept {
-        const auto mode = code::mode_of(i.code);
+    /// ldx (`sign_extend`: memsx) and load-acquire.
+    constexpr void load_insn(const insn& i, bool sign_extend) noexcept {
         const unsigned n = code::bytes_of_size(i.code);
-        if ((mode != code::mem && mode != code::memsx) || (mode == code::memsx && n == 8) || i.imm != 0)
-            return bad_opcode();
-        if (!writable_dst(i)) return;
         const auto base = get(i.src_reg);
         if (fault_) return;
         std::uint64_t v = 0;
         if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
-        set(i.dst_reg, mode == code::memsx ? detail::sext(v, n * 8) : v);
+        set(i.dst_reg, sign_extend ? detail::sext(v, n * 8) : v);
     }
 
-    constexpr void store_insn(const insn& i) noexcept {
-        const auto mode = code::mode_of(i.code);
+    /// st (`immediate`), stx and store-release.
+    constexpr void store_insn(const insn& i, bool immediate) noexcept {
         const unsigned n = code::bytes_of_size(i.code);
-        const bool st = code::class_of(i.code) == code::st;
-        if (mode == code::atomic && !st) return atomic(i, n);
-        if (mode != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return bad_opcode();
         const auto base = get(i.dst_reg);
-        const auto v = st ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
+        const auto v = immediate ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
         if (fault_) return;
-        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, st);
+        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, immediate);
     }
 
-    constexpr void atomic(const insn& i, unsigned n) noexcept {
+    /// The atomic read-modify-writes.
+    constexpr void atomic(const insn& i) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
         const auto op = i.imm;
-        if (op == atomic_op::load_acquire) {
-            if (!writable_dst(i)) return;
-            const auto base = get(i.src_reg);
-            if (fault_) return;
-            std::uint64_t v = 0;
-            if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
-            return set(i.dst_reg, v);
-        }
-        if (op == atomic_op::store_release) {
-            const auto base = get(i.dst_reg);
-            const auto v = get(i.src_reg);
-            if (fault_) return;
-            (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
-            return;
-        }
-        if (n < 4) return bad_opcode();
         const auto plain = op & ~atomic_op::fetch;
-        const bool known = op == atomic_op::xchg || op == atomic_op::cmpxchg ||
-                           plain == atomic_op::add || plain == atomic_op::or_ || plain == atomic_op::and_ ||
-                           plain == atomic_op::xor_;
-        if (!known) return bad_opcode();
         const auto base = get(i.dst_reg);
         const auto src = get(i.src_reg);
         const auto expected = op == atomic_op::cmpxchg ? get(0) : 0;
@@ -7237,18 +7146,12 @@ private:
         }
         detail::store_le(p, n, r & mask);
         if (op == atomic_op::cmpxchg) set(0, old);
-        else if (op & atomic_op::fetch) {
-            if (i.src_reg == 10) return raise(fault_kind::bad_register, 0, 10);
-            set(i.src_reg, old);
-        }
+        else if (op & atomic_op::fetch) set(i.src_reg, old);
     }
 
-    constexpr bool ld(const insn& i, run_result& result) noexcept {
-        const auto mode = code::mode_of(i.code);
-        if (i.code == (code::ld | code::imm | code::dw)) return ld_imm64(i);
-        if (mode != code::abs && mode != code::ind) return bad_opcode(), true;
+    /// ld_abs, ld_ind (`indirect`): the legacy packet loads.
+    constexpr bool packet_load(const insn& i, bool indirect, run_result& result) noexcept {
         const unsigned n = code::bytes_of_size(i.code);
-        if (n == 8 || i.dst_reg != 0 || i.off != 0 || (mode == code::abs && i.src_reg != 0)) return bad_opcode(), true;
         if (kind_ != context_kind::socket_filter && kind_ != context_kind::tc) {
             raise(fault_kind::insn_not_allowed);
             return true;
@@ -7258,7 +7161,7 @@ private:
             return true;
         }
         std::int64_t k = i.imm;
-        if (mode == code::ind) {
+        if (indirect) {
             const auto s = get(i.src_reg);
             if (fault_) return true;
             k = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) + static_cast<std::uint32_t>(i.imm));
@@ -7281,13 +7184,7 @@ private:
     }
 
     constexpr bool ld_imm64(const insn& i) noexcept {
-        if (pc_ + 1 >= code_->size) {
-            raise(fault_kind::jump_out_of_program);
-            return true;
-        }
-        const insn& hi = code_->code[pc_ + 1];
-        if (hi.code != 0 || hi.dst_reg != 0 || hi.src_reg != 0 || hi.off != 0 || i.off != 0) return bad_opcode(), true;
-        if (!writable_dst(i)) return true;
+        const insn& hi = code_->code[pc_ + 1]; // the classifier checked it
         std::uint64_t v = 0;
         switch (i.src_reg) {
         case 0:
@@ -7330,10 +7227,8 @@ private:
             v = make_address(region::function, static_cast<std::uint32_t>(target));
             break;
         }
-        case pseudo::map_fd:
-        case pseudo::map_value: raise(fault_kind::bad_map_reference); return true;
         case pseudo::btf_id: raise(fault_kind::unsupported); return true;
-        default: return bad_opcode(), true;
+        default: raise(fault_kind::bad_map_reference); return true; // by fd: the machine has no fds
         }
         set(i.dst_reg, v);
         pc_ += 2;
