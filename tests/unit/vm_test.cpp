@@ -954,3 +954,50 @@ TEST_CASE("vm: a program changed in place between runs is decoded again") {
     code[1] = bpfxx::insn{}; // opcode 0: not executable
     CHECK(m.run_on_memory(std::span<const bpfxx::insn>(code), {}).error.kind == fault_kind::bad_opcode);
 }
+
+// ---- regressions: what fuzzing and the audit of issue 12 found -------------------
+
+namespace {
+
+// Runs `p` on no memory twice on a decoding machine (the second run takes the
+// cached decoded form) and twice instruction by instruction; each run must
+// agree with its counterpart. The first run's result.
+template <class P>
+vm::run_result agreed_run_on_memory(const P& p) {
+    vm::machine_for<P> decoded;
+    vm::machine_for<P, general_only> general;
+    const auto first = decoded.run_on_memory(p, {});
+    const auto plain = general.run_on_memory(p, {});
+    CHECK(same_run(first, plain));
+    CHECK(same_run(decoded.run_on_memory(p, {}), general.run_on_memory(p, {})));
+    return plain;
+}
+
+} // namespace
+
+// The fast path's stack bound was computed in 32 bits: an offset near 2^32
+// (r10 - 520 in a callee borrows from the frame number; w2 = -520 added to r10
+// at depth 0) wrapped to a small end and reached 4 GiB past the stack arrays.
+constexpr auto callee_reads_below_frame = bpfxx::assemble(call_local(1), exit(), ldx<std::uint64_t>(r0, r10, -520), exit());
+constexpr auto callee_writes_below_frame =
+    bpfxx::assemble(call_local(1), exit(), st<std::uint64_t>(r10, -520, 1), mov(r0, 0), exit());
+constexpr auto wrapped_offset_read =
+    bpfxx::assemble(mov32(r2, -520), mov(r1, r10), add(r1, r2), ldx<std::uint64_t>(r0, r1, 0), exit());
+constexpr auto wrapped_offset_write =
+    bpfxx::assemble(mov32(r2, -520), mov(r1, r10), add(r1, r2), mov(r3, 7), stx<std::uint32_t>(r1, 0, r3), mov(r0, 0),
+                    exit());
+static_assert(vm::run_on_memory(callee_reads_below_frame, {}).error ==
+              vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+static_assert(vm::run_on_memory(wrapped_offset_read, {}).error ==
+              vm::fault{.kind = fault_kind::bad_access, .pc = 3, .address = 0x10fffffff8, .size = 8});
+
+TEST_CASE("vm: a stack offset near 2^32 is a fault on both paths") {
+    CHECK(agreed_run_on_memory(callee_reads_below_frame).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(callee_writes_below_frame).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 2, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(wrapped_offset_read).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 3, .address = 0x10fffffff8, .size = 8});
+    CHECK(agreed_run_on_memory(wrapped_offset_write).error ==
+          vm::fault{.kind = fault_kind::bad_access, .pc = 4, .address = 0x10fffffff8, .size = 4});
+}

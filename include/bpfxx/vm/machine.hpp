@@ -899,7 +899,9 @@ private:
     [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
         const auto reg = region_of(addr);
         const auto off = offset_of(addr);
-        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || off + N > stack_size) return nullptr;
+        // off + N in 64 bits: an offset near 2^32 (r10 - 520 in a callee) must not wrap to a small end
+        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || std::uint64_t{off} + N > stack_size)
+            return nullptr;
         const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
         // aligned, the N bytes' bits lie in one word of stack_init_
         const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
