@@ -1001,3 +1001,34 @@ TEST_CASE("vm: a stack offset near 2^32 is a fault on both paths") {
     CHECK(agreed_run_on_memory(wrapped_offset_write).error ==
           vm::fault{.kind = fault_kind::bad_access, .pc = 4, .address = 0x10fffffff8, .size = 4});
 }
+
+// bpf_ringbuf_reserve with a size near 2^64: rounding it up wrapped to a small
+// record, which then claimed 4 GiB of the ring. The kernel returns NULL.
+constexpr auto reserve_huge = bpfxx::assemble(
+    ld_map<events>(r1), mov(r2, -15), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), mov(r6, r0),
+    jeq(r0, 0, "out"_label), add(r0, 0x20000), st<std::uint32_t>(r0, 0, 1), mov(r1, r6), mov(r2, 0),
+    call(bpfxx::helper::ringbuf_submit), "out"_label, mov(r0, r6), exit());
+// one byte more than the ring holds, and exactly what it holds with the header
+constexpr auto reserve_sizes = bpfxx::assemble(
+    ld_map<events>(r1), mov(r2, 4097), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), mov(r6, r0),
+    ld_map<events>(r1), mov(r2, 4088), mov(r3, 0), call(bpfxx::helper::ringbuf_reserve), jeq(r0, 0, "out"_label),
+    st<std::uint64_t>(r0, 4080, 1), mov(r1, r0), mov(r2, 0), call(bpfxx::helper::ringbuf_submit), mov(r0, r6),
+    "out"_label, exit());
+static_assert([] {
+    const auto r = vm::run_on_memory(reserve_huge, {});
+    return r.ok() && r.r0 == 0;
+}());
+static_assert([] {
+    vm::machine_for<decltype(reserve_sizes)> m;
+    const auto r = m.run_on_memory(reserve_sizes, {});
+    return r.ok() && r.r0 == 0 && m.map<events>().submitted() == 1 && m.map<events>().record(0).size == 4088;
+}());
+TEST_CASE("vm: ringbuf_reserve of more than the ring holds returns NULL") {
+    CHECK(agreed_run_on_memory(reserve_huge).r0 == 0);
+    CHECK(agreed_run_on_memory(reserve_sizes).ok());
+    vm::model_of<events> ring;
+    CHECK(!ring.reserve(~u64{0} - 14));
+    CHECK(!ring.reserve(~u64{0}));
+    CHECK(!ring.reserve(u64{1} << 32));
+    CHECK(ring.reserve(8) == 8u);
+}

@@ -414,8 +414,10 @@ public:
 
     /// Space for a record of `size` bytes: the offset of its data, or nothing.
     [[nodiscard]] constexpr std::optional<std::uint32_t> reserve(std::uint64_t size) noexcept {
+        // size is the program's 64-bit r2: refuse what cannot fit before rounding it up, which could wrap
+        if (size == 0 || size > capacity || count_ == MaxRecords) return std::nullopt;
         const auto total = (size + header_size + 7) & ~std::uint64_t{7};
-        if (size == 0 || total > capacity - used_ || count_ == MaxRecords) return std::nullopt;
+        if (total > capacity - used_) return std::nullopt;
         const auto off = used_ + header_size;
         records_[count_++] = ringbuf_record{off, static_cast<std::uint32_t>(size), ringbuf_record::state::reserved};
         used_ += static_cast<std::uint32_t>(total);
@@ -434,7 +436,7 @@ public:
     [[nodiscard]] constexpr bool reserved_covers(std::uint32_t off, std::uint64_t end) const noexcept {
         for (std::size_t i = 0; i < count_; ++i) {
             const auto& r = records_[i];
-            if (r.status == ringbuf_record::state::reserved && off >= r.offset && end <= r.offset + r.size)
+            if (r.status == ringbuf_record::state::reserved && off >= r.offset && end <= std::uint64_t{r.offset} + r.size)
                 return true;
         }
         return false;
