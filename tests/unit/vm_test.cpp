@@ -1032,3 +1032,47 @@ TEST_CASE("vm: ringbuf_reserve of more than the ring holds returns NULL") {
     CHECK(!ring.reserve(u64{1} << 32));
     CHECK(ring.reserve(8) == 8u);
 }
+
+namespace {
+// Stores `text` and its NUL at fp-32 (32 bytes at most), for trace_printk.
+template <std::size_t N>
+constexpr std::array<bpfxx::insn, 8> format_on_stack(const char (&text)[N]) {
+    static_assert(N <= 32);
+    std::array<bpfxx::insn, 8> s{};
+    for (std::size_t w = 0; w < 8; ++w) {
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 4; ++k)
+            if (w * 4 + k < N) v |= std::uint32_t{static_cast<u8>(text[w * 4 + k])} << (8 * k);
+        s[w] = st<std::uint32_t>(r10, static_cast<std::int16_t>(-32 + 4 * w), static_cast<std::int32_t>(v));
+    }
+    return s;
+}
+template <std::size_t N>
+constexpr auto printk_of(const char (&format)[N], std::int32_t arg) {
+    return bpfxx::assemble(format_on_stack(format), mov(r1, r10), add(r1, -32), mov(r2, static_cast<std::int32_t>(N)),
+                           mov(r3, arg), call(bpfxx::helper::trace_printk), exit());
+}
+constexpr auto printk_wide = printk_of("%4294967295d|", 5);
+constexpr auto printk_wide_left = printk_of("%-4294967295d|", 5);
+constexpr auto printk_wider = printk_of("%99999999999999999999x", 0xab);
+} // namespace
+
+// trace_printk padded a width of 2^32 - 1 one character at a time long after
+// its 128-character line was full: seconds in one helper call, outside the
+// instruction budget. Padding stops at the line (and this runs in constant
+// evaluation, whose loop limits the old code exceeded).
+static_assert([] {
+    vm::machine<> m;
+    const auto r = m.run_on_memory(printk_wide, {});
+    return r.ok() && r.r0 == 128 && m.trace_line(0).size() == 128 && m.trace_line(0).back() == '5' &&
+           m.trace_line(0).front() == ' ';
+}());
+TEST_CASE("vm: trace_printk's padding ends with its line") {
+    vm::machine<> m;
+    REQUIRE(m.run_on_memory(printk_wide, {}).r0 == 128);
+    CHECK(m.trace_line(0) == std::string(127, ' ') + "5");
+    REQUIRE(m.run_on_memory(printk_wide_left, {}).r0 == 128);
+    CHECK(m.trace_line(1) == "5" + std::string(127, ' '));
+    REQUIRE(m.run_on_memory(printk_wider, {}).r0 == 128);
+    CHECK(m.trace_line(2) == std::string(126, ' ') + "ab");
+}

@@ -39,6 +39,8 @@ constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative,
         v /= base;
     } while (v != 0);
     const unsigned len = n + (negative ? 1u : 0u);
+    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
+    if (width > Cap) width = Cap;
     if (!left && !zero_pad)
         for (unsigned k = len; k < width; ++k) t.append(' ');
     if (negative) t.append('-');
@@ -284,7 +286,8 @@ constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
         bool left = false, zero = false;
         for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
         unsigned width = 0;
-        for (; p[i] >= '0' && p[i] <= '9'; ++i) width = width * 10 + (p[i] - '0');
+        for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
+            width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
         unsigned longs = 0;
         for (; p[i] == 'l'; ++i) ++longs;
         const char conv = static_cast<char>(p[i]);
