@@ -1076,3 +1076,19 @@ TEST_CASE("vm: trace_printk's padding ends with its line") {
     REQUIRE(m.run_on_memory(printk_wider, {}).r0 == 128);
     CHECK(m.trace_line(2) == std::string(126, ' ') + "ab");
 }
+
+// A conditional jump in the last slot that is not taken leaves the program:
+// the general path faults at the jump (pc 1, 2 steps); the decoded form ran
+// one step more and faulted at pc 2.
+constexpr std::array<bpfxx::insn, 2> jump_in_last_slot{mov(r0, 0), jeq(r0, 1, -2)};
+constexpr std::array<bpfxx::insn, 3> fused_jump_in_last_slot{mov(r0, 0), add(r0, 1), jne(r0, 5, -2)};
+static_assert(vm::run_on_memory(jump_in_last_slot, {}).error ==
+              vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 1});
+TEST_CASE("vm: a jump in the last slot that falls through faults at the jump on both paths") {
+    const auto r = agreed_run_on_memory(jump_in_last_slot);
+    CHECK(r.steps == 2);
+    CHECK(r.error == vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 1});
+    const auto loop = agreed_run_on_memory(fused_jump_in_last_slot); // add + jeq in the last two slots: loops to 5
+    CHECK(loop.steps == 1 + 2 * 5);
+    CHECK(loop.error == vm::fault{.kind = fault_kind::jump_out_of_program, .pc = 2});
+}

@@ -126,6 +126,8 @@ namespace decoding {
     case F::jump_if: {
         const std::int64_t t = std::int64_t{pc} + 1 + i.off;
         if (t < 0 || t >= std::int64_t{size}) return {};
+        // in the last slot, not taken leaves the program: the general path faults at the jump itself
+        if (form == F::jump_if && pc + 1 >= size) return {};
         d.target = static_cast<std::uint32_t>(t);
         return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
     }
