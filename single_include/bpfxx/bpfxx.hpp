@@ -4282,6 +4282,206 @@ namespace bpfxx::vm::csum {
 
 } // namespace bpfxx::vm::csum
 // ---- end <bpfxx/vm/checksum.hpp> ----
+// ---- begin <bpfxx/vm/contexts.hpp> ----
+// The contexts the machine gives programs, one header each. To add one
+// (pt_regs, a tracepoint's record …): write vm/context/<name>.hpp with a
+// model like those below, include it here and list it in `context_models`;
+// `machine::run<vm::contexts::<name>>(prog, input…)` then runs programs on
+// it. A model is a type with
+//   caps                      what its programs may use (context/traits.hpp)
+//   size                      bytes of its context structure in the machine's
+//                             context buffer (0: none, r1 is something else)
+//   headroom                  packet-buffer bytes it keeps before a frame
+//   setup(s, input…) -> bool  calls s.reset<Model>() and fills the packet
+//                             buffer and context; false: the input is refused
+//   enter(s)                  sets r1 (and r2 …) for the entry
+//   load(s, off, n, out) -> bool, store(s, off, n, v, imm) -> bool
+//                             reads and writes of its structure (size > 0),
+//                             false where the verifier would refuse them
+//   finish(s)                 what the run hands back, after it
+//   packet_begin(s)           where `machine::packet()` starts
+//   view(s)                   (optional) its structure, for `machine::context<Model>()`
+
+// ---- begin <bpfxx/vm/context/memory.hpp> ----
+// The plain-memory context of ISA conformance suites: r1 points to a copy of
+// a byte buffer, r2 holds its length; there is no context structure.
+
+// ---- begin <bpfxx/vm/context/traits.hpp> ----
+// What a context model (vm/contexts.hpp) tells the rest of the interpreter
+// about the program type it stands for: which memory and which kinds of
+// helpers its programs may use.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// What a context gives its programs beyond r1.
+struct context_caps {
+    bool plain_memory = false;        ///< r1 points to a plain byte buffer (region::memory)
+    bool direct_packet = false;       ///< data/data_end pointers into the packet (region::packet)
+    bool legacy_packet_loads = false; ///< ld_abs and ld_ind
+    bool skb = false;                 ///< an skb: the skb_* helpers
+    bool skb_writes = false;          ///< tc: helpers that change the skb's packet
+    bool xdp = false;                 ///< an xdp_buff: the xdp_* helpers
+};
+
+/// What a helper needs of the program's context.
+enum class context_needs : std::uint8_t {
+    any,
+    skb,        ///< socket filters and tc
+    skb_writes, ///< tc
+    xdp,
+    skb_writes_or_xdp,
+};
+
+[[nodiscard]] constexpr bool allows(const context_caps& c, context_needs n) noexcept {
+    switch (n) {
+    case context_needs::any: return true;
+    case context_needs::skb: return c.skb;
+    case context_needs::skb_writes: return c.skb_writes;
+    case context_needs::xdp: return c.xdp;
+    case context_needs::skb_writes_or_xdp: return c.skb_writes || c.xdp;
+    }
+    return false;
+}
+
+// Packet layout of the kernel's BPF_PROG_TEST_RUN.
+inline constexpr std::uint32_t tailroom = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr std::uint32_t eth_hlen = 14;
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/context/traits.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+struct memory_context {
+    static constexpr context_caps caps{.plain_memory = true};
+    static constexpr std::size_t size = 0; // no context structure: loads of region::context fault
+    static constexpr std::uint32_t headroom = 0;
+
+    /// The buffer at the start of the packet buffer; false when it does not fit.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> mem) noexcept {
+        s.template reset<memory_context>();
+        if (mem.size() > S::config.frame_bytes) return false;
+        s.end = static_cast<std::uint32_t>(mem.size());
+        for (std::size_t i = 0; i < mem.size(); ++i) s.pkt[i] = mem[i];
+        return true;
+    }
+
+    /// r1: the buffer, r2: its length.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::memory, 0));
+        s.set(2, s.end);
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// r1: a byte buffer, r2: its length (ISA conformance suites).
+using memory = detail::memory_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/memory.hpp> ----
+// ---- begin <bpfxx/vm/context/skb.hpp> ----
+// The contexts of socket filters and tc (sched_cls, sched_act) programs: an
+// Ethernet frame in an skb, `__sk_buff` in r1, set up as BPF_PROG_TEST_RUN
+// does, with the verifier's rules for which fields each may read and write
+// (sk_filter_is_valid_access, tc_cls_act_is_valid_access and
+// bpf_skb_is_valid_access of Linux 6.18).
+
+// ---- begin <bpfxx/vm/bytes.hpp> ----
+// Bytes of the interpreter's memory as numbers, and numbers as bytes: the
+// little-endian loads and stores of the BPF target, the big-endian loads of
+// network headers, byte swaps and sign extension. Loops, not memcpy: they
+// run in constant evaluation too.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// `v`'s low `bits` bits, sign-extended to 64.
+[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+    return (v ^ m) - m;
+}
+
+/// The low `bits` (16, 32 or 64) bits of `v`, their bytes reversed when
+/// `swap` (BPF_END: to big endian, or BPF_ALU64's bswap), else only
+/// truncated (to little endian: this machine's order).
+[[nodiscard]] constexpr std::uint64_t byte_order(std::uint64_t v, std::uint64_t bits, bool swap) noexcept {
+    switch (bits) {
+    case 16: return swap ? __builtin_bswap16(static_cast<std::uint16_t>(v)) : v & 0xffffu;
+    case 32: return swap ? __builtin_bswap32(static_cast<std::uint32_t>(v)) : v & 0xffffffffu;
+    default: return swap ? __builtin_bswap64(v) : v;
+    }
+}
+
+[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
+    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
+    return v;
+}
+[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
+    return static_cast<std::uint32_t>(load_le(p, 4));
+}
+
+[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+
+/// The object representation of `v`.
+template <class T>
+[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
+    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
+}
+/// The T whose object representation starts at `p`.
+template <class T>
+[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
+    std::array<std::uint8_t, sizeof(T)> b{};
+    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
+    return std::bit_cast<T>(b);
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/bytes.hpp> ----
+// ---- begin <bpfxx/vm/input.hpp> ----
+// What a run starts from: the machine's limits, the packet and context of
+// each program type, and what a run returns.
+
 // ---- begin <bpfxx/vm/fault.hpp> ----
 // How a run of the interpreter ends when the program does something the
 // kernel would not let it do: a fault names the instruction and the reason.
@@ -4387,326 +4587,6 @@ using fault_text = fixed_text<160>;
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/fault.hpp> ----
-// ---- begin <bpfxx/vm/helpers.hpp> ----
-// The helper models of bpfxx::vm::machine: what each helper the
-// interpreter knows does to the registers, the memory and the maps, with
-// the kernel's return values (Linux 6.18, net/core/filter.c and
-// kernel/bpf/helpers.c) for every error case. A helper without a model
-// ends the run with a fault that names it.
-
-// ---- begin <bpfxx/vm/machine.hpp> ----
-// The interpreter: a machine that holds the maps of its programs, their
-// environment (clock, random numbers, CPU, trace output, ring buffer
-// records) and the memory of one run, and executes BPF instructions with
-// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
-// evaluation and at run time:
-//
-//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
-//     static_assert(r.r0 == bpfxx::xdp::drop);
-//
-//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
-//     vm.map<counters>().update(6, 0);
-//     CHECK(vm.run_socket_filter(prog, frame).ok());
-//     CHECK(vm.map<counters>().lookup(6) == 1);
-//
-// Memory is a set of regions the machine owns (vm/address.hpp); every
-// access is checked and a bad one ends the run with a fault, never with
-// undefined behaviour in the host. In strict mode (the default) reading a
-// register or stack slot that was never written is a fault too: the kernel
-// verifier refuses such programs.
-
-// ---- begin <bpfxx/vm/decode.hpp> ----
-// The decoded form the interpreter runs: one `op` per instruction slot with
-// what the instruction's execution needs and nothing it must check again.
-// Decoding takes the classifier's verdict (bpfxx/isa/classify.hpp: reserved
-// fields zero, registers in range, what each instruction reads) and proves the
-// jump targets inside the program, so the fast path only checks what changes
-// from run to run (registers that hold a value, packet bounds, the budget).
-// An instruction the fast path does not run, or that is not well formed, is
-// decoded as `general`: the machine runs it the general way, which knows how
-// to name what is wrong with it.
-//
-// Decoding also fuses the sequences compilers and people write for packet
-// parsing into one op (the op of the sequence's first slot; the slots after
-// it keep their own ops, for jumps into the middle):
-//   mov rd, rs; alu rd, K|rt            rd = rs op K|rt
-//   ldx{h,w} rd, [rs + off]; be rd      rd = a big-endian load
-//   add rd, K; jcc rd, K|rt             a loop's step and test
-//   mov rd, rs; add rd, K; jcc rd, rt   a bounds check (data + N > data_end)
-// One dispatch instead of two or three is most of what an interpreter can
-// save: each costs an indirect jump and a round trip of the register file
-// through memory.
-
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <span>
-#include <vector>
-
-namespace bpfxx::vm::detail {
-
-struct op {
-    /// The instruction's opcode byte, a fused kind (`fused`), or `general`.
-    std::uint16_t code = 0;
-    std::uint8_t dst = 0;
-    /// X forms and loads: the source register; fused ops: rs.
-    std::uint8_t src = 0;
-    /// Fused X jumps and alu3 X: the second source register.
-    std::uint8_t src2 = 0;
-    std::uint8_t spare = 0;
-    /// Bit r: the op reads register r before writing it.
-    std::uint16_t need = 0;
-    /// Jumps: the slot a taken jump goes to.
-    std::uint32_t target = 0;
-    /// The immediate as the operation uses it (sign-extended, cut to 32 bits
-    /// for 32-bit operations); loads: the sign-extended offset.
-    std::uint64_t imm = 0;
-    /// Fused K jumps: the immediate compared with.
-    std::uint64_t imm2 = 0;
-};
-
-/// Opcode 0 is never executable: in a program it is the second slot of a
-/// 64-bit immediate load.
-inline constexpr std::uint16_t general = 0;
-
-/// The kinds of fused ops (above the opcode bytes).
-namespace fused {
-/// mov rd, rs; op rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t alu3(std::uint8_t alu_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x100 | alu_op >> 4 | (x ? 0x10 : 0));
-}
-/// ldx rd, [rs + off]; be rd (2 or 4 bytes)
-[[nodiscard]] constexpr std::uint16_t load_swap(unsigned bytes) noexcept {
-    return static_cast<std::uint16_t>(bytes == 2 ? 0x120 : 0x121);
-}
-/// add rd, K; jcc rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t add_jump(std::uint8_t jump_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x140 | jump_op >> 4 | (x ? 0x10 : 0));
-}
-/// mov rd, rs; add rd, K; jcc rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t bounds(std::uint8_t jump_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x160 | jump_op >> 4 | (x ? 0x10 : 0));
-}
-} // namespace fused
-
-namespace decoding {
-
-[[nodiscard]] constexpr std::uint64_t sext32(std::int32_t v) noexcept {
-    return static_cast<std::uint64_t>(std::int64_t{v});
-}
-[[nodiscard]] constexpr std::uint16_t bit(unsigned r) noexcept { return static_cast<std::uint16_t>(1u << r); }
-
-[[nodiscard]] constexpr bool fast_alu_op(std::uint8_t op) noexcept {
-    switch (op) {
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::or_:
-    case code::and_:
-    case code::xor_:
-    case code::lsh:
-    case code::rsh:
-    case code::arsh: return true;
-    default: return false; // div, mod
-    }
-}
-
-/// `d` with the second operand of `i`: its source register, or its
-/// immediate as an operation of that width uses it.
-[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide) noexcept {
-    if (code::source_of(i.code) == code::x)
-        d.src = i.src_reg;
-    else
-        d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
-    return d;
-}
-
-/// The fast op of a valid instruction of form `form` at slot `pc` that
-/// writes no r10, or `general`.
-[[nodiscard]] constexpr op fast_op(const insn& i, insn_form form, std::uint32_t pc, std::uint32_t size) noexcept {
-    using F = insn_form;
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    switch (form) {
-    case F::alu:
-        if (!fast_alu_op(code::op_of(i.code))) return {}; // div, mod
-        return with_source(d, i, code::class_of(i.code) == code::alu64);
-    case F::mov: return with_source(d, i, code::class_of(i.code) == code::alu64);
-    case F::neg: return d;
-    case F::byte_swap: d.imm = static_cast<std::uint64_t>(i.imm); return d;
-    case F::ja:
-    case F::jump_if: {
-        const std::int64_t t = std::int64_t{pc} + 1 + i.off;
-        if (t < 0 || t >= std::int64_t{size}) return {};
-        // in the last slot, not taken leaves the program: the general path faults at the jump itself
-        if (form == F::jump_if && pc + 1 >= size) return {};
-        d.target = static_cast<std::uint32_t>(t);
-        return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
-    }
-    case F::load: // dst, src the address register, imm the offset
-        d.src = i.src_reg;
-        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-        return d;
-    case F::store:
-    case F::store_imm: // dst the address register (r10 too), imm the offset, imm2 the immediate stored
-        d.src = i.src_reg;
-        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-        d.imm2 = sext32(i.imm);
-        return d;
-    default: return {};
-    }
-}
-
-// ---- fusion ------------------------------------------------------------------
-
-[[nodiscard]] constexpr bool is_x(const op& o) noexcept { return code::source_of(static_cast<std::uint8_t>(o.code)) == code::x; }
-[[nodiscard]] constexpr bool is_class(const op& o, std::uint8_t cls) noexcept {
-    return o.code != general && o.code < 0x100 && code::class_of(static_cast<std::uint8_t>(o.code)) == cls;
-}
-[[nodiscard]] constexpr std::uint8_t op_of(const op& o) noexcept { return code::op_of(static_cast<std::uint8_t>(o.code)); }
-
-/// A 64-bit `mov rd, rs` of two different registers.
-[[nodiscard]] constexpr bool is_mov_reg(const op& o) noexcept {
-    return is_class(o, code::alu64) && op_of(o) == code::mov && is_x(o) && o.src != o.dst;
-}
-/// A 64-bit ALU op on rd the fused forms take (not `mov`, `neg`, `end`), whose X source is not rd.
-[[nodiscard]] constexpr bool is_alu_on(const op& o, std::uint8_t rd) noexcept {
-    return is_class(o, code::alu64) && o.dst == rd && op_of(o) != code::mov && op_of(o) != code::neg &&
-           op_of(o) != code::end && !(is_x(o) && o.src == rd);
-}
-/// A 64-bit `add rd, K`.
-[[nodiscard]] constexpr bool is_add_k(const op& o) noexcept {
-    return is_class(o, code::alu64) && op_of(o) == code::add && !is_x(o);
-}
-/// A 64-bit unsigned or equality test of rd the fused forms take.
-[[nodiscard]] constexpr bool is_jump_on(const op& o, std::uint8_t rd) noexcept {
-    if (!is_class(o, code::jmp) || o.dst != rd || (is_x(o) && o.src == rd)) return false;
-    switch (op_of(o)) {
-    case code::jeq:
-    case code::jne:
-    case code::jgt:
-    case code::jge:
-    case code::jlt:
-    case code::jle: return true;
-    default: return false;
-    }
-}
-
-/// `first` followed by the test `j` of the register it writes.
-[[nodiscard]] constexpr op with_jump(op first, const op& j, std::uint16_t kind) noexcept {
-    first.code = kind;
-    first.target = j.target;
-    if (is_x(j)) {
-        first.src2 = j.src;
-        first.need = static_cast<std::uint16_t>(first.need | bit(j.src));
-    } else {
-        first.imm2 = j.imm;
-    }
-    return first;
-}
-
-/// The fused op starting at slot pc, or ops[pc] when none applies; `ops`
-/// holds every slot's own op.
-[[nodiscard]] constexpr op fuse(std::span<const op> ops, std::size_t pc, std::span<const insn> prog) noexcept {
-    const op& a = ops[pc];
-    if (pc + 1 >= prog.size()) return a;
-    const op& b = ops[pc + 1];
-    if (is_mov_reg(a) && is_alu_on(b, a.dst)) {
-        // rd = rs op (K | rt): reads rs, and rt unless rt is rd (excluded above)
-        op f = b;
-        f.src = a.src;
-        f.need = bit(a.src);
-        if (is_x(b)) {
-            f.src2 = b.src;
-            f.need = static_cast<std::uint16_t>(f.need | bit(b.src));
-        }
-        if (op_of(b) == code::add && !is_x(b) && pc + 2 < prog.size() && is_jump_on(ops[pc + 2], a.dst))
-            return with_jump(f, ops[pc + 2], fused::bounds(op_of(ops[pc + 2]), is_x(ops[pc + 2])));
-        f.code = fused::alu3(op_of(b), is_x(b));
-        return f;
-    }
-    if (is_class(a, code::ldx) && is_class(b, code::alu) && op_of(b) == code::end && b.dst == a.dst &&
-        code::source_of(static_cast<std::uint8_t>(b.code)) == code::to_be) {
-        const auto bytes = code::bytes_of_size(code::size_of(static_cast<std::uint8_t>(a.code)));
-        if ((bytes == 2 || bytes == 4) && b.imm == bytes * 8) {
-            op f = a;
-            f.code = fused::load_swap(bytes);
-            return f;
-        }
-    }
-    if (is_add_k(a) && is_jump_on(b, a.dst)) return with_jump(a, b, fused::add_jump(op_of(b), is_x(b)));
-    return a;
-}
-
-} // namespace decoding
-
-/// The op of slot `pc` of a program of `size` slots, on its own.
-[[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    const insn_info c = classify(i);
-    if (!c.valid() || (c.writes & reg_bit(10))) return {};
-    op d = decoding::fast_op(i, c.form, pc, size);
-    if (d.code != general) d.need = c.reads;
-    return d;
-}
-
-/// Decodes `prog` into `out`, which holds one op more than the program: the
-/// slot after the last, `general`, which ends a run that falls off the end.
-constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
-    const auto size = static_cast<std::uint32_t>(prog.size());
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
-    out[size] = {};
-    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
-}
-
-/// A program's decoded form, with the instructions it was decoded from: the
-/// machine caches these per program and checks, once per run, that the
-/// program has not changed since. Run time only: constant evaluation runs
-/// programs from their instructions.
-struct decoded_program {
-    const insn* code = nullptr;
-    std::uint32_t size = 0;
-    std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
-    std::vector<insn> copy;
-    std::vector<op> ops;
-
-    /// Whether it holds the decoded form of the `n` instructions at `c`.
-    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
-        return code == c && size == n && !ops.empty();
-    }
-    /// Whether the instructions at `c` are still the ones it was decoded from.
-    [[nodiscard]] bool matches(const insn* c) const noexcept {
-        return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
-    }
-    /// Decodes the `n` instructions at `c`; false when there is no memory for it.
-    bool assign(const insn* c, std::uint32_t n) noexcept {
-        code = nullptr;
-        size = 0;
-#if defined(__cpp_exceptions)
-        try {
-#endif
-            copy.assign(c, c + n);
-            ops.resize(std::size_t{n} + 1);
-            decode(copy, ops);
-#if defined(__cpp_exceptions)
-        } catch (...) {
-            copy.clear();
-            ops.clear();
-            return false;
-        }
-#endif
-        code = c;
-        size = n;
-        return true;
-    }
-};
-
-} // namespace bpfxx::vm::detail
-// ---- end <bpfxx/vm/decode.hpp> ----
-// ---- begin <bpfxx/vm/input.hpp> ----
-// What a run starts from: the machine's limits, the packet and context of
-// each program type, and what a run returns.
 
 #include <array>
 #include <cstdint>
@@ -4725,14 +4605,6 @@ struct limits {
     /// Run programs from a decoded form cached per program (vm/decode.hpp);
     /// false runs each instruction from its bytes. The results are the same.
     bool decode = true;
-};
-
-/// The program types the machine gives a context to.
-enum class context_kind : std::uint8_t {
-    memory,        ///< r1: a byte buffer, r2: its length (ISA conformance suites)
-    socket_filter, ///< `__sk_buff`, no direct packet access, skb->data at the network header
-    tc,            ///< `__sk_buff` of sched_cls/sched_act, direct packet access from the link header
-    xdp,           ///< `xdp_md`
 };
 
 /// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
@@ -4755,6 +4627,14 @@ struct xdp_options {
     std::uint32_t rx_queue_index = 0;
 };
 
+/// Where a redirect helper sent the packet.
+struct redirect_target {
+    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
+    std::uint64_t flags = 0;
+    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
+    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
+};
+
 /// How a run ended.
 struct run_result {
     std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
@@ -4769,6 +4649,399 @@ struct run_result {
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/input.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+inline constexpr std::uint32_t skb_headroom = 64; // NET_SKB_PAD
+
+/// Socket filters (`Tc` false: skb->data at the network header, the link
+/// header zeroed in what the run hands back) and tc programs (skb->data at
+/// the link header, direct packet access, a few writable fields).
+template <bool Tc>
+struct skb_context {
+    static constexpr context_caps caps{
+        .direct_packet = Tc, .legacy_packet_loads = true, .skb = true, .skb_writes = Tc};
+    static constexpr std::size_t size = sizeof(sk_buff);
+    static constexpr std::uint32_t headroom = skb_headroom;
+
+    /// The frame in the packet buffer and `__sk_buff` as BPF_PROG_TEST_RUN
+    /// sets them up; false for what it refuses.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> frame, const skb_options& o = {}) noexcept {
+        s.template reset<skb_context>();
+        const auto room = S::config.frame_bytes - skb_headroom - tailroom;
+        if (frame.size() < eth_hlen || frame.size() > room) return false;
+        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
+        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
+        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
+        if ((type == 0x0800 && frame.size() < eth_hlen + 20) || (type == 0x86dd && frame.size() < eth_hlen + 40))
+            return false;
+        for (std::size_t i = 0; i < frame.size(); ++i) s.pkt[skb_headroom + i] = frame[i];
+        s.mac = skb_headroom;
+        s.net = s.mac + eth_hlen;
+        s.end = s.mac + static_cast<std::uint32_t>(frame.size());
+        s.data = s.meta = Tc ? s.mac : s.net;
+        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
+        const std::uint8_t* eth = &s.pkt[s.mac];
+        std::uint32_t pkt_type = 0;
+        bool zero_dst = true;
+        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
+        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
+        const auto proto = static_cast<std::uint16_t>(load_be(eth + 12, 2));
+        std::uint16_t protocol = proto;
+        if (proto < 0x600) {
+            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
+            protocol = raw_802_3 ? 0x0001 : 0x0004;
+        }
+        const auto put = [&s](std::size_t off, std::uint64_t v, unsigned n = 4) { store_le(&s.ctx[off], n, v); };
+        put(offsetof(sk_buff, len), s.end - s.data);
+        put(offsetof(sk_buff, pkt_type), pkt_type);
+        put(offsetof(sk_buff, mark), o.mark);
+        put(offsetof(sk_buff, queue_mapping), o.queue_mapping);
+        put(offsetof(sk_buff, protocol), byte_order(protocol, 16, true));
+        put(offsetof(sk_buff, priority), o.priority);
+        put(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
+        put(offsetof(sk_buff, ifindex), o.ifindex);
+        for (std::size_t i = 0; i < 5; ++i) put(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
+        put(offsetof(sk_buff, hash), o.hash);
+        put(offsetof(sk_buff, tstamp), o.tstamp, 8);
+        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
+        // link header for socket filters
+        put(offsetof(sk_buff, wire_len), s.end - s.data);
+        put(offsetof(sk_buff, gso_segs), o.gso_segs);
+        put(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
+        return true;
+    }
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// Which `__sk_buff` accesses the verifier accepts.
+    [[nodiscard]] static constexpr bool access_ok(std::uint32_t off, unsigned n, bool write) noexcept {
+        if (off >= sizeof(sk_buff) || off % n != 0) return false;
+        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash)) return off + n <= offsetof(sk_buff, hash);
+        const auto field8 = off & ~7u;
+        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
+        if (field8 == offsetof(sk_buff, tstamp)) return Tc && off == field8 && n == 8;
+        if (field8 == offsetof(sk_buff, hwtstamp)) return Tc && !write && off == field8 && n == 8;
+        const auto field = off & ~3u;
+        if (n > 4) return false;
+        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
+        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
+        if (field == offsetof(sk_buff, tstamp_type)) return Tc && !write && off == field && n == 1;
+        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
+            field == offsetof(sk_buff, data_meta))
+            return Tc && !write && n == 4;
+        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
+            if (!Tc) return false;
+        }
+        if (!write) return true;
+        if (!Tc || n != 4) return false;
+        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
+               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
+               field == offsetof(sk_buff, queue_mapping);
+    }
+
+    /// Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
+    /// reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
+    [[nodiscard]] static constexpr unsigned field_bytes(std::uint32_t field) noexcept {
+        switch (field) {
+        case offsetof(sk_buff, pkt_type):
+        case offsetof(sk_buff, vlan_present): return 1;
+        case offsetof(sk_buff, queue_mapping):
+        case offsetof(sk_buff, protocol):
+        case offsetof(sk_buff, vlan_tci):
+        case offsetof(sk_buff, vlan_proto):
+        case offsetof(sk_buff, tc_index):
+        case offsetof(sk_buff, tc_classid):
+        case offsetof(sk_buff, gso_segs):
+        case offsetof(sk_buff, gso_size): return 2;
+        case offsetof(sk_buff, len):
+        case offsetof(sk_buff, mark):
+        case offsetof(sk_buff, priority):
+        case offsetof(sk_buff, ingress_ifindex):
+        case offsetof(sk_buff, ifindex):
+        case offsetof(sk_buff, hash):
+        case offsetof(sk_buff, napi_id):
+        case offsetof(sk_buff, wire_len): return 4;
+        default: return 0;
+        }
+    }
+
+    /// A read of `n` bytes at `off` of `__sk_buff`; false when the verifier refuses it.
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (!access_ok(off, n, false)) return false;
+        switch (off) {
+        case offsetof(sk_buff, data): out = make_address(region::packet, s.data); return true;
+        case offsetof(sk_buff, data_end): out = make_address(region::packet, s.end); return true;
+        case offsetof(sk_buff, data_meta): out = make_address(region::packet, s.meta); return true;
+        default: break;
+        }
+        // The verifier turns a narrow read of a field into a read of the
+        // kernel's own field and shifts and masks the result only when the read
+        // is narrower than that field: a byte of pkt_type (one byte in the
+        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
+        // give tc_index.
+        const auto field = off & ~3u;
+        const auto target = field_bytes(field);
+        if (n < 4 && target != 0 && n >= target) {
+            out = load_le(&s.ctx[field], target);
+            return true;
+        }
+        out = load_le(&s.ctx[off], n);
+        return true;
+    }
+
+    /// A write of `n` bytes at `off` of `__sk_buff` (`immediate`: a BPF_ST's
+    /// sign-extended imm); false when the verifier refuses it.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S& s, std::uint32_t off, unsigned n, std::uint64_t v,
+                                              bool immediate) noexcept {
+        if (!access_ok(off, n, true)) return false;
+        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
+        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
+        // 32-bit number (a negative imm is stored, cut to 16 bits)
+        if (off == offsetof(sk_buff, queue_mapping) &&
+            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
+            return true;
+        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
+        if (field_bytes(off & ~3u) == 2) v &= 0xffffu;
+        store_le(&s.ctx[off], n, v);
+        return true;
+    }
+
+    /// BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
+    /// header it never saw zeroed (bpf_prog_test_run_skb: !is_l2).
+    template <class S>
+    static constexpr void finish(S& s) noexcept {
+        if constexpr (!Tc)
+            for (std::uint32_t k = s.mac; k < s.net; ++k) s.pkt[k] = 0;
+    }
+
+    /// Where the packet handed back starts: the link header.
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+
+    /// `__sk_buff` as the program left it (mark, priority, cb … as ctx_out would show them).
+    template <class S>
+    [[nodiscard]] static constexpr sk_buff view(const S& s) noexcept {
+        return from_bytes<sk_buff>(s.ctx.data());
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_SOCKET_FILTER: `__sk_buff`, skb->data at the network header.
+using socket_filter = detail::skb_context<false>;
+/// BPF_PROG_TYPE_SCHED_CLS/SCHED_ACT: `__sk_buff` with direct packet access from the link header.
+using tc = detail::skb_context<true>;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/skb.hpp> ----
+// ---- begin <bpfxx/vm/context/xdp.hpp> ----
+// The context of XDP programs: an Ethernet frame with 256 bytes of headroom
+// in a 4 KiB buffer, `xdp_md` in r1, set up as BPF_PROG_TEST_RUN does.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
+inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
+
+struct xdp_context {
+    static constexpr context_caps caps{.direct_packet = true, .xdp = true};
+    static constexpr std::size_t size = sizeof(xdp_md); // ingress_ifindex and rx_queue_index live there
+    static constexpr std::uint32_t headroom = xdp_headroom;
+
+    /// The frame after the headroom; false for a frame BPF_PROG_TEST_RUN refuses.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> frame, const xdp_options& o = {}) noexcept {
+        if (frame.size() < eth_hlen || frame.size() > S::config.frame_bytes - xdp_headroom - tailroom) return false;
+        s.template reset<xdp_context>();
+        for (std::size_t i = 0; i < frame.size(); ++i) s.pkt[xdp_headroom + i] = frame[i];
+        s.meta = s.data = xdp_headroom;
+        s.end = xdp_headroom + static_cast<std::uint32_t>(frame.size());
+        store_le(&s.ctx[offsetof(xdp_md, ingress_ifindex)], 4, o.ingress_ifindex);
+        store_le(&s.ctx[offsetof(xdp_md, rx_queue_index)], 4, o.rx_queue_index);
+        return true;
+    }
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// The xdp_md field at `off`, when it is one an XDP program may read
+    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (n != 4) return false;
+        switch (off) {
+        case offsetof(xdp_md, data): out = make_address(region::packet, s.data); return true;
+        case offsetof(xdp_md, data_end): out = make_address(region::packet, s.end); return true;
+        case offsetof(xdp_md, data_meta): out = make_address(region::packet, s.meta); return true;
+        case offsetof(xdp_md, ingress_ifindex):
+        case offsetof(xdp_md, rx_queue_index): out = load_le(&s.ctx[off], 4); return true;
+        default: return false;
+        }
+    }
+
+    /// XDP programs may not write their context.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
+        return false;
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    /// Where the packet handed back starts: data (metadata() is before it).
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.data;
+    }
+
+    /// `xdp_md` of the run (offsets relative to the frame start).
+    template <class S>
+    [[nodiscard]] static constexpr xdp_md view(const S& s) noexcept {
+        return xdp_md{s.data - xdp_headroom, s.end - xdp_headroom, s.meta - xdp_headroom,
+                      load_u32(&s.ctx[offsetof(xdp_md, ingress_ifindex)]),
+                      load_u32(&s.ctx[offsetof(xdp_md, rx_queue_index)]), 0};
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_XDP: `xdp_md`, direct packet access, adjust_head/meta/tail.
+using xdp = detail::xdp_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/xdp.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// Every context the machine can give a program, in no particular order.
+using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp>;
+
+template <class... Cs>
+[[nodiscard]] consteval std::size_t largest_context(type_list<Cs...>) noexcept {
+    std::size_t n = 0;
+    ((n = Cs::size > n ? Cs::size : n), ...);
+    return n;
+}
+template <class... Cs>
+[[nodiscard]] consteval std::uint32_t largest_headroom(type_list<Cs...>) noexcept {
+    std::uint32_t n = 0;
+    ((n = Cs::headroom > n ? Cs::headroom : n), ...);
+    return n;
+}
+/// The machine's context buffer: room for the largest context structure.
+inline constexpr std::size_t context_bytes = largest_context(context_models{});
+/// The most packet-buffer bytes any context keeps before a frame.
+inline constexpr std::uint32_t most_headroom = largest_headroom(context_models{});
+
+/// Calls f(Model{}) with the model at `index` of `context_models`.
+template <class F, class... Cs>
+constexpr void visit_context(std::uint8_t index, F&& f, type_list<Cs...>) {
+    std::uint8_t k = 0;
+    ((index == k++ ? (f(Cs{}), 0) : 0), ...);
+}
+template <class F>
+constexpr void with_context(std::uint8_t index, F&& f) {
+    visit_context(index, f, context_models{});
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/contexts.hpp> ----
+// ---- begin <bpfxx/vm/helpers.hpp> ----
+// The helper models of bpfxx::vm, by family (vm/helpers/*.hpp): what each
+// helper the interpreter knows does to the registers, the memory and the
+// maps, with the kernel's return values (Linux 6.18, net/core/filter.c and
+// kernel/bpf/helpers.c) for every error case. A helper without a model ends
+// the run with a fault that names it.
+//
+// To model another helper: add it to the family it belongs to, or write a
+// new family (the shape is in vm/helpers/arguments.hpp), include it here and
+// list it in `helper_families`. A helper is modelled by one family only: a
+// static_assert below says so.
+
+// ---- begin <bpfxx/vm/helpers/arguments.hpp> ----
+// What the helper models share: the shape of a helper family, and the
+// arguments the verifier would have typed for them (a map, the context).
+// A family (vm/helpers/*.hpp) is a type with
+//   helpers[]                  the helpers it models, each with what it needs
+//                              of the program's context (`helper_use`)
+//   call(s, h) -> bool         runs helper h on machine state s: reads its
+//                              arguments with s.get(), returns with s.ret();
+//                              false ends the run (after raising a fault)
+// and is listed in `helper_families` (vm/helpers.hpp).
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// A helper a family models, and what it needs of the program's context.
+struct helper_use {
+    helper id;
+    context_needs needs = context_needs::any;
+};
+
+/// Argument `r`, which must point to one of the machine's maps (what ld_map
+/// put there): the map's index, or -1 after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::int64_t map_arg(S& s, unsigned r, std::int32_t id) noexcept {
+    const auto v = s.get(r);
+    if (s.error) return -1;
+    const auto reg = region_of(v);
+    if (reg < region::map_object || reg >= region::map_object + S::map_count || offset_of(v) != 0) {
+        s.raise_helper(fault_kind::bad_helper_argument, id);
+        return -1;
+    }
+    return reg - region::map_object;
+}
+
+/// Whether r1 is the context pointer, as helpers taking the skb or the
+/// xdp_buff need (false after raising a fault).
+template <class S>
+[[nodiscard]] constexpr bool context_arg(S& s, std::int32_t id) noexcept {
+    const auto ctx = s.get(1);
+    if (s.error) return false;
+    if (ctx != make_address(region::context, 0)) {
+        s.raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    return true;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/arguments.hpp> ----
+// ---- begin <bpfxx/vm/helpers/checksum.hpp> ----
+// Helper models: bpf_csum_diff and the l3/l4 checksum replacements, with the
+// kernel's arithmetic (vm/checksum.hpp).
+
 // ---- begin <bpfxx/vm/map_model.hpp> ----
 // In-memory models of the map types programs use, for the interpreter. The
 // storage is fixed by the descriptor (no allocation), so a machine with its
@@ -5375,28 +5648,6 @@ inline constexpr std::int64_t enotsupp = -524;
 
 namespace detail {
 
-template <class T>
-[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
-    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
-}
-template <class T>
-[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
-    std::array<std::uint8_t, sizeof(T)> b{};
-    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
-    return std::bit_cast<T>(b);
-}
-[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-}
-[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
-    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-
 enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, ringbuf, none };
 
 [[nodiscard]] constexpr model_kind kind_of(map_type t) noexcept {
@@ -5420,6 +5671,12 @@ enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, rin
     default: return model_kind::none;
     }
 }
+
+/// Models with elements (not ring buffers), and ring buffers.
+template <class Model>
+concept keyed_model = requires { Model::kind; };
+template <class Model>
+concept ring_model = requires { Model::header_size; };
 
 } // namespace detail
 
@@ -5844,25 +6101,1313 @@ using model_of = typename detail::model_for<M, RingbufRecords>::type;
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/map_model.hpp> ----
+// ---- begin <bpfxx/vm/memory.hpp> ----
+// The interpreter's memory: the regions a program may reach (vm/address.hpp)
+// and the checks of every access to them. An access names a region and an
+// offset; it gets host bytes only when the region exists in this run, the
+// bytes lie inside it, and the access is one the region allows (a map value
+// of a read-only map is not written, a packet takes no atomics, unwritten
+// stack is not read). Anything else ends the run with a fault; host memory
+// is never reachable from the program.
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+/// What an access does to the bytes it reaches.
+enum class access : std::uint8_t { read, write, atomic };
+
+/// Marks stack bytes [base, base + size) of the machine's frames written.
+template <class S>
+constexpr void mark_stack(S& s, std::size_t base, std::size_t size) noexcept {
+    for (std::size_t i = base; i < base + size; ++i) s.stack_init[i / 64] |= std::uint64_t{1} << (i % 64);
+}
+
+/// Host bytes for [addr, addr + size), or nullptr after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::uint8_t* resolve(S& s, std::uint64_t addr, std::uint32_t size, access a) noexcept {
+    const auto reg = region_of(addr);
+    const auto off = offset_of(addr);
+    const std::uint64_t end = std::uint64_t{off} + size;
+    std::uint8_t* p = nullptr;
+    bool read_only = false;
+    if (reg == region::memory && s.caps.plain_memory) {
+        if (end <= s.end) p = &s.pkt[off];
+    } else if (reg == region::packet && s.caps.direct_packet) {
+        if (off >= s.meta && end <= s.end && a != access::atomic) p = &s.pkt[off];
+    } else if (reg >= region::stack && reg <= region::stack + s.depth) {
+        if (end <= stack_size) {
+            const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+            if (a == access::write) {
+                mark_stack(s, base, size);
+            } else if (S::config.strict) {
+                for (std::size_t i = 0; i < size; ++i)
+                    if (!(s.stack_init[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
+                        s.raise(fault_kind::uninitialized_stack, addr, size);
+                        return nullptr;
+                    }
+            }
+            p = &s.stack[base];
+        }
+    } else if (reg >= region::map_value && reg < region::map_value + S::map_count) {
+        s.with_map(reg - region::map_value, [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (requires { model::value_size; }) {
+                constexpr std::uint32_t vs = model::value_size;
+                if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
+                    slot_tag_of(addr) == slot_tag(off / vs)) {
+                    p = m.value_bytes(0) + off;
+                    using descriptor = typename model::descriptor;
+                    read_only = bpfxx::has(bpfxx::detail::flags_of<descriptor>(), map_flags::rdonly_prog);
+                }
+            }
+        });
+    } else if (reg >= region::ringbuf && reg < region::ringbuf + S::map_count) {
+        s.with_map(reg - region::ringbuf, [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (requires { model::header_size; }) {
+                if (m.reserved_covers(off, end)) p = m.data() + off;
+            }
+        });
+    }
+    if (p == nullptr) {
+        s.raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
+        return nullptr;
+    }
+    if (read_only && a != access::read) {
+        s.raise(fault_kind::read_only, addr, size);
+        return nullptr;
+    }
+    return p;
+}
+
+/// A helper's buffer argument: host bytes for [addr, addr + size), or nullptr
+/// after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::uint8_t* buffer_arg(S& s, std::uint64_t addr, std::uint64_t size, access a) noexcept {
+    if (size > 0xffffffffu) {
+        s.raise(fault_kind::bad_access, addr, 0xffffffffu);
+        return nullptr;
+    }
+    return resolve(s, addr, static_cast<std::uint32_t>(size), a);
+}
+
+/// Whether `addr` points into the context region of a run whose context has
+/// a structure there.
+template <class S>
+[[nodiscard]] constexpr bool in_context(const S& s, std::uint64_t addr) noexcept {
+    if (region_of(addr) != region::context) return false;
+    bool has = false;
+    with_context(s.context, [&]<class C>(C) { has = C::size > 0; });
+    return has;
+}
+
+/// A read of the run's context structure at `addr` (< 64 KiB into it); false,
+/// with no fault raised, where its context refuses it.
+template <class S>
+[[nodiscard]] constexpr bool context_load(const S& s, std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+    if (addr > make_address(region::context, 0xffff)) return false;
+    bool ok = false;
+    with_context(s.context, [&]<class C>(C) {
+        if constexpr (C::size > 0) ok = C::load(s, offset_of(addr), n, out);
+    });
+    return ok;
+}
+
+/// A load of `n` bytes (little endian) at `addr`; false after raising a fault.
+template <class S>
+[[nodiscard]] constexpr bool load(S& s, std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+    if (in_context(s, addr)) {
+        if (context_load(s, addr, n, out)) return true;
+        s.raise(fault_kind::bad_context_access, addr, n);
+        return false;
+    }
+    const auto* p = resolve(s, addr, n, access::read);
+    if (p == nullptr) return false;
+    out = load_le(p, n);
+    return true;
+}
+
+/// A store of `n` bytes (little endian) at `addr`; `immediate`: `v` is the
+/// sign-extended imm of a BPF_ST. False after raising a fault.
+template <class S>
+[[nodiscard]] constexpr bool store(S& s, std::uint64_t addr, unsigned n, std::uint64_t v,
+                                   bool immediate = false) noexcept {
+    if (in_context(s, addr)) {
+        bool ok = false;
+        if (addr <= make_address(region::context, 0xffff)) {
+            with_context(s.context, [&]<class C>(C) {
+                if constexpr (C::size > 0) ok = C::store(s, offset_of(addr), n, v, immediate);
+            });
+        }
+        if (!ok) s.raise(fault_kind::bad_context_access, addr, n);
+        return ok;
+    }
+    auto* p = resolve(s, addr, n, access::write);
+    if (p == nullptr) return false;
+    store_le(p, n, v);
+    return true;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/memory.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct checksum_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::l3_csum_replace, context_needs::skb_writes},
+        {helper::l4_csum_replace, context_needs::skb_writes},
+        {helper::csum_diff, context_needs::skb_writes_or_xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (h == helper::csum_diff) {
+            const auto from = s.get(1), from_size = s.get(2) & 0xffffffffu;
+            const auto to = s.get(3), to_size = s.get(4) & 0xffffffffu;
+            const auto seed = static_cast<std::uint32_t>(s.get(5));
+            if (s.error) return false;
+            const std::uint8_t* a = from_size ? buffer_arg(s, from, from_size, access::read) : nullptr;
+            if (from_size && a == nullptr) return false;
+            const std::uint8_t* b = to_size ? buffer_arg(s, to, to_size, access::read) : nullptr;
+            if (to_size && b == nullptr) return false;
+            // Linux 6.13 and later: any sizes, the result folded to 16 bits
+            std::uint32_t sum = seed;
+            if (from_size && to_size)
+                sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
+                                csum::partial(a, static_cast<std::size_t>(from_size), 0));
+            else if (to_size)
+                sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
+            else if (from_size)
+                sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
+            return s.ret(csum::from32to16(sum)), true;
+        }
+        const auto ctx = s.get(1), off = s.get(2) & 0xffffffffu, from = s.get(3), to = s.get(4), flags = s.get(5);
+        if (s.error) return false;
+        if (ctx != make_address(region::context, 0)) {
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+            return false;
+        }
+        const bool l4 = h == helper::l4_csum_replace;
+        const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
+        if (flags & ~allowed) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+        if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{s.end - s.data}) // odd: -EFAULT for l3 and l4
+            return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        auto* p = &s.pkt[s.data + off];
+        auto sum = static_cast<std::uint16_t>(load_le(p, 2));
+        const bool mangled0 = l4 && (flags & 0x20), enforce = l4 && (flags & 0x40);
+        if (mangled0 && !enforce && sum == 0) return s.ret(0), true;
+        switch (flags & 0xf) {
+        case 0:
+            if (from != 0) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+            sum = csum::replace_by_diff(sum, static_cast<std::uint32_t>(to));
+            break;
+        case 2:
+            sum = l4 ? csum::replace4(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to))
+                     : csum::replace2(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to));
+            break;
+        case 4: sum = csum::replace4(sum, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)); break;
+        default: return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+        }
+        if (mangled0 && sum == 0) sum = 0xffff; // CSUM_MANGLED_0
+        store_le(p, 2, sum);
+        return s.ret(0), true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/checksum.hpp> ----
+// ---- begin <bpfxx/vm/helpers/cpu.hpp> ----
+// Helper models: where the program runs — get_smp_processor_id (the CPU the
+// test set, `machine::set_cpu`) and get_numa_node_id (node 0).
+
+namespace bpfxx::vm::detail {
+
+struct cpu_helpers {
+    static constexpr helper_use helpers[] = {{helper::get_smp_processor_id}, {helper::get_numa_node_id}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        s.ret(h == helper::get_smp_processor_id ? s.cpu : 0);
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/cpu.hpp> ----
+// ---- begin <bpfxx/vm/helpers/maps.hpp> ----
+// Helper models: the element operations on maps (lookup, update, delete;
+// push, pop and peek of queues, stacks and bloom filters; per-CPU lookup),
+// with the kernel's return values for every error case.
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct map_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::map_lookup_elem}, {helper::map_update_elem}, {helper::map_delete_elem},
+        {helper::map_push_elem},   {helper::map_pop_elem},    {helper::map_peek_elem},
+        {helper::map_lookup_percpu_elem},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        const auto index = map_arg(s, 1, id);
+        if (index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (!keyed_model<model>) {
+                s.raise_helper(fault_kind::bad_helper_argument, id); // ring buffers take no element operations
+            } else {
+                using K = model_kind;
+                constexpr auto kind = model::kind;
+                constexpr bool keyed = kind == K::array || kind == K::sparse_array || kind == K::hash || kind == K::lpm;
+                constexpr bool fifo = kind == K::queue || kind == K::stack;
+                constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
+                const auto value_addr = [&](std::uint32_t slot) {
+                    return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
+                };
+                if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
+                    if (!keyed || prog_array) return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    if (h == helper::map_lookup_percpu_elem && !is_percpu(model::descriptor::type))
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto* key = buffer_arg(s, s.get(2), model::key_size, access::read);
+                    if (key == nullptr) return;
+                    if (h == helper::map_lookup_percpu_elem) {
+                        const auto cpu = s.get(3);
+                        if (s.error) return;
+                        if (cpu != 0) return s.ret(0); // one CPU in the model
+                    }
+                    const auto slot = m.find(key);
+                    return s.ret(slot ? value_addr(*slot) : 0);
+                }
+                if (h == helper::map_update_elem) {
+                    if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                        model::descriptor::type == map_type::devmap_hash)
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto key_addr = s.get(2), value = s.get(3), flags = s.get(4);
+                    if (s.error) return;
+                    const auto* k = buffer_arg(s, key_addr, model::key_size, access::read);
+                    if (k == nullptr) return;
+                    const auto* v = buffer_arg(s, value, model::value_size, access::read);
+                    if (v == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.update_bytes(k, v, flags)));
+                }
+                if (h == helper::map_delete_elem) {
+                    if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                        model::descriptor::type == map_type::devmap_hash)
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto* k = buffer_arg(s, s.get(2), model::key_size, access::read);
+                    if (k == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.erase_bytes(k)));
+                }
+                if (h == helper::map_push_elem) {
+                    if (!fifo && kind != K::bloom) return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto value = s.get(2), flags = s.get(3);
+                    if (s.error) return;
+                    const auto* v = buffer_arg(s, value, model::value_size, access::read);
+                    if (v == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.push_bytes(v, flags)));
+                }
+                // pop, peek
+                if (!fifo && !(kind == K::bloom && h == helper::map_peek_elem))
+                    return s.raise_helper(fault_kind::bad_helper_argument, id);
+                auto* out = buffer_arg(s, s.get(2), model::value_size, kind == K::bloom ? access::read : access::write);
+                if (out == nullptr) return;
+                return s.ret(static_cast<std::uint64_t>(m.pop_bytes(out, h == helper::map_pop_elem)));
+            }
+        });
+        return !s.error;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/maps.hpp> ----
+// ---- begin <bpfxx/vm/helpers/packet.hpp> ----
+// Helper models: the packet of skb programs (skb_load_bytes,
+// skb_load_bytes_relative, skb_store_bytes) and of XDP programs (adjust
+// head, meta and tail, get_buff_len, load and store bytes), with the
+// kernel's bounds and return values.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct packet_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::skb_load_bytes, context_needs::skb},
+        {helper::skb_load_bytes_relative, context_needs::skb},
+        {helper::skb_store_bytes, context_needs::skb_writes},
+        {helper::xdp_adjust_head, context_needs::xdp},
+        {helper::xdp_adjust_meta, context_needs::xdp},
+        {helper::xdp_adjust_tail, context_needs::xdp},
+        {helper::xdp_get_buff_len, context_needs::xdp},
+        {helper::xdp_load_bytes, context_needs::xdp},
+        {helper::xdp_store_bytes, context_needs::xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        switch (h) {
+        case helper::skb_load_bytes:
+        case helper::skb_load_bytes_relative:
+        case helper::skb_store_bytes: return skb_bytes(s, h);
+        default: return xdp_buffer(s, h);
+        }
+    }
+
+    /// skb_load_bytes, skb_load_bytes_relative, skb_store_bytes
+    template <class S>
+    static constexpr bool skb_bytes(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (!context_arg(s, id)) return false;
+        const auto off = s.get(2) & 0xffffffffu;
+        const auto buf = s.get(3);
+        const auto len = s.get(4) & 0xffffffffu;
+        if (s.error) return false;
+        if (len == 0) {
+            s.raise_helper(fault_kind::bad_helper_argument, id); // ARG_CONST_SIZE: the verifier wants len > 0
+            return false;
+        }
+        const std::uint64_t skb_len = s.end - s.data;
+        if (h == helper::skb_store_bytes) {
+            const auto flags = s.get(5);
+            if (s.error) return false;
+            const auto* from = buffer_arg(s, buf, len, access::read);
+            if (from == nullptr) return false;
+            if (flags & ~std::uint64_t{3}) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+            if (off > 0xffff || off + len > skb_len) return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+            copy_bytes(&s.pkt[s.data + off], from, static_cast<std::size_t>(len));
+            return s.ret(0), true;
+        }
+        auto* to = buffer_arg(s, buf, len, access::write);
+        if (to == nullptr) return false;
+        std::uint64_t from = 0;
+        bool ok = false;
+        if (h == helper::skb_load_bytes) {
+            from = s.data + off;
+            ok = off <= 0x7fffffff && off + len <= skb_len;
+        } else {
+            const auto start = s.get(5);
+            if (s.error) return false;
+            from = (start == 0 ? s.mac : s.net) + off;
+            ok = off <= 0xffff && start <= 1 && from + len <= s.end;
+        }
+        if (!ok) {
+            for (std::size_t k = 0; k < len; ++k) to[k] = 0;
+            return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        }
+        copy_bytes(to, &s.pkt[from], static_cast<std::size_t>(len));
+        return s.ret(0), true;
+    }
+
+    /// xdp_adjust_head/meta/tail, xdp_get_buff_len, xdp_load_bytes, xdp_store_bytes
+    template <class S>
+    static constexpr bool xdp_buffer(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (!context_arg(s, id)) return false;
+        const auto arg2 = h == helper::xdp_get_buff_len ? 0 : s.get(2);
+        const std::int64_t delta = static_cast<std::int32_t>(static_cast<std::uint32_t>(arg2));
+        if (s.error) return false;
+        const auto einval = static_cast<std::uint64_t>(err::einval);
+        switch (h) {
+        case helper::xdp_adjust_head: {
+            const std::int64_t metalen = s.data - s.meta;
+            const std::int64_t data = std::int64_t{s.data} + delta;
+            if (data < xdp_frame_size + metalen || data > std::int64_t{s.end} - eth_hlen)
+                return s.ret(einval), true;
+            // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
+            const auto at = [&](std::int64_t k) -> std::uint8_t& { return s.pkt[static_cast<std::size_t>(k)]; };
+            const std::int64_t from = s.meta, to = from + delta;
+            if (to < from)
+                for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
+            else
+                for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
+            s.meta = static_cast<std::uint32_t>(std::int64_t{s.meta} + delta);
+            s.data = static_cast<std::uint32_t>(data);
+            return s.ret(0), true;
+        }
+        case helper::xdp_adjust_meta: {
+            const std::int64_t meta = std::int64_t{s.meta} + delta;
+            if (meta < xdp_frame_size || meta > s.data) return s.ret(einval), true;
+            const auto metalen = s.data - meta;
+            // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
+            if (metalen % 4 != 0 || metalen > 255) return s.ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
+            s.meta = static_cast<std::uint32_t>(meta);
+            return s.ret(0), true;
+        }
+        case helper::xdp_adjust_tail: {
+            const std::int64_t end = std::int64_t{s.end} + delta;
+            if (end > std::int64_t{S::config.frame_bytes} - tailroom || end < std::int64_t{s.data} + eth_hlen)
+                return s.ret(einval), true;
+            s.note_dirty();
+            for (auto k = std::int64_t{s.end}; k < end; ++k) s.pkt[static_cast<std::size_t>(k)] = 0;
+            s.end = static_cast<std::uint32_t>(end);
+            return s.ret(0), true;
+        }
+        case helper::xdp_get_buff_len: return s.ret(s.end - s.data), true;
+        default: break; // load_bytes, store_bytes
+        }
+        const auto off = s.get(2) & 0xffffffffu, buf = s.get(3), len = s.get(4) & 0xffffffffu;
+        if (s.error) return false;
+        if (len == 0) {
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+            return false;
+        }
+        const bool load = h == helper::xdp_load_bytes;
+        auto* mem = buffer_arg(s, buf, len, load ? access::write : access::read);
+        if (mem == nullptr) return false;
+        if (off > 0xffff || len > 0xffff) return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        if (off + len > s.end - s.data) return s.ret(einval), true;
+        if (load) copy_bytes(mem, &s.pkt[s.data + off], static_cast<std::size_t>(len));
+        else copy_bytes(&s.pkt[s.data + off], mem, static_cast<std::size_t>(len));
+        return s.ret(0), true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/packet.hpp> ----
+// ---- begin <bpfxx/vm/helpers/printk.hpp> ----
+// Helper model: bpf_trace_printk, formatting as the kernel's bstr_printf does
+// the conversions it allows (%d %i %u %x %X %c %s with l/ll, flags - and 0,
+// a width; at most three arguments), into the machine's trace lines.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+template <std::size_t Cap>
+constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative, unsigned base, bool upper,
+                             unsigned width, bool zero_pad, bool left) noexcept {
+    char digits[24]{};
+    unsigned n = 0;
+    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    do {
+        digits[n++] = set[v % base];
+        v /= base;
+    } while (v != 0);
+    const unsigned len = n + (negative ? 1u : 0u);
+    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
+    if (width > Cap) width = Cap;
+    if (!left && !zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+    if (negative) t.append('-');
+    if (!left && zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append('0');
+    while (n > 0) t.append(digits[--n]);
+    if (left)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+}
+
+struct printk_helpers {
+    static constexpr helper_use helpers[] = {{helper::trace_printk}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        const auto fmt = s.get(1), size = s.get(2);
+        if (s.error) return false;
+        const auto* p = buffer_arg(s, fmt, size, access::read);
+        if (p == nullptr) return false;
+        if (size == 0 || p[size - 1] != 0) {
+            s.ret(static_cast<std::uint64_t>(err::einval));
+            return true;
+        }
+        fixed_text<128> line;
+        unsigned arg = 0;
+        for (std::size_t i = 0; p[i] != 0; ++i) {
+            if (p[i] != '%') {
+                line.append(static_cast<char>(p[i]));
+                continue;
+            }
+            ++i;
+            if (p[i] == '%') {
+                line.append('%');
+                continue;
+            }
+            bool left = false, zero = false;
+            for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
+            unsigned width = 0;
+            for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
+                width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
+            unsigned longs = 0;
+            for (; p[i] == 'l'; ++i) ++longs;
+            const char conv = static_cast<char>(p[i]);
+            if (longs > 2 || arg == 3 || !(conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X' ||
+                                           conv == 'c' || conv == 's')) {
+                s.ret(static_cast<std::uint64_t>(err::einval));
+                return true;
+            }
+            auto v = s.get(3 + arg++);
+            if (s.error) return false;
+            if (longs == 0 && conv != 's') v &= 0xffffffffu;
+            if (conv == 'c') {
+                line.append(static_cast<char>(v));
+            } else if (conv == 's') {
+                for (std::uint64_t a = v;; ++a) {
+                    const auto* c = resolve(s, a, 1, access::read);
+                    if (c == nullptr) return false;
+                    if (*c == 0) break;
+                    line.append(static_cast<char>(*c));
+                }
+            } else if (conv == 'd' || conv == 'i') {
+                const auto n = static_cast<std::int64_t>(longs == 0 ? sext(v, 32) : v);
+                const bool neg = n < 0;
+                const auto mag = neg ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+                append_number(line, mag, neg, 10, false, width, zero, left);
+            } else {
+                append_number(line, v, false, conv == 'u' ? 10 : 16, conv == 'X', width, zero, left);
+            }
+        }
+        if (s.trace_used < S::config.trace_lines) s.trace[s.trace_used++] = line;
+        s.ret(line.size());
+        return true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/printk.hpp> ----
+// ---- begin <bpfxx/vm/helpers/random.hpp> ----
+// Helper model: get_prandom_u32, from a xorshift64* generator the test seeds
+// (`machine::set_prandom_seed`): same seed, same numbers.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct random_helpers {
+    static constexpr helper_use helpers[] = {{helper::get_prandom_u32}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        // xorshift64*: deterministic, seedable, good enough for a test double
+        s.prandom ^= s.prandom >> 12;
+        s.prandom ^= s.prandom << 25;
+        s.prandom ^= s.prandom >> 27;
+        s.ret(((s.prandom * 0x2545f4914f6cdd1dull) >> 32) & 0xffffffffu);
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/random.hpp> ----
+// ---- begin <bpfxx/vm/helpers/redirect.hpp> ----
+// Helper models: bpf_redirect (tc and XDP) and bpf_redirect_map (XDP: devmap,
+// devmap_hash, cpumap, xskmap). The machine notes where the packet went
+// (`machine::redirected()`).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct redirect_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::redirect, context_needs::skb_writes_or_xdp},
+        {helper::redirect_map, context_needs::xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        if (h == helper::redirect_map) return redirect_map(s);
+        const auto ifindex = s.get(1), flags = s.get(2);
+        if (s.error) return false;
+        if (s.caps.xdp) {
+            if (flags != 0) return s.ret(xdp::aborted), true;
+            s.redirect = redirect_target{ifindex & 0xffffffffu, flags, -1};
+            return s.ret(xdp::redirect), true;
+        }
+        if (flags & ~std::uint64_t{1}) return s.ret(static_cast<std::uint32_t>(tc_act::shot)), true;
+        s.redirect = redirect_target{ifindex & 0xffffffffu, flags, -1};
+        return s.ret(static_cast<std::uint32_t>(tc_act::redirect)), true;
+    }
+
+    template <class S>
+    static constexpr bool redirect_map(S& s) noexcept {
+        const auto id = static_cast<std::int32_t>(helper::redirect_map);
+        const auto index = map_arg(s, 1, id);
+        const auto key = s.get(2), flags = s.get(3);
+        if (s.error || index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (keyed_model<model>) {
+                constexpr auto t = model::descriptor::type;
+                if constexpr (t == map_type::devmap || t == map_type::devmap_hash || t == map_type::cpumap ||
+                              t == map_type::xskmap) {
+                    const std::uint64_t extra = t == map_type::devmap || t == map_type::devmap_hash ? 0x18u : 0u;
+                    if (flags & ~(std::uint64_t{3} | extra)) return s.ret(xdp::aborted);
+                    const auto k = to_bytes(static_cast<std::uint32_t>(key));
+                    if (!m.find(k.data()) && !(flags & 0x8u)) return s.ret(flags & 3u);
+                    s.redirect = redirect_target{key, flags, static_cast<std::int32_t>(index)};
+                    return s.ret(xdp::redirect);
+                }
+            }
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+        });
+        return !s.error;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/redirect.hpp> ----
+// ---- begin <bpfxx/vm/helpers/ringbuf.hpp> ----
+// Helper models: the ring buffer (output, reserve, submit, discard, query).
+// A reserved record must be submitted or discarded before the program exits.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct ringbuf_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::ringbuf_output}, {helper::ringbuf_reserve}, {helper::ringbuf_submit},
+        {helper::ringbuf_discard}, {helper::ringbuf_query},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (h == helper::ringbuf_submit || h == helper::ringbuf_discard) {
+            const auto data = s.get(1);
+            if (s.error) return false;
+            const auto reg = region_of(data);
+            bool done = false;
+            if (reg >= region::ringbuf && reg < region::ringbuf + S::map_count) {
+                s.with_map(reg - region::ringbuf, [&](auto& m) {
+                    using model = std::remove_reference_t<decltype(m)>;
+                    if constexpr (ring_model<model>) {
+                        if (auto* r = m.reserved_at(offset_of(data))) {
+                            r->status = h == helper::ringbuf_submit ? ringbuf_record::state::submitted
+                                                                    : ringbuf_record::state::discarded;
+                            done = true;
+                        }
+                    }
+                });
+            }
+            if (!done) s.raise_helper(fault_kind::bad_helper_argument, id);
+            return done;
+        }
+        const auto index = map_arg(s, 1, id);
+        if (index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (!ring_model<model>) {
+                s.raise_helper(fault_kind::bad_helper_argument, id);
+            } else if (h == helper::ringbuf_output) {
+                const auto data = s.get(2), size = s.get(3), flags = s.get(4);
+                if (s.error) return;
+                const auto* src = buffer_arg(s, data, size, access::read);
+                if (src == nullptr) return;
+                if (flags & ~std::uint64_t{3}) return s.ret(static_cast<std::uint64_t>(err::einval));
+                const auto off = m.reserve(size);
+                if (!off) return s.ret(static_cast<std::uint64_t>(err::eagain));
+                copy_bytes(m.data() + *off, src, static_cast<std::size_t>(size));
+                m.reserved_at(*off)->status = ringbuf_record::state::submitted;
+                s.ret(0);
+            } else if (h == helper::ringbuf_reserve) {
+                const auto size = s.get(2), flags = s.get(3);
+                if (s.error) return;
+                const auto off = flags == 0 ? m.reserve(size) : std::nullopt;
+                s.ret(off ? make_address(region::ringbuf + static_cast<std::uint32_t>(index), *off) : 0);
+            } else { // query
+                const auto flags = s.get(2);
+                if (s.error) return;
+                switch (flags) {
+                case 0: return s.ret(m.available());   // BPF_RB_AVAIL_DATA
+                case 1: return s.ret(model::capacity); // BPF_RB_RING_SIZE
+                case 2: return s.ret(0);               // BPF_RB_CONS_POS
+                case 3: return s.ret(m.available());   // BPF_RB_PROD_POS
+                default: return s.ret(0);
+                }
+            }
+        });
+        return !s.error;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/ringbuf.hpp> ----
+// ---- begin <bpfxx/vm/helpers/tail_call.hpp> ----
+// Helper model: bpf_tail_call, to the programs the test put into a
+// prog_array (`machine::set_tail_call`). A failed tail call falls through;
+// a chain is at most 33 calls long (MAX_TAIL_CALL_CNT).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct tail_call_helpers {
+    static constexpr helper_use helpers[] = {{helper::tail_call}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        const auto ctx = s.get(1);
+        const auto index = map_arg(s, 2, static_cast<std::int32_t>(helper::tail_call));
+        const auto slot = s.get(3);
+        if (s.error || index < 0) return false;
+        (void)ctx;
+        std::uint32_t target = 0;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (keyed_model<model>) {
+                if constexpr (model::descriptor::type == map_type::prog_array) {
+                    const auto key = to_bytes(static_cast<std::uint32_t>(slot));
+                    if (const auto found = m.find(key.data())) target = load_u32(m.value_bytes(*found));
+                    return;
+                }
+            }
+            s.raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::tail_call));
+        });
+        if (s.error) return false;
+        // a failed tail call falls through to the next instruction
+        if (target == 0 || target > s.programs_used || s.tail_calls >= max_tail_calls) return true;
+        ++s.tail_calls;
+        s.tail_target = &s.programs[target - 1];
+        return true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/tail_call.hpp> ----
+// ---- begin <bpfxx/vm/helpers/time.hpp> ----
+// Helper models: the clocks (ktime_get_ns and the boot, coarse and TAI
+// clocks), which read the machine's clock (`machine::set_clock`); each read
+// advances it by the step the test set.
+
+namespace bpfxx::vm::detail {
+
+struct time_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::ktime_get_ns},
+        {helper::ktime_get_boot_ns},
+        {helper::ktime_get_coarse_ns},
+        {helper::ktime_get_tai_ns},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        s.ret(s.clock);
+        s.clock += s.clock_step;
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/time.hpp> ----
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// Every family of helper models.
+using helper_families = type_list<map_helpers, ringbuf_helpers, time_helpers, random_helpers, cpu_helpers,
+                                  printk_helpers, tail_call_helpers, packet_helpers, checksum_helpers,
+                                  redirect_helpers>;
+
+/// For each helper id: the family that models it (its index + 1; 0: none)
+/// and what it needs of the context.
+struct helper_table {
+    std::array<std::uint8_t, helper_count> family{};
+    std::array<context_needs, helper_count> needs{};
+    bool unique = true; ///< no helper is modelled twice
+};
+
+template <class... Fs>
+[[nodiscard]] consteval helper_table make_helper_table(type_list<Fs...>) {
+    helper_table t;
+    std::uint8_t k = 0;
+    const auto add = [&t](std::uint8_t family, const auto& uses) {
+        for (const helper_use& u : uses) {
+            const auto i = static_cast<std::size_t>(u.id);
+            t.unique = t.unique && t.family[i] == 0;
+            t.family[i] = family;
+            t.needs[i] = u.needs;
+        }
+    };
+    (add(++k, Fs::helpers), ...);
+    return t;
+}
+
+inline constexpr helper_table helper_models = make_helper_table(helper_families{});
+static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
+
+template <class S, class... Fs>
+constexpr bool call_family(S& s, std::uint8_t family, helper h, type_list<Fs...>) noexcept {
+    bool ok = false;
+    std::uint8_t k = 0;
+    ((++k == family ? (ok = Fs::call(s, h), 0) : 0), ...);
+    return ok;
+}
+
+/// Runs helper `id` on the machine state `s`; false when the run is over
+/// (after raising a fault).
+template <class S>
+[[nodiscard]] constexpr bool call_helper(S& s, std::int32_t id) noexcept {
+    if (id <= 0 || id >= helper_count) {
+        s.raise_helper(fault_kind::unknown_helper, id);
+        return false;
+    }
+    s.init &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
+    const auto family = helper_models.family[static_cast<std::size_t>(id)];
+    if (family == 0) {
+        s.raise_helper(fault_kind::unmodelled_helper, id);
+        return false;
+    }
+    if (!allows(s.caps, helper_models.needs[static_cast<std::size_t>(id)])) {
+        s.raise_helper(fault_kind::helper_not_allowed, id);
+        return false;
+    }
+    const bool ok = call_family(s, family, static_cast<helper>(id), helper_families{});
+    if (s.error) {
+        if (s.error.kind == fault_kind::bad_helper_argument || s.error.kind == fault_kind::unmodelled_helper)
+            s.error.helper_id = id;
+        return false;
+    }
+    return ok;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers.hpp> ----
+// ---- begin <bpfxx/vm/machine.hpp> ----
+// The interpreter: a machine that holds the maps of its programs, their
+// environment (clock, random numbers, CPU, trace output, ring buffer
+// records) and the memory of one run, and executes BPF instructions with
+// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
+// evaluation and at run time:
+//
+//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
+//     static_assert(r.r0 == bpfxx::xdp::drop);
+//
+//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
+//     vm.map<counters>().update(6, 0);
+//     CHECK(vm.run_socket_filter(prog, frame).ok());
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// Memory is a set of regions the machine owns (vm/address.hpp, checked by
+// vm/memory.hpp); every access is checked and a bad one ends the run with a
+// fault, never with undefined behaviour in the host. In strict mode (the
+// default) reading a register or stack slot that was never written is a
+// fault too: the kernel verifier refuses such programs.
+//
+// This header is the machine's public face: its state (vm/state.hpp), the
+// contexts it gives programs (vm/contexts.hpp), the executors
+// (vm/execute.hpp, vm/fast.hpp) and the helper models (vm/helpers.hpp) each
+// live in their own.
+
+// ---- begin <bpfxx/vm/fast.hpp> ----
+// The fast executor. At run time programs run from their decoded form
+// (vm/decode.hpp), cached per program: the instructions packet filters are
+// made of run inline below on locals the compiler keeps in registers; the
+// others, and any instruction that would fault, go through the general
+// executor (vm/execute.hpp) with the machine's state brought up to date. Both
+// ways give the same results, and both compute with the same alu_result and
+// jump_taken (vm/alu.hpp; the tests run programs both ways: limits::decode =
+// false is the general executor alone). Constant evaluation always takes the
+// general executor: there decoding a program costs the compiler about twice
+// what running it once does, and compilers limit those costs.
+
+// ---- begin <bpfxx/vm/alu.hpp> ----
+// The arithmetic of ALU operations and conditional jumps, by operation and
+// width: what both executors (vm/execute.hpp, vm/fast.hpp) compute with, so
+// that they give the same results.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+template <std::uint8_t Op, bool Wide>
+[[nodiscard, gnu::always_inline]] constexpr std::uint64_t alu_result(std::uint64_t a, std::uint64_t b) noexcept {
+    constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
+    constexpr unsigned bits = Wide ? 64 : 32;
+    a &= mask;
+    b &= mask;
+    if constexpr (Op == code::add) return (a + b) & mask;
+    else if constexpr (Op == code::sub) return (a - b) & mask;
+    else if constexpr (Op == code::mul) return (a * b) & mask;
+    else if constexpr (Op == code::or_) return a | b;
+    else if constexpr (Op == code::and_) return a & b;
+    else if constexpr (Op == code::xor_) return a ^ b;
+    else if constexpr (Op == code::lsh) return (a << (b & (bits - 1))) & mask;
+    else if constexpr (Op == code::rsh) return a >> (b & (bits - 1));
+    else if constexpr (Op == code::arsh) {
+        // C++20: >> of a negative value is arithmetic
+        const auto s = static_cast<std::int64_t>(sext(a, bits)) >> (b & (bits - 1));
+        return static_cast<std::uint64_t>(s) & mask;
+    } else if constexpr (Op == code::neg) return (0 - a) & mask;
+    else return b; // mov
+}
+
+template <std::uint8_t Op, bool Wide>
+[[nodiscard, gnu::always_inline]] constexpr bool jump_taken(std::uint64_t a, std::uint64_t b) noexcept {
+    constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
+    constexpr unsigned bits = Wide ? 64 : 32;
+    a &= mask;
+    b &= mask;
+    if constexpr (Op == code::jeq) return a == b;
+    else if constexpr (Op == code::jne) return a != b;
+    else if constexpr (Op == code::jgt) return a > b;
+    else if constexpr (Op == code::jge) return a >= b;
+    else if constexpr (Op == code::jlt) return a < b;
+    else if constexpr (Op == code::jle) return a <= b;
+    else if constexpr (Op == code::jset) return (a & b) != 0;
+    else {
+        const auto sa = static_cast<std::int64_t>(sext(a, bits));
+        const auto sb = static_cast<std::int64_t>(sext(b, bits));
+        if constexpr (Op == code::jsgt) return sa > sb;
+        else if constexpr (Op == code::jsge) return sa >= sb;
+        else if constexpr (Op == code::jslt) return sa < sb;
+        else return sa <= sb; // jsle
+    }
+}
+
+// The same of a width known at run time (the general path).
+template <std::uint8_t Op>
+[[nodiscard]] constexpr std::uint64_t alu_result(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+    return wide ? alu_result<Op, true>(a, b) : alu_result<Op, false>(a, b);
+}
+template <std::uint8_t Op>
+[[nodiscard]] constexpr bool jump_taken(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+    return wide ? jump_taken<Op, true>(a, b) : jump_taken<Op, false>(a, b);
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/alu.hpp> ----
+// ---- begin <bpfxx/vm/decode.hpp> ----
+// The decoded form the interpreter runs: one `op` per instruction slot with
+// what the instruction's execution needs and nothing it must check again.
+// Decoding takes the classifier's verdict (bpfxx/isa/classify.hpp: reserved
+// fields zero, registers in range, what each instruction reads) and proves the
+// jump targets inside the program, so the fast path only checks what changes
+// from run to run (registers that hold a value, packet bounds, the budget).
+// An instruction the fast path does not run, or that is not well formed, is
+// decoded as `general`: the machine runs it the general way, which knows how
+// to name what is wrong with it.
+//
+// Decoding also fuses the sequences compilers and people write for packet
+// parsing into one op (the op of the sequence's first slot; the slots after
+// it keep their own ops, for jumps into the middle):
+//   mov rd, rs; alu rd, K|rt            rd = rs op K|rt
+//   ldx{h,w} rd, [rs + off]; be rd      rd = a big-endian load
+//   add rd, K; jcc rd, K|rt             a loop's step and test
+//   mov rd, rs; add rd, K; jcc rd, rt   a bounds check (data + N > data_end)
+// One dispatch instead of two or three is most of what an interpreter can
+// save: each costs an indirect jump and a round trip of the register file
+// through memory.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <span>
-#include <string_view>
+#include <vector>
+
+namespace bpfxx::vm::detail {
+
+struct op {
+    /// The instruction's opcode byte, a fused kind (`fused`), or `general`.
+    std::uint16_t code = 0;
+    std::uint8_t dst = 0;
+    /// X forms and loads: the source register; fused ops: rs.
+    std::uint8_t src = 0;
+    /// Fused X jumps and alu3 X: the second source register.
+    std::uint8_t src2 = 0;
+    std::uint8_t spare = 0;
+    /// Bit r: the op reads register r before writing it.
+    std::uint16_t need = 0;
+    /// Jumps: the slot a taken jump goes to.
+    std::uint32_t target = 0;
+    /// The immediate as the operation uses it (sign-extended, cut to 32 bits
+    /// for 32-bit operations); loads: the sign-extended offset.
+    std::uint64_t imm = 0;
+    /// Fused K jumps: the immediate compared with.
+    std::uint64_t imm2 = 0;
+};
+
+/// Opcode 0 is never executable: in a program it is the second slot of a
+/// 64-bit immediate load.
+inline constexpr std::uint16_t general = 0;
+
+/// The kinds of fused ops (above the opcode bytes).
+namespace fused {
+/// mov rd, rs; op rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t alu3(std::uint8_t alu_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x100 | alu_op >> 4 | (x ? 0x10 : 0));
+}
+/// ldx rd, [rs + off]; be rd (2 or 4 bytes)
+[[nodiscard]] constexpr std::uint16_t load_swap(unsigned bytes) noexcept {
+    return static_cast<std::uint16_t>(bytes == 2 ? 0x120 : 0x121);
+}
+/// add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t add_jump(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x140 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+/// mov rd, rs; add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t bounds(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x160 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+} // namespace fused
+
+namespace decoding {
+
+[[nodiscard]] constexpr std::uint64_t sext32(std::int32_t v) noexcept {
+    return static_cast<std::uint64_t>(std::int64_t{v});
+}
+[[nodiscard]] constexpr std::uint16_t bit(unsigned r) noexcept { return static_cast<std::uint16_t>(1u << r); }
+
+[[nodiscard]] constexpr bool fast_alu_op(std::uint8_t op) noexcept {
+    switch (op) {
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::xor_:
+    case code::lsh:
+    case code::rsh:
+    case code::arsh: return true;
+    default: return false; // div, mod
+    }
+}
+
+/// `d` with the second operand of `i`: its source register, or its
+/// immediate as an operation of that width uses it.
+[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide) noexcept {
+    if (code::source_of(i.code) == code::x)
+        d.src = i.src_reg;
+    else
+        d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
+    return d;
+}
+
+/// The fast op of a valid instruction of form `form` at slot `pc` that
+/// writes no r10, or `general`.
+[[nodiscard]] constexpr op fast_op(const insn& i, insn_form form, std::uint32_t pc, std::uint32_t size) noexcept {
+    using F = insn_form;
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    switch (form) {
+    case F::alu:
+        if (!fast_alu_op(code::op_of(i.code))) return {}; // div, mod
+        return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::mov: return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::neg: return d;
+    case F::byte_swap: d.imm = static_cast<std::uint64_t>(i.imm); return d;
+    case F::ja:
+    case F::jump_if: {
+        const std::int64_t t = std::int64_t{pc} + 1 + i.off;
+        if (t < 0 || t >= std::int64_t{size}) return {};
+        // in the last slot, not taken leaves the program: the general path faults at the jump itself
+        if (form == F::jump_if && pc + 1 >= size) return {};
+        d.target = static_cast<std::uint32_t>(t);
+        return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
+    }
+    case F::load: // dst, src the address register, imm the offset
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        return d;
+    case F::store:
+    case F::store_imm: // dst the address register (r10 too), imm the offset, imm2 the immediate stored
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        d.imm2 = sext32(i.imm);
+        return d;
+    default: return {};
+    }
+}
+
+// ---- fusion ------------------------------------------------------------------
+
+[[nodiscard]] constexpr bool is_x(const op& o) noexcept { return code::source_of(static_cast<std::uint8_t>(o.code)) == code::x; }
+[[nodiscard]] constexpr bool is_class(const op& o, std::uint8_t cls) noexcept {
+    return o.code != general && o.code < 0x100 && code::class_of(static_cast<std::uint8_t>(o.code)) == cls;
+}
+[[nodiscard]] constexpr std::uint8_t op_of(const op& o) noexcept { return code::op_of(static_cast<std::uint8_t>(o.code)); }
+
+/// A 64-bit `mov rd, rs` of two different registers.
+[[nodiscard]] constexpr bool is_mov_reg(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::mov && is_x(o) && o.src != o.dst;
+}
+/// A 64-bit ALU op on rd the fused forms take (not `mov`, `neg`, `end`), whose X source is not rd.
+[[nodiscard]] constexpr bool is_alu_on(const op& o, std::uint8_t rd) noexcept {
+    return is_class(o, code::alu64) && o.dst == rd && op_of(o) != code::mov && op_of(o) != code::neg &&
+           op_of(o) != code::end && !(is_x(o) && o.src == rd);
+}
+/// A 64-bit `add rd, K`.
+[[nodiscard]] constexpr bool is_add_k(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::add && !is_x(o);
+}
+/// A 64-bit unsigned or equality test of rd the fused forms take.
+[[nodiscard]] constexpr bool is_jump_on(const op& o, std::uint8_t rd) noexcept {
+    if (!is_class(o, code::jmp) || o.dst != rd || (is_x(o) && o.src == rd)) return false;
+    switch (op_of(o)) {
+    case code::jeq:
+    case code::jne:
+    case code::jgt:
+    case code::jge:
+    case code::jlt:
+    case code::jle: return true;
+    default: return false;
+    }
+}
+
+/// `first` followed by the test `j` of the register it writes.
+[[nodiscard]] constexpr op with_jump(op first, const op& j, std::uint16_t kind) noexcept {
+    first.code = kind;
+    first.target = j.target;
+    if (is_x(j)) {
+        first.src2 = j.src;
+        first.need = static_cast<std::uint16_t>(first.need | bit(j.src));
+    } else {
+        first.imm2 = j.imm;
+    }
+    return first;
+}
+
+/// The fused op starting at slot pc, or ops[pc] when none applies; `ops`
+/// holds every slot's own op.
+[[nodiscard]] constexpr op fuse(std::span<const op> ops, std::size_t pc, std::span<const insn> prog) noexcept {
+    const op& a = ops[pc];
+    if (pc + 1 >= prog.size()) return a;
+    const op& b = ops[pc + 1];
+    if (is_mov_reg(a) && is_alu_on(b, a.dst)) {
+        // rd = rs op (K | rt): reads rs, and rt unless rt is rd (excluded above)
+        op f = b;
+        f.src = a.src;
+        f.need = bit(a.src);
+        if (is_x(b)) {
+            f.src2 = b.src;
+            f.need = static_cast<std::uint16_t>(f.need | bit(b.src));
+        }
+        if (op_of(b) == code::add && !is_x(b) && pc + 2 < prog.size() && is_jump_on(ops[pc + 2], a.dst))
+            return with_jump(f, ops[pc + 2], fused::bounds(op_of(ops[pc + 2]), is_x(ops[pc + 2])));
+        f.code = fused::alu3(op_of(b), is_x(b));
+        return f;
+    }
+    if (is_class(a, code::ldx) && is_class(b, code::alu) && op_of(b) == code::end && b.dst == a.dst &&
+        code::source_of(static_cast<std::uint8_t>(b.code)) == code::to_be) {
+        const auto bytes = code::bytes_of_size(code::size_of(static_cast<std::uint8_t>(a.code)));
+        if ((bytes == 2 || bytes == 4) && b.imm == bytes * 8) {
+            op f = a;
+            f.code = fused::load_swap(bytes);
+            return f;
+        }
+    }
+    if (is_add_k(a) && is_jump_on(b, a.dst)) return with_jump(a, b, fused::add_jump(op_of(b), is_x(b)));
+    return a;
+}
+
+} // namespace decoding
+
+/// The op of slot `pc` of a program of `size` slots, on its own.
+[[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
+    const insn_info c = classify(i);
+    if (!c.valid() || (c.writes & reg_bit(10))) return {};
+    op d = decoding::fast_op(i, c.form, pc, size);
+    if (d.code != general) d.need = c.reads;
+    return d;
+}
+
+/// Decodes `prog` into `out`, which holds one op more than the program: the
+/// slot after the last, `general`, which ends a run that falls off the end.
+constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
+    const auto size = static_cast<std::uint32_t>(prog.size());
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
+    out[size] = {};
+    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
+}
+
+/// A program's decoded form, with the instructions it was decoded from: the
+/// machine caches these per program and checks, once per run, that the
+/// program has not changed since. Run time only: constant evaluation runs
+/// programs from their instructions.
+struct decoded_program {
+    const insn* code = nullptr;
+    std::uint32_t size = 0;
+    std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
+    std::vector<insn> copy;
+    std::vector<op> ops;
+
+    /// Whether it holds the decoded form of the `n` instructions at `c`.
+    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
+        return code == c && size == n && !ops.empty();
+    }
+    /// Whether the instructions at `c` are still the ones it was decoded from.
+    [[nodiscard]] bool matches(const insn* c) const noexcept {
+        return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
+    }
+    /// Decodes the `n` instructions at `c`; false when there is no memory for it.
+    bool assign(const insn* c, std::uint32_t n) noexcept {
+        code = nullptr;
+        size = 0;
+#if defined(__cpp_exceptions)
+        try {
+#endif
+            copy.assign(c, c + n);
+            ops.resize(std::size_t{n} + 1);
+            decode(copy, ops);
+#if defined(__cpp_exceptions)
+        } catch (...) {
+            copy.clear();
+            ops.clear();
+            return false;
+        }
+#endif
+        code = c;
+        size = n;
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/decode.hpp> ----
+// ---- begin <bpfxx/vm/execute.hpp> ----
+// The general executor: one instruction at a time from its bytes, every
+// check made at every step. It runs what the fast path (vm/fast.hpp) leaves
+// to it, and whole programs in constant evaluation and under
+// `limits::decode = false`. The classifier (isa/classify.hpp) says whether
+// an instruction is valid and what it is; this runs it, with the semantics
+// of RFC 9669 and Linux 6.18: division by zero, shift masking, sign and zero
+// extension, atomics, local calls with their own frames, tail calls, the
+// legacy packet loads, may_goto.
+
+// ---- begin <bpfxx/vm/state.hpp> ----
+// The interpreter's state: the maps and environment a machine keeps across
+// runs (clock, random numbers, CPU, trace lines, tail-call targets), and the
+// registers, memory and position of one run. A plain aggregate in `detail`:
+// the rooms of the interpreter work on it — memory (vm/memory.hpp), the
+// contexts (vm/contexts.hpp), the executors (vm/execute.hpp, vm/fast.hpp) and
+// the helper models (vm/helpers.hpp); `vm::machine` (vm/machine.hpp) is its
+// public face.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <tuple>
-#include <type_traits>
 #include <utility>
 
 namespace bpfxx::vm {
-
-/// Where a redirect helper sent the packet.
-struct redirect_target {
-    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
-    std::uint64_t flags = 0;
-    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
-    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
-};
 
 namespace detail {
 
@@ -5875,6 +7420,7 @@ struct code_ref {
     bool remapped = false;
 };
 
+/// What a local call saves of its caller.
 struct frame_state {
     const code_ref* code = nullptr;
     std::uint32_t return_pc = 0;
@@ -5882,649 +7428,176 @@ struct frame_state {
     std::uint16_t saved_init = 0;
 };
 
-inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
-inline constexpr std::uint32_t skb_headroom = 64;   // NET_SKB_PAD
-inline constexpr std::uint32_t tailroom = 320;      // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
-inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
-inline constexpr std::uint32_t eth_hlen = 14;
 inline constexpr std::uint32_t max_loops = 8u << 20; // BPF_MAX_LOOPS: the may_goto budget
 
-[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
-    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
-    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
-    return (v ^ m) - m;
-}
-[[nodiscard]] constexpr std::uint64_t bswap(std::uint64_t v, unsigned bits) noexcept {
-    std::uint64_t r = 0;
-    for (unsigned i = 0; i < bits / 8; ++i) r = (r << 8) | ((v >> (8 * i)) & 0xffu);
-    return r;
-}
-[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
-    std::uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
-    return v;
-}
-constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
-    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
-    return v;
-}
-
-} // namespace detail
-
-template <class Maps = type_list<>, limits L = limits{}>
-class machine;
-
-namespace detail {
-template <class P>
-struct maps_of {
-    using type = type_list<>;
-};
-template <class P>
-    requires requires { typename P::maps; }
-struct maps_of<P> {
-    using type = typename P::maps;
-};
-} // namespace detail
-
-/// A machine for the maps program P references (none for a span of
-/// instructions), with limits L.
-template <class P, limits L = limits{}>
-using machine_for = machine<typename detail::maps_of<P>::type, L>;
+template <class Maps, limits L>
+struct machine_state;
 
 template <class... Ms, limits L>
-class machine<type_list<Ms...>, L> {
+struct machine_state<type_list<Ms...>, L> {
     static_assert(sizeof...(Ms) <= 64, "bpfxx::vm: a program uses at most 64 maps (MAX_USED_MAPS)");
-    static_assert(L.frame_bytes >= detail::xdp_headroom + detail::tailroom + 64,
+    static_assert(L.frame_bytes >= most_headroom + tailroom + 64,
                   "bpfxx::vm: limits::frame_bytes is too small to hold a packet");
 
-public:
     using maps = type_list<Ms...>;
     static constexpr limits config = L;
     static constexpr std::size_t map_count = sizeof...(Ms);
 
-    constexpr machine() noexcept = default;
+    // ---- kept across runs -----------------------------------------------
 
-    // ---- maps and environment ------------------------------------------
+    std::tuple<model_of<Ms, L.ringbuf_records>...> map_models{};
+    std::array<code_ref, L.programs> programs{}; ///< tail-call targets, by id - 1
+    std::uint32_t programs_used = 0;
+    std::array<fixed_text<128>, L.trace_lines> trace{};
+    std::size_t trace_used = 0;
+    std::uint64_t clock = 0;
+    std::uint64_t clock_step = 0;
+    std::uint64_t prandom = 0x9e3779b97f4a7c15u;
+    std::uint32_t cpu = 0;
+    std::uint64_t runs = 0;
+    std::array<decoded_program, L.programs + 1> decoded{}; ///< the entry program and tail call targets
 
-    /// The model of map M (seed it before a run, inspect it after).
-    template <class M>
-    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
-        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
-        return std::get<index_of<M, maps>>(maps_);
-    }
-    template <class M>
-    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
-        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
-        return std::get<index_of<M, maps>>(maps_);
-    }
+    // ---- one run -----------------------------------------------------------
 
-    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
-    /// each read advances the clock by `step`.
-    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
-        clock_ = ns;
-        clock_step_ = step;
-    }
-    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
-    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { prandom_ = seed ? seed : 0x9e3779b97f4a7c15u; }
-    /// What bpf_get_smp_processor_id returns.
-    constexpr void set_cpu(std::uint32_t cpu) noexcept { cpu_ = cpu; }
+    std::uint8_t context = 0; ///< the run's context: its index in `context_models`
+    context_caps caps{};      ///< what the run's context allows
+    std::array<std::uint8_t, L.frame_bytes> pkt{};
+    std::uint32_t meta = 0, data = 0, end = 0, mac = 0, net = 0;
+    std::uint32_t pkt_dirty = 0; ///< pkt bytes [0, pkt_dirty) may be non-zero
+    std::array<std::uint8_t, context_bytes> ctx{};
+    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack{};
+    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init{}; ///< bit per byte written
+    std::array<frame_state, max_frames> frames{};
+    std::array<std::uint64_t, 11> regs{};
+    std::uint16_t init = 0; ///< bit r: register r holds a value
+    std::uint32_t depth = 0;
+    std::uint32_t pc = 0;
+    std::uint64_t steps = 0;
+    std::uint32_t tail_calls = 0;
+    std::uint32_t loops = 0;
+    const code_ref* code = nullptr;
+    const code_ref* tail_target = nullptr;
+    std::optional<redirect_target> redirect{};
+    fault error{};
 
-    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
-    /// must outlive the machine's runs.
-    template <class M, class P>
-    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
-        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
-        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
-        if (programs_used_ >= L.programs) return;
-        programs_[programs_used_] = make_ref(prog);
-        const std::uint32_t id = ++programs_used_;
-        (void)map<M>().update(index, id);
-    }
-
-    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
-    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return trace_used_; }
-    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
-        return i < trace_used_ ? trace_[i].view() : std::string_view{};
-    }
-    constexpr void clear_trace() noexcept { trace_used_ = 0; }
-
-    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
-    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return redirect_; }
-
-    // ---- runs ---------------------------------------------------------
-
-    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
-    /// convention of ISA conformance suites). `memory()` shows it after.
-    template <class P>
-    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
-        const auto code = make_ref(prog);
-        if (!reset(context_kind::memory, mem.size(), 0)) return bad_input();
-        for (std::size_t i = 0; i < mem.size(); ++i) pkt_[i] = mem[i];
-        return execute(code, make_address(region::memory, 0), mem.size());
-    }
-
-    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
-    /// skb->data at the network header, skb->protocol from the frame.
-    template <class P>
-    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
-                                           const skb_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (!setup_skb(context_kind::socket_filter, frame, opts)) return bad_input();
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
-    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
-    template <class P>
-    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
-                                const skb_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (!setup_skb(context_kind::tc, frame, opts)) return bad_input();
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
-    /// 256 bytes of headroom, a 4 KiB frame.
-    template <class P>
-    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
-                                 const xdp_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (frame.size() < detail::eth_hlen || frame.size() > L.frame_bytes - detail::xdp_headroom - detail::tailroom)
-            return bad_input();
-        reset(context_kind::xdp, 0, detail::xdp_headroom);
-        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::xdp_headroom + i] = frame[i];
-        meta_ = data_ = detail::xdp_headroom;
-        end_ = detail::xdp_headroom + static_cast<std::uint32_t>(frame.size());
-        xdp_ingress_ = opts.ingress_ifindex;
-        xdp_queue_ = opts.rx_queue_index;
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    // ---- after a run ----------------------------------------------------
-
-    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
-    /// data to data_end (the kernel's data_out starts at data_meta: it is
-    /// metadata() followed by packet()), skb programs from the link header to
-    /// the end (socket filters get that header zeroed, as from the kernel).
-    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
-        const auto from = kind_ == context_kind::xdp ? data_ : mac_;
-        return std::span<const std::uint8_t>(pkt_).subspan(from, end_ - from);
-    }
-    /// The metadata area of an XDP run (data_meta to data).
-    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
-        return std::span<const std::uint8_t>(pkt_).subspan(meta_, data_ - meta_);
-    }
-    /// The buffer of `run_on_memory`.
-    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
-        return std::span<const std::uint8_t>(pkt_).subspan(0, end_);
-    }
-    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
-    [[nodiscard]] constexpr sk_buff skb() const noexcept { return std::bit_cast<sk_buff>(ctx_); }
-    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
-    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept {
-        return xdp_md{data_ - detail::xdp_headroom, end_ - detail::xdp_headroom, meta_ - detail::xdp_headroom,
-                      xdp_ingress_, xdp_queue_, 0};
-    }
-
-private:
-    // ---- setup ----------------------------------------------------------
-
-    template <class P>
-    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
-        detail::code_ref r;
-        if constexpr (program_type<P>) {
-            r.code = prog.data();
-            r.size = static_cast<std::uint32_t>(prog.size());
-            r.remap = remap_of(typename P::maps{});
-            r.remapped = true;
-        } else {
-            const std::span<const insn> s(prog);
-            r.code = s.data();
-            r.size = static_cast<std::uint32_t>(s.size());
-        }
-        return r;
-    }
-
-    template <class... Ps>
-    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
-        static_assert((contains<Ps, maps> && ...),
-                      "bpfxx::vm: the program references a map this machine does not hold "
-                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
-        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
-    }
-
-    [[nodiscard]] constexpr run_result bad_input() noexcept {
-        run_result r;
-        r.error.kind = fault_kind::bad_input;
-        return r;
-    }
-
-    constexpr bool reset(context_kind k, std::size_t mem_size, std::uint32_t) noexcept {
-        kind_ = k;
-        ctx_ = {};
+    /// Starts a run on context C: no context bytes, no packet, no redirect.
+    template <class C>
+    constexpr void reset() noexcept {
+        context = static_cast<std::uint8_t>(index_of<C, context_models>);
+        caps = C::caps;
+        ctx = {};
         // only what earlier runs touched: a run costs its packet, not the buffer
         // a local bound: byte stores could alias the member and force a reload per byte
-        for (std::uint32_t k = 0, n = pkt_dirty_; k < n; ++k) pkt_[k] = 0;
-        pkt_dirty_ = 0;
-        // (setup copies the input packet in and sets end_; execute notes it)
-        meta_ = data_ = end_ = mac_ = net_ = 0;
-        redirect_.reset();
-        if (k == context_kind::memory) {
-            if (mem_size > L.frame_bytes) return false;
-            end_ = static_cast<std::uint32_t>(mem_size);
-        }
-        return true;
+        for (std::uint32_t k = 0, n = pkt_dirty; k < n; ++k) pkt[k] = 0;
+        pkt_dirty = 0;
+        // (setup copies the input packet in and sets end; the run notes it)
+        meta = data = end = mac = net = 0;
+        redirect.reset();
     }
 
-    constexpr bool setup_skb(context_kind k, std::span<const std::uint8_t> frame, const skb_options& o) noexcept {
-        reset(k, 0, 0);
-        const auto room = L.frame_bytes - detail::skb_headroom - detail::tailroom;
-        if (frame.size() < detail::eth_hlen || frame.size() > room) return false;
-        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
-        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
-        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
-        if ((type == 0x0800 && frame.size() < detail::eth_hlen + 20) ||
-            (type == 0x86dd && frame.size() < detail::eth_hlen + 40))
-            return false;
-        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::skb_headroom + i] = frame[i];
-        mac_ = detail::skb_headroom;
-        net_ = mac_ + detail::eth_hlen;
-        end_ = mac_ + static_cast<std::uint32_t>(frame.size());
-        data_ = meta_ = (k == context_kind::tc) ? mac_ : net_;
-        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
-        const std::uint8_t* eth = &pkt_[mac_];
-        std::uint32_t pkt_type = 0;
-        bool zero_dst = true;
-        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
-        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
-        const auto proto = static_cast<std::uint16_t>(detail::load_be(eth + 12, 2));
-        std::uint16_t protocol = proto;
-        if (proto < 0x600) {
-            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
-            protocol = raw_802_3 ? 0x0001 : 0x0004;
-        }
-        set_ctx(offsetof(sk_buff, len), end_ - data_);
-        set_ctx(offsetof(sk_buff, pkt_type), pkt_type);
-        set_ctx(offsetof(sk_buff, mark), o.mark);
-        set_ctx(offsetof(sk_buff, queue_mapping), o.queue_mapping);
-        set_ctx(offsetof(sk_buff, protocol), detail::bswap(protocol, 16));
-        set_ctx(offsetof(sk_buff, priority), o.priority);
-        set_ctx(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
-        set_ctx(offsetof(sk_buff, ifindex), o.ifindex);
-        for (std::size_t i = 0; i < 5; ++i) set_ctx(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
-        set_ctx(offsetof(sk_buff, hash), o.hash);
-        set_ctx(offsetof(sk_buff, tstamp), o.tstamp, 8);
-        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
-        // link header for socket filters
-        set_ctx(offsetof(sk_buff, wire_len), end_ - data_);
-        set_ctx(offsetof(sk_buff, gso_segs), o.gso_segs);
-        set_ctx(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
-        return true;
+    /// Every byte a run writes lies below the largest `end` it had.
+    constexpr void note_dirty() noexcept {
+        if (end > pkt_dirty) pkt_dirty = end;
     }
 
-    constexpr void set_ctx(std::size_t off, std::uint64_t v, unsigned n = 4) noexcept {
-        detail::store_le(&ctx_[off], n, v);
-    }
-
-    // ---- faults and registers --------------------------------------------
+    // ---- faults and registers ------------------------------------------------
 
     constexpr void raise(fault_kind k, std::uint64_t addr = 0, std::uint32_t size = 0) noexcept {
-        if (fault_) return;
-        fault_.kind = k;
-        fault_.pc = pc_;
-        fault_.address = addr;
-        fault_.size = size;
+        if (error) return;
+        error.kind = k;
+        error.pc = pc;
+        error.address = addr;
+        error.size = size;
     }
     constexpr void raise_helper(fault_kind k, std::int32_t id) noexcept {
         raise(k);
-        fault_.helper_id = id;
+        error.helper_id = id;
     }
 
     [[nodiscard]] constexpr std::uint64_t get(unsigned r) noexcept {
-        if (L.strict && !(init_ & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
-        return regs_[r];
+        if (L.strict && !(init & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
+        return regs[r];
     }
     constexpr void set(unsigned r, std::uint64_t v) noexcept {
-        regs_[r] = v;
-        init_ |= static_cast<std::uint16_t>(1u << r);
+        regs[r] = v;
+        init |= static_cast<std::uint16_t>(1u << r);
     }
-    constexpr void clobber_args() noexcept { init_ &= static_cast<std::uint16_t>(~0x3eu); }
+    /// r0: what a helper returns.
+    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
+    /// A call leaves r1..r5 without a value.
+    constexpr void clobber_args() noexcept { init &= static_cast<std::uint16_t>(~0x3eu); }
 
-    // ---- memory ---------------------------------------------------------
+    // ---- maps -------------------------------------------------------------------
 
-    enum class access : std::uint8_t { read, write, atomic };
-
-    template <class F, std::size_t... Is>
-    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
-        ((i == Is ? (f(std::get<Is>(maps_)), 0) : 0), ...);
-    }
     /// Calls f(model) with the model of the machine's map `i`.
     template <class F>
     constexpr void with_map(std::size_t i, F&& f) noexcept {
         visit_map(i, f, std::index_sequence_for<Ms...>{});
     }
 
-    /// Host bytes for [addr, addr + size), or nullptr after raising a fault.
-    [[nodiscard]] constexpr std::uint8_t* resolve(std::uint64_t addr, std::uint32_t size, access a) noexcept {
-        const auto reg = region_of(addr);
-        const auto off = offset_of(addr);
-        const std::uint64_t end = std::uint64_t{off} + size;
-        std::uint8_t* p = nullptr;
-        bool read_only = false;
-        if (reg == region::memory && kind_ == context_kind::memory) {
-            if (end <= end_) p = &pkt_[off];
-        } else if (reg == region::packet && (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
-            if (off >= meta_ && end <= end_ && a != access::atomic) p = &pkt_[off];
-        } else if (reg >= region::stack && reg <= region::stack + depth_) {
-            if (end <= stack_size) {
-                const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
-                if (a == access::write) {
-                    mark_stack(base, size);
-                } else if (L.strict) {
-                    for (std::size_t i = 0; i < size; ++i)
-                        if (!(stack_init_[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
-                            raise(fault_kind::uninitialized_stack, addr, size);
-                            return nullptr;
-                        }
-                }
-                p = &stack_[base];
-            }
-        } else if (reg >= region::map_value && reg < region::map_value + map_count) {
-            with_map(reg - region::map_value, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (requires { model::value_size; }) {
-                    constexpr std::uint32_t vs = model::value_size;
-                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
-                        slot_tag_of(addr) == slot_tag(off / vs)) {
-                        p = m.value_bytes(0) + off;
-                        read_only = bpfxx::has(bpfxx::detail::flags_of<typename model::descriptor>(),
-                                               map_flags::rdonly_prog);
-                    }
-                }
+    /// Whether a ring buffer record is reserved and neither submitted nor discarded.
+    [[nodiscard]] constexpr bool pending_record() noexcept {
+        bool pending = false;
+        for (std::size_t m = 0; m < map_count; ++m)
+            with_map(m, [&](auto& model) {
+                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
             });
-        } else if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
-            with_map(reg - region::ringbuf, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (requires { model::header_size; }) {
-                    if (m.reserved_covers(off, end)) p = m.data() + off;
-                }
-            });
-        }
-        if (p == nullptr) {
-            raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
-            return nullptr;
-        }
-        if (read_only && a != access::read) {
-            raise(fault_kind::read_only, addr, size);
-            return nullptr;
-        }
-        return p;
+        return pending;
     }
 
-    // every byte a run writes lies below the largest end_ it had
-    constexpr void note_dirty() noexcept {
-        if (end_ > pkt_dirty_) pkt_dirty_ = end_;
+private:
+    template <class F, std::size_t... Is>
+    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
+        ((i == Is ? (f(std::get<Is>(map_models)), 0) : 0), ...);
     }
+};
 
-    constexpr void mark_stack(std::size_t base, std::size_t size) noexcept {
-        for (std::size_t i = base; i < base + size; ++i) stack_init_[i / 64] |= std::uint64_t{1} << (i % 64);
-    }
+} // namespace detail
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/state.hpp> ----
 
-    [[nodiscard]] constexpr bool load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
-        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_load(addr, n, out);
-        const auto* p = resolve(addr, n, access::read);
-        if (p == nullptr) return false;
-        out = detail::load_le(p, n);
-        return true;
-    }
-    /// `immediate`: the value is the sign-extended imm of a BPF_ST.
-    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate = false) noexcept {
-        if (region_of(addr) == region::context && kind_ != context_kind::memory)
-            return ctx_store(addr, n, v, immediate);
-        auto* p = resolve(addr, n, access::write);
-        if (p == nullptr) return false;
-        detail::store_le(p, n, v);
-        return true;
-    }
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
-    // ---- context --------------------------------------------------------
+namespace bpfxx::vm::detail {
 
-    // Which __sk_buff accesses the verifier accepts (sk_filter_is_valid_access,
-    // tc_cls_act_is_valid_access, bpf_skb_is_valid_access of Linux 6.18).
-    [[nodiscard]] constexpr bool skb_access_ok(std::uint32_t off, unsigned n, bool write) const noexcept {
-        const bool tc = kind_ == context_kind::tc;
-        if (off >= sizeof(sk_buff) || off % n != 0) return false;
-        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash))
-            return off + n <= offsetof(sk_buff, hash);
-        const auto field8 = off & ~7u;
-        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
-        if (field8 == offsetof(sk_buff, tstamp))
-            return tc && off == field8 && n == 8;
-        if (field8 == offsetof(sk_buff, hwtstamp)) return tc && !write && off == field8 && n == 8;
-        const auto field = off & ~3u;
-        if (n > 4) return false;
-        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
-        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
-        if (field == offsetof(sk_buff, tstamp_type)) return tc && !write && off == field && n == 1;
-        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
-            field == offsetof(sk_buff, data_meta))
-            return tc && !write && n == 4;
-        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
-            if (!tc) return false;
-        }
-        if (!write) return true;
-        if (!tc || n != 4) return false;
-        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
-               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
-               field == offsetof(sk_buff, queue_mapping);
-    }
-
-    [[nodiscard]] constexpr bool ctx_load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
-        const auto off = offset_of(addr);
-        if (region_of(addr) != region::context || addr > make_address(region::context, 0xffff)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        if (kind_ == context_kind::xdp) {
-            if (n != 4 || !xdp_field(off, out)) {
-                raise(fault_kind::bad_context_access, addr, n);
-                return false;
-            }
-            return true;
-        }
-        if (!skb_access_ok(off, n, false)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        switch (off) {
-        case offsetof(sk_buff, data): out = make_address(region::packet, data_); return true;
-        case offsetof(sk_buff, data_end): out = make_address(region::packet, end_); return true;
-        case offsetof(sk_buff, data_meta): out = make_address(region::packet, meta_); return true;
-        default: break;
-        }
-        // The verifier turns a narrow read of a field into a read of the
-        // kernel's own field and shifts and masks the result only when the read
-        // is narrower than that field: a byte of pkt_type (one byte in the
-        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
-        // give tc_index.
-        const auto field = off & ~3u;
-        const auto target = skb_field_bytes(field);
-        if (n < 4 && target != 0 && n >= target) {
-            out = detail::load_le(&ctx_[field], target);
-            return true;
-        }
-        out = detail::load_le(&ctx_[off], n);
-        return true;
-    }
-
-    /// The xdp_md field at `off`, when it is one an XDP program may read
-    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
-    [[nodiscard]] constexpr bool xdp_field(std::uint32_t off, std::uint64_t& out) const noexcept {
-        switch (off) {
-        case offsetof(xdp_md, data): out = make_address(region::packet, data_); return true;
-        case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); return true;
-        case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); return true;
-        case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; return true;
-        case offsetof(xdp_md, rx_queue_index): out = xdp_queue_; return true;
-        default: return false;
-        }
-    }
-
-    // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
-    // reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
-    [[nodiscard]] static constexpr unsigned skb_field_bytes(std::uint32_t field) noexcept {
-        switch (field) {
-        case offsetof(sk_buff, pkt_type):
-        case offsetof(sk_buff, vlan_present): return 1;
-        case offsetof(sk_buff, queue_mapping):
-        case offsetof(sk_buff, protocol):
-        case offsetof(sk_buff, vlan_tci):
-        case offsetof(sk_buff, vlan_proto):
-        case offsetof(sk_buff, tc_index):
-        case offsetof(sk_buff, tc_classid):
-        case offsetof(sk_buff, gso_segs):
-        case offsetof(sk_buff, gso_size): return 2;
-        case offsetof(sk_buff, len):
-        case offsetof(sk_buff, mark):
-        case offsetof(sk_buff, priority):
-        case offsetof(sk_buff, ingress_ifindex):
-        case offsetof(sk_buff, ifindex):
-        case offsetof(sk_buff, hash):
-        case offsetof(sk_buff, napi_id):
-        case offsetof(sk_buff, wire_len): return 4;
-        default: return 0;
-        }
-    }
-
-    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate) noexcept {
-        const auto off = offset_of(addr);
-        if (kind_ == context_kind::xdp || region_of(addr) != region::context || off >= 0x10000 ||
-            !skb_access_ok(off, n, true)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
-        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
-        // 32-bit number (a negative imm is stored, cut to 16 bits)
-        if (off == offsetof(sk_buff, queue_mapping) &&
-            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
-            return true;
-        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
-        if (skb_field_bytes(off & ~3u) == 2) v &= 0xffffu;
-        detail::store_le(&ctx_[off], n, v);
-        return true;
-    }
-
-    // ---- the interpreter ---------------------------------------------------
-
-    constexpr run_result execute(const detail::code_ref& entry, std::uint64_t r1, std::uint64_t r2) noexcept {
-        regs_ = {};
-        init_ = 0;
-        fault_ = {};
-        depth_ = 0;
-        pc_ = 0;
-        steps_ = 0;
-        ++runs_;
-        tail_calls_ = 0;
-        loops_ = detail::max_loops;
-        code_ = &entry;
-        tail_target_ = nullptr;
-        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
-        for (std::size_t k = 0; k < stack_size / 64; ++k) stack_init_[k] = 0;
-        if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
-        set(1, r1);
-        if (kind_ == context_kind::memory) set(2, r2);
-        set(10, make_address(region::stack, stack_size));
-        if (!L.strict) init_ = 0x7ff;
-
-        run_result result;
-        run(result);
-        result.steps = steps_;
-        result.error = fault_;
-        note_dirty();
-        // BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
-        // header it never saw zeroed (bpf_prog_test_run_skb: !is_l2)
-        if (kind_ == context_kind::socket_filter)
-            for (std::uint32_t k = mac_; k < net_; ++k) pkt_[k] = 0;
-        return result;
-    }
-
-    // ---- the loop ---------------------------------------------------------
-    //
-    // At run time programs run from their decoded form (vm/decode.hpp),
-    // cached per program: the instructions packet filters are made of run
-    // inline below on locals the compiler keeps in registers; the others, and
-    // any instruction that would fault, go through step() with the machine's
-    // members brought up to date. Both ways give the same results, and both
-    // compute with the same alu_result and jump_taken (the tests run programs
-    // both ways: limits::decode = false is step() alone). Constant evaluation
-    // always takes step(): there decoding a program costs the compiler about
-    // twice what running it once does, and compilers limit those costs.
-
-    constexpr void run(run_result& result) noexcept {
-        const detail::op* ops = L.decode && !std::is_constant_evaluated() ? decoded(*code_) : nullptr;
-        if (ops == nullptr) return run_general(result);
-        const detail::code_ref* running = code_;
-        fast_state f{ops, ops, 0, init_, kind_ == context_kind::xdp || kind_ == context_kind::tc};
-        for (;;) {
-            if (++f.steps > L.budget) {
-                pc_ = static_cast<std::uint32_t>(f.p - f.ops);
-                raise(fault_kind::budget_exhausted);
-                break;
-            }
-            if (initialised(f.init, f.p->need) && fast_step(f)) continue;
-            pc_ = static_cast<std::uint32_t>(f.p - f.ops);
-            init_ = f.init;
-            if (!general_step(result)) break;
-            if (code_ != running) {
-                running = code_;
-                f.ops = decoded(*code_);
-                if (f.ops == nullptr) {
-                    steps_ = f.steps;
-                    return run_general(result);
-                }
-            }
-            f.p = f.ops + pc_;
-            f.init = init_;
-        }
-        steps_ = f.steps;
-    }
-
+struct general_executor {
     /// The run without a decoded form: every instruction through step().
-    constexpr void run_general(run_result& result) noexcept {
-        while (++steps_ <= L.budget) {
-            if (!general_step(result)) return;
+    template <class S>
+    static constexpr void run_general(S& s, run_result& result) noexcept {
+        while (++s.steps <= S::config.budget) {
+            if (!general_step(s, result)) return;
         }
-        raise(fault_kind::budget_exhausted);
+        s.raise(fault_kind::budget_exhausted);
     }
 
     /// One instruction through step(); false when the run is over.
-    constexpr bool general_step(run_result& result) noexcept {
-        if (pc_ >= code_->size) {
-            raise(fault_kind::jump_out_of_program);
+    template <class S>
+    static constexpr bool general_step(S& s, run_result& result) noexcept {
+        if (s.pc >= s.code->size) {
+            s.raise(fault_kind::jump_out_of_program);
             return false;
         }
-        return !step(result) && !fault_;
+        return !step(s, result) && !s.error;
     }
 
-    // One instruction, the general way; true when the program has finished.
-    // The classifier (isa/classify.hpp) says whether it is valid and what it
-    // is; what follows runs it.
-    constexpr bool step(run_result& result) noexcept {
+    /// One instruction, the general way; true when the program has finished.
+    /// The classifier (isa/classify.hpp) says whether it is valid and what it
+    /// is; what follows runs it.
+    template <class S>
+    static constexpr bool step(S& s, run_result& result) noexcept {
         using F = insn_form;
-        const insn& i = code_->code[pc_];
+        const insn& i = s.code->code[s.pc];
         insn_verdict c = validate(i);
-        if (c.error == insn_error::incomplete_ld_imm64 && pc_ + 1 < code_->size) c = validate(i, code_->code[pc_ + 1]);
+        if (c.error == insn_error::incomplete_ld_imm64 && s.pc + 1 < s.code->size)
+            c = validate(i, s.code->code[s.pc + 1]);
         if (!c.valid()) {
-            refuse(c);
+            refuse(s, c);
             return true;
         }
         if ((i.dst_reg == 10 || i.src_reg == 10) && (writes_of(i, c.form) & reg_bit(10))) {
-            raise(fault_kind::bad_register, 0, 10);
+            s.raise(fault_kind::bad_register, 0, 10);
             return true;
         }
         switch (c.form) {
@@ -6532,57 +7605,401 @@ private:
         case F::neg:
         case F::mov:
         case F::movsx:
-        case F::byte_swap: alu(i); break;
+        case F::byte_swap: alu(s, i); break;
         case F::load:
         case F::load_sx:
-        case F::load_acquire: load_insn(i, c.form == F::load_sx); break;
+        case F::load_acquire: load_insn(s, i, c.form == F::load_sx); break;
         case F::store_imm:
         case F::store:
-        case F::store_release: store_insn(i, c.form == F::store_imm); break;
+        case F::store_release: store_insn(s, i, c.form == F::store_imm); break;
         case F::atomic:
         case F::atomic_fetch:
-        case F::cmpxchg: atomic(i); break;
+        case F::cmpxchg: atomic(s, i); break;
         case F::ld_abs:
-        case F::ld_ind: return packet_load(i, c.form == F::ld_ind, result);
+        case F::ld_ind: return packet_load(s, i, c.form == F::ld_ind, result);
         case F::ld_imm64:
-        case F::ld_func: return ld_imm64(i);
+        case F::ld_func: return ld_imm64(s, i);
         case F::ja:
-        case F::gotol: return !jump_to(target_of(i, c.form, pc_));
-        case F::jump_if: return jump_if(i);
+        case F::gotol: return !jump_to(s, target_of(i, c.form, s.pc));
+        case F::jump_if: return jump_if(s, i);
         case F::may_goto:
-            if (loops_ == 0) return !jump_to(target_of(i, c.form, pc_));
-            --loops_;
+            if (s.loops == 0) return !jump_to(s, target_of(i, c.form, s.pc));
+            --s.loops;
             break;
         case F::call_helper:
         case F::call_local:
-        case F::call_kfunc: return call(i, c.form);
-        case F::exit: return exit(result);
-        default: raise(fault_kind::unsupported); return true; // addr_space_cast, gotox, callx
+        case F::call_kfunc: return call(s, i, c.form);
+        case F::exit: return exit(s, result);
+        default: s.raise(fault_kind::unsupported); return true; // addr_space_cast, gotox, callx
         }
-        ++pc_;
+        ++s.pc;
         return false;
     }
 
     /// Ends the run on an instruction the classifier refuses.
-    constexpr void refuse(const insn_verdict& c) noexcept {
+    template <class S>
+    static constexpr void refuse(S& s, const insn_verdict& c) noexcept {
         switch (c.error) {
-        case insn_error::bad_register: return raise(fault_kind::bad_register, 0, c.error_detail);
-        case insn_error::incomplete_ld_imm64: return raise(fault_kind::jump_out_of_program);
-        default: return raise(fault_kind::bad_opcode);
+        case insn_error::bad_register: return s.raise(fault_kind::bad_register, 0, c.error_detail);
+        case insn_error::incomplete_ld_imm64: return s.raise(fault_kind::jump_out_of_program);
+        default: return s.raise(fault_kind::bad_opcode);
         }
     }
 
-    // ---- the decoded forms ------------------------------------------------
+    template <class S>
+    static constexpr void alu(S& s, const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::alu64;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        // for END the source bit picks the byte order; there is no source register
+        const std::uint64_t src =
+            x && op != code::end ? s.get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        const std::uint64_t dst = op == code::mov ? 0 : s.get(i.dst_reg);
+        if (s.error) return;
+        const unsigned bits = wide ? 64 : 32;
+        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
+        const std::uint64_t a = dst & mask;
+        const std::uint64_t b = src & mask;
+        const bool is_signed = i.off == 1;
+        std::uint64_t r = 0;
+        switch (op) {
+        case code::add: r = alu_result<code::add>(wide, a, b); break;
+        case code::sub: r = alu_result<code::sub>(wide, a, b); break;
+        case code::mul: r = alu_result<code::mul>(wide, a, b); break;
+        case code::or_: r = alu_result<code::or_>(wide, a, b); break;
+        case code::and_: r = alu_result<code::and_>(wide, a, b); break;
+        case code::xor_: r = alu_result<code::xor_>(wide, a, b); break;
+        case code::lsh: r = alu_result<code::lsh>(wide, a, b); break;
+        case code::rsh: r = alu_result<code::rsh>(wide, a, b); break;
+        case code::arsh: r = alu_result<code::arsh>(wide, a, b); break;
+        case code::neg: r = alu_result<code::neg>(wide, a, b); break;
+        case code::mov:
+            r = i.off == 0 ? b : sext(b, static_cast<unsigned>(i.off));
+            break;
+        case code::div:
+            if (!is_signed) {
+                r = b == 0 ? 0 : a / b;
+            } else {
+                const auto sa = sext(a, bits), sb = sext(b, bits);
+                if (b == 0) r = 0;
+                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::mod:
+            if (!is_signed) {
+                r = b == 0 ? a : a % b;
+            } else {
+                const auto sa = sext(a, bits), sb = sext(b, bits);
+                if (b == 0) r = a;
+                else if (sb == (~std::uint64_t{0})) r = 0;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
+            }
+            break;
+        default: // end
+            s.set(i.dst_reg, byte_order(dst, static_cast<std::uint64_t>(i.imm),
+                                        wide || code::source_of(i.code) == code::to_be));
+            return;
+        }
+        s.set(i.dst_reg, r & mask);
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr bool jump_to(S& s, std::int64_t target) noexcept {
+        if (target < 0 || target >= std::int64_t{s.code->size}) {
+            s.raise(fault_kind::jump_out_of_program);
+            return false;
+        }
+        s.pc = static_cast<std::uint32_t>(target);
+        return true;
+    }
+
+    /// A conditional jump.
+    template <class S>
+    static constexpr bool jump_if(S& s, const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::jmp;
+        const bool x = code::source_of(i.code) == code::x;
+        const std::uint64_t a = s.get(i.dst_reg);
+        const std::uint64_t b = x ? s.get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        if (s.error) return true;
+        bool taken = false;
+        switch (code::op_of(i.code)) {
+        case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
+        case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
+        case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
+        case code::jge: taken = jump_taken<code::jge>(wide, a, b); break;
+        case code::jlt: taken = jump_taken<code::jlt>(wide, a, b); break;
+        case code::jle: taken = jump_taken<code::jle>(wide, a, b); break;
+        case code::jset: taken = jump_taken<code::jset>(wide, a, b); break;
+        case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
+        case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
+        case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
+        default: taken = jump_taken<code::jsle>(wide, a, b); break;
+        }
+        const std::int64_t next = std::int64_t{s.pc} + 1;
+        return !jump_to(s, taken ? next + i.off : next);
+    }
+
+    template <class S>
+    static constexpr bool call(S& s, const insn& i, insn_form form) noexcept {
+        if (form == insn_form::call_local) {
+            if (s.depth + 1 >= max_frames) {
+                s.raise(fault_kind::call_depth);
+                return true;
+            }
+            const std::int64_t target = std::int64_t{s.pc} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{s.code->size}) {
+                s.raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            auto& f = s.frames[s.depth];
+            f.code = s.code;
+            f.return_pc = s.pc + 1;
+            for (unsigned r = 0; r < 4; ++r) f.saved[r] = s.regs[6 + r];
+            f.saved_init = s.init;
+            ++s.depth;
+            const auto base = std::size_t{s.depth} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) s.stack_init[k] = 0;
+            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
+            if (S::config.strict) s.init &= 0x3e;
+            s.set(10, make_address(region::stack + s.depth, stack_size));
+            s.pc = static_cast<std::uint32_t>(target);
+            return false;
+        }
+        if (form == insn_form::call_kfunc) {
+            s.raise(fault_kind::unsupported);
+            return true;
+        }
+        if (!call_helper(s, i.imm)) return true;
+        if (s.tail_target != nullptr) {
+            s.code = s.tail_target;
+            s.tail_target = nullptr;
+            s.pc = 0;
+            const auto base = std::size_t{s.depth} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) s.stack_init[k] = 0;
+            if (S::config.strict) s.init = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
+            return false;
+        }
+        s.clobber_args();
+        ++s.pc;
+        return false;
+    }
+
+    template <class S>
+    static constexpr bool exit(S& s, run_result& result) noexcept {
+        const auto r0 = s.get(0);
+        if (s.error) return true;
+        if (s.depth == 0) {
+            if (s.pending_record()) {
+                s.raise(fault_kind::unreleased_record);
+                return true;
+            }
+            result.r0 = r0;
+            return true;
+        }
+        --s.depth;
+        const auto& f = s.frames[s.depth];
+        s.code = f.code;
+        s.pc = f.return_pc;
+        for (unsigned r = 0; r < 4; ++r) s.regs[6 + r] = f.saved[r];
+        s.init = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
+        s.regs[10] = make_address(region::stack + s.depth, stack_size);
+        return false;
+    }
+
+    /// ldx (`sign_extend`: memsx) and load-acquire.
+    template <class S>
+    static constexpr void load_insn(S& s, const insn& i, bool sign_extend) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto base = s.get(i.src_reg);
+        if (s.error) return;
+        std::uint64_t v = 0;
+        if (!load(s, base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+        s.set(i.dst_reg, sign_extend ? sext(v, n * 8) : v);
+    }
+
+    /// st (`immediate`), stx and store-release.
+    template <class S>
+    static constexpr void store_insn(S& s, const insn& i, bool immediate) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto base = s.get(i.dst_reg);
+        const auto v = immediate ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : s.get(i.src_reg);
+        if (s.error) return;
+        (void)store(s, base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, immediate);
+    }
+
+    /// The atomic read-modify-writes.
+    template <class S>
+    static constexpr void atomic(S& s, const insn& i) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto op = i.imm;
+        const auto plain = op & ~atomic_op::fetch;
+        const auto base = s.get(i.dst_reg);
+        const auto src = s.get(i.src_reg);
+        const auto expected = op == atomic_op::cmpxchg ? s.get(0) : 0;
+        if (s.error) return;
+        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
+        if (region_of(addr) == region::context) return s.raise(fault_kind::bad_context_access, addr, n);
+        auto* p = resolve(s, addr, n, access::atomic);
+        if (p == nullptr) return;
+        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
+        const auto old = load_le(p, n);
+        std::uint64_t r = old;
+        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
+        case atomic_op::add: r = old + src; break;
+        case atomic_op::or_: r = old | src; break;
+        case atomic_op::and_: r = old & src; break;
+        case atomic_op::xor_: r = old ^ src; break;
+        case atomic_op::xchg: r = src; break;
+        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
+        }
+        store_le(p, n, r & mask);
+        if (op == atomic_op::cmpxchg) s.set(0, old);
+        else if (op & atomic_op::fetch) s.set(i.src_reg, old);
+    }
+
+    /// ld_abs, ld_ind (`indirect`): the legacy packet loads.
+    template <class S>
+    static constexpr bool packet_load(S& s, const insn& i, bool indirect, run_result& result) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        if (!s.caps.legacy_packet_loads) {
+            s.raise(fault_kind::insn_not_allowed);
+            return true;
+        }
+        if (s.get(6) != make_address(region::context, 0)) {
+            if (!s.error) s.raise(fault_kind::bad_context_access, s.regs[6], n);
+            return true;
+        }
+        std::int64_t k = i.imm;
+        if (indirect) {
+            const auto src = s.get(i.src_reg);
+            if (s.error) return true;
+            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(src) + static_cast<std::uint32_t>(i.imm));
+        }
+        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
+        std::int64_t from = 0;
+        if (k >= 0) from = std::int64_t{s.data} + k;
+        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{s.net} + (k + 0x100000);
+        else if (k >= -0x200000) from = std::int64_t{s.mac} + (k + 0x200000);
+        else from = -1;
+        if (from < 0 || from + n > s.end || (k >= 0 && from < s.data)) {
+            // the kernel ends the program with r0 = 0 when the load fails
+            result.r0 = 0;
+            return true;
+        }
+        s.set(0, load_be(&s.pkt[static_cast<std::size_t>(from)], n));
+        s.clobber_args();
+        ++s.pc;
+        return false;
+    }
+
+    template <class S>
+    static constexpr bool ld_imm64(S& s, const insn& i) noexcept {
+        const insn& hi = s.code->code[s.pc + 1]; // the classifier checked it
+        std::uint64_t v = 0;
+        switch (i.src_reg) {
+        case 0:
+            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
+            break;
+        case pseudo::map_idx:
+        case pseudo::map_idx_value: {
+            const auto idx = static_cast<std::uint32_t>(i.imm);
+            const auto m = s.code->remapped ? (idx < 64 ? s.code->remap[idx] : 255u) : idx;
+            if (idx >= 64 || m >= S::map_count || (!s.code->remapped && false)) {
+                s.raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            if (i.src_reg == pseudo::map_idx) {
+                v = make_address(region::map_object + m, 0);
+                break;
+            }
+            bool ok = false;
+            s.with_map(m, [&](auto& model) {
+                using model_t = std::remove_reference_t<decltype(model)>;
+                if constexpr (requires { model_t::value_size; }) {
+                    // as the kernel: only single-element arrays give direct value addresses
+                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
+                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
+                }
+            });
+            if (!ok) {
+                s.raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
+            break;
+        }
+        case pseudo::func: {
+            const std::int64_t target = std::int64_t{s.pc} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{s.code->size}) {
+                s.raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            v = make_address(region::function, static_cast<std::uint32_t>(target));
+            break;
+        }
+        case pseudo::btf_id: s.raise(fault_kind::unsupported); return true;
+        default: s.raise(fault_kind::bad_map_reference); return true; // by fd: the machine has no fds
+        }
+        s.set(i.dst_reg, v);
+        s.pc += 2;
+        return false;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/execute.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct fast_executor {
+    /// A run from the slot and registers the machine is at: ops the fast
+    /// path takes run here, the others (and the whole run in constant
+    /// evaluation, or without a decoded form) in the general executor.
+    template <class S>
+    static constexpr void run(S& s, run_result& result) noexcept {
+        const op* ops = S::config.decode && !std::is_constant_evaluated() ? decoded(s, *s.code) : nullptr;
+        if (ops == nullptr) return general_executor::run_general(s, result);
+        const code_ref* running = s.code;
+        fast_state f{ops, ops, 0, s.init, s.caps.direct_packet};
+        for (;;) {
+            if (++f.steps > S::config.budget) {
+                s.pc = static_cast<std::uint32_t>(f.p - f.ops);
+                s.raise(fault_kind::budget_exhausted);
+                break;
+            }
+            if (initialised(s, f.init, f.p->need) && fast_step(s, f)) continue;
+            s.pc = static_cast<std::uint32_t>(f.p - f.ops);
+            s.init = f.init;
+            if (!general_executor::general_step(s, result)) break;
+            if (s.code != running) {
+                running = s.code;
+                f.ops = decoded(s, *s.code);
+                if (f.ops == nullptr) {
+                    s.steps = f.steps;
+                    return general_executor::run_general(s, result);
+                }
+            }
+            f.p = f.ops + s.pc;
+            f.init = s.init;
+        }
+        s.steps = f.steps;
+    }
 
     /// The decoded form of `ref`'s program, from the cache when it holds the
     /// program as it is now (checked once per run), else decoded into the
     /// least recently used entry; nullptr when there is no memory for it.
-    [[nodiscard]] const detail::op* decoded(const detail::code_ref& ref) noexcept {
-        detail::decoded_program* slot = nullptr;
-        for (auto& d : decoded_) {
+    template <class S>
+    [[nodiscard]] static const op* decoded(S& s, const code_ref& ref) noexcept {
+        decoded_program* slot = nullptr;
+        for (auto& d : s.decoded) {
             if (d.holds(ref.code, ref.size)) {
-                if (d.last_run == runs_ || d.matches(ref.code)) {
-                    d.last_run = runs_;
+                if (d.last_run == s.runs || d.matches(ref.code)) {
+                    d.last_run = s.runs;
                     return d.ops.data();
                 }
                 slot = &d; // changed since: decode it again
@@ -6590,251 +8007,187 @@ private:
             }
             if (slot == nullptr || d.last_run < slot->last_run) slot = &d;
         }
-        slot->last_run = runs_;
+        slot->last_run = s.runs;
         return slot->assign(ref.code, ref.size) ? slot->ops.data() : nullptr;
     }
 
-    // ---- the fast path ----------------------------------------------------
-
     /// Whether every register in `mask` holds a value.
-    [[nodiscard, gnu::always_inline]] static constexpr bool initialised(std::uint16_t init, unsigned mask) noexcept {
-        return !L.strict || (init & mask) == mask;
-    }
-
-    template <std::uint8_t Op, bool Wide>
-    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t alu_result(std::uint64_t a, std::uint64_t b) noexcept {
-        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
-        constexpr unsigned bits = Wide ? 64 : 32;
-        a &= mask;
-        b &= mask;
-        if constexpr (Op == code::add) return (a + b) & mask;
-        else if constexpr (Op == code::sub) return (a - b) & mask;
-        else if constexpr (Op == code::mul) return (a * b) & mask;
-        else if constexpr (Op == code::or_) return a | b;
-        else if constexpr (Op == code::and_) return a & b;
-        else if constexpr (Op == code::xor_) return a ^ b;
-        else if constexpr (Op == code::lsh) return (a << (b & (bits - 1))) & mask;
-        else if constexpr (Op == code::rsh) return a >> (b & (bits - 1));
-        else if constexpr (Op == code::arsh) {
-            // C++20: >> of a negative value is arithmetic
-            const auto s = static_cast<std::int64_t>(detail::sext(a, bits)) >> (b & (bits - 1));
-            return static_cast<std::uint64_t>(s) & mask;
-        } else if constexpr (Op == code::neg) return (0 - a) & mask;
-        else return b; // mov
-    }
-
-    template <std::uint8_t Op, bool Wide>
-    [[nodiscard, gnu::always_inline]] static constexpr bool jump_taken(std::uint64_t a, std::uint64_t b) noexcept {
-        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
-        constexpr unsigned bits = Wide ? 64 : 32;
-        a &= mask;
-        b &= mask;
-        if constexpr (Op == code::jeq) return a == b;
-        else if constexpr (Op == code::jne) return a != b;
-        else if constexpr (Op == code::jgt) return a > b;
-        else if constexpr (Op == code::jge) return a >= b;
-        else if constexpr (Op == code::jlt) return a < b;
-        else if constexpr (Op == code::jle) return a <= b;
-        else if constexpr (Op == code::jset) return (a & b) != 0;
-        else {
-            const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
-            const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
-            if constexpr (Op == code::jsgt) return sa > sb;
-            else if constexpr (Op == code::jsge) return sa >= sb;
-            else if constexpr (Op == code::jslt) return sa < sb;
-            else return sa <= sb; // jsle
-        }
-    }
-
-    // The same of a width known at run time (the general path).
-    template <std::uint8_t Op>
-    [[nodiscard]] static constexpr std::uint64_t alu_result(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
-        return wide ? alu_result<Op, true>(a, b) : alu_result<Op, false>(a, b);
-    }
-    template <std::uint8_t Op>
-    [[nodiscard]] static constexpr bool jump_taken(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
-        return wide ? jump_taken<Op, true>(a, b) : jump_taken<Op, false>(a, b);
-    }
-
-    /// BPF_END: to big endian, or on BPF_ALU64 unconditionally, swaps the
-    /// bytes; to little endian (this machine's order) only truncates.
-    template <bool Swap>
-    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t byte_swap(std::uint64_t v, std::uint64_t bits) noexcept {
-        switch (bits) {
-        case 16: return Swap ? __builtin_bswap16(static_cast<std::uint16_t>(v)) : v & 0xffffu;
-        case 32: return Swap ? __builtin_bswap32(static_cast<std::uint32_t>(v)) : v & 0xffffffffu;
-        default: return Swap ? __builtin_bswap64(v) : v;
-        }
+    template <class S>
+    [[nodiscard, gnu::always_inline]] static constexpr bool initialised(const S&, std::uint16_t init,
+                                                                       unsigned mask) noexcept {
+        return !S::config.strict || (init & mask) == mask;
     }
 
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
-    template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
+    template <unsigned N, class S>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint8_t* fast_packet(S& s, std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
-        if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
-        return &pkt_[off];
+        if (off < s.meta || std::uint64_t{off} + N > s.end) return nullptr;
+        return &s.pkt[off];
     }
 
     /// What one fast op works with.
     struct fast_state {
-        const detail::op* ops;
-        const detail::op* p;
+        const op* ops;
+        const op* p;
         std::uint64_t steps;
         std::uint16_t init;
         bool packet;
     };
 
     // The pieces of fast ops: `n` is the number of slots an op stands for.
-    [[gnu::always_inline]] constexpr bool put(fast_state& f, const detail::op& o, std::uint64_t v,
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool put(S& s, fast_state& f, const op& o, std::uint64_t v,
                                               unsigned n = 1) noexcept {
-        regs_[o.dst] = v;
+        s.regs[o.dst] = v;
         f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
         f.p += n;
         return true;
     }
-    [[gnu::always_inline]] static constexpr bool go(fast_state& f, const detail::op& o, bool taken) noexcept {
+    [[gnu::always_inline]] static constexpr bool go(fast_state& f, const op& o, bool taken) noexcept {
         f.p = taken ? f.ops + o.target : f.p + 1;
         return true;
     }
     /// Whether the further slots of a fused op fit in the budget (they count too).
-    [[gnu::always_inline]] static constexpr bool fits(fast_state& f, unsigned extra) noexcept {
-        if (f.steps + extra > L.budget) return false;
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool fits(const S&, fast_state& f, unsigned extra) noexcept {
+        if (f.steps + extra > S::config.budget) return false;
         f.steps += extra;
         return true;
     }
     /// Stack bytes for an aligned access of N at `addr` in any live frame,
     /// marked written for a store; nullptr for a read of bytes never written
     /// (the general path names the fault) and for anything but the stack.
-    template <unsigned N, bool Write>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
+    template <unsigned N, bool Write, class S>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint8_t* fast_stack(S& s, std::uint64_t addr) noexcept {
         const auto reg = region_of(addr);
         const auto off = offset_of(addr);
         // off + N in 64 bits: an offset near 2^32 (r10 - 520 in a callee) must not wrap to a small end
-        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || std::uint64_t{off} + N > stack_size)
+        if (reg < region::stack || reg > region::stack + s.depth || off % N != 0 || std::uint64_t{off} + N > stack_size)
             return nullptr;
         const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
-        // aligned, the N bytes' bits lie in one word of stack_init_
+        // aligned, the N bytes' bits lie in one word of s.stack_init
         const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
-        auto& word = stack_init_[base / 64];
+        auto& word = s.stack_init[base / 64];
         if constexpr (Write) word |= bits;
-        else if (L.strict && (word & bits) != bits) return nullptr;
-        return &stack_[base];
+        else if (S::config.strict && (word & bits) != bits) return nullptr;
+        return &s.stack[base];
     }
 
-    template <unsigned N>
-    [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
-        const std::uint64_t addr = regs_[o.src] + o.imm;
-        if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
-        if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
+    template <unsigned N, class S>
+    [[gnu::always_inline]] static constexpr bool fast_load(S& s, fast_state& f, const op& o) noexcept {
+        const std::uint64_t addr = s.regs[o.src] + o.imm;
+        if (const auto* bytes = f.packet ? fast_packet<N>(s, addr) : nullptr) return put(s, f, o, load_le(bytes, N));
+        if (const auto* bytes = fast_stack<N, false>(s, addr)) return put(s, f, o, load_le(bytes, N));
         // xdp_md, whose packet pointers every XDP program starts with
         std::uint64_t v = 0;
-        if (N != 4 || kind_ != context_kind::xdp || (addr >> 16) != (make_address(region::context, 0) >> 16) ||
-            !xdp_field(offset_of(addr), v))
+        if (region_of(addr) != region::context || !context_load(s, addr, N, v))
             return false;
-        return put(f, o, v);
+        return put(s, f, o, v);
     }
     /// st/stx [rd + off] to the packet or the stack
-    template <unsigned N, bool Imm>
-    [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
-        const std::uint64_t addr = regs_[o.dst] + o.imm;
-        std::uint8_t* bytes = f.packet ? fast_packet<N>(addr) : nullptr;
-        if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
+    template <unsigned N, bool Imm, class S>
+    [[gnu::always_inline]] static constexpr bool fast_store(S& s, fast_state& f, const op& o) noexcept {
+        const std::uint64_t addr = s.regs[o.dst] + o.imm;
+        std::uint8_t* bytes = f.packet ? fast_packet<N>(s, addr) : nullptr;
+        if (bytes == nullptr) bytes = fast_stack<N, true>(s, addr);
         if (bytes == nullptr) return false;
-        detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
+        store_le(bytes, N, Imm ? o.imm2 : s.regs[o.src]);
         ++f.p;
         return true;
     }
 
     /// ldx rd, [rs + off]; be rd
-    template <unsigned N>
-    [[gnu::always_inline]] constexpr bool fast_load_swap(fast_state& f, const detail::op& o) noexcept {
-        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
-        return bytes != nullptr && fits(f, 1) && put(f, o, detail::load_be(bytes, N), 2);
+    template <unsigned N, class S>
+    [[gnu::always_inline]] static constexpr bool fast_load_swap(S& s, fast_state& f, const op& o) noexcept {
+        const auto* bytes = f.packet ? fast_packet<N>(s, s.regs[o.src] + o.imm) : nullptr;
+        return bytes != nullptr && fits(s, f, 1) && put(s, f, o, load_be(bytes, N), 2);
     }
     /// mov rd, rs; op rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_alu3(fast_state& f, const detail::op& o) noexcept {
-        return fits(f, 1) && put(f, o, alu_result<Op, true>(regs_[o.src], X ? regs_[o.src2] : o.imm), 2);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_alu3(S& s, fast_state& f, const op& o) noexcept {
+        return fits(s, f, 1) && put(s, f, o, alu_result<Op, true>(s.regs[o.src], X ? s.regs[o.src2] : o.imm), 2);
     }
     /// rd = v; if (rd op K|rt) goto target; the op stands for n slots
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_fused_jump(fast_state& f, const detail::op& o, std::uint64_t v,
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_fused_jump(S& s, fast_state& f, const op& o, std::uint64_t v,
                                                           unsigned n) noexcept {
-        if (!fits(f, n - 1)) return false;
-        regs_[o.dst] = v;
+        if (!fits(s, f, n - 1)) return false;
+        s.regs[o.dst] = v;
         f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
-        f.p = jump_taken<Op, true>(v, X ? regs_[o.src2] : o.imm2) ? f.ops + o.target : f.p + n;
+        f.p = jump_taken<Op, true>(v, X ? s.regs[o.src2] : o.imm2) ? f.ops + o.target : f.p + n;
         return true;
     }
     /// add rd, K; jcc rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_add_jump(fast_state& f, const detail::op& o) noexcept {
-        return fast_fused_jump<Op, X>(f, o, regs_[o.dst] + o.imm, 2);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_add_jump(S& s, fast_state& f, const op& o) noexcept {
+        return fast_fused_jump<Op, X>(s, f, o, s.regs[o.dst] + o.imm, 2);
     }
     /// mov rd, rs; add rd, K; jcc rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_bounds(fast_state& f, const detail::op& o) noexcept {
-        return fast_fused_jump<Op, X>(f, o, regs_[o.src] + o.imm, 3);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_bounds(S& s, fast_state& f, const op& o) noexcept {
+        return fast_fused_jump<Op, X>(s, f, o, s.regs[o.src] + o.imm, 3);
     }
 
     /// Runs the op at `f.p` and moves `f.p` on; false leaves it, untouched,
     /// to the general path. The registers it reads hold values (the caller checked).
-    [[gnu::always_inline]] constexpr bool fast_step(fast_state& f) noexcept {
-        const detail::op& o = *f.p;
-        const std::uint64_t dst = regs_[o.dst];
-        const std::uint64_t src = regs_[o.src];
-        using detail::fused::add_jump;
-        using detail::fused::alu3;
-        using detail::fused::bounds;
-        using detail::fused::load_swap;
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool fast_step(S& s, fast_state& f) noexcept {
+        const op& o = *f.p;
+        const std::uint64_t dst = s.regs[o.dst];
+        const std::uint64_t src = s.regs[o.src];
+        using fused::add_jump;
+        using fused::alu3;
+        using fused::bounds;
+        using fused::load_swap;
         switch (o.code) {
-        case code::alu64 | code::k | code::add: return put(f, o, alu_result<code::add, true>(dst, o.imm));
-        case code::alu64 | code::x | code::add: return put(f, o, alu_result<code::add, true>(dst, src));
-        case code::alu64 | code::k | code::sub: return put(f, o, alu_result<code::sub, true>(dst, o.imm));
-        case code::alu64 | code::x | code::sub: return put(f, o, alu_result<code::sub, true>(dst, src));
-        case code::alu64 | code::k | code::mul: return put(f, o, alu_result<code::mul, true>(dst, o.imm));
-        case code::alu64 | code::x | code::mul: return put(f, o, alu_result<code::mul, true>(dst, src));
-        case code::alu64 | code::k | code::or_: return put(f, o, alu_result<code::or_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::or_: return put(f, o, alu_result<code::or_, true>(dst, src));
-        case code::alu64 | code::k | code::and_: return put(f, o, alu_result<code::and_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::and_: return put(f, o, alu_result<code::and_, true>(dst, src));
-        case code::alu64 | code::k | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, src));
-        case code::alu64 | code::k | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, src));
-        case code::alu64 | code::k | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, src));
-        case code::alu64 | code::k | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, src));
-        case code::alu64 | code::k | code::neg: return put(f, o, alu_result<code::neg, true>(dst, 0));
-        case code::alu64 | code::k | code::mov: return put(f, o, o.imm);
-        case code::alu64 | code::x | code::mov: return put(f, o, src);
-        case code::alu | code::k | code::add: return put(f, o, alu_result<code::add, false>(dst, o.imm));
-        case code::alu | code::x | code::add: return put(f, o, alu_result<code::add, false>(dst, src));
-        case code::alu | code::k | code::sub: return put(f, o, alu_result<code::sub, false>(dst, o.imm));
-        case code::alu | code::x | code::sub: return put(f, o, alu_result<code::sub, false>(dst, src));
-        case code::alu | code::k | code::mul: return put(f, o, alu_result<code::mul, false>(dst, o.imm));
-        case code::alu | code::x | code::mul: return put(f, o, alu_result<code::mul, false>(dst, src));
-        case code::alu | code::k | code::or_: return put(f, o, alu_result<code::or_, false>(dst, o.imm));
-        case code::alu | code::x | code::or_: return put(f, o, alu_result<code::or_, false>(dst, src));
-        case code::alu | code::k | code::and_: return put(f, o, alu_result<code::and_, false>(dst, o.imm));
-        case code::alu | code::x | code::and_: return put(f, o, alu_result<code::and_, false>(dst, src));
-        case code::alu | code::k | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, o.imm));
-        case code::alu | code::x | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, src));
-        case code::alu | code::k | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, o.imm));
-        case code::alu | code::x | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, src));
-        case code::alu | code::k | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, o.imm));
-        case code::alu | code::x | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, src));
-        case code::alu | code::k | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, o.imm));
-        case code::alu | code::x | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, src));
-        case code::alu | code::k | code::neg: return put(f, o, alu_result<code::neg, false>(dst, 0));
-        case code::alu | code::k | code::mov: return put(f, o, o.imm);
-        case code::alu | code::x | code::mov: return put(f, o, src & 0xffffffffu);
-        case code::alu | code::to_le | code::end: return put(f, o, byte_swap<false>(dst, o.imm));
-        case code::alu | code::to_be | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
-        case code::alu64 | code::to_le | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
+        case code::alu64 | code::k | code::add: return put(s, f, o, alu_result<code::add, true>(dst, o.imm));
+        case code::alu64 | code::x | code::add: return put(s, f, o, alu_result<code::add, true>(dst, src));
+        case code::alu64 | code::k | code::sub: return put(s, f, o, alu_result<code::sub, true>(dst, o.imm));
+        case code::alu64 | code::x | code::sub: return put(s, f, o, alu_result<code::sub, true>(dst, src));
+        case code::alu64 | code::k | code::mul: return put(s, f, o, alu_result<code::mul, true>(dst, o.imm));
+        case code::alu64 | code::x | code::mul: return put(s, f, o, alu_result<code::mul, true>(dst, src));
+        case code::alu64 | code::k | code::or_: return put(s, f, o, alu_result<code::or_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::or_: return put(s, f, o, alu_result<code::or_, true>(dst, src));
+        case code::alu64 | code::k | code::and_: return put(s, f, o, alu_result<code::and_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::and_: return put(s, f, o, alu_result<code::and_, true>(dst, src));
+        case code::alu64 | code::k | code::xor_: return put(s, f, o, alu_result<code::xor_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::xor_: return put(s, f, o, alu_result<code::xor_, true>(dst, src));
+        case code::alu64 | code::k | code::lsh: return put(s, f, o, alu_result<code::lsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::lsh: return put(s, f, o, alu_result<code::lsh, true>(dst, src));
+        case code::alu64 | code::k | code::rsh: return put(s, f, o, alu_result<code::rsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::rsh: return put(s, f, o, alu_result<code::rsh, true>(dst, src));
+        case code::alu64 | code::k | code::arsh: return put(s, f, o, alu_result<code::arsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::arsh: return put(s, f, o, alu_result<code::arsh, true>(dst, src));
+        case code::alu64 | code::k | code::neg: return put(s, f, o, alu_result<code::neg, true>(dst, 0));
+        case code::alu64 | code::k | code::mov: return put(s, f, o, o.imm);
+        case code::alu64 | code::x | code::mov: return put(s, f, o, src);
+        case code::alu | code::k | code::add: return put(s, f, o, alu_result<code::add, false>(dst, o.imm));
+        case code::alu | code::x | code::add: return put(s, f, o, alu_result<code::add, false>(dst, src));
+        case code::alu | code::k | code::sub: return put(s, f, o, alu_result<code::sub, false>(dst, o.imm));
+        case code::alu | code::x | code::sub: return put(s, f, o, alu_result<code::sub, false>(dst, src));
+        case code::alu | code::k | code::mul: return put(s, f, o, alu_result<code::mul, false>(dst, o.imm));
+        case code::alu | code::x | code::mul: return put(s, f, o, alu_result<code::mul, false>(dst, src));
+        case code::alu | code::k | code::or_: return put(s, f, o, alu_result<code::or_, false>(dst, o.imm));
+        case code::alu | code::x | code::or_: return put(s, f, o, alu_result<code::or_, false>(dst, src));
+        case code::alu | code::k | code::and_: return put(s, f, o, alu_result<code::and_, false>(dst, o.imm));
+        case code::alu | code::x | code::and_: return put(s, f, o, alu_result<code::and_, false>(dst, src));
+        case code::alu | code::k | code::xor_: return put(s, f, o, alu_result<code::xor_, false>(dst, o.imm));
+        case code::alu | code::x | code::xor_: return put(s, f, o, alu_result<code::xor_, false>(dst, src));
+        case code::alu | code::k | code::lsh: return put(s, f, o, alu_result<code::lsh, false>(dst, o.imm));
+        case code::alu | code::x | code::lsh: return put(s, f, o, alu_result<code::lsh, false>(dst, src));
+        case code::alu | code::k | code::rsh: return put(s, f, o, alu_result<code::rsh, false>(dst, o.imm));
+        case code::alu | code::x | code::rsh: return put(s, f, o, alu_result<code::rsh, false>(dst, src));
+        case code::alu | code::k | code::arsh: return put(s, f, o, alu_result<code::arsh, false>(dst, o.imm));
+        case code::alu | code::x | code::arsh: return put(s, f, o, alu_result<code::arsh, false>(dst, src));
+        case code::alu | code::k | code::neg: return put(s, f, o, alu_result<code::neg, false>(dst, 0));
+        case code::alu | code::k | code::mov: return put(s, f, o, o.imm);
+        case code::alu | code::x | code::mov: return put(s, f, o, src & 0xffffffffu);
+        case code::alu | code::to_le | code::end: return put(s, f, o, byte_order(dst, o.imm, false));
+        case code::alu | code::to_be | code::end: return put(s, f, o, byte_order(dst, o.imm, true));
+        case code::alu64 | code::to_le | code::end: return put(s, f, o, byte_order(dst, o.imm, true));
         case code::jmp | code::k | code::ja: return go(f, o, true);
         case code::jmp | code::k | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, o.imm));
         case code::jmp | code::x | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, src));
@@ -6880,437 +8233,294 @@ private:
         case code::jmp32 | code::x | code::jslt: return go(f, o, jump_taken<code::jslt, false>(dst, src));
         case code::jmp32 | code::k | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, o.imm));
         case code::jmp32 | code::x | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, src));
-        case code::ldx | code::mem | code::b: return fast_load<1>(f, o);
-        case code::ldx | code::mem | code::h: return fast_load<2>(f, o);
-        case code::ldx | code::mem | code::w: return fast_load<4>(f, o);
-        case code::ldx | code::mem | code::dw: return fast_load<8>(f, o);
-        case code::stx | code::mem | code::b: return fast_store<1, false>(f, o);
-        case code::stx | code::mem | code::h: return fast_store<2, false>(f, o);
-        case code::stx | code::mem | code::w: return fast_store<4, false>(f, o);
-        case code::stx | code::mem | code::dw: return fast_store<8, false>(f, o);
-        case code::st | code::mem | code::b: return fast_store<1, true>(f, o);
-        case code::st | code::mem | code::h: return fast_store<2, true>(f, o);
-        case code::st | code::mem | code::w: return fast_store<4, true>(f, o);
-        case code::st | code::mem | code::dw: return fast_store<8, true>(f, o);
-        case load_swap(2): return fast_load_swap<2>(f, o);
-        case load_swap(4): return fast_load_swap<4>(f, o);
-        case alu3(code::add, false): return fast_alu3<code::add, false>(f, o);
-        case alu3(code::add, true): return fast_alu3<code::add, true>(f, o);
-        case alu3(code::sub, false): return fast_alu3<code::sub, false>(f, o);
-        case alu3(code::sub, true): return fast_alu3<code::sub, true>(f, o);
-        case alu3(code::mul, false): return fast_alu3<code::mul, false>(f, o);
-        case alu3(code::mul, true): return fast_alu3<code::mul, true>(f, o);
-        case alu3(code::or_, false): return fast_alu3<code::or_, false>(f, o);
-        case alu3(code::or_, true): return fast_alu3<code::or_, true>(f, o);
-        case alu3(code::and_, false): return fast_alu3<code::and_, false>(f, o);
-        case alu3(code::and_, true): return fast_alu3<code::and_, true>(f, o);
-        case alu3(code::xor_, false): return fast_alu3<code::xor_, false>(f, o);
-        case alu3(code::xor_, true): return fast_alu3<code::xor_, true>(f, o);
-        case alu3(code::lsh, false): return fast_alu3<code::lsh, false>(f, o);
-        case alu3(code::lsh, true): return fast_alu3<code::lsh, true>(f, o);
-        case alu3(code::rsh, false): return fast_alu3<code::rsh, false>(f, o);
-        case alu3(code::rsh, true): return fast_alu3<code::rsh, true>(f, o);
-        case alu3(code::arsh, false): return fast_alu3<code::arsh, false>(f, o);
-        case alu3(code::arsh, true): return fast_alu3<code::arsh, true>(f, o);
-        case add_jump(code::jeq, false): return fast_add_jump<code::jeq, false>(f, o);
-        case add_jump(code::jeq, true): return fast_add_jump<code::jeq, true>(f, o);
-        case add_jump(code::jne, false): return fast_add_jump<code::jne, false>(f, o);
-        case add_jump(code::jne, true): return fast_add_jump<code::jne, true>(f, o);
-        case add_jump(code::jgt, false): return fast_add_jump<code::jgt, false>(f, o);
-        case add_jump(code::jgt, true): return fast_add_jump<code::jgt, true>(f, o);
-        case add_jump(code::jge, false): return fast_add_jump<code::jge, false>(f, o);
-        case add_jump(code::jge, true): return fast_add_jump<code::jge, true>(f, o);
-        case add_jump(code::jlt, false): return fast_add_jump<code::jlt, false>(f, o);
-        case add_jump(code::jlt, true): return fast_add_jump<code::jlt, true>(f, o);
-        case add_jump(code::jle, false): return fast_add_jump<code::jle, false>(f, o);
-        case add_jump(code::jle, true): return fast_add_jump<code::jle, true>(f, o);
-        case bounds(code::jeq, false): return fast_bounds<code::jeq, false>(f, o);
-        case bounds(code::jeq, true): return fast_bounds<code::jeq, true>(f, o);
-        case bounds(code::jne, false): return fast_bounds<code::jne, false>(f, o);
-        case bounds(code::jne, true): return fast_bounds<code::jne, true>(f, o);
-        case bounds(code::jgt, false): return fast_bounds<code::jgt, false>(f, o);
-        case bounds(code::jgt, true): return fast_bounds<code::jgt, true>(f, o);
-        case bounds(code::jge, false): return fast_bounds<code::jge, false>(f, o);
-        case bounds(code::jge, true): return fast_bounds<code::jge, true>(f, o);
-        case bounds(code::jlt, false): return fast_bounds<code::jlt, false>(f, o);
-        case bounds(code::jlt, true): return fast_bounds<code::jlt, true>(f, o);
-        case bounds(code::jle, false): return fast_bounds<code::jle, false>(f, o);
-        case bounds(code::jle, true): return fast_bounds<code::jle, true>(f, o);
+        case code::ldx | code::mem | code::b: return fast_load<1>(s, f, o);
+        case code::ldx | code::mem | code::h: return fast_load<2>(s, f, o);
+        case code::ldx | code::mem | code::w: return fast_load<4>(s, f, o);
+        case code::ldx | code::mem | code::dw: return fast_load<8>(s, f, o);
+        case code::stx | code::mem | code::b: return fast_store<1, false>(s, f, o);
+        case code::stx | code::mem | code::h: return fast_store<2, false>(s, f, o);
+        case code::stx | code::mem | code::w: return fast_store<4, false>(s, f, o);
+        case code::stx | code::mem | code::dw: return fast_store<8, false>(s, f, o);
+        case code::st | code::mem | code::b: return fast_store<1, true>(s, f, o);
+        case code::st | code::mem | code::h: return fast_store<2, true>(s, f, o);
+        case code::st | code::mem | code::w: return fast_store<4, true>(s, f, o);
+        case code::st | code::mem | code::dw: return fast_store<8, true>(s, f, o);
+        case load_swap(2): return fast_load_swap<2>(s, f, o);
+        case load_swap(4): return fast_load_swap<4>(s, f, o);
+        case alu3(code::add, false): return fast_alu3<code::add, false>(s, f, o);
+        case alu3(code::add, true): return fast_alu3<code::add, true>(s, f, o);
+        case alu3(code::sub, false): return fast_alu3<code::sub, false>(s, f, o);
+        case alu3(code::sub, true): return fast_alu3<code::sub, true>(s, f, o);
+        case alu3(code::mul, false): return fast_alu3<code::mul, false>(s, f, o);
+        case alu3(code::mul, true): return fast_alu3<code::mul, true>(s, f, o);
+        case alu3(code::or_, false): return fast_alu3<code::or_, false>(s, f, o);
+        case alu3(code::or_, true): return fast_alu3<code::or_, true>(s, f, o);
+        case alu3(code::and_, false): return fast_alu3<code::and_, false>(s, f, o);
+        case alu3(code::and_, true): return fast_alu3<code::and_, true>(s, f, o);
+        case alu3(code::xor_, false): return fast_alu3<code::xor_, false>(s, f, o);
+        case alu3(code::xor_, true): return fast_alu3<code::xor_, true>(s, f, o);
+        case alu3(code::lsh, false): return fast_alu3<code::lsh, false>(s, f, o);
+        case alu3(code::lsh, true): return fast_alu3<code::lsh, true>(s, f, o);
+        case alu3(code::rsh, false): return fast_alu3<code::rsh, false>(s, f, o);
+        case alu3(code::rsh, true): return fast_alu3<code::rsh, true>(s, f, o);
+        case alu3(code::arsh, false): return fast_alu3<code::arsh, false>(s, f, o);
+        case alu3(code::arsh, true): return fast_alu3<code::arsh, true>(s, f, o);
+        case add_jump(code::jeq, false): return fast_add_jump<code::jeq, false>(s, f, o);
+        case add_jump(code::jeq, true): return fast_add_jump<code::jeq, true>(s, f, o);
+        case add_jump(code::jne, false): return fast_add_jump<code::jne, false>(s, f, o);
+        case add_jump(code::jne, true): return fast_add_jump<code::jne, true>(s, f, o);
+        case add_jump(code::jgt, false): return fast_add_jump<code::jgt, false>(s, f, o);
+        case add_jump(code::jgt, true): return fast_add_jump<code::jgt, true>(s, f, o);
+        case add_jump(code::jge, false): return fast_add_jump<code::jge, false>(s, f, o);
+        case add_jump(code::jge, true): return fast_add_jump<code::jge, true>(s, f, o);
+        case add_jump(code::jlt, false): return fast_add_jump<code::jlt, false>(s, f, o);
+        case add_jump(code::jlt, true): return fast_add_jump<code::jlt, true>(s, f, o);
+        case add_jump(code::jle, false): return fast_add_jump<code::jle, false>(s, f, o);
+        case add_jump(code::jle, true): return fast_add_jump<code::jle, true>(s, f, o);
+        case bounds(code::jeq, false): return fast_bounds<code::jeq, false>(s, f, o);
+        case bounds(code::jeq, true): return fast_bounds<code::jeq, true>(s, f, o);
+        case bounds(code::jne, false): return fast_bounds<code::jne, false>(s, f, o);
+        case bounds(code::jne, true): return fast_bounds<code::jne, true>(s, f, o);
+        case bounds(code::jgt, false): return fast_bounds<code::jgt, false>(s, f, o);
+        case bounds(code::jgt, true): return fast_bounds<code::jgt, true>(s, f, o);
+        case bounds(code::jge, false): return fast_bounds<code::jge, false>(s, f, o);
+        case bounds(code::jge, true): return fast_bounds<code::jge, true>(s, f, o);
+        case bounds(code::jlt, false): return fast_bounds<code::jlt, false>(s, f, o);
+        case bounds(code::jlt, true): return fast_bounds<code::jlt, true>(s, f, o);
+        case bounds(code::jle, false): return fast_bounds<code::jle, false>(s, f, o);
+        case bounds(code::jle, true): return fast_bounds<code::jle, true>(s, f, o);
         default: return false;
         }
     }
+};
 
-    constexpr void alu(const insn& i) noexcept {
-        const bool wide = code::class_of(i.code) == code::alu64;
-        const bool x = code::source_of(i.code) == code::x;
-        const auto op = code::op_of(i.code);
-        // for END the source bit picks the byte order; there is no source register
-        const std::uint64_t src = x && op != code::end ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
-        const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
-        if (fault_) return;
-        const unsigned bits = wide ? 64 : 32;
-        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
-        const std::uint64_t a = dst & mask;
-        const std::uint64_t b = src & mask;
-        const bool is_signed = i.off == 1;
-        std::uint64_t r = 0;
-        switch (op) {
-        case code::add: r = alu_result<code::add>(wide, a, b); break;
-        case code::sub: r = alu_result<code::sub>(wide, a, b); break;
-        case code::mul: r = alu_result<code::mul>(wide, a, b); break;
-        case code::or_: r = alu_result<code::or_>(wide, a, b); break;
-        case code::and_: r = alu_result<code::and_>(wide, a, b); break;
-        case code::xor_: r = alu_result<code::xor_>(wide, a, b); break;
-        case code::lsh: r = alu_result<code::lsh>(wide, a, b); break;
-        case code::rsh: r = alu_result<code::rsh>(wide, a, b); break;
-        case code::arsh: r = alu_result<code::arsh>(wide, a, b); break;
-        case code::neg: r = alu_result<code::neg>(wide, a, b); break;
-        case code::mov:
-            r = i.off == 0 ? b : detail::sext(b, static_cast<unsigned>(i.off));
-            break;
-        case code::div:
-            if (!is_signed) {
-                r = b == 0 ? 0 : a / b;
-            } else {
-                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
-                if (b == 0) r = 0;
-                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
-                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
-            }
-            break;
-        case code::mod:
-            if (!is_signed) {
-                r = b == 0 ? a : a % b;
-            } else {
-                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
-                if (b == 0) r = a;
-                else if (sb == (~std::uint64_t{0})) r = 0;
-                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
-            }
-            break;
-        default: { // end
-            const auto n = static_cast<unsigned>(i.imm);
-            if (wide || code::source_of(i.code) == code::to_be) r = detail::bswap(dst, n);
-            else r = n == 64 ? dst : dst & ((std::uint64_t{1} << n) - 1);
-            set(i.dst_reg, r);
-            return;
-        }
-        }
-        set(i.dst_reg, r & mask);
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/fast.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <tuple>
+
+namespace bpfxx::vm {
+
+template <class Maps = type_list<>, limits L = limits{}>
+class machine;
+
+namespace detail {
+template <class P>
+struct maps_of {
+    using type = type_list<>;
+};
+template <class P>
+    requires requires { typename P::maps; }
+struct maps_of<P> {
+    using type = typename P::maps;
+};
+} // namespace detail
+
+/// A machine for the maps program P references (none for a span of
+/// instructions), with limits L.
+template <class P, limits L = limits{}>
+using machine_for = machine<typename detail::maps_of<P>::type, L>;
+
+template <class... Ms, limits L>
+class machine<type_list<Ms...>, L> {
+    using state = detail::machine_state<type_list<Ms...>, L>;
+
+public:
+    using maps = type_list<Ms...>;
+    static constexpr limits config = L;
+    static constexpr std::size_t map_count = sizeof...(Ms);
+
+    constexpr machine() noexcept = default;
+
+    // ---- maps and environment ------------------------------------------
+
+    /// The model of map M (seed it before a run, inspect it after).
+    template <class M>
+    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(s_.map_models);
+    }
+    template <class M>
+    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(s_.map_models);
     }
 
-    [[nodiscard]] constexpr bool jump_to(std::int64_t target) noexcept {
-        if (target < 0 || target >= std::int64_t{code_->size}) {
-            raise(fault_kind::jump_out_of_program);
-            return false;
-        }
-        pc_ = static_cast<std::uint32_t>(target);
-        return true;
+    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
+    /// each read advances the clock by `step`.
+    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
+        s_.clock = ns;
+        s_.clock_step = step;
+    }
+    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
+    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { s_.prandom = seed ? seed : 0x9e3779b97f4a7c15u; }
+    /// What bpf_get_smp_processor_id returns.
+    constexpr void set_cpu(std::uint32_t cpu) noexcept { s_.cpu = cpu; }
+
+    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
+    /// must outlive the machine's runs.
+    template <class M, class P>
+    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
+        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
+        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
+        if (s_.programs_used >= L.programs) return;
+        s_.programs[s_.programs_used] = make_ref(prog);
+        const std::uint32_t id = ++s_.programs_used;
+        (void)map<M>().update(index, id);
     }
 
-    /// A conditional jump.
-    constexpr bool jump_if(const insn& i) noexcept {
-        const bool wide = code::class_of(i.code) == code::jmp;
-        const bool x = code::source_of(i.code) == code::x;
-        const std::uint64_t a = get(i.dst_reg);
-        const std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
-        if (fault_) return true;
-        bool taken = false;
-        switch (code::op_of(i.code)) {
-        case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
-        case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
-        case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
-        case code::jge: taken = jump_taken<code::jge>(wide, a, b); break;
-        case code::jlt: taken = jump_taken<code::jlt>(wide, a, b); break;
-        case code::jle: taken = jump_taken<code::jle>(wide, a, b); break;
-        case code::jset: taken = jump_taken<code::jset>(wide, a, b); break;
-        case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
-        case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
-        case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
-        default: taken = jump_taken<code::jsle>(wide, a, b); break;
-        }
-        const std::int64_t next = std::int64_t{pc_} + 1;
-        return !jump_to(taken ? next + i.off : next);
+    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
+    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return s_.trace_used; }
+    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
+        return i < s_.trace_used ? s_.trace[i].view() : std::string_view{};
+    }
+    constexpr void clear_trace() noexcept { s_.trace_used = 0; }
+
+    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
+    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return s_.redirect; }
+
+    // ---- runs ---------------------------------------------------------
+
+    /// Runs `prog` on context C (one of vm/contexts.hpp: `vm::contexts::xdp` …)
+    /// set up from `input` as that context's model says.
+    template <class C, class P, class... Input>
+    constexpr run_result run(const P& prog, const Input&... input) noexcept {
+        static_assert(contains<C, detail::context_models>,
+                      "bpfxx::vm: not a context the machine knows (see vm/contexts.hpp)");
+        const auto code = make_ref(prog);
+        if (!C::setup(s_, input...)) return bad_input();
+        return execute<C>(code);
     }
 
-    constexpr bool call(const insn& i, insn_form form) noexcept {
-        if (form == insn_form::call_local) {
-            if (depth_ + 1 >= max_frames) {
-                raise(fault_kind::call_depth);
-                return true;
-            }
-            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
-            if (target < 0 || target >= std::int64_t{code_->size}) {
-                raise(fault_kind::jump_out_of_program);
-                return true;
-            }
-            auto& f = frames_[depth_];
-            f.code = code_;
-            f.return_pc = pc_ + 1;
-            for (unsigned r = 0; r < 4; ++r) f.saved[r] = regs_[6 + r];
-            f.saved_init = init_;
-            ++depth_;
-            const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
-            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
-            if (L.strict) init_ &= 0x3e;
-            set(10, make_address(region::stack + depth_, stack_size));
-            pc_ = static_cast<std::uint32_t>(target);
-            return false;
-        }
-        if (form == insn_form::call_kfunc) {
-            raise(fault_kind::unsupported);
-            return true;
-        }
-        if (!call_helper(i.imm)) return true;
-        if (tail_target_ != nullptr) {
-            code_ = tail_target_;
-            tail_target_ = nullptr;
-            pc_ = 0;
-            const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
-            if (L.strict) init_ = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
-            return false;
-        }
-        clobber_args();
-        ++pc_;
-        return false;
+    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
+    /// convention of ISA conformance suites). `memory()` shows it after.
+    template <class P>
+    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+        return run<contexts::memory>(prog, mem);
     }
 
-    constexpr bool exit(run_result& result) noexcept {
-        const auto r0 = get(0);
-        if (fault_) return true;
-        if (depth_ == 0) {
-            if (pending_record()) {
-                raise(fault_kind::unreleased_record);
-                return true;
-            }
-            result.r0 = r0;
-            return true;
-        }
-        --depth_;
-        const auto& f = frames_[depth_];
-        code_ = f.code;
-        pc_ = f.return_pc;
-        for (unsigned r = 0; r < 4; ++r) regs_[6 + r] = f.saved[r];
-        init_ = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
-        regs_[10] = make_address(region::stack + depth_, stack_size);
-        return false;
+    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// skb->data at the network header, skb->protocol from the frame.
+    template <class P>
+    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                           const skb_options& opts = {}) noexcept {
+        return run<contexts::socket_filter>(prog, frame, opts);
     }
 
-    [[nodiscard]] constexpr bool pending_record() noexcept {
-        bool pending = false;
-        for (std::size_t m = 0; m < map_count; ++m)
-            with_map(m, [&](auto& model) {
-                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
-            });
-        return pending;
+    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
+    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
+    template <class P>
+    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                const skb_options& opts = {}) noexcept {
+        return run<contexts::tc>(prog, frame, opts);
     }
 
-    /// ldx (`sign_extend`: memsx) and load-acquire.
-    constexpr void load_insn(const insn& i, bool sign_extend) noexcept {
-        const unsigned n = code::bytes_of_size(i.code);
-        const auto base = get(i.src_reg);
-        if (fault_) return;
-        std::uint64_t v = 0;
-        if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
-        set(i.dst_reg, sign_extend ? detail::sext(v, n * 8) : v);
+    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// 256 bytes of headroom, a 4 KiB frame.
+    template <class P>
+    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                 const xdp_options& opts = {}) noexcept {
+        return run<contexts::xdp>(prog, frame, opts);
     }
 
-    /// st (`immediate`), stx and store-release.
-    constexpr void store_insn(const insn& i, bool immediate) noexcept {
-        const unsigned n = code::bytes_of_size(i.code);
-        const auto base = get(i.dst_reg);
-        const auto v = immediate ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
-        if (fault_) return;
-        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, immediate);
+    // ---- after a run ----------------------------------------------------
+
+    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
+    /// data to data_end (the kernel's data_out starts at data_meta: it is
+    /// metadata() followed by packet()), skb programs from the link header to
+    /// the end (socket filters get that header zeroed, as from the kernel).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
+        std::uint32_t from = 0;
+        detail::with_context(s_.context, [&]<class C>(C) { from = C::packet_begin(s_); });
+        return std::span<const std::uint8_t>(s_.pkt).subspan(from, s_.end - from);
+    }
+    /// The metadata area of an XDP run (data_meta to data).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
+        return std::span<const std::uint8_t>(s_.pkt).subspan(s_.meta, s_.data - s_.meta);
+    }
+    /// The buffer of `run_on_memory`.
+    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
+        return std::span<const std::uint8_t>(s_.pkt).subspan(0, s_.end);
+    }
+    /// The context structure of the last run as context C shows it (its `view`).
+    template <class C>
+    [[nodiscard]] constexpr auto context() const noexcept {
+        return C::view(s_);
+    }
+    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
+    [[nodiscard]] constexpr sk_buff skb() const noexcept { return context<contexts::tc>(); }
+    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
+    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept { return context<contexts::xdp>(); }
+
+private:
+    template <class P>
+    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
+        detail::code_ref r;
+        if constexpr (program_type<P>) {
+            r.code = prog.data();
+            r.size = static_cast<std::uint32_t>(prog.size());
+            r.remap = remap_of(typename P::maps{});
+            r.remapped = true;
+        } else {
+            const std::span<const insn> s(prog);
+            r.code = s.data();
+            r.size = static_cast<std::uint32_t>(s.size());
+        }
+        return r;
     }
 
-    /// The atomic read-modify-writes.
-    constexpr void atomic(const insn& i) noexcept {
-        const unsigned n = code::bytes_of_size(i.code);
-        const auto op = i.imm;
-        const auto plain = op & ~atomic_op::fetch;
-        const auto base = get(i.dst_reg);
-        const auto src = get(i.src_reg);
-        const auto expected = op == atomic_op::cmpxchg ? get(0) : 0;
-        if (fault_) return;
-        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
-        if (region_of(addr) == region::context) return raise(fault_kind::bad_context_access, addr, n);
-        auto* p = resolve(addr, n, access::atomic);
-        if (p == nullptr) return;
-        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
-        const auto old = detail::load_le(p, n);
-        std::uint64_t r = old;
-        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
-        case atomic_op::add: r = old + src; break;
-        case atomic_op::or_: r = old | src; break;
-        case atomic_op::and_: r = old & src; break;
-        case atomic_op::xor_: r = old ^ src; break;
-        case atomic_op::xchg: r = src; break;
-        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
-        }
-        detail::store_le(p, n, r & mask);
-        if (op == atomic_op::cmpxchg) set(0, old);
-        else if (op & atomic_op::fetch) set(i.src_reg, old);
+    template <class... Ps>
+    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
+        static_assert((contains<Ps, maps> && ...),
+                      "bpfxx::vm: the program references a map this machine does not hold "
+                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
+        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
     }
 
-    /// ld_abs, ld_ind (`indirect`): the legacy packet loads.
-    constexpr bool packet_load(const insn& i, bool indirect, run_result& result) noexcept {
-        const unsigned n = code::bytes_of_size(i.code);
-        if (kind_ != context_kind::socket_filter && kind_ != context_kind::tc) {
-            raise(fault_kind::insn_not_allowed);
-            return true;
-        }
-        if (get(6) != make_address(region::context, 0)) {
-            if (!fault_) raise(fault_kind::bad_context_access, regs_[6], n);
-            return true;
-        }
-        std::int64_t k = i.imm;
-        if (indirect) {
-            const auto s = get(i.src_reg);
-            if (fault_) return true;
-            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) + static_cast<std::uint32_t>(i.imm));
-        }
-        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
-        std::int64_t from = 0;
-        if (k >= 0) from = std::int64_t{data_} + k;
-        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{net_} + (k + 0x100000);
-        else if (k >= -0x200000) from = std::int64_t{mac_} + (k + 0x200000);
-        else from = -1;
-        if (from < 0 || from + n > end_ || (k >= 0 && from < data_)) {
-            // the kernel ends the program with r0 = 0 when the load fails
-            result.r0 = 0;
-            return true;
-        }
-        set(0, detail::load_be(&pkt_[static_cast<std::size_t>(from)], n));
-        clobber_args();
-        ++pc_;
-        return false;
+    [[nodiscard]] static constexpr run_result bad_input() noexcept {
+        run_result r;
+        r.error.kind = fault_kind::bad_input;
+        return r;
     }
 
-    constexpr bool ld_imm64(const insn& i) noexcept {
-        const insn& hi = code_->code[pc_ + 1]; // the classifier checked it
-        std::uint64_t v = 0;
-        switch (i.src_reg) {
-        case 0:
-            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
-            break;
-        case pseudo::map_idx:
-        case pseudo::map_idx_value: {
-            const auto idx = static_cast<std::uint32_t>(i.imm);
-            const auto m = code_->remapped ? (idx < 64 ? code_->remap[idx] : 255u) : idx;
-            if (idx >= 64 || m >= map_count || (!code_->remapped && false)) {
-                raise(fault_kind::bad_map_reference);
-                return true;
-            }
-            if (i.src_reg == pseudo::map_idx) {
-                v = make_address(region::map_object + m, 0);
-                break;
-            }
-            bool ok = false;
-            with_map(m, [&](auto& model) {
-                using model_t = std::remove_reference_t<decltype(model)>;
-                if constexpr (requires { model_t::value_size; }) {
-                    // as the kernel: only single-element arrays give direct value addresses
-                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
-                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
-                }
-            });
-            if (!ok) {
-                raise(fault_kind::bad_map_reference);
-                return true;
-            }
-            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
-            break;
-        }
-        case pseudo::func: {
-            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
-            if (target < 0 || target >= std::int64_t{code_->size}) {
-                raise(fault_kind::jump_out_of_program);
-                return true;
-            }
-            v = make_address(region::function, static_cast<std::uint32_t>(target));
-            break;
-        }
-        case pseudo::btf_id: raise(fault_kind::unsupported); return true;
-        default: raise(fault_kind::bad_map_reference); return true; // by fd: the machine has no fds
-        }
-        set(i.dst_reg, v);
-        pc_ += 2;
-        return false;
+    /// Runs `entry` on the context C set up: registers, frame, the loop, and
+    /// what the run hands back.
+    template <class C>
+    constexpr run_result execute(const detail::code_ref& entry) noexcept {
+        s_.regs = {};
+        s_.init = 0;
+        s_.error = {};
+        s_.depth = 0;
+        s_.pc = 0;
+        s_.steps = 0;
+        ++s_.runs;
+        s_.tail_calls = 0;
+        s_.loops = detail::max_loops;
+        s_.code = &entry;
+        s_.tail_target = nullptr;
+        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
+        for (std::size_t k = 0; k < stack_size / 64; ++k) s_.stack_init[k] = 0;
+        if (!L.strict) s_.stack = {}; // lenient runs may read stack they never wrote: make it zeros
+        C::enter(s_);
+        s_.set(10, make_address(region::stack, stack_size));
+        if (!L.strict) s_.init = 0x7ff;
+
+        run_result result;
+        detail::fast_executor::run(s_, result);
+        result.steps = s_.steps;
+        result.error = s_.error;
+        s_.note_dirty();
+        C::finish(s_);
+        return result;
     }
 
-    // ---- helpers (vm/helpers.hpp) --------------------------------------------
-
-    [[nodiscard]] constexpr bool call_helper(std::int32_t id) noexcept;
-
-    // Helper arguments: a map reference, a readable or writable buffer.
-    [[nodiscard]] constexpr std::int64_t map_arg(unsigned r, std::int32_t id) noexcept;
-    [[nodiscard]] constexpr std::uint8_t* buffer_arg(std::uint64_t addr, std::uint64_t size, access a) noexcept {
-        if (size > 0xffffffffu) {
-            raise(fault_kind::bad_access, addr, 0xffffffffu);
-            return nullptr;
-        }
-        return resolve(addr, static_cast<std::uint32_t>(size), a);
-    }
-    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
-
-    template <class Model>
-    constexpr std::uint64_t lookup_in(Model& m, std::size_t index, const std::uint8_t* key) noexcept;
-
-    constexpr bool map_helper(std::int32_t id) noexcept;
-    constexpr bool ringbuf_helper(std::int32_t id) noexcept;
-    constexpr bool skb_helper(std::int32_t id) noexcept;
-    constexpr bool xdp_helper(std::int32_t id) noexcept;
-    constexpr bool trace_printk() noexcept;
-    constexpr bool tail_call() noexcept;
-    constexpr bool csum_helper(std::int32_t id) noexcept;
-
-    [[nodiscard]] constexpr std::uint64_t next_random() noexcept {
-        // xorshift64*: deterministic, seedable, good enough for a test double
-        prandom_ ^= prandom_ >> 12;
-        prandom_ ^= prandom_ << 25;
-        prandom_ ^= prandom_ >> 27;
-        return (prandom_ * 0x2545f4914f6cdd1dull) >> 32;
-    }
-
-    // ---- state ---------------------------------------------------------------
-
-    std::tuple<model_of<Ms, L.ringbuf_records>...> maps_{};
-    std::array<detail::code_ref, L.programs> programs_{};
-    std::uint32_t programs_used_ = 0;
-
-    std::array<fixed_text<128>, L.trace_lines> trace_{};
-    std::size_t trace_used_ = 0;
-    std::uint64_t clock_ = 0;
-    std::uint64_t clock_step_ = 0;
-    std::uint64_t prandom_ = 0x9e3779b97f4a7c15u;
-    std::uint32_t cpu_ = 0;
-
-    // one run
-    context_kind kind_ = context_kind::memory;
-    std::array<std::uint8_t, L.frame_bytes> pkt_{};
-    std::uint32_t meta_ = 0, data_ = 0, end_ = 0, mac_ = 0, net_ = 0;
-    std::uint32_t pkt_dirty_ = 0; ///< pkt_ bytes [0, pkt_dirty_) may be non-zero
-    std::uint32_t xdp_ingress_ = 0, xdp_queue_ = 0;
-    std::array<std::uint8_t, sizeof(sk_buff)> ctx_{};
-    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack_{};
-    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init_{}; ///< bit per byte written
-    std::array<detail::frame_state, max_frames> frames_{};
-    std::array<std::uint64_t, 11> regs_{};
-    std::uint16_t init_ = 0;
-    std::uint32_t depth_ = 0;
-    std::uint32_t pc_ = 0;
-    std::uint64_t steps_ = 0;
-    std::uint64_t runs_ = 0;
-    std::array<detail::decoded_program, L.programs + 1> decoded_{}; ///< the entry program and tail call targets
-    std::uint32_t tail_calls_ = 0;
-    std::uint32_t loops_ = 0;
-    const detail::code_ref* code_ = nullptr;
-    const detail::code_ref* tail_target_ = nullptr;
-    std::optional<redirect_target> redirect_{};
-    fault fault_{};
+    state s_{};
 };
 
 // ---- one-shot runs, for static_assert -----------------------------------------
@@ -7344,556 +8554,7 @@ template <class P>
 }
 
 } // namespace bpfxx::vm
-
 // ---- end <bpfxx/vm/machine.hpp> ----
-
-namespace bpfxx::vm {
-
-namespace detail {
-// Helpers the interpreter models, by kind of context that may call them.
-[[nodiscard]] constexpr bool skb_only(helper h) noexcept {
-    return h == helper::skb_load_bytes || h == helper::skb_load_bytes_relative;
-}
-[[nodiscard]] constexpr bool tc_only(helper h) noexcept {
-    return h == helper::skb_store_bytes || h == helper::l3_csum_replace || h == helper::l4_csum_replace;
-}
-[[nodiscard]] constexpr bool xdp_only(helper h) noexcept {
-    return h == helper::xdp_adjust_head || h == helper::xdp_adjust_meta || h == helper::xdp_adjust_tail ||
-           h == helper::redirect_map || h == helper::xdp_get_buff_len || h == helper::xdp_load_bytes ||
-           h == helper::xdp_store_bytes;
-}
-
-template <class Model>
-concept keyed_model = requires { Model::kind; };
-template <class Model>
-concept ring_model = requires { Model::header_size; };
-
-template <std::size_t Cap>
-constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative, unsigned base, bool upper,
-                             unsigned width, bool zero_pad, bool left) noexcept {
-    char digits[24]{};
-    unsigned n = 0;
-    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
-        digits[n++] = set[v % base];
-        v /= base;
-    } while (v != 0);
-    const unsigned len = n + (negative ? 1u : 0u);
-    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
-    if (width > Cap) width = Cap;
-    if (!left && !zero_pad)
-        for (unsigned k = len; k < width; ++k) t.append(' ');
-    if (negative) t.append('-');
-    if (!left && zero_pad)
-        for (unsigned k = len; k < width; ++k) t.append('0');
-    while (n > 0) t.append(digits[--n]);
-    if (left)
-        for (unsigned k = len; k < width; ++k) t.append(' ');
-}
-} // namespace detail
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::call_helper(std::int32_t id) noexcept {
-    if (id <= 0 || id >= helper_count) {
-        raise_helper(fault_kind::unknown_helper, id);
-        return false;
-    }
-    init_ &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
-    const auto h = static_cast<helper>(id);
-    const bool skb = kind_ == context_kind::socket_filter || kind_ == context_kind::tc;
-    if ((detail::skb_only(h) && !skb) || (detail::tc_only(h) && kind_ != context_kind::tc) ||
-        (detail::xdp_only(h) && kind_ != context_kind::xdp) ||
-        ((h == helper::redirect || h == helper::csum_diff) && kind_ != context_kind::tc &&
-         kind_ != context_kind::xdp)) {
-        raise_helper(fault_kind::helper_not_allowed, id);
-        return false;
-    }
-    bool ok = true;
-    switch (h) {
-    case helper::map_lookup_elem:
-    case helper::map_update_elem:
-    case helper::map_delete_elem:
-    case helper::map_push_elem:
-    case helper::map_pop_elem:
-    case helper::map_peek_elem:
-    case helper::map_lookup_percpu_elem: ok = map_helper(id); break;
-    case helper::ringbuf_output:
-    case helper::ringbuf_reserve:
-    case helper::ringbuf_submit:
-    case helper::ringbuf_discard:
-    case helper::ringbuf_query: ok = ringbuf_helper(id); break;
-    case helper::ktime_get_ns:
-    case helper::ktime_get_boot_ns:
-    case helper::ktime_get_coarse_ns:
-    case helper::ktime_get_tai_ns:
-        ret(clock_);
-        clock_ += clock_step_;
-        break;
-    case helper::get_prandom_u32: ret(next_random() & 0xffffffffu); break;
-    case helper::get_smp_processor_id: ret(cpu_); break;
-    case helper::get_numa_node_id: ret(0); break;
-    case helper::trace_printk: ok = trace_printk(); break;
-    case helper::tail_call: ok = tail_call(); break;
-    case helper::skb_load_bytes:
-    case helper::skb_load_bytes_relative:
-    case helper::skb_store_bytes:
-    case helper::redirect: ok = skb_helper(id); break;
-    case helper::l3_csum_replace:
-    case helper::l4_csum_replace:
-    case helper::csum_diff: ok = csum_helper(id); break;
-    case helper::xdp_adjust_head:
-    case helper::xdp_adjust_meta:
-    case helper::xdp_adjust_tail:
-    case helper::redirect_map:
-    case helper::xdp_get_buff_len:
-    case helper::xdp_load_bytes:
-    case helper::xdp_store_bytes: ok = xdp_helper(id); break;
-    default: raise_helper(fault_kind::unmodelled_helper, id); return false;
-    }
-    if (fault_) {
-        if (fault_.kind == fault_kind::bad_helper_argument || fault_.kind == fault_kind::unmodelled_helper)
-            fault_.helper_id = id;
-        return false;
-    }
-    return ok;
-}
-
-template <class... Ms, limits L>
-constexpr std::int64_t machine<type_list<Ms...>, L>::map_arg(unsigned r, std::int32_t id) noexcept {
-    const auto v = get(r);
-    if (fault_) return -1;
-    const auto reg = region_of(v);
-    if (reg < region::map_object || reg >= region::map_object + map_count || offset_of(v) != 0) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return -1;
-    }
-    return reg - region::map_object;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::map_helper(std::int32_t id) noexcept {
-    const auto index = map_arg(1, id);
-    if (index < 0) return false;
-    const auto h = static_cast<helper>(id);
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (!detail::keyed_model<model>) {
-            raise_helper(fault_kind::bad_helper_argument, id); // ring buffers take no element operations
-        } else {
-            using K = detail::model_kind;
-            constexpr auto kind = model::kind;
-            constexpr bool keyed = kind == K::array || kind == K::sparse_array || kind == K::hash || kind == K::lpm;
-            constexpr bool fifo = kind == K::queue || kind == K::stack;
-            constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
-            const auto value_addr = [&](std::uint32_t slot) {
-                return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
-            };
-            if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
-                if (!keyed || prog_array) return raise_helper(fault_kind::bad_helper_argument, id);
-                if (h == helper::map_lookup_percpu_elem && !is_percpu(model::descriptor::type))
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto* key = buffer_arg(get(2), model::key_size, access::read);
-                if (key == nullptr) return;
-                if (h == helper::map_lookup_percpu_elem) {
-                    const auto cpu = get(3);
-                    if (fault_) return;
-                    if (cpu != 0) return ret(0); // one CPU in the model
-                }
-                const auto slot = m.find(key);
-                return ret(slot ? value_addr(*slot) : 0);
-            }
-            if (h == helper::map_update_elem) {
-                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
-                    model::descriptor::type == map_type::devmap_hash)
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto key_addr = get(2), value = get(3), flags = get(4);
-                if (fault_) return;
-                const auto* k = buffer_arg(key_addr, model::key_size, access::read);
-                if (k == nullptr) return;
-                const auto* v = buffer_arg(value, model::value_size, access::read);
-                if (v == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.update_bytes(k, v, flags)));
-            }
-            if (h == helper::map_delete_elem) {
-                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
-                    model::descriptor::type == map_type::devmap_hash)
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto* k = buffer_arg(get(2), model::key_size, access::read);
-                if (k == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.erase_bytes(k)));
-            }
-            if (h == helper::map_push_elem) {
-                if (!fifo && kind != K::bloom) return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto value = get(2), flags = get(3);
-                if (fault_) return;
-                const auto* v = buffer_arg(value, model::value_size, access::read);
-                if (v == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.push_bytes(v, flags)));
-            }
-            // pop, peek
-            if (!fifo && !(kind == K::bloom && h == helper::map_peek_elem))
-                return raise_helper(fault_kind::bad_helper_argument, id);
-            auto* out = buffer_arg(get(2), model::value_size, kind == K::bloom ? access::read : access::write);
-            if (out == nullptr) return;
-            return ret(static_cast<std::uint64_t>(m.pop_bytes(out, h == helper::map_pop_elem)));
-        }
-    });
-    return !fault_;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::ringbuf_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::ringbuf_submit || h == helper::ringbuf_discard) {
-        const auto data = get(1);
-        if (fault_) return false;
-        const auto reg = region_of(data);
-        bool done = false;
-        if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
-            with_map(reg - region::ringbuf, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (detail::ring_model<model>) {
-                    if (auto* r = m.reserved_at(offset_of(data))) {
-                        r->status = h == helper::ringbuf_submit ? ringbuf_record::state::submitted
-                                                                : ringbuf_record::state::discarded;
-                        done = true;
-                    }
-                }
-            });
-        }
-        if (!done) raise_helper(fault_kind::bad_helper_argument, id);
-        return done;
-    }
-    const auto index = map_arg(1, id);
-    if (index < 0) return false;
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (!detail::ring_model<model>) {
-            raise_helper(fault_kind::bad_helper_argument, id);
-        } else if (h == helper::ringbuf_output) {
-            const auto data = get(2), size = get(3), flags = get(4);
-            if (fault_) return;
-            const auto* src = buffer_arg(data, size, access::read);
-            if (src == nullptr) return;
-            if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval));
-            const auto off = m.reserve(size);
-            if (!off) return ret(static_cast<std::uint64_t>(err::eagain));
-            detail::copy_bytes(m.data() + *off, src, static_cast<std::size_t>(size));
-            m.reserved_at(*off)->status = ringbuf_record::state::submitted;
-            ret(0);
-        } else if (h == helper::ringbuf_reserve) {
-            const auto size = get(2), flags = get(3);
-            if (fault_) return;
-            const auto off = flags == 0 ? m.reserve(size) : std::nullopt;
-            ret(off ? make_address(region::ringbuf + static_cast<std::uint32_t>(index), *off) : 0);
-        } else { // query
-            const auto flags = get(2);
-            if (fault_) return;
-            switch (flags) {
-            case 0: return ret(m.available());   // BPF_RB_AVAIL_DATA
-            case 1: return ret(model::capacity); // BPF_RB_RING_SIZE
-            case 2: return ret(0);               // BPF_RB_CONS_POS
-            case 3: return ret(m.available());   // BPF_RB_PROD_POS
-            default: return ret(0);
-            }
-        }
-    });
-    return !fault_;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
-    const auto fmt = get(1), size = get(2);
-    if (fault_) return false;
-    const auto* p = buffer_arg(fmt, size, access::read);
-    if (p == nullptr) return false;
-    if (size == 0 || p[size - 1] != 0) {
-        ret(static_cast<std::uint64_t>(err::einval));
-        return true;
-    }
-    fixed_text<128> line;
-    unsigned arg = 0;
-    for (std::size_t i = 0; p[i] != 0; ++i) {
-        if (p[i] != '%') {
-            line.append(static_cast<char>(p[i]));
-            continue;
-        }
-        ++i;
-        if (p[i] == '%') {
-            line.append('%');
-            continue;
-        }
-        bool left = false, zero = false;
-        for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
-        unsigned width = 0;
-        for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
-            width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
-        unsigned longs = 0;
-        for (; p[i] == 'l'; ++i) ++longs;
-        const char conv = static_cast<char>(p[i]);
-        if (longs > 2 || arg == 3 || !(conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X' ||
-                                       conv == 'c' || conv == 's')) {
-            ret(static_cast<std::uint64_t>(err::einval));
-            return true;
-        }
-        auto v = get(3 + arg++);
-        if (fault_) return false;
-        if (longs == 0 && conv != 's') v &= 0xffffffffu;
-        if (conv == 'c') {
-            line.append(static_cast<char>(v));
-        } else if (conv == 's') {
-            for (std::uint64_t a = v;; ++a) {
-                const auto* c = resolve(a, 1, access::read);
-                if (c == nullptr) return false;
-                if (*c == 0) break;
-                line.append(static_cast<char>(*c));
-            }
-        } else if (conv == 'd' || conv == 'i') {
-            const auto s = static_cast<std::int64_t>(longs == 0 ? detail::sext(v, 32) : v);
-            const bool neg = s < 0;
-            const auto mag = neg ? 0 - static_cast<std::uint64_t>(s) : static_cast<std::uint64_t>(s);
-            detail::append_number(line, mag, neg, 10, false, width, zero, left);
-        } else {
-            detail::append_number(line, v, false, conv == 'u' ? 10 : 16, conv == 'X', width, zero, left);
-        }
-    }
-    if (trace_used_ < L.trace_lines) trace_[trace_used_++] = line;
-    ret(line.size());
-    return true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::tail_call() noexcept {
-    const auto ctx = get(1);
-    const auto index = map_arg(2, static_cast<std::int32_t>(helper::tail_call));
-    const auto slot = get(3);
-    if (fault_ || index < 0) return false;
-    (void)ctx;
-    std::uint32_t target = 0;
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (detail::keyed_model<model>) {
-            if constexpr (model::descriptor::type == map_type::prog_array) {
-                const auto key = detail::to_bytes(static_cast<std::uint32_t>(slot));
-                if (const auto s = m.find(key.data())) target = detail::load_u32(m.value_bytes(*s));
-                return;
-            }
-        }
-        raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::tail_call));
-    });
-    if (fault_) return false;
-    // a failed tail call falls through to the next instruction
-    if (target == 0 || target > programs_used_ || tail_calls_ >= max_tail_calls) return true;
-    ++tail_calls_;
-    tail_target_ = &programs_[target - 1];
-    return true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::skb_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::redirect) {
-        const auto ifindex = get(1), flags = get(2);
-        if (fault_) return false;
-        if (kind_ == context_kind::xdp) {
-            if (flags != 0) return ret(xdp::aborted), true;
-            redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
-            return ret(xdp::redirect), true;
-        }
-        if (flags & ~std::uint64_t{1}) return ret(static_cast<std::uint32_t>(tc_act::shot)), true;
-        redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
-        return ret(static_cast<std::uint32_t>(tc_act::redirect)), true;
-    }
-    const auto ctx = get(1);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const auto off = get(2) & 0xffffffffu;
-    const auto buf = get(3);
-    const auto len = get(4) & 0xffffffffu;
-    if (fault_) return false;
-    if (len == 0) {
-        raise_helper(fault_kind::bad_helper_argument, id); // ARG_CONST_SIZE: the verifier wants len > 0
-        return false;
-    }
-    const std::uint64_t skb_len = end_ - data_;
-    if (h == helper::skb_store_bytes) {
-        const auto flags = get(5);
-        if (fault_) return false;
-        const auto* from = buffer_arg(buf, len, access::read);
-        if (from == nullptr) return false;
-        if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval)), true;
-        if (off > 0xffff || off + len > skb_len) return ret(static_cast<std::uint64_t>(err::efault)), true;
-        detail::copy_bytes(&pkt_[data_ + off], from, static_cast<std::size_t>(len));
-        return ret(0), true;
-    }
-    auto* to = buffer_arg(buf, len, access::write);
-    if (to == nullptr) return false;
-    std::uint64_t from = 0;
-    bool ok = false;
-    if (h == helper::skb_load_bytes) {
-        from = data_ + off;
-        ok = off <= 0x7fffffff && off + len <= skb_len;
-    } else {
-        const auto start = get(5);
-        if (fault_) return false;
-        from = (start == 0 ? mac_ : net_) + off;
-        ok = off <= 0xffff && start <= 1 && from + len <= end_;
-    }
-    if (!ok) {
-        for (std::size_t k = 0; k < len; ++k) to[k] = 0;
-        return ret(static_cast<std::uint64_t>(err::efault)), true;
-    }
-    detail::copy_bytes(to, &pkt_[from], static_cast<std::size_t>(len));
-    return ret(0), true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::csum_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::csum_diff) {
-        const auto from = get(1), from_size = get(2) & 0xffffffffu, to = get(3), to_size = get(4) & 0xffffffffu;
-        const auto seed = static_cast<std::uint32_t>(get(5));
-        if (fault_) return false;
-        const std::uint8_t* a = from_size ? buffer_arg(from, from_size, access::read) : nullptr;
-        if (from_size && a == nullptr) return false;
-        const std::uint8_t* b = to_size ? buffer_arg(to, to_size, access::read) : nullptr;
-        if (to_size && b == nullptr) return false;
-        // Linux 6.13 and later: any sizes, the result folded to 16 bits
-        std::uint32_t sum = seed;
-        if (from_size && to_size)
-            sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
-                            csum::partial(a, static_cast<std::size_t>(from_size), 0));
-        else if (to_size)
-            sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
-        else if (from_size)
-            sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
-        return ret(csum::from32to16(sum)), true;
-    }
-    const auto ctx = get(1), off = get(2) & 0xffffffffu, from = get(3), to = get(4), flags = get(5);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const bool l4 = h == helper::l4_csum_replace;
-    const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
-    if (flags & ~allowed) return ret(static_cast<std::uint64_t>(err::einval)), true;
-    if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{end_ - data_}) // odd: -EFAULT for l3 and l4
-        return ret(static_cast<std::uint64_t>(err::efault)), true;
-    auto* p = &pkt_[data_ + off];
-    auto sum = static_cast<std::uint16_t>(detail::load_le(p, 2));
-    const bool mangled0 = l4 && (flags & 0x20), enforce = l4 && (flags & 0x40);
-    if (mangled0 && !enforce && sum == 0) return ret(0), true;
-    switch (flags & 0xf) {
-    case 0:
-        if (from != 0) return ret(static_cast<std::uint64_t>(err::einval)), true;
-        sum = csum::replace_by_diff(sum, static_cast<std::uint32_t>(to));
-        break;
-    case 2:
-        sum = l4 ? csum::replace4(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to))
-                 : csum::replace2(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to));
-        break;
-    case 4: sum = csum::replace4(sum, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)); break;
-    default: return ret(static_cast<std::uint64_t>(err::einval)), true;
-    }
-    if (mangled0 && sum == 0) sum = 0xffff; // CSUM_MANGLED_0
-    detail::store_le(p, 2, sum);
-    return ret(0), true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::redirect_map) {
-        const auto index = map_arg(1, id);
-        const auto key = get(2), flags = get(3);
-        if (fault_ || index < 0) return false;
-        with_map(static_cast<std::size_t>(index), [&](auto& m) {
-            using model = std::remove_reference_t<decltype(m)>;
-            if constexpr (detail::keyed_model<model>) {
-                constexpr auto t = model::descriptor::type;
-                if constexpr (t == map_type::devmap || t == map_type::devmap_hash || t == map_type::cpumap ||
-                              t == map_type::xskmap) {
-                    const std::uint64_t extra = t == map_type::devmap || t == map_type::devmap_hash ? 0x18u : 0u;
-                    if (flags & ~(std::uint64_t{3} | extra)) return ret(xdp::aborted);
-                    const auto k = detail::to_bytes(static_cast<std::uint32_t>(key));
-                    if (!m.find(k.data()) && !(flags & 0x8u)) return ret(flags & 3u);
-                    redirect_ = redirect_target{key, flags, static_cast<std::int32_t>(index)};
-                    return ret(xdp::redirect);
-                }
-            }
-            raise_helper(fault_kind::bad_helper_argument, id);
-        });
-        return !fault_;
-    }
-    const auto ctx = get(1);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const std::int64_t delta = static_cast<std::int32_t>(static_cast<std::uint32_t>(h == helper::xdp_get_buff_len ? 0 : get(2)));
-    if (fault_) return false;
-    const auto einval = static_cast<std::uint64_t>(err::einval);
-    switch (h) {
-    case helper::xdp_adjust_head: {
-        const std::int64_t metalen = data_ - meta_;
-        const std::int64_t data = std::int64_t{data_} + delta;
-        if (data < detail::xdp_frame_size + metalen || data > std::int64_t{end_} - detail::eth_hlen)
-            return ret(einval), true;
-        // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
-        const auto at = [&](std::int64_t k) -> std::uint8_t& { return pkt_[static_cast<std::size_t>(k)]; };
-        const std::int64_t from = meta_, to = from + delta;
-        if (to < from)
-            for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
-        else
-            for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
-        meta_ = static_cast<std::uint32_t>(std::int64_t{meta_} + delta);
-        data_ = static_cast<std::uint32_t>(data);
-        return ret(0), true;
-    }
-    case helper::xdp_adjust_meta: {
-        const std::int64_t meta = std::int64_t{meta_} + delta;
-        if (meta < detail::xdp_frame_size || meta > data_) return ret(einval), true;
-        const auto metalen = data_ - meta;
-        // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
-        if (metalen % 4 != 0 || metalen > 255) return ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
-        meta_ = static_cast<std::uint32_t>(meta);
-        return ret(0), true;
-    }
-    case helper::xdp_adjust_tail: {
-        const std::int64_t end = std::int64_t{end_} + delta;
-        if (end > std::int64_t{L.frame_bytes} - detail::tailroom || end < std::int64_t{data_} + detail::eth_hlen)
-            return ret(einval), true;
-        note_dirty();
-        for (auto k = std::int64_t{end_}; k < end; ++k) pkt_[static_cast<std::size_t>(k)] = 0;
-        end_ = static_cast<std::uint32_t>(end);
-        return ret(0), true;
-    }
-    case helper::xdp_get_buff_len: return ret(end_ - data_), true;
-    default: break; // load_bytes, store_bytes
-    }
-    const auto off = get(2) & 0xffffffffu, buf = get(3), len = get(4) & 0xffffffffu;
-    if (fault_) return false;
-    if (len == 0) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const bool load = h == helper::xdp_load_bytes;
-    auto* mem = buffer_arg(buf, len, load ? access::write : access::read);
-    if (mem == nullptr) return false;
-    if (off > 0xffff || len > 0xffff) return ret(static_cast<std::uint64_t>(err::efault)), true;
-    if (off + len > end_ - data_) return ret(einval), true;
-    if (load) detail::copy_bytes(mem, &pkt_[data_ + off], static_cast<std::size_t>(len));
-    else detail::copy_bytes(&pkt_[data_ + off], mem, static_cast<std::size_t>(len));
-    return ret(0), true;
-}
-
-} // namespace bpfxx::vm
-// ---- end <bpfxx/vm/helpers.hpp> ----
 // ---- end <bpfxx/vm.hpp> ----
 
 // Linux: maps, loading, attaching, events.
@@ -9359,6 +10020,9 @@ private:
 // return std::nullopt, erase returns false. lookup/update also have
 // `std::error_code&` overloads that do not throw, for hot paths; like every
 // operation on a map that is not per-CPU, they do not allocate.
+//
+// One concept: the class template map<M>; its members are the kernel's map
+// operations, each enabled for the map types that have it.
 
 #include <array>
 #include <atomic>

@@ -11,6 +11,9 @@
 // return std::nullopt, erase returns false. lookup/update also have
 // `std::error_code&` overloads that do not throw, for hot paths; like every
 // operation on a map that is not per-CPU, they do not allocate.
+//
+// One concept: the class template map<M>; its members are the kernel's map
+// operations, each enabled for the map types that have it.
 
 #include <bpfxx/maps/descriptors.hpp>
 #include <bpfxx/maps/iteration.hpp>
