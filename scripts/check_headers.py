@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""The shape of include/: no include cycle, no header too large to read.
+"""The shape of include/: no include cycle, portable layers free of Linux
+ones, no header too large to read.
 
 Fails (exit 1) when
   - the `#include <bpfxx/...>` arrows between the headers of include/bpfxx
     form a cycle (it prints one), or
+  - a header of a portable layer (isa, asm, text, check, descriptors, vm)
+    includes one of another layer (the Linux ones: maps, sys, load ...), or
   - a header has more than LIMIT lines and its opening comment (the comment
     right after `#pragma once`) does not say why it is one concept, in a line
     `// One concept: <why>`.
@@ -17,6 +20,9 @@ import argparse
 import re
 import sys
 from pathlib import Path
+
+# The layers that build on any OS; they may include only each other.
+PORTABLE = ("isa", "asm", "text", "check", "descriptors", "vm")
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"](bpfxx/[^>"]+)[>"]')
 ONE_CONCEPT_RE = re.compile(r"^//\s*One concept:\s*\S")
@@ -38,6 +44,12 @@ def opening_comment(path: Path) -> list[str]:
             break
         out.append(line)
     return out
+
+
+def portable(header: str) -> bool:
+    """Whether `header` (bpfxx/...) belongs to a portable layer or is its umbrella."""
+    part = header.split("/")[1]
+    return part.removesuffix(".hpp") in PORTABLE
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
@@ -82,6 +94,12 @@ def main() -> int:
         print("check_headers: include cycle: " + " -> ".join(cycle))
         failed = True
 
+    for h, deps in graph.items():
+        for d in deps:
+            if portable(h) and not portable(d):
+                print(f"check_headers: {h} is portable but includes <{d}>")
+                failed = True
+
     for p in headers:
         n = len(p.read_text().splitlines())
         if n > args.limit and not any(ONE_CONCEPT_RE.match(line) for line in opening_comment(p)):
@@ -90,7 +108,8 @@ def main() -> int:
             failed = True
 
     if not failed:
-        print(f"check_headers: {len(headers)} headers, no include cycle, none over {args.limit} lines unexplained")
+        print(f"check_headers: {len(headers)} headers, no include cycle, portable layers include only portable "
+              f"ones, none over {args.limit} lines unexplained")
     return 1 if failed else 0
 
 

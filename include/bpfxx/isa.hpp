@@ -7,6 +7,7 @@
 #include <bpfxx/isa/context.hpp>
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
+#include <bpfxx/isa/map_flags.hpp>
 #include <bpfxx/isa/map_types.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 #include <bpfxx/isa/prog_types.hpp>

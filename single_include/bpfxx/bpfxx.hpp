@@ -12,7 +12,8 @@
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/text.hpp` ...), so a unit test of
 // a program can include only what it needs; `bpfxx/asm.hpp`,
-// `bpfxx/text.hpp`, `bpfxx/check.hpp` and `bpfxx/vm.hpp` build on any OS, the rest needs Linux.
+// `bpfxx/text.hpp`, `bpfxx/check.hpp`, `bpfxx/descriptors.hpp` and `bpfxx/vm.hpp` build on any OS, the rest
+// needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
 // The instruction set: instructions, opcode fields, registers, helper ids,
@@ -1297,10 +1298,74 @@ inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(std::size
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/helpers.hpp> ----
-// ---- begin <bpfxx/isa/map_types.hpp> ----
-// Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy.
+// ---- begin <bpfxx/isa/map_flags.hpp> ----
+// The flags of maps (Linux 6.18 `BPF_F_*`), the SDK's own copy: creation
+// flags and update flags. Which creation flags each map type takes is
+// `valid_map_flags` (isa/map_types.hpp).
 
 #include <cstdint>
+
+namespace bpfxx {
+
+/// Flags of BPF_MAP_CREATE (`map_flags` of `union bpf_attr`), with the
+/// kernel's values. Which ones a map type accepts is checked at compile time
+/// by the descriptors (`bpfxx/descriptors/maps.hpp`).
+enum class map_flags : std::uint32_t {
+    none = 0,
+    no_prealloc = 1u << 0,       ///< hash maps, lpm_trie: allocate elements on update
+    no_common_lru = 1u << 1,     ///< LRU hash maps: one LRU list per CPU
+    numa_node = 1u << 2,         ///< set by `create_options::numa_node`
+    rdonly = 1u << 3,            ///< user space may only read (also an open flag)
+    wronly = 1u << 4,            ///< user space may only write (also an open flag)
+    stack_build_id = 1u << 5,    ///< stack trace maps
+    zero_seed = 1u << 6,         ///< hash maps, bloom filters: no random hash seed
+    rdonly_prog = 1u << 7,       ///< programs may only read
+    wronly_prog = 1u << 8,       ///< programs may only write
+    clone = 1u << 9,             ///< socket storage: clone on accept
+    mmapable = 1u << 10,         ///< arrays: user space may mmap the values
+    preserve_elems = 1u << 11,   ///< perf_event_array: keep events after the fd is closed
+    inner_map = 1u << 12,        ///< may be an inner map with another max_entries
+    link = 1u << 13,             ///< struct_ops maps registered by a link
+    path_fd = 1u << 14,          ///< BPF_OBJ_PIN/GET: the path is relative to a dir fd
+    vtype_btf_obj_fd = 1u << 15, ///< struct_ops: value type from a module's BTF
+    token_fd = 1u << 16,         ///< a BPF token is passed
+    segv_on_fault = 1u << 17,    ///< arena: SIGSEGV instead of faulting pages in
+    no_user_conv = 1u << 18,     ///< arena: no pointer translation for user space
+};
+
+[[nodiscard]] constexpr map_flags operator|(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator&(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator~(map_flags a) noexcept {
+    return static_cast<map_flags>(~static_cast<std::uint32_t>(a));
+}
+constexpr map_flags& operator|=(map_flags& a, map_flags b) noexcept { return a = a | b; }
+/// Whether every flag of `wanted` is set in `f`.
+[[nodiscard]] constexpr bool has(map_flags f, map_flags wanted) noexcept { return (f & wanted) == wanted; }
+
+/// Flags of BPF_MAP_UPDATE_ELEM (and of batch updates).
+enum class update_flags : std::uint64_t {
+    any = 0,     ///< BPF_ANY: create or replace
+    noexist = 1, ///< BPF_NOEXIST: create only (EEXIST if present)
+    exist = 2,   ///< BPF_EXIST: replace only (ENOENT if absent); for queues: overwrite the oldest when full
+    lock = 4,    ///< BPF_F_LOCK: update under the value's bpf_spin_lock
+};
+[[nodiscard]] constexpr update_flags operator|(update_flags a, update_flags b) noexcept {
+    return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/map_flags.hpp> ----
+// ---- begin <bpfxx/isa/map_types.hpp> ----
+// Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy, and
+// what the kernel knows of each: its name, whether it is per-CPU or LRU, and
+// the creation flags it takes.
+
+#include <cstdint>
+#include <string_view>
 
 namespace bpfxx {
 
@@ -1340,6 +1405,93 @@ enum class map_type : std::uint32_t {
     cgrp_storage = 32,
     arena = 33,
 };
+
+/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
+[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
+    switch (t) {
+    case map_type::unspec: return "unspec";
+    case map_type::hash: return "hash";
+    case map_type::array: return "array";
+    case map_type::prog_array: return "prog_array";
+    case map_type::perf_event_array: return "perf_event_array";
+    case map_type::percpu_hash: return "percpu_hash";
+    case map_type::percpu_array: return "percpu_array";
+    case map_type::stack_trace: return "stack_trace";
+    case map_type::cgroup_array: return "cgroup_array";
+    case map_type::lru_hash: return "lru_hash";
+    case map_type::lru_percpu_hash: return "lru_percpu_hash";
+    case map_type::lpm_trie: return "lpm_trie";
+    case map_type::array_of_maps: return "array_of_maps";
+    case map_type::hash_of_maps: return "hash_of_maps";
+    case map_type::devmap: return "devmap";
+    case map_type::sockmap: return "sockmap";
+    case map_type::cpumap: return "cpumap";
+    case map_type::xskmap: return "xskmap";
+    case map_type::sockhash: return "sockhash";
+    case map_type::cgroup_storage: return "cgroup_storage";
+    case map_type::reuseport_sockarray: return "reuseport_sockarray";
+    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
+    case map_type::queue: return "queue";
+    case map_type::stack: return "stack";
+    case map_type::sk_storage: return "sk_storage";
+    case map_type::devmap_hash: return "devmap_hash";
+    case map_type::struct_ops: return "struct_ops";
+    case map_type::ringbuf: return "ringbuf";
+    case map_type::inode_storage: return "inode_storage";
+    case map_type::task_storage: return "task_storage";
+    case map_type::bloom_filter: return "bloom_filter";
+    case map_type::user_ringbuf: return "user_ringbuf";
+    case map_type::cgrp_storage: return "cgrp_storage";
+    case map_type::arena: return "arena";
+    }
+    return {};
+}
+
+/// Whether a map type keeps one value per possible CPU (lookups return all of them).
+[[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
+    return t == map_type::percpu_hash || t == map_type::percpu_array || t == map_type::lru_percpu_hash ||
+           t == map_type::percpu_cgroup_storage;
+}
+
+/// The creation flags each map type accepts in Linux 6.18 (what its
+/// map_alloc_check lets through; BPF_F_TOKEN_FD, which every type takes
+/// with a token, is left out). Map types the SDK has no descriptor for
+/// answer `none`. The kernel tier checks this table against the running kernel.
+[[nodiscard]] constexpr map_flags valid_map_flags(map_type t) noexcept {
+    using enum map_flags;
+    constexpr map_flags access = rdonly | wronly;
+    constexpr map_flags prog_access = rdonly_prog | wronly_prog;
+    switch (t) {
+    case map_type::hash:
+    case map_type::hash_of_maps: return no_prealloc | numa_node | access | zero_seed | prog_access;
+    case map_type::percpu_hash: return no_prealloc | access | zero_seed | prog_access;
+    case map_type::lru_hash: return no_common_lru | numa_node | access | zero_seed | prog_access;
+    case map_type::lru_percpu_hash: return no_common_lru | access | zero_seed | prog_access;
+    case map_type::array: return numa_node | access | prog_access | mmapable | inner_map;
+    case map_type::percpu_array: return access | prog_access;
+    case map_type::prog_array:
+    case map_type::array_of_maps:
+    case map_type::devmap:
+    case map_type::devmap_hash:
+    case map_type::sockmap:
+    case map_type::sockhash:
+    case map_type::xskmap: return numa_node | access;
+    case map_type::perf_event_array: return numa_node | access | preserve_elems;
+    case map_type::lpm_trie: return no_prealloc | numa_node | access | prog_access;
+    case map_type::queue:
+    case map_type::stack: return numa_node | access | prog_access;
+    case map_type::bloom_filter: return numa_node | access | zero_seed | prog_access;
+    case map_type::cpumap:
+    case map_type::ringbuf: return numa_node;
+    default: return none;
+    }
+}
+
+namespace detail {
+[[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
+    return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
+}
+} // namespace detail
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/map_types.hpp> ----
@@ -4153,6 +4305,431 @@ inline constexpr bool checked = assert_checked<Program, Options>();
 } // namespace bpfxx
 // ---- end <bpfxx/check/checked.hpp> ----
 // ---- end <bpfxx/check.hpp> ----
+// ---- begin <bpfxx/descriptors.hpp> ----
+// Map descriptors: one class template per map type, naming the key, the
+// value, the number of entries and the options of a map, with the kernel's
+// rules checked at compile time. Programs reference them (`ld_map<M>`), the
+// interpreter models them (bpfxx/vm.hpp), and on Linux the kernel handles
+// create and open maps through them (bpfxx/maps.hpp). Portable: no OS headers.
+
+// ---- begin <bpfxx/descriptors/maps.hpp> ----
+// Map descriptors: one class template per map type, naming the key, the
+// value, the number of entries and the options of a map. A program
+// references a descriptor (`ld_map<counters>`), user space creates and
+// opens maps through it (`counters::create()` → `bpfxx::map<counters>`).
+//
+// Portable: no OS headers. Mistakes the kernel would refuse at
+// BPF_MAP_CREATE (wrong key size, flag for another map type, ring buffer
+// size not a power of two …) are compile errors here, each with a message
+// that names the rule. The rules are those of Linux 6.18.
+//
+//     using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
+//     using flows = bpfxx::lru_hash_map<flow_key, flow_stats, 65536,
+//                                       bpfxx::map_options{.name = "flows"}>;
+
+// ---- begin <bpfxx/descriptors/options.hpp> ----
+// What a map descriptor fixes at compile time besides its types and size:
+// its creation flags and its name (`map_options`, the descriptor's trailing
+// template argument). Portable: no OS headers.
+
+#include <cstddef>
+#include <string_view>
+
+namespace bpfxx {
+
+namespace detail {
+// Not constexpr on purpose: reaching it while the compiler evaluates a map
+// name stops compilation with this function's name as the diagnostic.
+inline void map_name_may_only_contain_letters_digits_underscores_and_dots() {}
+
+[[nodiscard]] constexpr bool valid_map_name_char(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+} // namespace detail
+
+/// A map's name as the kernel keeps it: at most 15 characters of
+/// [A-Za-z0-9_.]. A structural type, so it can be part of a descriptor's
+/// `map_options`; a string literal converts to it, checked at compile time.
+struct map_name {
+    char chars[16] = {};
+
+    constexpr map_name() noexcept = default;
+    template <std::size_t N>
+    consteval map_name(const char (&s)[N]) { // NOLINT: implicit by design ("counters")
+        static_assert(N <= 16, "bpfxx: a map name has at most 15 characters (the kernel's BPF_OBJ_NAME_LEN is 16)");
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (!detail::valid_map_name_char(s[i]))
+                detail::map_name_may_only_contain_letters_digits_underscores_and_dots();
+            chars[i] = s[i];
+        }
+    }
+
+    [[nodiscard]] constexpr std::string_view view() const noexcept {
+        std::size_t n = 0;
+        while (n < 16 && chars[n] != '\0') ++n;
+        return {chars, n};
+    }
+    [[nodiscard]] constexpr bool empty() const noexcept { return chars[0] == '\0'; }
+};
+
+/// What a descriptor fixes at compile time, as its trailing template
+/// argument: `array_map<u32, u64, 256, map_options{.flags = map_flags::mmapable, .name = "counters"}>`.
+/// Two descriptors that differ only in options are different map types, so a
+/// program can reference both.
+struct map_options {
+    map_flags flags = map_flags::none;
+    map_name name = {};
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/descriptors/options.hpp> ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace bpfxx {
+
+/// The key type of maps that have no key (queue, stack, bloom_filter, ringbuf).
+struct no_key {};
+/// The value type of maps that have no value (ringbuf).
+struct no_value {};
+
+/// A map of descriptor M, owned by this process (Linux: `bpfxx/maps/map.hpp`).
+template <class M>
+class map;
+/// The run-time options of `M::create` and `M::open_pinned` / `M::from_id`
+/// (Linux: `bpfxx/maps/options.hpp`).
+struct create_options;
+struct open_options;
+
+/// Value of a devmap or devmap_hash with an 8-byte value (`struct bpf_devmap_val`).
+struct devmap_value {
+    std::uint32_t ifindex = 0;
+    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
+};
+/// Value of a cpumap with an 8-byte value (`struct bpf_cpumap_val`).
+struct cpumap_value {
+    std::uint32_t qsize = 0;
+    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
+};
+
+namespace detail {
+/// T, as a type that depends on Self: checked when Self's members are used.
+template <class T, class Self>
+struct later_type {
+    using type = T;
+};
+
+template <class T> inline constexpr std::uint32_t byte_size = sizeof(T);
+template <> inline constexpr std::uint32_t byte_size<no_key> = 0;
+template <> inline constexpr std::uint32_t byte_size<no_value> = 0;
+
+/// The kernel's KMALLOC_MAX_SIZE on 4 KiB-page machines: no key or value
+/// may be larger (the exact limit of each type is a little lower).
+inline constexpr std::uint32_t kmalloc_max_size = 4u << 20;
+/// PCPU_MIN_UNIT_SIZE: the largest per-CPU value.
+inline constexpr std::uint32_t max_percpu_value_size = 32u << 10;
+
+template <class K>
+inline constexpr bool is_u32_key = (std::is_integral_v<K> || std::is_enum_v<K>) && sizeof(K) == 4;
+
+template <class T>
+inline constexpr bool is_flat = std::is_trivially_copyable_v<T>;
+
+/// Hashed keys are compared byte by byte, padding included.
+template <class T>
+inline constexpr bool hashes_cleanly = std::has_unique_object_representations_v<T>;
+
+/// The members every descriptor has. `Self` is the descriptor itself, so
+/// that `create` can return `map<Self>`.
+template <class Self, map_type T, class K, class V, std::uint32_t N, map_options O, std::uint64_t Extra = 0>
+struct descriptor_base {
+    static constexpr map_type type = T;
+    using key_type = K;
+    using value_type = V;
+    static constexpr std::uint32_t key_size = byte_size<K>;
+    static constexpr std::uint32_t value_size = byte_size<V>;
+    static constexpr std::uint32_t max_entries = N;
+    static constexpr map_flags flags = O.flags;
+    static constexpr std::string_view name = O.name.view();
+    static constexpr std::uint64_t map_extra = Extra;
+
+    static_assert(is_flat<K>, "bpfxx: a map key must be trivially copyable (the kernel copies keys as bytes)");
+    static_assert(is_flat<V>, "bpfxx: a map value must be trivially copyable (the kernel copies values as bytes)");
+    static_assert(key_size <= kmalloc_max_size && value_size <= kmalloc_max_size,
+                  "bpfxx: map keys and values are at most 4 MiB (KMALLOC_MAX_SIZE)");
+    static_assert(!is_percpu(T) || value_size <= max_percpu_value_size,
+                  "bpfxx: a per-CPU value is at most 32 KiB (PCPU_MIN_UNIT_SIZE)");
+    static_assert(!(has(flags, map_flags::rdonly) && has(flags, map_flags::wronly)),
+                  "bpfxx: map_flags::rdonly and map_flags::wronly exclude each other");
+    static_assert(!(has(flags, map_flags::rdonly_prog) && has(flags, map_flags::wronly_prog)),
+                  "bpfxx: map_flags::rdonly_prog and map_flags::wronly_prog exclude each other");
+    static_assert(!has(flags, map_flags::numa_node),
+                  "bpfxx: choose the NUMA node at run time with create_options::numa_node, not as a descriptor flag");
+    static_assert(!has(flags, map_flags::mmapable) || T == map_type::array,
+                  "bpfxx: map_flags::mmapable is only valid for array_map");
+    static_assert(!has(flags, map_flags::no_prealloc) || !is_lru(T),
+                  "bpfxx: LRU hash maps always preallocate: map_flags::no_prealloc is not valid for them");
+    static_assert(!has(flags, map_flags::no_prealloc) ||
+                      (T == map_type::hash || T == map_type::percpu_hash || T == map_type::hash_of_maps ||
+                       T == map_type::lpm_trie || is_lru(T)),
+                  "bpfxx: map_flags::no_prealloc is only valid for hash_map, percpu_hash, hash_of_maps and lpm_trie");
+    static_assert(!has(flags, map_flags::no_common_lru) || is_lru(T),
+                  "bpfxx: map_flags::no_common_lru is only valid for lru_hash_map and lru_percpu_hash");
+    static_assert((flags & ~valid_map_flags(T)) == map_flags::none,
+                  "bpfxx: a flag in map_options is not valid for this map type (see bpfxx::valid_map_flags)");
+    static_assert(N > 0 || T == map_type::perf_event_array,
+                  "bpfxx: max_entries must be at least 1 (the kernel refuses empty maps)");
+
+    // Shorthands for map<Self>'s factories (they need <bpfxx/maps.hpp>, Linux).
+    // The options are only named here, so that descriptors stay portable;
+    // `later` makes their types (and default arguments) wait for Self.
+    template <class Options>
+    using later = typename later_type<Options, Self>::type;
+
+    /// Creates a map of this type.
+    static map<Self> create(const later<create_options>& opts = {}) { return map<Self>::create(opts); }
+    /// Opens a pinned map, checking that it is of this type.
+    static map<Self> open_pinned(const std::string& path, const later<open_options>& opts = {}) {
+        return map<Self>::open_pinned(path, opts);
+    }
+    /// Opens a map by id, checking that it is of this type.
+    static map<Self> from_id(std::uint32_t id, const later<open_options>& opts = {}) {
+        return map<Self>::from_id(id, opts);
+    }
+};
+
+template <class M>
+concept map_in_map = map_descriptor<M> && (M::type == map_type::array_of_maps || M::type == map_type::hash_of_maps);
+
+// What a descriptor may leave out. The templates below define everything;
+// a hand-written descriptor with only the four members of `map_descriptor`
+// still works with `map<M>`, its keys and values then being byte arrays.
+template <class M>
+struct key_type_of {
+    using type = std::conditional_t<M::key_size == 0, no_key, std::array<std::byte, M::key_size>>;
+};
+template <class M>
+    requires requires { typename M::key_type; }
+struct key_type_of<M> {
+    using type = typename M::key_type;
+};
+template <class M>
+struct value_type_of {
+    using type = std::conditional_t<M::value_size == 0, no_value, std::array<std::byte, M::value_size>>;
+};
+template <class M>
+    requires requires { typename M::value_type; }
+struct value_type_of<M> {
+    using type = typename M::value_type;
+};
+template <class M>
+[[nodiscard]] consteval map_flags flags_of() {
+    if constexpr (requires { M::flags; }) return static_cast<map_flags>(M::flags);
+    else return map_flags::none;
+}
+template <class M>
+[[nodiscard]] consteval std::string_view name_of() {
+    if constexpr (requires { M::name; }) return std::string_view(M::name);
+    else return {};
+}
+template <class M>
+[[nodiscard]] consteval std::uint64_t map_extra_of() {
+    if constexpr (requires { M::map_extra; }) return M::map_extra;
+    else return 0;
+}
+} // namespace detail
+
+// ---------------------------------------------------------------------------
+// Arrays: keys are indices 0 … max_entries-1, all of them always present.
+
+/// BPF_MAP_TYPE_ARRAY. With `map_flags::mmapable`, user space can also map
+/// the values into memory (`map<M>::span()`).
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct array_map : detail::descriptor_base<array_map<K, V, N, O>, map_type::array, K, V, N, O> {
+    static_assert(detail::is_u32_key<K>,
+                  "bpfxx: array_map keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
+};
+
+/// BPF_MAP_TYPE_PERCPU_ARRAY: one value per possible CPU at each index.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct percpu_array : detail::descriptor_base<percpu_array<K, V, N, O>, map_type::percpu_array, K, V, N, O> {
+    static_assert(detail::is_u32_key<K>,
+                  "bpfxx: percpu_array keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
+};
+
+/// BPF_MAP_TYPE_PROG_ARRAY: tail-call targets. Update with a program fd;
+/// a lookup from user space gives the program's id.
+template <std::uint32_t N, map_options O = map_options{}>
+struct prog_array
+    : detail::descriptor_base<prog_array<N, O>, map_type::prog_array, std::uint32_t, std::uint32_t, N, O> {};
+
+/// BPF_MAP_TYPE_PERF_EVENT_ARRAY: perf event fds, usually one per CPU.
+/// N = 0 means "one entry per possible CPU", filled in at create.
+template <std::uint32_t N = 0, map_options O = map_options{}>
+struct perf_event_array : detail::descriptor_base<perf_event_array<N, O>, map_type::perf_event_array,
+                                                  std::uint32_t, std::uint32_t, N, O> {};
+
+// ---------------------------------------------------------------------------
+// Hash maps: any flat key.
+
+/// BPF_MAP_TYPE_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct hash_map : detail::descriptor_base<hash_map<K, V, N, O>, map_type::hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LRU_HASH: a full map evicts its least recently used entry.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct lru_hash_map : detail::descriptor_base<lru_hash_map<K, V, N, O>, map_type::lru_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_PERCPU_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct percpu_hash : detail::descriptor_base<percpu_hash<K, V, N, O>, map_type::percpu_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LRU_PERCPU_HASH.
+template <class K, class V, std::uint32_t N, map_options O = map_options{}>
+struct lru_percpu_hash
+    : detail::descriptor_base<lru_percpu_hash<K, V, N, O>, map_type::lru_percpu_hash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+};
+
+/// BPF_MAP_TYPE_LPM_TRIE: longest-prefix match. K is the key struct: a
+/// 32-bit prefix length in bits, then the data (1 to 256 bytes, network
+/// order), as `struct bpf_lpm_trie_key_u8`. The kernel requires
+/// `map_flags::no_prealloc`, which the default options set.
+template <class K, class V, std::uint32_t N, map_options O = map_options{.flags = map_flags::no_prealloc}>
+struct lpm_trie : detail::descriptor_base<lpm_trie<K, V, N, O>, map_type::lpm_trie, K, V, N, O> {
+    static_assert(sizeof(K) >= 5 && sizeof(K) <= 260,
+                  "bpfxx: an lpm_trie key is a 32-bit prefixlen followed by 1 to 256 bytes of data");
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: an lpm_trie key must have no padding bytes (the kernel compares keys byte by byte)");
+    static_assert(has(O.flags, map_flags::no_prealloc),
+                  "bpfxx: lpm_trie requires map_flags::no_prealloc in its map_options");
+};
+
+// ---------------------------------------------------------------------------
+// Keyless maps.
+
+/// BPF_MAP_TYPE_QUEUE: FIFO of values (push, pop, peek).
+template <class V, std::uint32_t N, map_options O = map_options{}>
+struct queue : detail::descriptor_base<queue<V, N, O>, map_type::queue, no_key, V, N, O> {};
+
+/// BPF_MAP_TYPE_STACK: LIFO of values (push, pop, peek).
+template <class V, std::uint32_t N, map_options O = map_options{}>
+struct stack : detail::descriptor_base<stack<V, N, O>, map_type::stack, no_key, V, N, O> {};
+
+/// BPF_MAP_TYPE_BLOOM_FILTER: "maybe present" / "certainly absent" for
+/// values. `Hashes` hash functions (1 to 15) are passed as map_extra.
+template <class V, std::uint32_t N, std::uint32_t Hashes = 5, map_options O = map_options{}>
+struct bloom_filter
+    : detail::descriptor_base<bloom_filter<V, N, Hashes, O>, map_type::bloom_filter, no_key, V, N, O, Hashes> {
+    static_assert(Hashes >= 1 && Hashes <= 15, "bpfxx: a bloom filter uses 1 to 15 hash functions");
+    static_assert(detail::hashes_cleanly<V>,
+                  "bpfxx: a bloom filter value must have no padding bytes (the kernel hashes it byte by byte)");
+};
+
+/// BPF_MAP_TYPE_RINGBUF of `Bytes` bytes of data: read with the events
+/// layer. No elements to look up.
+template <std::uint32_t Bytes, map_options O = map_options{}>
+struct ringbuf : detail::descriptor_base<ringbuf<Bytes, O>, map_type::ringbuf, no_key, no_value, Bytes, O> {
+    static_assert(Bytes != 0 && (Bytes & (Bytes - 1)) == 0 && Bytes % 4096 == 0,
+                  "bpfxx: a ring buffer's size must be a power of two and a multiple of the page size (4096)");
+};
+
+// ---------------------------------------------------------------------------
+// Maps of maps. Inner is the descriptor every inner map must match; the
+// kernel wants an example inner map at create, which `create` makes and
+// closes again. Update with an inner map's fd; a lookup gives its id.
+
+/// BPF_MAP_TYPE_ARRAY_OF_MAPS.
+template <class Inner, std::uint32_t N, map_options O = map_options{}>
+struct array_of_maps : detail::descriptor_base<array_of_maps<Inner, N, O>, map_type::array_of_maps, std::uint32_t,
+                                               std::uint32_t, N, O> {
+    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of array_of_maps must be a map descriptor");
+    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
+    using inner_type = Inner;
+};
+
+/// BPF_MAP_TYPE_HASH_OF_MAPS.
+template <class K, class Inner, std::uint32_t N, map_options O = map_options{}>
+struct hash_of_maps
+    : detail::descriptor_base<hash_of_maps<K, Inner, N, O>, map_type::hash_of_maps, K, std::uint32_t, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of hash_of_maps must be a map descriptor");
+    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
+    using inner_type = Inner;
+};
+
+// ---------------------------------------------------------------------------
+// Redirect and socket maps. Their values are interface indices, CPUs'
+// queue sizes or fds; with an 8-byte value they also name a program.
+
+/// BPF_MAP_TYPE_DEVMAP: XDP redirect to interfaces. V: ifindex (u32) or devmap_value.
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct devmap : detail::descriptor_base<devmap<N, V, O>, map_type::devmap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
+};
+
+/// BPF_MAP_TYPE_DEVMAP_HASH: as devmap, keyed by any u32 (usually the ifindex).
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct devmap_hash : detail::descriptor_base<devmap_hash<N, V, O>, map_type::devmap_hash, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
+};
+
+/// BPF_MAP_TYPE_CPUMAP: XDP redirect to CPUs (key: CPU). V: queue size (u32) or cpumap_value.
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct cpumap : detail::descriptor_base<cpumap<N, V, O>, map_type::cpumap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a cpumap value is 4 bytes (queue size) or 8 bytes (bpfxx::cpumap_value)");
+};
+
+/// BPF_MAP_TYPE_XSKMAP: AF_XDP sockets (value: the socket's fd).
+template <std::uint32_t N, map_options O = map_options{}>
+struct xskmap : detail::descriptor_base<xskmap<N, O>, map_type::xskmap, std::uint32_t, std::uint32_t, N, O> {};
+
+/// BPF_MAP_TYPE_SOCKMAP: sockets by index. V: u32 (update with a socket
+/// fd) or u64 (then a lookup gives the socket's cookie).
+template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct sockmap : detail::descriptor_base<sockmap<N, V, O>, map_type::sockmap, std::uint32_t, V, N, O> {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a sockmap value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
+};
+
+/// BPF_MAP_TYPE_SOCKHASH: sockets by any key.
+template <class K, std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
+struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockhash, K, V, N, O> {
+    static_assert(detail::hashes_cleanly<K>,
+                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
+                  "compares keys byte by byte): add explicit padding members");
+    static_assert(sizeof(K) <= 512, "bpfxx: a sockhash key is at most 512 bytes");
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
+                  "bpfxx: a sockhash value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/descriptors/maps.hpp> ----
+// ---- end <bpfxx/descriptors.hpp> ----
 // ---- begin <bpfxx/vm.hpp> ----
 // The interpreter: run programs as constants, at compile time or in unit
 // tests, with no kernel. Portable: no operating-system headers.
@@ -5057,572 +5634,6 @@ template <class S>
 // value), LRU maps evict the least recently used entry exactly, a bloom
 // filter is exact until it holds more than max_entries values and then
 // answers "maybe" to everything.
-
-// ---- begin <bpfxx/maps/descriptors.hpp> ----
-// Map descriptors: one class template per map type, naming the key, the
-// value, the number of entries and the options of a map. A program
-// references a descriptor (`ld_map<counters>`), user space creates and
-// opens maps through it (`counters::create()` → `bpfxx::map<counters>`).
-//
-// Portable: no OS headers. Mistakes the kernel would refuse at
-// BPF_MAP_CREATE (wrong key size, flag for another map type, ring buffer
-// size not a power of two …) are compile errors here, each with a message
-// that names the rule. The rules are those of Linux 6.18.
-//
-//     using counters = bpfxx::array_map<std::uint32_t, std::uint64_t, 256>;
-//     using flows = bpfxx::lru_hash_map<flow_key, flow_stats, 65536,
-//                                       bpfxx::map_options{.name = "flows"}>;
-
-// ---- begin <bpfxx/maps/options.hpp> ----
-// The knobs of a map: creation flags (`BPF_F_*`), update flags, the map's
-// name, and the options a descriptor fixes at compile time (`map_options`)
-// or that `create`, `open_pinned` and `from_id` take at run time. Portable:
-// no OS headers, the kernel's values are the SDK's own copy.
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace bpfxx {
-
-/// Flags of BPF_MAP_CREATE (`map_flags` of `union bpf_attr`), with the
-/// kernel's values. Which ones a map type accepts is checked at compile time
-/// by the descriptors (`bpfxx/maps/descriptors.hpp`).
-enum class map_flags : std::uint32_t {
-    none = 0,
-    no_prealloc = 1u << 0,       ///< hash maps, lpm_trie: allocate elements on update
-    no_common_lru = 1u << 1,     ///< LRU hash maps: one LRU list per CPU
-    numa_node = 1u << 2,         ///< set by `create_options::numa_node`
-    rdonly = 1u << 3,            ///< user space may only read (also an open flag)
-    wronly = 1u << 4,            ///< user space may only write (also an open flag)
-    stack_build_id = 1u << 5,    ///< stack trace maps
-    zero_seed = 1u << 6,         ///< hash maps, bloom filters: no random hash seed
-    rdonly_prog = 1u << 7,       ///< programs may only read
-    wronly_prog = 1u << 8,       ///< programs may only write
-    clone = 1u << 9,             ///< socket storage: clone on accept
-    mmapable = 1u << 10,         ///< arrays: user space may mmap the values
-    preserve_elems = 1u << 11,   ///< perf_event_array: keep events after the fd is closed
-    inner_map = 1u << 12,        ///< may be an inner map with another max_entries
-    link = 1u << 13,             ///< struct_ops maps registered by a link
-    path_fd = 1u << 14,          ///< BPF_OBJ_PIN/GET: the path is relative to a dir fd
-    vtype_btf_obj_fd = 1u << 15, ///< struct_ops: value type from a module's BTF
-    token_fd = 1u << 16,         ///< a BPF token is passed
-    segv_on_fault = 1u << 17,    ///< arena: SIGSEGV instead of faulting pages in
-    no_user_conv = 1u << 18,     ///< arena: no pointer translation for user space
-};
-
-[[nodiscard]] constexpr map_flags operator|(map_flags a, map_flags b) noexcept {
-    return static_cast<map_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr map_flags operator&(map_flags a, map_flags b) noexcept {
-    return static_cast<map_flags>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr map_flags operator~(map_flags a) noexcept {
-    return static_cast<map_flags>(~static_cast<std::uint32_t>(a));
-}
-constexpr map_flags& operator|=(map_flags& a, map_flags b) noexcept { return a = a | b; }
-/// Whether every flag of `wanted` is set in `f`.
-[[nodiscard]] constexpr bool has(map_flags f, map_flags wanted) noexcept { return (f & wanted) == wanted; }
-
-/// Flags of BPF_MAP_UPDATE_ELEM (and of batch updates).
-enum class update_flags : std::uint64_t {
-    any = 0,     ///< BPF_ANY: create or replace
-    noexist = 1, ///< BPF_NOEXIST: create only (EEXIST if present)
-    exist = 2,   ///< BPF_EXIST: replace only (ENOENT if absent); for queues: overwrite the oldest when full
-    lock = 4,    ///< BPF_F_LOCK: update under the value's bpf_spin_lock
-};
-[[nodiscard]] constexpr update_flags operator|(update_flags a, update_flags b) noexcept {
-    return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
-}
-
-namespace detail {
-// Not constexpr on purpose: reaching it while the compiler evaluates a map
-// name stops compilation with this function's name as the diagnostic.
-inline void map_name_may_only_contain_letters_digits_underscores_and_dots() {}
-
-[[nodiscard]] constexpr bool valid_map_name_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-}
-} // namespace detail
-
-/// A map's name as the kernel keeps it: at most 15 characters of
-/// [A-Za-z0-9_.]. A structural type, so it can be part of a descriptor's
-/// `map_options`; a string literal converts to it, checked at compile time.
-struct map_name {
-    char chars[16] = {};
-
-    constexpr map_name() noexcept = default;
-    template <std::size_t N>
-    consteval map_name(const char (&s)[N]) { // NOLINT: implicit by design ("counters")
-        static_assert(N <= 16, "bpfxx: a map name has at most 15 characters (the kernel's BPF_OBJ_NAME_LEN is 16)");
-        for (std::size_t i = 0; i + 1 < N; ++i) {
-            if (!detail::valid_map_name_char(s[i]))
-                detail::map_name_may_only_contain_letters_digits_underscores_and_dots();
-            chars[i] = s[i];
-        }
-    }
-
-    [[nodiscard]] constexpr std::string_view view() const noexcept {
-        std::size_t n = 0;
-        while (n < 16 && chars[n] != '\0') ++n;
-        return {chars, n};
-    }
-    [[nodiscard]] constexpr bool empty() const noexcept { return chars[0] == '\0'; }
-};
-
-/// What a descriptor fixes at compile time, as its trailing template
-/// argument: `array_map<u32, u64, 256, map_options{.flags = map_flags::mmapable, .name = "counters"}>`.
-/// Two descriptors that differ only in options are different map types, so a
-/// program can reference both.
-struct map_options {
-    map_flags flags = map_flags::none;
-    map_name name = {};
-};
-
-/// Run-time choices of `M::create(...)`; each overrides or adds to what the
-/// descriptor says.
-struct create_options {
-    /// Replaces the descriptor's max_entries (0 is passed on, and the kernel refuses it).
-    std::optional<std::uint32_t> max_entries{};
-    /// Replaces the descriptor's name when not empty; the kernel checks it.
-    std::string name{};
-    /// Added to the descriptor's flags. (map_flags::mmapable given here makes
-    /// an mmapable map, but only a descriptor with it gets `span()`.)
-    map_flags flags = map_flags::none;
-    /// Allocate on this NUMA node (sets `map_flags::numa_node`).
-    std::optional<std::uint32_t> numa_node{};
-    /// Pin the new map at this bpffs path (e.g. "/sys/fs/bpf/counters");
-    /// /sys/fs/bpf is mounted when it is not. Empty: do not pin.
-    std::string pin{};
-};
-
-/// Run-time choices of `map<M>::open_pinned` and `map<M>::from_id`.
-struct open_options {
-    /// Whether the kernel object's max_entries must equal the descriptor's.
-    bool check_max_entries = true;
-    /// `map_flags::rdonly` or `map_flags::wronly`: open for reading or
-    /// writing only (the fd's access mode); `none`: both.
-    map_flags access = map_flags::none;
-};
-
-} // namespace bpfxx
-// ---- end <bpfxx/maps/options.hpp> ----
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <type_traits>
-
-namespace bpfxx {
-
-/// The key type of maps that have no key (queue, stack, bloom_filter, ringbuf).
-struct no_key {};
-/// The value type of maps that have no value (ringbuf).
-struct no_value {};
-
-/// A map of descriptor M, owned by this process (Linux: `bpfxx/maps/map.hpp`).
-template <class M>
-class map;
-
-/// Value of a devmap or devmap_hash with an 8-byte value (`struct bpf_devmap_val`).
-struct devmap_value {
-    std::uint32_t ifindex = 0;
-    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
-};
-/// Value of a cpumap with an 8-byte value (`struct bpf_cpumap_val`).
-struct cpumap_value {
-    std::uint32_t qsize = 0;
-    std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
-};
-
-/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
-[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
-    switch (t) {
-    case map_type::unspec: return "unspec";
-    case map_type::hash: return "hash";
-    case map_type::array: return "array";
-    case map_type::prog_array: return "prog_array";
-    case map_type::perf_event_array: return "perf_event_array";
-    case map_type::percpu_hash: return "percpu_hash";
-    case map_type::percpu_array: return "percpu_array";
-    case map_type::stack_trace: return "stack_trace";
-    case map_type::cgroup_array: return "cgroup_array";
-    case map_type::lru_hash: return "lru_hash";
-    case map_type::lru_percpu_hash: return "lru_percpu_hash";
-    case map_type::lpm_trie: return "lpm_trie";
-    case map_type::array_of_maps: return "array_of_maps";
-    case map_type::hash_of_maps: return "hash_of_maps";
-    case map_type::devmap: return "devmap";
-    case map_type::sockmap: return "sockmap";
-    case map_type::cpumap: return "cpumap";
-    case map_type::xskmap: return "xskmap";
-    case map_type::sockhash: return "sockhash";
-    case map_type::cgroup_storage: return "cgroup_storage";
-    case map_type::reuseport_sockarray: return "reuseport_sockarray";
-    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
-    case map_type::queue: return "queue";
-    case map_type::stack: return "stack";
-    case map_type::sk_storage: return "sk_storage";
-    case map_type::devmap_hash: return "devmap_hash";
-    case map_type::struct_ops: return "struct_ops";
-    case map_type::ringbuf: return "ringbuf";
-    case map_type::inode_storage: return "inode_storage";
-    case map_type::task_storage: return "task_storage";
-    case map_type::bloom_filter: return "bloom_filter";
-    case map_type::user_ringbuf: return "user_ringbuf";
-    case map_type::cgrp_storage: return "cgrp_storage";
-    case map_type::arena: return "arena";
-    }
-    return {};
-}
-
-/// Whether a map type keeps one value per possible CPU (lookups return all of them).
-[[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
-    return t == map_type::percpu_hash || t == map_type::percpu_array || t == map_type::lru_percpu_hash ||
-           t == map_type::percpu_cgroup_storage;
-}
-
-/// The creation flags each map type accepts in Linux 6.18 (what its
-/// map_alloc_check lets through; BPF_F_TOKEN_FD, which every type takes
-/// with a token, is left out). Map types the SDK has no descriptor for
-/// answer `none`. The kernel tier checks this table against the running kernel.
-[[nodiscard]] constexpr map_flags valid_map_flags(map_type t) noexcept {
-    using enum map_flags;
-    constexpr map_flags access = rdonly | wronly;
-    constexpr map_flags prog_access = rdonly_prog | wronly_prog;
-    switch (t) {
-    case map_type::hash:
-    case map_type::hash_of_maps: return no_prealloc | numa_node | access | zero_seed | prog_access;
-    case map_type::percpu_hash: return no_prealloc | access | zero_seed | prog_access;
-    case map_type::lru_hash: return no_common_lru | numa_node | access | zero_seed | prog_access;
-    case map_type::lru_percpu_hash: return no_common_lru | access | zero_seed | prog_access;
-    case map_type::array: return numa_node | access | prog_access | mmapable | inner_map;
-    case map_type::percpu_array: return access | prog_access;
-    case map_type::prog_array:
-    case map_type::array_of_maps:
-    case map_type::devmap:
-    case map_type::devmap_hash:
-    case map_type::sockmap:
-    case map_type::sockhash:
-    case map_type::xskmap: return numa_node | access;
-    case map_type::perf_event_array: return numa_node | access | preserve_elems;
-    case map_type::lpm_trie: return no_prealloc | numa_node | access | prog_access;
-    case map_type::queue:
-    case map_type::stack: return numa_node | access | prog_access;
-    case map_type::bloom_filter: return numa_node | access | zero_seed | prog_access;
-    case map_type::cpumap:
-    case map_type::ringbuf: return numa_node;
-    default: return none;
-    }
-}
-
-namespace detail {
-template <class T> inline constexpr std::uint32_t byte_size = sizeof(T);
-template <> inline constexpr std::uint32_t byte_size<no_key> = 0;
-template <> inline constexpr std::uint32_t byte_size<no_value> = 0;
-
-/// The kernel's KMALLOC_MAX_SIZE on 4 KiB-page machines: no key or value
-/// may be larger (the exact limit of each type is a little lower).
-inline constexpr std::uint32_t kmalloc_max_size = 4u << 20;
-/// PCPU_MIN_UNIT_SIZE: the largest per-CPU value.
-inline constexpr std::uint32_t max_percpu_value_size = 32u << 10;
-
-template <class K>
-inline constexpr bool is_u32_key = (std::is_integral_v<K> || std::is_enum_v<K>) && sizeof(K) == 4;
-
-template <class T>
-inline constexpr bool is_flat = std::is_trivially_copyable_v<T>;
-
-/// Hashed keys are compared byte by byte, padding included.
-template <class T>
-inline constexpr bool hashes_cleanly = std::has_unique_object_representations_v<T>;
-
-[[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
-    return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
-}
-
-/// The members every descriptor has. `Self` is the descriptor itself, so
-/// that `create` can return `map<Self>`.
-template <class Self, map_type T, class K, class V, std::uint32_t N, map_options O, std::uint64_t Extra = 0>
-struct descriptor_base {
-    static constexpr map_type type = T;
-    using key_type = K;
-    using value_type = V;
-    static constexpr std::uint32_t key_size = byte_size<K>;
-    static constexpr std::uint32_t value_size = byte_size<V>;
-    static constexpr std::uint32_t max_entries = N;
-    static constexpr map_flags flags = O.flags;
-    static constexpr std::string_view name = O.name.view();
-    static constexpr std::uint64_t map_extra = Extra;
-
-    static_assert(is_flat<K>, "bpfxx: a map key must be trivially copyable (the kernel copies keys as bytes)");
-    static_assert(is_flat<V>, "bpfxx: a map value must be trivially copyable (the kernel copies values as bytes)");
-    static_assert(key_size <= kmalloc_max_size && value_size <= kmalloc_max_size,
-                  "bpfxx: map keys and values are at most 4 MiB (KMALLOC_MAX_SIZE)");
-    static_assert(!is_percpu(T) || value_size <= max_percpu_value_size,
-                  "bpfxx: a per-CPU value is at most 32 KiB (PCPU_MIN_UNIT_SIZE)");
-    static_assert(!(has(flags, map_flags::rdonly) && has(flags, map_flags::wronly)),
-                  "bpfxx: map_flags::rdonly and map_flags::wronly exclude each other");
-    static_assert(!(has(flags, map_flags::rdonly_prog) && has(flags, map_flags::wronly_prog)),
-                  "bpfxx: map_flags::rdonly_prog and map_flags::wronly_prog exclude each other");
-    static_assert(!has(flags, map_flags::numa_node),
-                  "bpfxx: choose the NUMA node at run time with create_options::numa_node, not as a descriptor flag");
-    static_assert(!has(flags, map_flags::mmapable) || T == map_type::array,
-                  "bpfxx: map_flags::mmapable is only valid for array_map");
-    static_assert(!has(flags, map_flags::no_prealloc) || !is_lru(T),
-                  "bpfxx: LRU hash maps always preallocate: map_flags::no_prealloc is not valid for them");
-    static_assert(!has(flags, map_flags::no_prealloc) ||
-                      (T == map_type::hash || T == map_type::percpu_hash || T == map_type::hash_of_maps ||
-                       T == map_type::lpm_trie || is_lru(T)),
-                  "bpfxx: map_flags::no_prealloc is only valid for hash_map, percpu_hash, hash_of_maps and lpm_trie");
-    static_assert(!has(flags, map_flags::no_common_lru) || is_lru(T),
-                  "bpfxx: map_flags::no_common_lru is only valid for lru_hash_map and lru_percpu_hash");
-    static_assert((flags & ~valid_map_flags(T)) == map_flags::none,
-                  "bpfxx: a flag in map_options is not valid for this map type (see bpfxx::valid_map_flags)");
-    static_assert(N > 0 || T == map_type::perf_event_array,
-                  "bpfxx: max_entries must be at least 1 (the kernel refuses empty maps)");
-
-    // Shorthands for map<Self>'s factories (they need <bpfxx/maps.hpp>, Linux).
-    /// Creates a map of this type.
-    static map<Self> create(const create_options& opts = {}) { return map<Self>::create(opts); }
-    /// Opens a pinned map, checking that it is of this type.
-    static map<Self> open_pinned(const std::string& path, const open_options& opts = {}) {
-        return map<Self>::open_pinned(path, opts);
-    }
-    /// Opens a map by id, checking that it is of this type.
-    static map<Self> from_id(std::uint32_t id, const open_options& opts = {}) { return map<Self>::from_id(id, opts); }
-};
-
-template <class M>
-concept map_in_map = map_descriptor<M> && (M::type == map_type::array_of_maps || M::type == map_type::hash_of_maps);
-
-// What a descriptor may leave out. The templates below define everything;
-// a hand-written descriptor with only the four members of `map_descriptor`
-// still works with `map<M>`, its keys and values then being byte arrays.
-template <class M>
-struct key_type_of {
-    using type = std::conditional_t<M::key_size == 0, no_key, std::array<std::byte, M::key_size>>;
-};
-template <class M>
-    requires requires { typename M::key_type; }
-struct key_type_of<M> {
-    using type = typename M::key_type;
-};
-template <class M>
-struct value_type_of {
-    using type = std::conditional_t<M::value_size == 0, no_value, std::array<std::byte, M::value_size>>;
-};
-template <class M>
-    requires requires { typename M::value_type; }
-struct value_type_of<M> {
-    using type = typename M::value_type;
-};
-template <class M>
-[[nodiscard]] consteval map_flags flags_of() {
-    if constexpr (requires { M::flags; }) return static_cast<map_flags>(M::flags);
-    else return map_flags::none;
-}
-template <class M>
-[[nodiscard]] consteval std::string_view name_of() {
-    if constexpr (requires { M::name; }) return std::string_view(M::name);
-    else return {};
-}
-template <class M>
-[[nodiscard]] consteval std::uint64_t map_extra_of() {
-    if constexpr (requires { M::map_extra; }) return M::map_extra;
-    else return 0;
-}
-} // namespace detail
-
-// ---------------------------------------------------------------------------
-// Arrays: keys are indices 0 … max_entries-1, all of them always present.
-
-/// BPF_MAP_TYPE_ARRAY. With `map_flags::mmapable`, user space can also map
-/// the values into memory (`map<M>::span()`).
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct array_map : detail::descriptor_base<array_map<K, V, N, O>, map_type::array, K, V, N, O> {
-    static_assert(detail::is_u32_key<K>,
-                  "bpfxx: array_map keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
-};
-
-/// BPF_MAP_TYPE_PERCPU_ARRAY: one value per possible CPU at each index.
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct percpu_array : detail::descriptor_base<percpu_array<K, V, N, O>, map_type::percpu_array, K, V, N, O> {
-    static_assert(detail::is_u32_key<K>,
-                  "bpfxx: percpu_array keys must be a 32-bit integer type (the kernel indexes arrays by u32)");
-};
-
-/// BPF_MAP_TYPE_PROG_ARRAY: tail-call targets. Update with a program fd;
-/// a lookup from user space gives the program's id.
-template <std::uint32_t N, map_options O = map_options{}>
-struct prog_array
-    : detail::descriptor_base<prog_array<N, O>, map_type::prog_array, std::uint32_t, std::uint32_t, N, O> {};
-
-/// BPF_MAP_TYPE_PERF_EVENT_ARRAY: perf event fds, usually one per CPU.
-/// N = 0 means "one entry per possible CPU", filled in at create.
-template <std::uint32_t N = 0, map_options O = map_options{}>
-struct perf_event_array : detail::descriptor_base<perf_event_array<N, O>, map_type::perf_event_array,
-                                                  std::uint32_t, std::uint32_t, N, O> {};
-
-// ---------------------------------------------------------------------------
-// Hash maps: any flat key.
-
-/// BPF_MAP_TYPE_HASH.
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct hash_map : detail::descriptor_base<hash_map<K, V, N, O>, map_type::hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-};
-
-/// BPF_MAP_TYPE_LRU_HASH: a full map evicts its least recently used entry.
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct lru_hash_map : detail::descriptor_base<lru_hash_map<K, V, N, O>, map_type::lru_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-};
-
-/// BPF_MAP_TYPE_PERCPU_HASH.
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct percpu_hash : detail::descriptor_base<percpu_hash<K, V, N, O>, map_type::percpu_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-};
-
-/// BPF_MAP_TYPE_LRU_PERCPU_HASH.
-template <class K, class V, std::uint32_t N, map_options O = map_options{}>
-struct lru_percpu_hash
-    : detail::descriptor_base<lru_percpu_hash<K, V, N, O>, map_type::lru_percpu_hash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-};
-
-/// BPF_MAP_TYPE_LPM_TRIE: longest-prefix match. K is the key struct: a
-/// 32-bit prefix length in bits, then the data (1 to 256 bytes, network
-/// order), as `struct bpf_lpm_trie_key_u8`. The kernel requires
-/// `map_flags::no_prealloc`, which the default options set.
-template <class K, class V, std::uint32_t N, map_options O = map_options{.flags = map_flags::no_prealloc}>
-struct lpm_trie : detail::descriptor_base<lpm_trie<K, V, N, O>, map_type::lpm_trie, K, V, N, O> {
-    static_assert(sizeof(K) >= 5 && sizeof(K) <= 260,
-                  "bpfxx: an lpm_trie key is a 32-bit prefixlen followed by 1 to 256 bytes of data");
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: an lpm_trie key must have no padding bytes (the kernel compares keys byte by byte)");
-    static_assert(has(O.flags, map_flags::no_prealloc),
-                  "bpfxx: lpm_trie requires map_flags::no_prealloc in its map_options");
-};
-
-// ---------------------------------------------------------------------------
-// Keyless maps.
-
-/// BPF_MAP_TYPE_QUEUE: FIFO of values (push, pop, peek).
-template <class V, std::uint32_t N, map_options O = map_options{}>
-struct queue : detail::descriptor_base<queue<V, N, O>, map_type::queue, no_key, V, N, O> {};
-
-/// BPF_MAP_TYPE_STACK: LIFO of values (push, pop, peek).
-template <class V, std::uint32_t N, map_options O = map_options{}>
-struct stack : detail::descriptor_base<stack<V, N, O>, map_type::stack, no_key, V, N, O> {};
-
-/// BPF_MAP_TYPE_BLOOM_FILTER: "maybe present" / "certainly absent" for
-/// values. `Hashes` hash functions (1 to 15) are passed as map_extra.
-template <class V, std::uint32_t N, std::uint32_t Hashes = 5, map_options O = map_options{}>
-struct bloom_filter
-    : detail::descriptor_base<bloom_filter<V, N, Hashes, O>, map_type::bloom_filter, no_key, V, N, O, Hashes> {
-    static_assert(Hashes >= 1 && Hashes <= 15, "bpfxx: a bloom filter uses 1 to 15 hash functions");
-    static_assert(detail::hashes_cleanly<V>,
-                  "bpfxx: a bloom filter value must have no padding bytes (the kernel hashes it byte by byte)");
-};
-
-/// BPF_MAP_TYPE_RINGBUF of `Bytes` bytes of data: read with the events
-/// layer. No elements to look up.
-template <std::uint32_t Bytes, map_options O = map_options{}>
-struct ringbuf : detail::descriptor_base<ringbuf<Bytes, O>, map_type::ringbuf, no_key, no_value, Bytes, O> {
-    static_assert(Bytes != 0 && (Bytes & (Bytes - 1)) == 0 && Bytes % 4096 == 0,
-                  "bpfxx: a ring buffer's size must be a power of two and a multiple of the page size (4096)");
-};
-
-// ---------------------------------------------------------------------------
-// Maps of maps. Inner is the descriptor every inner map must match; the
-// kernel wants an example inner map at create, which `create` makes and
-// closes again. Update with an inner map's fd; a lookup gives its id.
-
-/// BPF_MAP_TYPE_ARRAY_OF_MAPS.
-template <class Inner, std::uint32_t N, map_options O = map_options{}>
-struct array_of_maps : detail::descriptor_base<array_of_maps<Inner, N, O>, map_type::array_of_maps, std::uint32_t,
-                                               std::uint32_t, N, O> {
-    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of array_of_maps must be a map descriptor");
-    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
-    using inner_type = Inner;
-};
-
-/// BPF_MAP_TYPE_HASH_OF_MAPS.
-template <class K, class Inner, std::uint32_t N, map_options O = map_options{}>
-struct hash_of_maps
-    : detail::descriptor_base<hash_of_maps<K, Inner, N, O>, map_type::hash_of_maps, K, std::uint32_t, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-    static_assert(map_descriptor<Inner>, "bpfxx: the inner map of hash_of_maps must be a map descriptor");
-    static_assert(!detail::map_in_map<Inner>, "bpfxx: maps of maps do not nest (the kernel allows one level)");
-    using inner_type = Inner;
-};
-
-// ---------------------------------------------------------------------------
-// Redirect and socket maps. Their values are interface indices, CPUs'
-// queue sizes or fds; with an 8-byte value they also name a program.
-
-/// BPF_MAP_TYPE_DEVMAP: XDP redirect to interfaces. V: ifindex (u32) or devmap_value.
-template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
-struct devmap : detail::descriptor_base<devmap<N, V, O>, map_type::devmap, std::uint32_t, V, N, O> {
-    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
-                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
-};
-
-/// BPF_MAP_TYPE_DEVMAP_HASH: as devmap, keyed by any u32 (usually the ifindex).
-template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
-struct devmap_hash : detail::descriptor_base<devmap_hash<N, V, O>, map_type::devmap_hash, std::uint32_t, V, N, O> {
-    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
-                  "bpfxx: a devmap value is 4 bytes (ifindex) or 8 bytes (bpfxx::devmap_value)");
-};
-
-/// BPF_MAP_TYPE_CPUMAP: XDP redirect to CPUs (key: CPU). V: queue size (u32) or cpumap_value.
-template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
-struct cpumap : detail::descriptor_base<cpumap<N, V, O>, map_type::cpumap, std::uint32_t, V, N, O> {
-    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
-                  "bpfxx: a cpumap value is 4 bytes (queue size) or 8 bytes (bpfxx::cpumap_value)");
-};
-
-/// BPF_MAP_TYPE_XSKMAP: AF_XDP sockets (value: the socket's fd).
-template <std::uint32_t N, map_options O = map_options{}>
-struct xskmap : detail::descriptor_base<xskmap<N, O>, map_type::xskmap, std::uint32_t, std::uint32_t, N, O> {};
-
-/// BPF_MAP_TYPE_SOCKMAP: sockets by index. V: u32 (update with a socket
-/// fd) or u64 (then a lookup gives the socket's cookie).
-template <std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
-struct sockmap : detail::descriptor_base<sockmap<N, V, O>, map_type::sockmap, std::uint32_t, V, N, O> {
-    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
-                  "bpfxx: a sockmap value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
-};
-
-/// BPF_MAP_TYPE_SOCKHASH: sockets by any key.
-template <class K, std::uint32_t N, class V = std::uint32_t, map_options O = map_options{}>
-struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockhash, K, V, N, O> {
-    static_assert(detail::hashes_cleanly<K>,
-                  "bpfxx: a hashed key must have no padding bytes and no floating-point members (the kernel "
-                  "compares keys byte by byte): add explicit padding members");
-    static_assert(sizeof(K) <= 512, "bpfxx: a sockhash key is at most 512 bytes");
-    static_assert(sizeof(V) == 4 || sizeof(V) == 8,
-                  "bpfxx: a sockhash value is 4 bytes (fd) or 8 bytes (fd on update, socket cookie on lookup)");
-};
-
-} // namespace bpfxx
-// ---- end <bpfxx/maps/descriptors.hpp> ----
 
 #include <array>
 #include <bit>
@@ -8559,10 +8570,51 @@ template <class P>
 
 // Linux: maps, loading, attaching, events.
 // ---- begin <bpfxx/maps.hpp> ----
-// The maps layer: descriptors (portable, for programs and the interpreter)
-// and, on Linux, the handles that create, open and use maps in the kernel.
-// A program's unit test that needs only descriptors includes
-// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+// The maps layer: descriptors (portable, for programs and the interpreter:
+// bpfxx/descriptors.hpp) and, on Linux, the handles that create, open and use
+// maps in the kernel. A program's unit test that needs only descriptors
+// includes <bpfxx/descriptors.hpp>, which pulls in no OS header.
+
+// ---- begin <bpfxx/maps/options.hpp> ----
+// The run-time options of the kernel handles: what `M::create`,
+// `map<M>::open_pinned` and `map<M>::from_id` take. The flags and the
+// compile-time options of descriptors are portable and live below
+// (isa/map_flags.hpp, descriptors/options.hpp).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bpfxx {
+
+/// Run-time choices of `M::create(...)`; each overrides or adds to what the
+/// descriptor says.
+struct create_options {
+    /// Replaces the descriptor's max_entries (0 is passed on, and the kernel refuses it).
+    std::optional<std::uint32_t> max_entries{};
+    /// Replaces the descriptor's name when not empty; the kernel checks it.
+    std::string name{};
+    /// Added to the descriptor's flags. (map_flags::mmapable given here makes
+    /// an mmapable map, but only a descriptor with it gets `span()`.)
+    map_flags flags = map_flags::none;
+    /// Allocate on this NUMA node (sets `map_flags::numa_node`).
+    std::optional<std::uint32_t> numa_node{};
+    /// Pin the new map at this bpffs path (e.g. "/sys/fs/bpf/counters");
+    /// /sys/fs/bpf is mounted when it is not. Empty: do not pin.
+    std::string pin{};
+};
+
+/// Run-time choices of `map<M>::open_pinned` and `map<M>::from_id`.
+struct open_options {
+    /// Whether the kernel object's max_entries must equal the descriptor's.
+    bool check_max_entries = true;
+    /// `map_flags::rdonly` or `map_flags::wronly`: open for reading or
+    /// writing only (the fd's access mode); `none`: both.
+    map_flags access = map_flags::none;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/options.hpp> ----
 
 #if defined(__linux__)
 // ---- begin <bpfxx/maps/iteration.hpp> ----

@@ -15,7 +15,7 @@
 // One concept: the class template map<M>; its members are the kernel's map
 // operations, each enabled for the map types that have it.
 
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/maps/iteration.hpp>
 #include <bpfxx/maps/object.hpp>
 #include <bpfxx/maps/options.hpp>

@@ -11,7 +11,7 @@
 #include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/alu.hpp>
 #include <bpfxx/vm/bytes.hpp>

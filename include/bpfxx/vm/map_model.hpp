@@ -15,8 +15,8 @@
 // answers "maybe" to everything.
 
 #include <bpfxx/isa/map_types.hpp>
-#include <bpfxx/maps/descriptors.hpp>
-#include <bpfxx/maps/options.hpp>
+#include <bpfxx/descriptors/maps.hpp>
+#include <bpfxx/isa/map_flags.hpp>
 #include <bpfxx/vm/bytes.hpp>
 
 #include <array>

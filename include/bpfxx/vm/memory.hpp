@@ -7,7 +7,8 @@
 // stack is not read). Anything else ends the run with a fault; host memory
 // is never reachable from the program.
 
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors/maps.hpp>
+#include <bpfxx/isa/map_flags.hpp>
 #include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/bytes.hpp>
 #include <bpfxx/vm/contexts.hpp>
