@@ -835,9 +835,83 @@ inline constexpr std::int32_t trap = 8;
 // ---- end <bpfxx/isa/context.hpp> ----
 // ---- begin <bpfxx/isa/helpers.hpp> ----
 // Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
-// names without the `bpf_` prefix. The list has been frozen since Linux 6.2:
-// newer kernel functionality comes as kfuncs, called by BTF id.
+// names without the `bpf_` prefix, and the one table of what the SDK knows of
+// each helper (`enum_names<helper>::table`: id, name, and a place for the
+// signature). The list has been frozen since Linux 6.2: newer kernel
+// functionality comes as kfuncs, called by BTF id.
 
+// ---- begin <bpfxx/isa/names.hpp> ----
+// Names of enumerations, one way for all of them: an enumeration E gets its
+// names from one table, `enum_names<E>::table`, whose rows pair each value
+// with its name (and may carry more: the helper table does). `to_string(e)`
+// and `from_string<E>(name)` read it; the first use checks at compile time
+// that row k holds the value k, so a name cannot drift from its value.
+//
+//     static_assert(bpfxx::to_string(bpfxx::map_type::hash) == "hash");
+//     static_assert(bpfxx::from_string<bpfxx::prog_type>("xdp") == bpfxx::prog_type::xdp);
+//
+// To name another enumeration (dense from 0): specialize `enum_names` with
+// `static constexpr enum_name<E> table[] = {{E::a, "a"}, ...};`.
+
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <string_view>
+
+namespace bpfxx {
+
+/// A value of enumeration E and its name.
+template <class E>
+struct enum_name {
+    E value;
+    std::string_view name;
+};
+
+/// The names of enumeration E (specialized for each named enumeration).
+template <class E>
+struct enum_names;
+
+/// An enumeration with a table of names.
+template <class E>
+concept named_enum = requires { enum_names<E>::table; };
+
+namespace detail {
+/// Whether row k of `table` holds the value k, for every k.
+template <class Table>
+[[nodiscard]] consteval bool rows_in_order(const Table& table) noexcept {
+    for (std::size_t k = 0; k < std::size(table); ++k)
+        if (static_cast<std::size_t>(table[k].value) != k) return false;
+    return true;
+}
+} // namespace detail
+
+/// The name of `e` (the kernel's, without its prefix), or an empty view for
+/// a value that has none (a newer kernel's, or none at all).
+template <named_enum E>
+[[nodiscard]] constexpr std::string_view to_string(E e) noexcept {
+    constexpr const auto& table = enum_names<E>::table;
+    static_assert(detail::rows_in_order(table),
+                  "bpfxx: a table of enumeration names must list value 0, 1, 2 ... in order, one row each");
+    const auto k = static_cast<std::size_t>(e);
+    return k < std::size(table) ? table[k].name : std::string_view{};
+}
+
+/// The value of E named `name`, if there is one.
+template <named_enum E>
+[[nodiscard]] constexpr std::optional<E> from_string(std::string_view name) noexcept {
+    for (const auto& row : enum_names<E>::table)
+        if (row.name == name) return row.value;
+    return std::nullopt;
+}
+
+/// How many values of E have names (one past the largest).
+template <named_enum E>
+inline constexpr std::size_t named_count = std::size(enum_names<E>::table);
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/names.hpp> ----
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -1060,240 +1134,261 @@ enum class helper : std::int32_t {
     cgrp_storage_delete = 211,
 };
 
-namespace detail {
-inline constexpr std::string_view helper_names[] = {
-    "unspec",
-    "map_lookup_elem",
-    "map_update_elem",
-    "map_delete_elem",
-    "probe_read",
-    "ktime_get_ns",
-    "trace_printk",
-    "get_prandom_u32",
-    "get_smp_processor_id",
-    "skb_store_bytes",
-    "l3_csum_replace",
-    "l4_csum_replace",
-    "tail_call",
-    "clone_redirect",
-    "get_current_pid_tgid",
-    "get_current_uid_gid",
-    "get_current_comm",
-    "get_cgroup_classid",
-    "skb_vlan_push",
-    "skb_vlan_pop",
-    "skb_get_tunnel_key",
-    "skb_set_tunnel_key",
-    "perf_event_read",
-    "redirect",
-    "get_route_realm",
-    "perf_event_output",
-    "skb_load_bytes",
-    "get_stackid",
-    "csum_diff",
-    "skb_get_tunnel_opt",
-    "skb_set_tunnel_opt",
-    "skb_change_proto",
-    "skb_change_type",
-    "skb_under_cgroup",
-    "get_hash_recalc",
-    "get_current_task",
-    "probe_write_user",
-    "current_task_under_cgroup",
-    "skb_change_tail",
-    "skb_pull_data",
-    "csum_update",
-    "set_hash_invalid",
-    "get_numa_node_id",
-    "skb_change_head",
-    "xdp_adjust_head",
-    "probe_read_str",
-    "get_socket_cookie",
-    "get_socket_uid",
-    "set_hash",
-    "setsockopt",
-    "skb_adjust_room",
-    "redirect_map",
-    "sk_redirect_map",
-    "sock_map_update",
-    "xdp_adjust_meta",
-    "perf_event_read_value",
-    "perf_prog_read_value",
-    "getsockopt",
-    "override_return",
-    "sock_ops_cb_flags_set",
-    "msg_redirect_map",
-    "msg_apply_bytes",
-    "msg_cork_bytes",
-    "msg_pull_data",
-    "bind",
-    "xdp_adjust_tail",
-    "skb_get_xfrm_state",
-    "get_stack",
-    "skb_load_bytes_relative",
-    "fib_lookup",
-    "sock_hash_update",
-    "msg_redirect_hash",
-    "sk_redirect_hash",
-    "lwt_push_encap",
-    "lwt_seg6_store_bytes",
-    "lwt_seg6_adjust_srh",
-    "lwt_seg6_action",
-    "rc_repeat",
-    "rc_keydown",
-    "skb_cgroup_id",
-    "get_current_cgroup_id",
-    "get_local_storage",
-    "sk_select_reuseport",
-    "skb_ancestor_cgroup_id",
-    "sk_lookup_tcp",
-    "sk_lookup_udp",
-    "sk_release",
-    "map_push_elem",
-    "map_pop_elem",
-    "map_peek_elem",
-    "msg_push_data",
-    "msg_pop_data",
-    "rc_pointer_rel",
-    "spin_lock",
-    "spin_unlock",
-    "sk_fullsock",
-    "tcp_sock",
-    "skb_ecn_set_ce",
-    "get_listener_sock",
-    "skc_lookup_tcp",
-    "tcp_check_syncookie",
-    "sysctl_get_name",
-    "sysctl_get_current_value",
-    "sysctl_get_new_value",
-    "sysctl_set_new_value",
-    "strtol",
-    "strtoul",
-    "sk_storage_get",
-    "sk_storage_delete",
-    "send_signal",
-    "tcp_gen_syncookie",
-    "skb_output",
-    "probe_read_user",
-    "probe_read_kernel",
-    "probe_read_user_str",
-    "probe_read_kernel_str",
-    "tcp_send_ack",
-    "send_signal_thread",
-    "jiffies64",
-    "read_branch_records",
-    "get_ns_current_pid_tgid",
-    "xdp_output",
-    "get_netns_cookie",
-    "get_current_ancestor_cgroup_id",
-    "sk_assign",
-    "ktime_get_boot_ns",
-    "seq_printf",
-    "seq_write",
-    "sk_cgroup_id",
-    "sk_ancestor_cgroup_id",
-    "ringbuf_output",
-    "ringbuf_reserve",
-    "ringbuf_submit",
-    "ringbuf_discard",
-    "ringbuf_query",
-    "csum_level",
-    "skc_to_tcp6_sock",
-    "skc_to_tcp_sock",
-    "skc_to_tcp_timewait_sock",
-    "skc_to_tcp_request_sock",
-    "skc_to_udp6_sock",
-    "get_task_stack",
-    "load_hdr_opt",
-    "store_hdr_opt",
-    "reserve_hdr_opt",
-    "inode_storage_get",
-    "inode_storage_delete",
-    "d_path",
-    "copy_from_user",
-    "snprintf_btf",
-    "seq_printf_btf",
-    "skb_cgroup_classid",
-    "redirect_neigh",
-    "per_cpu_ptr",
-    "this_cpu_ptr",
-    "redirect_peer",
-    "task_storage_get",
-    "task_storage_delete",
-    "get_current_task_btf",
-    "bprm_opts_set",
-    "ktime_get_coarse_ns",
-    "ima_inode_hash",
-    "sock_from_file",
-    "check_mtu",
-    "for_each_map_elem",
-    "snprintf",
-    "sys_bpf",
-    "btf_find_by_name_kind",
-    "sys_close",
-    "timer_init",
-    "timer_set_callback",
-    "timer_start",
-    "timer_cancel",
-    "get_func_ip",
-    "get_attach_cookie",
-    "task_pt_regs",
-    "get_branch_snapshot",
-    "trace_vprintk",
-    "skc_to_unix_sock",
-    "kallsyms_lookup_name",
-    "find_vma",
-    "loop",
-    "strncmp",
-    "get_func_arg",
-    "get_func_ret",
-    "get_func_arg_cnt",
-    "get_retval",
-    "set_retval",
-    "xdp_get_buff_len",
-    "xdp_load_bytes",
-    "xdp_store_bytes",
-    "copy_from_user_task",
-    "skb_set_tstamp",
-    "ima_file_hash",
-    "kptr_xchg",
-    "map_lookup_percpu_elem",
-    "skc_to_mptcp_sock",
-    "dynptr_from_mem",
-    "ringbuf_reserve_dynptr",
-    "ringbuf_submit_dynptr",
-    "ringbuf_discard_dynptr",
-    "dynptr_read",
-    "dynptr_write",
-    "dynptr_data",
-    "tcp_raw_gen_syncookie_ipv4",
-    "tcp_raw_gen_syncookie_ipv6",
-    "tcp_raw_check_syncookie_ipv4",
-    "tcp_raw_check_syncookie_ipv6",
-    "ktime_get_tai_ns",
-    "user_ringbuf_drain",
-    "cgrp_storage_get",
-    "cgrp_storage_delete",
+/// The argument and return kinds of a helper, for checks of calls and typed
+/// calls. Not filled in yet: the typed program layer will make this the
+/// helper's signature (argument kinds, return kind) and give each row of
+/// `enum_names<helper>::table` its own.
+struct helper_signature {};
+
+/// What the SDK knows of a helper: its id and its name and, later, its
+/// signature. One row per helper, in the order of their ids.
+struct helper_info {
+    helper value;
+    std::string_view name;
+    helper_signature signature{}; // the typed program layer's place: argument and return kinds
 };
-} // namespace detail
+
+/// The helpers of Linux 6.18, by id.
+template <>
+struct enum_names<helper> {
+    static constexpr helper_info table[] = {
+        {helper::unspec, "unspec"},
+        {helper::map_lookup_elem, "map_lookup_elem"},
+        {helper::map_update_elem, "map_update_elem"},
+        {helper::map_delete_elem, "map_delete_elem"},
+        {helper::probe_read, "probe_read"},
+        {helper::ktime_get_ns, "ktime_get_ns"},
+        {helper::trace_printk, "trace_printk"},
+        {helper::get_prandom_u32, "get_prandom_u32"},
+        {helper::get_smp_processor_id, "get_smp_processor_id"},
+        {helper::skb_store_bytes, "skb_store_bytes"},
+        {helper::l3_csum_replace, "l3_csum_replace"},
+        {helper::l4_csum_replace, "l4_csum_replace"},
+        {helper::tail_call, "tail_call"},
+        {helper::clone_redirect, "clone_redirect"},
+        {helper::get_current_pid_tgid, "get_current_pid_tgid"},
+        {helper::get_current_uid_gid, "get_current_uid_gid"},
+        {helper::get_current_comm, "get_current_comm"},
+        {helper::get_cgroup_classid, "get_cgroup_classid"},
+        {helper::skb_vlan_push, "skb_vlan_push"},
+        {helper::skb_vlan_pop, "skb_vlan_pop"},
+        {helper::skb_get_tunnel_key, "skb_get_tunnel_key"},
+        {helper::skb_set_tunnel_key, "skb_set_tunnel_key"},
+        {helper::perf_event_read, "perf_event_read"},
+        {helper::redirect, "redirect"},
+        {helper::get_route_realm, "get_route_realm"},
+        {helper::perf_event_output, "perf_event_output"},
+        {helper::skb_load_bytes, "skb_load_bytes"},
+        {helper::get_stackid, "get_stackid"},
+        {helper::csum_diff, "csum_diff"},
+        {helper::skb_get_tunnel_opt, "skb_get_tunnel_opt"},
+        {helper::skb_set_tunnel_opt, "skb_set_tunnel_opt"},
+        {helper::skb_change_proto, "skb_change_proto"},
+        {helper::skb_change_type, "skb_change_type"},
+        {helper::skb_under_cgroup, "skb_under_cgroup"},
+        {helper::get_hash_recalc, "get_hash_recalc"},
+        {helper::get_current_task, "get_current_task"},
+        {helper::probe_write_user, "probe_write_user"},
+        {helper::current_task_under_cgroup, "current_task_under_cgroup"},
+        {helper::skb_change_tail, "skb_change_tail"},
+        {helper::skb_pull_data, "skb_pull_data"},
+        {helper::csum_update, "csum_update"},
+        {helper::set_hash_invalid, "set_hash_invalid"},
+        {helper::get_numa_node_id, "get_numa_node_id"},
+        {helper::skb_change_head, "skb_change_head"},
+        {helper::xdp_adjust_head, "xdp_adjust_head"},
+        {helper::probe_read_str, "probe_read_str"},
+        {helper::get_socket_cookie, "get_socket_cookie"},
+        {helper::get_socket_uid, "get_socket_uid"},
+        {helper::set_hash, "set_hash"},
+        {helper::setsockopt, "setsockopt"},
+        {helper::skb_adjust_room, "skb_adjust_room"},
+        {helper::redirect_map, "redirect_map"},
+        {helper::sk_redirect_map, "sk_redirect_map"},
+        {helper::sock_map_update, "sock_map_update"},
+        {helper::xdp_adjust_meta, "xdp_adjust_meta"},
+        {helper::perf_event_read_value, "perf_event_read_value"},
+        {helper::perf_prog_read_value, "perf_prog_read_value"},
+        {helper::getsockopt, "getsockopt"},
+        {helper::override_return, "override_return"},
+        {helper::sock_ops_cb_flags_set, "sock_ops_cb_flags_set"},
+        {helper::msg_redirect_map, "msg_redirect_map"},
+        {helper::msg_apply_bytes, "msg_apply_bytes"},
+        {helper::msg_cork_bytes, "msg_cork_bytes"},
+        {helper::msg_pull_data, "msg_pull_data"},
+        {helper::bind, "bind"},
+        {helper::xdp_adjust_tail, "xdp_adjust_tail"},
+        {helper::skb_get_xfrm_state, "skb_get_xfrm_state"},
+        {helper::get_stack, "get_stack"},
+        {helper::skb_load_bytes_relative, "skb_load_bytes_relative"},
+        {helper::fib_lookup, "fib_lookup"},
+        {helper::sock_hash_update, "sock_hash_update"},
+        {helper::msg_redirect_hash, "msg_redirect_hash"},
+        {helper::sk_redirect_hash, "sk_redirect_hash"},
+        {helper::lwt_push_encap, "lwt_push_encap"},
+        {helper::lwt_seg6_store_bytes, "lwt_seg6_store_bytes"},
+        {helper::lwt_seg6_adjust_srh, "lwt_seg6_adjust_srh"},
+        {helper::lwt_seg6_action, "lwt_seg6_action"},
+        {helper::rc_repeat, "rc_repeat"},
+        {helper::rc_keydown, "rc_keydown"},
+        {helper::skb_cgroup_id, "skb_cgroup_id"},
+        {helper::get_current_cgroup_id, "get_current_cgroup_id"},
+        {helper::get_local_storage, "get_local_storage"},
+        {helper::sk_select_reuseport, "sk_select_reuseport"},
+        {helper::skb_ancestor_cgroup_id, "skb_ancestor_cgroup_id"},
+        {helper::sk_lookup_tcp, "sk_lookup_tcp"},
+        {helper::sk_lookup_udp, "sk_lookup_udp"},
+        {helper::sk_release, "sk_release"},
+        {helper::map_push_elem, "map_push_elem"},
+        {helper::map_pop_elem, "map_pop_elem"},
+        {helper::map_peek_elem, "map_peek_elem"},
+        {helper::msg_push_data, "msg_push_data"},
+        {helper::msg_pop_data, "msg_pop_data"},
+        {helper::rc_pointer_rel, "rc_pointer_rel"},
+        {helper::spin_lock, "spin_lock"},
+        {helper::spin_unlock, "spin_unlock"},
+        {helper::sk_fullsock, "sk_fullsock"},
+        {helper::tcp_sock, "tcp_sock"},
+        {helper::skb_ecn_set_ce, "skb_ecn_set_ce"},
+        {helper::get_listener_sock, "get_listener_sock"},
+        {helper::skc_lookup_tcp, "skc_lookup_tcp"},
+        {helper::tcp_check_syncookie, "tcp_check_syncookie"},
+        {helper::sysctl_get_name, "sysctl_get_name"},
+        {helper::sysctl_get_current_value, "sysctl_get_current_value"},
+        {helper::sysctl_get_new_value, "sysctl_get_new_value"},
+        {helper::sysctl_set_new_value, "sysctl_set_new_value"},
+        {helper::strtol, "strtol"},
+        {helper::strtoul, "strtoul"},
+        {helper::sk_storage_get, "sk_storage_get"},
+        {helper::sk_storage_delete, "sk_storage_delete"},
+        {helper::send_signal, "send_signal"},
+        {helper::tcp_gen_syncookie, "tcp_gen_syncookie"},
+        {helper::skb_output, "skb_output"},
+        {helper::probe_read_user, "probe_read_user"},
+        {helper::probe_read_kernel, "probe_read_kernel"},
+        {helper::probe_read_user_str, "probe_read_user_str"},
+        {helper::probe_read_kernel_str, "probe_read_kernel_str"},
+        {helper::tcp_send_ack, "tcp_send_ack"},
+        {helper::send_signal_thread, "send_signal_thread"},
+        {helper::jiffies64, "jiffies64"},
+        {helper::read_branch_records, "read_branch_records"},
+        {helper::get_ns_current_pid_tgid, "get_ns_current_pid_tgid"},
+        {helper::xdp_output, "xdp_output"},
+        {helper::get_netns_cookie, "get_netns_cookie"},
+        {helper::get_current_ancestor_cgroup_id, "get_current_ancestor_cgroup_id"},
+        {helper::sk_assign, "sk_assign"},
+        {helper::ktime_get_boot_ns, "ktime_get_boot_ns"},
+        {helper::seq_printf, "seq_printf"},
+        {helper::seq_write, "seq_write"},
+        {helper::sk_cgroup_id, "sk_cgroup_id"},
+        {helper::sk_ancestor_cgroup_id, "sk_ancestor_cgroup_id"},
+        {helper::ringbuf_output, "ringbuf_output"},
+        {helper::ringbuf_reserve, "ringbuf_reserve"},
+        {helper::ringbuf_submit, "ringbuf_submit"},
+        {helper::ringbuf_discard, "ringbuf_discard"},
+        {helper::ringbuf_query, "ringbuf_query"},
+        {helper::csum_level, "csum_level"},
+        {helper::skc_to_tcp6_sock, "skc_to_tcp6_sock"},
+        {helper::skc_to_tcp_sock, "skc_to_tcp_sock"},
+        {helper::skc_to_tcp_timewait_sock, "skc_to_tcp_timewait_sock"},
+        {helper::skc_to_tcp_request_sock, "skc_to_tcp_request_sock"},
+        {helper::skc_to_udp6_sock, "skc_to_udp6_sock"},
+        {helper::get_task_stack, "get_task_stack"},
+        {helper::load_hdr_opt, "load_hdr_opt"},
+        {helper::store_hdr_opt, "store_hdr_opt"},
+        {helper::reserve_hdr_opt, "reserve_hdr_opt"},
+        {helper::inode_storage_get, "inode_storage_get"},
+        {helper::inode_storage_delete, "inode_storage_delete"},
+        {helper::d_path, "d_path"},
+        {helper::copy_from_user, "copy_from_user"},
+        {helper::snprintf_btf, "snprintf_btf"},
+        {helper::seq_printf_btf, "seq_printf_btf"},
+        {helper::skb_cgroup_classid, "skb_cgroup_classid"},
+        {helper::redirect_neigh, "redirect_neigh"},
+        {helper::per_cpu_ptr, "per_cpu_ptr"},
+        {helper::this_cpu_ptr, "this_cpu_ptr"},
+        {helper::redirect_peer, "redirect_peer"},
+        {helper::task_storage_get, "task_storage_get"},
+        {helper::task_storage_delete, "task_storage_delete"},
+        {helper::get_current_task_btf, "get_current_task_btf"},
+        {helper::bprm_opts_set, "bprm_opts_set"},
+        {helper::ktime_get_coarse_ns, "ktime_get_coarse_ns"},
+        {helper::ima_inode_hash, "ima_inode_hash"},
+        {helper::sock_from_file, "sock_from_file"},
+        {helper::check_mtu, "check_mtu"},
+        {helper::for_each_map_elem, "for_each_map_elem"},
+        {helper::snprintf, "snprintf"},
+        {helper::sys_bpf, "sys_bpf"},
+        {helper::btf_find_by_name_kind, "btf_find_by_name_kind"},
+        {helper::sys_close, "sys_close"},
+        {helper::timer_init, "timer_init"},
+        {helper::timer_set_callback, "timer_set_callback"},
+        {helper::timer_start, "timer_start"},
+        {helper::timer_cancel, "timer_cancel"},
+        {helper::get_func_ip, "get_func_ip"},
+        {helper::get_attach_cookie, "get_attach_cookie"},
+        {helper::task_pt_regs, "task_pt_regs"},
+        {helper::get_branch_snapshot, "get_branch_snapshot"},
+        {helper::trace_vprintk, "trace_vprintk"},
+        {helper::skc_to_unix_sock, "skc_to_unix_sock"},
+        {helper::kallsyms_lookup_name, "kallsyms_lookup_name"},
+        {helper::find_vma, "find_vma"},
+        {helper::loop, "loop"},
+        {helper::strncmp, "strncmp"},
+        {helper::get_func_arg, "get_func_arg"},
+        {helper::get_func_ret, "get_func_ret"},
+        {helper::get_func_arg_cnt, "get_func_arg_cnt"},
+        {helper::get_retval, "get_retval"},
+        {helper::set_retval, "set_retval"},
+        {helper::xdp_get_buff_len, "xdp_get_buff_len"},
+        {helper::xdp_load_bytes, "xdp_load_bytes"},
+        {helper::xdp_store_bytes, "xdp_store_bytes"},
+        {helper::copy_from_user_task, "copy_from_user_task"},
+        {helper::skb_set_tstamp, "skb_set_tstamp"},
+        {helper::ima_file_hash, "ima_file_hash"},
+        {helper::kptr_xchg, "kptr_xchg"},
+        {helper::map_lookup_percpu_elem, "map_lookup_percpu_elem"},
+        {helper::skc_to_mptcp_sock, "skc_to_mptcp_sock"},
+        {helper::dynptr_from_mem, "dynptr_from_mem"},
+        {helper::ringbuf_reserve_dynptr, "ringbuf_reserve_dynptr"},
+        {helper::ringbuf_submit_dynptr, "ringbuf_submit_dynptr"},
+        {helper::ringbuf_discard_dynptr, "ringbuf_discard_dynptr"},
+        {helper::dynptr_read, "dynptr_read"},
+        {helper::dynptr_write, "dynptr_write"},
+        {helper::dynptr_data, "dynptr_data"},
+        {helper::tcp_raw_gen_syncookie_ipv4, "tcp_raw_gen_syncookie_ipv4"},
+        {helper::tcp_raw_gen_syncookie_ipv6, "tcp_raw_gen_syncookie_ipv6"},
+        {helper::tcp_raw_check_syncookie_ipv4, "tcp_raw_check_syncookie_ipv4"},
+        {helper::tcp_raw_check_syncookie_ipv6, "tcp_raw_check_syncookie_ipv6"},
+        {helper::ktime_get_tai_ns, "ktime_get_tai_ns"},
+        {helper::user_ringbuf_drain, "user_ringbuf_drain"},
+        {helper::cgrp_storage_get, "cgrp_storage_get"},
+        {helper::cgrp_storage_delete, "cgrp_storage_delete"},
+    };
+};
 
 /// One past the largest helper id this SDK knows.
-inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(std::size(detail::helper_names));
+inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(named_count<helper>);
 
-/// The kernel name of a helper (without `bpf_`), or an empty view for an unknown id.
+/// What the SDK knows of helper `h` (its name, and its signature once the
+/// typed layer fills it in), or nothing for an id it does not know.
+[[nodiscard]] constexpr const helper_info* helper_info_of(helper h) noexcept {
+    const auto k = static_cast<std::size_t>(h);
+    return k < named_count<helper> ? &enum_names<helper>::table[k] : nullptr;
+}
+
+/// The kernel name of a helper id (without `bpf_`), or an empty view for an
+/// unknown id: `to_string(static_cast<helper>(id))`, for raw ids.
 [[nodiscard]] constexpr std::string_view helper_name(std::int32_t id) noexcept {
-    return id >= 0 && id < helper_count ? detail::helper_names[id] : std::string_view{};
+    return to_string(static_cast<helper>(id));
 }
-[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept {
-    return helper_name(static_cast<std::int32_t>(h));
-}
+/// Another name for `to_string(h)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept { return to_string(h); }
 
 /// The helper with kernel name `name` (with or without `bpf_`).
 [[nodiscard]] constexpr std::optional<helper> helper_by_name(std::string_view name) noexcept {
     if (name.starts_with("bpf_")) name.remove_prefix(4);
-    for (std::int32_t i = 0; i < helper_count; ++i)
-        if (detail::helper_names[i] == name) return static_cast<helper>(i);
-    return std::nullopt;
+    return from_string<helper>(name);
 }
 
 } // namespace bpfxx
@@ -1361,8 +1456,8 @@ enum class update_flags : std::uint64_t {
 // ---- end <bpfxx/isa/map_flags.hpp> ----
 // ---- begin <bpfxx/isa/map_types.hpp> ----
 // Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy, and
-// what the kernel knows of each: its name, whether it is per-CPU or LRU, and
-// the creation flags it takes.
+// what the kernel knows of each: its name (`to_string`), whether it is
+// per-CPU or LRU, and the creation flags it takes.
 
 #include <cstdint>
 #include <string_view>
@@ -1406,46 +1501,50 @@ enum class map_type : std::uint32_t {
     arena = 33,
 };
 
-/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
-[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
-    switch (t) {
-    case map_type::unspec: return "unspec";
-    case map_type::hash: return "hash";
-    case map_type::array: return "array";
-    case map_type::prog_array: return "prog_array";
-    case map_type::perf_event_array: return "perf_event_array";
-    case map_type::percpu_hash: return "percpu_hash";
-    case map_type::percpu_array: return "percpu_array";
-    case map_type::stack_trace: return "stack_trace";
-    case map_type::cgroup_array: return "cgroup_array";
-    case map_type::lru_hash: return "lru_hash";
-    case map_type::lru_percpu_hash: return "lru_percpu_hash";
-    case map_type::lpm_trie: return "lpm_trie";
-    case map_type::array_of_maps: return "array_of_maps";
-    case map_type::hash_of_maps: return "hash_of_maps";
-    case map_type::devmap: return "devmap";
-    case map_type::sockmap: return "sockmap";
-    case map_type::cpumap: return "cpumap";
-    case map_type::xskmap: return "xskmap";
-    case map_type::sockhash: return "sockhash";
-    case map_type::cgroup_storage: return "cgroup_storage";
-    case map_type::reuseport_sockarray: return "reuseport_sockarray";
-    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
-    case map_type::queue: return "queue";
-    case map_type::stack: return "stack";
-    case map_type::sk_storage: return "sk_storage";
-    case map_type::devmap_hash: return "devmap_hash";
-    case map_type::struct_ops: return "struct_ops";
-    case map_type::ringbuf: return "ringbuf";
-    case map_type::inode_storage: return "inode_storage";
-    case map_type::task_storage: return "task_storage";
-    case map_type::bloom_filter: return "bloom_filter";
-    case map_type::user_ringbuf: return "user_ringbuf";
-    case map_type::cgrp_storage: return "cgrp_storage";
-    case map_type::arena: return "arena";
-    }
-    return {};
-}
+/// The names the kernel and bpftool give the map types ("hash",
+/// "percpu_array" … : `to_string(map_type)`).
+template <>
+struct enum_names<map_type> {
+    static constexpr enum_name<map_type> table[] = {
+        {map_type::unspec, "unspec"},
+        {map_type::hash, "hash"},
+        {map_type::array, "array"},
+        {map_type::prog_array, "prog_array"},
+        {map_type::perf_event_array, "perf_event_array"},
+        {map_type::percpu_hash, "percpu_hash"},
+        {map_type::percpu_array, "percpu_array"},
+        {map_type::stack_trace, "stack_trace"},
+        {map_type::cgroup_array, "cgroup_array"},
+        {map_type::lru_hash, "lru_hash"},
+        {map_type::lru_percpu_hash, "lru_percpu_hash"},
+        {map_type::lpm_trie, "lpm_trie"},
+        {map_type::array_of_maps, "array_of_maps"},
+        {map_type::hash_of_maps, "hash_of_maps"},
+        {map_type::devmap, "devmap"},
+        {map_type::sockmap, "sockmap"},
+        {map_type::cpumap, "cpumap"},
+        {map_type::xskmap, "xskmap"},
+        {map_type::sockhash, "sockhash"},
+        {map_type::cgroup_storage, "cgroup_storage"},
+        {map_type::reuseport_sockarray, "reuseport_sockarray"},
+        {map_type::percpu_cgroup_storage, "percpu_cgroup_storage"},
+        {map_type::queue, "queue"},
+        {map_type::stack, "stack"},
+        {map_type::sk_storage, "sk_storage"},
+        {map_type::devmap_hash, "devmap_hash"},
+        {map_type::struct_ops, "struct_ops"},
+        {map_type::ringbuf, "ringbuf"},
+        {map_type::inode_storage, "inode_storage"},
+        {map_type::task_storage, "task_storage"},
+        {map_type::bloom_filter, "bloom_filter"},
+        {map_type::user_ringbuf, "user_ringbuf"},
+        {map_type::cgrp_storage, "cgrp_storage"},
+        {map_type::arena, "arena"},
+    };
+};
+
+/// Another name for `to_string(t)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept { return to_string(t); }
 
 /// Whether a map type keeps one value per possible CPU (lookups return all of them).
 [[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
@@ -1498,13 +1597,12 @@ namespace detail {
 // ---- begin <bpfxx/isa/prog_types.hpp> ----
 // Program types (`enum bpf_prog_type`) and attach types (`enum bpf_attach_type`)
 // of Linux 6.18, the SDK's own copy, by their kernel names without the
-// `BPF_PROG_TYPE_` / `BPF_` prefix. Values taken from the BTF of a 6.18
+// `BPF_PROG_TYPE_` / `BPF_` prefix; `to_string` gives those names
+// (isa/names.hpp). Values taken from the BTF of a 6.18
 // kernel; tests/unit/sys_layout_test.cpp checks them against <linux/bpf.h>
 // where that header has them.
 
-#include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 namespace bpfxx {
 
@@ -1609,47 +1707,110 @@ enum class attach_type : std::uint32_t {
     trace_uprobe_session = 57,
 };
 
-namespace detail {
-// Indexed by value; the enums above are dense from 0.
-inline constexpr std::string_view prog_type_names[] = {
-    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp", "perf_event",
-    "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb", "cgroup_device",
-    "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local", "lirc_mode2", "sk_reuseport",
-    "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt", "tracing", "struct_ops",
-    "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+/// The kernel names of the program types, without `BPF_PROG_TYPE_` (`to_string(prog_type)`).
+template <>
+struct enum_names<prog_type> {
+    static constexpr enum_name<prog_type> table[] = {
+        {prog_type::unspec, "unspec"},
+        {prog_type::socket_filter, "socket_filter"},
+        {prog_type::kprobe, "kprobe"},
+        {prog_type::sched_cls, "sched_cls"},
+        {prog_type::sched_act, "sched_act"},
+        {prog_type::tracepoint, "tracepoint"},
+        {prog_type::xdp, "xdp"},
+        {prog_type::perf_event, "perf_event"},
+        {prog_type::cgroup_skb, "cgroup_skb"},
+        {prog_type::cgroup_sock, "cgroup_sock"},
+        {prog_type::lwt_in, "lwt_in"},
+        {prog_type::lwt_out, "lwt_out"},
+        {prog_type::lwt_xmit, "lwt_xmit"},
+        {prog_type::sock_ops, "sock_ops"},
+        {prog_type::sk_skb, "sk_skb"},
+        {prog_type::cgroup_device, "cgroup_device"},
+        {prog_type::sk_msg, "sk_msg"},
+        {prog_type::raw_tracepoint, "raw_tracepoint"},
+        {prog_type::cgroup_sock_addr, "cgroup_sock_addr"},
+        {prog_type::lwt_seg6local, "lwt_seg6local"},
+        {prog_type::lirc_mode2, "lirc_mode2"},
+        {prog_type::sk_reuseport, "sk_reuseport"},
+        {prog_type::flow_dissector, "flow_dissector"},
+        {prog_type::cgroup_sysctl, "cgroup_sysctl"},
+        {prog_type::raw_tracepoint_writable, "raw_tracepoint_writable"},
+        {prog_type::cgroup_sockopt, "cgroup_sockopt"},
+        {prog_type::tracing, "tracing"},
+        {prog_type::struct_ops, "struct_ops"},
+        {prog_type::ext, "ext"},
+        {prog_type::lsm, "lsm"},
+        {prog_type::sk_lookup, "sk_lookup"},
+        {prog_type::syscall, "syscall"},
+        {prog_type::netfilter, "netfilter"},
+    };
 };
-inline constexpr std::string_view attach_type_names[] = {
-    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
-    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict", "cgroup_inet4_bind",
-    "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect", "cgroup_inet4_post_bind",
-    "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg", "lirc_mode2", "flow_dissector",
-    "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg", "cgroup_getsockopt", "cgroup_setsockopt",
-    "trace_raw_tp", "trace_fentry", "trace_fexit", "modify_return", "lsm_mac", "trace_iter",
-    "cgroup_inet4_getpeername", "cgroup_inet6_getpeername", "cgroup_inet4_getsockname",
-    "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release", "xdp_cpumap", "sk_lookup", "xdp",
-    "sk_skb_verdict", "sk_reuseport_select", "sk_reuseport_select_or_migrate", "perf_event",
-    "trace_kprobe_multi", "lsm_cgroup", "struct_ops", "netfilter", "tcx_ingress", "tcx_egress",
-    "trace_uprobe_multi", "cgroup_unix_connect", "cgroup_unix_sendmsg", "cgroup_unix_recvmsg",
-    "cgroup_unix_getpeername", "cgroup_unix_getsockname", "netkit_primary", "netkit_peer",
-    "trace_kprobe_session", "trace_uprobe_session",
+
+/// The kernel names of the attach types, without `BPF_` (`to_string(attach_type)`).
+template <>
+struct enum_names<attach_type> {
+    static constexpr enum_name<attach_type> table[] = {
+        {attach_type::cgroup_inet_ingress, "cgroup_inet_ingress"},
+        {attach_type::cgroup_inet_egress, "cgroup_inet_egress"},
+        {attach_type::cgroup_inet_sock_create, "cgroup_inet_sock_create"},
+        {attach_type::cgroup_sock_ops, "cgroup_sock_ops"},
+        {attach_type::sk_skb_stream_parser, "sk_skb_stream_parser"},
+        {attach_type::sk_skb_stream_verdict, "sk_skb_stream_verdict"},
+        {attach_type::cgroup_device, "cgroup_device"},
+        {attach_type::sk_msg_verdict, "sk_msg_verdict"},
+        {attach_type::cgroup_inet4_bind, "cgroup_inet4_bind"},
+        {attach_type::cgroup_inet6_bind, "cgroup_inet6_bind"},
+        {attach_type::cgroup_inet4_connect, "cgroup_inet4_connect"},
+        {attach_type::cgroup_inet6_connect, "cgroup_inet6_connect"},
+        {attach_type::cgroup_inet4_post_bind, "cgroup_inet4_post_bind"},
+        {attach_type::cgroup_inet6_post_bind, "cgroup_inet6_post_bind"},
+        {attach_type::cgroup_udp4_sendmsg, "cgroup_udp4_sendmsg"},
+        {attach_type::cgroup_udp6_sendmsg, "cgroup_udp6_sendmsg"},
+        {attach_type::lirc_mode2, "lirc_mode2"},
+        {attach_type::flow_dissector, "flow_dissector"},
+        {attach_type::cgroup_sysctl, "cgroup_sysctl"},
+        {attach_type::cgroup_udp4_recvmsg, "cgroup_udp4_recvmsg"},
+        {attach_type::cgroup_udp6_recvmsg, "cgroup_udp6_recvmsg"},
+        {attach_type::cgroup_getsockopt, "cgroup_getsockopt"},
+        {attach_type::cgroup_setsockopt, "cgroup_setsockopt"},
+        {attach_type::trace_raw_tp, "trace_raw_tp"},
+        {attach_type::trace_fentry, "trace_fentry"},
+        {attach_type::trace_fexit, "trace_fexit"},
+        {attach_type::modify_return, "modify_return"},
+        {attach_type::lsm_mac, "lsm_mac"},
+        {attach_type::trace_iter, "trace_iter"},
+        {attach_type::cgroup_inet4_getpeername, "cgroup_inet4_getpeername"},
+        {attach_type::cgroup_inet6_getpeername, "cgroup_inet6_getpeername"},
+        {attach_type::cgroup_inet4_getsockname, "cgroup_inet4_getsockname"},
+        {attach_type::cgroup_inet6_getsockname, "cgroup_inet6_getsockname"},
+        {attach_type::xdp_devmap, "xdp_devmap"},
+        {attach_type::cgroup_inet_sock_release, "cgroup_inet_sock_release"},
+        {attach_type::xdp_cpumap, "xdp_cpumap"},
+        {attach_type::sk_lookup, "sk_lookup"},
+        {attach_type::xdp, "xdp"},
+        {attach_type::sk_skb_verdict, "sk_skb_verdict"},
+        {attach_type::sk_reuseport_select, "sk_reuseport_select"},
+        {attach_type::sk_reuseport_select_or_migrate, "sk_reuseport_select_or_migrate"},
+        {attach_type::perf_event, "perf_event"},
+        {attach_type::trace_kprobe_multi, "trace_kprobe_multi"},
+        {attach_type::lsm_cgroup, "lsm_cgroup"},
+        {attach_type::struct_ops, "struct_ops"},
+        {attach_type::netfilter, "netfilter"},
+        {attach_type::tcx_ingress, "tcx_ingress"},
+        {attach_type::tcx_egress, "tcx_egress"},
+        {attach_type::trace_uprobe_multi, "trace_uprobe_multi"},
+        {attach_type::cgroup_unix_connect, "cgroup_unix_connect"},
+        {attach_type::cgroup_unix_sendmsg, "cgroup_unix_sendmsg"},
+        {attach_type::cgroup_unix_recvmsg, "cgroup_unix_recvmsg"},
+        {attach_type::cgroup_unix_getpeername, "cgroup_unix_getpeername"},
+        {attach_type::cgroup_unix_getsockname, "cgroup_unix_getsockname"},
+        {attach_type::netkit_primary, "netkit_primary"},
+        {attach_type::netkit_peer, "netkit_peer"},
+        {attach_type::trace_kprobe_session, "trace_kprobe_session"},
+        {attach_type::trace_uprobe_session, "trace_uprobe_session"},
+    };
 };
-static_assert(std::size(prog_type_names) == static_cast<std::size_t>(prog_type::netfilter) + 1);
-static_assert(std::size(attach_type_names) == static_cast<std::size_t>(attach_type::trace_uprobe_session) + 1);
-} // namespace detail
-
-/// The type's kernel name without its prefix ("socket_filter"); empty for a
-/// value this SDK does not know (a newer kernel's, or none at all).
-[[nodiscard]] constexpr std::string_view to_string(prog_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::prog_type_names) ? detail::prog_type_names[i] : std::string_view{};
-}
-
-/// The attach type's kernel name without `BPF_` ("cgroup_inet_ingress"); empty
-/// for a value this SDK does not know.
-[[nodiscard]] constexpr std::string_view to_string(attach_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::attach_type_names) ? detail::attach_type_names[i] : std::string_view{};
-}
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/prog_types.hpp> ----
@@ -2752,6 +2913,11 @@ using bpfxx::helper;
 
 namespace bpfxx {
 
+namespace detail {
+/// The digits of hexadecimal numbers, lower case, as bpfxx writes them everywhere.
+inline constexpr char hex_digits[] = "0123456789abcdef";
+} // namespace detail
+
 /// A string of at most `Capacity` characters in place; longer appends are
 /// cut off, never overflow. Usable in constant expressions.
 template <std::size_t Capacity>
@@ -2811,11 +2977,10 @@ public:
     }
     /// Lower-case hexadecimal, zero-padded to `width` digits, no prefix.
     constexpr fixed_text& append_hex(std::uint64_t v, int width) noexcept {
-        constexpr char hex[] = "0123456789abcdef";
         char digits[16]{};
         int n = 0;
         do {
-            digits[n++] = hex[v & 0xfu];
+            digits[n++] = detail::hex_digits[v & 0xfu];
             v >>= 4;
         } while (v != 0 && n < 16);
         while (n < width && n < 16) digits[n++] = '0';
@@ -3472,33 +3637,32 @@ enum class check_problem : std::uint8_t {
     misaligned_stack,       ///< a stack access is not aligned to its size
 };
 
-/// The enumerator's name ("r10_written"), or an empty view for a value that
-/// is not an enumerator.
-[[nodiscard]] constexpr std::string_view to_string(check_problem p) noexcept {
-    switch (p) {
-    case check_problem::none: return "none";
-    case check_problem::bad_opcode: return "bad_opcode";
-    case check_problem::reserved_field: return "reserved_field";
-    case check_problem::jump_out_of_program: return "jump_out_of_program";
-    case check_problem::jump_into_ld_imm64: return "jump_into_ld_imm64";
-    case check_problem::falls_off_end: return "falls_off_end";
-    case check_problem::unreachable: return "unreachable";
-    case check_problem::back_edge: return "back_edge";
-    case check_problem::r10_written: return "r10_written";
-    case check_problem::uninitialized_register: return "uninitialized_register";
-    case check_problem::stack_out_of_bounds: return "stack_out_of_bounds";
-    case check_problem::uninitialized_stack: return "uninitialized_stack";
-    case check_problem::unknown_helper: return "unknown_helper";
-    case check_problem::too_large: return "too_large";
-    case check_problem::empty_program: return "empty_program";
-    case check_problem::bad_register: return "bad_register";
-    case check_problem::incomplete_ld_imm64: return "incomplete_ld_imm64";
-    case check_problem::jump_out_of_subprogram: return "jump_out_of_subprogram";
-    case check_problem::recursive_call: return "recursive_call";
-    case check_problem::misaligned_stack: return "misaligned_stack";
-    }
-    return {};
-}
+/// The enumerators' names ("r10_written": `to_string(check_problem)`).
+template <>
+struct enum_names<check_problem> {
+    static constexpr enum_name<check_problem> table[] = {
+        {check_problem::none, "none"},
+        {check_problem::bad_opcode, "bad_opcode"},
+        {check_problem::reserved_field, "reserved_field"},
+        {check_problem::jump_out_of_program, "jump_out_of_program"},
+        {check_problem::jump_into_ld_imm64, "jump_into_ld_imm64"},
+        {check_problem::falls_off_end, "falls_off_end"},
+        {check_problem::unreachable, "unreachable"},
+        {check_problem::back_edge, "back_edge"},
+        {check_problem::r10_written, "r10_written"},
+        {check_problem::uninitialized_register, "uninitialized_register"},
+        {check_problem::stack_out_of_bounds, "stack_out_of_bounds"},
+        {check_problem::uninitialized_stack, "uninitialized_stack"},
+        {check_problem::unknown_helper, "unknown_helper"},
+        {check_problem::too_large, "too_large"},
+        {check_problem::empty_program, "empty_program"},
+        {check_problem::bad_register, "bad_register"},
+        {check_problem::incomplete_ld_imm64, "incomplete_ld_imm64"},
+        {check_problem::jump_out_of_subprogram, "jump_out_of_subprogram"},
+        {check_problem::recursive_call, "recursive_call"},
+        {check_problem::misaligned_stack, "misaligned_stack"},
+    };
+};
 
 /// A sentence that explains the problem; the same text for every report of it.
 [[nodiscard]] constexpr std::string_view message(check_problem p) noexcept {
@@ -6605,9 +6769,9 @@ constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative,
                              unsigned width, bool zero_pad, bool left) noexcept {
     char digits[24]{};
     unsigned n = 0;
-    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     do {
-        digits[n++] = set[v % base];
+        const char d = bpfxx::detail::hex_digits[v % base]; // base 10 or 16
+        digits[n++] = upper && d >= 'a' ? static_cast<char>(d - 'a' + 'A') : d;
         v /= base;
     } while (v != 0);
     const unsigned len = n + (negative ? 1u : 0u);
@@ -10134,16 +10298,7 @@ template <class M>
 }
 
 [[nodiscard]] inline std::string hex32(std::uint32_t v) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
-    bool leading = true;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        const auto d = (v >> shift) & 0xf;
-        if (d == 0 && leading && shift != 0) continue;
-        leading = false;
-        s += digits[d];
-    }
-    return s;
+    return std::string(fixed_text<10>("0x").append_hex(v, 1).view());
 }
 
 [[nodiscard]] inline std::string describe_create(const sys::map_create_attr& a) {

@@ -1,9 +1,10 @@
 #pragma once
 // Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy, and
-// what the kernel knows of each: its name, whether it is per-CPU or LRU, and
-// the creation flags it takes.
+// what the kernel knows of each: its name (`to_string`), whether it is
+// per-CPU or LRU, and the creation flags it takes.
 
 #include <bpfxx/isa/map_flags.hpp>
+#include <bpfxx/isa/names.hpp>
 
 #include <cstdint>
 #include <string_view>
@@ -47,46 +48,50 @@ enum class map_type : std::uint32_t {
     arena = 33,
 };
 
-/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
-[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
-    switch (t) {
-    case map_type::unspec: return "unspec";
-    case map_type::hash: return "hash";
-    case map_type::array: return "array";
-    case map_type::prog_array: return "prog_array";
-    case map_type::perf_event_array: return "perf_event_array";
-    case map_type::percpu_hash: return "percpu_hash";
-    case map_type::percpu_array: return "percpu_array";
-    case map_type::stack_trace: return "stack_trace";
-    case map_type::cgroup_array: return "cgroup_array";
-    case map_type::lru_hash: return "lru_hash";
-    case map_type::lru_percpu_hash: return "lru_percpu_hash";
-    case map_type::lpm_trie: return "lpm_trie";
-    case map_type::array_of_maps: return "array_of_maps";
-    case map_type::hash_of_maps: return "hash_of_maps";
-    case map_type::devmap: return "devmap";
-    case map_type::sockmap: return "sockmap";
-    case map_type::cpumap: return "cpumap";
-    case map_type::xskmap: return "xskmap";
-    case map_type::sockhash: return "sockhash";
-    case map_type::cgroup_storage: return "cgroup_storage";
-    case map_type::reuseport_sockarray: return "reuseport_sockarray";
-    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
-    case map_type::queue: return "queue";
-    case map_type::stack: return "stack";
-    case map_type::sk_storage: return "sk_storage";
-    case map_type::devmap_hash: return "devmap_hash";
-    case map_type::struct_ops: return "struct_ops";
-    case map_type::ringbuf: return "ringbuf";
-    case map_type::inode_storage: return "inode_storage";
-    case map_type::task_storage: return "task_storage";
-    case map_type::bloom_filter: return "bloom_filter";
-    case map_type::user_ringbuf: return "user_ringbuf";
-    case map_type::cgrp_storage: return "cgrp_storage";
-    case map_type::arena: return "arena";
-    }
-    return {};
-}
+/// The names the kernel and bpftool give the map types ("hash",
+/// "percpu_array" … : `to_string(map_type)`).
+template <>
+struct enum_names<map_type> {
+    static constexpr enum_name<map_type> table[] = {
+        {map_type::unspec, "unspec"},
+        {map_type::hash, "hash"},
+        {map_type::array, "array"},
+        {map_type::prog_array, "prog_array"},
+        {map_type::perf_event_array, "perf_event_array"},
+        {map_type::percpu_hash, "percpu_hash"},
+        {map_type::percpu_array, "percpu_array"},
+        {map_type::stack_trace, "stack_trace"},
+        {map_type::cgroup_array, "cgroup_array"},
+        {map_type::lru_hash, "lru_hash"},
+        {map_type::lru_percpu_hash, "lru_percpu_hash"},
+        {map_type::lpm_trie, "lpm_trie"},
+        {map_type::array_of_maps, "array_of_maps"},
+        {map_type::hash_of_maps, "hash_of_maps"},
+        {map_type::devmap, "devmap"},
+        {map_type::sockmap, "sockmap"},
+        {map_type::cpumap, "cpumap"},
+        {map_type::xskmap, "xskmap"},
+        {map_type::sockhash, "sockhash"},
+        {map_type::cgroup_storage, "cgroup_storage"},
+        {map_type::reuseport_sockarray, "reuseport_sockarray"},
+        {map_type::percpu_cgroup_storage, "percpu_cgroup_storage"},
+        {map_type::queue, "queue"},
+        {map_type::stack, "stack"},
+        {map_type::sk_storage, "sk_storage"},
+        {map_type::devmap_hash, "devmap_hash"},
+        {map_type::struct_ops, "struct_ops"},
+        {map_type::ringbuf, "ringbuf"},
+        {map_type::inode_storage, "inode_storage"},
+        {map_type::task_storage, "task_storage"},
+        {map_type::bloom_filter, "bloom_filter"},
+        {map_type::user_ringbuf, "user_ringbuf"},
+        {map_type::cgrp_storage, "cgrp_storage"},
+        {map_type::arena, "arena"},
+    };
+};
+
+/// Another name for `to_string(t)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept { return to_string(t); }
 
 /// Whether a map type keeps one value per possible CPU (lookups return all of them).
 [[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {

@@ -24,6 +24,7 @@
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
+#include <bpfxx/text/insn_text.hpp>
 
 #include <array>
 #include <atomic>
@@ -83,16 +84,7 @@ template <class M>
 }
 
 [[nodiscard]] inline std::string hex32(std::uint32_t v) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
-    bool leading = true;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        const auto d = (v >> shift) & 0xf;
-        if (d == 0 && leading && shift != 0) continue;
-        leading = false;
-        s += digits[d];
-    }
-    return s;
+    return std::string(fixed_text<10>("0x").append_hex(v, 1).view());
 }
 
 [[nodiscard]] inline std::string describe_create(const sys::map_create_attr& a) {

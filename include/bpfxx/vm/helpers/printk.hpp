@@ -22,9 +22,9 @@ constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative,
                              unsigned width, bool zero_pad, bool left) noexcept {
     char digits[24]{};
     unsigned n = 0;
-    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     do {
-        digits[n++] = set[v % base];
+        const char d = bpfxx::detail::hex_digits[v % base]; // base 10 or 16
+        digits[n++] = upper && d >= 'a' ? static_cast<char>(d - 'a' + 'A') : d;
         v /= base;
     } while (v != 0);
     const unsigned len = n + (negative ? 1u : 0u);
