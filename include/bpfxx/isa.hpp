@@ -9,6 +9,7 @@
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/map_flags.hpp>
 #include <bpfxx/isa/map_types.hpp>
+#include <bpfxx/isa/names.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 #include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/isa/registers.hpp>
