@@ -8,7 +8,7 @@
 //   size                      bytes of its context structure in the machine's
 //                             context buffer (0: none, r1 is something else)
 //   headroom                  packet-buffer bytes it keeps before a frame
-//   setup(s, input…) -> bool  calls s.reset<Model>() and fills the packet
+//   setup(s, input…) -> bool  calls s.template reset<Model>(), fills the packet
 //                             buffer and context; false: the input is refused
 //   enter(s)                  sets r1 (and r2 …) for the entry
 //   load(s, off, n, out) -> bool, store(s, off, n, v, imm) -> bool

@@ -8,10 +8,10 @@
 // extension, atomics, local calls with their own frames, tail calls, the
 // legacy packet loads, may_goto.
 
+#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
-#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/alu.hpp>
 #include <bpfxx/vm/bytes.hpp>
