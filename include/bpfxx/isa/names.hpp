@@ -12,9 +12,8 @@
 // `static constexpr enum_name<E> table[] = {{E::a, "a"}, ...};`.
 
 #include <cstddef>
-#include <iterator>
 #include <optional>
-#include <string_view>
+#include <string_view> // also std::size (cheaper than <iterator>)
 
 namespace bpfxx {
 
