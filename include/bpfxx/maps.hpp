@@ -1,10 +1,10 @@
 #pragma once
-// The maps layer: descriptors (portable, for programs and the interpreter)
-// and, on Linux, the handles that create, open and use maps in the kernel.
-// A program's unit test that needs only descriptors includes
-// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+// The maps layer: descriptors (portable, for programs and the interpreter:
+// bpfxx/descriptors.hpp) and, on Linux, the handles that create, open and use
+// maps in the kernel. A program's unit test that needs only descriptors
+// includes <bpfxx/descriptors.hpp>, which pulls in no OS header.
 
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors.hpp>
 #include <bpfxx/maps/options.hpp>
 
 #if defined(__linux__)

@@ -7,6 +7,7 @@
 #include <bpfxx/asm.hpp>
 #include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/checksum.hpp>
+#include <bpfxx/vm/contexts.hpp>
 #include <bpfxx/vm/fault.hpp>
 #include <bpfxx/vm/helpers.hpp>
 #include <bpfxx/vm/input.hpp>

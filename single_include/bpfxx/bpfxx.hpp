@@ -12,13 +12,739 @@
 // Everything bpfxx offers. Each layer also has its own umbrella header
 // (`bpfxx/isa.hpp`, `bpfxx/asm.hpp`, `bpfxx/c.hpp` ...), so a unit test of
 // a program can include only what it needs; `bpfxx/asm.hpp`, `bpfxx/c.hpp`,
-// `bpfxx/text.hpp`, `bpfxx/check.hpp`, `bpfxx/vm.hpp` and `bpfxx/btf.hpp` (but for its
-// Linux parts) build on any OS, the rest needs Linux.
+// `bpfxx/text.hpp`, `bpfxx/check.hpp`, `bpfxx/descriptors.hpp`, `bpfxx/vm.hpp` and
+// `bpfxx/btf.hpp` (but for its Linux parts) build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
-// The instruction set: instructions, opcode fields, registers, helper ids.
+// The instruction set: instructions, opcode fields, registers, helper ids,
+// and the classifier every other layer asks about an instruction.
 // Portable: no operating-system or kernel headers.
 
+// ---- begin <bpfxx/isa/classify.hpp> ----
+// The instruction classifier: for any instruction slot (and the slot after
+// it, for `ld_imm64`), which instruction it is, whether its encoding is
+// valid and if not why, which registers it reads, writes and clobbers, how
+// many slots it takes, where control goes next, which memory it touches and
+// which fields it uses. The checks, the disassembler and both decoders of
+// the interpreter ask it, so that they agree on every encoding
+// (tests/unit/classify_test.cpp sweeps the opcode bytes to hold them to it).
+//
+//     constexpr auto c = bpfxx::classify(bpfxx::make_insn(0x61, 0, 1, 4, 0));
+//     static_assert(c.form == bpfxx::insn_form::load && c.reads == bpfxx::reg_bit(1));
+//
+// Strict, as RFC 9669 and the kernel's verifier: a field the instruction does
+// not use must be zero. Valid: everything in RFC 9669 (sign-extending loads,
+// movsx, sdiv/smod, bswap, gotol, ld_abs/ld_ind, ld_imm64 with pseudo sources
+// 0..6), may_goto, addr_space_cast (Linux 6.9), load-acquire/store-release
+// (6.15), and LLVM's indirect `gotox` and `callx` (`is_indirect`: no static
+// check can know their targets, and the interpreter does not run them).
+//
+// `validate(i)` is the first half of `classify(i)`: whether the encoding is
+// valid, its form and the fields it uses — what the interpreter's general path
+// asks at every step, and cheaper in constant evaluation than the whole answer.
+//
+// Table-driven: `detail::classifying::opcode_table` gives each of the 256
+// opcode bytes its form, the fields it uses and the rule by which one field
+// picks the operation (the width of `end`, the atomic operation, the pseudo
+// source of `ld_imm64` ...); `detail::classifying::form_table` gives each form
+// what it does with registers, memory and control flow.
+
+// ---- begin <bpfxx/isa/insn.hpp> ----
+// One eBPF instruction: the 8-byte layout of the kernel's `struct bpf_insn`.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// An eBPF instruction slot. Same size, field order and bit layout as the
+/// kernel's `struct bpf_insn` (on the little-endian targets BPF runs on), so a
+/// `std::span<const insn>` can be handed to `bpf(BPF_PROG_LOAD)` as it is.
+struct insn {
+    std::uint8_t code = 0;     ///< opcode: class | size/op | mode/source
+    std::uint8_t dst_reg : 4 = 0;
+    std::uint8_t src_reg : 4 = 0;
+    std::int16_t off = 0;      ///< signed offset (memory, jumps)
+    std::int32_t imm = 0;      ///< signed immediate
+
+    friend constexpr bool operator==(const insn&, const insn&) = default;
+
+    /// The instruction as the kernel reads it: 8 bytes, little endian.
+    [[nodiscard]] constexpr std::array<std::byte, 8> bytes() const noexcept {
+        const auto o = static_cast<std::uint16_t>(off);
+        const auto i = static_cast<std::uint32_t>(imm);
+        return {std::byte{code},
+                std::byte(static_cast<std::uint8_t>(dst_reg | (src_reg << 4))),
+                std::byte(o & 0xffu),
+                std::byte(o >> 8),
+                std::byte(i & 0xffu),
+                std::byte((i >> 8) & 0xffu),
+                std::byte((i >> 16) & 0xffu),
+                std::byte(i >> 24)};
+    }
+
+    /// The inverse of `bytes()`.
+    [[nodiscard]] static constexpr insn from_bytes(const std::array<std::byte, 8>& b) noexcept {
+        const auto u8 = [&](std::size_t k) { return std::to_integer<std::uint32_t>(b[k]); };
+        insn r;
+        r.code = static_cast<std::uint8_t>(u8(0));
+        r.dst_reg = static_cast<std::uint8_t>(u8(1) & 0x0fu);
+        r.src_reg = static_cast<std::uint8_t>(u8(1) >> 4);
+        r.off = static_cast<std::int16_t>(static_cast<std::uint16_t>(u8(2) | (u8(3) << 8)));
+        r.imm = static_cast<std::int32_t>(u8(4) | (u8(5) << 8) | (u8(6) << 16) | (u8(7) << 24));
+        return r;
+    }
+};
+
+static_assert(sizeof(insn) == 8, "bpfxx::insn must be exactly one 8-byte instruction slot");
+static_assert(alignof(insn) <= 8);
+
+/// Builds an instruction from its raw fields (for generated code and tests).
+[[nodiscard]] constexpr insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src,
+                                       std::int16_t off, std::int32_t imm) noexcept {
+    insn r;
+    r.code = code;
+    r.dst_reg = static_cast<std::uint8_t>(dst & 0x0fu);
+    r.src_reg = static_cast<std::uint8_t>(src & 0x0fu);
+    r.off = off;
+    r.imm = imm;
+    return r;
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/insn.hpp> ----
+// ---- begin <bpfxx/isa/opcodes.hpp> ----
+// The SDK's own copy of the eBPF opcode fields (RFC 9669 and Linux 6.18), so
+// the portable layers compile on any OS and against any kernel headers.
+
+#include <cstdint>
+
+namespace bpfxx::code {
+
+// Instruction classes (low 3 bits).
+inline constexpr std::uint8_t ld = 0x00;
+inline constexpr std::uint8_t ldx = 0x01;
+inline constexpr std::uint8_t st = 0x02;
+inline constexpr std::uint8_t stx = 0x03;
+inline constexpr std::uint8_t alu = 0x04;
+inline constexpr std::uint8_t jmp = 0x05;
+inline constexpr std::uint8_t jmp32 = 0x06;
+inline constexpr std::uint8_t alu64 = 0x07;
+
+// Load/store sizes.
+inline constexpr std::uint8_t w = 0x00;
+inline constexpr std::uint8_t h = 0x08;
+inline constexpr std::uint8_t b = 0x10;
+inline constexpr std::uint8_t dw = 0x18;
+
+// Load/store modes.
+inline constexpr std::uint8_t imm = 0x00;
+inline constexpr std::uint8_t abs = 0x20;
+inline constexpr std::uint8_t ind = 0x40;
+inline constexpr std::uint8_t mem = 0x60;
+inline constexpr std::uint8_t memsx = 0x80;
+inline constexpr std::uint8_t atomic = 0xc0;
+
+// Operand source for ALU and JMP.
+inline constexpr std::uint8_t k = 0x00;
+inline constexpr std::uint8_t x = 0x08;
+
+// ALU operations.
+inline constexpr std::uint8_t add = 0x00;
+inline constexpr std::uint8_t sub = 0x10;
+inline constexpr std::uint8_t mul = 0x20;
+inline constexpr std::uint8_t div = 0x30;
+inline constexpr std::uint8_t or_ = 0x40;
+inline constexpr std::uint8_t and_ = 0x50;
+inline constexpr std::uint8_t lsh = 0x60;
+inline constexpr std::uint8_t rsh = 0x70;
+inline constexpr std::uint8_t neg = 0x80;
+inline constexpr std::uint8_t mod = 0x90;
+inline constexpr std::uint8_t xor_ = 0xa0;
+inline constexpr std::uint8_t mov = 0xb0;
+inline constexpr std::uint8_t arsh = 0xc0;
+inline constexpr std::uint8_t end = 0xd0;
+
+// Byte-order direction of `end` (in the source bit).
+inline constexpr std::uint8_t to_le = 0x00;
+inline constexpr std::uint8_t to_be = 0x08;
+
+// JMP operations.
+inline constexpr std::uint8_t ja = 0x00;
+inline constexpr std::uint8_t jeq = 0x10;
+inline constexpr std::uint8_t jgt = 0x20;
+inline constexpr std::uint8_t jge = 0x30;
+inline constexpr std::uint8_t jset = 0x40;
+inline constexpr std::uint8_t jne = 0x50;
+inline constexpr std::uint8_t jsgt = 0x60;
+inline constexpr std::uint8_t jsge = 0x70;
+inline constexpr std::uint8_t call = 0x80;
+inline constexpr std::uint8_t exit = 0x90;
+inline constexpr std::uint8_t jlt = 0xa0;
+inline constexpr std::uint8_t jle = 0xb0;
+inline constexpr std::uint8_t jslt = 0xc0;
+inline constexpr std::uint8_t jsle = 0xd0;
+inline constexpr std::uint8_t jcond = 0xe0; ///< `may_goto` (src_reg == 0)
+
+// Field accessors.
+[[nodiscard]] constexpr std::uint8_t class_of(std::uint8_t c) noexcept { return c & 0x07u; }
+[[nodiscard]] constexpr std::uint8_t size_of(std::uint8_t c) noexcept { return c & 0x18u; }
+[[nodiscard]] constexpr std::uint8_t mode_of(std::uint8_t c) noexcept { return c & 0xe0u; }
+[[nodiscard]] constexpr std::uint8_t op_of(std::uint8_t c) noexcept { return c & 0xf0u; }
+[[nodiscard]] constexpr std::uint8_t source_of(std::uint8_t c) noexcept { return c & 0x08u; }
+
+/// Bytes moved by a load/store of size field `s`.
+[[nodiscard]] constexpr unsigned bytes_of_size(std::uint8_t s) noexcept {
+    switch (size_of(s)) {
+    case b: return 1;
+    case h: return 2;
+    case w: return 4;
+    default: return 8;
+    }
+}
+
+} // namespace bpfxx::code
+
+namespace bpfxx::atomic_op {
+// Values of `imm` for class STX, mode ATOMIC.
+inline constexpr std::int32_t add = 0x00;
+inline constexpr std::int32_t or_ = 0x40;
+inline constexpr std::int32_t and_ = 0x50;
+inline constexpr std::int32_t xor_ = 0xa0;
+inline constexpr std::int32_t fetch = 0x01;
+inline constexpr std::int32_t xchg = 0xe0 | fetch;
+inline constexpr std::int32_t cmpxchg = 0xf0 | fetch;
+inline constexpr std::int32_t load_acquire = 0x100;  ///< Linux 6.15+
+inline constexpr std::int32_t store_release = 0x110; ///< Linux 6.15+
+} // namespace bpfxx::atomic_op
+
+namespace bpfxx::pseudo {
+// `src_reg` of `ld_imm64`: what the 64-bit immediate means.
+inline constexpr std::uint8_t map_fd = 1;        ///< imm: map fd
+inline constexpr std::uint8_t map_value = 2;     ///< imm: map fd, next imm: offset into value
+inline constexpr std::uint8_t btf_id = 3;        ///< imm: BTF id of a kernel variable
+inline constexpr std::uint8_t func = 4;          ///< imm: pc-relative offset of a subprogram
+inline constexpr std::uint8_t map_idx = 5;       ///< imm: index into fd_array
+inline constexpr std::uint8_t map_idx_value = 6; ///< imm: index into fd_array, next imm: offset
+// `src_reg` of `call`.
+inline constexpr std::uint8_t call = 1;       ///< imm: pc-relative offset of a subprogram
+inline constexpr std::uint8_t kfunc_call = 2; ///< imm: BTF id of a kernel function
+// `src_reg` of `jcond`.
+inline constexpr std::uint8_t may_goto = 0;
+} // namespace bpfxx::pseudo
+
+namespace bpfxx {
+/// Limits of the instruction set that the assembler and checks rely on.
+inline constexpr int max_registers = 11;
+inline constexpr int stack_size = 512;
+} // namespace bpfxx
+// ---- end <bpfxx/isa/opcodes.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// A set of registers r0..r10, one bit each.
+using reg_set = std::uint16_t;
+
+[[nodiscard]] constexpr reg_set reg_bit(unsigned r) noexcept { return static_cast<reg_set>(1u << r); }
+/// r1..r5: the arguments of a call, which it leaves unset.
+inline constexpr reg_set call_argument_regs = 0b111110;
+
+/// What an instruction does. Each form has one shape: the registers it reads
+/// and writes, its memory access and its control flow (`form_table`).
+enum class insn_form : std::uint8_t {
+    invalid,         ///< no instruction
+    alu,             ///< dst op= src|imm (add … arsh, div/mod; off 1: sdiv/smod)
+    neg,             ///< dst = -dst
+    mov,             ///< dst = src|imm
+    movsx,           ///< dst = (sN)src, N = off
+    addr_space_cast, ///< dst = addr_space_cast(src, imm >> 16, imm & 0xffff)
+    byte_swap,       ///< dst = le/be/bswap(dst), imm bits
+    ld_imm64,        ///< dst = 64-bit imm (two slots; src: pseudo source, not func)
+    ld_func,         ///< dst = address of the subprogram at imm (ld_imm64, pseudo func)
+    ld_abs,          ///< r0 = skb[imm] (r6: the skb); a call underneath
+    ld_ind,          ///< r0 = skb[src + imm]
+    load,            ///< dst = *(size *)(src + off)
+    load_sx,         ///< dst = *(ssize *)(src + off), sign-extended
+    store_imm,       ///< *(size *)(dst + off) = imm
+    store,           ///< *(size *)(dst + off) = src
+    atomic,          ///< lock *(size *)(dst + off) op= src (add, or, and, xor)
+    atomic_fetch,    ///< src = atomic_fetch_op(dst + off, src), and xchg
+    cmpxchg,         ///< r0 = cmpxchg(dst + off, r0, src)
+    load_acquire,    ///< dst = load_acquire(src + off)
+    store_release,   ///< store_release(dst + off, src)
+    ja,              ///< goto off
+    gotol,           ///< goto imm
+    gotox,           ///< goto dst (indirect)
+    jump_if,         ///< if dst op src|imm goto off
+    may_goto,        ///< goto off once the loop budget is spent
+    call_helper,     ///< call helper imm
+    call_local,      ///< call the subprogram at imm
+    call_kfunc,      ///< call kernel function imm (BTF id; off: fd_array index of its BTF)
+    callx,           ///< call dst (indirect)
+    exit,
+};
+
+/// Whether the form jumps or calls through a register: no static check can
+/// follow it.
+[[nodiscard]] constexpr bool is_indirect(insn_form f) noexcept {
+    return f == insn_form::gotox || f == insn_form::callx;
+}
+
+/// Where control goes after an instruction.
+enum class insn_flow : std::uint8_t {
+    next,       ///< the next instruction (two slots on for ld_imm64)
+    jump,       ///< `ja`, `gotol`, `gotox`: the target only
+    branch,     ///< conditional jump, `may_goto`: the target or the next instruction
+    call,       ///< helper, kfunc or indirect call: the next instruction
+    call_local, ///< local call: the next instruction; the target starts a subprogram
+    exit,
+};
+
+/// How an instruction uses the memory at `base + off`.
+enum class mem_use : std::uint8_t { none, load, store, update };
+
+/// Where an instruction's target is, relative to the slot after it.
+enum class insn_target : std::uint8_t {
+    none,
+    off,        ///< jumps, `may_goto`: the 16-bit offset
+    imm,        ///< `gotol`: the 32-bit immediate
+    subprogram, ///< local calls, `ld_func`: the immediate; the target starts a subprogram
+};
+
+/// Why an encoding is not a valid instruction.
+enum class insn_error : std::uint8_t {
+    none,
+    bad_opcode,          ///< the opcode, or a field that selects the operation, names no instruction
+    bad_register,        ///< a register field the instruction uses names a register above r10
+    reserved_field,      ///< a field the instruction does not use is not zero
+    incomplete_ld_imm64, ///< an ld_imm64 without its second slot
+};
+
+/// The fields of an instruction (for `insn_error::reserved_field`);
+/// `next_*` are fields of an ld_imm64's second slot.
+enum class insn_field : std::int32_t {
+    dst_reg,
+    src_reg,
+    off,
+    imm,
+    next_code,
+    next_dst_reg,
+    next_src_reg,
+    next_off,
+    next_imm,
+};
+
+/// The fields an instruction uses (`insn_info::fields`); any other must be zero.
+namespace insn_uses {
+inline constexpr std::uint8_t dst = 1;
+inline constexpr std::uint8_t src = 2;      ///< src_reg names a register
+inline constexpr std::uint8_t selector = 4; ///< src_reg picks the operation (pseudo source, call kind)
+inline constexpr std::uint8_t off = 8;
+inline constexpr std::uint8_t imm = 16;
+} // namespace insn_uses
+
+/// Whether an encoding is an instruction, which one, and the fields it
+/// uses: the first half of what `classify` says, all that running it needs.
+struct insn_verdict {
+    insn_form form = insn_form::invalid; ///< also of an invalid encoding, when its opcode names a form
+    insn_error error = insn_error::bad_opcode;
+    /// `bad_register`: the register; `reserved_field`: the `insn_field`.
+    std::uint8_t error_detail = 0;
+    std::uint8_t fields = 0; ///< `insn_uses` bits
+
+    [[nodiscard]] constexpr bool valid() const noexcept { return error == insn_error::none; }
+};
+
+/// What the classifier knows of one instruction. For an invalid one, only
+/// the `insn_verdict` means anything.
+struct insn_info : insn_verdict {
+    std::uint8_t slots = 1;
+    insn_flow flow = insn_flow::next;
+    mem_use mem = mem_use::none;
+    std::uint8_t base = 0; ///< the register holding the address of the memory access
+    std::uint8_t size = 0; ///< bytes of the memory access
+    insn_target target = insn_target::none;
+    reg_set reads = 0;    ///< read before it writes anything
+    reg_set writes = 0;   ///< hold a value afterwards
+    reg_set clobbers = 0; ///< hold no value afterwards (before `writes` apply)
+};
+
+namespace detail::classifying {
+
+/// How one field of an opcode picks its operation (and may change its form).
+enum class operand_rule : std::uint8_t {
+    none,
+    signed_off, ///< div, mod: off 0 unsigned, 1 signed
+    mov_x,      ///< mov X: off 0 mov, 8/16/32 movsx, 1 addr_space_cast
+    width,      ///< end: imm 16, 32 or 64
+    atomic,     ///< stx atomic: imm the operation
+    pseudo,     ///< ld_imm64: src the pseudo source
+    call_kind,  ///< call: src helper, local or kfunc
+    may_goto,   ///< jcond: src 0 only
+};
+
+struct opcode_row {
+    insn_form form = insn_form::invalid;
+    std::uint8_t fields = 0;
+    operand_rule rule = operand_rule::none;
+};
+
+// What a form does with registers (`form_row::regs`); the source register
+// is read whenever the instruction uses it (`insn_uses::src`).
+inline constexpr std::uint8_t reads_dst = 1;
+inline constexpr std::uint8_t writes_dst = 2;
+inline constexpr std::uint8_t writes_src = 4;
+inline constexpr std::uint8_t reads_r0 = 8;
+inline constexpr std::uint8_t writes_r0 = 16;
+inline constexpr std::uint8_t reads_r6 = 32;
+inline constexpr std::uint8_t clobbers_args = 64;
+
+enum class address_reg : std::uint8_t { none, dst, src };
+
+struct form_row {
+    insn_form form;
+    std::uint8_t regs;
+    insn_flow flow;
+    mem_use mem;
+    address_reg base;
+    insn_target target;
+    std::uint8_t slots;
+};
+
+using F = insn_form;
+using W = insn_flow;
+using M = mem_use;
+using A = address_reg;
+using T = insn_target;
+
+inline constexpr std::uint8_t call_regs = writes_r0 | clobbers_args;
+
+/// Each form's shape, in the order of `insn_form`.
+inline constexpr form_row form_table[] = {
+    // form              registers                         flow           memory     address  target         slots
+    {F::invalid,         0,                                W::next,       M::none,   A::none, T::none,       1},
+    {F::alu,             reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::neg,             reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::mov,             writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::movsx,           writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::addr_space_cast, writes_dst,                       W::next,       M::none,   A::none, T::none,       1},
+    {F::byte_swap,       reads_dst | writes_dst,           W::next,       M::none,   A::none, T::none,       1},
+    {F::ld_imm64,        writes_dst,                       W::next,       M::none,   A::none, T::none,       2},
+    {F::ld_func,         writes_dst,                       W::next,       M::none,   A::none, T::subprogram, 2},
+    {F::ld_abs,          reads_r6 | call_regs,             W::next,       M::none,   A::none, T::none,       1},
+    {F::ld_ind,          reads_r6 | call_regs,             W::next,       M::none,   A::none, T::none,       1},
+    {F::load,            writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::load_sx,         writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::store_imm,       reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::store,           reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::atomic,          reads_dst,                        W::next,       M::update, A::dst,  T::none,       1},
+    {F::atomic_fetch,    reads_dst | writes_src,           W::next,       M::update, A::dst,  T::none,       1},
+    {F::cmpxchg,         reads_dst | reads_r0 | writes_r0, W::next,       M::update, A::dst,  T::none,       1},
+    {F::load_acquire,    writes_dst,                       W::next,       M::load,   A::src,  T::none,       1},
+    {F::store_release,   reads_dst,                        W::next,       M::store,  A::dst,  T::none,       1},
+    {F::ja,              0,                                W::jump,       M::none,   A::none, T::off,        1},
+    {F::gotol,           0,                                W::jump,       M::none,   A::none, T::imm,        1},
+    {F::gotox,           reads_dst,                        W::jump,       M::none,   A::none, T::none,       1},
+    {F::jump_if,         reads_dst,                        W::branch,     M::none,   A::none, T::off,        1},
+    {F::may_goto,        0,                                W::branch,     M::none,   A::none, T::off,        1},
+    {F::call_helper,     call_regs,                        W::call,       M::none,   A::none, T::none,       1},
+    {F::call_local,      call_regs,                        W::call_local, M::none,   A::none, T::subprogram, 1},
+    {F::call_kfunc,      call_regs,                        W::call,       M::none,   A::none, T::none,       1},
+    {F::callx,           reads_dst | call_regs,            W::call,       M::none,   A::none, T::none,       1},
+    {F::exit,            reads_r0,                         W::exit,       M::none,   A::none, T::none,       1},
+};
+
+[[nodiscard]] consteval bool form_table_in_order() {
+    for (std::size_t f = 0; f < std::size(form_table); ++f)
+        if (static_cast<std::size_t>(form_table[f].form) != f) return false;
+    return static_cast<std::size_t>(F::exit) + 1 == std::size(form_table);
+}
+static_assert(form_table_in_order(), "bpfxx: form_table must list every insn_form, in order");
+
+// ---- the opcode table ---------------------------------------------------------
+
+[[nodiscard]] constexpr opcode_row alu_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const bool x = code::source_of(c) == code::x;
+    const bool is64 = code::class_of(c) == code::alu64;
+    const std::uint8_t operand = u::dst | (x ? u::src : u::imm);
+    switch (code::op_of(c)) {
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::lsh:
+    case code::rsh:
+    case code::xor_:
+    case code::arsh: return {F::alu, operand, operand_rule::none};
+    case code::div:
+    case code::mod: return {F::alu, static_cast<std::uint8_t>(operand | u::off), operand_rule::signed_off};
+    case code::neg: return x ? opcode_row{} : opcode_row{F::neg, u::dst, operand_rule::none};
+    case code::mov: return {F::mov, operand, x ? operand_rule::mov_x : operand_rule::none};
+    case code::end: // the source bit picks the byte order; ALU64 has bswap only
+        return is64 && x ? opcode_row{} : opcode_row{F::byte_swap, u::dst | u::imm, operand_rule::width};
+    default: return {};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row jump_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const bool x = code::source_of(c) == code::x;
+    const bool is32 = code::class_of(c) == code::jmp32;
+    switch (code::op_of(c)) {
+    case code::ja:
+        if (is32) return x ? opcode_row{} : opcode_row{F::gotol, u::imm, operand_rule::none};
+        return x ? opcode_row{F::gotox, u::dst, operand_rule::none} : opcode_row{F::ja, u::off, operand_rule::none};
+    case code::call:
+        if (is32) return {};
+        return x ? opcode_row{F::callx, u::dst, operand_rule::none}
+                 : opcode_row{F::call_helper, u::selector | u::imm, operand_rule::call_kind};
+    case code::exit: return is32 || x ? opcode_row{} : opcode_row{F::exit, 0, operand_rule::none};
+    case code::jcond: return is32 || x ? opcode_row{} : opcode_row{F::may_goto, u::off, operand_rule::may_goto};
+    case 0xf0: return {};
+    default: // the conditional jumps
+        return {F::jump_if, static_cast<std::uint8_t>(u::dst | u::off | (x ? u::src : u::imm)), operand_rule::none};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row memory_row(std::uint8_t c) noexcept {
+    namespace u = insn_uses;
+    const std::uint8_t mode = code::mode_of(c);
+    const bool dw = code::size_of(c) == code::dw;
+    switch (code::class_of(c)) {
+    case code::ld:
+        if (mode == code::imm && dw) return {F::ld_imm64, u::dst | u::selector | u::imm, operand_rule::pseudo};
+        if (mode == code::abs && !dw) return {F::ld_abs, u::imm, operand_rule::none};
+        if (mode == code::ind && !dw) return {F::ld_ind, u::src | u::imm, operand_rule::none};
+        return {};
+    case code::ldx:
+        if (mode == code::mem) return {F::load, u::dst | u::src | u::off, operand_rule::none};
+        if (mode == code::memsx && !dw) return {F::load_sx, u::dst | u::src | u::off, operand_rule::none};
+        return {};
+    case code::st:
+        if (mode == code::mem) return {F::store_imm, u::dst | u::off | u::imm, operand_rule::none};
+        return {};
+    default: // stx
+        if (mode == code::mem) return {F::store, u::dst | u::src | u::off, operand_rule::none};
+        if (mode == code::atomic) return {F::atomic, u::dst | u::src | u::off | u::imm, operand_rule::atomic};
+        return {};
+    }
+}
+
+[[nodiscard]] constexpr opcode_row opcode_row_of(std::uint8_t c) noexcept {
+    switch (code::class_of(c)) {
+    case code::alu:
+    case code::alu64: return alu_row(c);
+    case code::jmp:
+    case code::jmp32: return jump_row(c);
+    default: return memory_row(c);
+    }
+}
+
+/// Every opcode byte's row (a plain array: its subscript is no function
+/// call, which counts in constant evaluation).
+struct opcode_rows {
+    opcode_row rows[256];
+};
+inline constexpr opcode_rows opcode_table = [] {
+    opcode_rows t{};
+    for (unsigned c = 0; c < 256; ++c) t.rows[c] = opcode_row_of(static_cast<std::uint8_t>(c));
+    return t;
+}();
+
+// ---- the rules -----------------------------------------------------------------
+
+/// The form `rule` makes of instruction `i` (and the fields it adds to
+/// `fields`), or `invalid` when the selecting field names no operation.
+[[nodiscard]] constexpr insn_form apply_rule(operand_rule rule, insn_form form, const insn& i,
+                                             std::uint8_t& fields) noexcept {
+    namespace u = insn_uses;
+    switch (rule) {
+    case operand_rule::none: return form;
+    case operand_rule::signed_off: return i.off == 0 || i.off == 1 ? form : F::invalid;
+    case operand_rule::mov_x: {
+        const bool is64 = code::class_of(i.code) == code::alu64;
+        if (i.off == 0) return form;
+        fields = static_cast<std::uint8_t>(fields | u::off);
+        if (i.off == 8 || i.off == 16 || (is64 && i.off == 32)) return F::movsx;
+        if (is64 && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16)) {
+            fields = static_cast<std::uint8_t>(fields | u::imm);
+            return F::addr_space_cast;
+        }
+        return F::invalid;
+    }
+    case operand_rule::width: return i.imm == 16 || i.imm == 32 || i.imm == 64 ? form : F::invalid;
+    case operand_rule::atomic: {
+        if (i.imm == atomic_op::load_acquire) return F::load_acquire;
+        if (i.imm == atomic_op::store_release) return F::store_release;
+        const auto size = code::size_of(i.code);
+        if (size != code::w && size != code::dw) return F::invalid; // the read-modify-writes: 32 and 64 bits
+        switch (i.imm) {
+        case atomic_op::add:
+        case atomic_op::or_:
+        case atomic_op::and_:
+        case atomic_op::xor_: return F::atomic;
+        case atomic_op::add | atomic_op::fetch:
+        case atomic_op::or_ | atomic_op::fetch:
+        case atomic_op::and_ | atomic_op::fetch:
+        case atomic_op::xor_ | atomic_op::fetch:
+        case atomic_op::xchg: return F::atomic_fetch;
+        case atomic_op::cmpxchg: return F::cmpxchg;
+        default: return F::invalid;
+        }
+    }
+    case operand_rule::pseudo:
+        if (i.src_reg > pseudo::map_idx_value) return F::invalid;
+        return i.src_reg == pseudo::func ? F::ld_func : form;
+    case operand_rule::call_kind:
+        switch (i.src_reg) {
+        case 0: return F::call_helper;
+        case pseudo::call: return F::call_local;
+        case pseudo::kfunc_call: fields = static_cast<std::uint8_t>(fields | u::off); return F::call_kfunc;
+        default: return F::invalid;
+        }
+    case operand_rule::may_goto: return i.src_reg == pseudo::may_goto ? form : F::invalid;
+    }
+    return F::invalid;
+}
+
+[[nodiscard]] constexpr std::uint8_t field_index(insn_field f) noexcept { return static_cast<std::uint8_t>(f); }
+[[nodiscard]] constexpr insn_verdict reserved(insn_verdict r, insn_field f) noexcept {
+    r.error = insn_error::reserved_field;
+    r.error_detail = field_index(f);
+    return r;
+}
+
+} // namespace detail::classifying
+
+/// The registers the valid instruction `i` of form `form` writes (what
+/// `classify(i).writes` says, for those who have only validated it).
+[[nodiscard]] constexpr reg_set writes_of(const insn& i, insn_form form) noexcept {
+    using namespace detail::classifying;
+    const std::uint8_t g = form_table[static_cast<std::size_t>(form)].regs;
+    return static_cast<reg_set>(((g & writes_dst) ? reg_bit(i.dst_reg) : 0) |
+                                ((g & writes_src) ? reg_bit(i.src_reg) : 0) | ((g & writes_r0) ? reg_bit(0) : 0));
+}
+
+/// Whether slot `i` on its own is a valid encoding, of which form. An
+/// `ld_imm64` needs its second slot: alone it is `incomplete_ld_imm64`.
+[[nodiscard]] constexpr insn_verdict validate(const insn& i) noexcept {
+    using namespace detail::classifying;
+    namespace u = insn_uses;
+    const opcode_row& row = opcode_table.rows[i.code];
+    std::uint8_t used = row.fields;
+    const insn_form form = row.rule == operand_rule::none ? row.form : apply_rule(row.rule, row.form, i, used);
+    if (form == F::invalid) return {form, insn_error::bad_opcode, 0, used};
+    // registers in range where used, then every unused field zero (aggregates
+    // built in place: cheaper in constant evaluation than a helper's copies)
+    using E = insn_error;
+    const unsigned d = i.dst_reg, s = i.src_reg;
+    if ((used & u::dst) && d > 10) return {form, E::bad_register, static_cast<std::uint8_t>(d), used};
+    if ((used & u::src) && s > 10) return {form, E::bad_register, static_cast<std::uint8_t>(s), used};
+    if (!(used & u::dst) && d != 0) return {form, E::reserved_field, field_index(insn_field::dst_reg), used};
+    if (!(used & (u::src | u::selector)) && s != 0)
+        return {form, E::reserved_field, field_index(insn_field::src_reg), used};
+    if (!(used & u::off) && i.off != 0) return {form, E::reserved_field, field_index(insn_field::off), used};
+    if (!(used & u::imm) && i.imm != 0) return {form, E::reserved_field, field_index(insn_field::imm), used};
+    const bool two_slots = form_table[static_cast<std::size_t>(form)].slots == 2;
+    return {form, two_slots ? insn_error::incomplete_ld_imm64 : insn_error::none, 0, used};
+}
+
+/// Whether the instruction starting at `lo` is a valid encoding, with `hi`
+/// the slot after it (read only when `lo` is an `ld_imm64`: its second slot
+/// carries the upper 32 bits of the immediate in `imm` and nothing else).
+[[nodiscard]] constexpr insn_verdict validate(const insn& lo, const insn& hi) noexcept {
+    using detail::classifying::reserved;
+    insn_verdict r = validate(lo);
+    if (r.error != insn_error::incomplete_ld_imm64) return r;
+    if (hi.code != 0) return reserved(r, insn_field::next_code);
+    if (hi.dst_reg != 0) return reserved(r, insn_field::next_dst_reg);
+    if (hi.src_reg != 0) return reserved(r, insn_field::next_src_reg);
+    if (hi.off != 0) return reserved(r, insn_field::next_off);
+    // a map by fd or by index has no offset into a value: the kernel refuses an upper half
+    if ((lo.src_reg == pseudo::map_fd || lo.src_reg == pseudo::map_idx) && hi.imm != 0)
+        return reserved(r, insn_field::next_imm);
+    r.error = insn_error::none;
+    return r;
+}
+
+namespace detail::classifying {
+
+/// `classify` of the instruction `i` that `v` judged.
+[[nodiscard]] constexpr insn_info describe(const insn& i, const insn_verdict& v) noexcept {
+    namespace u = insn_uses;
+    insn_info r;
+    static_cast<insn_verdict&>(r) = v;
+    if (!v.valid()) return r;
+    const form_row& shape = form_table[static_cast<std::size_t>(v.form)];
+    r.slots = shape.slots;
+    r.flow = shape.flow;
+    r.target = shape.target;
+    r.mem = shape.mem;
+    if (shape.base != address_reg::none) {
+        r.base = shape.base == address_reg::dst ? i.dst_reg : i.src_reg;
+        r.size = static_cast<std::uint8_t>(code::bytes_of_size(i.code));
+    }
+    const std::uint8_t g = shape.regs;
+    r.reads = static_cast<reg_set>(((g & reads_dst) ? reg_bit(i.dst_reg) : 0) |
+                                   ((v.fields & u::src) ? reg_bit(i.src_reg) : 0) | ((g & reads_r0) ? reg_bit(0) : 0) |
+                                   ((g & reads_r6) ? reg_bit(6) : 0));
+    r.writes = writes_of(i, v.form);
+    r.clobbers = (g & clobbers_args) ? call_argument_regs : reg_set{0};
+    return r;
+}
+
+} // namespace detail::classifying
+
+/// The instruction in slot `i` on its own. An `ld_imm64` needs its second
+/// slot: alone it is `incomplete_ld_imm64` (use the two-slot overload).
+[[nodiscard]] constexpr insn_info classify(const insn& i) noexcept {
+    return detail::classifying::describe(i, validate(i));
+}
+
+/// The instruction starting at `lo`, with `hi` the slot after it (read only
+/// when `lo` is an `ld_imm64`).
+[[nodiscard]] constexpr insn_info classify(const insn& lo, const insn& hi) noexcept {
+    return detail::classifying::describe(lo, validate(lo, hi));
+}
+
+/// The absolute slot the valid instruction `i` of form `form` at `pc`
+/// refers to, when the form has a target; it may lie outside the program.
+[[nodiscard]] constexpr std::int64_t target_of(const insn& i, insn_form form, std::int64_t pc) noexcept {
+    const auto where = detail::classifying::form_table[static_cast<std::size_t>(form)].target;
+    return pc + 1 + (where == insn_target::off ? std::int64_t{i.off} : std::int64_t{i.imm});
+}
+[[nodiscard]] constexpr std::int64_t target_of(const insn_info& info, const insn& i, std::int64_t pc) noexcept {
+    return target_of(i, info.form, pc);
+}
+
+// ---- predicates on the opcode and selector fields ---------------------------------
+// They name what an instruction claims to be; `classify` says whether it is valid.
+
+/// Whether `i` is the first slot of a two-slot `ld_imm64` (BPF_LD | BPF_IMM | BPF_DW).
+[[nodiscard]] constexpr bool is_ld_imm64(const insn& i) noexcept {
+    return i.code == (code::ld | code::dw | code::imm);
+}
+/// A call of a helper function by id.
+[[nodiscard]] constexpr bool is_helper_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == 0;
+}
+/// A call of a subprogram of the same program (BPF_PSEUDO_CALL).
+[[nodiscard]] constexpr bool is_local_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == pseudo::call;
+}
+/// A call of a kernel function by BTF id (BPF_PSEUDO_KFUNC_CALL).
+[[nodiscard]] constexpr bool is_kfunc_call(const insn& i) noexcept {
+    return i.code == (code::jmp | code::call) && i.src_reg == pseudo::kfunc_call;
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/classify.hpp> ----
 // ---- begin <bpfxx/isa/context.hpp> ----
 // The context structures programs read through r1, and the return codes of
 // the packet program types. The SDK's own copies (Linux 6.18 layouts), so
@@ -121,9 +847,82 @@ inline constexpr int enotsupp = 524;
 // ---- end <bpfxx/isa/errors.hpp> ----
 // ---- begin <bpfxx/isa/helpers.hpp> ----
 // Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
-// names without the `bpf_` prefix. The list has been frozen since Linux 6.2:
-// newer kernel functionality comes as kfuncs, called by BTF id.
+// names without the `bpf_` prefix, and the one table of what the SDK knows of
+// each helper (`enum_names<helper>::table`: id, name, and a place for the
+// signature). The list has been frozen since Linux 6.2: newer kernel
+// functionality comes as kfuncs, called by BTF id.
 
+// ---- begin <bpfxx/isa/names.hpp> ----
+// Names of enumerations, one way for all of them: an enumeration E gets its
+// names from one table, `enum_names<E>::table`, whose rows pair each value
+// with its name (and may carry more: the helper table does). `to_string(e)`
+// and `from_string<E>(name)` read it; the first use checks at compile time
+// that row k holds the value k, so a name cannot drift from its value.
+//
+//     static_assert(bpfxx::to_string(bpfxx::map_type::hash) == "hash");
+//     static_assert(bpfxx::from_string<bpfxx::prog_type>("xdp") == bpfxx::prog_type::xdp);
+//
+// To name another enumeration (dense from 0): specialize `enum_names` with
+// `static constexpr enum_name<E> table[] = {{E::a, "a"}, ...};`.
+
+#include <cstddef>
+#include <optional>
+#include <string_view> // also std::size (cheaper than <iterator>)
+
+namespace bpfxx {
+
+/// A value of enumeration E and its name.
+template <class E>
+struct enum_name {
+    E value;
+    std::string_view name;
+};
+
+/// The names of enumeration E (specialized for each named enumeration).
+template <class E>
+struct enum_names;
+
+/// An enumeration with a table of names.
+template <class E>
+concept named_enum = requires { enum_names<E>::table; };
+
+namespace detail {
+/// Whether row k of `table` holds the value k, for every k.
+template <class Table>
+[[nodiscard]] consteval bool rows_in_order(const Table& table) noexcept {
+    for (std::size_t k = 0; k < std::size(table); ++k)
+        if (static_cast<std::size_t>(table[k].value) != k) return false;
+    return true;
+}
+} // namespace detail
+
+/// The name of `e` (the kernel's, without its prefix), or an empty view for
+/// a value that has none (a newer kernel's, or none at all).
+template <named_enum E>
+[[nodiscard]] constexpr std::string_view to_string(E e) noexcept {
+    constexpr const auto& table = enum_names<E>::table;
+    static_assert(detail::rows_in_order(table),
+                  "bpfxx: a table of enumeration names must list value 0, 1, 2 ... in order, one row each");
+    const auto k = static_cast<std::size_t>(e);
+    return k < std::size(table) ? table[k].name : std::string_view{};
+}
+
+/// The value of E named `name`, if there is one.
+template <named_enum E>
+[[nodiscard]] constexpr std::optional<E> from_string(std::string_view name) noexcept {
+    for (const auto& row : enum_names<E>::table)
+        if (row.name == name) return row.value;
+    return std::nullopt;
+}
+
+/// How many values of E have names (one past the largest).
+template <named_enum E>
+inline constexpr std::size_t named_count = std::size(enum_names<E>::table);
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/names.hpp> ----
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -346,313 +1145,339 @@ enum class helper : std::int32_t {
     cgrp_storage_delete = 211,
 };
 
-namespace detail {
-inline constexpr std::string_view helper_names[] = {
-    "unspec",
-    "map_lookup_elem",
-    "map_update_elem",
-    "map_delete_elem",
-    "probe_read",
-    "ktime_get_ns",
-    "trace_printk",
-    "get_prandom_u32",
-    "get_smp_processor_id",
-    "skb_store_bytes",
-    "l3_csum_replace",
-    "l4_csum_replace",
-    "tail_call",
-    "clone_redirect",
-    "get_current_pid_tgid",
-    "get_current_uid_gid",
-    "get_current_comm",
-    "get_cgroup_classid",
-    "skb_vlan_push",
-    "skb_vlan_pop",
-    "skb_get_tunnel_key",
-    "skb_set_tunnel_key",
-    "perf_event_read",
-    "redirect",
-    "get_route_realm",
-    "perf_event_output",
-    "skb_load_bytes",
-    "get_stackid",
-    "csum_diff",
-    "skb_get_tunnel_opt",
-    "skb_set_tunnel_opt",
-    "skb_change_proto",
-    "skb_change_type",
-    "skb_under_cgroup",
-    "get_hash_recalc",
-    "get_current_task",
-    "probe_write_user",
-    "current_task_under_cgroup",
-    "skb_change_tail",
-    "skb_pull_data",
-    "csum_update",
-    "set_hash_invalid",
-    "get_numa_node_id",
-    "skb_change_head",
-    "xdp_adjust_head",
-    "probe_read_str",
-    "get_socket_cookie",
-    "get_socket_uid",
-    "set_hash",
-    "setsockopt",
-    "skb_adjust_room",
-    "redirect_map",
-    "sk_redirect_map",
-    "sock_map_update",
-    "xdp_adjust_meta",
-    "perf_event_read_value",
-    "perf_prog_read_value",
-    "getsockopt",
-    "override_return",
-    "sock_ops_cb_flags_set",
-    "msg_redirect_map",
-    "msg_apply_bytes",
-    "msg_cork_bytes",
-    "msg_pull_data",
-    "bind",
-    "xdp_adjust_tail",
-    "skb_get_xfrm_state",
-    "get_stack",
-    "skb_load_bytes_relative",
-    "fib_lookup",
-    "sock_hash_update",
-    "msg_redirect_hash",
-    "sk_redirect_hash",
-    "lwt_push_encap",
-    "lwt_seg6_store_bytes",
-    "lwt_seg6_adjust_srh",
-    "lwt_seg6_action",
-    "rc_repeat",
-    "rc_keydown",
-    "skb_cgroup_id",
-    "get_current_cgroup_id",
-    "get_local_storage",
-    "sk_select_reuseport",
-    "skb_ancestor_cgroup_id",
-    "sk_lookup_tcp",
-    "sk_lookup_udp",
-    "sk_release",
-    "map_push_elem",
-    "map_pop_elem",
-    "map_peek_elem",
-    "msg_push_data",
-    "msg_pop_data",
-    "rc_pointer_rel",
-    "spin_lock",
-    "spin_unlock",
-    "sk_fullsock",
-    "tcp_sock",
-    "skb_ecn_set_ce",
-    "get_listener_sock",
-    "skc_lookup_tcp",
-    "tcp_check_syncookie",
-    "sysctl_get_name",
-    "sysctl_get_current_value",
-    "sysctl_get_new_value",
-    "sysctl_set_new_value",
-    "strtol",
-    "strtoul",
-    "sk_storage_get",
-    "sk_storage_delete",
-    "send_signal",
-    "tcp_gen_syncookie",
-    "skb_output",
-    "probe_read_user",
-    "probe_read_kernel",
-    "probe_read_user_str",
-    "probe_read_kernel_str",
-    "tcp_send_ack",
-    "send_signal_thread",
-    "jiffies64",
-    "read_branch_records",
-    "get_ns_current_pid_tgid",
-    "xdp_output",
-    "get_netns_cookie",
-    "get_current_ancestor_cgroup_id",
-    "sk_assign",
-    "ktime_get_boot_ns",
-    "seq_printf",
-    "seq_write",
-    "sk_cgroup_id",
-    "sk_ancestor_cgroup_id",
-    "ringbuf_output",
-    "ringbuf_reserve",
-    "ringbuf_submit",
-    "ringbuf_discard",
-    "ringbuf_query",
-    "csum_level",
-    "skc_to_tcp6_sock",
-    "skc_to_tcp_sock",
-    "skc_to_tcp_timewait_sock",
-    "skc_to_tcp_request_sock",
-    "skc_to_udp6_sock",
-    "get_task_stack",
-    "load_hdr_opt",
-    "store_hdr_opt",
-    "reserve_hdr_opt",
-    "inode_storage_get",
-    "inode_storage_delete",
-    "d_path",
-    "copy_from_user",
-    "snprintf_btf",
-    "seq_printf_btf",
-    "skb_cgroup_classid",
-    "redirect_neigh",
-    "per_cpu_ptr",
-    "this_cpu_ptr",
-    "redirect_peer",
-    "task_storage_get",
-    "task_storage_delete",
-    "get_current_task_btf",
-    "bprm_opts_set",
-    "ktime_get_coarse_ns",
-    "ima_inode_hash",
-    "sock_from_file",
-    "check_mtu",
-    "for_each_map_elem",
-    "snprintf",
-    "sys_bpf",
-    "btf_find_by_name_kind",
-    "sys_close",
-    "timer_init",
-    "timer_set_callback",
-    "timer_start",
-    "timer_cancel",
-    "get_func_ip",
-    "get_attach_cookie",
-    "task_pt_regs",
-    "get_branch_snapshot",
-    "trace_vprintk",
-    "skc_to_unix_sock",
-    "kallsyms_lookup_name",
-    "find_vma",
-    "loop",
-    "strncmp",
-    "get_func_arg",
-    "get_func_ret",
-    "get_func_arg_cnt",
-    "get_retval",
-    "set_retval",
-    "xdp_get_buff_len",
-    "xdp_load_bytes",
-    "xdp_store_bytes",
-    "copy_from_user_task",
-    "skb_set_tstamp",
-    "ima_file_hash",
-    "kptr_xchg",
-    "map_lookup_percpu_elem",
-    "skc_to_mptcp_sock",
-    "dynptr_from_mem",
-    "ringbuf_reserve_dynptr",
-    "ringbuf_submit_dynptr",
-    "ringbuf_discard_dynptr",
-    "dynptr_read",
-    "dynptr_write",
-    "dynptr_data",
-    "tcp_raw_gen_syncookie_ipv4",
-    "tcp_raw_gen_syncookie_ipv6",
-    "tcp_raw_check_syncookie_ipv4",
-    "tcp_raw_check_syncookie_ipv6",
-    "ktime_get_tai_ns",
-    "user_ringbuf_drain",
-    "cgrp_storage_get",
-    "cgrp_storage_delete",
+/// The argument and return kinds of a helper, for checks of calls and typed
+/// calls. Not filled in yet: the typed program layer will make this the
+/// helper's signature (argument kinds, return kind) and give each row of
+/// `enum_names<helper>::table` its own.
+struct helper_signature {};
+
+/// What the SDK knows of a helper: its id and its name and, later, its
+/// signature. One row per helper, in the order of their ids.
+struct helper_info {
+    helper value;
+    std::string_view name;
+    helper_signature signature{}; // the typed program layer's place: argument and return kinds
 };
-} // namespace detail
+
+/// The helpers of Linux 6.18, by id.
+template <>
+struct enum_names<helper> {
+    static constexpr helper_info table[] = {
+        {helper::unspec, "unspec"},
+        {helper::map_lookup_elem, "map_lookup_elem"},
+        {helper::map_update_elem, "map_update_elem"},
+        {helper::map_delete_elem, "map_delete_elem"},
+        {helper::probe_read, "probe_read"},
+        {helper::ktime_get_ns, "ktime_get_ns"},
+        {helper::trace_printk, "trace_printk"},
+        {helper::get_prandom_u32, "get_prandom_u32"},
+        {helper::get_smp_processor_id, "get_smp_processor_id"},
+        {helper::skb_store_bytes, "skb_store_bytes"},
+        {helper::l3_csum_replace, "l3_csum_replace"},
+        {helper::l4_csum_replace, "l4_csum_replace"},
+        {helper::tail_call, "tail_call"},
+        {helper::clone_redirect, "clone_redirect"},
+        {helper::get_current_pid_tgid, "get_current_pid_tgid"},
+        {helper::get_current_uid_gid, "get_current_uid_gid"},
+        {helper::get_current_comm, "get_current_comm"},
+        {helper::get_cgroup_classid, "get_cgroup_classid"},
+        {helper::skb_vlan_push, "skb_vlan_push"},
+        {helper::skb_vlan_pop, "skb_vlan_pop"},
+        {helper::skb_get_tunnel_key, "skb_get_tunnel_key"},
+        {helper::skb_set_tunnel_key, "skb_set_tunnel_key"},
+        {helper::perf_event_read, "perf_event_read"},
+        {helper::redirect, "redirect"},
+        {helper::get_route_realm, "get_route_realm"},
+        {helper::perf_event_output, "perf_event_output"},
+        {helper::skb_load_bytes, "skb_load_bytes"},
+        {helper::get_stackid, "get_stackid"},
+        {helper::csum_diff, "csum_diff"},
+        {helper::skb_get_tunnel_opt, "skb_get_tunnel_opt"},
+        {helper::skb_set_tunnel_opt, "skb_set_tunnel_opt"},
+        {helper::skb_change_proto, "skb_change_proto"},
+        {helper::skb_change_type, "skb_change_type"},
+        {helper::skb_under_cgroup, "skb_under_cgroup"},
+        {helper::get_hash_recalc, "get_hash_recalc"},
+        {helper::get_current_task, "get_current_task"},
+        {helper::probe_write_user, "probe_write_user"},
+        {helper::current_task_under_cgroup, "current_task_under_cgroup"},
+        {helper::skb_change_tail, "skb_change_tail"},
+        {helper::skb_pull_data, "skb_pull_data"},
+        {helper::csum_update, "csum_update"},
+        {helper::set_hash_invalid, "set_hash_invalid"},
+        {helper::get_numa_node_id, "get_numa_node_id"},
+        {helper::skb_change_head, "skb_change_head"},
+        {helper::xdp_adjust_head, "xdp_adjust_head"},
+        {helper::probe_read_str, "probe_read_str"},
+        {helper::get_socket_cookie, "get_socket_cookie"},
+        {helper::get_socket_uid, "get_socket_uid"},
+        {helper::set_hash, "set_hash"},
+        {helper::setsockopt, "setsockopt"},
+        {helper::skb_adjust_room, "skb_adjust_room"},
+        {helper::redirect_map, "redirect_map"},
+        {helper::sk_redirect_map, "sk_redirect_map"},
+        {helper::sock_map_update, "sock_map_update"},
+        {helper::xdp_adjust_meta, "xdp_adjust_meta"},
+        {helper::perf_event_read_value, "perf_event_read_value"},
+        {helper::perf_prog_read_value, "perf_prog_read_value"},
+        {helper::getsockopt, "getsockopt"},
+        {helper::override_return, "override_return"},
+        {helper::sock_ops_cb_flags_set, "sock_ops_cb_flags_set"},
+        {helper::msg_redirect_map, "msg_redirect_map"},
+        {helper::msg_apply_bytes, "msg_apply_bytes"},
+        {helper::msg_cork_bytes, "msg_cork_bytes"},
+        {helper::msg_pull_data, "msg_pull_data"},
+        {helper::bind, "bind"},
+        {helper::xdp_adjust_tail, "xdp_adjust_tail"},
+        {helper::skb_get_xfrm_state, "skb_get_xfrm_state"},
+        {helper::get_stack, "get_stack"},
+        {helper::skb_load_bytes_relative, "skb_load_bytes_relative"},
+        {helper::fib_lookup, "fib_lookup"},
+        {helper::sock_hash_update, "sock_hash_update"},
+        {helper::msg_redirect_hash, "msg_redirect_hash"},
+        {helper::sk_redirect_hash, "sk_redirect_hash"},
+        {helper::lwt_push_encap, "lwt_push_encap"},
+        {helper::lwt_seg6_store_bytes, "lwt_seg6_store_bytes"},
+        {helper::lwt_seg6_adjust_srh, "lwt_seg6_adjust_srh"},
+        {helper::lwt_seg6_action, "lwt_seg6_action"},
+        {helper::rc_repeat, "rc_repeat"},
+        {helper::rc_keydown, "rc_keydown"},
+        {helper::skb_cgroup_id, "skb_cgroup_id"},
+        {helper::get_current_cgroup_id, "get_current_cgroup_id"},
+        {helper::get_local_storage, "get_local_storage"},
+        {helper::sk_select_reuseport, "sk_select_reuseport"},
+        {helper::skb_ancestor_cgroup_id, "skb_ancestor_cgroup_id"},
+        {helper::sk_lookup_tcp, "sk_lookup_tcp"},
+        {helper::sk_lookup_udp, "sk_lookup_udp"},
+        {helper::sk_release, "sk_release"},
+        {helper::map_push_elem, "map_push_elem"},
+        {helper::map_pop_elem, "map_pop_elem"},
+        {helper::map_peek_elem, "map_peek_elem"},
+        {helper::msg_push_data, "msg_push_data"},
+        {helper::msg_pop_data, "msg_pop_data"},
+        {helper::rc_pointer_rel, "rc_pointer_rel"},
+        {helper::spin_lock, "spin_lock"},
+        {helper::spin_unlock, "spin_unlock"},
+        {helper::sk_fullsock, "sk_fullsock"},
+        {helper::tcp_sock, "tcp_sock"},
+        {helper::skb_ecn_set_ce, "skb_ecn_set_ce"},
+        {helper::get_listener_sock, "get_listener_sock"},
+        {helper::skc_lookup_tcp, "skc_lookup_tcp"},
+        {helper::tcp_check_syncookie, "tcp_check_syncookie"},
+        {helper::sysctl_get_name, "sysctl_get_name"},
+        {helper::sysctl_get_current_value, "sysctl_get_current_value"},
+        {helper::sysctl_get_new_value, "sysctl_get_new_value"},
+        {helper::sysctl_set_new_value, "sysctl_set_new_value"},
+        {helper::strtol, "strtol"},
+        {helper::strtoul, "strtoul"},
+        {helper::sk_storage_get, "sk_storage_get"},
+        {helper::sk_storage_delete, "sk_storage_delete"},
+        {helper::send_signal, "send_signal"},
+        {helper::tcp_gen_syncookie, "tcp_gen_syncookie"},
+        {helper::skb_output, "skb_output"},
+        {helper::probe_read_user, "probe_read_user"},
+        {helper::probe_read_kernel, "probe_read_kernel"},
+        {helper::probe_read_user_str, "probe_read_user_str"},
+        {helper::probe_read_kernel_str, "probe_read_kernel_str"},
+        {helper::tcp_send_ack, "tcp_send_ack"},
+        {helper::send_signal_thread, "send_signal_thread"},
+        {helper::jiffies64, "jiffies64"},
+        {helper::read_branch_records, "read_branch_records"},
+        {helper::get_ns_current_pid_tgid, "get_ns_current_pid_tgid"},
+        {helper::xdp_output, "xdp_output"},
+        {helper::get_netns_cookie, "get_netns_cookie"},
+        {helper::get_current_ancestor_cgroup_id, "get_current_ancestor_cgroup_id"},
+        {helper::sk_assign, "sk_assign"},
+        {helper::ktime_get_boot_ns, "ktime_get_boot_ns"},
+        {helper::seq_printf, "seq_printf"},
+        {helper::seq_write, "seq_write"},
+        {helper::sk_cgroup_id, "sk_cgroup_id"},
+        {helper::sk_ancestor_cgroup_id, "sk_ancestor_cgroup_id"},
+        {helper::ringbuf_output, "ringbuf_output"},
+        {helper::ringbuf_reserve, "ringbuf_reserve"},
+        {helper::ringbuf_submit, "ringbuf_submit"},
+        {helper::ringbuf_discard, "ringbuf_discard"},
+        {helper::ringbuf_query, "ringbuf_query"},
+        {helper::csum_level, "csum_level"},
+        {helper::skc_to_tcp6_sock, "skc_to_tcp6_sock"},
+        {helper::skc_to_tcp_sock, "skc_to_tcp_sock"},
+        {helper::skc_to_tcp_timewait_sock, "skc_to_tcp_timewait_sock"},
+        {helper::skc_to_tcp_request_sock, "skc_to_tcp_request_sock"},
+        {helper::skc_to_udp6_sock, "skc_to_udp6_sock"},
+        {helper::get_task_stack, "get_task_stack"},
+        {helper::load_hdr_opt, "load_hdr_opt"},
+        {helper::store_hdr_opt, "store_hdr_opt"},
+        {helper::reserve_hdr_opt, "reserve_hdr_opt"},
+        {helper::inode_storage_get, "inode_storage_get"},
+        {helper::inode_storage_delete, "inode_storage_delete"},
+        {helper::d_path, "d_path"},
+        {helper::copy_from_user, "copy_from_user"},
+        {helper::snprintf_btf, "snprintf_btf"},
+        {helper::seq_printf_btf, "seq_printf_btf"},
+        {helper::skb_cgroup_classid, "skb_cgroup_classid"},
+        {helper::redirect_neigh, "redirect_neigh"},
+        {helper::per_cpu_ptr, "per_cpu_ptr"},
+        {helper::this_cpu_ptr, "this_cpu_ptr"},
+        {helper::redirect_peer, "redirect_peer"},
+        {helper::task_storage_get, "task_storage_get"},
+        {helper::task_storage_delete, "task_storage_delete"},
+        {helper::get_current_task_btf, "get_current_task_btf"},
+        {helper::bprm_opts_set, "bprm_opts_set"},
+        {helper::ktime_get_coarse_ns, "ktime_get_coarse_ns"},
+        {helper::ima_inode_hash, "ima_inode_hash"},
+        {helper::sock_from_file, "sock_from_file"},
+        {helper::check_mtu, "check_mtu"},
+        {helper::for_each_map_elem, "for_each_map_elem"},
+        {helper::snprintf, "snprintf"},
+        {helper::sys_bpf, "sys_bpf"},
+        {helper::btf_find_by_name_kind, "btf_find_by_name_kind"},
+        {helper::sys_close, "sys_close"},
+        {helper::timer_init, "timer_init"},
+        {helper::timer_set_callback, "timer_set_callback"},
+        {helper::timer_start, "timer_start"},
+        {helper::timer_cancel, "timer_cancel"},
+        {helper::get_func_ip, "get_func_ip"},
+        {helper::get_attach_cookie, "get_attach_cookie"},
+        {helper::task_pt_regs, "task_pt_regs"},
+        {helper::get_branch_snapshot, "get_branch_snapshot"},
+        {helper::trace_vprintk, "trace_vprintk"},
+        {helper::skc_to_unix_sock, "skc_to_unix_sock"},
+        {helper::kallsyms_lookup_name, "kallsyms_lookup_name"},
+        {helper::find_vma, "find_vma"},
+        {helper::loop, "loop"},
+        {helper::strncmp, "strncmp"},
+        {helper::get_func_arg, "get_func_arg"},
+        {helper::get_func_ret, "get_func_ret"},
+        {helper::get_func_arg_cnt, "get_func_arg_cnt"},
+        {helper::get_retval, "get_retval"},
+        {helper::set_retval, "set_retval"},
+        {helper::xdp_get_buff_len, "xdp_get_buff_len"},
+        {helper::xdp_load_bytes, "xdp_load_bytes"},
+        {helper::xdp_store_bytes, "xdp_store_bytes"},
+        {helper::copy_from_user_task, "copy_from_user_task"},
+        {helper::skb_set_tstamp, "skb_set_tstamp"},
+        {helper::ima_file_hash, "ima_file_hash"},
+        {helper::kptr_xchg, "kptr_xchg"},
+        {helper::map_lookup_percpu_elem, "map_lookup_percpu_elem"},
+        {helper::skc_to_mptcp_sock, "skc_to_mptcp_sock"},
+        {helper::dynptr_from_mem, "dynptr_from_mem"},
+        {helper::ringbuf_reserve_dynptr, "ringbuf_reserve_dynptr"},
+        {helper::ringbuf_submit_dynptr, "ringbuf_submit_dynptr"},
+        {helper::ringbuf_discard_dynptr, "ringbuf_discard_dynptr"},
+        {helper::dynptr_read, "dynptr_read"},
+        {helper::dynptr_write, "dynptr_write"},
+        {helper::dynptr_data, "dynptr_data"},
+        {helper::tcp_raw_gen_syncookie_ipv4, "tcp_raw_gen_syncookie_ipv4"},
+        {helper::tcp_raw_gen_syncookie_ipv6, "tcp_raw_gen_syncookie_ipv6"},
+        {helper::tcp_raw_check_syncookie_ipv4, "tcp_raw_check_syncookie_ipv4"},
+        {helper::tcp_raw_check_syncookie_ipv6, "tcp_raw_check_syncookie_ipv6"},
+        {helper::ktime_get_tai_ns, "ktime_get_tai_ns"},
+        {helper::user_ringbuf_drain, "user_ringbuf_drain"},
+        {helper::cgrp_storage_get, "cgrp_storage_get"},
+        {helper::cgrp_storage_delete, "cgrp_storage_delete"},
+    };
+};
 
 /// One past the largest helper id this SDK knows.
-inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(std::size(detail::helper_names));
+inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(named_count<helper>);
 
-/// The kernel name of a helper (without `bpf_`), or an empty view for an unknown id.
+/// What the SDK knows of helper `h` (its name, and its signature once the
+/// typed layer fills it in), or nothing for an id it does not know.
+[[nodiscard]] constexpr const helper_info* helper_info_of(helper h) noexcept {
+    const auto k = static_cast<std::size_t>(h);
+    return k < named_count<helper> ? &enum_names<helper>::table[k] : nullptr;
+}
+
+/// The kernel name of a helper id (without `bpf_`), or an empty view for an
+/// unknown id: `to_string(static_cast<helper>(id))`, for raw ids.
 [[nodiscard]] constexpr std::string_view helper_name(std::int32_t id) noexcept {
-    return id >= 0 && id < helper_count ? detail::helper_names[id] : std::string_view{};
+    return to_string(static_cast<helper>(id));
 }
-[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept {
-    return helper_name(static_cast<std::int32_t>(h));
-}
+/// Another name for `to_string(h)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept { return to_string(h); }
 
 /// The helper with kernel name `name` (with or without `bpf_`).
 [[nodiscard]] constexpr std::optional<helper> helper_by_name(std::string_view name) noexcept {
     if (name.starts_with("bpf_")) name.remove_prefix(4);
-    for (std::int32_t i = 0; i < helper_count; ++i)
-        if (detail::helper_names[i] == name) return static_cast<helper>(i);
-    return std::nullopt;
+    return from_string<helper>(name);
 }
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/helpers.hpp> ----
-// ---- begin <bpfxx/isa/insn.hpp> ----
-// One eBPF instruction: the 8-byte layout of the kernel's `struct bpf_insn`.
+// ---- begin <bpfxx/isa/map_flags.hpp> ----
+// The flags of maps (Linux 6.18 `BPF_F_*`), the SDK's own copy: creation,
+// update and lookup flags. Which creation flags each map type takes is
+// `valid_map_flags` (isa/map_types.hpp).
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
 
 namespace bpfxx {
 
-/// An eBPF instruction slot. Same size, field order and bit layout as the
-/// kernel's `struct bpf_insn` (on the little-endian targets BPF runs on), so a
-/// `std::span<const insn>` can be handed to `bpf(BPF_PROG_LOAD)` as it is.
-struct insn {
-    std::uint8_t code = 0;     ///< opcode: class | size/op | mode/source
-    std::uint8_t dst_reg : 4 = 0;
-    std::uint8_t src_reg : 4 = 0;
-    std::int16_t off = 0;      ///< signed offset (memory, jumps)
-    std::int32_t imm = 0;      ///< signed immediate
-
-    friend constexpr bool operator==(const insn&, const insn&) = default;
-
-    /// The instruction as the kernel reads it: 8 bytes, little endian.
-    [[nodiscard]] constexpr std::array<std::byte, 8> bytes() const noexcept {
-        const auto o = static_cast<std::uint16_t>(off);
-        const auto i = static_cast<std::uint32_t>(imm);
-        return {std::byte{code},
-                std::byte(static_cast<std::uint8_t>(dst_reg | (src_reg << 4))),
-                std::byte(o & 0xffu),
-                std::byte(o >> 8),
-                std::byte(i & 0xffu),
-                std::byte((i >> 8) & 0xffu),
-                std::byte((i >> 16) & 0xffu),
-                std::byte(i >> 24)};
-    }
-
-    /// The inverse of `bytes()`.
-    [[nodiscard]] static constexpr insn from_bytes(const std::array<std::byte, 8>& b) noexcept {
-        const auto u8 = [&](std::size_t k) { return std::to_integer<std::uint32_t>(b[k]); };
-        insn r;
-        r.code = static_cast<std::uint8_t>(u8(0));
-        r.dst_reg = static_cast<std::uint8_t>(u8(1) & 0x0fu);
-        r.src_reg = static_cast<std::uint8_t>(u8(1) >> 4);
-        r.off = static_cast<std::int16_t>(static_cast<std::uint16_t>(u8(2) | (u8(3) << 8)));
-        r.imm = static_cast<std::int32_t>(u8(4) | (u8(5) << 8) | (u8(6) << 16) | (u8(7) << 24));
-        return r;
-    }
+/// Flags of BPF_MAP_CREATE (`map_flags` of `union bpf_attr`), with the
+/// kernel's values. Which ones a map type accepts is checked at compile time
+/// by the descriptors (`bpfxx/descriptors/maps.hpp`).
+enum class map_flags : std::uint32_t {
+    none = 0,
+    no_prealloc = 1u << 0,       ///< hash maps, lpm_trie: allocate elements on update
+    no_common_lru = 1u << 1,     ///< LRU hash maps: one LRU list per CPU
+    numa_node = 1u << 2,         ///< set by `create_options::numa_node`
+    rdonly = 1u << 3,            ///< user space may only read (also an open flag)
+    wronly = 1u << 4,            ///< user space may only write (also an open flag)
+    stack_build_id = 1u << 5,    ///< stack trace maps
+    zero_seed = 1u << 6,         ///< hash maps, bloom filters: no random hash seed
+    rdonly_prog = 1u << 7,       ///< programs may only read
+    wronly_prog = 1u << 8,       ///< programs may only write
+    clone = 1u << 9,             ///< socket storage: clone on accept
+    mmapable = 1u << 10,         ///< arrays: user space may mmap the values
+    preserve_elems = 1u << 11,   ///< perf_event_array: keep events after the fd is closed
+    inner_map = 1u << 12,        ///< may be an inner map with another max_entries
+    link = 1u << 13,             ///< struct_ops maps registered by a link
+    path_fd = 1u << 14,          ///< BPF_OBJ_PIN/GET: the path is relative to a dir fd
+    vtype_btf_obj_fd = 1u << 15, ///< struct_ops: value type from a module's BTF
+    token_fd = 1u << 16,         ///< a BPF token is passed
+    segv_on_fault = 1u << 17,    ///< arena: SIGSEGV instead of faulting pages in
+    no_user_conv = 1u << 18,     ///< arena: no pointer translation for user space
 };
 
-static_assert(sizeof(insn) == 8, "bpfxx::insn must be exactly one 8-byte instruction slot");
-static_assert(alignof(insn) <= 8);
+[[nodiscard]] constexpr map_flags operator|(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator&(map_flags a, map_flags b) noexcept {
+    return static_cast<map_flags>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr map_flags operator~(map_flags a) noexcept {
+    return static_cast<map_flags>(~static_cast<std::uint32_t>(a));
+}
+constexpr map_flags& operator|=(map_flags& a, map_flags b) noexcept { return a = a | b; }
+/// Whether every flag of `wanted` is set in `f`.
+[[nodiscard]] constexpr bool has(map_flags f, map_flags wanted) noexcept { return (f & wanted) == wanted; }
 
-/// Builds an instruction from its raw fields (for generated code and tests).
-[[nodiscard]] constexpr insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src,
-                                       std::int16_t off, std::int32_t imm) noexcept {
-    insn r;
-    r.code = code;
-    r.dst_reg = static_cast<std::uint8_t>(dst & 0x0fu);
-    r.src_reg = static_cast<std::uint8_t>(src & 0x0fu);
-    r.off = off;
-    r.imm = imm;
-    return r;
+/// Flags of BPF_MAP_UPDATE_ELEM (and of batch updates).
+enum class update_flags : std::uint64_t {
+    any = 0,     ///< BPF_ANY: create or replace
+    noexist = 1, ///< BPF_NOEXIST: create only (EEXIST if present)
+    exist = 2,   ///< BPF_EXIST: replace only (ENOENT if absent); for queues: overwrite the oldest when full
+    lock = 4,    ///< BPF_F_LOCK: update under the value's bpf_spin_lock
+};
+[[nodiscard]] constexpr update_flags operator|(update_flags a, update_flags b) noexcept {
+    return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
 }
 
+/// Flags of BPF_MAP_LOOKUP_ELEM.
+enum class lookup_flags : std::uint64_t {
+    none = 0,
+    lock = 4, ///< BPF_F_LOCK: copy the value under its bpf_spin_lock (maps with BTF, `bpfxx::with_btf`)
+};
+
 } // namespace bpfxx
-// ---- end <bpfxx/isa/insn.hpp> ----
+// ---- end <bpfxx/isa/map_flags.hpp> ----
 // ---- begin <bpfxx/isa/map_types.hpp> ----
-// Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy.
+// Map types of Linux 6.18 (`enum bpf_map_type`), the SDK's own copy, and
+// what the kernel knows of each: its name (`to_string`), whether it is
+// per-CPU or LRU, and the creation flags it takes.
 
 #include <cstdint>
+#include <string_view>
 
 namespace bpfxx {
 
@@ -693,144 +1518,108 @@ enum class map_type : std::uint32_t {
     arena = 33,
 };
 
-} // namespace bpfxx
-// ---- end <bpfxx/isa/map_types.hpp> ----
-// ---- begin <bpfxx/isa/opcodes.hpp> ----
-// The SDK's own copy of the eBPF opcode fields (RFC 9669 and Linux 6.18), so
-// the portable layers compile on any OS and against any kernel headers.
+/// The names the kernel and bpftool give the map types ("hash",
+/// "percpu_array" … : `to_string(map_type)`).
+template <>
+struct enum_names<map_type> {
+    static constexpr enum_name<map_type> table[] = {
+        {map_type::unspec, "unspec"},
+        {map_type::hash, "hash"},
+        {map_type::array, "array"},
+        {map_type::prog_array, "prog_array"},
+        {map_type::perf_event_array, "perf_event_array"},
+        {map_type::percpu_hash, "percpu_hash"},
+        {map_type::percpu_array, "percpu_array"},
+        {map_type::stack_trace, "stack_trace"},
+        {map_type::cgroup_array, "cgroup_array"},
+        {map_type::lru_hash, "lru_hash"},
+        {map_type::lru_percpu_hash, "lru_percpu_hash"},
+        {map_type::lpm_trie, "lpm_trie"},
+        {map_type::array_of_maps, "array_of_maps"},
+        {map_type::hash_of_maps, "hash_of_maps"},
+        {map_type::devmap, "devmap"},
+        {map_type::sockmap, "sockmap"},
+        {map_type::cpumap, "cpumap"},
+        {map_type::xskmap, "xskmap"},
+        {map_type::sockhash, "sockhash"},
+        {map_type::cgroup_storage, "cgroup_storage"},
+        {map_type::reuseport_sockarray, "reuseport_sockarray"},
+        {map_type::percpu_cgroup_storage, "percpu_cgroup_storage"},
+        {map_type::queue, "queue"},
+        {map_type::stack, "stack"},
+        {map_type::sk_storage, "sk_storage"},
+        {map_type::devmap_hash, "devmap_hash"},
+        {map_type::struct_ops, "struct_ops"},
+        {map_type::ringbuf, "ringbuf"},
+        {map_type::inode_storage, "inode_storage"},
+        {map_type::task_storage, "task_storage"},
+        {map_type::bloom_filter, "bloom_filter"},
+        {map_type::user_ringbuf, "user_ringbuf"},
+        {map_type::cgrp_storage, "cgrp_storage"},
+        {map_type::arena, "arena"},
+    };
+};
 
-#include <cstdint>
+/// Another name for `to_string(t)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept { return to_string(t); }
 
-namespace bpfxx::code {
+/// Whether a map type keeps one value per possible CPU (lookups return all of them).
+[[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
+    return t == map_type::percpu_hash || t == map_type::percpu_array || t == map_type::lru_percpu_hash ||
+           t == map_type::percpu_cgroup_storage;
+}
 
-// Instruction classes (low 3 bits).
-inline constexpr std::uint8_t ld = 0x00;
-inline constexpr std::uint8_t ldx = 0x01;
-inline constexpr std::uint8_t st = 0x02;
-inline constexpr std::uint8_t stx = 0x03;
-inline constexpr std::uint8_t alu = 0x04;
-inline constexpr std::uint8_t jmp = 0x05;
-inline constexpr std::uint8_t jmp32 = 0x06;
-inline constexpr std::uint8_t alu64 = 0x07;
-
-// Load/store sizes.
-inline constexpr std::uint8_t w = 0x00;
-inline constexpr std::uint8_t h = 0x08;
-inline constexpr std::uint8_t b = 0x10;
-inline constexpr std::uint8_t dw = 0x18;
-
-// Load/store modes.
-inline constexpr std::uint8_t imm = 0x00;
-inline constexpr std::uint8_t abs = 0x20;
-inline constexpr std::uint8_t ind = 0x40;
-inline constexpr std::uint8_t mem = 0x60;
-inline constexpr std::uint8_t memsx = 0x80;
-inline constexpr std::uint8_t atomic = 0xc0;
-
-// Operand source for ALU and JMP.
-inline constexpr std::uint8_t k = 0x00;
-inline constexpr std::uint8_t x = 0x08;
-
-// ALU operations.
-inline constexpr std::uint8_t add = 0x00;
-inline constexpr std::uint8_t sub = 0x10;
-inline constexpr std::uint8_t mul = 0x20;
-inline constexpr std::uint8_t div = 0x30;
-inline constexpr std::uint8_t or_ = 0x40;
-inline constexpr std::uint8_t and_ = 0x50;
-inline constexpr std::uint8_t lsh = 0x60;
-inline constexpr std::uint8_t rsh = 0x70;
-inline constexpr std::uint8_t neg = 0x80;
-inline constexpr std::uint8_t mod = 0x90;
-inline constexpr std::uint8_t xor_ = 0xa0;
-inline constexpr std::uint8_t mov = 0xb0;
-inline constexpr std::uint8_t arsh = 0xc0;
-inline constexpr std::uint8_t end = 0xd0;
-
-// Byte-order direction of `end` (in the source bit).
-inline constexpr std::uint8_t to_le = 0x00;
-inline constexpr std::uint8_t to_be = 0x08;
-
-// JMP operations.
-inline constexpr std::uint8_t ja = 0x00;
-inline constexpr std::uint8_t jeq = 0x10;
-inline constexpr std::uint8_t jgt = 0x20;
-inline constexpr std::uint8_t jge = 0x30;
-inline constexpr std::uint8_t jset = 0x40;
-inline constexpr std::uint8_t jne = 0x50;
-inline constexpr std::uint8_t jsgt = 0x60;
-inline constexpr std::uint8_t jsge = 0x70;
-inline constexpr std::uint8_t call = 0x80;
-inline constexpr std::uint8_t exit = 0x90;
-inline constexpr std::uint8_t jlt = 0xa0;
-inline constexpr std::uint8_t jle = 0xb0;
-inline constexpr std::uint8_t jslt = 0xc0;
-inline constexpr std::uint8_t jsle = 0xd0;
-inline constexpr std::uint8_t jcond = 0xe0; ///< `may_goto` (src_reg == 0)
-
-// Field accessors.
-[[nodiscard]] constexpr std::uint8_t class_of(std::uint8_t c) noexcept { return c & 0x07u; }
-[[nodiscard]] constexpr std::uint8_t size_of(std::uint8_t c) noexcept { return c & 0x18u; }
-[[nodiscard]] constexpr std::uint8_t mode_of(std::uint8_t c) noexcept { return c & 0xe0u; }
-[[nodiscard]] constexpr std::uint8_t op_of(std::uint8_t c) noexcept { return c & 0xf0u; }
-[[nodiscard]] constexpr std::uint8_t source_of(std::uint8_t c) noexcept { return c & 0x08u; }
-
-/// Bytes moved by a load/store of size field `s`.
-[[nodiscard]] constexpr unsigned bytes_of_size(std::uint8_t s) noexcept {
-    switch (size_of(s)) {
-    case b: return 1;
-    case h: return 2;
-    case w: return 4;
-    default: return 8;
+/// The creation flags each map type accepts in Linux 6.18 (what its
+/// map_alloc_check lets through; BPF_F_TOKEN_FD, which every type takes
+/// with a token, is left out). Map types the SDK has no descriptor for
+/// answer `none`. The kernel tier checks this table against the running kernel.
+[[nodiscard]] constexpr map_flags valid_map_flags(map_type t) noexcept {
+    using enum map_flags;
+    constexpr map_flags access = rdonly | wronly;
+    constexpr map_flags prog_access = rdonly_prog | wronly_prog;
+    switch (t) {
+    case map_type::hash:
+    case map_type::hash_of_maps: return no_prealloc | numa_node | access | zero_seed | prog_access;
+    case map_type::percpu_hash: return no_prealloc | access | zero_seed | prog_access;
+    case map_type::lru_hash: return no_common_lru | numa_node | access | zero_seed | prog_access;
+    case map_type::lru_percpu_hash: return no_common_lru | access | zero_seed | prog_access;
+    case map_type::array: return numa_node | access | prog_access | mmapable | inner_map;
+    case map_type::percpu_array: return access | prog_access;
+    case map_type::prog_array:
+    case map_type::array_of_maps:
+    case map_type::devmap:
+    case map_type::devmap_hash:
+    case map_type::sockmap:
+    case map_type::sockhash:
+    case map_type::xskmap: return numa_node | access;
+    case map_type::perf_event_array: return numa_node | access | preserve_elems;
+    case map_type::lpm_trie: return no_prealloc | numa_node | access | prog_access;
+    case map_type::queue:
+    case map_type::stack: return numa_node | access | prog_access;
+    case map_type::bloom_filter: return numa_node | access | zero_seed | prog_access;
+    case map_type::cpumap:
+    case map_type::ringbuf: return numa_node;
+    default: return none;
     }
 }
 
-} // namespace bpfxx::code
+namespace detail {
+[[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
+    return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
+}
+} // namespace detail
 
-namespace bpfxx::atomic_op {
-// Values of `imm` for class STX, mode ATOMIC.
-inline constexpr std::int32_t add = 0x00;
-inline constexpr std::int32_t or_ = 0x40;
-inline constexpr std::int32_t and_ = 0x50;
-inline constexpr std::int32_t xor_ = 0xa0;
-inline constexpr std::int32_t fetch = 0x01;
-inline constexpr std::int32_t xchg = 0xe0 | fetch;
-inline constexpr std::int32_t cmpxchg = 0xf0 | fetch;
-inline constexpr std::int32_t load_acquire = 0x100;  ///< Linux 6.15+
-inline constexpr std::int32_t store_release = 0x110; ///< Linux 6.15+
-} // namespace bpfxx::atomic_op
-
-namespace bpfxx::pseudo {
-// `src_reg` of `ld_imm64`: what the 64-bit immediate means.
-inline constexpr std::uint8_t map_fd = 1;        ///< imm: map fd
-inline constexpr std::uint8_t map_value = 2;     ///< imm: map fd, next imm: offset into value
-inline constexpr std::uint8_t btf_id = 3;        ///< imm: BTF id of a kernel variable
-inline constexpr std::uint8_t func = 4;          ///< imm: pc-relative offset of a subprogram
-inline constexpr std::uint8_t map_idx = 5;       ///< imm: index into fd_array
-inline constexpr std::uint8_t map_idx_value = 6; ///< imm: index into fd_array, next imm: offset
-// `src_reg` of `call`.
-inline constexpr std::uint8_t call = 1;       ///< imm: pc-relative offset of a subprogram
-inline constexpr std::uint8_t kfunc_call = 2; ///< imm: BTF id of a kernel function
-// `src_reg` of `jcond`.
-inline constexpr std::uint8_t may_goto = 0;
-} // namespace bpfxx::pseudo
-
-namespace bpfxx {
-/// Limits of the instruction set that the assembler and checks rely on.
-inline constexpr int max_registers = 11;
-inline constexpr int stack_size = 512;
 } // namespace bpfxx
-// ---- end <bpfxx/isa/opcodes.hpp> ----
+// ---- end <bpfxx/isa/map_types.hpp> ----
 // ---- begin <bpfxx/isa/prog_types.hpp> ----
 // Program types (`enum bpf_prog_type`) and attach types (`enum bpf_attach_type`)
 // of Linux 6.18, the SDK's own copy, by their kernel names without the
-// `BPF_PROG_TYPE_` / `BPF_` prefix. Values taken from the BTF of a 6.18
+// `BPF_PROG_TYPE_` / `BPF_` prefix; `to_string` gives those names
+// (isa/names.hpp). Values taken from the BTF of a 6.18
 // kernel; tests/unit/sys_layout_test.cpp checks them against <linux/bpf.h>
 // where that header has them.
 
-#include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 namespace bpfxx {
 
@@ -945,47 +1734,110 @@ inline constexpr std::uint32_t sleepable = 1u << 4;
 inline constexpr std::uint32_t xdp_has_frags = 1u << 5;
 } // namespace prog_flags
 
-namespace detail {
-// Indexed by value; the enums above are dense from 0.
-inline constexpr std::string_view prog_type_names[] = {
-    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp", "perf_event",
-    "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb", "cgroup_device",
-    "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local", "lirc_mode2", "sk_reuseport",
-    "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt", "tracing", "struct_ops",
-    "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+/// The kernel names of the program types, without `BPF_PROG_TYPE_` (`to_string(prog_type)`).
+template <>
+struct enum_names<prog_type> {
+    static constexpr enum_name<prog_type> table[] = {
+        {prog_type::unspec, "unspec"},
+        {prog_type::socket_filter, "socket_filter"},
+        {prog_type::kprobe, "kprobe"},
+        {prog_type::sched_cls, "sched_cls"},
+        {prog_type::sched_act, "sched_act"},
+        {prog_type::tracepoint, "tracepoint"},
+        {prog_type::xdp, "xdp"},
+        {prog_type::perf_event, "perf_event"},
+        {prog_type::cgroup_skb, "cgroup_skb"},
+        {prog_type::cgroup_sock, "cgroup_sock"},
+        {prog_type::lwt_in, "lwt_in"},
+        {prog_type::lwt_out, "lwt_out"},
+        {prog_type::lwt_xmit, "lwt_xmit"},
+        {prog_type::sock_ops, "sock_ops"},
+        {prog_type::sk_skb, "sk_skb"},
+        {prog_type::cgroup_device, "cgroup_device"},
+        {prog_type::sk_msg, "sk_msg"},
+        {prog_type::raw_tracepoint, "raw_tracepoint"},
+        {prog_type::cgroup_sock_addr, "cgroup_sock_addr"},
+        {prog_type::lwt_seg6local, "lwt_seg6local"},
+        {prog_type::lirc_mode2, "lirc_mode2"},
+        {prog_type::sk_reuseport, "sk_reuseport"},
+        {prog_type::flow_dissector, "flow_dissector"},
+        {prog_type::cgroup_sysctl, "cgroup_sysctl"},
+        {prog_type::raw_tracepoint_writable, "raw_tracepoint_writable"},
+        {prog_type::cgroup_sockopt, "cgroup_sockopt"},
+        {prog_type::tracing, "tracing"},
+        {prog_type::struct_ops, "struct_ops"},
+        {prog_type::ext, "ext"},
+        {prog_type::lsm, "lsm"},
+        {prog_type::sk_lookup, "sk_lookup"},
+        {prog_type::syscall, "syscall"},
+        {prog_type::netfilter, "netfilter"},
+    };
 };
-inline constexpr std::string_view attach_type_names[] = {
-    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
-    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict", "cgroup_inet4_bind",
-    "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect", "cgroup_inet4_post_bind",
-    "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg", "lirc_mode2", "flow_dissector",
-    "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg", "cgroup_getsockopt", "cgroup_setsockopt",
-    "trace_raw_tp", "trace_fentry", "trace_fexit", "modify_return", "lsm_mac", "trace_iter",
-    "cgroup_inet4_getpeername", "cgroup_inet6_getpeername", "cgroup_inet4_getsockname",
-    "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release", "xdp_cpumap", "sk_lookup", "xdp",
-    "sk_skb_verdict", "sk_reuseport_select", "sk_reuseport_select_or_migrate", "perf_event",
-    "trace_kprobe_multi", "lsm_cgroup", "struct_ops", "netfilter", "tcx_ingress", "tcx_egress",
-    "trace_uprobe_multi", "cgroup_unix_connect", "cgroup_unix_sendmsg", "cgroup_unix_recvmsg",
-    "cgroup_unix_getpeername", "cgroup_unix_getsockname", "netkit_primary", "netkit_peer",
-    "trace_kprobe_session", "trace_uprobe_session",
+
+/// The kernel names of the attach types, without `BPF_` (`to_string(attach_type)`).
+template <>
+struct enum_names<attach_type> {
+    static constexpr enum_name<attach_type> table[] = {
+        {attach_type::cgroup_inet_ingress, "cgroup_inet_ingress"},
+        {attach_type::cgroup_inet_egress, "cgroup_inet_egress"},
+        {attach_type::cgroup_inet_sock_create, "cgroup_inet_sock_create"},
+        {attach_type::cgroup_sock_ops, "cgroup_sock_ops"},
+        {attach_type::sk_skb_stream_parser, "sk_skb_stream_parser"},
+        {attach_type::sk_skb_stream_verdict, "sk_skb_stream_verdict"},
+        {attach_type::cgroup_device, "cgroup_device"},
+        {attach_type::sk_msg_verdict, "sk_msg_verdict"},
+        {attach_type::cgroup_inet4_bind, "cgroup_inet4_bind"},
+        {attach_type::cgroup_inet6_bind, "cgroup_inet6_bind"},
+        {attach_type::cgroup_inet4_connect, "cgroup_inet4_connect"},
+        {attach_type::cgroup_inet6_connect, "cgroup_inet6_connect"},
+        {attach_type::cgroup_inet4_post_bind, "cgroup_inet4_post_bind"},
+        {attach_type::cgroup_inet6_post_bind, "cgroup_inet6_post_bind"},
+        {attach_type::cgroup_udp4_sendmsg, "cgroup_udp4_sendmsg"},
+        {attach_type::cgroup_udp6_sendmsg, "cgroup_udp6_sendmsg"},
+        {attach_type::lirc_mode2, "lirc_mode2"},
+        {attach_type::flow_dissector, "flow_dissector"},
+        {attach_type::cgroup_sysctl, "cgroup_sysctl"},
+        {attach_type::cgroup_udp4_recvmsg, "cgroup_udp4_recvmsg"},
+        {attach_type::cgroup_udp6_recvmsg, "cgroup_udp6_recvmsg"},
+        {attach_type::cgroup_getsockopt, "cgroup_getsockopt"},
+        {attach_type::cgroup_setsockopt, "cgroup_setsockopt"},
+        {attach_type::trace_raw_tp, "trace_raw_tp"},
+        {attach_type::trace_fentry, "trace_fentry"},
+        {attach_type::trace_fexit, "trace_fexit"},
+        {attach_type::modify_return, "modify_return"},
+        {attach_type::lsm_mac, "lsm_mac"},
+        {attach_type::trace_iter, "trace_iter"},
+        {attach_type::cgroup_inet4_getpeername, "cgroup_inet4_getpeername"},
+        {attach_type::cgroup_inet6_getpeername, "cgroup_inet6_getpeername"},
+        {attach_type::cgroup_inet4_getsockname, "cgroup_inet4_getsockname"},
+        {attach_type::cgroup_inet6_getsockname, "cgroup_inet6_getsockname"},
+        {attach_type::xdp_devmap, "xdp_devmap"},
+        {attach_type::cgroup_inet_sock_release, "cgroup_inet_sock_release"},
+        {attach_type::xdp_cpumap, "xdp_cpumap"},
+        {attach_type::sk_lookup, "sk_lookup"},
+        {attach_type::xdp, "xdp"},
+        {attach_type::sk_skb_verdict, "sk_skb_verdict"},
+        {attach_type::sk_reuseport_select, "sk_reuseport_select"},
+        {attach_type::sk_reuseport_select_or_migrate, "sk_reuseport_select_or_migrate"},
+        {attach_type::perf_event, "perf_event"},
+        {attach_type::trace_kprobe_multi, "trace_kprobe_multi"},
+        {attach_type::lsm_cgroup, "lsm_cgroup"},
+        {attach_type::struct_ops, "struct_ops"},
+        {attach_type::netfilter, "netfilter"},
+        {attach_type::tcx_ingress, "tcx_ingress"},
+        {attach_type::tcx_egress, "tcx_egress"},
+        {attach_type::trace_uprobe_multi, "trace_uprobe_multi"},
+        {attach_type::cgroup_unix_connect, "cgroup_unix_connect"},
+        {attach_type::cgroup_unix_sendmsg, "cgroup_unix_sendmsg"},
+        {attach_type::cgroup_unix_recvmsg, "cgroup_unix_recvmsg"},
+        {attach_type::cgroup_unix_getpeername, "cgroup_unix_getpeername"},
+        {attach_type::cgroup_unix_getsockname, "cgroup_unix_getsockname"},
+        {attach_type::netkit_primary, "netkit_primary"},
+        {attach_type::netkit_peer, "netkit_peer"},
+        {attach_type::trace_kprobe_session, "trace_kprobe_session"},
+        {attach_type::trace_uprobe_session, "trace_uprobe_session"},
+    };
 };
-static_assert(std::size(prog_type_names) == static_cast<std::size_t>(prog_type::netfilter) + 1);
-static_assert(std::size(attach_type_names) == static_cast<std::size_t>(attach_type::trace_uprobe_session) + 1);
-} // namespace detail
-
-/// The type's kernel name without its prefix ("socket_filter"); empty for a
-/// value this SDK does not know (a newer kernel's, or none at all).
-[[nodiscard]] constexpr std::string_view to_string(prog_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::prog_type_names) ? detail::prog_type_names[i] : std::string_view{};
-}
-
-/// The attach type's kernel name without `BPF_` ("cgroup_inet_ingress"); empty
-/// for a value this SDK does not know.
-[[nodiscard]] constexpr std::string_view to_string(attach_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::attach_type_names) ? detail::attach_type_names[i] : std::string_view{};
-}
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/prog_types.hpp> ----
@@ -6062,9 +6914,10 @@ template <class F>
 //     r1 = addr_space_cast(r2, 1, 0)
 // Legacy `r0 = *(u32 *)skb[r1 + 4]` prints its immediate (LLVM drops it).
 //
-// Decoding is strict: an instruction whose reserved fields are not zero (as
-// RFC 9669 and the kernel's verifier require), or that names a register above
-// r10, prints `<unknown>` even where LLVM would print something.
+// Decoding is strict: what the classifier (bpfxx/isa/classify.hpp) finds
+// invalid — reserved fields not zero (as RFC 9669 and the kernel's verifier
+// require), a register above r10, an operation no instruction has — prints
+// `<unknown>` even where LLVM would print something.
 
 // ---- begin <bpfxx/text/insn_text.hpp> ----
 // `fixed_text`, and `insn_text`: the fixed-capacity string the disassembler returns, so that
@@ -6077,6 +6930,11 @@ template <class F>
 #include <string_view>
 
 namespace bpfxx {
+
+namespace detail {
+/// The digits of hexadecimal numbers, lower case, as bpfxx writes them everywhere.
+inline constexpr char hex_digits[] = "0123456789abcdef";
+} // namespace detail
 
 /// A string of at most `Capacity` characters in place; longer appends are
 /// cut off, never overflow. Usable in constant expressions.
@@ -6137,11 +6995,10 @@ public:
     }
     /// Lower-case hexadecimal, zero-padded to `width` digits, no prefix.
     constexpr fixed_text& append_hex(std::uint64_t v, int width) noexcept {
-        constexpr char hex[] = "0123456789abcdef";
         char digits[16]{};
         int n = 0;
         do {
-            digits[n++] = hex[v & 0xfu];
+            digits[n++] = detail::hex_digits[v & 0xfu];
             v >>= 4;
         } while (v != 0 && n < 16);
         while (n < width && n < 16) digits[n++] = '0';
@@ -6199,14 +7056,7 @@ struct disasm_options {
 /// What `to_string` prints for bytes that do not decode.
 inline constexpr std::string_view unknown_insn_text = "<unknown>";
 
-/// Whether `i` is the first slot of a two-slot `ld_imm64` (BPF_LD | BPF_IMM | BPF_DW).
-[[nodiscard]] constexpr bool is_ld_imm64(const insn& i) noexcept {
-    return i.code == (code::ld | code::dw | code::imm);
-}
-
 namespace detail::text {
-
-inline constexpr std::uint8_t no_reg = 0xff;
 
 constexpr void put_reg(insn_text& t, char prefix, unsigned r) noexcept {
     t.append(prefix);
@@ -6278,323 +7128,195 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
     }
 }
 
-[[nodiscard]] constexpr bool alu(insn_text& t, const insn& i) noexcept {
-    const bool is64 = code::class_of(i.code) == code::alu64;
-    const char p = is64 ? 'r' : 'w';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::neg:
-        if (x || s != 0 || i.off != 0 || i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = -");
-        put_reg(t, p, d);
-        return true;
-
-    case code::end: {
-        if (s != 0 || i.off != 0 || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return false;
-        if (is64 && x) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        t.append(is64 ? "bswap" : x ? "be" : "le");
+/// The second operand of an ALU operation or conditional jump: the source
+/// register or the immediate.
+constexpr void put_source(insn_text& t, const insn& i, char p) noexcept {
+    if (code::source_of(i.code) == code::x)
+        put_reg(t, p, i.src_reg);
+    else
         t.append_int(i.imm);
-        t.append(' ');
-        put_reg(t, 'r', d);
-        return true;
-    }
-
-    case code::mov:
-        if (!x) {
-            if (s != 0 || i.off != 0) return false;
-            put_reg(t, p, d);
-            t.append(" = ");
-            t.append_int(i.imm);
-            return true;
-        }
-        if (is64 && i.off == 1) { // arena pointer cast (Linux 6.9)
-            const auto imm = static_cast<std::uint32_t>(i.imm);
-            put_reg(t, 'r', d);
-            t.append(" = addr_space_cast(");
-            put_reg(t, 'r', s);
-            t.append(", ");
-            t.append_uint(imm >> 16);
-            t.append(", ");
-            t.append_uint(imm & 0xffffu);
-            t.append(')');
-            return true;
-        }
-        if (i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = ");
-        if (i.off == 8 || i.off == 16 || (is64 && i.off == 32)) {
-            t.append("(s");
-            t.append_int(i.off);
-            t.append(')');
-        } else if (i.off != 0) {
-            return false;
-        }
-        put_reg(t, p, s);
-        return true;
-
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::div:
-    case code::or_:
-    case code::and_:
-    case code::lsh:
-    case code::rsh:
-    case code::mod:
-    case code::xor_:
-    case code::arsh: {
-        const bool may_be_signed = op == code::div || op == code::mod;
-        if (i.off != 0 && !(may_be_signed && i.off == 1)) return false;
-        if (x ? i.imm != 0 : s != 0) return false;
-        put_reg(t, p, d);
-        t.append(' ');
-        if (i.off == 1) t.append('s');
-        t.append(alu_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        return true;
-    }
-
-    default: return false;
-    }
 }
 
-[[nodiscard]] constexpr bool jmp(insn_text& t, const insn& i) noexcept {
-    const bool is32 = code::class_of(i.code) == code::jmp32;
-    const char p = is32 ? 'w' : 'r';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::ja:
-        if (is32) { // gotol: 32-bit offset in imm
-            if (x || d != 0 || s != 0 || i.off != 0) return false;
-            t.append("gotol ");
-            t.append_signed(i.imm);
-        } else if (x) { // indirect jump (LLVM 21 `gotox`)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("gotox ");
-            put_reg(t, 'r', d);
-        } else {
-            if (d != 0 || s != 0 || i.imm != 0) return false;
-            t.append("goto ");
-            t.append_signed(i.off);
-        }
-        return true;
-
-    case code::call:
-        if (is32) return false;
-        if (x) { // callx: register in dst (current LLVM; LLVM 14 read imm)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("callx ");
-            put_reg(t, 'r', d);
-            return true;
-        }
-        if (d != 0 || s > pseudo::kfunc_call) return false;
-        if (s != pseudo::kfunc_call && i.off != 0) return false;
-        t.append("call ");
-        t.append_int(i.imm);
-        return true;
-
-    case code::exit:
-        if (is32 || x || d != 0 || s != 0 || i.off != 0 || i.imm != 0) return false;
-        t.append("exit");
-        return true;
-
-    case code::jcond:
-        if (is32 || x || d != 0 || s != pseudo::may_goto || i.imm != 0) return false;
-        t.append("may_goto ");
-        t.append_signed(i.off);
-        return true;
-
-    case code::jeq:
-    case code::jgt:
-    case code::jge:
-    case code::jset:
-    case code::jne:
-    case code::jsgt:
-    case code::jsge:
-    case code::jlt:
-    case code::jle:
-    case code::jslt:
-    case code::jsle:
-        if (x ? i.imm != 0 : s != 0) return false;
-        t.append("if ");
-        put_reg(t, p, d);
-        t.append(' ');
-        t.append(jmp_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        t.append(" goto ");
-        t.append_signed(i.off);
-        return true;
-
-    default: return false;
-    }
+/// `dst op= src|imm`, with `s` for signed division and modulo.
+constexpr void put_alu(insn_text& t, const insn& i, char p) noexcept {
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    if (i.off == 1) t.append('s');
+    t.append(alu_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
 }
 
-[[nodiscard]] constexpr bool load_store(insn_text& t, const insn& i) noexcept {
-    const std::uint8_t cls = code::class_of(i.code);
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
+/// `if dst op src|imm goto off`
+constexpr void put_jump_if(insn_text& t, const insn& i, char p) noexcept {
+    t.append("if ");
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    t.append(jmp_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
+    t.append(" goto ");
+    t.append_signed(i.off);
+}
 
-    switch (cls) {
-    case code::ld:
-        if ((mode != code::abs && mode != code::ind) || size == code::dw) return false;
-        if (d != 0 || i.off != 0 || (mode == code::abs && s != 0)) return false;
-        t.append("r0 = ");
-        put_type(t, i.code, true);
-        t.append("skb[");
-        if (mode == code::abs) {
-            t.append_int(i.imm);
-        } else {
-            put_reg(t, 'r', s);
-            if (i.imm > 0) {
-                t.append(" + ");
-                t.append_int(i.imm);
-            } else if (i.imm < 0) {
-                t.append(" - ");
-                t.append_int(-static_cast<std::int64_t>(i.imm));
-            }
-        }
-        t.append(']');
-        return true;
-
-    case code::ldx:
-        if ((mode != code::mem && mode != code::memsx) || i.imm != 0) return false;
-        if (mode == code::memsx && size == code::dw) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        put_type(t, i.code, true, mode == code::memsx);
-        put_addr(t, s, i.off);
-        return true;
-
-    case code::st:
-        if (mode != code::mem || s != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
+/// `r0 = *(u8 *)skb[imm]`, `r0 = *(u32 *)skb[r1 + imm]`
+constexpr void put_packet_load(insn_text& t, const insn& i, bool indirect) noexcept {
+    t.append("r0 = ");
+    put_type(t, i.code, true);
+    t.append("skb[");
+    if (!indirect) {
         t.append_int(i.imm);
-        return true;
-
-    default: break; // stx
+    } else {
+        put_reg(t, 'r', i.src_reg);
+        if (i.imm > 0) {
+            t.append(" + ");
+            t.append_int(i.imm);
+        } else if (i.imm < 0) {
+            t.append(" - ");
+            t.append_int(-static_cast<std::int64_t>(i.imm));
+        }
     }
+    t.append(']');
+}
 
-    if (mode == code::mem) {
-        if (i.imm != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
-        put_reg(t, 'r', s);
-        return true;
-    }
-    if (mode != code::atomic) return false;
-
-    const char p = size == code::dw ? 'r' : 'w';
-    if (i.imm == atomic_op::load_acquire) {
-        put_reg(t, p, d);
-        t.append(" = load_acquire(");
-        put_type(t, i.code, false);
-        put_addr(t, s, i.off);
-        t.append(')');
-        return true;
-    }
-    if (i.imm == atomic_op::store_release) {
-        t.append("store_release(");
-        put_type(t, i.code, false);
-        put_addr(t, d, i.off);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    }
-    if (size != code::w && size != code::dw) return false;
-
-    switch (i.imm) {
-    case atomic_op::add:
-    case atomic_op::or_:
-    case atomic_op::and_:
-    case atomic_op::xor_:
+/// The atomic read-modify-writes (lock, atomic_fetch_*, xchg, cmpxchg).
+constexpr void put_atomic(insn_text& t, const insn& i, insn_form form) noexcept {
+    const char p = code::size_of(i.code) == code::dw ? 'r' : 'w';
+    const bool dw = code::size_of(i.code) == code::dw;
+    if (form == insn_form::atomic) {
         t.append("lock ");
         put_type(t, i.code, true);
-        put_addr(t, d, i.off);
+        put_addr(t, i.dst_reg, i.off);
         t.append(' ');
         t.append(alu_op(static_cast<std::uint8_t>(i.imm)));
         t.append(' ');
-        put_reg(t, p, s);
-        return true;
-    case atomic_op::add | atomic_op::fetch:
-    case atomic_op::or_ | atomic_op::fetch:
-    case atomic_op::and_ | atomic_op::fetch:
-    case atomic_op::xor_ | atomic_op::fetch: {
+        put_reg(t, p, i.src_reg);
+        return;
+    }
+    if (form == insn_form::cmpxchg) {
+        put_reg(t, p, 0);
+        t.append(dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+        t.append(", ");
+        put_reg(t, p, 0);
+        t.append(", ");
+        put_reg(t, p, i.src_reg);
+        t.append(')');
+        return;
+    }
+    put_reg(t, p, i.src_reg);
+    if (i.imm == atomic_op::xchg) {
+        t.append(dw ? " = xchg_64(" : " = xchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+    } else {
         const auto op = i.imm & ~atomic_op::fetch;
-        put_reg(t, p, s);
         t.append(" = atomic_fetch_");
         t.append(op == atomic_op::add ? "add" : op == atomic_op::or_ ? "or" : op == atomic_op::and_ ? "and" : "xor");
         t.append('(');
         put_type(t, i.code, false);
+        put_addr(t, i.dst_reg, i.off);
+    }
+    t.append(", ");
+    put_reg(t, p, i.src_reg);
+    t.append(')');
+}
+
+/// One valid instruction of one slot, by its form.
+constexpr void put_one(insn_text& t, const insn& i, insn_form form) noexcept {
+    using F = insn_form;
+    const bool alu64 = code::class_of(i.code) == code::alu64;
+    const char p = alu64 || code::class_of(i.code) == code::jmp ? 'r' : 'w'; // ALU and JMP32: w registers
+    const char sp = code::size_of(i.code) == code::dw ? 'r' : 'w';           // acquire/release operands
+    const unsigned d = i.dst_reg, s = i.src_reg;
+    switch (form) {
+    case F::alu: return put_alu(t, i, p);
+    case F::neg:
+        put_reg(t, p, d);
+        t.append(" = -");
+        return put_reg(t, p, d);
+    case F::mov:
+    case F::movsx:
+        put_reg(t, p, d);
+        t.append(" = ");
+        if (code::source_of(i.code) == code::k) {
+            t.append_int(i.imm);
+            return;
+        }
+        if (form == F::movsx) t.append("(s").append_int(i.off).append(')');
+        return put_reg(t, p, s);
+    case F::addr_space_cast: { // arena pointer cast (Linux 6.9)
+        const auto imm = static_cast<std::uint32_t>(i.imm);
+        put_reg(t, 'r', d);
+        t.append(" = addr_space_cast(");
+        put_reg(t, 'r', s);
+        t.append(", ").append_uint(imm >> 16).append(", ").append_uint(imm & 0xffffu).append(')');
+        return;
+    }
+    case F::byte_swap:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        t.append(alu64 ? "bswap" : code::source_of(i.code) == code::to_be ? "be" : "le");
+        t.append_int(i.imm);
+        t.append(' ');
+        return put_reg(t, 'r', d);
+    case F::ld_abs:
+    case F::ld_ind: return put_packet_load(t, i, form == F::ld_ind);
+    case F::load:
+    case F::load_sx:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        put_type(t, i.code, true, form == F::load_sx);
+        return put_addr(t, s, i.off);
+    case F::store_imm:
+    case F::store:
+        put_type(t, i.code, true);
+        put_addr(t, d, i.off);
+        t.append(" = ");
+        if (form == F::store) return put_reg(t, 'r', s);
+        t.append_int(i.imm);
+        return;
+    case F::atomic:
+    case F::atomic_fetch:
+    case F::cmpxchg: return put_atomic(t, i, form);
+    case F::load_acquire:
+        put_reg(t, sp, d);
+        t.append(" = load_acquire(");
+        put_type(t, i.code, false);
+        put_addr(t, s, i.off);
+        t.append(')');
+        return;
+    case F::store_release:
+        t.append("store_release(");
+        put_type(t, i.code, false);
         put_addr(t, d, i.off);
         t.append(", ");
-        put_reg(t, p, s);
+        put_reg(t, sp, s);
         t.append(')');
-        return true;
-    }
-    case atomic_op::xchg:
-        put_reg(t, p, s);
-        t.append(size == code::dw ? " = xchg_64(" : " = xchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    case atomic_op::cmpxchg:
-        put_reg(t, p, 0);
-        t.append(size == code::dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, 0);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    default: return false;
+        return;
+    case F::ja: t.append("goto ").append_signed(i.off); return;
+    case F::gotol: t.append("gotol ").append_signed(i.imm); return;
+    case F::gotox: t.append("gotox "); return put_reg(t, 'r', d); // LLVM 21
+    case F::jump_if: return put_jump_if(t, i, p);
+    case F::may_goto: t.append("may_goto ").append_signed(i.off); return;
+    case F::call_helper:
+    case F::call_local:
+    case F::call_kfunc: t.append("call ").append_int(i.imm); return;
+    case F::callx: t.append("callx "); return put_reg(t, 'r', d); // register in dst (current LLVM; LLVM 14 read imm)
+    case F::exit: t.append("exit"); return;
+    default: return; // ld_imm64 and ld_func: two slots
     }
 }
 
 /// One slot; false (and `t` unspecified) when it does not decode.
 [[nodiscard]] constexpr bool one(insn_text& t, const insn& i) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return false;
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return alu(t, i);
-    case code::jmp:
-    case code::jmp32: return jmp(t, i);
-    default: return load_store(t, i);
-    }
-}
-
-/// Whether lo/hi form a well-formed ld_imm64.
-[[nodiscard]] constexpr bool wide_ok(const insn& lo, const insn& hi) noexcept {
-    return is_ld_imm64(lo) && lo.off == 0 && lo.dst_reg <= 10 && lo.src_reg <= pseudo::map_idx_value &&
-           hi.code == 0 && hi.dst_reg == 0 && hi.src_reg == 0 && hi.off == 0;
+    const insn_info c = classify(i);
+    if (!c.valid()) return false;
+    put_one(t, i, c.form);
+    return true;
 }
 
 [[nodiscard]] constexpr bool two(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (!wide_ok(lo, hi)) return false;
+    if (!classify(lo, hi).valid()) return false;
     if (lo.src_reg == 0) {
         const auto v = static_cast<std::uint64_t>(static_cast<std::uint32_t>(lo.imm)) |
                        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi.imm)) << 32);
@@ -6619,18 +7341,17 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
 /// The `helper_names` annotation (` ; ...`) of a decodable instruction, or
 /// nothing. `hi` is used only for ld_imm64.
 constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (lo.code == (code::jmp | code::call)) {
-        switch (lo.src_reg) {
-        case 0:
-            if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
-            break;
-        case pseudo::call: t.append(" ; pc").append_signed(lo.imm); break;
-        case pseudo::kfunc_call:
-            t.append(" ; kfunc#").append_int(lo.imm);
-            if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
-            break;
-        default: break;
-        }
+    if (is_helper_call(lo)) {
+        if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
+        return;
+    }
+    if (is_local_call(lo)) {
+        t.append(" ; pc").append_signed(lo.imm);
+        return;
+    }
+    if (is_kfunc_call(lo)) {
+        t.append(" ; kfunc#").append_int(lo.imm);
+        if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
         return;
     }
     if (!is_ld_imm64(lo)) return;
@@ -6702,26 +7423,9 @@ constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
 /// indirect jumps ...). The result may lie outside the program.
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& lo, const insn& hi,
                                                                   std::int64_t pos) noexcept {
-    const auto next = pos + 1;
-    if (is_ld_imm64(lo)) {
-        if (detail::text::wide_ok(lo, hi) && lo.src_reg == pseudo::func) return next + lo.imm;
-        return std::nullopt;
-    }
-    insn_text scratch;
-    if (!detail::text::one(scratch, lo)) return std::nullopt;
-    const auto cls = code::class_of(lo.code);
-    if (cls != code::jmp && cls != code::jmp32) return std::nullopt;
-    switch (code::op_of(lo.code)) {
-    case code::ja:
-        if (cls == code::jmp32) return next + lo.imm;
-        if (code::source_of(lo.code) == code::x) return std::nullopt; // gotox
-        return next + lo.off;
-    case code::call:
-        if (code::source_of(lo.code) == code::k && lo.src_reg == pseudo::call) return next + lo.imm;
-        return std::nullopt;
-    case code::exit: return std::nullopt;
-    default: return next + lo.off; // conditional jumps, may_goto
-    }
+    const insn_info c = classify(lo, hi);
+    if (!c.valid() || c.target == insn_target::none) return std::nullopt;
+    return target_of(c, lo, pos);
 }
 
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& i, std::int64_t pos) noexcept {
@@ -6791,7 +7495,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
         const insn& lo = insns[i];
         // A malformed ld_imm64 is one `<unknown>` slot: the next slot is read
         // as an instruction of its own, so nothing after it is hidden.
-        const bool wide = is_ld_imm64(lo) && i + 1 < n && dt::wide_ok(lo, insns[i + 1]);
+        const bool wide = is_ld_imm64(lo) && i + 1 < n && classify(lo, insns[i + 1]).valid();
         const insn hi = wide ? insns[i + 1] : insn{};
 
         if (opts.label_names) {
@@ -6831,8 +7535,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
             }
             if (opts.helper_names) {
                 // A label already says where a local call or ld_func goes.
-                const bool pc_relative = (lo.code == (code::jmp | code::call) && lo.src_reg == pseudo::call) ||
-                                         (wide && lo.src_reg == pseudo::func);
+                const bool pc_relative = classify(lo, hi).target == insn_target::subprogram;
                 if (!(labelled && pc_relative)) {
                     insn_text note;
                     dt::annotate(note, lo, hi);
@@ -6909,16 +7612,13 @@ template <program_type P>
 // unconditional jump, so no path runs off its end.
 
 // ---- begin <bpfxx/check/decode.hpp> ----
-// One instruction as the checks see it: whether its encoding is valid, which
-// registers it reads and writes, where control goes next, and which memory
-// it touches. Strict: every field an instruction does not use must be zero,
-// as RFC 9669 and the kernel's verifier require.
+// One instruction as the checks see it: what the classifier says of it
+// (bpfxx/isa/classify.hpp: validity, registers, control flow, memory), the
+// problem the checks report for it, and its target as an absolute slot.
 //
-// Valid: everything in RFC 9669 (including sign-extending loads, movsx,
-// sdiv/smod, bswap, gotol, ld_abs/ld_ind and ld_imm64 with pseudo sources
-// 0..6), and may_goto, addr_space_cast (Linux 6.9) and load-acquire/
-// store-release (6.15). Not valid here: the indirect `gotox` and `callx`,
-// whose targets no static check can know.
+// The checks take the classifier's verdict, with one policy of their own:
+// the indirect `gotox` and `callx`, whose targets no static check can know,
+// are refused as bad opcodes.
 
 // ---- begin <bpfxx/check/report.hpp> ----
 // What `static_check` answers: the first problem it finds, the slot it is
@@ -6955,47 +7655,32 @@ enum class check_problem : std::uint8_t {
     misaligned_stack,       ///< a stack access is not aligned to its size
 };
 
-/// For `check_problem::reserved_field`: the field that should be zero, as
-/// `check_report::detail`. `next_*` are fields of an ld_imm64's second slot.
-enum class insn_field : std::int32_t {
-    dst_reg,
-    src_reg,
-    off,
-    imm,
-    next_code,
-    next_dst_reg,
-    next_src_reg,
-    next_off,
-    next_imm,
+/// The enumerators' names ("r10_written": `to_string(check_problem)`).
+template <>
+struct enum_names<check_problem> {
+    static constexpr enum_name<check_problem> table[] = {
+        {check_problem::none, "none"},
+        {check_problem::bad_opcode, "bad_opcode"},
+        {check_problem::reserved_field, "reserved_field"},
+        {check_problem::jump_out_of_program, "jump_out_of_program"},
+        {check_problem::jump_into_ld_imm64, "jump_into_ld_imm64"},
+        {check_problem::falls_off_end, "falls_off_end"},
+        {check_problem::unreachable, "unreachable"},
+        {check_problem::back_edge, "back_edge"},
+        {check_problem::r10_written, "r10_written"},
+        {check_problem::uninitialized_register, "uninitialized_register"},
+        {check_problem::stack_out_of_bounds, "stack_out_of_bounds"},
+        {check_problem::uninitialized_stack, "uninitialized_stack"},
+        {check_problem::unknown_helper, "unknown_helper"},
+        {check_problem::too_large, "too_large"},
+        {check_problem::empty_program, "empty_program"},
+        {check_problem::bad_register, "bad_register"},
+        {check_problem::incomplete_ld_imm64, "incomplete_ld_imm64"},
+        {check_problem::jump_out_of_subprogram, "jump_out_of_subprogram"},
+        {check_problem::recursive_call, "recursive_call"},
+        {check_problem::misaligned_stack, "misaligned_stack"},
+    };
 };
-
-/// The enumerator's name ("r10_written"), or an empty view for a value that
-/// is not an enumerator.
-[[nodiscard]] constexpr std::string_view to_string(check_problem p) noexcept {
-    switch (p) {
-    case check_problem::none: return "none";
-    case check_problem::bad_opcode: return "bad_opcode";
-    case check_problem::reserved_field: return "reserved_field";
-    case check_problem::jump_out_of_program: return "jump_out_of_program";
-    case check_problem::jump_into_ld_imm64: return "jump_into_ld_imm64";
-    case check_problem::falls_off_end: return "falls_off_end";
-    case check_problem::unreachable: return "unreachable";
-    case check_problem::back_edge: return "back_edge";
-    case check_problem::r10_written: return "r10_written";
-    case check_problem::uninitialized_register: return "uninitialized_register";
-    case check_problem::stack_out_of_bounds: return "stack_out_of_bounds";
-    case check_problem::uninitialized_stack: return "uninitialized_stack";
-    case check_problem::unknown_helper: return "unknown_helper";
-    case check_problem::too_large: return "too_large";
-    case check_problem::empty_program: return "empty_program";
-    case check_problem::bad_register: return "bad_register";
-    case check_problem::incomplete_ld_imm64: return "incomplete_ld_imm64";
-    case check_problem::jump_out_of_subprogram: return "jump_out_of_subprogram";
-    case check_problem::recursive_call: return "recursive_call";
-    case check_problem::misaligned_stack: return "misaligned_stack";
-    }
-    return {};
-}
 
 /// A sentence that explains the problem; the same text for every report of it.
 [[nodiscard]] constexpr std::string_view message(check_problem p) noexcept {
@@ -7062,316 +7747,53 @@ struct check_report {
 
 namespace bpfxx::detail::checking {
 
-/// A set of registers r0..r10, one bit each.
-using reg_set = std::uint16_t;
+inline constexpr reg_set frame_pointer = reg_bit(10);
+inline constexpr reg_set call_arguments = call_argument_regs; ///< r1..r5, clobbered by calls
 
-[[nodiscard]] constexpr reg_set reg_bit(unsigned r) noexcept { return static_cast<reg_set>(1u << r); }
-inline constexpr reg_set frame_pointer = 1u << 10;
-inline constexpr reg_set call_arguments = 0b111110; ///< r1..r5, clobbered by calls
+using flow = insn_flow;
+using access = mem_use;
 
-/// Where control goes after an instruction.
-enum class flow : std::uint8_t {
-    next,       ///< the next instruction (two slots on for ld_imm64)
-    jump,       ///< `ja` / `gotol`: the target only
-    branch,     ///< conditional jump, `may_goto`: the target or the next instruction
-    call,       ///< helper or kfunc call: the next instruction
-    call_local, ///< local call: the next instruction; the target starts a subprogram
-    exit,
-};
-
-/// How an instruction uses the memory at `base + off`.
-enum class access : std::uint8_t { none, load, store, update };
-
-/// The fields an instruction uses; any other must be zero.
-enum field_use : std::uint8_t {
-    uses_dst = 1,
-    uses_src = 2,    ///< src_reg names a register
-    selects_src = 4, ///< src_reg is a selector (pseudo source, call kind)
-    uses_off = 8,
-    uses_imm = 16,
-};
-
-/// One instruction, decoded. Members ordered by size: the workspace keeps one
-/// per slot.
-struct decoded {
-    std::int64_t target = 0; ///< absolute slot, for instructions with `has_target`
-    std::int32_t detail = 0; ///< of the problem
-    reg_set reads = 0;
-    reg_set writes = 0;   ///< initialised afterwards
-    reg_set clobbers = 0; ///< uninitialised afterwards (before `writes` apply)
-    std::int16_t off = 0; ///< of the memory access
-
+/// One instruction, decoded: the classifier's `insn_info` and what the
+/// checks add. 32 bytes: the workspace keeps one per slot.
+struct decoded : insn_info {
+    std::int64_t target_slot = 0; ///< absolute slot, for instructions with a target
+    std::int32_t detail = 0;      ///< of the problem
+    std::int16_t off = 0;         ///< of the memory access
     check_problem problem = check_problem::none;
     std::uint8_t reg = check_report::no_register; ///< of the problem
-    flow next = flow::next;
-    std::uint8_t slots = 1;
-    bool has_target = false;           ///< jumps, local calls, ld_func
-    bool target_is_subprogram = false; ///< local calls and ld_func
-    bool target_in_imm = false;        ///< gotol, local calls and ld_func: a 32-bit offset
-    access mem = access::none;
-    std::uint8_t base = 0; ///< register holding the address of the memory access
-    std::uint8_t size = 0; ///< bytes of the memory access
-    std::uint8_t fields = 0;
 };
 
-[[nodiscard]] constexpr decoded bad_opcode(const insn& i) noexcept {
-    decoded d;
-    d.problem = check_problem::bad_opcode;
-    d.detail = i.code;
-    return d;
-}
-
-constexpr void set_problem(decoded& d, check_problem p, std::uint8_t reg, std::int32_t detail) noexcept {
-    if (d.problem != check_problem::none) return;
-    d.problem = p;
-    d.reg = reg;
-    d.detail = detail;
-}
-
-constexpr void reserved(decoded& d, insn_field f) noexcept {
-    set_problem(d, check_problem::reserved_field, check_report::no_register, static_cast<std::int32_t>(f));
-}
-
-[[nodiscard]] constexpr decoded alu(const insn& i) noexcept {
-    const bool is64 = code::class_of(i.code) == code::alu64;
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    decoded d;
-    d.writes = reg_bit(i.dst_reg);
-    d.reads = reg_bit(i.dst_reg);
-    d.fields = uses_dst | (x ? uses_src : uses_imm);
-    if (x) d.reads |= reg_bit(i.src_reg);
-
-    switch (op) {
-    case code::neg:
-        if (x) return bad_opcode(i);
-        d.fields = uses_dst;
-        break;
-    case code::end:
-        if (is64 && x) return bad_opcode(i);
-        if (i.imm != 16 && i.imm != 32 && i.imm != 64) return bad_opcode(i); // imm selects the width
-        d.fields = uses_dst | uses_imm;
-        d.reads = reg_bit(i.dst_reg);
-        break;
-    case code::mov:
-        d.reads = x ? reg_bit(i.src_reg) : 0;
-        if (x && i.off != 0) {
-            const bool movsx = i.off == 8 || i.off == 16 || (is64 && i.off == 32);
-            const bool addr_space_cast = is64 && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16);
-            if (!movsx && !addr_space_cast) return bad_opcode(i); // off selects the operation
-            d.fields |= uses_off;
-            if (addr_space_cast) d.fields |= uses_imm;
-        }
-        break;
-    case code::div:
-    case code::mod:
-        if (i.off != 0 && i.off != 1) return bad_opcode(i); // off 1: signed
-        d.fields |= uses_off;
-        break;
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::or_:
-    case code::and_:
-    case code::lsh:
-    case code::rsh:
-    case code::xor_:
-    case code::arsh: break;
-    default: return bad_opcode(i);
+/// The check problem of an encoding the classifier refuses.
+[[nodiscard]] constexpr check_problem problem_of(insn_error e) noexcept {
+    switch (e) {
+    case insn_error::none: return check_problem::none;
+    case insn_error::bad_register: return check_problem::bad_register;
+    case insn_error::reserved_field: return check_problem::reserved_field;
+    case insn_error::incomplete_ld_imm64: return check_problem::incomplete_ld_imm64;
+    default: return check_problem::bad_opcode;
     }
-    return d;
-}
-
-[[nodiscard]] constexpr decoded load(const insn& i) noexcept {
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    decoded d;
-    switch (mode) {
-    case code::imm:
-        if (size != code::dw || i.src_reg > pseudo::map_idx_value) return bad_opcode(i);
-        d.fields = uses_dst | selects_src | uses_imm;
-        d.writes = reg_bit(i.dst_reg);
-        d.slots = 2;
-        if (i.src_reg == pseudo::func) d.has_target = d.target_is_subprogram = d.target_in_imm = true;
-        return d;
-    case code::abs:
-    case code::ind:
-        if (size == code::dw) return bad_opcode(i);
-        // The legacy packet loads read the skb from r6 and are calls underneath.
-        d.fields = uses_imm | (mode == code::ind ? uses_src : 0);
-        d.reads = reg_bit(6) | (mode == code::ind ? reg_bit(i.src_reg) : 0);
-        d.clobbers = call_arguments;
-        d.writes = reg_bit(0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-[[nodiscard]] constexpr decoded memory(const insn& i) noexcept {
-    const std::uint8_t cls = code::class_of(i.code);
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    decoded d;
-    d.off = i.off;
-    d.size = static_cast<std::uint8_t>(code::bytes_of_size(size));
-
-    if (cls == code::ldx) {
-        if (mode != code::mem && !(mode == code::memsx && size != code::dw)) return bad_opcode(i);
-        d.fields = uses_dst | uses_src | uses_off;
-        d.reads = reg_bit(i.src_reg);
-        d.writes = reg_bit(i.dst_reg);
-        d.mem = access::load;
-        d.base = i.src_reg;
-        return d;
-    }
-    if (cls == code::st) {
-        if (mode != code::mem) return bad_opcode(i);
-        d.fields = uses_dst | uses_off | uses_imm;
-        d.reads = reg_bit(i.dst_reg);
-        d.mem = access::store;
-        d.base = i.dst_reg;
-        return d;
-    }
-    // stx
-    d.fields = uses_dst | uses_src | uses_off;
-    d.reads = reg_bit(i.dst_reg) | reg_bit(i.src_reg);
-    d.base = i.dst_reg;
-    if (mode == code::mem) {
-        d.mem = access::store;
-        return d;
-    }
-    if (mode != code::atomic) return bad_opcode(i);
-    d.fields |= uses_imm; // imm selects the atomic operation
-    switch (i.imm) {
-    case atomic_op::load_acquire:
-        d.reads = reg_bit(i.src_reg);
-        d.writes = reg_bit(i.dst_reg);
-        d.mem = access::load;
-        d.base = i.src_reg;
-        return d;
-    case atomic_op::store_release: d.mem = access::store; return d;
-    default: break;
-    }
-    if (size != code::w && size != code::dw) return bad_opcode(i);
-    d.mem = access::update;
-    switch (i.imm) {
-    case atomic_op::add:
-    case atomic_op::or_:
-    case atomic_op::and_:
-    case atomic_op::xor_: return d;
-    case atomic_op::add | atomic_op::fetch:
-    case atomic_op::or_ | atomic_op::fetch:
-    case atomic_op::and_ | atomic_op::fetch:
-    case atomic_op::xor_ | atomic_op::fetch:
-    case atomic_op::xchg: d.writes = reg_bit(i.src_reg); return d;
-    case atomic_op::cmpxchg:
-        d.reads |= reg_bit(0);
-        d.writes = reg_bit(0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-[[nodiscard]] constexpr decoded jump(const insn& i) noexcept {
-    const bool is32 = code::class_of(i.code) == code::jmp32;
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    decoded d;
-    switch (op) {
-    case code::ja:
-        if (x) return bad_opcode(i); // gotox: an indirect jump
-        d.next = flow::jump;
-        d.has_target = true;
-        d.target_in_imm = is32; // gotol
-        d.fields = is32 ? uses_imm : uses_off;
-        return d;
-    case code::call:
-        if (is32 || x || i.src_reg > pseudo::kfunc_call) return bad_opcode(i); // x: callx
-        d.next = i.src_reg == pseudo::call ? flow::call_local : flow::call;
-        d.has_target = d.target_is_subprogram = d.target_in_imm = i.src_reg == pseudo::call;
-        d.fields = selects_src | uses_imm | (i.src_reg == pseudo::kfunc_call ? uses_off : 0);
-        d.clobbers = call_arguments;
-        d.writes = reg_bit(0);
-        return d;
-    case code::exit:
-        if (is32 || x) return bad_opcode(i);
-        d.next = flow::exit;
-        d.reads = reg_bit(0);
-        return d;
-    case code::jcond:
-        if (is32 || x || i.src_reg != pseudo::may_goto) return bad_opcode(i);
-        d.next = flow::branch;
-        d.has_target = true;
-        d.fields = uses_off;
-        return d;
-    case code::jeq:
-    case code::jgt:
-    case code::jge:
-    case code::jset:
-    case code::jne:
-    case code::jsgt:
-    case code::jsge:
-    case code::jlt:
-    case code::jle:
-    case code::jslt:
-    case code::jsle:
-        d.next = flow::branch;
-        d.has_target = true;
-        d.fields = uses_dst | uses_off | (x ? uses_src : uses_imm);
-        d.reads = reg_bit(i.dst_reg) | (x ? reg_bit(i.src_reg) : 0);
-        return d;
-    default: return bad_opcode(i);
-    }
-}
-
-/// Registers above r10 in used fields, then non-zero unused fields.
-constexpr void check_fields(decoded& d, const insn& i) noexcept {
-    if ((d.fields & uses_dst) && i.dst_reg > 10) set_problem(d, check_problem::bad_register, i.dst_reg, 0);
-    if ((d.fields & uses_src) && i.src_reg > 10) set_problem(d, check_problem::bad_register, i.src_reg, 0);
-    if (!(d.fields & uses_dst) && i.dst_reg != 0) reserved(d, insn_field::dst_reg);
-    if (!(d.fields & (uses_src | selects_src)) && i.src_reg != 0) reserved(d, insn_field::src_reg);
-    if (!(d.fields & uses_off) && i.off != 0) reserved(d, insn_field::off);
-    if (!(d.fields & uses_imm) && i.imm != 0) reserved(d, insn_field::imm);
-}
-
-/// The second slot of an ld_imm64 carries the upper 32 bits in imm and nothing else.
-constexpr void check_second_slot(decoded& d, const insn& lo, const insn& hi) noexcept {
-    if (hi.code != 0) reserved(d, insn_field::next_code);
-    if (hi.dst_reg != 0) reserved(d, insn_field::next_dst_reg);
-    if (hi.src_reg != 0) reserved(d, insn_field::next_src_reg);
-    if (hi.off != 0) reserved(d, insn_field::next_off);
-    // A map by fd or by index has no offset: the kernel rejects a non-zero upper half.
-    if ((lo.src_reg == pseudo::map_fd || lo.src_reg == pseudo::map_idx) && hi.imm != 0)
-        reserved(d, insn_field::next_imm);
 }
 
 /// The instruction at slot `pc`; `next` is the slot after it, if `has_next`.
-/// Fills in the problem of the encoding, if any; then `target` is the
-/// absolute slot for instructions that have one.
+/// Fills in the problem of the encoding, if any; then `target_slot` is the
+/// absolute slot for instructions that have a target.
 [[nodiscard]] constexpr decoded decode(const insn& i, const insn& next, bool has_next, std::int64_t pc) noexcept {
     decoded d;
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: d = alu(i); break;
-    case code::ld: d = load(i); break;
-    case code::ldx:
-    case code::st:
-    case code::stx: d = memory(i); break;
-    default: d = jump(i); break;
+    static_cast<insn_info&>(d) = has_next ? classify(i, next) : classify(i);
+    d.off = i.off;
+    d.problem = is_indirect(d.form) ? check_problem::bad_opcode : problem_of(d.error);
+    switch (d.problem) {
+    case check_problem::none: break;
+    case check_problem::bad_opcode: d.detail = i.code; return d;
+    case check_problem::bad_register: d.reg = d.error_detail; return d;
+    case check_problem::reserved_field: d.detail = d.error_detail; return d;
+    default: return d;
     }
-    if (d.problem != check_problem::none) return d;
-    check_fields(d, i);
-    if (d.slots == 2) {
-        if (!has_next)
-            set_problem(d, check_problem::incomplete_ld_imm64, check_report::no_register, 0);
-        else
-            check_second_slot(d, i, next);
+    if (d.target != insn_target::none) d.target_slot = target_of(d, i, pc);
+    if (d.form == insn_form::call_helper && (i.imm <= 0 || i.imm >= helper_count)) {
+        d.problem = check_problem::unknown_helper;
+        d.detail = i.imm;
     }
-    if (d.problem != check_problem::none) return d;
-
-    if (d.has_target) d.target = pc + 1 + (d.target_in_imm ? i.imm : i.off);
-    if (d.next == flow::call && i.src_reg == 0 && (i.imm <= 0 || i.imm >= helper_count))
-        set_problem(d, check_problem::unknown_helper, check_report::no_register, i.imm);
     return d;
 }
 
@@ -7729,13 +8151,14 @@ struct first_problem {
     ws.flags[0] |= subprogram_start;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        if (!d.has_target) continue;
-        if (d.target < 0 || d.target >= static_cast<std::int64_t>(size))
-            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, saturate(d.target));
-        const auto t = static_cast<std::size_t>(d.target);
+        if (d.target == insn_target::none) continue;
+        const std::int32_t detail = saturate(d.target_slot);
+        if (d.target_slot < 0 || d.target_slot >= static_cast<std::int64_t>(size))
+            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, detail);
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (ws.flags[t] & second_slot)
-            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, saturate(d.target));
-        if (d.target_is_subprogram) ws.flags[t] |= subprogram_start;
+            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, detail);
+        if (d.target == insn_target::subprogram) ws.flags[t] |= subprogram_start;
     }
     return {};
 }
@@ -7752,15 +8175,16 @@ constexpr void check_jumps(std::size_t size, workspace_view ws, const check_opti
     }
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        const bool jumps = d.next == flow::jump || d.next == flow::branch;
-        const auto t = static_cast<std::size_t>(d.target);
+        const bool jumps = d.flow == flow::jump || d.flow == flow::branch;
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (jumps && ws.subprogram[t] != ws.subprogram[pc])
-            return found.offer(
-                problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register,
+                                          saturate(d.target_slot)));
         if (jumps && t <= pc && !opts.allow_back_edges)
-            return found.offer(problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(
+                problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target_slot)));
         const std::size_t after = pc + d.slots;
-        if ((after == size || (ws.flags[after] & subprogram_start)) && d.next != flow::jump && d.next != flow::exit)
+        if ((after == size || (ws.flags[after] & subprogram_start)) && d.flow != flow::jump && d.flow != flow::exit)
             return found.offer(problem_at(check_problem::falls_off_end, pc, check_report::no_register,
                                           static_cast<std::int32_t>(after)));
     }
@@ -7786,8 +8210,8 @@ constexpr void check_recursion(std::size_t size, workspace_view ws, first_proble
             std::size_t pc = ws.progress[s] - 1;
             bool entered = false;
             for (; !entered && pc < size && ws.subprogram[pc] == s; pc += ws.insns[pc].slots) {
-                if (ws.insns[pc].next != flow::call_local) continue;
-                const auto target = static_cast<std::size_t>(ws.insns[pc].target);
+                if (ws.insns[pc].flow != flow::call_local) continue;
+                const auto target = static_cast<std::size_t>(ws.insns[pc].target_slot);
                 const std::uint32_t callee = ws.subprogram[target];
                 if (ws.progress[callee] == 0) {
                     ws.progress[s] = static_cast<std::uint32_t>(pc + ws.insns[pc].slots) + 1; // resume after the call
@@ -7821,8 +8245,8 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
     while (depth > 0) {
         const std::size_t pc = ws.work[--depth];
         const decoded& d = ws.insns[pc];
-        if (d.next != flow::jump && d.next != flow::exit) visit(pc + d.slots);
-        if (d.has_target) visit(static_cast<std::size_t>(d.target));
+        if (d.flow != flow::jump && d.flow != flow::exit) visit(pc + d.slots);
+        if (d.target != insn_target::none) visit(static_cast<std::size_t>(d.target_slot));
     }
     if (opts.allow_unreachable) return;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots)
@@ -8005,7 +8429,7 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
     if (d.mem != access::none) {
         if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
     }
-    if (d.next == flow::call || d.next == flow::call_local) call_may_write_stack(s);
+    if (d.flow == flow::call || d.flow == flow::call_local) call_may_write_stack(s);
 
     const reg_set changed = d.clobbers | d.writes;
     if (changed == 0) return problem;
@@ -8027,9 +8451,9 @@ template <class Changed>
     frame_state s = ws.in[pc];
     const decoded& d = ws.insns[pc];
     const check_report problem = step(s, slots[pc], d, pc, opts);
-    if (d.next != flow::jump && d.next != flow::exit && ws.in[pc + d.slots].meet(s)) changed(pc + d.slots);
-    if ((d.next == flow::jump || d.next == flow::branch) && ws.in[static_cast<std::size_t>(d.target)].meet(s))
-        changed(static_cast<std::size_t>(d.target));
+    if (d.flow != flow::jump && d.flow != flow::exit && ws.in[pc + d.slots].meet(s)) changed(pc + d.slots);
+    if ((d.flow == flow::jump || d.flow == flow::branch) && ws.in[static_cast<std::size_t>(d.target_slot)].meet(s))
+        changed(static_cast<std::size_t>(d.target_slot));
     return problem;
 }
 
@@ -8181,700 +8605,14 @@ inline constexpr bool checked = assert_checked<Program, Options>();
 } // namespace bpfxx
 // ---- end <bpfxx/check/checked.hpp> ----
 // ---- end <bpfxx/check.hpp> ----
-// ---- begin <bpfxx/vm.hpp> ----
-// The interpreter: run programs as constants, at compile time or in unit
-// tests, with no kernel. Portable: no operating-system headers.
-//
-//     static_assert(bpfxx::vm::run_xdp(filter, packet).r0 == bpfxx::xdp::drop);
+// ---- begin <bpfxx/descriptors.hpp> ----
+// Map descriptors: one class template per map type, naming the key, the
+// value, the number of entries and the options of a map, with the kernel's
+// rules checked at compile time. Programs reference them (`ld_map<M>`), the
+// interpreter models them (bpfxx/vm.hpp), and on Linux the kernel handles
+// create and open maps through them (bpfxx/maps.hpp). Portable: no OS headers.
 
-// ---- begin <bpfxx/vm/address.hpp> ----
-// The interpreter's address space. A pointer the program holds is a plain
-// 64-bit number: the region it points into in bits 32–47, the offset in that
-// region in bits 0–31 (and, for map values, the element in bits 48–63).
-// Pointer arithmetic is integer arithmetic, comparing data with data_end
-// works, and every access is checked against the region it names — host
-// memory is never reachable from the program.
-
-#include <cstdint>
-
-namespace bpfxx::vm {
-
-/// Region numbers (bits 32–47 of an address).
-namespace region {
-inline constexpr std::uint32_t context = 0x1;
-inline constexpr std::uint32_t packet = 0x2;
-inline constexpr std::uint32_t memory = 0x3;       ///< the plain buffer of `run_on_memory`
-inline constexpr std::uint32_t stack = 0x10;       ///< + frame number (0–7)
-inline constexpr std::uint32_t map_value = 0x100;  ///< + map index: the map's value slots
-inline constexpr std::uint32_t map_object = 0x200; ///< + map index: what ld_map puts in a register
-inline constexpr std::uint32_t ringbuf = 0x300;    ///< + map index: a ring buffer's data area
-inline constexpr std::uint32_t function = 0x400;   ///< offset: slot of a subprogram (ld_func)
-} // namespace region
-
-[[nodiscard]] constexpr std::uint64_t make_address(std::uint32_t region, std::uint32_t offset) noexcept {
-    return (std::uint64_t{region} << 32) | offset;
-}
-[[nodiscard]] constexpr std::uint32_t region_of(std::uint64_t address) noexcept {
-    return static_cast<std::uint32_t>(address >> 32) & 0xffffu;
-}
-[[nodiscard]] constexpr std::uint32_t offset_of(std::uint64_t address) noexcept {
-    return static_cast<std::uint32_t>(address);
-}
-
-// A pointer to a map value carries the element it was made for in bits
-// 48–63, so that running off the end of one element into the next is a
-// fault, as the verifier would make it, not a silent read of a neighbour.
-[[nodiscard]] constexpr std::uint64_t slot_tag(std::uint32_t slot) noexcept { return slot % 0xffffu + 1; }
-[[nodiscard]] constexpr std::uint64_t slot_tag_of(std::uint64_t address) noexcept { return address >> 48; }
-/// The address of byte `in` of element `slot` of map `map` (values of `value_size` bytes).
-[[nodiscard]] constexpr std::uint64_t map_value_address(std::uint32_t map, std::uint32_t slot,
-                                                        std::uint32_t value_size, std::uint32_t in = 0) noexcept {
-    return slot_tag(slot) << 48 | make_address(region::map_value + map, slot * value_size + in);
-}
-
-/// Bytes of stack per frame, as in the kernel (MAX_BPF_STACK).
-inline constexpr std::uint32_t stack_size = 512;
-/// Nested frames a program may use (MAX_CALL_FRAMES).
-inline constexpr std::uint32_t max_frames = 8;
-/// Tail calls in a chain (MAX_TAIL_CALL_CNT).
-inline constexpr std::uint32_t max_tail_calls = 33;
-
-} // namespace bpfxx::vm
-// ---- end <bpfxx/vm/address.hpp> ----
-// ---- begin <bpfxx/vm/checksum.hpp> ----
-// The Internet checksum arithmetic of the kernel's csum helpers
-// (csum_add, csum_fold, csum_replace2/4, csum_partial), as the x86-64
-// kernel computes it, so that programs using bpf_csum_diff and the
-// l3/l4_csum_replace helpers get the kernel's exact values.
-
-#include <cstddef>
-#include <cstdint>
-
-namespace bpfxx::vm::csum {
-
-/// One's-complement add of two 32-bit partial sums.
-[[nodiscard]] constexpr std::uint32_t add(std::uint32_t a, std::uint32_t b) noexcept {
-    const std::uint32_t r = a + b;
-    return r + (r < b ? 1u : 0u);
-}
-[[nodiscard]] constexpr std::uint32_t sub(std::uint32_t a, std::uint32_t b) noexcept { return add(a, ~b); }
-
-/// Folds a 32-bit partial sum to the 16-bit checksum (complemented).
-[[nodiscard]] constexpr std::uint16_t fold(std::uint32_t s) noexcept {
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
-    return static_cast<std::uint16_t>(~s);
-}
-
-[[nodiscard]] constexpr std::uint16_t add16(std::uint16_t a, std::uint16_t b) noexcept {
-    const auto r = static_cast<std::uint16_t>(a + b);
-    return static_cast<std::uint16_t>(r + (r < b ? 1 : 0));
-}
-
-/// csum_replace4: the checksum `sum` after a 32-bit word changes from `from` to `to`.
-[[nodiscard]] constexpr std::uint16_t replace4(std::uint16_t sum, std::uint32_t from, std::uint32_t to) noexcept {
-    return fold(add(sub(~std::uint32_t{sum}, from), to));
-}
-/// csum_replace2: the same for a 16-bit word.
-[[nodiscard]] constexpr std::uint16_t replace2(std::uint16_t sum, std::uint16_t from, std::uint16_t to) noexcept {
-    const auto s = add16(add16(static_cast<std::uint16_t>(~sum), static_cast<std::uint16_t>(~from)), to);
-    return static_cast<std::uint16_t>(~s);
-}
-/// csum_replace_by_diff: the same for a precomputed 32-bit difference.
-[[nodiscard]] constexpr std::uint16_t replace_by_diff(std::uint16_t sum, std::uint32_t diff) noexcept {
-    return fold(add(diff, ~std::uint32_t{sum}));
-}
-
-/// csum_partial of x86-64 (Linux 6.8 and later): 64-bit accumulation of
-/// little-endian words with end-around carry, a short tail zero-padded,
-/// folded to 32 bits. Summing 32-bit words gives the same value: it is
-/// congruent modulo 2^32 - 1, and zero only for all-zero input.
-[[nodiscard]] constexpr std::uint32_t partial(const std::uint8_t* p, std::size_t n, std::uint32_t seed) noexcept {
-    std::uint64_t acc = seed;
-    for (std::size_t i = 0; i < n; i += 4) {
-        std::uint64_t w = 0;
-        for (std::size_t k = 0; k < 4 && i + k < n; ++k) w |= std::uint64_t{p[i + k]} << (8 * k);
-        acc += w;
-    }
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    return static_cast<std::uint32_t>(acc);
-}
-
-/// csum_from32to16: a 32-bit partial sum folded to 16 bits, not complemented
-/// (what bpf_csum_diff returns since Linux 6.13).
-[[nodiscard]] constexpr std::uint16_t from32to16(std::uint32_t s) noexcept {
-    s += (s >> 16) | (s << 16);
-    return static_cast<std::uint16_t>(s >> 16);
-}
-
-} // namespace bpfxx::vm::csum
-// ---- end <bpfxx/vm/checksum.hpp> ----
-// ---- begin <bpfxx/vm/fault.hpp> ----
-// How a run of the interpreter ends when the program does something the
-// kernel would not let it do: a fault names the instruction and the reason.
-// A fault is a value, never undefined behaviour in the host.
-
-#include <cstdint>
-#include <string_view>
-
-namespace bpfxx::vm {
-
-enum class fault_kind : std::uint8_t {
-    none,
-    bad_opcode,          ///< not an instruction of RFC 9669 (or a reserved field is set)
-    bad_register,        ///< register number above r10
-    jump_out_of_program, ///< a jump, call or fall-through leaves the program
-    budget_exhausted,    ///< more instructions executed than the budget allows
-    call_depth,          ///< more than 8 nested local calls
-    bad_access,          ///< load or store outside every region the program may use
-    uninitialized_stack, ///< read of stack bytes the program never wrote
-    read_only,           ///< store to memory the program may only read
-    bad_context_access,  ///< a context field the program type may not read or write this way
-    unknown_helper,      ///< a helper id Linux does not have
-    unmodelled_helper,   ///< a real helper the interpreter has no model of
-    helper_not_allowed,  ///< a helper the program type may not call
-    bad_helper_argument, ///< an argument the verifier would have refused
-    bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
-    unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
-    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids, arena address casts)
-    uninitialized_register, ///< read of a register never written (or clobbered by a call)
-    insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
-    bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse
-};
-
-/// What the fault kind means, in words.
-[[nodiscard]] constexpr std::string_view describe(fault_kind k) noexcept {
-    switch (k) {
-    case fault_kind::none: return "no fault";
-    case fault_kind::bad_opcode: return "invalid instruction";
-    case fault_kind::bad_register: return "invalid register";
-    case fault_kind::jump_out_of_program: return "control leaves the program";
-    case fault_kind::budget_exhausted: return "instruction budget exhausted";
-    case fault_kind::call_depth: return "too many nested calls";
-    case fault_kind::bad_access: return "access outside the memory the program may use";
-    case fault_kind::uninitialized_stack: return "read of uninitialised stack";
-    case fault_kind::read_only: return "write to read-only memory";
-    case fault_kind::bad_context_access: return "invalid context access";
-    case fault_kind::unknown_helper: return "unknown helper";
-    case fault_kind::unmodelled_helper: return "helper has no model in bpfxx::vm";
-    case fault_kind::helper_not_allowed: return "helper not available to this program type";
-    case fault_kind::bad_helper_argument: return "invalid helper argument";
-    case fault_kind::bad_map_reference: return "invalid map reference";
-    case fault_kind::unreleased_record: return "ring buffer record not submitted or discarded";
-    case fault_kind::unsupported: return "instruction not supported by bpfxx::vm";
-    case fault_kind::uninitialized_register: return "read of uninitialised register";
-    case fault_kind::insn_not_allowed: return "instruction not available to this program type";
-    case fault_kind::bad_input: return "packet too short or too long for this program type";
-    }
-    return "?";
-}
-
-/// A fault: where, what, and the address or helper involved.
-struct fault {
-    fault_kind kind = fault_kind::none;
-    std::uint32_t pc = 0;       ///< slot of the faulting instruction
-    std::uint64_t address = 0;  ///< bad_access, read_only, uninitialized_stack, bad_context_access
-    std::uint32_t size = 0;     ///< bytes of that access; the register of register faults
-    std::int32_t helper_id = 0; ///< helper faults
-
-    [[nodiscard]] constexpr explicit operator bool() const noexcept { return kind != fault_kind::none; }
-    friend constexpr bool operator==(const fault&, const fault&) = default;
-};
-
-/// "pc 7: read of uninitialised stack (4 bytes at 0x10000001fc)"
-using fault_text = fixed_text<160>;
-
-[[nodiscard]] constexpr fault_text to_string(const fault& f) noexcept {
-    fault_text t;
-    if (!f) return fault_text{"no fault"};
-    t.append("pc ").append_uint(f.pc).append(": ").append(describe(f.kind));
-    switch (f.kind) {
-    case fault_kind::bad_access:
-    case fault_kind::uninitialized_stack:
-    case fault_kind::read_only:
-    case fault_kind::bad_context_access:
-        t.append(" (").append_uint(f.size).append(" bytes at 0x").append_hex(f.address, 1).append(')');
-        break;
-    case fault_kind::unknown_helper:
-    case fault_kind::unmodelled_helper:
-    case fault_kind::helper_not_allowed:
-    case fault_kind::bad_helper_argument: {
-        const auto name = helper_name(f.helper_id);
-        t.append(" (");
-        if (!name.empty()) t.append(name).append(", ");
-        t.append("id ").append_int(f.helper_id).append(')');
-        break;
-    }
-    case fault_kind::uninitialized_register:
-    case fault_kind::bad_register: t.append(" (r").append_uint(f.size).append(')'); break;
-    default: break;
-    }
-    return t;
-}
-
-} // namespace bpfxx::vm
-// ---- end <bpfxx/vm/fault.hpp> ----
-// ---- begin <bpfxx/vm/helpers.hpp> ----
-// The helper models of bpfxx::vm::machine: what each helper the
-// interpreter knows does to the registers, the memory and the maps, with
-// the kernel's return values (Linux 6.18, net/core/filter.c and
-// kernel/bpf/helpers.c) for every error case. A helper without a model
-// ends the run with a fault that names it.
-
-// ---- begin <bpfxx/vm/machine.hpp> ----
-// The interpreter: a machine that holds the maps of its programs, their
-// environment (clock, random numbers, CPU, trace output, ring buffer
-// records) and the memory of one run, and executes BPF instructions with
-// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
-// evaluation and at run time:
-//
-//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
-//     static_assert(r.r0 == bpfxx::xdp::drop);
-//
-//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
-//     vm.map<counters>().update(6, 0);
-//     CHECK(vm.run_socket_filter(prog, frame).ok());
-//     CHECK(vm.map<counters>().lookup(6) == 1);
-//
-// Memory is a set of regions the machine owns (vm/address.hpp); every
-// access is checked and a bad one ends the run with a fault, never with
-// undefined behaviour in the host. In strict mode (the default) reading a
-// register or stack slot that was never written is a fault too: the kernel
-// verifier refuses such programs.
-
-// ---- begin <bpfxx/vm/decode.hpp> ----
-// The decoded form the interpreter runs: one `op` per instruction slot with
-// what the instruction's execution needs and nothing it must check again.
-// Decoding proves the reserved fields zero, the registers in range and the
-// jump targets inside the program, so the fast path only checks what changes
-// from run to run (registers that hold a value, packet bounds, the budget).
-// An instruction the fast path does not run, or that is not well formed, is
-// decoded as `general`: the machine runs it the general way, which knows how
-// to name what is wrong with it.
-//
-// Decoding also fuses the sequences compilers and people write for packet
-// parsing into one op (the op of the sequence's first slot; the slots after
-// it keep their own ops, for jumps into the middle):
-//   mov rd, rs; alu rd, K|rt            rd = rs op K|rt
-//   ldx{h,w} rd, [rs + off]; be rd      rd = a big-endian load
-//   add rd, K; jcc rd, K|rt             a loop's step and test
-//   mov rd, rs; add rd, K; jcc rd, rt   a bounds check (data + N > data_end)
-// One dispatch instead of two or three is most of what an interpreter can
-// save: each costs an indirect jump and a round trip of the register file
-// through memory.
-
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <span>
-#include <vector>
-
-namespace bpfxx::vm::detail {
-
-struct op {
-    /// The instruction's opcode byte, a fused kind (`fused`), or `general`.
-    std::uint16_t code = 0;
-    std::uint8_t dst = 0;
-    /// X forms and loads: the source register; fused ops: rs.
-    std::uint8_t src = 0;
-    /// Fused X jumps and alu3 X: the second source register.
-    std::uint8_t src2 = 0;
-    std::uint8_t spare = 0;
-    /// Bit r: the op reads register r before writing it.
-    std::uint16_t need = 0;
-    /// Jumps: the slot a taken jump goes to.
-    std::uint32_t target = 0;
-    /// The immediate as the operation uses it (sign-extended, cut to 32 bits
-    /// for 32-bit operations); loads: the sign-extended offset.
-    std::uint64_t imm = 0;
-    /// Fused K jumps: the immediate compared with.
-    std::uint64_t imm2 = 0;
-};
-
-/// Opcode 0 is never executable: in a program it is the second slot of a
-/// 64-bit immediate load.
-inline constexpr std::uint16_t general = 0;
-
-/// The kinds of fused ops (above the opcode bytes).
-namespace fused {
-/// mov rd, rs; op rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t alu3(std::uint8_t alu_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x100 | alu_op >> 4 | (x ? 0x10 : 0));
-}
-/// ldx rd, [rs + off]; be rd (2 or 4 bytes)
-[[nodiscard]] constexpr std::uint16_t load_swap(unsigned bytes) noexcept {
-    return static_cast<std::uint16_t>(bytes == 2 ? 0x120 : 0x121);
-}
-/// add rd, K; jcc rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t add_jump(std::uint8_t jump_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x140 | jump_op >> 4 | (x ? 0x10 : 0));
-}
-/// mov rd, rs; add rd, K; jcc rd, K|rt (64-bit)
-[[nodiscard]] constexpr std::uint16_t bounds(std::uint8_t jump_op, bool x) noexcept {
-    return static_cast<std::uint16_t>(0x160 | jump_op >> 4 | (x ? 0x10 : 0));
-}
-} // namespace fused
-
-namespace decoding {
-
-[[nodiscard]] constexpr std::uint64_t sext32(std::int32_t v) noexcept {
-    return static_cast<std::uint64_t>(std::int64_t{v});
-}
-[[nodiscard]] constexpr std::uint16_t bit(unsigned r) noexcept { return static_cast<std::uint16_t>(1u << r); }
-
-[[nodiscard]] constexpr bool fast_alu_op(std::uint8_t op) noexcept {
-    switch (op) {
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::or_:
-    case code::and_:
-    case code::xor_:
-    case code::lsh:
-    case code::rsh:
-    case code::arsh:
-    case code::mov: return true;
-    default: return false;
-    }
-}
-
-[[nodiscard]] constexpr bool conditional_jump(std::uint8_t op) noexcept {
-    switch (op) {
-    case code::jeq:
-    case code::jne:
-    case code::jgt:
-    case code::jge:
-    case code::jlt:
-    case code::jle:
-    case code::jset:
-    case code::jsgt:
-    case code::jsge:
-    case code::jslt:
-    case code::jsle: return true;
-    default: return false;
-    }
-}
-
-/// `d` with the second operand of `i`: its source register (read), or its
-/// immediate as an operation of that width uses it.
-[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide, bool x) noexcept {
-    if (x) {
-        d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
-    } else {
-        d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
-    }
-    return d;
-}
-
-[[nodiscard]] constexpr op alu(const insn& i) noexcept {
-    const bool wide = code::class_of(i.code) == code::alu64;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    if (i.off != 0 || i.dst_reg >= 10) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    if (o == code::end) {
-        if (i.src_reg != 0 || (wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return {};
-        d.need = bit(i.dst_reg);
-        d.imm = static_cast<std::uint64_t>(i.imm);
-        return d;
-    }
-    if (o == code::neg) {
-        if (x || i.src_reg != 0 || i.imm != 0) return {};
-        d.need = bit(i.dst_reg);
-        return d;
-    }
-    if (!fast_alu_op(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
-    d.need = o == code::mov ? 0 : bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-[[nodiscard]] constexpr op jump(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    const bool wide = code::class_of(i.code) == code::jmp;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    const std::int64_t t = std::int64_t{pc} + 1 + i.off;
-    if (t < 0 || t >= std::int64_t{size}) return {};
-    op d;
-    d.code = i.code;
-    d.target = static_cast<std::uint32_t>(t);
-    if (o == code::ja) {
-        if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
-        return d;
-    }
-    // in the last slot, not taken leaves the program: the general path faults at the jump itself
-    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0) || pc + 1 >= size) return {};
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-/// st [rd + off], K and stx [rd + off], rs: dst is the address register
-/// (r10 too), imm the offset, imm2 the immediate stored.
-[[nodiscard]] constexpr op store(const insn& i) noexcept {
-    const bool st = code::class_of(i.code) == code::st;
-    if (code::mode_of(i.code) != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    if (!st) {
-        d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
-    }
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    d.imm2 = sext32(i.imm);
-    return d;
-}
-
-[[nodiscard]] constexpr op load(const insn& i) noexcept {
-    if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.src = i.src_reg;
-    d.need = bit(i.src_reg);
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    return d;
-}
-
-// ---- fusion ------------------------------------------------------------------
-
-[[nodiscard]] constexpr bool is_x(const op& o) noexcept { return code::source_of(static_cast<std::uint8_t>(o.code)) == code::x; }
-[[nodiscard]] constexpr bool is_class(const op& o, std::uint8_t cls) noexcept {
-    return o.code != general && o.code < 0x100 && code::class_of(static_cast<std::uint8_t>(o.code)) == cls;
-}
-[[nodiscard]] constexpr std::uint8_t op_of(const op& o) noexcept { return code::op_of(static_cast<std::uint8_t>(o.code)); }
-
-/// A 64-bit `mov rd, rs` of two different registers.
-[[nodiscard]] constexpr bool is_mov_reg(const op& o) noexcept {
-    return is_class(o, code::alu64) && op_of(o) == code::mov && is_x(o) && o.src != o.dst;
-}
-/// A 64-bit ALU op on rd the fused forms take (not `mov`, `neg`, `end`), whose X source is not rd.
-[[nodiscard]] constexpr bool is_alu_on(const op& o, std::uint8_t rd) noexcept {
-    return is_class(o, code::alu64) && o.dst == rd && op_of(o) != code::mov && op_of(o) != code::neg &&
-           op_of(o) != code::end && !(is_x(o) && o.src == rd);
-}
-/// A 64-bit `add rd, K`.
-[[nodiscard]] constexpr bool is_add_k(const op& o) noexcept {
-    return is_class(o, code::alu64) && op_of(o) == code::add && !is_x(o);
-}
-/// A 64-bit unsigned or equality test of rd the fused forms take.
-[[nodiscard]] constexpr bool is_jump_on(const op& o, std::uint8_t rd) noexcept {
-    if (!is_class(o, code::jmp) || o.dst != rd || (is_x(o) && o.src == rd)) return false;
-    switch (op_of(o)) {
-    case code::jeq:
-    case code::jne:
-    case code::jgt:
-    case code::jge:
-    case code::jlt:
-    case code::jle: return true;
-    default: return false;
-    }
-}
-
-/// `first` followed by the test `j` of the register it writes.
-[[nodiscard]] constexpr op with_jump(op first, const op& j, std::uint16_t kind) noexcept {
-    first.code = kind;
-    first.target = j.target;
-    if (is_x(j)) {
-        first.src2 = j.src;
-        first.need = static_cast<std::uint16_t>(first.need | bit(j.src));
-    } else {
-        first.imm2 = j.imm;
-    }
-    return first;
-}
-
-/// The fused op starting at slot pc, or ops[pc] when none applies; `ops`
-/// holds every slot's own op.
-[[nodiscard]] constexpr op fuse(std::span<const op> ops, std::size_t pc, std::span<const insn> prog) noexcept {
-    const op& a = ops[pc];
-    if (pc + 1 >= prog.size()) return a;
-    const op& b = ops[pc + 1];
-    if (is_mov_reg(a) && is_alu_on(b, a.dst)) {
-        // rd = rs op (K | rt): reads rs, and rt unless rt is rd (excluded above)
-        op f = b;
-        f.src = a.src;
-        f.need = bit(a.src);
-        if (is_x(b)) {
-            f.src2 = b.src;
-            f.need = static_cast<std::uint16_t>(f.need | bit(b.src));
-        }
-        if (op_of(b) == code::add && !is_x(b) && pc + 2 < prog.size() && is_jump_on(ops[pc + 2], a.dst))
-            return with_jump(f, ops[pc + 2], fused::bounds(op_of(ops[pc + 2]), is_x(ops[pc + 2])));
-        f.code = fused::alu3(op_of(b), is_x(b));
-        return f;
-    }
-    if (is_class(a, code::ldx) && is_class(b, code::alu) && op_of(b) == code::end && b.dst == a.dst &&
-        code::source_of(static_cast<std::uint8_t>(b.code)) == code::to_be) {
-        const auto bytes = code::bytes_of_size(code::size_of(static_cast<std::uint8_t>(a.code)));
-        if ((bytes == 2 || bytes == 4) && b.imm == bytes * 8) {
-            op f = a;
-            f.code = fused::load_swap(bytes);
-            return f;
-        }
-    }
-    if (is_add_k(a) && is_jump_on(b, a.dst)) return with_jump(a, b, fused::add_jump(op_of(b), is_x(b)));
-    return a;
-}
-
-} // namespace decoding
-
-/// The op of slot `pc` of a program of `size` slots, on its own.
-[[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return {};
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return decoding::alu(i);
-    case code::jmp:
-    case code::jmp32: return decoding::jump(i, pc, size);
-    case code::ldx: return decoding::load(i);
-    case code::st:
-    case code::stx: return decoding::store(i);
-    default: return {};
-    }
-}
-
-/// Decodes `prog` into `out`, which holds one op more than the program: the
-/// slot after the last, `general`, which ends a run that falls off the end.
-constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
-    const auto size = static_cast<std::uint32_t>(prog.size());
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
-    out[size] = {};
-    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
-    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
-}
-
-/// A program's decoded form, with the instructions it was decoded from: the
-/// machine caches these per program and checks, once per run, that the
-/// program has not changed since. Run time only: constant evaluation runs
-/// programs from their instructions.
-struct decoded_program {
-    const insn* code = nullptr;
-    std::uint32_t size = 0;
-    std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
-    std::vector<insn> copy;
-    std::vector<op> ops;
-
-    /// Whether it holds the decoded form of the `n` instructions at `c`.
-    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
-        return code == c && size == n && !ops.empty();
-    }
-    /// Whether the instructions at `c` are still the ones it was decoded from.
-    [[nodiscard]] bool matches(const insn* c) const noexcept {
-        return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
-    }
-    /// Decodes the `n` instructions at `c`; false when there is no memory for it.
-    bool assign(const insn* c, std::uint32_t n) noexcept {
-        code = nullptr;
-        size = 0;
-#if defined(__cpp_exceptions)
-        try {
-#endif
-            copy.assign(c, c + n);
-            ops.resize(std::size_t{n} + 1);
-            decode(copy, ops);
-#if defined(__cpp_exceptions)
-        } catch (...) {
-            copy.clear();
-            ops.clear();
-            return false;
-        }
-#endif
-        code = c;
-        size = n;
-        return true;
-    }
-};
-
-} // namespace bpfxx::vm::detail
-// ---- end <bpfxx/vm/decode.hpp> ----
-// ---- begin <bpfxx/vm/input.hpp> ----
-// What a run starts from: the machine's limits, the packet and context of
-// each program type, and what a run returns.
-
-#include <array>
-#include <cstdint>
-#include <span>
-
-namespace bpfxx::vm {
-
-/// Fixed capacities of a machine (nothing is allocated at run time).
-struct limits {
-    std::uint64_t budget = 1u << 20;      ///< instructions one run may execute
-    std::uint32_t frame_bytes = 4096;     ///< packet buffer: headroom + packet + tailroom
-    std::uint32_t programs = 8;           ///< programs a prog_array can refer to
-    std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
-    std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
-    bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
-    /// Run programs from a decoded form cached per program (vm/decode.hpp);
-    /// false runs each instruction from its bytes. The results are the same.
-    bool decode = true;
-};
-
-/// The program types the machine gives a context to.
-enum class context_kind : std::uint8_t {
-    memory,        ///< r1: a byte buffer, r2: its length (ISA conformance suites)
-    socket_filter, ///< `__sk_buff`, no direct packet access, skb->data at the network header
-    tc,            ///< `__sk_buff` of sched_cls/sched_act, direct packet access from the link header
-    xdp,           ///< `xdp_md`
-};
-
-/// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
-/// (through ctx_in), and their defaults there.
-struct skb_options {
-    std::uint32_t mark = 0;
-    std::uint32_t priority = 0;
-    std::uint32_t ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
-    std::uint32_t ingress_ifindex = 0;
-    std::array<std::uint32_t, 5> cb{};
-    std::uint64_t tstamp = 0;
-    std::uint32_t gso_segs = 0;
-    std::uint32_t gso_size = 0;
-    std::uint32_t queue_mapping = 0;
-    std::uint32_t hash = 0;
-};
-
-struct xdp_options {
-    std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
-    std::uint32_t rx_queue_index = 0;
-};
-
-/// How a run ended.
-struct run_result {
-    std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
-    fault error{};           ///< what stopped the program, if it did not exit
-    std::uint64_t steps = 0; ///< instructions executed
-
-    [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
-    [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
-    /// r0 as the 32-bit value the kernel hands to the hook.
-    [[nodiscard]] constexpr std::uint32_t retval() const noexcept { return static_cast<std::uint32_t>(r0); }
-};
-
-} // namespace bpfxx::vm
-// ---- end <bpfxx/vm/input.hpp> ----
-// ---- begin <bpfxx/vm/map_model.hpp> ----
-// In-memory models of the map types programs use, for the interpreter. The
-// storage is fixed by the descriptor (no allocation), so a machine with its
-// maps is a constant-expression value. Byte-level operations serve the
-// helpers; the typed ones serve the test that seeds a map before a run and
-// inspects it after:
-//
-//     vm.map<counters>().update(6, 0);
-//     vm.run_skb(prog, packet);
-//     CHECK(vm.map<counters>().lookup(6) == 1);
-//
-// What differs from the kernel, on purpose: one CPU (per-CPU maps hold one
-// value), LRU maps evict the least recently used entry exactly, a bloom
-// filter is exact until it holds more than max_entries values and then
-// answers "maybe" to everything.
-
-// ---- begin <bpfxx/maps/descriptors.hpp> ----
+// ---- begin <bpfxx/descriptors/maps.hpp> ----
 // Map descriptors: one class template per map type, naming the key, the
 // value, the number of entries and the options of a map. A program
 // references a descriptor (`ld_map<counters>`), user space creates and
@@ -8889,75 +8627,15 @@ struct run_result {
 //     using flows = bpfxx::lru_hash_map<flow_key, flow_stats, 65536,
 //                                       bpfxx::map_options{.name = "flows"}>;
 
-// ---- begin <bpfxx/maps/options.hpp> ----
-// The knobs of a map: creation flags (`BPF_F_*`), update flags, the map's
-// name, and the options a descriptor fixes at compile time (`map_options`)
-// or that `create`, `open_pinned` and `from_id` take at run time. Portable:
-// no OS headers, the kernel's values are the SDK's own copy.
+// ---- begin <bpfxx/descriptors/options.hpp> ----
+// What a map descriptor fixes at compile time besides its types and size:
+// its creation flags and its name (`map_options`, the descriptor's trailing
+// template argument). Portable: no OS headers.
 
 #include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
 #include <string_view>
 
 namespace bpfxx {
-
-/// Flags of BPF_MAP_CREATE (`map_flags` of `union bpf_attr`), with the
-/// kernel's values. Which ones a map type accepts is checked at compile time
-/// by the descriptors (`bpfxx/maps/descriptors.hpp`).
-enum class map_flags : std::uint32_t {
-    none = 0,
-    no_prealloc = 1u << 0,       ///< hash maps, lpm_trie: allocate elements on update
-    no_common_lru = 1u << 1,     ///< LRU hash maps: one LRU list per CPU
-    numa_node = 1u << 2,         ///< set by `create_options::numa_node`
-    rdonly = 1u << 3,            ///< user space may only read (also an open flag)
-    wronly = 1u << 4,            ///< user space may only write (also an open flag)
-    stack_build_id = 1u << 5,    ///< stack trace maps
-    zero_seed = 1u << 6,         ///< hash maps, bloom filters: no random hash seed
-    rdonly_prog = 1u << 7,       ///< programs may only read
-    wronly_prog = 1u << 8,       ///< programs may only write
-    clone = 1u << 9,             ///< socket storage: clone on accept
-    mmapable = 1u << 10,         ///< arrays: user space may mmap the values
-    preserve_elems = 1u << 11,   ///< perf_event_array: keep events after the fd is closed
-    inner_map = 1u << 12,        ///< may be an inner map with another max_entries
-    link = 1u << 13,             ///< struct_ops maps registered by a link
-    path_fd = 1u << 14,          ///< BPF_OBJ_PIN/GET: the path is relative to a dir fd
-    vtype_btf_obj_fd = 1u << 15, ///< struct_ops: value type from a module's BTF
-    token_fd = 1u << 16,         ///< a BPF token is passed
-    segv_on_fault = 1u << 17,    ///< arena: SIGSEGV instead of faulting pages in
-    no_user_conv = 1u << 18,     ///< arena: no pointer translation for user space
-};
-
-[[nodiscard]] constexpr map_flags operator|(map_flags a, map_flags b) noexcept {
-    return static_cast<map_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr map_flags operator&(map_flags a, map_flags b) noexcept {
-    return static_cast<map_flags>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr map_flags operator~(map_flags a) noexcept {
-    return static_cast<map_flags>(~static_cast<std::uint32_t>(a));
-}
-constexpr map_flags& operator|=(map_flags& a, map_flags b) noexcept { return a = a | b; }
-/// Whether every flag of `wanted` is set in `f`.
-[[nodiscard]] constexpr bool has(map_flags f, map_flags wanted) noexcept { return (f & wanted) == wanted; }
-
-/// Flags of BPF_MAP_UPDATE_ELEM (and of batch updates).
-enum class update_flags : std::uint64_t {
-    any = 0,     ///< BPF_ANY: create or replace
-    noexist = 1, ///< BPF_NOEXIST: create only (EEXIST if present)
-    exist = 2,   ///< BPF_EXIST: replace only (ENOENT if absent); for queues: overwrite the oldest when full
-    lock = 4,    ///< BPF_F_LOCK: update under the value's bpf_spin_lock
-};
-[[nodiscard]] constexpr update_flags operator|(update_flags a, update_flags b) noexcept {
-    return static_cast<update_flags>(static_cast<std::uint64_t>(a) | static_cast<std::uint64_t>(b));
-}
-
-/// Flags of BPF_MAP_LOOKUP_ELEM.
-enum class lookup_flags : std::uint64_t {
-    none = 0,
-    lock = 4, ///< BPF_F_LOCK: copy the value under its bpf_spin_lock (maps with BTF, `bpfxx::with_btf`)
-};
 
 namespace detail {
 // Not constexpr on purpose: reaching it while the compiler evaluates a map
@@ -9003,34 +8681,8 @@ struct map_options {
     map_name name = {};
 };
 
-/// Run-time choices of `M::create(...)`; each overrides or adds to what the
-/// descriptor says.
-struct create_options {
-    /// Replaces the descriptor's max_entries (0 is passed on, and the kernel refuses it).
-    std::optional<std::uint32_t> max_entries{};
-    /// Replaces the descriptor's name when not empty; the kernel checks it.
-    std::string name{};
-    /// Added to the descriptor's flags. (map_flags::mmapable given here makes
-    /// an mmapable map, but only a descriptor with it gets `span()`.)
-    map_flags flags = map_flags::none;
-    /// Allocate on this NUMA node (sets `map_flags::numa_node`).
-    std::optional<std::uint32_t> numa_node{};
-    /// Pin the new map at this bpffs path (e.g. "/sys/fs/bpf/counters");
-    /// /sys/fs/bpf is mounted when it is not. Empty: do not pin.
-    std::string pin{};
-};
-
-/// Run-time choices of `map<M>::open_pinned` and `map<M>::from_id`.
-struct open_options {
-    /// Whether the kernel object's max_entries must equal the descriptor's.
-    bool check_max_entries = true;
-    /// `map_flags::rdonly` or `map_flags::wronly`: open for reading or
-    /// writing only (the fd's access mode); `none`: both.
-    map_flags access = map_flags::none;
-};
-
 } // namespace bpfxx
-// ---- end <bpfxx/maps/options.hpp> ----
+// ---- end <bpfxx/descriptors/options.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -9049,6 +8701,10 @@ struct no_value {};
 /// A map of descriptor M, owned by this process (Linux: `bpfxx/maps/map.hpp`).
 template <class M>
 class map;
+/// The run-time options of `M::create` and `M::open_pinned` / `M::from_id`
+/// (Linux: `bpfxx/maps/options.hpp`).
+struct create_options;
+struct open_options;
 
 /// Value of a devmap or devmap_hash with an 8-byte value (`struct bpf_devmap_val`).
 struct devmap_value {
@@ -9061,88 +8717,13 @@ struct cpumap_value {
     std::uint32_t prog = 0; ///< update: a program fd (0: none); lookup: its id
 };
 
-/// The name the kernel and bpftool give a map type ("hash", "percpu_array" …).
-[[nodiscard]] constexpr std::string_view map_type_name(map_type t) noexcept {
-    switch (t) {
-    case map_type::unspec: return "unspec";
-    case map_type::hash: return "hash";
-    case map_type::array: return "array";
-    case map_type::prog_array: return "prog_array";
-    case map_type::perf_event_array: return "perf_event_array";
-    case map_type::percpu_hash: return "percpu_hash";
-    case map_type::percpu_array: return "percpu_array";
-    case map_type::stack_trace: return "stack_trace";
-    case map_type::cgroup_array: return "cgroup_array";
-    case map_type::lru_hash: return "lru_hash";
-    case map_type::lru_percpu_hash: return "lru_percpu_hash";
-    case map_type::lpm_trie: return "lpm_trie";
-    case map_type::array_of_maps: return "array_of_maps";
-    case map_type::hash_of_maps: return "hash_of_maps";
-    case map_type::devmap: return "devmap";
-    case map_type::sockmap: return "sockmap";
-    case map_type::cpumap: return "cpumap";
-    case map_type::xskmap: return "xskmap";
-    case map_type::sockhash: return "sockhash";
-    case map_type::cgroup_storage: return "cgroup_storage";
-    case map_type::reuseport_sockarray: return "reuseport_sockarray";
-    case map_type::percpu_cgroup_storage: return "percpu_cgroup_storage";
-    case map_type::queue: return "queue";
-    case map_type::stack: return "stack";
-    case map_type::sk_storage: return "sk_storage";
-    case map_type::devmap_hash: return "devmap_hash";
-    case map_type::struct_ops: return "struct_ops";
-    case map_type::ringbuf: return "ringbuf";
-    case map_type::inode_storage: return "inode_storage";
-    case map_type::task_storage: return "task_storage";
-    case map_type::bloom_filter: return "bloom_filter";
-    case map_type::user_ringbuf: return "user_ringbuf";
-    case map_type::cgrp_storage: return "cgrp_storage";
-    case map_type::arena: return "arena";
-    }
-    return {};
-}
-
-/// Whether a map type keeps one value per possible CPU (lookups return all of them).
-[[nodiscard]] constexpr bool is_percpu(map_type t) noexcept {
-    return t == map_type::percpu_hash || t == map_type::percpu_array || t == map_type::lru_percpu_hash ||
-           t == map_type::percpu_cgroup_storage;
-}
-
-/// The creation flags each map type accepts in Linux 6.18 (what its
-/// map_alloc_check lets through; BPF_F_TOKEN_FD, which every type takes
-/// with a token, is left out). Map types the SDK has no descriptor for
-/// answer `none`. The kernel tier checks this table against the running kernel.
-[[nodiscard]] constexpr map_flags valid_map_flags(map_type t) noexcept {
-    using enum map_flags;
-    constexpr map_flags access = rdonly | wronly;
-    constexpr map_flags prog_access = rdonly_prog | wronly_prog;
-    switch (t) {
-    case map_type::hash:
-    case map_type::hash_of_maps: return no_prealloc | numa_node | access | zero_seed | prog_access;
-    case map_type::percpu_hash: return no_prealloc | access | zero_seed | prog_access;
-    case map_type::lru_hash: return no_common_lru | numa_node | access | zero_seed | prog_access;
-    case map_type::lru_percpu_hash: return no_common_lru | access | zero_seed | prog_access;
-    case map_type::array: return numa_node | access | prog_access | mmapable | inner_map;
-    case map_type::percpu_array: return access | prog_access;
-    case map_type::prog_array:
-    case map_type::array_of_maps:
-    case map_type::devmap:
-    case map_type::devmap_hash:
-    case map_type::sockmap:
-    case map_type::sockhash:
-    case map_type::xskmap: return numa_node | access;
-    case map_type::perf_event_array: return numa_node | access | preserve_elems;
-    case map_type::lpm_trie: return no_prealloc | numa_node | access | prog_access;
-    case map_type::queue:
-    case map_type::stack: return numa_node | access | prog_access;
-    case map_type::bloom_filter: return numa_node | access | zero_seed | prog_access;
-    case map_type::cpumap:
-    case map_type::ringbuf: return numa_node;
-    default: return none;
-    }
-}
-
 namespace detail {
+/// T, as a type that depends on Self: checked when Self's members are used.
+template <class T, class Self>
+struct later_type {
+    using type = T;
+};
+
 template <class T> inline constexpr std::uint32_t byte_size = sizeof(T);
 template <> inline constexpr std::uint32_t byte_size<no_key> = 0;
 template <> inline constexpr std::uint32_t byte_size<no_value> = 0;
@@ -9177,10 +8758,6 @@ struct hashed_key_rules {
                   "compares keys byte by byte): add explicit padding members");
     static constexpr bool checked = true;
 };
-
-[[nodiscard]] constexpr bool is_lru(map_type t) noexcept {
-    return t == map_type::lru_hash || t == map_type::lru_percpu_hash;
-}
 
 /// The members every descriptor has. `Self` is the descriptor itself, so
 /// that `create` can return `map<Self>`.
@@ -9224,14 +8801,21 @@ struct descriptor_base {
                   "bpfxx: max_entries must be at least 1 (the kernel refuses empty maps)");
 
     // Shorthands for map<Self>'s factories (they need <bpfxx/maps.hpp>, Linux).
+    // The options are only named here, so that descriptors stay portable;
+    // `later` makes their types (and default arguments) wait for Self.
+    template <class Options>
+    using later = typename later_type<Options, Self>::type;
+
     /// Creates a map of this type.
-    static map<Self> create(const create_options& opts = {}) { return map<Self>::create(opts); }
+    static map<Self> create(const later<create_options>& opts = {}) { return map<Self>::create(opts); }
     /// Opens a pinned map, checking that it is of this type.
-    static map<Self> open_pinned(const std::string& path, const open_options& opts = {}) {
+    static map<Self> open_pinned(const std::string& path, const later<open_options>& opts = {}) {
         return map<Self>::open_pinned(path, opts);
     }
     /// Opens a map by id, checking that it is of this type.
-    static map<Self> from_id(std::uint32_t id, const open_options& opts = {}) { return map<Self>::from_id(id, opts); }
+    static map<Self> from_id(std::uint32_t id, const later<open_options>& opts = {}) {
+        return map<Self>::from_id(id, opts);
+    }
 };
 
 template <class M>
@@ -9447,7 +9031,912 @@ struct sockhash : detail::descriptor_base<sockhash<K, N, V, O>, map_type::sockha
 };
 
 } // namespace bpfxx
-// ---- end <bpfxx/maps/descriptors.hpp> ----
+// ---- end <bpfxx/descriptors/maps.hpp> ----
+// ---- end <bpfxx/descriptors.hpp> ----
+// ---- begin <bpfxx/vm.hpp> ----
+// The interpreter: run programs as constants, at compile time or in unit
+// tests, with no kernel. Portable: no operating-system headers.
+//
+//     static_assert(bpfxx::vm::run_xdp(filter, packet).r0 == bpfxx::xdp::drop);
+
+// ---- begin <bpfxx/vm/address.hpp> ----
+// The interpreter's address space. A pointer the program holds is a plain
+// 64-bit number: the region it points into in bits 32–47, the offset in that
+// region in bits 0–31 (and, for map values, the element in bits 48–63).
+// Pointer arithmetic is integer arithmetic, comparing data with data_end
+// works, and every access is checked against the region it names — host
+// memory is never reachable from the program.
+
+#include <cstdint>
+
+namespace bpfxx::vm {
+
+/// Region numbers (bits 32–47 of an address).
+namespace region {
+inline constexpr std::uint32_t context = 0x1;
+inline constexpr std::uint32_t packet = 0x2;
+inline constexpr std::uint32_t memory = 0x3;       ///< the plain buffer of `run_on_memory`
+inline constexpr std::uint32_t stack = 0x10;       ///< + frame number (0–7)
+inline constexpr std::uint32_t map_value = 0x100;  ///< + map index: the map's value slots
+inline constexpr std::uint32_t map_object = 0x200; ///< + map index: what ld_map puts in a register
+inline constexpr std::uint32_t ringbuf = 0x300;    ///< + map index: a ring buffer's data area
+inline constexpr std::uint32_t function = 0x400;   ///< offset: slot of a subprogram (ld_func)
+} // namespace region
+
+[[nodiscard]] constexpr std::uint64_t make_address(std::uint32_t region, std::uint32_t offset) noexcept {
+    return (std::uint64_t{region} << 32) | offset;
+}
+[[nodiscard]] constexpr std::uint32_t region_of(std::uint64_t address) noexcept {
+    return static_cast<std::uint32_t>(address >> 32) & 0xffffu;
+}
+[[nodiscard]] constexpr std::uint32_t offset_of(std::uint64_t address) noexcept {
+    return static_cast<std::uint32_t>(address);
+}
+
+// A pointer to a map value carries the element it was made for in bits
+// 48–63, so that running off the end of one element into the next is a
+// fault, as the verifier would make it, not a silent read of a neighbour.
+[[nodiscard]] constexpr std::uint64_t slot_tag(std::uint32_t slot) noexcept { return slot % 0xffffu + 1; }
+[[nodiscard]] constexpr std::uint64_t slot_tag_of(std::uint64_t address) noexcept { return address >> 48; }
+/// The address of byte `in` of element `slot` of map `map` (values of `value_size` bytes).
+[[nodiscard]] constexpr std::uint64_t map_value_address(std::uint32_t map, std::uint32_t slot,
+                                                        std::uint32_t value_size, std::uint32_t in = 0) noexcept {
+    return slot_tag(slot) << 48 | make_address(region::map_value + map, slot * value_size + in);
+}
+
+/// Bytes of stack per frame, as in the kernel (MAX_BPF_STACK).
+inline constexpr std::uint32_t stack_size = 512;
+/// Nested frames a program may use (MAX_CALL_FRAMES).
+inline constexpr std::uint32_t max_frames = 8;
+/// Tail calls in a chain (MAX_TAIL_CALL_CNT).
+inline constexpr std::uint32_t max_tail_calls = 33;
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/address.hpp> ----
+// ---- begin <bpfxx/vm/checksum.hpp> ----
+// The Internet checksum arithmetic of the kernel's csum helpers
+// (csum_add, csum_fold, csum_replace2/4, csum_partial), as the x86-64
+// kernel computes it, so that programs using bpf_csum_diff and the
+// l3/l4_csum_replace helpers get the kernel's exact values.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::csum {
+
+/// One's-complement add of two 32-bit partial sums.
+[[nodiscard]] constexpr std::uint32_t add(std::uint32_t a, std::uint32_t b) noexcept {
+    const std::uint32_t r = a + b;
+    return r + (r < b ? 1u : 0u);
+}
+[[nodiscard]] constexpr std::uint32_t sub(std::uint32_t a, std::uint32_t b) noexcept { return add(a, ~b); }
+
+/// Folds a 32-bit partial sum to the 16-bit checksum (complemented).
+[[nodiscard]] constexpr std::uint16_t fold(std::uint32_t s) noexcept {
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    return static_cast<std::uint16_t>(~s);
+}
+
+[[nodiscard]] constexpr std::uint16_t add16(std::uint16_t a, std::uint16_t b) noexcept {
+    const auto r = static_cast<std::uint16_t>(a + b);
+    return static_cast<std::uint16_t>(r + (r < b ? 1 : 0));
+}
+
+/// csum_replace4: the checksum `sum` after a 32-bit word changes from `from` to `to`.
+[[nodiscard]] constexpr std::uint16_t replace4(std::uint16_t sum, std::uint32_t from, std::uint32_t to) noexcept {
+    return fold(add(sub(~std::uint32_t{sum}, from), to));
+}
+/// csum_replace2: the same for a 16-bit word.
+[[nodiscard]] constexpr std::uint16_t replace2(std::uint16_t sum, std::uint16_t from, std::uint16_t to) noexcept {
+    const auto s = add16(add16(static_cast<std::uint16_t>(~sum), static_cast<std::uint16_t>(~from)), to);
+    return static_cast<std::uint16_t>(~s);
+}
+/// csum_replace_by_diff: the same for a precomputed 32-bit difference.
+[[nodiscard]] constexpr std::uint16_t replace_by_diff(std::uint16_t sum, std::uint32_t diff) noexcept {
+    return fold(add(diff, ~std::uint32_t{sum}));
+}
+
+/// csum_partial of x86-64 (Linux 6.8 and later): 64-bit accumulation of
+/// little-endian words with end-around carry, a short tail zero-padded,
+/// folded to 32 bits. Summing 32-bit words gives the same value: it is
+/// congruent modulo 2^32 - 1, and zero only for all-zero input.
+[[nodiscard]] constexpr std::uint32_t partial(const std::uint8_t* p, std::size_t n, std::uint32_t seed) noexcept {
+    std::uint64_t acc = seed;
+    for (std::size_t i = 0; i < n; i += 4) {
+        std::uint64_t w = 0;
+        for (std::size_t k = 0; k < 4 && i + k < n; ++k) w |= std::uint64_t{p[i + k]} << (8 * k);
+        acc += w;
+    }
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    return static_cast<std::uint32_t>(acc);
+}
+
+/// csum_from32to16: a 32-bit partial sum folded to 16 bits, not complemented
+/// (what bpf_csum_diff returns since Linux 6.13).
+[[nodiscard]] constexpr std::uint16_t from32to16(std::uint32_t s) noexcept {
+    s += (s >> 16) | (s << 16);
+    return static_cast<std::uint16_t>(s >> 16);
+}
+
+} // namespace bpfxx::vm::csum
+// ---- end <bpfxx/vm/checksum.hpp> ----
+// ---- begin <bpfxx/vm/contexts.hpp> ----
+// The contexts the machine gives programs, one header each. To add one
+// (pt_regs, a tracepoint's record …): write vm/context/<name>.hpp with a
+// model like those below, include it here and list it in `context_models`;
+// `machine::run<vm::contexts::<name>>(prog, input…)` then runs programs on
+// it. A model is a type with
+//   caps                      what its programs may use (context/traits.hpp)
+//   size                      bytes of its context structure in the machine's
+//                             context buffer (0: none, r1 is something else)
+//   headroom                  packet-buffer bytes it keeps before a frame
+//   setup(s, input…) -> bool  calls s.template reset<Model>(), fills the packet
+//                             buffer and context; false: the input is refused
+//   enter(s)                  sets r1 (and r2 …) for the entry
+//   load(s, off, n, out) -> bool, store(s, off, n, v, imm) -> bool
+//                             reads and writes of its structure (size > 0),
+//                             false where the verifier would refuse them
+//   finish(s)                 what the run hands back, after it
+//   packet_begin(s)           where `machine::packet()` starts
+//   view(s)                   (optional) its structure, for `machine::context<Model>()`
+
+// ---- begin <bpfxx/vm/context/memory.hpp> ----
+// The plain-memory context of ISA conformance suites: r1 points to a copy of
+// a byte buffer, r2 holds its length; there is no context structure.
+
+// ---- begin <bpfxx/vm/context/traits.hpp> ----
+// What a context model (vm/contexts.hpp) tells the rest of the interpreter
+// about the program type it stands for: which memory and which kinds of
+// helpers its programs may use.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// What a context gives its programs beyond r1.
+struct context_caps {
+    bool plain_memory = false;        ///< r1 points to a plain byte buffer (region::memory)
+    bool direct_packet = false;       ///< data/data_end pointers into the packet (region::packet)
+    bool legacy_packet_loads = false; ///< ld_abs and ld_ind
+    bool skb = false;                 ///< an skb: the skb_* helpers
+    bool skb_writes = false;          ///< tc: helpers that change the skb's packet
+    bool xdp = false;                 ///< an xdp_buff: the xdp_* helpers
+};
+
+/// What a helper needs of the program's context.
+enum class context_needs : std::uint8_t {
+    any,
+    skb,        ///< socket filters and tc
+    skb_writes, ///< tc
+    xdp,
+    skb_writes_or_xdp,
+};
+
+[[nodiscard]] constexpr bool allows(const context_caps& c, context_needs n) noexcept {
+    switch (n) {
+    case context_needs::any: return true;
+    case context_needs::skb: return c.skb;
+    case context_needs::skb_writes: return c.skb_writes;
+    case context_needs::xdp: return c.xdp;
+    case context_needs::skb_writes_or_xdp: return c.skb_writes || c.xdp;
+    }
+    return false;
+}
+
+// Packet layout of the kernel's BPF_PROG_TEST_RUN.
+inline constexpr std::uint32_t tailroom = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr std::uint32_t eth_hlen = 14;
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/context/traits.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+struct memory_context {
+    static constexpr context_caps caps{.plain_memory = true};
+    static constexpr std::size_t size = 0; // no context structure: loads of region::context fault
+    static constexpr std::uint32_t headroom = 0;
+
+    /// The buffer at the start of the packet buffer; false when it does not fit.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> mem) noexcept {
+        s.template reset<memory_context>();
+        if (mem.size() > S::config.frame_bytes) return false;
+        s.end = static_cast<std::uint32_t>(mem.size());
+        for (std::size_t i = 0; i < mem.size(); ++i) s.pkt[i] = mem[i];
+        return true;
+    }
+
+    /// r1: the buffer, r2: its length.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::memory, 0));
+        s.set(2, s.end);
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// r1: a byte buffer, r2: its length (ISA conformance suites).
+using memory = detail::memory_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/memory.hpp> ----
+// ---- begin <bpfxx/vm/context/skb.hpp> ----
+// The contexts of socket filters and tc (sched_cls, sched_act) programs: an
+// Ethernet frame in an skb, `__sk_buff` in r1, set up as BPF_PROG_TEST_RUN
+// does, with the verifier's rules for which fields each may read and write
+// (sk_filter_is_valid_access, tc_cls_act_is_valid_access and
+// bpf_skb_is_valid_access of Linux 6.18).
+
+// ---- begin <bpfxx/vm/bytes.hpp> ----
+// Bytes of the interpreter's memory as numbers, and numbers as bytes: the
+// little-endian loads and stores of the BPF target, the big-endian loads of
+// network headers, byte swaps and sign extension. Loops, not memcpy: they
+// run in constant evaluation too.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// `v`'s low `bits` bits, sign-extended to 64.
+[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+    return (v ^ m) - m;
+}
+
+/// The low `bits` (16, 32 or 64) bits of `v`, their bytes reversed when
+/// `swap` (BPF_END: to big endian, or BPF_ALU64's bswap), else only
+/// truncated (to little endian: this machine's order).
+[[nodiscard]] constexpr std::uint64_t byte_order(std::uint64_t v, std::uint64_t bits, bool swap) noexcept {
+    switch (bits) {
+    case 16: return swap ? __builtin_bswap16(static_cast<std::uint16_t>(v)) : v & 0xffffu;
+    case 32: return swap ? __builtin_bswap32(static_cast<std::uint32_t>(v)) : v & 0xffffffffu;
+    default: return swap ? __builtin_bswap64(v) : v;
+    }
+}
+
+[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
+    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
+    return v;
+}
+[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
+    return static_cast<std::uint32_t>(load_le(p, 4));
+}
+
+[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+}
+
+/// The object representation of `v`.
+template <class T>
+[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
+    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
+}
+/// The T whose object representation starts at `p`.
+template <class T>
+[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
+    std::array<std::uint8_t, sizeof(T)> b{};
+    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
+    return std::bit_cast<T>(b);
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/bytes.hpp> ----
+// ---- begin <bpfxx/vm/input.hpp> ----
+// What a run starts from: the machine's limits, the packet and context of
+// each program type, and what a run returns.
+
+// ---- begin <bpfxx/vm/fault.hpp> ----
+// How a run of the interpreter ends when the program does something the
+// kernel would not let it do: a fault names the instruction and the reason.
+// A fault is a value, never undefined behaviour in the host.
+
+#include <cstdint>
+#include <string_view>
+
+namespace bpfxx::vm {
+
+enum class fault_kind : std::uint8_t {
+    none,
+    bad_opcode,          ///< not an instruction of RFC 9669 (or a reserved field is set)
+    bad_register,        ///< register number above r10
+    jump_out_of_program, ///< a jump, call or fall-through leaves the program
+    budget_exhausted,    ///< more instructions executed than the budget allows
+    call_depth,          ///< more than 8 nested local calls
+    bad_access,          ///< load or store outside every region the program may use
+    uninitialized_stack, ///< read of stack bytes the program never wrote
+    read_only,           ///< store to memory the program may only read
+    bad_context_access,  ///< a context field the program type may not read or write this way
+    unknown_helper,      ///< a helper id Linux does not have
+    unmodelled_helper,   ///< a real helper the interpreter has no model of
+    helper_not_allowed,  ///< a helper the program type may not call
+    bad_helper_argument, ///< an argument the verifier would have refused
+    bad_map_reference,   ///< ld_imm64 of a map the machine does not hold, or by raw fd
+    unreleased_record,   ///< exit with a ring buffer record neither submitted nor discarded
+    unsupported,         ///< valid BPF the interpreter does not run (kfuncs, BTF ids, arena address casts)
+    uninitialized_register, ///< read of a register never written (or clobbered by a call)
+    insn_not_allowed,    ///< an instruction this program type may not use (ld_abs outside skb programs)
+    bad_input,           ///< the packet given to the run is one BPF_PROG_TEST_RUN would refuse
+};
+
+/// What the fault kind means, in words.
+[[nodiscard]] constexpr std::string_view describe(fault_kind k) noexcept {
+    switch (k) {
+    case fault_kind::none: return "no fault";
+    case fault_kind::bad_opcode: return "invalid instruction";
+    case fault_kind::bad_register: return "invalid register";
+    case fault_kind::jump_out_of_program: return "control leaves the program";
+    case fault_kind::budget_exhausted: return "instruction budget exhausted";
+    case fault_kind::call_depth: return "too many nested calls";
+    case fault_kind::bad_access: return "access outside the memory the program may use";
+    case fault_kind::uninitialized_stack: return "read of uninitialised stack";
+    case fault_kind::read_only: return "write to read-only memory";
+    case fault_kind::bad_context_access: return "invalid context access";
+    case fault_kind::unknown_helper: return "unknown helper";
+    case fault_kind::unmodelled_helper: return "helper has no model in bpfxx::vm";
+    case fault_kind::helper_not_allowed: return "helper not available to this program type";
+    case fault_kind::bad_helper_argument: return "invalid helper argument";
+    case fault_kind::bad_map_reference: return "invalid map reference";
+    case fault_kind::unreleased_record: return "ring buffer record not submitted or discarded";
+    case fault_kind::unsupported: return "instruction not supported by bpfxx::vm";
+    case fault_kind::uninitialized_register: return "read of uninitialised register";
+    case fault_kind::insn_not_allowed: return "instruction not available to this program type";
+    case fault_kind::bad_input: return "packet too short or too long for this program type";
+    }
+    return "?";
+}
+
+/// A fault: where, what, and the address or helper involved.
+struct fault {
+    fault_kind kind = fault_kind::none;
+    std::uint32_t pc = 0;       ///< slot of the faulting instruction
+    std::uint64_t address = 0;  ///< bad_access, read_only, uninitialized_stack, bad_context_access
+    std::uint32_t size = 0;     ///< bytes of that access; the register of register faults
+    std::int32_t helper_id = 0; ///< helper faults
+
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return kind != fault_kind::none; }
+    friend constexpr bool operator==(const fault&, const fault&) = default;
+};
+
+/// "pc 7: read of uninitialised stack (4 bytes at 0x10000001fc)"
+using fault_text = fixed_text<160>;
+
+[[nodiscard]] constexpr fault_text to_string(const fault& f) noexcept {
+    fault_text t;
+    if (!f) return fault_text{"no fault"};
+    t.append("pc ").append_uint(f.pc).append(": ").append(describe(f.kind));
+    switch (f.kind) {
+    case fault_kind::bad_access:
+    case fault_kind::uninitialized_stack:
+    case fault_kind::read_only:
+    case fault_kind::bad_context_access:
+        t.append(" (").append_uint(f.size).append(" bytes at 0x").append_hex(f.address, 1).append(')');
+        break;
+    case fault_kind::unknown_helper:
+    case fault_kind::unmodelled_helper:
+    case fault_kind::helper_not_allowed:
+    case fault_kind::bad_helper_argument: {
+        const auto name = helper_name(f.helper_id);
+        t.append(" (");
+        if (!name.empty()) t.append(name).append(", ");
+        t.append("id ").append_int(f.helper_id).append(')');
+        break;
+    }
+    case fault_kind::uninitialized_register:
+    case fault_kind::bad_register: t.append(" (r").append_uint(f.size).append(')'); break;
+    default: break;
+    }
+    return t;
+}
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/fault.hpp> ----
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+
+/// Fixed capacities of a machine (nothing is allocated at run time).
+struct limits {
+    std::uint64_t budget = 1u << 20;      ///< instructions one run may execute
+    std::uint32_t frame_bytes = 4096;     ///< packet buffer: headroom + packet + tailroom
+    std::uint32_t programs = 8;           ///< programs a prog_array can refer to
+    std::uint32_t trace_lines = 32;       ///< trace_printk lines kept
+    std::uint32_t ringbuf_records = 64;   ///< records kept per ring buffer
+    bool strict = true; ///< fault on reads of registers and stack never written (the verifier refuses them)
+    /// Run programs from a decoded form cached per program (vm/decode.hpp);
+    /// false runs each instruction from its bytes. The results are the same.
+    bool decode = true;
+};
+
+/// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
+/// (through ctx_in), and their defaults there.
+struct skb_options {
+    std::uint32_t mark = 0;
+    std::uint32_t priority = 0;
+    std::uint32_t ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t ingress_ifindex = 0;
+    std::array<std::uint32_t, 5> cb{};
+    std::uint64_t tstamp = 0;
+    std::uint32_t gso_segs = 0;
+    std::uint32_t gso_size = 0;
+    std::uint32_t queue_mapping = 0;
+    std::uint32_t hash = 0;
+};
+
+struct xdp_options {
+    std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
+    std::uint32_t rx_queue_index = 0;
+};
+
+/// Where a redirect helper sent the packet.
+struct redirect_target {
+    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
+    std::uint64_t flags = 0;
+    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
+    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
+};
+
+/// How a run ended.
+struct run_result {
+    std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
+    fault error{};           ///< what stopped the program, if it did not exit
+    std::uint64_t steps = 0; ///< instructions executed
+
+    [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
+    /// r0 as the 32-bit value the kernel hands to the hook.
+    [[nodiscard]] constexpr std::uint32_t retval() const noexcept { return static_cast<std::uint32_t>(r0); }
+};
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/input.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+inline constexpr std::uint32_t skb_headroom = 64; // NET_SKB_PAD
+
+/// Socket filters (`Tc` false: skb->data at the network header, the link
+/// header zeroed in what the run hands back) and tc programs (skb->data at
+/// the link header, direct packet access, a few writable fields).
+template <bool Tc>
+struct skb_context {
+    static constexpr context_caps caps{
+        .direct_packet = Tc, .legacy_packet_loads = true, .skb = true, .skb_writes = Tc};
+    static constexpr std::size_t size = sizeof(sk_buff);
+    static constexpr std::uint32_t headroom = skb_headroom;
+
+    /// The frame in the packet buffer and `__sk_buff` as BPF_PROG_TEST_RUN
+    /// sets them up; false for what it refuses.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> frame, const skb_options& o = {}) noexcept {
+        s.template reset<skb_context>();
+        const auto room = S::config.frame_bytes - skb_headroom - tailroom;
+        if (frame.size() < eth_hlen || frame.size() > room) return false;
+        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
+        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
+        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
+        if ((type == 0x0800 && frame.size() < eth_hlen + 20) || (type == 0x86dd && frame.size() < eth_hlen + 40))
+            return false;
+        for (std::size_t i = 0; i < frame.size(); ++i) s.pkt[skb_headroom + i] = frame[i];
+        s.mac = skb_headroom;
+        s.net = s.mac + eth_hlen;
+        s.end = s.mac + static_cast<std::uint32_t>(frame.size());
+        s.data = s.meta = Tc ? s.mac : s.net;
+        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
+        const std::uint8_t* eth = &s.pkt[s.mac];
+        std::uint32_t pkt_type = 0;
+        bool zero_dst = true;
+        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
+        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
+        const auto proto = static_cast<std::uint16_t>(load_be(eth + 12, 2));
+        std::uint16_t protocol = proto;
+        if (proto < 0x600) {
+            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
+            protocol = raw_802_3 ? 0x0001 : 0x0004;
+        }
+        const auto put = [&s](std::size_t off, std::uint64_t v, unsigned n = 4) { store_le(&s.ctx[off], n, v); };
+        put(offsetof(sk_buff, len), s.end - s.data);
+        put(offsetof(sk_buff, pkt_type), pkt_type);
+        put(offsetof(sk_buff, mark), o.mark);
+        put(offsetof(sk_buff, queue_mapping), o.queue_mapping);
+        put(offsetof(sk_buff, protocol), byte_order(protocol, 16, true));
+        put(offsetof(sk_buff, priority), o.priority);
+        put(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
+        put(offsetof(sk_buff, ifindex), o.ifindex);
+        for (std::size_t i = 0; i < 5; ++i) put(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
+        put(offsetof(sk_buff, hash), o.hash);
+        put(offsetof(sk_buff, tstamp), o.tstamp, 8);
+        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
+        // link header for socket filters
+        put(offsetof(sk_buff, wire_len), s.end - s.data);
+        put(offsetof(sk_buff, gso_segs), o.gso_segs);
+        put(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
+        return true;
+    }
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// Which `__sk_buff` accesses the verifier accepts.
+    [[nodiscard]] static constexpr bool access_ok(std::uint32_t off, unsigned n, bool write) noexcept {
+        if (off >= sizeof(sk_buff) || off % n != 0) return false;
+        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash)) return off + n <= offsetof(sk_buff, hash);
+        const auto field8 = off & ~7u;
+        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
+        if (field8 == offsetof(sk_buff, tstamp)) return Tc && off == field8 && n == 8;
+        if (field8 == offsetof(sk_buff, hwtstamp)) return Tc && !write && off == field8 && n == 8;
+        const auto field = off & ~3u;
+        if (n > 4) return false;
+        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
+        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
+        if (field == offsetof(sk_buff, tstamp_type)) return Tc && !write && off == field && n == 1;
+        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
+            field == offsetof(sk_buff, data_meta))
+            return Tc && !write && n == 4;
+        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
+            if (!Tc) return false;
+        }
+        if (!write) return true;
+        if (!Tc || n != 4) return false;
+        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
+               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
+               field == offsetof(sk_buff, queue_mapping);
+    }
+
+    /// Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
+    /// reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
+    [[nodiscard]] static constexpr unsigned field_bytes(std::uint32_t field) noexcept {
+        switch (field) {
+        case offsetof(sk_buff, pkt_type):
+        case offsetof(sk_buff, vlan_present): return 1;
+        case offsetof(sk_buff, queue_mapping):
+        case offsetof(sk_buff, protocol):
+        case offsetof(sk_buff, vlan_tci):
+        case offsetof(sk_buff, vlan_proto):
+        case offsetof(sk_buff, tc_index):
+        case offsetof(sk_buff, tc_classid):
+        case offsetof(sk_buff, gso_segs):
+        case offsetof(sk_buff, gso_size): return 2;
+        case offsetof(sk_buff, len):
+        case offsetof(sk_buff, mark):
+        case offsetof(sk_buff, priority):
+        case offsetof(sk_buff, ingress_ifindex):
+        case offsetof(sk_buff, ifindex):
+        case offsetof(sk_buff, hash):
+        case offsetof(sk_buff, napi_id):
+        case offsetof(sk_buff, wire_len): return 4;
+        default: return 0;
+        }
+    }
+
+    /// A read of `n` bytes at `off` of `__sk_buff`; false when the verifier refuses it.
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (!access_ok(off, n, false)) return false;
+        switch (off) {
+        case offsetof(sk_buff, data): out = make_address(region::packet, s.data); return true;
+        case offsetof(sk_buff, data_end): out = make_address(region::packet, s.end); return true;
+        case offsetof(sk_buff, data_meta): out = make_address(region::packet, s.meta); return true;
+        default: break;
+        }
+        // The verifier turns a narrow read of a field into a read of the
+        // kernel's own field and shifts and masks the result only when the read
+        // is narrower than that field: a byte of pkt_type (one byte in the
+        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
+        // give tc_index.
+        const auto field = off & ~3u;
+        const auto target = field_bytes(field);
+        if (n < 4 && target != 0 && n >= target) {
+            out = load_le(&s.ctx[field], target);
+            return true;
+        }
+        out = load_le(&s.ctx[off], n);
+        return true;
+    }
+
+    /// A write of `n` bytes at `off` of `__sk_buff` (`immediate`: a BPF_ST's
+    /// sign-extended imm); false when the verifier refuses it.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S& s, std::uint32_t off, unsigned n, std::uint64_t v,
+                                              bool immediate) noexcept {
+        if (!access_ok(off, n, true)) return false;
+        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
+        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
+        // 32-bit number (a negative imm is stored, cut to 16 bits)
+        if (off == offsetof(sk_buff, queue_mapping) &&
+            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
+            return true;
+        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
+        if (field_bytes(off & ~3u) == 2) v &= 0xffffu;
+        store_le(&s.ctx[off], n, v);
+        return true;
+    }
+
+    /// BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
+    /// header it never saw zeroed (bpf_prog_test_run_skb: !is_l2).
+    template <class S>
+    static constexpr void finish(S& s) noexcept {
+        if constexpr (!Tc)
+            for (std::uint32_t k = s.mac; k < s.net; ++k) s.pkt[k] = 0;
+    }
+
+    /// Where the packet handed back starts: the link header.
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+
+    /// `__sk_buff` as the program left it (mark, priority, cb … as ctx_out would show them).
+    template <class S>
+    [[nodiscard]] static constexpr sk_buff view(const S& s) noexcept {
+        return from_bytes<sk_buff>(s.ctx.data());
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_SOCKET_FILTER: `__sk_buff`, skb->data at the network header.
+using socket_filter = detail::skb_context<false>;
+/// BPF_PROG_TYPE_SCHED_CLS/SCHED_ACT: `__sk_buff` with direct packet access from the link header.
+using tc = detail::skb_context<true>;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/skb.hpp> ----
+// ---- begin <bpfxx/vm/context/xdp.hpp> ----
+// The context of XDP programs: an Ethernet frame with 256 bytes of headroom
+// in a 4 KiB buffer, `xdp_md` in r1, set up as BPF_PROG_TEST_RUN does.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
+inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
+
+struct xdp_context {
+    static constexpr context_caps caps{.direct_packet = true, .xdp = true};
+    static constexpr std::size_t size = sizeof(xdp_md); // ingress_ifindex and rx_queue_index live there
+    static constexpr std::uint32_t headroom = xdp_headroom;
+
+    /// The frame after the headroom; false for a frame BPF_PROG_TEST_RUN refuses.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> frame, const xdp_options& o = {}) noexcept {
+        if (frame.size() < eth_hlen || frame.size() > S::config.frame_bytes - xdp_headroom - tailroom) return false;
+        s.template reset<xdp_context>();
+        for (std::size_t i = 0; i < frame.size(); ++i) s.pkt[xdp_headroom + i] = frame[i];
+        s.meta = s.data = xdp_headroom;
+        s.end = xdp_headroom + static_cast<std::uint32_t>(frame.size());
+        store_le(&s.ctx[offsetof(xdp_md, ingress_ifindex)], 4, o.ingress_ifindex);
+        store_le(&s.ctx[offsetof(xdp_md, rx_queue_index)], 4, o.rx_queue_index);
+        return true;
+    }
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// The xdp_md field at `off`, when it is one an XDP program may read
+    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (n != 4) return false;
+        switch (off) {
+        case offsetof(xdp_md, data): out = make_address(region::packet, s.data); return true;
+        case offsetof(xdp_md, data_end): out = make_address(region::packet, s.end); return true;
+        case offsetof(xdp_md, data_meta): out = make_address(region::packet, s.meta); return true;
+        case offsetof(xdp_md, ingress_ifindex):
+        case offsetof(xdp_md, rx_queue_index): out = load_le(&s.ctx[off], 4); return true;
+        default: return false;
+        }
+    }
+
+    /// XDP programs may not write their context.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
+        return false;
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    /// Where the packet handed back starts: data (metadata() is before it).
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.data;
+    }
+
+    /// `xdp_md` of the run (offsets relative to the frame start).
+    template <class S>
+    [[nodiscard]] static constexpr xdp_md view(const S& s) noexcept {
+        return xdp_md{s.data - xdp_headroom, s.end - xdp_headroom, s.meta - xdp_headroom,
+                      load_u32(&s.ctx[offsetof(xdp_md, ingress_ifindex)]),
+                      load_u32(&s.ctx[offsetof(xdp_md, rx_queue_index)]), 0};
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_XDP: `xdp_md`, direct packet access, adjust_head/meta/tail.
+using xdp = detail::xdp_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/xdp.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// Every context the machine can give a program, in no particular order.
+using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp>;
+
+template <class... Cs>
+[[nodiscard]] consteval std::size_t largest_context(type_list<Cs...>) noexcept {
+    std::size_t n = 0;
+    ((n = Cs::size > n ? Cs::size : n), ...);
+    return n;
+}
+template <class... Cs>
+[[nodiscard]] consteval std::uint32_t largest_headroom(type_list<Cs...>) noexcept {
+    std::uint32_t n = 0;
+    ((n = Cs::headroom > n ? Cs::headroom : n), ...);
+    return n;
+}
+/// The machine's context buffer: room for the largest context structure.
+inline constexpr std::size_t context_bytes = largest_context(context_models{});
+/// The most packet-buffer bytes any context keeps before a frame.
+inline constexpr std::uint32_t most_headroom = largest_headroom(context_models{});
+
+/// Calls f(Model{}) with the model at `index` of `context_models`.
+template <class F, class... Cs>
+constexpr void visit_context(std::uint8_t index, F&& f, type_list<Cs...>) {
+    std::uint8_t k = 0;
+    ((index == k++ ? (f(Cs{}), 0) : 0), ...);
+}
+template <class F>
+constexpr void with_context(std::uint8_t index, F&& f) {
+    visit_context(index, f, context_models{});
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/contexts.hpp> ----
+// ---- begin <bpfxx/vm/helpers.hpp> ----
+// The helper models of bpfxx::vm, by family (vm/helpers/*.hpp): what each
+// helper the interpreter knows does to the registers, the memory and the
+// maps, with the kernel's return values (Linux 6.18, net/core/filter.c and
+// kernel/bpf/helpers.c) for every error case. A helper without a model ends
+// the run with a fault that names it.
+//
+// To model another helper: add it to the family it belongs to, or write a
+// new family (the shape is in vm/helpers/arguments.hpp), include it here and
+// list it in `helper_families`. A helper is modelled by one family only: a
+// static_assert below says so.
+
+// ---- begin <bpfxx/vm/helpers/arguments.hpp> ----
+// What the helper models share: the shape of a helper family, and the
+// arguments the verifier would have typed for them (a map, the context).
+// A family (vm/helpers/*.hpp) is a type with
+//   helpers[]                  the helpers it models, each with what it needs
+//                              of the program's context (`helper_use`)
+//   call(s, h) -> bool         runs helper h on machine state s: reads its
+//                              arguments with s.get(), returns with s.ret();
+//                              false ends the run (after raising a fault)
+// and is listed in `helper_families` (vm/helpers.hpp).
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// A helper a family models, and what it needs of the program's context.
+struct helper_use {
+    helper id;
+    context_needs needs = context_needs::any;
+};
+
+/// Argument `r`, which must point to one of the machine's maps (what ld_map
+/// put there): the map's index, or -1 after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::int64_t map_arg(S& s, unsigned r, std::int32_t id) noexcept {
+    const auto v = s.get(r);
+    if (s.error) return -1;
+    const auto reg = region_of(v);
+    if (reg < region::map_object || reg >= region::map_object + S::map_count || offset_of(v) != 0) {
+        s.raise_helper(fault_kind::bad_helper_argument, id);
+        return -1;
+    }
+    return reg - region::map_object;
+}
+
+/// Whether r1 is the context pointer, as helpers taking the skb or the
+/// xdp_buff need (false after raising a fault).
+template <class S>
+[[nodiscard]] constexpr bool context_arg(S& s, std::int32_t id) noexcept {
+    const auto ctx = s.get(1);
+    if (s.error) return false;
+    if (ctx != make_address(region::context, 0)) {
+        s.raise_helper(fault_kind::bad_helper_argument, id);
+        return false;
+    }
+    return true;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/arguments.hpp> ----
+// ---- begin <bpfxx/vm/helpers/checksum.hpp> ----
+// Helper models: bpf_csum_diff and the l3/l4 checksum replacements, with the
+// kernel's arithmetic (vm/checksum.hpp).
+
+// ---- begin <bpfxx/vm/map_model.hpp> ----
+// In-memory models of the map types programs use, for the interpreter. The
+// storage is fixed by the descriptor (no allocation), so a machine with its
+// maps is a constant-expression value. Byte-level operations serve the
+// helpers; the typed ones serve the test that seeds a map before a run and
+// inspects it after:
+//
+//     vm.map<counters>().update(6, 0);
+//     vm.run_skb(prog, packet);
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// What differs from the kernel, on purpose: one CPU (per-CPU maps hold one
+// value), LRU maps evict the least recently used entry exactly, a bloom
+// filter is exact until it holds more than max_entries values and then
+// answers "maybe" to everything.
 
 #include <array>
 #include <bit>
@@ -9473,28 +9962,6 @@ inline constexpr std::int64_t enotsupp = -bpfxx::enotsupp;
 
 namespace detail {
 
-template <class T>
-[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
-    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
-}
-template <class T>
-[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
-    std::array<std::uint8_t, sizeof(T)> b{};
-    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
-    return std::bit_cast<T>(b);
-}
-[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-}
-[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
-    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-
 enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, ringbuf, none };
 
 [[nodiscard]] constexpr model_kind kind_of(map_type t) noexcept {
@@ -9518,6 +9985,12 @@ enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, rin
     default: return model_kind::none;
     }
 }
+
+/// Models with elements (not ring buffers), and ring buffers.
+template <class Model>
+concept keyed_model = requires { Model::kind; };
+template <class Model>
+concept ring_model = requires { Model::header_size; };
 
 } // namespace detail
 
@@ -9942,25 +10415,1313 @@ using model_of = typename detail::model_for<M, RingbufRecords>::type;
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/map_model.hpp> ----
+// ---- begin <bpfxx/vm/memory.hpp> ----
+// The interpreter's memory: the regions a program may reach (vm/address.hpp)
+// and the checks of every access to them. An access names a region and an
+// offset; it gets host bytes only when the region exists in this run, the
+// bytes lie inside it, and the access is one the region allows (a map value
+// of a read-only map is not written, a packet takes no atomics, unwritten
+// stack is not read). Anything else ends the run with a fault; host memory
+// is never reachable from the program.
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+/// What an access does to the bytes it reaches.
+enum class access : std::uint8_t { read, write, atomic };
+
+/// Marks stack bytes [base, base + size) of the machine's frames written.
+template <class S>
+constexpr void mark_stack(S& s, std::size_t base, std::size_t size) noexcept {
+    for (std::size_t i = base; i < base + size; ++i) s.stack_init[i / 64] |= std::uint64_t{1} << (i % 64);
+}
+
+/// Host bytes for [addr, addr + size), or nullptr after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::uint8_t* resolve(S& s, std::uint64_t addr, std::uint32_t size, access a) noexcept {
+    const auto reg = region_of(addr);
+    const auto off = offset_of(addr);
+    const std::uint64_t end = std::uint64_t{off} + size;
+    std::uint8_t* p = nullptr;
+    bool read_only = false;
+    if (reg == region::memory && s.caps.plain_memory) {
+        if (end <= s.end) p = &s.pkt[off];
+    } else if (reg == region::packet && s.caps.direct_packet) {
+        if (off >= s.meta && end <= s.end && a != access::atomic) p = &s.pkt[off];
+    } else if (reg >= region::stack && reg <= region::stack + s.depth) {
+        if (end <= stack_size) {
+            const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
+            if (a == access::write) {
+                mark_stack(s, base, size);
+            } else if (S::config.strict) {
+                for (std::size_t i = 0; i < size; ++i)
+                    if (!(s.stack_init[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
+                        s.raise(fault_kind::uninitialized_stack, addr, size);
+                        return nullptr;
+                    }
+            }
+            p = &s.stack[base];
+        }
+    } else if (reg >= region::map_value && reg < region::map_value + S::map_count) {
+        s.with_map(reg - region::map_value, [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (requires { model::value_size; }) {
+                constexpr std::uint32_t vs = model::value_size;
+                if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
+                    slot_tag_of(addr) == slot_tag(off / vs)) {
+                    p = m.value_bytes(0) + off;
+                    using descriptor = typename model::descriptor;
+                    read_only = bpfxx::has(bpfxx::detail::flags_of<descriptor>(), map_flags::rdonly_prog);
+                }
+            }
+        });
+    } else if (reg >= region::ringbuf && reg < region::ringbuf + S::map_count) {
+        s.with_map(reg - region::ringbuf, [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (requires { model::header_size; }) {
+                if (m.reserved_covers(off, end)) p = m.data() + off;
+            }
+        });
+    }
+    if (p == nullptr) {
+        s.raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
+        return nullptr;
+    }
+    if (read_only && a != access::read) {
+        s.raise(fault_kind::read_only, addr, size);
+        return nullptr;
+    }
+    return p;
+}
+
+/// A helper's buffer argument: host bytes for [addr, addr + size), or nullptr
+/// after raising a fault.
+template <class S>
+[[nodiscard]] constexpr std::uint8_t* buffer_arg(S& s, std::uint64_t addr, std::uint64_t size, access a) noexcept {
+    if (size > 0xffffffffu) {
+        s.raise(fault_kind::bad_access, addr, 0xffffffffu);
+        return nullptr;
+    }
+    return resolve(s, addr, static_cast<std::uint32_t>(size), a);
+}
+
+/// Whether `addr` points into the context region of a run whose context has
+/// a structure there.
+template <class S>
+[[nodiscard]] constexpr bool in_context(const S& s, std::uint64_t addr) noexcept {
+    if (region_of(addr) != region::context) return false;
+    bool has = false;
+    with_context(s.context, [&]<class C>(C) { has = C::size > 0; });
+    return has;
+}
+
+/// A read of the run's context structure at `addr` (< 64 KiB into it); false,
+/// with no fault raised, where its context refuses it.
+template <class S>
+[[nodiscard]] constexpr bool context_load(const S& s, std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+    if (addr > make_address(region::context, 0xffff)) return false;
+    bool ok = false;
+    with_context(s.context, [&]<class C>(C) {
+        if constexpr (C::size > 0) ok = C::load(s, offset_of(addr), n, out);
+    });
+    return ok;
+}
+
+/// A load of `n` bytes (little endian) at `addr`; false after raising a fault.
+template <class S>
+[[nodiscard]] constexpr bool load(S& s, std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
+    if (in_context(s, addr)) {
+        if (context_load(s, addr, n, out)) return true;
+        s.raise(fault_kind::bad_context_access, addr, n);
+        return false;
+    }
+    const auto* p = resolve(s, addr, n, access::read);
+    if (p == nullptr) return false;
+    out = load_le(p, n);
+    return true;
+}
+
+/// A store of `n` bytes (little endian) at `addr`; `immediate`: `v` is the
+/// sign-extended imm of a BPF_ST. False after raising a fault.
+template <class S>
+[[nodiscard]] constexpr bool store(S& s, std::uint64_t addr, unsigned n, std::uint64_t v,
+                                   bool immediate = false) noexcept {
+    if (in_context(s, addr)) {
+        bool ok = false;
+        if (addr <= make_address(region::context, 0xffff)) {
+            with_context(s.context, [&]<class C>(C) {
+                if constexpr (C::size > 0) ok = C::store(s, offset_of(addr), n, v, immediate);
+            });
+        }
+        if (!ok) s.raise(fault_kind::bad_context_access, addr, n);
+        return ok;
+    }
+    auto* p = resolve(s, addr, n, access::write);
+    if (p == nullptr) return false;
+    store_le(p, n, v);
+    return true;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/memory.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct checksum_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::l3_csum_replace, context_needs::skb_writes},
+        {helper::l4_csum_replace, context_needs::skb_writes},
+        {helper::csum_diff, context_needs::skb_writes_or_xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (h == helper::csum_diff) {
+            const auto from = s.get(1), from_size = s.get(2) & 0xffffffffu;
+            const auto to = s.get(3), to_size = s.get(4) & 0xffffffffu;
+            const auto seed = static_cast<std::uint32_t>(s.get(5));
+            if (s.error) return false;
+            const std::uint8_t* a = from_size ? buffer_arg(s, from, from_size, access::read) : nullptr;
+            if (from_size && a == nullptr) return false;
+            const std::uint8_t* b = to_size ? buffer_arg(s, to, to_size, access::read) : nullptr;
+            if (to_size && b == nullptr) return false;
+            // Linux 6.13 and later: any sizes, the result folded to 16 bits
+            std::uint32_t sum = seed;
+            if (from_size && to_size)
+                sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
+                                csum::partial(a, static_cast<std::size_t>(from_size), 0));
+            else if (to_size)
+                sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
+            else if (from_size)
+                sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
+            return s.ret(csum::from32to16(sum)), true;
+        }
+        const auto ctx = s.get(1), off = s.get(2) & 0xffffffffu, from = s.get(3), to = s.get(4), flags = s.get(5);
+        if (s.error) return false;
+        if (ctx != make_address(region::context, 0)) {
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+            return false;
+        }
+        const bool l4 = h == helper::l4_csum_replace;
+        const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
+        if (flags & ~allowed) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+        if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{s.end - s.data}) // odd: -EFAULT for l3 and l4
+            return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        auto* p = &s.pkt[s.data + off];
+        auto sum = static_cast<std::uint16_t>(load_le(p, 2));
+        const bool mangled0 = l4 && (flags & 0x20), enforce = l4 && (flags & 0x40);
+        if (mangled0 && !enforce && sum == 0) return s.ret(0), true;
+        switch (flags & 0xf) {
+        case 0:
+            if (from != 0) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+            sum = csum::replace_by_diff(sum, static_cast<std::uint32_t>(to));
+            break;
+        case 2:
+            sum = l4 ? csum::replace4(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to))
+                     : csum::replace2(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to));
+            break;
+        case 4: sum = csum::replace4(sum, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)); break;
+        default: return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+        }
+        if (mangled0 && sum == 0) sum = 0xffff; // CSUM_MANGLED_0
+        store_le(p, 2, sum);
+        return s.ret(0), true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/checksum.hpp> ----
+// ---- begin <bpfxx/vm/helpers/cpu.hpp> ----
+// Helper models: where the program runs — get_smp_processor_id (the CPU the
+// test set, `machine::set_cpu`) and get_numa_node_id (node 0).
+
+namespace bpfxx::vm::detail {
+
+struct cpu_helpers {
+    static constexpr helper_use helpers[] = {{helper::get_smp_processor_id}, {helper::get_numa_node_id}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        s.ret(h == helper::get_smp_processor_id ? s.cpu : 0);
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/cpu.hpp> ----
+// ---- begin <bpfxx/vm/helpers/maps.hpp> ----
+// Helper models: the element operations on maps (lookup, update, delete;
+// push, pop and peek of queues, stacks and bloom filters; per-CPU lookup),
+// with the kernel's return values for every error case.
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct map_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::map_lookup_elem}, {helper::map_update_elem}, {helper::map_delete_elem},
+        {helper::map_push_elem},   {helper::map_pop_elem},    {helper::map_peek_elem},
+        {helper::map_lookup_percpu_elem},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        const auto index = map_arg(s, 1, id);
+        if (index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (!keyed_model<model>) {
+                s.raise_helper(fault_kind::bad_helper_argument, id); // ring buffers take no element operations
+            } else {
+                using K = model_kind;
+                constexpr auto kind = model::kind;
+                constexpr bool keyed = kind == K::array || kind == K::sparse_array || kind == K::hash || kind == K::lpm;
+                constexpr bool fifo = kind == K::queue || kind == K::stack;
+                constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
+                const auto value_addr = [&](std::uint32_t slot) {
+                    return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
+                };
+                if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
+                    if (!keyed || prog_array) return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    if (h == helper::map_lookup_percpu_elem && !is_percpu(model::descriptor::type))
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto* key = buffer_arg(s, s.get(2), model::key_size, access::read);
+                    if (key == nullptr) return;
+                    if (h == helper::map_lookup_percpu_elem) {
+                        const auto cpu = s.get(3);
+                        if (s.error) return;
+                        if (cpu != 0) return s.ret(0); // one CPU in the model
+                    }
+                    const auto slot = m.find(key);
+                    return s.ret(slot ? value_addr(*slot) : 0);
+                }
+                if (h == helper::map_update_elem) {
+                    if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                        model::descriptor::type == map_type::devmap_hash)
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto key_addr = s.get(2), value = s.get(3), flags = s.get(4);
+                    if (s.error) return;
+                    const auto* k = buffer_arg(s, key_addr, model::key_size, access::read);
+                    if (k == nullptr) return;
+                    const auto* v = buffer_arg(s, value, model::value_size, access::read);
+                    if (v == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.update_bytes(k, v, flags)));
+                }
+                if (h == helper::map_delete_elem) {
+                    if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
+                        model::descriptor::type == map_type::devmap_hash)
+                        return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto* k = buffer_arg(s, s.get(2), model::key_size, access::read);
+                    if (k == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.erase_bytes(k)));
+                }
+                if (h == helper::map_push_elem) {
+                    if (!fifo && kind != K::bloom) return s.raise_helper(fault_kind::bad_helper_argument, id);
+                    const auto value = s.get(2), flags = s.get(3);
+                    if (s.error) return;
+                    const auto* v = buffer_arg(s, value, model::value_size, access::read);
+                    if (v == nullptr) return;
+                    return s.ret(static_cast<std::uint64_t>(m.push_bytes(v, flags)));
+                }
+                // pop, peek
+                if (!fifo && !(kind == K::bloom && h == helper::map_peek_elem))
+                    return s.raise_helper(fault_kind::bad_helper_argument, id);
+                auto* out = buffer_arg(s, s.get(2), model::value_size, kind == K::bloom ? access::read : access::write);
+                if (out == nullptr) return;
+                return s.ret(static_cast<std::uint64_t>(m.pop_bytes(out, h == helper::map_pop_elem)));
+            }
+        });
+        return !s.error;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/maps.hpp> ----
+// ---- begin <bpfxx/vm/helpers/packet.hpp> ----
+// Helper models: the packet of skb programs (skb_load_bytes,
+// skb_load_bytes_relative, skb_store_bytes) and of XDP programs (adjust
+// head, meta and tail, get_buff_len, load and store bytes), with the
+// kernel's bounds and return values.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct packet_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::skb_load_bytes, context_needs::skb},
+        {helper::skb_load_bytes_relative, context_needs::skb},
+        {helper::skb_store_bytes, context_needs::skb_writes},
+        {helper::xdp_adjust_head, context_needs::xdp},
+        {helper::xdp_adjust_meta, context_needs::xdp},
+        {helper::xdp_adjust_tail, context_needs::xdp},
+        {helper::xdp_get_buff_len, context_needs::xdp},
+        {helper::xdp_load_bytes, context_needs::xdp},
+        {helper::xdp_store_bytes, context_needs::xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        switch (h) {
+        case helper::skb_load_bytes:
+        case helper::skb_load_bytes_relative:
+        case helper::skb_store_bytes: return skb_bytes(s, h);
+        default: return xdp_buffer(s, h);
+        }
+    }
+
+    /// skb_load_bytes, skb_load_bytes_relative, skb_store_bytes
+    template <class S>
+    static constexpr bool skb_bytes(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (!context_arg(s, id)) return false;
+        const auto off = s.get(2) & 0xffffffffu;
+        const auto buf = s.get(3);
+        const auto len = s.get(4) & 0xffffffffu;
+        if (s.error) return false;
+        if (len == 0) {
+            s.raise_helper(fault_kind::bad_helper_argument, id); // ARG_CONST_SIZE: the verifier wants len > 0
+            return false;
+        }
+        const std::uint64_t skb_len = s.end - s.data;
+        if (h == helper::skb_store_bytes) {
+            const auto flags = s.get(5);
+            if (s.error) return false;
+            const auto* from = buffer_arg(s, buf, len, access::read);
+            if (from == nullptr) return false;
+            if (flags & ~std::uint64_t{3}) return s.ret(static_cast<std::uint64_t>(err::einval)), true;
+            if (off > 0xffff || off + len > skb_len) return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+            copy_bytes(&s.pkt[s.data + off], from, static_cast<std::size_t>(len));
+            return s.ret(0), true;
+        }
+        auto* to = buffer_arg(s, buf, len, access::write);
+        if (to == nullptr) return false;
+        std::uint64_t from = 0;
+        bool ok = false;
+        if (h == helper::skb_load_bytes) {
+            from = s.data + off;
+            ok = off <= 0x7fffffff && off + len <= skb_len;
+        } else {
+            const auto start = s.get(5);
+            if (s.error) return false;
+            from = (start == 0 ? s.mac : s.net) + off;
+            ok = off <= 0xffff && start <= 1 && from + len <= s.end;
+        }
+        if (!ok) {
+            for (std::size_t k = 0; k < len; ++k) to[k] = 0;
+            return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        }
+        copy_bytes(to, &s.pkt[from], static_cast<std::size_t>(len));
+        return s.ret(0), true;
+    }
+
+    /// xdp_adjust_head/meta/tail, xdp_get_buff_len, xdp_load_bytes, xdp_store_bytes
+    template <class S>
+    static constexpr bool xdp_buffer(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (!context_arg(s, id)) return false;
+        const auto arg2 = h == helper::xdp_get_buff_len ? 0 : s.get(2);
+        const std::int64_t delta = static_cast<std::int32_t>(static_cast<std::uint32_t>(arg2));
+        if (s.error) return false;
+        const auto einval = static_cast<std::uint64_t>(err::einval);
+        switch (h) {
+        case helper::xdp_adjust_head: {
+            const std::int64_t metalen = s.data - s.meta;
+            const std::int64_t data = std::int64_t{s.data} + delta;
+            if (data < xdp_frame_size + metalen || data > std::int64_t{s.end} - eth_hlen)
+                return s.ret(einval), true;
+            // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
+            const auto at = [&](std::int64_t k) -> std::uint8_t& { return s.pkt[static_cast<std::size_t>(k)]; };
+            const std::int64_t from = s.meta, to = from + delta;
+            if (to < from)
+                for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
+            else
+                for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
+            s.meta = static_cast<std::uint32_t>(std::int64_t{s.meta} + delta);
+            s.data = static_cast<std::uint32_t>(data);
+            return s.ret(0), true;
+        }
+        case helper::xdp_adjust_meta: {
+            const std::int64_t meta = std::int64_t{s.meta} + delta;
+            if (meta < xdp_frame_size || meta > s.data) return s.ret(einval), true;
+            const auto metalen = s.data - meta;
+            // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
+            if (metalen % 4 != 0 || metalen > 255) return s.ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
+            s.meta = static_cast<std::uint32_t>(meta);
+            return s.ret(0), true;
+        }
+        case helper::xdp_adjust_tail: {
+            const std::int64_t end = std::int64_t{s.end} + delta;
+            if (end > std::int64_t{S::config.frame_bytes} - tailroom || end < std::int64_t{s.data} + eth_hlen)
+                return s.ret(einval), true;
+            s.note_dirty();
+            for (auto k = std::int64_t{s.end}; k < end; ++k) s.pkt[static_cast<std::size_t>(k)] = 0;
+            s.end = static_cast<std::uint32_t>(end);
+            return s.ret(0), true;
+        }
+        case helper::xdp_get_buff_len: return s.ret(s.end - s.data), true;
+        default: break; // load_bytes, store_bytes
+        }
+        const auto off = s.get(2) & 0xffffffffu, buf = s.get(3), len = s.get(4) & 0xffffffffu;
+        if (s.error) return false;
+        if (len == 0) {
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+            return false;
+        }
+        const bool load = h == helper::xdp_load_bytes;
+        auto* mem = buffer_arg(s, buf, len, load ? access::write : access::read);
+        if (mem == nullptr) return false;
+        if (off > 0xffff || len > 0xffff) return s.ret(static_cast<std::uint64_t>(err::efault)), true;
+        if (off + len > s.end - s.data) return s.ret(einval), true;
+        if (load) copy_bytes(mem, &s.pkt[s.data + off], static_cast<std::size_t>(len));
+        else copy_bytes(&s.pkt[s.data + off], mem, static_cast<std::size_t>(len));
+        return s.ret(0), true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/packet.hpp> ----
+// ---- begin <bpfxx/vm/helpers/printk.hpp> ----
+// Helper model: bpf_trace_printk, formatting as the kernel's bstr_printf does
+// the conversions it allows (%d %i %u %x %X %c %s with l/ll, flags - and 0,
+// a width; at most three arguments), into the machine's trace lines.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+template <std::size_t Cap>
+constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative, unsigned base, bool upper,
+                             unsigned width, bool zero_pad, bool left) noexcept {
+    char digits[24]{};
+    unsigned n = 0;
+    do {
+        const char d = bpfxx::detail::hex_digits[v % base]; // base 10 or 16
+        digits[n++] = upper && d >= 'a' ? static_cast<char>(d - 'a' + 'A') : d;
+        v /= base;
+    } while (v != 0);
+    const unsigned len = n + (negative ? 1u : 0u);
+    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
+    if (width > Cap) width = Cap;
+    if (!left && !zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+    if (negative) t.append('-');
+    if (!left && zero_pad)
+        for (unsigned k = len; k < width; ++k) t.append('0');
+    while (n > 0) t.append(digits[--n]);
+    if (left)
+        for (unsigned k = len; k < width; ++k) t.append(' ');
+}
+
+struct printk_helpers {
+    static constexpr helper_use helpers[] = {{helper::trace_printk}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        const auto fmt = s.get(1), size = s.get(2);
+        if (s.error) return false;
+        const auto* p = buffer_arg(s, fmt, size, access::read);
+        if (p == nullptr) return false;
+        if (size == 0 || p[size - 1] != 0) {
+            s.ret(static_cast<std::uint64_t>(err::einval));
+            return true;
+        }
+        fixed_text<128> line;
+        unsigned arg = 0;
+        for (std::size_t i = 0; p[i] != 0; ++i) {
+            if (p[i] != '%') {
+                line.append(static_cast<char>(p[i]));
+                continue;
+            }
+            ++i;
+            if (p[i] == '%') {
+                line.append('%');
+                continue;
+            }
+            bool left = false, zero = false;
+            for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
+            unsigned width = 0;
+            for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
+                width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
+            unsigned longs = 0;
+            for (; p[i] == 'l'; ++i) ++longs;
+            const char conv = static_cast<char>(p[i]);
+            if (longs > 2 || arg == 3 || !(conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X' ||
+                                           conv == 'c' || conv == 's')) {
+                s.ret(static_cast<std::uint64_t>(err::einval));
+                return true;
+            }
+            auto v = s.get(3 + arg++);
+            if (s.error) return false;
+            if (longs == 0 && conv != 's') v &= 0xffffffffu;
+            if (conv == 'c') {
+                line.append(static_cast<char>(v));
+            } else if (conv == 's') {
+                for (std::uint64_t a = v;; ++a) {
+                    const auto* c = resolve(s, a, 1, access::read);
+                    if (c == nullptr) return false;
+                    if (*c == 0) break;
+                    line.append(static_cast<char>(*c));
+                }
+            } else if (conv == 'd' || conv == 'i') {
+                const auto n = static_cast<std::int64_t>(longs == 0 ? sext(v, 32) : v);
+                const bool neg = n < 0;
+                const auto mag = neg ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+                append_number(line, mag, neg, 10, false, width, zero, left);
+            } else {
+                append_number(line, v, false, conv == 'u' ? 10 : 16, conv == 'X', width, zero, left);
+            }
+        }
+        if (s.trace_used < S::config.trace_lines) s.trace[s.trace_used++] = line;
+        s.ret(line.size());
+        return true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/printk.hpp> ----
+// ---- begin <bpfxx/vm/helpers/random.hpp> ----
+// Helper model: get_prandom_u32, from a xorshift64* generator the test seeds
+// (`machine::set_prandom_seed`): same seed, same numbers.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct random_helpers {
+    static constexpr helper_use helpers[] = {{helper::get_prandom_u32}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        // xorshift64*: deterministic, seedable, good enough for a test double
+        s.prandom ^= s.prandom >> 12;
+        s.prandom ^= s.prandom << 25;
+        s.prandom ^= s.prandom >> 27;
+        s.ret(((s.prandom * 0x2545f4914f6cdd1dull) >> 32) & 0xffffffffu);
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/random.hpp> ----
+// ---- begin <bpfxx/vm/helpers/redirect.hpp> ----
+// Helper models: bpf_redirect (tc and XDP) and bpf_redirect_map (XDP: devmap,
+// devmap_hash, cpumap, xskmap). The machine notes where the packet went
+// (`machine::redirected()`).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct redirect_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::redirect, context_needs::skb_writes_or_xdp},
+        {helper::redirect_map, context_needs::xdp},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        if (h == helper::redirect_map) return redirect_map(s);
+        const auto ifindex = s.get(1), flags = s.get(2);
+        if (s.error) return false;
+        if (s.caps.xdp) {
+            if (flags != 0) return s.ret(xdp::aborted), true;
+            s.redirect = redirect_target{ifindex & 0xffffffffu, flags, -1};
+            return s.ret(xdp::redirect), true;
+        }
+        if (flags & ~std::uint64_t{1}) return s.ret(static_cast<std::uint32_t>(tc_act::shot)), true;
+        s.redirect = redirect_target{ifindex & 0xffffffffu, flags, -1};
+        return s.ret(static_cast<std::uint32_t>(tc_act::redirect)), true;
+    }
+
+    template <class S>
+    static constexpr bool redirect_map(S& s) noexcept {
+        const auto id = static_cast<std::int32_t>(helper::redirect_map);
+        const auto index = map_arg(s, 1, id);
+        const auto key = s.get(2), flags = s.get(3);
+        if (s.error || index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (keyed_model<model>) {
+                constexpr auto t = model::descriptor::type;
+                if constexpr (t == map_type::devmap || t == map_type::devmap_hash || t == map_type::cpumap ||
+                              t == map_type::xskmap) {
+                    const std::uint64_t extra = t == map_type::devmap || t == map_type::devmap_hash ? 0x18u : 0u;
+                    if (flags & ~(std::uint64_t{3} | extra)) return s.ret(xdp::aborted);
+                    const auto k = to_bytes(static_cast<std::uint32_t>(key));
+                    if (!m.find(k.data()) && !(flags & 0x8u)) return s.ret(flags & 3u);
+                    s.redirect = redirect_target{key, flags, static_cast<std::int32_t>(index)};
+                    return s.ret(xdp::redirect);
+                }
+            }
+            s.raise_helper(fault_kind::bad_helper_argument, id);
+        });
+        return !s.error;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/redirect.hpp> ----
+// ---- begin <bpfxx/vm/helpers/ringbuf.hpp> ----
+// Helper models: the ring buffer (output, reserve, submit, discard, query).
+// A reserved record must be submitted or discarded before the program exits.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct ringbuf_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::ringbuf_output}, {helper::ringbuf_reserve}, {helper::ringbuf_submit},
+        {helper::ringbuf_discard}, {helper::ringbuf_query},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        const auto id = static_cast<std::int32_t>(h);
+        if (h == helper::ringbuf_submit || h == helper::ringbuf_discard) {
+            const auto data = s.get(1);
+            if (s.error) return false;
+            const auto reg = region_of(data);
+            bool done = false;
+            if (reg >= region::ringbuf && reg < region::ringbuf + S::map_count) {
+                s.with_map(reg - region::ringbuf, [&](auto& m) {
+                    using model = std::remove_reference_t<decltype(m)>;
+                    if constexpr (ring_model<model>) {
+                        if (auto* r = m.reserved_at(offset_of(data))) {
+                            r->status = h == helper::ringbuf_submit ? ringbuf_record::state::submitted
+                                                                    : ringbuf_record::state::discarded;
+                            done = true;
+                        }
+                    }
+                });
+            }
+            if (!done) s.raise_helper(fault_kind::bad_helper_argument, id);
+            return done;
+        }
+        const auto index = map_arg(s, 1, id);
+        if (index < 0) return false;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (!ring_model<model>) {
+                s.raise_helper(fault_kind::bad_helper_argument, id);
+            } else if (h == helper::ringbuf_output) {
+                const auto data = s.get(2), size = s.get(3), flags = s.get(4);
+                if (s.error) return;
+                const auto* src = buffer_arg(s, data, size, access::read);
+                if (src == nullptr) return;
+                if (flags & ~std::uint64_t{3}) return s.ret(static_cast<std::uint64_t>(err::einval));
+                const auto off = m.reserve(size);
+                if (!off) return s.ret(static_cast<std::uint64_t>(err::eagain));
+                copy_bytes(m.data() + *off, src, static_cast<std::size_t>(size));
+                m.reserved_at(*off)->status = ringbuf_record::state::submitted;
+                s.ret(0);
+            } else if (h == helper::ringbuf_reserve) {
+                const auto size = s.get(2), flags = s.get(3);
+                if (s.error) return;
+                const auto off = flags == 0 ? m.reserve(size) : std::nullopt;
+                s.ret(off ? make_address(region::ringbuf + static_cast<std::uint32_t>(index), *off) : 0);
+            } else { // query
+                const auto flags = s.get(2);
+                if (s.error) return;
+                switch (flags) {
+                case 0: return s.ret(m.available());   // BPF_RB_AVAIL_DATA
+                case 1: return s.ret(model::capacity); // BPF_RB_RING_SIZE
+                case 2: return s.ret(0);               // BPF_RB_CONS_POS
+                case 3: return s.ret(m.available());   // BPF_RB_PROD_POS
+                default: return s.ret(0);
+                }
+            }
+        });
+        return !s.error;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/ringbuf.hpp> ----
+// ---- begin <bpfxx/vm/helpers/tail_call.hpp> ----
+// Helper model: bpf_tail_call, to the programs the test put into a
+// prog_array (`machine::set_tail_call`). A failed tail call falls through;
+// a chain is at most 33 calls long (MAX_TAIL_CALL_CNT).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct tail_call_helpers {
+    static constexpr helper_use helpers[] = {{helper::tail_call}};
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        const auto ctx = s.get(1);
+        const auto index = map_arg(s, 2, static_cast<std::int32_t>(helper::tail_call));
+        const auto slot = s.get(3);
+        if (s.error || index < 0) return false;
+        (void)ctx;
+        std::uint32_t target = 0;
+        s.with_map(static_cast<std::size_t>(index), [&](auto& m) {
+            using model = std::remove_reference_t<decltype(m)>;
+            if constexpr (keyed_model<model>) {
+                if constexpr (model::descriptor::type == map_type::prog_array) {
+                    const auto key = to_bytes(static_cast<std::uint32_t>(slot));
+                    if (const auto found = m.find(key.data())) target = load_u32(m.value_bytes(*found));
+                    return;
+                }
+            }
+            s.raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::tail_call));
+        });
+        if (s.error) return false;
+        // a failed tail call falls through to the next instruction
+        if (target == 0 || target > s.programs_used || s.tail_calls >= max_tail_calls) return true;
+        ++s.tail_calls;
+        s.tail_target = &s.programs[target - 1];
+        return true;
+}
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/tail_call.hpp> ----
+// ---- begin <bpfxx/vm/helpers/time.hpp> ----
+// Helper models: the clocks (ktime_get_ns and the boot, coarse and TAI
+// clocks), which read the machine's clock (`machine::set_clock`); each read
+// advances it by the step the test set.
+
+namespace bpfxx::vm::detail {
+
+struct time_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::ktime_get_ns},
+        {helper::ktime_get_boot_ns},
+        {helper::ktime_get_coarse_ns},
+        {helper::ktime_get_tai_ns},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper) noexcept {
+        s.ret(s.clock);
+        s.clock += s.clock_step;
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/time.hpp> ----
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// Every family of helper models.
+using helper_families = type_list<map_helpers, ringbuf_helpers, time_helpers, random_helpers, cpu_helpers,
+                                  printk_helpers, tail_call_helpers, packet_helpers, checksum_helpers,
+                                  redirect_helpers>;
+
+/// For each helper id: the family that models it (its index + 1; 0: none)
+/// and what it needs of the context.
+struct helper_table {
+    std::array<std::uint8_t, helper_count> family{};
+    std::array<context_needs, helper_count> needs{};
+    bool unique = true; ///< no helper is modelled twice
+};
+
+template <class... Fs>
+[[nodiscard]] consteval helper_table make_helper_table(type_list<Fs...>) {
+    helper_table t;
+    std::uint8_t k = 0;
+    const auto add = [&t](std::uint8_t family, const auto& uses) {
+        for (const helper_use& u : uses) {
+            const auto i = static_cast<std::size_t>(u.id);
+            t.unique = t.unique && t.family[i] == 0;
+            t.family[i] = family;
+            t.needs[i] = u.needs;
+        }
+    };
+    (add(++k, Fs::helpers), ...);
+    return t;
+}
+
+inline constexpr helper_table helper_models = make_helper_table(helper_families{});
+static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
+
+template <class S, class... Fs>
+constexpr bool call_family(S& s, std::uint8_t family, helper h, type_list<Fs...>) noexcept {
+    bool ok = false;
+    std::uint8_t k = 0;
+    ((++k == family ? (ok = Fs::call(s, h), 0) : 0), ...);
+    return ok;
+}
+
+/// Runs helper `id` on the machine state `s`; false when the run is over
+/// (after raising a fault).
+template <class S>
+[[nodiscard]] constexpr bool call_helper(S& s, std::int32_t id) noexcept {
+    if (id <= 0 || id >= helper_count) {
+        s.raise_helper(fault_kind::unknown_helper, id);
+        return false;
+    }
+    s.init &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
+    const auto family = helper_models.family[static_cast<std::size_t>(id)];
+    if (family == 0) {
+        s.raise_helper(fault_kind::unmodelled_helper, id);
+        return false;
+    }
+    if (!allows(s.caps, helper_models.needs[static_cast<std::size_t>(id)])) {
+        s.raise_helper(fault_kind::helper_not_allowed, id);
+        return false;
+    }
+    const bool ok = call_family(s, family, static_cast<helper>(id), helper_families{});
+    if (s.error) {
+        if (s.error.kind == fault_kind::bad_helper_argument || s.error.kind == fault_kind::unmodelled_helper)
+            s.error.helper_id = id;
+        return false;
+    }
+    return ok;
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers.hpp> ----
+// ---- begin <bpfxx/vm/machine.hpp> ----
+// The interpreter: a machine that holds the maps of its programs, their
+// environment (clock, random numbers, CPU, trace output, ring buffer
+// records) and the memory of one run, and executes BPF instructions with
+// the semantics of RFC 9669 and Linux 6.18. The same code runs in constant
+// evaluation and at run time:
+//
+//     constexpr auto r = bpfxx::vm::run_xdp(filter, tcp_packet);
+//     static_assert(r.r0 == bpfxx::xdp::drop);
+//
+//     bpfxx::vm::machine_for<decltype(prog)> vm;  // keeps its maps across runs
+//     vm.map<counters>().update(6, 0);
+//     CHECK(vm.run_socket_filter(prog, frame).ok());
+//     CHECK(vm.map<counters>().lookup(6) == 1);
+//
+// Memory is a set of regions the machine owns (vm/address.hpp, checked by
+// vm/memory.hpp); every access is checked and a bad one ends the run with a
+// fault, never with undefined behaviour in the host. In strict mode (the
+// default) reading a register or stack slot that was never written is a
+// fault too: the kernel verifier refuses such programs.
+//
+// This header is the machine's public face: its state (vm/state.hpp), the
+// contexts it gives programs (vm/contexts.hpp), the executors
+// (vm/execute.hpp, vm/fast.hpp) and the helper models (vm/helpers.hpp) each
+// live in their own.
+
+// ---- begin <bpfxx/vm/fast.hpp> ----
+// The fast executor. At run time programs run from their decoded form
+// (vm/decode.hpp), cached per program: the instructions packet filters are
+// made of run inline below on locals the compiler keeps in registers; the
+// others, and any instruction that would fault, go through the general
+// executor (vm/execute.hpp) with the machine's state brought up to date. Both
+// ways give the same results, and both compute with the same alu_result and
+// jump_taken (vm/alu.hpp; the tests run programs both ways: limits::decode =
+// false is the general executor alone). Constant evaluation always takes the
+// general executor: there decoding a program costs the compiler about twice
+// what running it once does, and compilers limit those costs.
+
+// ---- begin <bpfxx/vm/alu.hpp> ----
+// The arithmetic of ALU operations and conditional jumps, by operation and
+// width: what both executors (vm/execute.hpp, vm/fast.hpp) compute with, so
+// that they give the same results.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+template <std::uint8_t Op, bool Wide>
+[[nodiscard, gnu::always_inline]] constexpr std::uint64_t alu_result(std::uint64_t a, std::uint64_t b) noexcept {
+    constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
+    constexpr unsigned bits = Wide ? 64 : 32;
+    a &= mask;
+    b &= mask;
+    if constexpr (Op == code::add) return (a + b) & mask;
+    else if constexpr (Op == code::sub) return (a - b) & mask;
+    else if constexpr (Op == code::mul) return (a * b) & mask;
+    else if constexpr (Op == code::or_) return a | b;
+    else if constexpr (Op == code::and_) return a & b;
+    else if constexpr (Op == code::xor_) return a ^ b;
+    else if constexpr (Op == code::lsh) return (a << (b & (bits - 1))) & mask;
+    else if constexpr (Op == code::rsh) return a >> (b & (bits - 1));
+    else if constexpr (Op == code::arsh) {
+        // C++20: >> of a negative value is arithmetic
+        const auto s = static_cast<std::int64_t>(sext(a, bits)) >> (b & (bits - 1));
+        return static_cast<std::uint64_t>(s) & mask;
+    } else if constexpr (Op == code::neg) return (0 - a) & mask;
+    else return b; // mov
+}
+
+template <std::uint8_t Op, bool Wide>
+[[nodiscard, gnu::always_inline]] constexpr bool jump_taken(std::uint64_t a, std::uint64_t b) noexcept {
+    constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
+    constexpr unsigned bits = Wide ? 64 : 32;
+    a &= mask;
+    b &= mask;
+    if constexpr (Op == code::jeq) return a == b;
+    else if constexpr (Op == code::jne) return a != b;
+    else if constexpr (Op == code::jgt) return a > b;
+    else if constexpr (Op == code::jge) return a >= b;
+    else if constexpr (Op == code::jlt) return a < b;
+    else if constexpr (Op == code::jle) return a <= b;
+    else if constexpr (Op == code::jset) return (a & b) != 0;
+    else {
+        const auto sa = static_cast<std::int64_t>(sext(a, bits));
+        const auto sb = static_cast<std::int64_t>(sext(b, bits));
+        if constexpr (Op == code::jsgt) return sa > sb;
+        else if constexpr (Op == code::jsge) return sa >= sb;
+        else if constexpr (Op == code::jslt) return sa < sb;
+        else return sa <= sb; // jsle
+    }
+}
+
+// The same of a width known at run time (the general path).
+template <std::uint8_t Op>
+[[nodiscard]] constexpr std::uint64_t alu_result(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+    return wide ? alu_result<Op, true>(a, b) : alu_result<Op, false>(a, b);
+}
+template <std::uint8_t Op>
+[[nodiscard]] constexpr bool jump_taken(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
+    return wide ? jump_taken<Op, true>(a, b) : jump_taken<Op, false>(a, b);
+}
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/alu.hpp> ----
+// ---- begin <bpfxx/vm/decode.hpp> ----
+// The decoded form the interpreter runs: one `op` per instruction slot with
+// what the instruction's execution needs and nothing it must check again.
+// Decoding takes the classifier's verdict (bpfxx/isa/classify.hpp: reserved
+// fields zero, registers in range, what each instruction reads) and proves the
+// jump targets inside the program, so the fast path only checks what changes
+// from run to run (registers that hold a value, packet bounds, the budget).
+// An instruction the fast path does not run, or that is not well formed, is
+// decoded as `general`: the machine runs it the general way, which knows how
+// to name what is wrong with it.
+//
+// Decoding also fuses the sequences compilers and people write for packet
+// parsing into one op (the op of the sequence's first slot; the slots after
+// it keep their own ops, for jumps into the middle):
+//   mov rd, rs; alu rd, K|rt            rd = rs op K|rt
+//   ldx{h,w} rd, [rs + off]; be rd      rd = a big-endian load
+//   add rd, K; jcc rd, K|rt             a loop's step and test
+//   mov rd, rs; add rd, K; jcc rd, rt   a bounds check (data + N > data_end)
+// One dispatch instead of two or three is most of what an interpreter can
+// save: each costs an indirect jump and a round trip of the register file
+// through memory.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <span>
-#include <string_view>
+#include <vector>
+
+namespace bpfxx::vm::detail {
+
+struct op {
+    /// The instruction's opcode byte, a fused kind (`fused`), or `general`.
+    std::uint16_t code = 0;
+    std::uint8_t dst = 0;
+    /// X forms and loads: the source register; fused ops: rs.
+    std::uint8_t src = 0;
+    /// Fused X jumps and alu3 X: the second source register.
+    std::uint8_t src2 = 0;
+    std::uint8_t spare = 0;
+    /// Bit r: the op reads register r before writing it.
+    std::uint16_t need = 0;
+    /// Jumps: the slot a taken jump goes to.
+    std::uint32_t target = 0;
+    /// The immediate as the operation uses it (sign-extended, cut to 32 bits
+    /// for 32-bit operations); loads: the sign-extended offset.
+    std::uint64_t imm = 0;
+    /// Fused K jumps: the immediate compared with.
+    std::uint64_t imm2 = 0;
+};
+
+/// Opcode 0 is never executable: in a program it is the second slot of a
+/// 64-bit immediate load.
+inline constexpr std::uint16_t general = 0;
+
+/// The kinds of fused ops (above the opcode bytes).
+namespace fused {
+/// mov rd, rs; op rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t alu3(std::uint8_t alu_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x100 | alu_op >> 4 | (x ? 0x10 : 0));
+}
+/// ldx rd, [rs + off]; be rd (2 or 4 bytes)
+[[nodiscard]] constexpr std::uint16_t load_swap(unsigned bytes) noexcept {
+    return static_cast<std::uint16_t>(bytes == 2 ? 0x120 : 0x121);
+}
+/// add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t add_jump(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x140 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+/// mov rd, rs; add rd, K; jcc rd, K|rt (64-bit)
+[[nodiscard]] constexpr std::uint16_t bounds(std::uint8_t jump_op, bool x) noexcept {
+    return static_cast<std::uint16_t>(0x160 | jump_op >> 4 | (x ? 0x10 : 0));
+}
+} // namespace fused
+
+namespace decoding {
+
+[[nodiscard]] constexpr std::uint64_t sext32(std::int32_t v) noexcept {
+    return static_cast<std::uint64_t>(std::int64_t{v});
+}
+[[nodiscard]] constexpr std::uint16_t bit(unsigned r) noexcept { return static_cast<std::uint16_t>(1u << r); }
+
+[[nodiscard]] constexpr bool fast_alu_op(std::uint8_t op) noexcept {
+    switch (op) {
+    case code::add:
+    case code::sub:
+    case code::mul:
+    case code::or_:
+    case code::and_:
+    case code::xor_:
+    case code::lsh:
+    case code::rsh:
+    case code::arsh: return true;
+    default: return false; // div, mod
+    }
+}
+
+/// `d` with the second operand of `i`: its source register, or its
+/// immediate as an operation of that width uses it.
+[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide) noexcept {
+    if (code::source_of(i.code) == code::x)
+        d.src = i.src_reg;
+    else
+        d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
+    return d;
+}
+
+/// The fast op of a valid instruction of form `form` at slot `pc` that
+/// writes no r10, or `general`.
+[[nodiscard]] constexpr op fast_op(const insn& i, insn_form form, std::uint32_t pc, std::uint32_t size) noexcept {
+    using F = insn_form;
+    op d;
+    d.code = i.code;
+    d.dst = i.dst_reg;
+    switch (form) {
+    case F::alu:
+        if (!fast_alu_op(code::op_of(i.code))) return {}; // div, mod
+        return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::mov: return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::neg: return d;
+    case F::byte_swap: d.imm = static_cast<std::uint64_t>(i.imm); return d;
+    case F::ja:
+    case F::jump_if: {
+        const std::int64_t t = std::int64_t{pc} + 1 + i.off;
+        if (t < 0 || t >= std::int64_t{size}) return {};
+        // in the last slot, not taken leaves the program: the general path faults at the jump itself
+        if (form == F::jump_if && pc + 1 >= size) return {};
+        d.target = static_cast<std::uint32_t>(t);
+        return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
+    }
+    case F::load: // dst, src the address register, imm the offset
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        return d;
+    case F::store:
+    case F::store_imm: // dst the address register (r10 too), imm the offset, imm2 the immediate stored
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        d.imm2 = sext32(i.imm);
+        return d;
+    default: return {};
+    }
+}
+
+// ---- fusion ------------------------------------------------------------------
+
+[[nodiscard]] constexpr bool is_x(const op& o) noexcept { return code::source_of(static_cast<std::uint8_t>(o.code)) == code::x; }
+[[nodiscard]] constexpr bool is_class(const op& o, std::uint8_t cls) noexcept {
+    return o.code != general && o.code < 0x100 && code::class_of(static_cast<std::uint8_t>(o.code)) == cls;
+}
+[[nodiscard]] constexpr std::uint8_t op_of(const op& o) noexcept { return code::op_of(static_cast<std::uint8_t>(o.code)); }
+
+/// A 64-bit `mov rd, rs` of two different registers.
+[[nodiscard]] constexpr bool is_mov_reg(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::mov && is_x(o) && o.src != o.dst;
+}
+/// A 64-bit ALU op on rd the fused forms take (not `mov`, `neg`, `end`), whose X source is not rd.
+[[nodiscard]] constexpr bool is_alu_on(const op& o, std::uint8_t rd) noexcept {
+    return is_class(o, code::alu64) && o.dst == rd && op_of(o) != code::mov && op_of(o) != code::neg &&
+           op_of(o) != code::end && !(is_x(o) && o.src == rd);
+}
+/// A 64-bit `add rd, K`.
+[[nodiscard]] constexpr bool is_add_k(const op& o) noexcept {
+    return is_class(o, code::alu64) && op_of(o) == code::add && !is_x(o);
+}
+/// A 64-bit unsigned or equality test of rd the fused forms take.
+[[nodiscard]] constexpr bool is_jump_on(const op& o, std::uint8_t rd) noexcept {
+    if (!is_class(o, code::jmp) || o.dst != rd || (is_x(o) && o.src == rd)) return false;
+    switch (op_of(o)) {
+    case code::jeq:
+    case code::jne:
+    case code::jgt:
+    case code::jge:
+    case code::jlt:
+    case code::jle: return true;
+    default: return false;
+    }
+}
+
+/// `first` followed by the test `j` of the register it writes.
+[[nodiscard]] constexpr op with_jump(op first, const op& j, std::uint16_t kind) noexcept {
+    first.code = kind;
+    first.target = j.target;
+    if (is_x(j)) {
+        first.src2 = j.src;
+        first.need = static_cast<std::uint16_t>(first.need | bit(j.src));
+    } else {
+        first.imm2 = j.imm;
+    }
+    return first;
+}
+
+/// The fused op starting at slot pc, or ops[pc] when none applies; `ops`
+/// holds every slot's own op.
+[[nodiscard]] constexpr op fuse(std::span<const op> ops, std::size_t pc, std::span<const insn> prog) noexcept {
+    const op& a = ops[pc];
+    if (pc + 1 >= prog.size()) return a;
+    const op& b = ops[pc + 1];
+    if (is_mov_reg(a) && is_alu_on(b, a.dst)) {
+        // rd = rs op (K | rt): reads rs, and rt unless rt is rd (excluded above)
+        op f = b;
+        f.src = a.src;
+        f.need = bit(a.src);
+        if (is_x(b)) {
+            f.src2 = b.src;
+            f.need = static_cast<std::uint16_t>(f.need | bit(b.src));
+        }
+        if (op_of(b) == code::add && !is_x(b) && pc + 2 < prog.size() && is_jump_on(ops[pc + 2], a.dst))
+            return with_jump(f, ops[pc + 2], fused::bounds(op_of(ops[pc + 2]), is_x(ops[pc + 2])));
+        f.code = fused::alu3(op_of(b), is_x(b));
+        return f;
+    }
+    if (is_class(a, code::ldx) && is_class(b, code::alu) && op_of(b) == code::end && b.dst == a.dst &&
+        code::source_of(static_cast<std::uint8_t>(b.code)) == code::to_be) {
+        const auto bytes = code::bytes_of_size(code::size_of(static_cast<std::uint8_t>(a.code)));
+        if ((bytes == 2 || bytes == 4) && b.imm == bytes * 8) {
+            op f = a;
+            f.code = fused::load_swap(bytes);
+            return f;
+        }
+    }
+    if (is_add_k(a) && is_jump_on(b, a.dst)) return with_jump(a, b, fused::add_jump(op_of(b), is_x(b)));
+    return a;
+}
+
+} // namespace decoding
+
+/// The op of slot `pc` of a program of `size` slots, on its own.
+[[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
+    const insn_info c = classify(i);
+    if (!c.valid() || (c.writes & reg_bit(10))) return {};
+    op d = decoding::fast_op(i, c.form, pc, size);
+    if (d.code != general) d.need = c.reads;
+    return d;
+}
+
+/// Decodes `prog` into `out`, which holds one op more than the program: the
+/// slot after the last, `general`, which ends a run that falls off the end.
+constexpr void decode(std::span<const insn> prog, std::span<op> out) noexcept {
+    const auto size = static_cast<std::uint32_t>(prog.size());
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decode(prog[pc], pc, size);
+    out[size] = {};
+    // in slot order, in place: fusing at pc reads the ops after it, not yet fused
+    for (std::uint32_t pc = 0; pc < size; ++pc) out[pc] = decoding::fuse(out, pc, prog);
+}
+
+/// A program's decoded form, with the instructions it was decoded from: the
+/// machine caches these per program and checks, once per run, that the
+/// program has not changed since. Run time only: constant evaluation runs
+/// programs from their instructions.
+struct decoded_program {
+    const insn* code = nullptr;
+    std::uint32_t size = 0;
+    std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
+    std::vector<insn> copy;
+    std::vector<op> ops;
+
+    /// Whether it holds the decoded form of the `n` instructions at `c`.
+    [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
+        return code == c && size == n && !ops.empty();
+    }
+    /// Whether the instructions at `c` are still the ones it was decoded from.
+    [[nodiscard]] bool matches(const insn* c) const noexcept {
+        return size == 0 || std::memcmp(copy.data(), c, std::size_t{size} * sizeof(insn)) == 0;
+    }
+    /// Decodes the `n` instructions at `c`; false when there is no memory for it.
+    bool assign(const insn* c, std::uint32_t n) noexcept {
+        code = nullptr;
+        size = 0;
+#if defined(__cpp_exceptions)
+        try {
+#endif
+            copy.assign(c, c + n);
+            ops.resize(std::size_t{n} + 1);
+            decode(copy, ops);
+#if defined(__cpp_exceptions)
+        } catch (...) {
+            copy.clear();
+            ops.clear();
+            return false;
+        }
+#endif
+        code = c;
+        size = n;
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/decode.hpp> ----
+// ---- begin <bpfxx/vm/execute.hpp> ----
+// The general executor: one instruction at a time from its bytes, every
+// check made at every step. It runs what the fast path (vm/fast.hpp) leaves
+// to it, and whole programs in constant evaluation and under
+// `limits::decode = false`. The classifier (isa/classify.hpp) says whether
+// an instruction is valid and what it is; this runs it, with the semantics
+// of RFC 9669 and Linux 6.18: division by zero, shift masking, sign and zero
+// extension, atomics, local calls with their own frames, tail calls, the
+// legacy packet loads, may_goto.
+
+// ---- begin <bpfxx/vm/state.hpp> ----
+// The interpreter's state: the maps and environment a machine keeps across
+// runs (clock, random numbers, CPU, trace lines, tail-call targets), and the
+// registers, memory and position of one run. A plain aggregate in `detail`:
+// the rooms of the interpreter work on it — memory (vm/memory.hpp), the
+// contexts (vm/contexts.hpp), the executors (vm/execute.hpp, vm/fast.hpp) and
+// the helper models (vm/helpers.hpp); `vm::machine` (vm/machine.hpp) is its
+// public face.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <tuple>
-#include <type_traits>
 #include <utility>
 
 namespace bpfxx::vm {
-
-/// Where a redirect helper sent the packet.
-struct redirect_target {
-    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
-    std::uint64_t flags = 0;
-    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
-    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
-};
 
 namespace detail {
 
@@ -9973,6 +11734,7 @@ struct code_ref {
     bool remapped = false;
 };
 
+/// What a local call saves of its caller.
 struct frame_state {
     const code_ref* code = nullptr;
     std::uint32_t return_pc = 0;
@@ -9980,667 +11742,578 @@ struct frame_state {
     std::uint16_t saved_init = 0;
 };
 
-inline constexpr std::uint32_t xdp_headroom = 256;  // XDP_PACKET_HEADROOM
-inline constexpr std::uint32_t skb_headroom = 64;   // NET_SKB_PAD
-inline constexpr std::uint32_t tailroom = 320;      // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
-inline constexpr std::uint32_t xdp_frame_size = 40; // sizeof(struct xdp_frame), kept free at the head
-inline constexpr std::uint32_t eth_hlen = 14;
 inline constexpr std::uint32_t max_loops = 8u << 20; // BPF_MAX_LOOPS: the may_goto budget
 
-[[nodiscard]] constexpr std::uint64_t sext(std::uint64_t v, unsigned bits) noexcept {
-    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
-    v &= (bits == 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
-    return (v ^ m) - m;
-}
-[[nodiscard]] constexpr std::uint64_t bswap(std::uint64_t v, unsigned bits) noexcept {
-    std::uint64_t r = 0;
-    for (unsigned i = 0; i < bits / 8; ++i) r = (r << 8) | ((v >> (8 * i)) & 0xffu);
-    return r;
-}
-[[nodiscard]] constexpr std::uint64_t load_le(const std::uint8_t* p, unsigned n) noexcept {
-    std::uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
-    return v;
-}
-constexpr void store_le(std::uint8_t* p, unsigned n, std::uint64_t v) noexcept {
-    for (unsigned i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-[[nodiscard]] constexpr std::uint64_t load_be(const std::uint8_t* p, unsigned n) noexcept {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) v = (v << 8) | p[i];
-    return v;
-}
-
-} // namespace detail
-
-template <class Maps = type_list<>, limits L = limits{}>
-class machine;
-
-namespace detail {
-template <class P>
-struct maps_of {
-    using type = type_list<>;
-};
-template <class P>
-    requires requires { typename P::maps; }
-struct maps_of<P> {
-    using type = typename P::maps;
-};
-} // namespace detail
-
-/// A machine for the maps program P references (none for a span of
-/// instructions), with limits L.
-template <class P, limits L = limits{}>
-using machine_for = machine<typename detail::maps_of<P>::type, L>;
+template <class Maps, limits L>
+struct machine_state;
 
 template <class... Ms, limits L>
-class machine<type_list<Ms...>, L> {
+struct machine_state<type_list<Ms...>, L> {
     static_assert(sizeof...(Ms) <= 64, "bpfxx::vm: a program uses at most 64 maps (MAX_USED_MAPS)");
-    static_assert(L.frame_bytes >= detail::xdp_headroom + detail::tailroom + 64,
+    static_assert(L.frame_bytes >= most_headroom + tailroom + 64,
                   "bpfxx::vm: limits::frame_bytes is too small to hold a packet");
 
-public:
     using maps = type_list<Ms...>;
     static constexpr limits config = L;
     static constexpr std::size_t map_count = sizeof...(Ms);
 
-    constexpr machine() noexcept = default;
+    // ---- kept across runs -----------------------------------------------
 
-    // ---- maps and environment ------------------------------------------
+    std::tuple<model_of<Ms, L.ringbuf_records>...> map_models{};
+    std::array<code_ref, L.programs> programs{}; ///< tail-call targets, by id - 1
+    std::uint32_t programs_used = 0;
+    std::array<fixed_text<128>, L.trace_lines> trace{};
+    std::size_t trace_used = 0;
+    std::uint64_t clock = 0;
+    std::uint64_t clock_step = 0;
+    std::uint64_t prandom = 0x9e3779b97f4a7c15u;
+    std::uint32_t cpu = 0;
+    std::uint64_t runs = 0;
+    std::array<decoded_program, L.programs + 1> decoded{}; ///< the entry program and tail call targets
 
-    /// The model of map M (seed it before a run, inspect it after).
-    template <class M>
-    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
-        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
-        return std::get<index_of<M, maps>>(maps_);
-    }
-    template <class M>
-    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
-        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
-        return std::get<index_of<M, maps>>(maps_);
-    }
+    // ---- one run -----------------------------------------------------------
 
-    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
-    /// each read advances the clock by `step`.
-    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
-        clock_ = ns;
-        clock_step_ = step;
-    }
-    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
-    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { prandom_ = seed ? seed : 0x9e3779b97f4a7c15u; }
-    /// What bpf_get_smp_processor_id returns.
-    constexpr void set_cpu(std::uint32_t cpu) noexcept { cpu_ = cpu; }
+    std::uint8_t context = 0; ///< the run's context: its index in `context_models`
+    context_caps caps{};      ///< what the run's context allows
+    std::array<std::uint8_t, L.frame_bytes> pkt{};
+    std::uint32_t meta = 0, data = 0, end = 0, mac = 0, net = 0;
+    std::uint32_t pkt_dirty = 0; ///< pkt bytes [0, pkt_dirty) may be non-zero
+    std::array<std::uint8_t, context_bytes> ctx{};
+    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack{};
+    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init{}; ///< bit per byte written
+    std::array<frame_state, max_frames> frames{};
+    std::array<std::uint64_t, 11> regs{};
+    std::uint16_t init = 0; ///< bit r: register r holds a value
+    std::uint32_t depth = 0;
+    std::uint32_t pc = 0;
+    std::uint64_t steps = 0;
+    std::uint32_t tail_calls = 0;
+    std::uint32_t loops = 0;
+    const code_ref* code = nullptr;
+    const code_ref* tail_target = nullptr;
+    std::optional<redirect_target> redirect{};
+    fault error{};
 
-    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
-    /// must outlive the machine's runs.
-    template <class M, class P>
-    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
-        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
-        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
-        if (programs_used_ >= L.programs) return;
-        programs_[programs_used_] = make_ref(prog);
-        const std::uint32_t id = ++programs_used_;
-        (void)map<M>().update(index, id);
-    }
-
-    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
-    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return trace_used_; }
-    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
-        return i < trace_used_ ? trace_[i].view() : std::string_view{};
-    }
-    constexpr void clear_trace() noexcept { trace_used_ = 0; }
-
-    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
-    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return redirect_; }
-
-    // ---- runs ---------------------------------------------------------
-
-    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
-    /// convention of ISA conformance suites). `memory()` shows it after.
-    template <class P>
-    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
-        const auto code = make_ref(prog);
-        if (!reset(context_kind::memory, mem.size(), 0)) return bad_input();
-        for (std::size_t i = 0; i < mem.size(); ++i) pkt_[i] = mem[i];
-        return execute(code, make_address(region::memory, 0), mem.size());
-    }
-
-    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
-    /// skb->data at the network header, skb->protocol from the frame.
-    template <class P>
-    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
-                                           const skb_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (!setup_skb(context_kind::socket_filter, frame, opts)) return bad_input();
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
-    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
-    template <class P>
-    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
-                                const skb_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (!setup_skb(context_kind::tc, frame, opts)) return bad_input();
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
-    /// 256 bytes of headroom, a 4 KiB frame.
-    template <class P>
-    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
-                                 const xdp_options& opts = {}) noexcept {
-        const auto code = make_ref(prog);
-        if (frame.size() < detail::eth_hlen || frame.size() > L.frame_bytes - detail::xdp_headroom - detail::tailroom)
-            return bad_input();
-        reset(context_kind::xdp, 0, detail::xdp_headroom);
-        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::xdp_headroom + i] = frame[i];
-        meta_ = data_ = detail::xdp_headroom;
-        end_ = detail::xdp_headroom + static_cast<std::uint32_t>(frame.size());
-        xdp_ingress_ = opts.ingress_ifindex;
-        xdp_queue_ = opts.rx_queue_index;
-        return execute(code, make_address(region::context, 0), 0);
-    }
-
-    // ---- after a run ----------------------------------------------------
-
-    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
-    /// data to data_end (the kernel's data_out starts at data_meta: it is
-    /// metadata() followed by packet()), skb programs from the link header to
-    /// the end (socket filters get that header zeroed, as from the kernel).
-    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
-        const auto from = kind_ == context_kind::xdp ? data_ : mac_;
-        return std::span<const std::uint8_t>(pkt_).subspan(from, end_ - from);
-    }
-    /// The metadata area of an XDP run (data_meta to data).
-    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
-        return std::span<const std::uint8_t>(pkt_).subspan(meta_, data_ - meta_);
-    }
-    /// The buffer of `run_on_memory`.
-    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
-        return std::span<const std::uint8_t>(pkt_).subspan(0, end_);
-    }
-    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
-    [[nodiscard]] constexpr sk_buff skb() const noexcept { return std::bit_cast<sk_buff>(ctx_); }
-    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
-    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept {
-        return xdp_md{data_ - detail::xdp_headroom, end_ - detail::xdp_headroom, meta_ - detail::xdp_headroom,
-                      xdp_ingress_, xdp_queue_, 0};
-    }
-
-private:
-    // ---- setup ----------------------------------------------------------
-
-    template <class P>
-    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
-        detail::code_ref r;
-        if constexpr (program_type<P>) {
-            r.code = prog.data();
-            r.size = static_cast<std::uint32_t>(prog.size());
-            r.remap = remap_of(typename P::maps{});
-            r.remapped = true;
-        } else {
-            const std::span<const insn> s(prog);
-            r.code = s.data();
-            r.size = static_cast<std::uint32_t>(s.size());
-        }
-        return r;
-    }
-
-    template <class... Ps>
-    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
-        static_assert((contains<Ps, maps> && ...),
-                      "bpfxx::vm: the program references a map this machine does not hold "
-                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
-        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
-    }
-
-    [[nodiscard]] constexpr run_result bad_input() noexcept {
-        run_result r;
-        r.error.kind = fault_kind::bad_input;
-        return r;
-    }
-
-    constexpr bool reset(context_kind k, std::size_t mem_size, std::uint32_t) noexcept {
-        kind_ = k;
-        ctx_ = {};
+    /// Starts a run on context C: no context bytes, no packet, no redirect.
+    template <class C>
+    constexpr void reset() noexcept {
+        context = static_cast<std::uint8_t>(index_of<C, context_models>);
+        caps = C::caps;
+        ctx = {};
         // only what earlier runs touched: a run costs its packet, not the buffer
         // a local bound: byte stores could alias the member and force a reload per byte
-        for (std::uint32_t k = 0, n = pkt_dirty_; k < n; ++k) pkt_[k] = 0;
-        pkt_dirty_ = 0;
-        // (setup copies the input packet in and sets end_; execute notes it)
-        meta_ = data_ = end_ = mac_ = net_ = 0;
-        redirect_.reset();
-        if (k == context_kind::memory) {
-            if (mem_size > L.frame_bytes) return false;
-            end_ = static_cast<std::uint32_t>(mem_size);
-        }
-        return true;
+        for (std::uint32_t k = 0, n = pkt_dirty; k < n; ++k) pkt[k] = 0;
+        pkt_dirty = 0;
+        // (setup copies the input packet in and sets end; the run notes it)
+        meta = data = end = mac = net = 0;
+        redirect.reset();
     }
 
-    constexpr bool setup_skb(context_kind k, std::span<const std::uint8_t> frame, const skb_options& o) noexcept {
-        reset(k, 0, 0);
-        const auto room = L.frame_bytes - detail::skb_headroom - detail::tailroom;
-        if (frame.size() < detail::eth_hlen || frame.size() > room) return false;
-        if (o.gso_segs > 0xffff) return false; // more than GSO_MAX_SEGS: the kernel refuses the context
-        // and it refuses IPv4 and IPv6 frames too short for the network header they announce
-        const auto type = static_cast<unsigned>(frame[12]) << 8 | frame[13];
-        if ((type == 0x0800 && frame.size() < detail::eth_hlen + 20) ||
-            (type == 0x86dd && frame.size() < detail::eth_hlen + 40))
-            return false;
-        for (std::size_t i = 0; i < frame.size(); ++i) pkt_[detail::skb_headroom + i] = frame[i];
-        mac_ = detail::skb_headroom;
-        net_ = mac_ + detail::eth_hlen;
-        end_ = mac_ + static_cast<std::uint32_t>(frame.size());
-        data_ = meta_ = (k == context_kind::tc) ? mac_ : net_;
-        // eth_type_trans on the loopback device (address and broadcast 00:00:00:00:00:00)
-        const std::uint8_t* eth = &pkt_[mac_];
-        std::uint32_t pkt_type = 0;
-        bool zero_dst = true;
-        for (int i = 0; i < 6; ++i) zero_dst = zero_dst && eth[i] == 0;
-        if (!zero_dst) pkt_type = (eth[0] & 1u) ? 2u /* PACKET_MULTICAST */ : 3u /* PACKET_OTHERHOST */;
-        const auto proto = static_cast<std::uint16_t>(detail::load_be(eth + 12, 2));
-        std::uint16_t protocol = proto;
-        if (proto < 0x600) {
-            const bool raw_802_3 = frame.size() >= 16 && eth[14] == 0xff && eth[15] == 0xff;
-            protocol = raw_802_3 ? 0x0001 : 0x0004;
-        }
-        set_ctx(offsetof(sk_buff, len), end_ - data_);
-        set_ctx(offsetof(sk_buff, pkt_type), pkt_type);
-        set_ctx(offsetof(sk_buff, mark), o.mark);
-        set_ctx(offsetof(sk_buff, queue_mapping), o.queue_mapping);
-        set_ctx(offsetof(sk_buff, protocol), detail::bswap(protocol, 16));
-        set_ctx(offsetof(sk_buff, priority), o.priority);
-        set_ctx(offsetof(sk_buff, ingress_ifindex), o.ingress_ifindex);
-        set_ctx(offsetof(sk_buff, ifindex), o.ifindex);
-        for (std::size_t i = 0; i < 5; ++i) set_ctx(offsetof(sk_buff, cb) + 4 * i, o.cb[i]);
-        set_ctx(offsetof(sk_buff, hash), o.hash);
-        set_ctx(offsetof(sk_buff, tstamp), o.tstamp, 8);
-        // qdisc_skb_cb->pkt_len: skb->len when the context is set up, so without the
-        // link header for socket filters
-        set_ctx(offsetof(sk_buff, wire_len), end_ - data_);
-        set_ctx(offsetof(sk_buff, gso_segs), o.gso_segs);
-        set_ctx(offsetof(sk_buff, gso_size), o.gso_size & 0xffffu); // skb_shared_info::gso_size is 16 bits
-        return true;
+    /// Every byte a run writes lies below the largest `end` it had.
+    constexpr void note_dirty() noexcept {
+        if (end > pkt_dirty) pkt_dirty = end;
     }
 
-    constexpr void set_ctx(std::size_t off, std::uint64_t v, unsigned n = 4) noexcept {
-        detail::store_le(&ctx_[off], n, v);
-    }
-
-    // ---- faults and registers --------------------------------------------
+    // ---- faults and registers ------------------------------------------------
 
     constexpr void raise(fault_kind k, std::uint64_t addr = 0, std::uint32_t size = 0) noexcept {
-        if (fault_) return;
-        fault_.kind = k;
-        fault_.pc = pc_;
-        fault_.address = addr;
-        fault_.size = size;
+        if (error) return;
+        error.kind = k;
+        error.pc = pc;
+        error.address = addr;
+        error.size = size;
     }
     constexpr void raise_helper(fault_kind k, std::int32_t id) noexcept {
         raise(k);
-        fault_.helper_id = id;
+        error.helper_id = id;
     }
 
     [[nodiscard]] constexpr std::uint64_t get(unsigned r) noexcept {
-        if (L.strict && !(init_ & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
-        return regs_[r];
+        if (L.strict && !(init & (1u << r))) raise(fault_kind::uninitialized_register, 0, r);
+        return regs[r];
     }
     constexpr void set(unsigned r, std::uint64_t v) noexcept {
-        regs_[r] = v;
-        init_ |= static_cast<std::uint16_t>(1u << r);
+        regs[r] = v;
+        init |= static_cast<std::uint16_t>(1u << r);
     }
-    constexpr void clobber_args() noexcept { init_ &= static_cast<std::uint16_t>(~0x3eu); }
+    /// r0: what a helper returns.
+    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
+    /// A call leaves r1..r5 without a value.
+    constexpr void clobber_args() noexcept { init &= static_cast<std::uint16_t>(~0x3eu); }
 
-    // ---- memory ---------------------------------------------------------
+    // ---- maps -------------------------------------------------------------------
 
-    enum class access : std::uint8_t { read, write, atomic };
-
-    template <class F, std::size_t... Is>
-    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
-        ((i == Is ? (f(std::get<Is>(maps_)), 0) : 0), ...);
-    }
     /// Calls f(model) with the model of the machine's map `i`.
     template <class F>
     constexpr void with_map(std::size_t i, F&& f) noexcept {
         visit_map(i, f, std::index_sequence_for<Ms...>{});
     }
 
-    /// Host bytes for [addr, addr + size), or nullptr after raising a fault.
-    [[nodiscard]] constexpr std::uint8_t* resolve(std::uint64_t addr, std::uint32_t size, access a) noexcept {
-        const auto reg = region_of(addr);
-        const auto off = offset_of(addr);
-        const std::uint64_t end = std::uint64_t{off} + size;
-        std::uint8_t* p = nullptr;
-        bool read_only = false;
-        if (reg == region::memory && kind_ == context_kind::memory) {
-            if (end <= end_) p = &pkt_[off];
-        } else if (reg == region::packet && (kind_ == context_kind::xdp || kind_ == context_kind::tc)) {
-            if (off >= meta_ && end <= end_ && a != access::atomic) p = &pkt_[off];
-        } else if (reg >= region::stack && reg <= region::stack + depth_) {
-            if (end <= stack_size) {
-                const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
-                if (a == access::write) {
-                    mark_stack(base, size);
-                } else if (L.strict) {
-                    for (std::size_t i = 0; i < size; ++i)
-                        if (!(stack_init_[(base + i) / 64] >> ((base + i) % 64) & 1u)) {
-                            raise(fault_kind::uninitialized_stack, addr, size);
-                            return nullptr;
-                        }
-                }
-                p = &stack_[base];
-            }
-        } else if (reg >= region::map_value && reg < region::map_value + map_count) {
-            with_map(reg - region::map_value, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (requires { model::value_size; }) {
-                    constexpr std::uint32_t vs = model::value_size;
-                    if (vs != 0 && end <= model::value_area() && off / vs == (end - 1) / vs &&
-                        slot_tag_of(addr) == slot_tag(off / vs)) {
-                        p = m.value_bytes(0) + off;
-                        read_only = bpfxx::has(bpfxx::detail::flags_of<typename model::descriptor>(),
-                                               map_flags::rdonly_prog);
-                    }
-                }
+    /// Whether a ring buffer record is reserved and neither submitted nor discarded.
+    [[nodiscard]] constexpr bool pending_record() noexcept {
+        bool pending = false;
+        for (std::size_t m = 0; m < map_count; ++m)
+            with_map(m, [&](auto& model) {
+                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
             });
-        } else if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
-            with_map(reg - region::ringbuf, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (requires { model::header_size; }) {
-                    if (m.reserved_covers(off, end)) p = m.data() + off;
-                }
-            });
-        }
-        if (p == nullptr) {
-            raise(reg == region::context ? fault_kind::bad_context_access : fault_kind::bad_access, addr, size);
-            return nullptr;
-        }
-        if (read_only && a != access::read) {
-            raise(fault_kind::read_only, addr, size);
-            return nullptr;
-        }
-        return p;
+        return pending;
     }
 
-    // every byte a run writes lies below the largest end_ it had
-    constexpr void note_dirty() noexcept {
-        if (end_ > pkt_dirty_) pkt_dirty_ = end_;
+private:
+    template <class F, std::size_t... Is>
+    constexpr void visit_map(std::size_t i, F& f, std::index_sequence<Is...>) noexcept {
+        ((i == Is ? (f(std::get<Is>(map_models)), 0) : 0), ...);
     }
+};
 
-    constexpr void mark_stack(std::size_t base, std::size_t size) noexcept {
-        for (std::size_t i = base; i < base + size; ++i) stack_init_[i / 64] |= std::uint64_t{1} << (i % 64);
-    }
+} // namespace detail
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/state.hpp> ----
 
-    [[nodiscard]] constexpr bool load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
-        if (region_of(addr) == region::context && kind_ != context_kind::memory) return ctx_load(addr, n, out);
-        const auto* p = resolve(addr, n, access::read);
-        if (p == nullptr) return false;
-        out = detail::load_le(p, n);
-        return true;
-    }
-    /// `immediate`: the value is the sign-extended imm of a BPF_ST.
-    [[nodiscard]] constexpr bool store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate = false) noexcept {
-        if (region_of(addr) == region::context && kind_ != context_kind::memory)
-            return ctx_store(addr, n, v, immediate);
-        auto* p = resolve(addr, n, access::write);
-        if (p == nullptr) return false;
-        detail::store_le(p, n, v);
-        return true;
-    }
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
-    // ---- context --------------------------------------------------------
+namespace bpfxx::vm::detail {
 
-    // Which __sk_buff accesses the verifier accepts (sk_filter_is_valid_access,
-    // tc_cls_act_is_valid_access, bpf_skb_is_valid_access of Linux 6.18).
-    [[nodiscard]] constexpr bool skb_access_ok(std::uint32_t off, unsigned n, bool write) const noexcept {
-        const bool tc = kind_ == context_kind::tc;
-        if (off >= sizeof(sk_buff) || off % n != 0) return false;
-        if (off >= offsetof(sk_buff, cb) && off < offsetof(sk_buff, hash))
-            return off + n <= offsetof(sk_buff, hash);
-        const auto field8 = off & ~7u;
-        if (field8 == offsetof(sk_buff, flow_keys) || field8 == offsetof(sk_buff, sk)) return false;
-        if (field8 == offsetof(sk_buff, tstamp))
-            return tc && off == field8 && n == 8;
-        if (field8 == offsetof(sk_buff, hwtstamp)) return tc && !write && off == field8 && n == 8;
-        const auto field = off & ~3u;
-        if (n > 4) return false;
-        if (field >= offsetof(sk_buff, family) && field <= offsetof(sk_buff, local_port)) return false;
-        // tc may read tstamp_type, a byte (BPF_SKB_TSTAMP_UNSPEC: the model never sets it)
-        if (field == offsetof(sk_buff, tstamp_type)) return tc && !write && off == field && n == 1;
-        if (field == offsetof(sk_buff, data) || field == offsetof(sk_buff, data_end) ||
-            field == offsetof(sk_buff, data_meta))
-            return tc && !write && n == 4;
-        if (field == offsetof(sk_buff, tc_classid) || field == offsetof(sk_buff, wire_len)) {
-            if (!tc) return false;
-        }
-        if (!write) return true;
-        if (!tc || n != 4) return false;
-        return field == offsetof(sk_buff, mark) || field == offsetof(sk_buff, tc_index) ||
-               field == offsetof(sk_buff, priority) || field == offsetof(sk_buff, tc_classid) ||
-               field == offsetof(sk_buff, queue_mapping);
-    }
-
-    [[nodiscard]] constexpr bool ctx_load(std::uint64_t addr, unsigned n, std::uint64_t& out) noexcept {
-        const auto off = offset_of(addr);
-        if (region_of(addr) != region::context || addr > make_address(region::context, 0xffff)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        if (kind_ == context_kind::xdp) {
-            if (n != 4 || !xdp_field(off, out)) {
-                raise(fault_kind::bad_context_access, addr, n);
-                return false;
-            }
-            return true;
-        }
-        if (!skb_access_ok(off, n, false)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        switch (off) {
-        case offsetof(sk_buff, data): out = make_address(region::packet, data_); return true;
-        case offsetof(sk_buff, data_end): out = make_address(region::packet, end_); return true;
-        case offsetof(sk_buff, data_meta): out = make_address(region::packet, meta_); return true;
-        default: break;
-        }
-        // The verifier turns a narrow read of a field into a read of the
-        // kernel's own field and shifts and masks the result only when the read
-        // is narrower than that field: a byte of pkt_type (one byte in the
-        // kernel) at any offset gives pkt_type, two bytes of tc_index at +2
-        // give tc_index.
-        const auto field = off & ~3u;
-        const auto target = skb_field_bytes(field);
-        if (n < 4 && target != 0 && n >= target) {
-            out = detail::load_le(&ctx_[field], target);
-            return true;
-        }
-        out = detail::load_le(&ctx_[off], n);
-        return true;
-    }
-
-    /// The xdp_md field at `off`, when it is one an XDP program may read
-    /// (4 bytes; egress_ifindex is not: XDP programs run on ingress).
-    [[nodiscard]] constexpr bool xdp_field(std::uint32_t off, std::uint64_t& out) const noexcept {
-        switch (off) {
-        case offsetof(xdp_md, data): out = make_address(region::packet, data_); return true;
-        case offsetof(xdp_md, data_end): out = make_address(region::packet, end_); return true;
-        case offsetof(xdp_md, data_meta): out = make_address(region::packet, meta_); return true;
-        case offsetof(xdp_md, ingress_ifindex): out = xdp_ingress_; return true;
-        case offsetof(xdp_md, rx_queue_index): out = xdp_queue_; return true;
-        default: return false;
-        }
-    }
-
-    // Bytes of the kernel field behind a 32-bit __sk_buff field that narrow
-    // reads may use (bpf_convert_ctx_access's target_size); 0 for the others.
-    [[nodiscard]] static constexpr unsigned skb_field_bytes(std::uint32_t field) noexcept {
-        switch (field) {
-        case offsetof(sk_buff, pkt_type):
-        case offsetof(sk_buff, vlan_present): return 1;
-        case offsetof(sk_buff, queue_mapping):
-        case offsetof(sk_buff, protocol):
-        case offsetof(sk_buff, vlan_tci):
-        case offsetof(sk_buff, vlan_proto):
-        case offsetof(sk_buff, tc_index):
-        case offsetof(sk_buff, tc_classid):
-        case offsetof(sk_buff, gso_segs):
-        case offsetof(sk_buff, gso_size): return 2;
-        case offsetof(sk_buff, len):
-        case offsetof(sk_buff, mark):
-        case offsetof(sk_buff, priority):
-        case offsetof(sk_buff, ingress_ifindex):
-        case offsetof(sk_buff, ifindex):
-        case offsetof(sk_buff, hash):
-        case offsetof(sk_buff, napi_id):
-        case offsetof(sk_buff, wire_len): return 4;
-        default: return 0;
-        }
-    }
-
-    [[nodiscard]] constexpr bool ctx_store(std::uint64_t addr, unsigned n, std::uint64_t v, bool immediate) noexcept {
-        const auto off = offset_of(addr);
-        if (kind_ == context_kind::xdp || region_of(addr) != region::context || off >= 0x10000 ||
-            !skb_access_ok(off, n, true)) {
-            raise(fault_kind::bad_context_access, addr, n);
-            return false;
-        }
-        // queue_mapping keeps its value when given NO_QUEUE_MAPPING (0xffff) or more: the
-        // verifier compares a register's 64 bits unsigned, a BPF_ST's imm as a signed
-        // 32-bit number (a negative imm is stored, cut to 16 bits)
-        if (off == offsetof(sk_buff, queue_mapping) &&
-            (immediate ? static_cast<std::int64_t>(v) >= 0xffff : v >= 0xffff))
-            return true;
-        // queue_mapping, tc_index and tc_classid are 16-bit fields in the kernel: the store keeps the low half
-        if (skb_field_bytes(off & ~3u) == 2) v &= 0xffffu;
-        detail::store_le(&ctx_[off], n, v);
-        return true;
-    }
-
-    // ---- the interpreter ---------------------------------------------------
-
-    constexpr run_result execute(const detail::code_ref& entry, std::uint64_t r1, std::uint64_t r2) noexcept {
-        regs_ = {};
-        init_ = 0;
-        fault_ = {};
-        depth_ = 0;
-        pc_ = 0;
-        steps_ = 0;
-        ++runs_;
-        tail_calls_ = 0;
-        loops_ = detail::max_loops;
-        code_ = &entry;
-        tail_target_ = nullptr;
-        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
-        for (std::size_t k = 0; k < stack_size / 64; ++k) stack_init_[k] = 0;
-        if (!L.strict) stack_ = {}; // lenient runs may read stack they never wrote: make it zeros
-        set(1, r1);
-        if (kind_ == context_kind::memory) set(2, r2);
-        set(10, make_address(region::stack, stack_size));
-        if (!L.strict) init_ = 0x7ff;
-
-        run_result result;
-        run(result);
-        result.steps = steps_;
-        result.error = fault_;
-        note_dirty();
-        // BPF_PROG_TEST_RUN hands a socket filter's packet back with the link
-        // header it never saw zeroed (bpf_prog_test_run_skb: !is_l2)
-        if (kind_ == context_kind::socket_filter)
-            for (std::uint32_t k = mac_; k < net_; ++k) pkt_[k] = 0;
-        return result;
-    }
-
-    // ---- the loop ---------------------------------------------------------
-    //
-    // At run time programs run from their decoded form (vm/decode.hpp),
-    // cached per program: the instructions packet filters are made of run
-    // inline below on locals the compiler keeps in registers; the others, and
-    // any instruction that would fault, go through step() with the machine's
-    // members brought up to date. Both ways give the same results, and both
-    // compute with the same alu_result and jump_taken (the tests run programs
-    // both ways: limits::decode = false is step() alone). Constant evaluation
-    // always takes step(): there decoding a program costs the compiler about
-    // twice what running it once does, and compilers limit those costs.
-
-    constexpr void run(run_result& result) noexcept {
-        const detail::op* ops = L.decode && !std::is_constant_evaluated() ? decoded(*code_) : nullptr;
-        if (ops == nullptr) return run_general(result);
-        const detail::code_ref* running = code_;
-        fast_state f{ops, ops, 0, init_, kind_ == context_kind::xdp || kind_ == context_kind::tc};
-        for (;;) {
-            if (++f.steps > L.budget) {
-                pc_ = static_cast<std::uint32_t>(f.p - f.ops);
-                raise(fault_kind::budget_exhausted);
-                break;
-            }
-            if (initialised(f.init, f.p->need) && fast_step(f)) continue;
-            pc_ = static_cast<std::uint32_t>(f.p - f.ops);
-            init_ = f.init;
-            if (!general_step(result)) break;
-            if (code_ != running) {
-                running = code_;
-                f.ops = decoded(*code_);
-                if (f.ops == nullptr) {
-                    steps_ = f.steps;
-                    return run_general(result);
-                }
-            }
-            f.p = f.ops + pc_;
-            f.init = init_;
-        }
-        steps_ = f.steps;
-    }
-
+struct general_executor {
     /// The run without a decoded form: every instruction through step().
-    constexpr void run_general(run_result& result) noexcept {
-        while (++steps_ <= L.budget) {
-            if (!general_step(result)) return;
+    template <class S>
+    static constexpr void run_general(S& s, run_result& result) noexcept {
+        while (++s.steps <= S::config.budget) {
+            if (!general_step(s, result)) return;
         }
-        raise(fault_kind::budget_exhausted);
+        s.raise(fault_kind::budget_exhausted);
     }
 
     /// One instruction through step(); false when the run is over.
-    constexpr bool general_step(run_result& result) noexcept {
-        if (pc_ >= code_->size) {
-            raise(fault_kind::jump_out_of_program);
+    template <class S>
+    static constexpr bool general_step(S& s, run_result& result) noexcept {
+        if (s.pc >= s.code->size) {
+            s.raise(fault_kind::jump_out_of_program);
             return false;
         }
-        return !step(result) && !fault_;
+        return !step(s, result) && !s.error;
     }
 
-    // One instruction, the general way; true when the program has finished.
-    constexpr bool step(run_result& result) noexcept {
-        const insn& i = code_->code[pc_];
-        if (i.dst_reg > 10 || i.src_reg > 10) {
-            raise(fault_kind::bad_register, 0, i.dst_reg > 10 ? i.dst_reg : i.src_reg);
+    /// One instruction, the general way; true when the program has finished.
+    /// The classifier (isa/classify.hpp) says whether it is valid and what it
+    /// is; what follows runs it.
+    template <class S>
+    static constexpr bool step(S& s, run_result& result) noexcept {
+        using F = insn_form;
+        const insn& i = s.code->code[s.pc];
+        insn_verdict c = validate(i);
+        if (c.error == insn_error::incomplete_ld_imm64 && s.pc + 1 < s.code->size)
+            c = validate(i, s.code->code[s.pc + 1]);
+        if (!c.valid()) {
+            refuse(s, c);
             return true;
         }
-        switch (code::class_of(i.code)) {
-        case code::alu:
-        case code::alu64: alu(i); break;
-        case code::jmp:
-        case code::jmp32: return jump(i, result);
-        case code::ldx: load_insn(i); break;
-        case code::st:
-        case code::stx: store_insn(i); break;
-        default: return ld(i, result);
+        if ((i.dst_reg == 10 || i.src_reg == 10) && (writes_of(i, c.form) & reg_bit(10))) {
+            s.raise(fault_kind::bad_register, 0, 10);
+            return true;
         }
-        ++pc_;
+        switch (c.form) {
+        case F::alu:
+        case F::neg:
+        case F::mov:
+        case F::movsx:
+        case F::byte_swap: alu(s, i); break;
+        case F::load:
+        case F::load_sx:
+        case F::load_acquire: load_insn(s, i, c.form == F::load_sx); break;
+        case F::store_imm:
+        case F::store:
+        case F::store_release: store_insn(s, i, c.form == F::store_imm); break;
+        case F::atomic:
+        case F::atomic_fetch:
+        case F::cmpxchg: atomic(s, i); break;
+        case F::ld_abs:
+        case F::ld_ind: return packet_load(s, i, c.form == F::ld_ind, result);
+        case F::ld_imm64:
+        case F::ld_func: return ld_imm64(s, i);
+        case F::ja:
+        case F::gotol: return !jump_to(s, target_of(i, c.form, s.pc));
+        case F::jump_if: return jump_if(s, i);
+        case F::may_goto:
+            if (s.loops == 0) return !jump_to(s, target_of(i, c.form, s.pc));
+            --s.loops;
+            break;
+        case F::call_helper:
+        case F::call_local:
+        case F::call_kfunc: return call(s, i, c.form);
+        case F::exit: return exit(s, result);
+        default: s.raise(fault_kind::unsupported); return true; // addr_space_cast, gotox, callx
+        }
+        ++s.pc;
         return false;
     }
 
-    // ---- the decoded forms ------------------------------------------------
+    /// Ends the run on an instruction the classifier refuses.
+    template <class S>
+    static constexpr void refuse(S& s, const insn_verdict& c) noexcept {
+        switch (c.error) {
+        case insn_error::bad_register: return s.raise(fault_kind::bad_register, 0, c.error_detail);
+        case insn_error::incomplete_ld_imm64: return s.raise(fault_kind::jump_out_of_program);
+        default: return s.raise(fault_kind::bad_opcode);
+        }
+    }
+
+    template <class S>
+    static constexpr void alu(S& s, const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::alu64;
+        const bool x = code::source_of(i.code) == code::x;
+        const auto op = code::op_of(i.code);
+        // for END the source bit picks the byte order; there is no source register
+        const std::uint64_t src =
+            x && op != code::end ? s.get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        const std::uint64_t dst = op == code::mov ? 0 : s.get(i.dst_reg);
+        if (s.error) return;
+        const unsigned bits = wide ? 64 : 32;
+        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
+        const std::uint64_t a = dst & mask;
+        const std::uint64_t b = src & mask;
+        const bool is_signed = i.off == 1;
+        std::uint64_t r = 0;
+        switch (op) {
+        case code::add: r = alu_result<code::add>(wide, a, b); break;
+        case code::sub: r = alu_result<code::sub>(wide, a, b); break;
+        case code::mul: r = alu_result<code::mul>(wide, a, b); break;
+        case code::or_: r = alu_result<code::or_>(wide, a, b); break;
+        case code::and_: r = alu_result<code::and_>(wide, a, b); break;
+        case code::xor_: r = alu_result<code::xor_>(wide, a, b); break;
+        case code::lsh: r = alu_result<code::lsh>(wide, a, b); break;
+        case code::rsh: r = alu_result<code::rsh>(wide, a, b); break;
+        case code::arsh: r = alu_result<code::arsh>(wide, a, b); break;
+        case code::neg: r = alu_result<code::neg>(wide, a, b); break;
+        case code::mov:
+            r = i.off == 0 ? b : sext(b, static_cast<unsigned>(i.off));
+            break;
+        case code::div:
+            if (!is_signed) {
+                r = b == 0 ? 0 : a / b;
+            } else {
+                const auto sa = sext(a, bits), sb = sext(b, bits);
+                if (b == 0) r = 0;
+                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
+            }
+            break;
+        case code::mod:
+            if (!is_signed) {
+                r = b == 0 ? a : a % b;
+            } else {
+                const auto sa = sext(a, bits), sb = sext(b, bits);
+                if (b == 0) r = a;
+                else if (sb == (~std::uint64_t{0})) r = 0;
+                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
+            }
+            break;
+        default: // end
+            s.set(i.dst_reg, byte_order(dst, static_cast<std::uint64_t>(i.imm),
+                                        wide || code::source_of(i.code) == code::to_be));
+            return;
+        }
+        s.set(i.dst_reg, r & mask);
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr bool jump_to(S& s, std::int64_t target) noexcept {
+        if (target < 0 || target >= std::int64_t{s.code->size}) {
+            s.raise(fault_kind::jump_out_of_program);
+            return false;
+        }
+        s.pc = static_cast<std::uint32_t>(target);
+        return true;
+    }
+
+    /// A conditional jump.
+    template <class S>
+    static constexpr bool jump_if(S& s, const insn& i) noexcept {
+        const bool wide = code::class_of(i.code) == code::jmp;
+        const bool x = code::source_of(i.code) == code::x;
+        const std::uint64_t a = s.get(i.dst_reg);
+        const std::uint64_t b = x ? s.get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
+        if (s.error) return true;
+        bool taken = false;
+        switch (code::op_of(i.code)) {
+        case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
+        case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
+        case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
+        case code::jge: taken = jump_taken<code::jge>(wide, a, b); break;
+        case code::jlt: taken = jump_taken<code::jlt>(wide, a, b); break;
+        case code::jle: taken = jump_taken<code::jle>(wide, a, b); break;
+        case code::jset: taken = jump_taken<code::jset>(wide, a, b); break;
+        case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
+        case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
+        case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
+        default: taken = jump_taken<code::jsle>(wide, a, b); break;
+        }
+        const std::int64_t next = std::int64_t{s.pc} + 1;
+        return !jump_to(s, taken ? next + i.off : next);
+    }
+
+    template <class S>
+    static constexpr bool call(S& s, const insn& i, insn_form form) noexcept {
+        if (form == insn_form::call_local) {
+            if (s.depth + 1 >= max_frames) {
+                s.raise(fault_kind::call_depth);
+                return true;
+            }
+            const std::int64_t target = std::int64_t{s.pc} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{s.code->size}) {
+                s.raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            auto& f = s.frames[s.depth];
+            f.code = s.code;
+            f.return_pc = s.pc + 1;
+            for (unsigned r = 0; r < 4; ++r) f.saved[r] = s.regs[6 + r];
+            f.saved_init = s.init;
+            ++s.depth;
+            const auto base = std::size_t{s.depth} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) s.stack_init[k] = 0;
+            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
+            if (S::config.strict) s.init &= 0x3e;
+            s.set(10, make_address(region::stack + s.depth, stack_size));
+            s.pc = static_cast<std::uint32_t>(target);
+            return false;
+        }
+        if (form == insn_form::call_kfunc) {
+            s.raise(fault_kind::unsupported);
+            return true;
+        }
+        if (!call_helper(s, i.imm)) return true;
+        if (s.tail_target != nullptr) {
+            s.code = s.tail_target;
+            s.tail_target = nullptr;
+            s.pc = 0;
+            const auto base = std::size_t{s.depth} * stack_size;
+            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) s.stack_init[k] = 0;
+            if (S::config.strict) s.init = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
+            return false;
+        }
+        s.clobber_args();
+        ++s.pc;
+        return false;
+    }
+
+    template <class S>
+    static constexpr bool exit(S& s, run_result& result) noexcept {
+        const auto r0 = s.get(0);
+        if (s.error) return true;
+        if (s.depth == 0) {
+            if (s.pending_record()) {
+                s.raise(fault_kind::unreleased_record);
+                return true;
+            }
+            result.r0 = r0;
+            return true;
+        }
+        --s.depth;
+        const auto& f = s.frames[s.depth];
+        s.code = f.code;
+        s.pc = f.return_pc;
+        for (unsigned r = 0; r < 4; ++r) s.regs[6 + r] = f.saved[r];
+        s.init = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
+        s.regs[10] = make_address(region::stack + s.depth, stack_size);
+        return false;
+    }
+
+    /// ldx (`sign_extend`: memsx) and load-acquire.
+    template <class S>
+    static constexpr void load_insn(S& s, const insn& i, bool sign_extend) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto base = s.get(i.src_reg);
+        if (s.error) return;
+        std::uint64_t v = 0;
+        if (!load(s, base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
+        s.set(i.dst_reg, sign_extend ? sext(v, n * 8) : v);
+    }
+
+    /// st (`immediate`), stx and store-release.
+    template <class S>
+    static constexpr void store_insn(S& s, const insn& i, bool immediate) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto base = s.get(i.dst_reg);
+        const auto v = immediate ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : s.get(i.src_reg);
+        if (s.error) return;
+        (void)store(s, base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, immediate);
+    }
+
+    /// The atomic read-modify-writes.
+    template <class S>
+    static constexpr void atomic(S& s, const insn& i) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        const auto op = i.imm;
+        const auto plain = op & ~atomic_op::fetch;
+        const auto base = s.get(i.dst_reg);
+        const auto src = s.get(i.src_reg);
+        const auto expected = op == atomic_op::cmpxchg ? s.get(0) : 0;
+        if (s.error) return;
+        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
+        if (region_of(addr) == region::context) return s.raise(fault_kind::bad_context_access, addr, n);
+        auto* p = resolve(s, addr, n, access::atomic);
+        if (p == nullptr) return;
+        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
+        const auto old = load_le(p, n);
+        std::uint64_t r = old;
+        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
+        case atomic_op::add: r = old + src; break;
+        case atomic_op::or_: r = old | src; break;
+        case atomic_op::and_: r = old & src; break;
+        case atomic_op::xor_: r = old ^ src; break;
+        case atomic_op::xchg: r = src; break;
+        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
+        }
+        store_le(p, n, r & mask);
+        if (op == atomic_op::cmpxchg) s.set(0, old);
+        else if (op & atomic_op::fetch) s.set(i.src_reg, old);
+    }
+
+    /// ld_abs, ld_ind (`indirect`): the legacy packet loads.
+    template <class S>
+    static constexpr bool packet_load(S& s, const insn& i, bool indirect, run_result& result) noexcept {
+        const unsigned n = code::bytes_of_size(i.code);
+        if (!s.caps.legacy_packet_loads) {
+            s.raise(fault_kind::insn_not_allowed);
+            return true;
+        }
+        if (s.get(6) != make_address(region::context, 0)) {
+            if (!s.error) s.raise(fault_kind::bad_context_access, s.regs[6], n);
+            return true;
+        }
+        std::int64_t k = i.imm;
+        if (indirect) {
+            const auto src = s.get(i.src_reg);
+            if (s.error) return true;
+            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(src) + static_cast<std::uint32_t>(i.imm));
+        }
+        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
+        std::int64_t from = 0;
+        if (k >= 0) from = std::int64_t{s.data} + k;
+        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{s.net} + (k + 0x100000);
+        else if (k >= -0x200000) from = std::int64_t{s.mac} + (k + 0x200000);
+        else from = -1;
+        if (from < 0 || from + n > s.end || (k >= 0 && from < s.data)) {
+            // the kernel ends the program with r0 = 0 when the load fails
+            result.r0 = 0;
+            return true;
+        }
+        s.set(0, load_be(&s.pkt[static_cast<std::size_t>(from)], n));
+        s.clobber_args();
+        ++s.pc;
+        return false;
+    }
+
+    template <class S>
+    static constexpr bool ld_imm64(S& s, const insn& i) noexcept {
+        const insn& hi = s.code->code[s.pc + 1]; // the classifier checked it
+        std::uint64_t v = 0;
+        switch (i.src_reg) {
+        case 0:
+            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
+            break;
+        case pseudo::map_idx:
+        case pseudo::map_idx_value: {
+            const auto idx = static_cast<std::uint32_t>(i.imm);
+            const auto m = s.code->remapped ? (idx < 64 ? s.code->remap[idx] : 255u) : idx;
+            if (idx >= 64 || m >= S::map_count || (!s.code->remapped && false)) {
+                s.raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            if (i.src_reg == pseudo::map_idx) {
+                v = make_address(region::map_object + m, 0);
+                break;
+            }
+            bool ok = false;
+            s.with_map(m, [&](auto& model) {
+                using model_t = std::remove_reference_t<decltype(model)>;
+                if constexpr (requires { model_t::value_size; }) {
+                    // as the kernel: only single-element arrays give direct value addresses
+                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
+                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
+                }
+            });
+            if (!ok) {
+                s.raise(fault_kind::bad_map_reference);
+                return true;
+            }
+            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
+            break;
+        }
+        case pseudo::func: {
+            const std::int64_t target = std::int64_t{s.pc} + 1 + i.imm;
+            if (target < 0 || target >= std::int64_t{s.code->size}) {
+                s.raise(fault_kind::jump_out_of_program);
+                return true;
+            }
+            v = make_address(region::function, static_cast<std::uint32_t>(target));
+            break;
+        }
+        case pseudo::btf_id: s.raise(fault_kind::unsupported); return true;
+        default: s.raise(fault_kind::bad_map_reference); return true; // by fd: the machine has no fds
+        }
+        s.set(i.dst_reg, v);
+        s.pc += 2;
+        return false;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/execute.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bpfxx::vm::detail {
+
+struct fast_executor {
+    /// A run from the slot and registers the machine is at: ops the fast
+    /// path takes run here, the others (and the whole run in constant
+    /// evaluation, or without a decoded form) in the general executor.
+    template <class S>
+    static constexpr void run(S& s, run_result& result) noexcept {
+        const op* ops = S::config.decode && !std::is_constant_evaluated() ? decoded(s, *s.code) : nullptr;
+        if (ops == nullptr) return general_executor::run_general(s, result);
+        const code_ref* running = s.code;
+        fast_state f{ops, ops, 0, s.init, s.caps.direct_packet};
+        for (;;) {
+            if (++f.steps > S::config.budget) {
+                s.pc = static_cast<std::uint32_t>(f.p - f.ops);
+                s.raise(fault_kind::budget_exhausted);
+                break;
+            }
+            if (initialised(s, f.init, f.p->need) && fast_step(s, f)) continue;
+            s.pc = static_cast<std::uint32_t>(f.p - f.ops);
+            s.init = f.init;
+            if (!general_executor::general_step(s, result)) break;
+            if (s.code != running) {
+                running = s.code;
+                f.ops = decoded(s, *s.code);
+                if (f.ops == nullptr) {
+                    s.steps = f.steps;
+                    return general_executor::run_general(s, result);
+                }
+            }
+            f.p = f.ops + s.pc;
+            f.init = s.init;
+        }
+        s.steps = f.steps;
+    }
 
     /// The decoded form of `ref`'s program, from the cache when it holds the
     /// program as it is now (checked once per run), else decoded into the
     /// least recently used entry; nullptr when there is no memory for it.
-    [[nodiscard]] const detail::op* decoded(const detail::code_ref& ref) noexcept {
-        detail::decoded_program* slot = nullptr;
-        for (auto& d : decoded_) {
+    template <class S>
+    [[nodiscard]] static const op* decoded(S& s, const code_ref& ref) noexcept {
+        decoded_program* slot = nullptr;
+        for (auto& d : s.decoded) {
             if (d.holds(ref.code, ref.size)) {
-                if (d.last_run == runs_ || d.matches(ref.code)) {
-                    d.last_run = runs_;
+                if (d.last_run == s.runs || d.matches(ref.code)) {
+                    d.last_run = s.runs;
                     return d.ops.data();
                 }
                 slot = &d; // changed since: decode it again
@@ -10648,251 +12321,187 @@ private:
             }
             if (slot == nullptr || d.last_run < slot->last_run) slot = &d;
         }
-        slot->last_run = runs_;
+        slot->last_run = s.runs;
         return slot->assign(ref.code, ref.size) ? slot->ops.data() : nullptr;
     }
 
-    // ---- the fast path ----------------------------------------------------
-
     /// Whether every register in `mask` holds a value.
-    [[nodiscard, gnu::always_inline]] static constexpr bool initialised(std::uint16_t init, unsigned mask) noexcept {
-        return !L.strict || (init & mask) == mask;
-    }
-
-    template <std::uint8_t Op, bool Wide>
-    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t alu_result(std::uint64_t a, std::uint64_t b) noexcept {
-        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
-        constexpr unsigned bits = Wide ? 64 : 32;
-        a &= mask;
-        b &= mask;
-        if constexpr (Op == code::add) return (a + b) & mask;
-        else if constexpr (Op == code::sub) return (a - b) & mask;
-        else if constexpr (Op == code::mul) return (a * b) & mask;
-        else if constexpr (Op == code::or_) return a | b;
-        else if constexpr (Op == code::and_) return a & b;
-        else if constexpr (Op == code::xor_) return a ^ b;
-        else if constexpr (Op == code::lsh) return (a << (b & (bits - 1))) & mask;
-        else if constexpr (Op == code::rsh) return a >> (b & (bits - 1));
-        else if constexpr (Op == code::arsh) {
-            // C++20: >> of a negative value is arithmetic
-            const auto s = static_cast<std::int64_t>(detail::sext(a, bits)) >> (b & (bits - 1));
-            return static_cast<std::uint64_t>(s) & mask;
-        } else if constexpr (Op == code::neg) return (0 - a) & mask;
-        else return b; // mov
-    }
-
-    template <std::uint8_t Op, bool Wide>
-    [[nodiscard, gnu::always_inline]] static constexpr bool jump_taken(std::uint64_t a, std::uint64_t b) noexcept {
-        constexpr std::uint64_t mask = Wide ? ~std::uint64_t{0} : 0xffffffffu;
-        constexpr unsigned bits = Wide ? 64 : 32;
-        a &= mask;
-        b &= mask;
-        if constexpr (Op == code::jeq) return a == b;
-        else if constexpr (Op == code::jne) return a != b;
-        else if constexpr (Op == code::jgt) return a > b;
-        else if constexpr (Op == code::jge) return a >= b;
-        else if constexpr (Op == code::jlt) return a < b;
-        else if constexpr (Op == code::jle) return a <= b;
-        else if constexpr (Op == code::jset) return (a & b) != 0;
-        else {
-            const auto sa = static_cast<std::int64_t>(detail::sext(a, bits));
-            const auto sb = static_cast<std::int64_t>(detail::sext(b, bits));
-            if constexpr (Op == code::jsgt) return sa > sb;
-            else if constexpr (Op == code::jsge) return sa >= sb;
-            else if constexpr (Op == code::jslt) return sa < sb;
-            else return sa <= sb; // jsle
-        }
-    }
-
-    // The same of a width known at run time (the general path).
-    template <std::uint8_t Op>
-    [[nodiscard]] static constexpr std::uint64_t alu_result(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
-        return wide ? alu_result<Op, true>(a, b) : alu_result<Op, false>(a, b);
-    }
-    template <std::uint8_t Op>
-    [[nodiscard]] static constexpr bool jump_taken(bool wide, std::uint64_t a, std::uint64_t b) noexcept {
-        return wide ? jump_taken<Op, true>(a, b) : jump_taken<Op, false>(a, b);
-    }
-
-    /// BPF_END: to big endian, or on BPF_ALU64 unconditionally, swaps the
-    /// bytes; to little endian (this machine's order) only truncates.
-    template <bool Swap>
-    [[nodiscard, gnu::always_inline]] static constexpr std::uint64_t byte_swap(std::uint64_t v, std::uint64_t bits) noexcept {
-        switch (bits) {
-        case 16: return Swap ? __builtin_bswap16(static_cast<std::uint16_t>(v)) : v & 0xffffu;
-        case 32: return Swap ? __builtin_bswap32(static_cast<std::uint32_t>(v)) : v & 0xffffffffu;
-        default: return Swap ? __builtin_bswap64(v) : v;
-        }
+    template <class S>
+    [[nodiscard, gnu::always_inline]] static constexpr bool initialised(const S&, std::uint16_t init,
+                                                                       unsigned mask) noexcept {
+        return !S::config.strict || (init & mask) == mask;
     }
 
     /// Packet bytes for a load of N at `addr` by an XDP or tc program; the
     /// rest (stack, context, maps, faults) is the general path's.
-    template <unsigned N>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_packet(std::uint64_t addr) noexcept {
+    template <unsigned N, class S>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint8_t* fast_packet(S& s, std::uint64_t addr) noexcept {
         if (region_of(addr) != region::packet || slot_tag_of(addr) != 0) return nullptr;
         const auto off = offset_of(addr);
-        if (off < meta_ || std::uint64_t{off} + N > end_) return nullptr;
-        return &pkt_[off];
+        if (off < s.meta || std::uint64_t{off} + N > s.end) return nullptr;
+        return &s.pkt[off];
     }
 
     /// What one fast op works with.
     struct fast_state {
-        const detail::op* ops;
-        const detail::op* p;
+        const op* ops;
+        const op* p;
         std::uint64_t steps;
         std::uint16_t init;
         bool packet;
     };
 
     // The pieces of fast ops: `n` is the number of slots an op stands for.
-    [[gnu::always_inline]] constexpr bool put(fast_state& f, const detail::op& o, std::uint64_t v,
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool put(S& s, fast_state& f, const op& o, std::uint64_t v,
                                               unsigned n = 1) noexcept {
-        regs_[o.dst] = v;
+        s.regs[o.dst] = v;
         f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
         f.p += n;
         return true;
     }
-    [[gnu::always_inline]] static constexpr bool go(fast_state& f, const detail::op& o, bool taken) noexcept {
+    [[gnu::always_inline]] static constexpr bool go(fast_state& f, const op& o, bool taken) noexcept {
         f.p = taken ? f.ops + o.target : f.p + 1;
         return true;
     }
     /// Whether the further slots of a fused op fit in the budget (they count too).
-    [[gnu::always_inline]] static constexpr bool fits(fast_state& f, unsigned extra) noexcept {
-        if (f.steps + extra > L.budget) return false;
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool fits(const S&, fast_state& f, unsigned extra) noexcept {
+        if (f.steps + extra > S::config.budget) return false;
         f.steps += extra;
         return true;
     }
     /// Stack bytes for an aligned access of N at `addr` in any live frame,
     /// marked written for a store; nullptr for a read of bytes never written
     /// (the general path names the fault) and for anything but the stack.
-    template <unsigned N, bool Write>
-    [[nodiscard, gnu::always_inline]] constexpr std::uint8_t* fast_stack(std::uint64_t addr) noexcept {
+    template <unsigned N, bool Write, class S>
+    [[nodiscard, gnu::always_inline]] static constexpr std::uint8_t* fast_stack(S& s, std::uint64_t addr) noexcept {
         const auto reg = region_of(addr);
         const auto off = offset_of(addr);
         // off + N in 64 bits: an offset near 2^32 (r10 - 520 in a callee) must not wrap to a small end
-        if (reg < region::stack || reg > region::stack + depth_ || off % N != 0 || std::uint64_t{off} + N > stack_size)
+        if (reg < region::stack || reg > region::stack + s.depth || off % N != 0 || std::uint64_t{off} + N > stack_size)
             return nullptr;
         const std::size_t base = std::size_t{reg - region::stack} * stack_size + off;
-        // aligned, the N bytes' bits lie in one word of stack_init_
+        // aligned, the N bytes' bits lie in one word of s.stack_init
         const std::uint64_t bits = (N == 8 ? 0xffu : (std::uint64_t{1} << N) - 1) << (base % 64);
-        auto& word = stack_init_[base / 64];
+        auto& word = s.stack_init[base / 64];
         if constexpr (Write) word |= bits;
-        else if (L.strict && (word & bits) != bits) return nullptr;
-        return &stack_[base];
+        else if (S::config.strict && (word & bits) != bits) return nullptr;
+        return &s.stack[base];
     }
 
-    template <unsigned N>
-    [[gnu::always_inline]] constexpr bool fast_load(fast_state& f, const detail::op& o) noexcept {
-        const std::uint64_t addr = regs_[o.src] + o.imm;
-        if (const auto* bytes = f.packet ? fast_packet<N>(addr) : nullptr) return put(f, o, detail::load_le(bytes, N));
-        if (const auto* bytes = fast_stack<N, false>(addr)) return put(f, o, detail::load_le(bytes, N));
+    template <unsigned N, class S>
+    [[gnu::always_inline]] static constexpr bool fast_load(S& s, fast_state& f, const op& o) noexcept {
+        const std::uint64_t addr = s.regs[o.src] + o.imm;
+        if (const auto* bytes = f.packet ? fast_packet<N>(s, addr) : nullptr) return put(s, f, o, load_le(bytes, N));
+        if (const auto* bytes = fast_stack<N, false>(s, addr)) return put(s, f, o, load_le(bytes, N));
         // xdp_md, whose packet pointers every XDP program starts with
         std::uint64_t v = 0;
-        if (N != 4 || kind_ != context_kind::xdp || (addr >> 16) != (make_address(region::context, 0) >> 16) ||
-            !xdp_field(offset_of(addr), v))
+        if (region_of(addr) != region::context || !context_load(s, addr, N, v))
             return false;
-        return put(f, o, v);
+        return put(s, f, o, v);
     }
     /// st/stx [rd + off] to the packet or the stack
-    template <unsigned N, bool Imm>
-    [[gnu::always_inline]] constexpr bool fast_store(fast_state& f, const detail::op& o) noexcept {
-        const std::uint64_t addr = regs_[o.dst] + o.imm;
-        std::uint8_t* bytes = f.packet ? fast_packet<N>(addr) : nullptr;
-        if (bytes == nullptr) bytes = fast_stack<N, true>(addr);
+    template <unsigned N, bool Imm, class S>
+    [[gnu::always_inline]] static constexpr bool fast_store(S& s, fast_state& f, const op& o) noexcept {
+        const std::uint64_t addr = s.regs[o.dst] + o.imm;
+        std::uint8_t* bytes = f.packet ? fast_packet<N>(s, addr) : nullptr;
+        if (bytes == nullptr) bytes = fast_stack<N, true>(s, addr);
         if (bytes == nullptr) return false;
-        detail::store_le(bytes, N, Imm ? o.imm2 : regs_[o.src]);
+        store_le(bytes, N, Imm ? o.imm2 : s.regs[o.src]);
         ++f.p;
         return true;
     }
 
     /// ldx rd, [rs + off]; be rd
-    template <unsigned N>
-    [[gnu::always_inline]] constexpr bool fast_load_swap(fast_state& f, const detail::op& o) noexcept {
-        const auto* bytes = f.packet ? fast_packet<N>(regs_[o.src] + o.imm) : nullptr;
-        return bytes != nullptr && fits(f, 1) && put(f, o, detail::load_be(bytes, N), 2);
+    template <unsigned N, class S>
+    [[gnu::always_inline]] static constexpr bool fast_load_swap(S& s, fast_state& f, const op& o) noexcept {
+        const auto* bytes = f.packet ? fast_packet<N>(s, s.regs[o.src] + o.imm) : nullptr;
+        return bytes != nullptr && fits(s, f, 1) && put(s, f, o, load_be(bytes, N), 2);
     }
     /// mov rd, rs; op rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_alu3(fast_state& f, const detail::op& o) noexcept {
-        return fits(f, 1) && put(f, o, alu_result<Op, true>(regs_[o.src], X ? regs_[o.src2] : o.imm), 2);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_alu3(S& s, fast_state& f, const op& o) noexcept {
+        return fits(s, f, 1) && put(s, f, o, alu_result<Op, true>(s.regs[o.src], X ? s.regs[o.src2] : o.imm), 2);
     }
     /// rd = v; if (rd op K|rt) goto target; the op stands for n slots
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_fused_jump(fast_state& f, const detail::op& o, std::uint64_t v,
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_fused_jump(S& s, fast_state& f, const op& o, std::uint64_t v,
                                                           unsigned n) noexcept {
-        if (!fits(f, n - 1)) return false;
-        regs_[o.dst] = v;
+        if (!fits(s, f, n - 1)) return false;
+        s.regs[o.dst] = v;
         f.init = static_cast<std::uint16_t>(f.init | 1u << o.dst);
-        f.p = jump_taken<Op, true>(v, X ? regs_[o.src2] : o.imm2) ? f.ops + o.target : f.p + n;
+        f.p = jump_taken<Op, true>(v, X ? s.regs[o.src2] : o.imm2) ? f.ops + o.target : f.p + n;
         return true;
     }
     /// add rd, K; jcc rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_add_jump(fast_state& f, const detail::op& o) noexcept {
-        return fast_fused_jump<Op, X>(f, o, regs_[o.dst] + o.imm, 2);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_add_jump(S& s, fast_state& f, const op& o) noexcept {
+        return fast_fused_jump<Op, X>(s, f, o, s.regs[o.dst] + o.imm, 2);
     }
     /// mov rd, rs; add rd, K; jcc rd, K|rt
-    template <std::uint8_t Op, bool X>
-    [[gnu::always_inline]] constexpr bool fast_bounds(fast_state& f, const detail::op& o) noexcept {
-        return fast_fused_jump<Op, X>(f, o, regs_[o.src] + o.imm, 3);
+    template <std::uint8_t Op, bool X, class S>
+    [[gnu::always_inline]] static constexpr bool fast_bounds(S& s, fast_state& f, const op& o) noexcept {
+        return fast_fused_jump<Op, X>(s, f, o, s.regs[o.src] + o.imm, 3);
     }
 
     /// Runs the op at `f.p` and moves `f.p` on; false leaves it, untouched,
     /// to the general path. The registers it reads hold values (the caller checked).
-    [[gnu::always_inline]] constexpr bool fast_step(fast_state& f) noexcept {
-        const detail::op& o = *f.p;
-        const std::uint64_t dst = regs_[o.dst];
-        const std::uint64_t src = regs_[o.src];
-        using detail::fused::add_jump;
-        using detail::fused::alu3;
-        using detail::fused::bounds;
-        using detail::fused::load_swap;
+    template <class S>
+    [[gnu::always_inline]] static constexpr bool fast_step(S& s, fast_state& f) noexcept {
+        const op& o = *f.p;
+        const std::uint64_t dst = s.regs[o.dst];
+        const std::uint64_t src = s.regs[o.src];
+        using fused::add_jump;
+        using fused::alu3;
+        using fused::bounds;
+        using fused::load_swap;
         switch (o.code) {
-        case code::alu64 | code::k | code::add: return put(f, o, alu_result<code::add, true>(dst, o.imm));
-        case code::alu64 | code::x | code::add: return put(f, o, alu_result<code::add, true>(dst, src));
-        case code::alu64 | code::k | code::sub: return put(f, o, alu_result<code::sub, true>(dst, o.imm));
-        case code::alu64 | code::x | code::sub: return put(f, o, alu_result<code::sub, true>(dst, src));
-        case code::alu64 | code::k | code::mul: return put(f, o, alu_result<code::mul, true>(dst, o.imm));
-        case code::alu64 | code::x | code::mul: return put(f, o, alu_result<code::mul, true>(dst, src));
-        case code::alu64 | code::k | code::or_: return put(f, o, alu_result<code::or_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::or_: return put(f, o, alu_result<code::or_, true>(dst, src));
-        case code::alu64 | code::k | code::and_: return put(f, o, alu_result<code::and_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::and_: return put(f, o, alu_result<code::and_, true>(dst, src));
-        case code::alu64 | code::k | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, o.imm));
-        case code::alu64 | code::x | code::xor_: return put(f, o, alu_result<code::xor_, true>(dst, src));
-        case code::alu64 | code::k | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::lsh: return put(f, o, alu_result<code::lsh, true>(dst, src));
-        case code::alu64 | code::k | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::rsh: return put(f, o, alu_result<code::rsh, true>(dst, src));
-        case code::alu64 | code::k | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, o.imm));
-        case code::alu64 | code::x | code::arsh: return put(f, o, alu_result<code::arsh, true>(dst, src));
-        case code::alu64 | code::k | code::neg: return put(f, o, alu_result<code::neg, true>(dst, 0));
-        case code::alu64 | code::k | code::mov: return put(f, o, o.imm);
-        case code::alu64 | code::x | code::mov: return put(f, o, src);
-        case code::alu | code::k | code::add: return put(f, o, alu_result<code::add, false>(dst, o.imm));
-        case code::alu | code::x | code::add: return put(f, o, alu_result<code::add, false>(dst, src));
-        case code::alu | code::k | code::sub: return put(f, o, alu_result<code::sub, false>(dst, o.imm));
-        case code::alu | code::x | code::sub: return put(f, o, alu_result<code::sub, false>(dst, src));
-        case code::alu | code::k | code::mul: return put(f, o, alu_result<code::mul, false>(dst, o.imm));
-        case code::alu | code::x | code::mul: return put(f, o, alu_result<code::mul, false>(dst, src));
-        case code::alu | code::k | code::or_: return put(f, o, alu_result<code::or_, false>(dst, o.imm));
-        case code::alu | code::x | code::or_: return put(f, o, alu_result<code::or_, false>(dst, src));
-        case code::alu | code::k | code::and_: return put(f, o, alu_result<code::and_, false>(dst, o.imm));
-        case code::alu | code::x | code::and_: return put(f, o, alu_result<code::and_, false>(dst, src));
-        case code::alu | code::k | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, o.imm));
-        case code::alu | code::x | code::xor_: return put(f, o, alu_result<code::xor_, false>(dst, src));
-        case code::alu | code::k | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, o.imm));
-        case code::alu | code::x | code::lsh: return put(f, o, alu_result<code::lsh, false>(dst, src));
-        case code::alu | code::k | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, o.imm));
-        case code::alu | code::x | code::rsh: return put(f, o, alu_result<code::rsh, false>(dst, src));
-        case code::alu | code::k | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, o.imm));
-        case code::alu | code::x | code::arsh: return put(f, o, alu_result<code::arsh, false>(dst, src));
-        case code::alu | code::k | code::neg: return put(f, o, alu_result<code::neg, false>(dst, 0));
-        case code::alu | code::k | code::mov: return put(f, o, o.imm);
-        case code::alu | code::x | code::mov: return put(f, o, src & 0xffffffffu);
-        case code::alu | code::to_le | code::end: return put(f, o, byte_swap<false>(dst, o.imm));
-        case code::alu | code::to_be | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
-        case code::alu64 | code::to_le | code::end: return put(f, o, byte_swap<true>(dst, o.imm));
+        case code::alu64 | code::k | code::add: return put(s, f, o, alu_result<code::add, true>(dst, o.imm));
+        case code::alu64 | code::x | code::add: return put(s, f, o, alu_result<code::add, true>(dst, src));
+        case code::alu64 | code::k | code::sub: return put(s, f, o, alu_result<code::sub, true>(dst, o.imm));
+        case code::alu64 | code::x | code::sub: return put(s, f, o, alu_result<code::sub, true>(dst, src));
+        case code::alu64 | code::k | code::mul: return put(s, f, o, alu_result<code::mul, true>(dst, o.imm));
+        case code::alu64 | code::x | code::mul: return put(s, f, o, alu_result<code::mul, true>(dst, src));
+        case code::alu64 | code::k | code::or_: return put(s, f, o, alu_result<code::or_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::or_: return put(s, f, o, alu_result<code::or_, true>(dst, src));
+        case code::alu64 | code::k | code::and_: return put(s, f, o, alu_result<code::and_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::and_: return put(s, f, o, alu_result<code::and_, true>(dst, src));
+        case code::alu64 | code::k | code::xor_: return put(s, f, o, alu_result<code::xor_, true>(dst, o.imm));
+        case code::alu64 | code::x | code::xor_: return put(s, f, o, alu_result<code::xor_, true>(dst, src));
+        case code::alu64 | code::k | code::lsh: return put(s, f, o, alu_result<code::lsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::lsh: return put(s, f, o, alu_result<code::lsh, true>(dst, src));
+        case code::alu64 | code::k | code::rsh: return put(s, f, o, alu_result<code::rsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::rsh: return put(s, f, o, alu_result<code::rsh, true>(dst, src));
+        case code::alu64 | code::k | code::arsh: return put(s, f, o, alu_result<code::arsh, true>(dst, o.imm));
+        case code::alu64 | code::x | code::arsh: return put(s, f, o, alu_result<code::arsh, true>(dst, src));
+        case code::alu64 | code::k | code::neg: return put(s, f, o, alu_result<code::neg, true>(dst, 0));
+        case code::alu64 | code::k | code::mov: return put(s, f, o, o.imm);
+        case code::alu64 | code::x | code::mov: return put(s, f, o, src);
+        case code::alu | code::k | code::add: return put(s, f, o, alu_result<code::add, false>(dst, o.imm));
+        case code::alu | code::x | code::add: return put(s, f, o, alu_result<code::add, false>(dst, src));
+        case code::alu | code::k | code::sub: return put(s, f, o, alu_result<code::sub, false>(dst, o.imm));
+        case code::alu | code::x | code::sub: return put(s, f, o, alu_result<code::sub, false>(dst, src));
+        case code::alu | code::k | code::mul: return put(s, f, o, alu_result<code::mul, false>(dst, o.imm));
+        case code::alu | code::x | code::mul: return put(s, f, o, alu_result<code::mul, false>(dst, src));
+        case code::alu | code::k | code::or_: return put(s, f, o, alu_result<code::or_, false>(dst, o.imm));
+        case code::alu | code::x | code::or_: return put(s, f, o, alu_result<code::or_, false>(dst, src));
+        case code::alu | code::k | code::and_: return put(s, f, o, alu_result<code::and_, false>(dst, o.imm));
+        case code::alu | code::x | code::and_: return put(s, f, o, alu_result<code::and_, false>(dst, src));
+        case code::alu | code::k | code::xor_: return put(s, f, o, alu_result<code::xor_, false>(dst, o.imm));
+        case code::alu | code::x | code::xor_: return put(s, f, o, alu_result<code::xor_, false>(dst, src));
+        case code::alu | code::k | code::lsh: return put(s, f, o, alu_result<code::lsh, false>(dst, o.imm));
+        case code::alu | code::x | code::lsh: return put(s, f, o, alu_result<code::lsh, false>(dst, src));
+        case code::alu | code::k | code::rsh: return put(s, f, o, alu_result<code::rsh, false>(dst, o.imm));
+        case code::alu | code::x | code::rsh: return put(s, f, o, alu_result<code::rsh, false>(dst, src));
+        case code::alu | code::k | code::arsh: return put(s, f, o, alu_result<code::arsh, false>(dst, o.imm));
+        case code::alu | code::x | code::arsh: return put(s, f, o, alu_result<code::arsh, false>(dst, src));
+        case code::alu | code::k | code::neg: return put(s, f, o, alu_result<code::neg, false>(dst, 0));
+        case code::alu | code::k | code::mov: return put(s, f, o, o.imm);
+        case code::alu | code::x | code::mov: return put(s, f, o, src & 0xffffffffu);
+        case code::alu | code::to_le | code::end: return put(s, f, o, byte_order(dst, o.imm, false));
+        case code::alu | code::to_be | code::end: return put(s, f, o, byte_order(dst, o.imm, true));
+        case code::alu64 | code::to_le | code::end: return put(s, f, o, byte_order(dst, o.imm, true));
         case code::jmp | code::k | code::ja: return go(f, o, true);
         case code::jmp | code::k | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, o.imm));
         case code::jmp | code::x | code::jeq: return go(f, o, jump_taken<code::jeq, true>(dst, src));
@@ -10938,523 +12547,294 @@ private:
         case code::jmp32 | code::x | code::jslt: return go(f, o, jump_taken<code::jslt, false>(dst, src));
         case code::jmp32 | code::k | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, o.imm));
         case code::jmp32 | code::x | code::jsle: return go(f, o, jump_taken<code::jsle, false>(dst, src));
-        case code::ldx | code::mem | code::b: return fast_load<1>(f, o);
-        case code::ldx | code::mem | code::h: return fast_load<2>(f, o);
-        case code::ldx | code::mem | code::w: return fast_load<4>(f, o);
-        case code::ldx | code::mem | code::dw: return fast_load<8>(f, o);
-        case code::stx | code::mem | code::b: return fast_store<1, false>(f, o);
-        case code::stx | code::mem | code::h: return fast_store<2, false>(f, o);
-        case code::stx | code::mem | code::w: return fast_store<4, false>(f, o);
-        case code::stx | code::mem | code::dw: return fast_store<8, false>(f, o);
-        case code::st | code::mem | code::b: return fast_store<1, true>(f, o);
-        case code::st | code::mem | code::h: return fast_store<2, true>(f, o);
-        case code::st | code::mem | code::w: return fast_store<4, true>(f, o);
-        case code::st | code::mem | code::dw: return fast_store<8, true>(f, o);
-        case load_swap(2): return fast_load_swap<2>(f, o);
-        case load_swap(4): return fast_load_swap<4>(f, o);
-        case alu3(code::add, false): return fast_alu3<code::add, false>(f, o);
-        case alu3(code::add, true): return fast_alu3<code::add, true>(f, o);
-        case alu3(code::sub, false): return fast_alu3<code::sub, false>(f, o);
-        case alu3(code::sub, true): return fast_alu3<code::sub, true>(f, o);
-        case alu3(code::mul, false): return fast_alu3<code::mul, false>(f, o);
-        case alu3(code::mul, true): return fast_alu3<code::mul, true>(f, o);
-        case alu3(code::or_, false): return fast_alu3<code::or_, false>(f, o);
-        case alu3(code::or_, true): return fast_alu3<code::or_, true>(f, o);
-        case alu3(code::and_, false): return fast_alu3<code::and_, false>(f, o);
-        case alu3(code::and_, true): return fast_alu3<code::and_, true>(f, o);
-        case alu3(code::xor_, false): return fast_alu3<code::xor_, false>(f, o);
-        case alu3(code::xor_, true): return fast_alu3<code::xor_, true>(f, o);
-        case alu3(code::lsh, false): return fast_alu3<code::lsh, false>(f, o);
-        case alu3(code::lsh, true): return fast_alu3<code::lsh, true>(f, o);
-        case alu3(code::rsh, false): return fast_alu3<code::rsh, false>(f, o);
-        case alu3(code::rsh, true): return fast_alu3<code::rsh, true>(f, o);
-        case alu3(code::arsh, false): return fast_alu3<code::arsh, false>(f, o);
-        case alu3(code::arsh, true): return fast_alu3<code::arsh, true>(f, o);
-        case add_jump(code::jeq, false): return fast_add_jump<code::jeq, false>(f, o);
-        case add_jump(code::jeq, true): return fast_add_jump<code::jeq, true>(f, o);
-        case add_jump(code::jne, false): return fast_add_jump<code::jne, false>(f, o);
-        case add_jump(code::jne, true): return fast_add_jump<code::jne, true>(f, o);
-        case add_jump(code::jgt, false): return fast_add_jump<code::jgt, false>(f, o);
-        case add_jump(code::jgt, true): return fast_add_jump<code::jgt, true>(f, o);
-        case add_jump(code::jge, false): return fast_add_jump<code::jge, false>(f, o);
-        case add_jump(code::jge, true): return fast_add_jump<code::jge, true>(f, o);
-        case add_jump(code::jlt, false): return fast_add_jump<code::jlt, false>(f, o);
-        case add_jump(code::jlt, true): return fast_add_jump<code::jlt, true>(f, o);
-        case add_jump(code::jle, false): return fast_add_jump<code::jle, false>(f, o);
-        case add_jump(code::jle, true): return fast_add_jump<code::jle, true>(f, o);
-        case bounds(code::jeq, false): return fast_bounds<code::jeq, false>(f, o);
-        case bounds(code::jeq, true): return fast_bounds<code::jeq, true>(f, o);
-        case bounds(code::jne, false): return fast_bounds<code::jne, false>(f, o);
-        case bounds(code::jne, true): return fast_bounds<code::jne, true>(f, o);
-        case bounds(code::jgt, false): return fast_bounds<code::jgt, false>(f, o);
-        case bounds(code::jgt, true): return fast_bounds<code::jgt, true>(f, o);
-        case bounds(code::jge, false): return fast_bounds<code::jge, false>(f, o);
-        case bounds(code::jge, true): return fast_bounds<code::jge, true>(f, o);
-        case bounds(code::jlt, false): return fast_bounds<code::jlt, false>(f, o);
-        case bounds(code::jlt, true): return fast_bounds<code::jlt, true>(f, o);
-        case bounds(code::jle, false): return fast_bounds<code::jle, false>(f, o);
-        case bounds(code::jle, true): return fast_bounds<code::jle, true>(f, o);
+        case code::ldx | code::mem | code::b: return fast_load<1>(s, f, o);
+        case code::ldx | code::mem | code::h: return fast_load<2>(s, f, o);
+        case code::ldx | code::mem | code::w: return fast_load<4>(s, f, o);
+        case code::ldx | code::mem | code::dw: return fast_load<8>(s, f, o);
+        case code::stx | code::mem | code::b: return fast_store<1, false>(s, f, o);
+        case code::stx | code::mem | code::h: return fast_store<2, false>(s, f, o);
+        case code::stx | code::mem | code::w: return fast_store<4, false>(s, f, o);
+        case code::stx | code::mem | code::dw: return fast_store<8, false>(s, f, o);
+        case code::st | code::mem | code::b: return fast_store<1, true>(s, f, o);
+        case code::st | code::mem | code::h: return fast_store<2, true>(s, f, o);
+        case code::st | code::mem | code::w: return fast_store<4, true>(s, f, o);
+        case code::st | code::mem | code::dw: return fast_store<8, true>(s, f, o);
+        case load_swap(2): return fast_load_swap<2>(s, f, o);
+        case load_swap(4): return fast_load_swap<4>(s, f, o);
+        case alu3(code::add, false): return fast_alu3<code::add, false>(s, f, o);
+        case alu3(code::add, true): return fast_alu3<code::add, true>(s, f, o);
+        case alu3(code::sub, false): return fast_alu3<code::sub, false>(s, f, o);
+        case alu3(code::sub, true): return fast_alu3<code::sub, true>(s, f, o);
+        case alu3(code::mul, false): return fast_alu3<code::mul, false>(s, f, o);
+        case alu3(code::mul, true): return fast_alu3<code::mul, true>(s, f, o);
+        case alu3(code::or_, false): return fast_alu3<code::or_, false>(s, f, o);
+        case alu3(code::or_, true): return fast_alu3<code::or_, true>(s, f, o);
+        case alu3(code::and_, false): return fast_alu3<code::and_, false>(s, f, o);
+        case alu3(code::and_, true): return fast_alu3<code::and_, true>(s, f, o);
+        case alu3(code::xor_, false): return fast_alu3<code::xor_, false>(s, f, o);
+        case alu3(code::xor_, true): return fast_alu3<code::xor_, true>(s, f, o);
+        case alu3(code::lsh, false): return fast_alu3<code::lsh, false>(s, f, o);
+        case alu3(code::lsh, true): return fast_alu3<code::lsh, true>(s, f, o);
+        case alu3(code::rsh, false): return fast_alu3<code::rsh, false>(s, f, o);
+        case alu3(code::rsh, true): return fast_alu3<code::rsh, true>(s, f, o);
+        case alu3(code::arsh, false): return fast_alu3<code::arsh, false>(s, f, o);
+        case alu3(code::arsh, true): return fast_alu3<code::arsh, true>(s, f, o);
+        case add_jump(code::jeq, false): return fast_add_jump<code::jeq, false>(s, f, o);
+        case add_jump(code::jeq, true): return fast_add_jump<code::jeq, true>(s, f, o);
+        case add_jump(code::jne, false): return fast_add_jump<code::jne, false>(s, f, o);
+        case add_jump(code::jne, true): return fast_add_jump<code::jne, true>(s, f, o);
+        case add_jump(code::jgt, false): return fast_add_jump<code::jgt, false>(s, f, o);
+        case add_jump(code::jgt, true): return fast_add_jump<code::jgt, true>(s, f, o);
+        case add_jump(code::jge, false): return fast_add_jump<code::jge, false>(s, f, o);
+        case add_jump(code::jge, true): return fast_add_jump<code::jge, true>(s, f, o);
+        case add_jump(code::jlt, false): return fast_add_jump<code::jlt, false>(s, f, o);
+        case add_jump(code::jlt, true): return fast_add_jump<code::jlt, true>(s, f, o);
+        case add_jump(code::jle, false): return fast_add_jump<code::jle, false>(s, f, o);
+        case add_jump(code::jle, true): return fast_add_jump<code::jle, true>(s, f, o);
+        case bounds(code::jeq, false): return fast_bounds<code::jeq, false>(s, f, o);
+        case bounds(code::jeq, true): return fast_bounds<code::jeq, true>(s, f, o);
+        case bounds(code::jne, false): return fast_bounds<code::jne, false>(s, f, o);
+        case bounds(code::jne, true): return fast_bounds<code::jne, true>(s, f, o);
+        case bounds(code::jgt, false): return fast_bounds<code::jgt, false>(s, f, o);
+        case bounds(code::jgt, true): return fast_bounds<code::jgt, true>(s, f, o);
+        case bounds(code::jge, false): return fast_bounds<code::jge, false>(s, f, o);
+        case bounds(code::jge, true): return fast_bounds<code::jge, true>(s, f, o);
+        case bounds(code::jlt, false): return fast_bounds<code::jlt, false>(s, f, o);
+        case bounds(code::jlt, true): return fast_bounds<code::jlt, true>(s, f, o);
+        case bounds(code::jle, false): return fast_bounds<code::jle, false>(s, f, o);
+        case bounds(code::jle, true): return fast_bounds<code::jle, true>(s, f, o);
         default: return false;
         }
     }
+};
 
-    constexpr void bad_opcode() noexcept { raise(fault_kind::bad_opcode); }
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/fast.hpp> ----
 
-    constexpr bool writable_dst(const insn& i) noexcept {
-        if (i.dst_reg == 10) {
-            raise(fault_kind::bad_register, 0, 10);
-            return false;
-        }
-        return true;
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <tuple>
+
+namespace bpfxx::vm {
+
+template <class Maps = type_list<>, limits L = limits{}>
+class machine;
+
+namespace detail {
+template <class P>
+struct maps_of {
+    using type = type_list<>;
+};
+template <class P>
+    requires requires { typename P::maps; }
+struct maps_of<P> {
+    using type = typename P::maps;
+};
+} // namespace detail
+
+/// A machine for the maps program P references (none for a span of
+/// instructions), with limits L.
+template <class P, limits L = limits{}>
+using machine_for = machine<typename detail::maps_of<P>::type, L>;
+
+template <class... Ms, limits L>
+class machine<type_list<Ms...>, L> {
+    using state = detail::machine_state<type_list<Ms...>, L>;
+
+public:
+    using maps = type_list<Ms...>;
+    static constexpr limits config = L;
+    static constexpr std::size_t map_count = sizeof...(Ms);
+
+    constexpr machine() noexcept = default;
+
+    // ---- maps and environment ------------------------------------------
+
+    /// The model of map M (seed it before a run, inspect it after).
+    template <class M>
+    [[nodiscard]] constexpr model_of<M, L.ringbuf_records>& map() noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(s_.map_models);
+    }
+    template <class M>
+    [[nodiscard]] constexpr const model_of<M, L.ringbuf_records>& map() const noexcept {
+        static_assert(contains<M, maps>, "bpfxx::vm: this machine does not hold a map of this type");
+        return std::get<index_of<M, maps>>(s_.map_models);
     }
 
-    constexpr void alu(const insn& i) noexcept {
-        const bool wide = code::class_of(i.code) == code::alu64;
-        const bool x = code::source_of(i.code) == code::x;
-        const auto op = code::op_of(i.code);
-        // addr_space_cast (arena pointers, Linux 6.9): an instruction, but no arena is modelled
-        if (wide && x && op == code::mov && i.off == 1 && (i.imm == 1 || i.imm == 1 << 16))
-            return raise(fault_kind::unsupported);
-        // reserved fields (the verifier's check_alu_op)
-        const bool off_ok = i.off == 0 || ((op == code::div || op == code::mod) && i.off == 1) ||
-                            (op == code::mov && x && (i.off == 8 || i.off == 16 || (wide && i.off == 32)));
-        if (op > code::end || !off_ok || (op != code::end && (x ? i.imm != 0 : i.src_reg != 0)) ||
-            (op == code::end && i.src_reg != 0))
-            return bad_opcode();
-        if (op == code::neg && (x || i.imm != 0)) return bad_opcode();
-        if (op == code::end) {
-            if ((wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return bad_opcode();
-        }
-        if (!writable_dst(i)) return;
-        // for END the source bit picks the byte order; there is no source register
-        const std::uint64_t src = x && op != code::end ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
-        const std::uint64_t dst = op == code::mov ? 0 : get(i.dst_reg);
-        if (fault_) return;
-        const unsigned bits = wide ? 64 : 32;
-        const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
-        const std::uint64_t a = dst & mask;
-        const std::uint64_t b = src & mask;
-        const bool is_signed = i.off == 1;
-        std::uint64_t r = 0;
-        switch (op) {
-        case code::add: r = alu_result<code::add>(wide, a, b); break;
-        case code::sub: r = alu_result<code::sub>(wide, a, b); break;
-        case code::mul: r = alu_result<code::mul>(wide, a, b); break;
-        case code::or_: r = alu_result<code::or_>(wide, a, b); break;
-        case code::and_: r = alu_result<code::and_>(wide, a, b); break;
-        case code::xor_: r = alu_result<code::xor_>(wide, a, b); break;
-        case code::lsh: r = alu_result<code::lsh>(wide, a, b); break;
-        case code::rsh: r = alu_result<code::rsh>(wide, a, b); break;
-        case code::arsh: r = alu_result<code::arsh>(wide, a, b); break;
-        case code::neg: r = alu_result<code::neg>(wide, a, b); break;
-        case code::mov:
-            r = i.off == 0 ? b : detail::sext(b, static_cast<unsigned>(i.off));
-            break;
-        case code::div:
-            if (!is_signed) {
-                r = b == 0 ? 0 : a / b;
-            } else {
-                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
-                if (b == 0) r = 0;
-                else if (sb == (~std::uint64_t{0})) r = 0 - sa;
-                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) / static_cast<std::int64_t>(sb));
-            }
-            break;
-        case code::mod:
-            if (!is_signed) {
-                r = b == 0 ? a : a % b;
-            } else {
-                const auto sa = detail::sext(a, bits), sb = detail::sext(b, bits);
-                if (b == 0) r = a;
-                else if (sb == (~std::uint64_t{0})) r = 0;
-                else r = static_cast<std::uint64_t>(static_cast<std::int64_t>(sa) % static_cast<std::int64_t>(sb));
-            }
-            break;
-        case code::end: {
-            const auto n = static_cast<unsigned>(i.imm);
-            if (wide || code::source_of(i.code) == code::to_be) r = detail::bswap(dst, n);
-            else r = n == 64 ? dst : dst & ((std::uint64_t{1} << n) - 1);
-            set(i.dst_reg, r);
-            return;
-        }
-        default: return bad_opcode();
-        }
-        set(i.dst_reg, r & mask);
+    /// What bpf_ktime_get_ns (and the boot, coarse and TAI clocks) return;
+    /// each read advances the clock by `step`.
+    constexpr void set_clock(std::uint64_t ns, std::uint64_t step = 0) noexcept {
+        s_.clock = ns;
+        s_.clock_step = step;
+    }
+    /// Seeds bpf_get_prandom_u32 (a xorshift generator: same seed, same numbers).
+    constexpr void set_prandom_seed(std::uint64_t seed) noexcept { s_.prandom = seed ? seed : 0x9e3779b97f4a7c15u; }
+    /// What bpf_get_smp_processor_id returns.
+    constexpr void set_cpu(std::uint32_t cpu) noexcept { s_.cpu = cpu; }
+
+    /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
+    /// must outlive the machine's runs.
+    template <class M, class P>
+    constexpr void set_tail_call(std::uint32_t index, const P& prog) noexcept {
+        static_assert(M::type == map_type::prog_array, "bpfxx::vm: set_tail_call needs a prog_array");
+        static_assert(program_type<P>, "bpfxx::vm: set_tail_call takes an assembled program");
+        if (s_.programs_used >= L.programs) return;
+        s_.programs[s_.programs_used] = make_ref(prog);
+        const std::uint32_t id = ++s_.programs_used;
+        (void)map<M>().update(index, id);
     }
 
-    [[nodiscard]] constexpr bool jump_to(std::int64_t target) noexcept {
-        if (target < 0 || target >= std::int64_t{code_->size}) {
-            raise(fault_kind::jump_out_of_program);
-            return false;
-        }
-        pc_ = static_cast<std::uint32_t>(target);
-        return true;
+    /// Lines bpf_trace_printk wrote in this machine's runs (at most limits::trace_lines).
+    [[nodiscard]] constexpr std::size_t trace_count() const noexcept { return s_.trace_used; }
+    [[nodiscard]] constexpr std::string_view trace_line(std::size_t i) const noexcept {
+        return i < s_.trace_used ? s_.trace[i].view() : std::string_view{};
+    }
+    constexpr void clear_trace() noexcept { s_.trace_used = 0; }
+
+    /// The target of the last successful bpf_redirect/bpf_redirect_map of the last run.
+    [[nodiscard]] constexpr std::optional<redirect_target> redirected() const noexcept { return s_.redirect; }
+
+    // ---- runs ---------------------------------------------------------
+
+    /// Runs `prog` on context C (one of vm/contexts.hpp: `vm::contexts::xdp` …)
+    /// set up from `input` as that context's model says.
+    template <class C, class P, class... Input>
+    constexpr run_result run(const P& prog, const Input&... input) noexcept {
+        static_assert(contains<C, detail::context_models>,
+                      "bpfxx::vm: not a context the machine knows (see vm/contexts.hpp)");
+        const auto code = make_ref(prog);
+        if (!C::setup(s_, input...)) return bad_input();
+        return execute<C>(code);
     }
 
-    constexpr bool jump(const insn& i, run_result& result) noexcept {
-        const bool wide = code::class_of(i.code) == code::jmp;
-        const bool x = code::source_of(i.code) == code::x;
-        const auto op = code::op_of(i.code);
-        const std::int64_t next = std::int64_t{pc_} + 1;
-        switch (op) {
-        case code::ja:
-            if (x || i.src_reg != 0 || i.dst_reg != 0 || (wide ? i.imm != 0 : i.off != 0)) return bad_opcode(), true;
-            return !jump_to(next + (wide ? i.off : i.imm));
-        case code::call:
-            if (!wide || x || i.dst_reg != 0 || i.off != 0) return bad_opcode(), true;
-            return call(i);
-        case code::exit:
-            if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.off != 0 || i.imm != 0)
-                return bad_opcode(), true;
-            return exit(result);
-        case code::jcond:
-            if (!wide || x || i.src_reg != pseudo::may_goto || i.dst_reg != 0 || i.imm != 0)
-                return bad_opcode(), true;
-            if (loops_ == 0) return !jump_to(next + i.off);
-            --loops_;
-            ++pc_;
-            return false;
-        default: break;
-        }
-        if (op > code::jsle || (x ? i.imm != 0 : i.src_reg != 0)) return bad_opcode(), true;
-        const std::uint64_t a = get(i.dst_reg);
-        const std::uint64_t b = x ? get(i.src_reg) : static_cast<std::uint64_t>(std::int64_t{i.imm});
-        if (fault_) return true;
-        bool taken = false;
-        switch (op) {
-        case code::jeq: taken = jump_taken<code::jeq>(wide, a, b); break;
-        case code::jne: taken = jump_taken<code::jne>(wide, a, b); break;
-        case code::jgt: taken = jump_taken<code::jgt>(wide, a, b); break;
-        case code::jge: taken = jump_taken<code::jge>(wide, a, b); break;
-        case code::jlt: taken = jump_taken<code::jlt>(wide, a, b); break;
-        case code::jle: taken = jump_taken<code::jle>(wide, a, b); break;
-        case code::jset: taken = jump_taken<code::jset>(wide, a, b); break;
-        case code::jsgt: taken = jump_taken<code::jsgt>(wide, a, b); break;
-        case code::jsge: taken = jump_taken<code::jsge>(wide, a, b); break;
-        case code::jslt: taken = jump_taken<code::jslt>(wide, a, b); break;
-        case code::jsle: taken = jump_taken<code::jsle>(wide, a, b); break;
-        default: return bad_opcode(), true;
-        }
-        return !jump_to(taken ? next + i.off : next);
+    /// Runs `prog` with r1 = a copy of `memory`, r2 = its length (the
+    /// convention of ISA conformance suites). `memory()` shows it after.
+    template <class P>
+    constexpr run_result run_on_memory(const P& prog, std::span<const std::uint8_t> mem) noexcept {
+        return run<contexts::memory>(prog, mem);
     }
 
-    constexpr bool call(const insn& i) noexcept {
-        if (i.src_reg == pseudo::call) {
-            if (depth_ + 1 >= max_frames) {
-                raise(fault_kind::call_depth);
-                return true;
-            }
-            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
-            if (target < 0 || target >= std::int64_t{code_->size}) {
-                raise(fault_kind::jump_out_of_program);
-                return true;
-            }
-            auto& f = frames_[depth_];
-            f.code = code_;
-            f.return_pc = pc_ + 1;
-            for (unsigned r = 0; r < 4; ++r) f.saved[r] = regs_[6 + r];
-            f.saved_init = init_;
-            ++depth_;
-            const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
-            // the callee sees r1–r5 and its own frame pointer; r0, r6–r9 are not its to read
-            if (L.strict) init_ &= 0x3e;
-            set(10, make_address(region::stack + depth_, stack_size));
-            pc_ = static_cast<std::uint32_t>(target);
-            return false;
-        }
-        if (i.src_reg == pseudo::kfunc_call) {
-            raise(fault_kind::unsupported);
-            return true;
-        }
-        if (i.src_reg != 0) return bad_opcode(), true;
-        if (!call_helper(i.imm)) return true;
-        if (tail_target_ != nullptr) {
-            code_ = tail_target_;
-            tail_target_ = nullptr;
-            pc_ = 0;
-            const auto base = std::size_t{depth_} * stack_size;
-            for (std::size_t k = base / 64; k < (base + stack_size) / 64; ++k) stack_init_[k] = 0;
-            if (L.strict) init_ = static_cast<std::uint16_t>((1u << 1) | (1u << 10));
-            return false;
-        }
-        clobber_args();
-        ++pc_;
-        return false;
+    /// Runs a socket filter on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// skb->data at the network header, skb->protocol from the frame.
+    template <class P>
+    constexpr run_result run_socket_filter(const P& prog, std::span<const std::uint8_t> frame,
+                                           const skb_options& opts = {}) noexcept {
+        return run<contexts::socket_filter>(prog, frame, opts);
     }
 
-    constexpr bool exit(run_result& result) noexcept {
-        const auto r0 = get(0);
-        if (fault_) return true;
-        if (depth_ == 0) {
-            if (pending_record()) {
-                raise(fault_kind::unreleased_record);
-                return true;
-            }
-            result.r0 = r0;
-            return true;
-        }
-        --depth_;
-        const auto& f = frames_[depth_];
-        code_ = f.code;
-        pc_ = f.return_pc;
-        for (unsigned r = 0; r < 4; ++r) regs_[6 + r] = f.saved[r];
-        init_ = static_cast<std::uint16_t>((f.saved_init & ~0x3fu) | 1u);
-        regs_[10] = make_address(region::stack + depth_, stack_size);
-        return false;
+    /// Runs a tc (sched_cls/sched_act) program on an Ethernet frame as
+    /// BPF_PROG_TEST_RUN does: skb->data at the link header.
+    template <class P>
+    constexpr run_result run_tc(const P& prog, std::span<const std::uint8_t> frame,
+                                const skb_options& opts = {}) noexcept {
+        return run<contexts::tc>(prog, frame, opts);
     }
 
-    [[nodiscard]] constexpr bool pending_record() noexcept {
-        bool pending = false;
-        for (std::size_t m = 0; m < map_count; ++m)
-            with_map(m, [&](auto& model) {
-                if constexpr (requires { model.has_pending(); }) pending = pending || model.has_pending();
-            });
-        return pending;
+    /// Runs an XDP program on an Ethernet frame as BPF_PROG_TEST_RUN does:
+    /// 256 bytes of headroom, a 4 KiB frame.
+    template <class P>
+    constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
+                                 const xdp_options& opts = {}) noexcept {
+        return run<contexts::xdp>(prog, frame, opts);
     }
 
-    constexpr void load_insn(const insn& i) noexcept {
-        const auto mode = code::mode_of(i.code);
-        const unsigned n = code::bytes_of_size(i.code);
-        if ((mode != code::mem && mode != code::memsx) || (mode == code::memsx && n == 8) || i.imm != 0)
-            return bad_opcode();
-        if (!writable_dst(i)) return;
-        const auto base = get(i.src_reg);
-        if (fault_) return;
-        std::uint64_t v = 0;
-        if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
-        set(i.dst_reg, mode == code::memsx ? detail::sext(v, n * 8) : v);
+    // ---- after a run ----------------------------------------------------
+
+    /// The packet as BPF_PROG_TEST_RUN returns it in data_out: XDP from
+    /// data to data_end (the kernel's data_out starts at data_meta: it is
+    /// metadata() followed by packet()), skb programs from the link header to
+    /// the end (socket filters get that header zeroed, as from the kernel).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> packet() const noexcept {
+        std::uint32_t from = 0;
+        detail::with_context(s_.context, [&]<class C>(C) { from = C::packet_begin(s_); });
+        return std::span<const std::uint8_t>(s_.pkt).subspan(from, s_.end - from);
+    }
+    /// The metadata area of an XDP run (data_meta to data).
+    [[nodiscard]] constexpr std::span<const std::uint8_t> metadata() const noexcept {
+        return std::span<const std::uint8_t>(s_.pkt).subspan(s_.meta, s_.data - s_.meta);
+    }
+    /// The buffer of `run_on_memory`.
+    [[nodiscard]] constexpr std::span<const std::uint8_t> memory() const noexcept {
+        return std::span<const std::uint8_t>(s_.pkt).subspan(0, s_.end);
+    }
+    /// The context structure of the last run as context C shows it (its `view`).
+    template <class C>
+    [[nodiscard]] constexpr auto context() const noexcept {
+        return C::view(s_);
+    }
+    /// The `__sk_buff` the program left (mark, priority, cb … as ctx_out would show them).
+    [[nodiscard]] constexpr sk_buff skb() const noexcept { return context<contexts::tc>(); }
+    /// The `xdp_md` view of the last XDP run (offsets relative to the frame start).
+    [[nodiscard]] constexpr xdp_md xdp_context() const noexcept { return context<contexts::xdp>(); }
+
+private:
+    template <class P>
+    [[nodiscard]] static constexpr detail::code_ref make_ref(const P& prog) noexcept {
+        detail::code_ref r;
+        if constexpr (program_type<P>) {
+            r.code = prog.data();
+            r.size = static_cast<std::uint32_t>(prog.size());
+            r.remap = remap_of(typename P::maps{});
+            r.remapped = true;
+        } else {
+            const std::span<const insn> s(prog);
+            r.code = s.data();
+            r.size = static_cast<std::uint32_t>(s.size());
+        }
+        return r;
     }
 
-    constexpr void store_insn(const insn& i) noexcept {
-        const auto mode = code::mode_of(i.code);
-        const unsigned n = code::bytes_of_size(i.code);
-        const bool st = code::class_of(i.code) == code::st;
-        if (mode == code::atomic && !st) return atomic(i, n);
-        if (mode != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return bad_opcode();
-        const auto base = get(i.dst_reg);
-        const auto v = st ? static_cast<std::uint64_t>(std::int64_t{i.imm}) : get(i.src_reg);
-        if (fault_) return;
-        (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v, st);
+    template <class... Ps>
+    [[nodiscard]] static constexpr std::array<std::uint8_t, 64> remap_of(type_list<Ps...>) noexcept {
+        static_assert((contains<Ps, maps> && ...),
+                      "bpfxx::vm: the program references a map this machine does not hold "
+                      "(use vm::machine_for<decltype(prog)>, or list the map in machine<type_list<...>>)");
+        return {static_cast<std::uint8_t>(index_of<Ps, maps>)...};
     }
 
-    constexpr void atomic(const insn& i, unsigned n) noexcept {
-        const auto op = i.imm;
-        if (op == atomic_op::load_acquire) {
-            if (!writable_dst(i)) return;
-            const auto base = get(i.src_reg);
-            if (fault_) return;
-            std::uint64_t v = 0;
-            if (!load(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v)) return;
-            return set(i.dst_reg, v);
-        }
-        if (op == atomic_op::store_release) {
-            const auto base = get(i.dst_reg);
-            const auto v = get(i.src_reg);
-            if (fault_) return;
-            (void)store(base + static_cast<std::uint64_t>(std::int64_t{i.off}), n, v);
-            return;
-        }
-        if (n < 4) return bad_opcode();
-        const auto plain = op & ~atomic_op::fetch;
-        const bool known = op == atomic_op::xchg || op == atomic_op::cmpxchg ||
-                           plain == atomic_op::add || plain == atomic_op::or_ || plain == atomic_op::and_ ||
-                           plain == atomic_op::xor_;
-        if (!known) return bad_opcode();
-        const auto base = get(i.dst_reg);
-        const auto src = get(i.src_reg);
-        const auto expected = op == atomic_op::cmpxchg ? get(0) : 0;
-        if (fault_) return;
-        const auto addr = base + static_cast<std::uint64_t>(std::int64_t{i.off});
-        if (region_of(addr) == region::context) return raise(fault_kind::bad_context_access, addr, n);
-        auto* p = resolve(addr, n, access::atomic);
-        if (p == nullptr) return;
-        const std::uint64_t mask = n == 8 ? ~std::uint64_t{0} : 0xffffffffu;
-        const auto old = detail::load_le(p, n);
-        std::uint64_t r = old;
-        switch (op == atomic_op::xchg || op == atomic_op::cmpxchg ? op : plain) {
-        case atomic_op::add: r = old + src; break;
-        case atomic_op::or_: r = old | src; break;
-        case atomic_op::and_: r = old & src; break;
-        case atomic_op::xor_: r = old ^ src; break;
-        case atomic_op::xchg: r = src; break;
-        default: r = (old == (expected & mask)) ? src : old; break; // cmpxchg
-        }
-        detail::store_le(p, n, r & mask);
-        if (op == atomic_op::cmpxchg) set(0, old);
-        else if (op & atomic_op::fetch) {
-            if (i.src_reg == 10) return raise(fault_kind::bad_register, 0, 10);
-            set(i.src_reg, old);
-        }
+    [[nodiscard]] static constexpr run_result bad_input() noexcept {
+        run_result r;
+        r.error.kind = fault_kind::bad_input;
+        return r;
     }
 
-    constexpr bool ld(const insn& i, run_result& result) noexcept {
-        const auto mode = code::mode_of(i.code);
-        if (i.code == (code::ld | code::imm | code::dw)) return ld_imm64(i);
-        if (mode != code::abs && mode != code::ind) return bad_opcode(), true;
-        const unsigned n = code::bytes_of_size(i.code);
-        if (n == 8 || i.dst_reg != 0 || i.off != 0 || (mode == code::abs && i.src_reg != 0)) return bad_opcode(), true;
-        if (kind_ != context_kind::socket_filter && kind_ != context_kind::tc) {
-            raise(fault_kind::insn_not_allowed);
-            return true;
-        }
-        if (get(6) != make_address(region::context, 0)) {
-            if (!fault_) raise(fault_kind::bad_context_access, regs_[6], n);
-            return true;
-        }
-        std::int64_t k = i.imm;
-        if (mode == code::ind) {
-            const auto s = get(i.src_reg);
-            if (fault_) return true;
-            k = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) + static_cast<std::uint32_t>(i.imm));
-        }
-        // negative offsets: SKF_NET_OFF / SKF_LL_OFF address the network and link headers
-        std::int64_t from = 0;
-        if (k >= 0) from = std::int64_t{data_} + k;
-        else if (k >= -0x100000) from = k >= -0x1000 ? -1 : std::int64_t{net_} + (k + 0x100000);
-        else if (k >= -0x200000) from = std::int64_t{mac_} + (k + 0x200000);
-        else from = -1;
-        if (from < 0 || from + n > end_ || (k >= 0 && from < data_)) {
-            // the kernel ends the program with r0 = 0 when the load fails
-            result.r0 = 0;
-            return true;
-        }
-        set(0, detail::load_be(&pkt_[static_cast<std::size_t>(from)], n));
-        clobber_args();
-        ++pc_;
-        return false;
+    /// Runs `entry` on the context C set up: registers, frame, the loop, and
+    /// what the run hands back.
+    template <class C>
+    constexpr run_result execute(const detail::code_ref& entry) noexcept {
+        s_.regs = {};
+        s_.init = 0;
+        s_.error = {};
+        s_.depth = 0;
+        s_.pc = 0;
+        s_.steps = 0;
+        ++s_.runs;
+        s_.tail_calls = 0;
+        s_.loops = detail::max_loops;
+        s_.code = &entry;
+        s_.tail_target = nullptr;
+        // frame 0's bytes are unwritten; deeper frames are cleared as calls enter them
+        for (std::size_t k = 0; k < stack_size / 64; ++k) s_.stack_init[k] = 0;
+        if (!L.strict) s_.stack = {}; // lenient runs may read stack they never wrote: make it zeros
+        C::enter(s_);
+        s_.set(10, make_address(region::stack, stack_size));
+        if (!L.strict) s_.init = 0x7ff;
+
+        run_result result;
+        detail::fast_executor::run(s_, result);
+        result.steps = s_.steps;
+        result.error = s_.error;
+        s_.note_dirty();
+        C::finish(s_);
+        return result;
     }
 
-    constexpr bool ld_imm64(const insn& i) noexcept {
-        if (pc_ + 1 >= code_->size) {
-            raise(fault_kind::jump_out_of_program);
-            return true;
-        }
-        const insn& hi = code_->code[pc_ + 1];
-        if (hi.code != 0 || hi.dst_reg != 0 || hi.src_reg != 0 || hi.off != 0 || i.off != 0) return bad_opcode(), true;
-        if (!writable_dst(i)) return true;
-        std::uint64_t v = 0;
-        switch (i.src_reg) {
-        case 0:
-            v = static_cast<std::uint32_t>(i.imm) | (std::uint64_t{static_cast<std::uint32_t>(hi.imm)} << 32);
-            break;
-        case pseudo::map_idx:
-        case pseudo::map_idx_value: {
-            const auto idx = static_cast<std::uint32_t>(i.imm);
-            const auto m = code_->remapped ? (idx < 64 ? code_->remap[idx] : 255u) : idx;
-            if (idx >= 64 || m >= map_count || (!code_->remapped && false)) {
-                raise(fault_kind::bad_map_reference);
-                return true;
-            }
-            if (i.src_reg == pseudo::map_idx) {
-                v = make_address(region::map_object + m, 0);
-                break;
-            }
-            bool ok = false;
-            with_map(m, [&](auto& model) {
-                using model_t = std::remove_reference_t<decltype(model)>;
-                if constexpr (requires { model_t::value_size; }) {
-                    // as the kernel: only single-element arrays give direct value addresses
-                    ok = model_t::descriptor::type == map_type::array && model_t::capacity == 1 &&
-                         static_cast<std::uint32_t>(hi.imm) < model_t::value_size;
-                }
-            });
-            if (!ok) {
-                raise(fault_kind::bad_map_reference);
-                return true;
-            }
-            v = map_value_address(m, 0, 0, static_cast<std::uint32_t>(hi.imm));
-            break;
-        }
-        case pseudo::func: {
-            const std::int64_t target = std::int64_t{pc_} + 1 + i.imm;
-            if (target < 0 || target >= std::int64_t{code_->size}) {
-                raise(fault_kind::jump_out_of_program);
-                return true;
-            }
-            v = make_address(region::function, static_cast<std::uint32_t>(target));
-            break;
-        }
-        case pseudo::map_fd:
-        case pseudo::map_value: raise(fault_kind::bad_map_reference); return true;
-        case pseudo::btf_id: raise(fault_kind::unsupported); return true;
-        default: return bad_opcode(), true;
-        }
-        set(i.dst_reg, v);
-        pc_ += 2;
-        return false;
-    }
-
-    // ---- helpers (vm/helpers.hpp) --------------------------------------------
-
-    [[nodiscard]] constexpr bool call_helper(std::int32_t id) noexcept;
-
-    // Helper arguments: a map reference, a readable or writable buffer.
-    [[nodiscard]] constexpr std::int64_t map_arg(unsigned r, std::int32_t id) noexcept;
-    [[nodiscard]] constexpr std::uint8_t* buffer_arg(std::uint64_t addr, std::uint64_t size, access a) noexcept {
-        if (size > 0xffffffffu) {
-            raise(fault_kind::bad_access, addr, 0xffffffffu);
-            return nullptr;
-        }
-        return resolve(addr, static_cast<std::uint32_t>(size), a);
-    }
-    constexpr void ret(std::uint64_t v) noexcept { set(0, v); }
-
-    template <class Model>
-    constexpr std::uint64_t lookup_in(Model& m, std::size_t index, const std::uint8_t* key) noexcept;
-
-    constexpr bool map_helper(std::int32_t id) noexcept;
-    constexpr bool ringbuf_helper(std::int32_t id) noexcept;
-    constexpr bool skb_helper(std::int32_t id) noexcept;
-    constexpr bool xdp_helper(std::int32_t id) noexcept;
-    constexpr bool trace_printk() noexcept;
-    constexpr bool tail_call() noexcept;
-    constexpr bool csum_helper(std::int32_t id) noexcept;
-
-    [[nodiscard]] constexpr std::uint64_t next_random() noexcept {
-        // xorshift64*: deterministic, seedable, good enough for a test double
-        prandom_ ^= prandom_ >> 12;
-        prandom_ ^= prandom_ << 25;
-        prandom_ ^= prandom_ >> 27;
-        return (prandom_ * 0x2545f4914f6cdd1dull) >> 32;
-    }
-
-    // ---- state ---------------------------------------------------------------
-
-    std::tuple<model_of<Ms, L.ringbuf_records>...> maps_{};
-    std::array<detail::code_ref, L.programs> programs_{};
-    std::uint32_t programs_used_ = 0;
-
-    std::array<fixed_text<128>, L.trace_lines> trace_{};
-    std::size_t trace_used_ = 0;
-    std::uint64_t clock_ = 0;
-    std::uint64_t clock_step_ = 0;
-    std::uint64_t prandom_ = 0x9e3779b97f4a7c15u;
-    std::uint32_t cpu_ = 0;
-
-    // one run
-    context_kind kind_ = context_kind::memory;
-    std::array<std::uint8_t, L.frame_bytes> pkt_{};
-    std::uint32_t meta_ = 0, data_ = 0, end_ = 0, mac_ = 0, net_ = 0;
-    std::uint32_t pkt_dirty_ = 0; ///< pkt_ bytes [0, pkt_dirty_) may be non-zero
-    std::uint32_t xdp_ingress_ = 0, xdp_queue_ = 0;
-    std::array<std::uint8_t, sizeof(sk_buff)> ctx_{};
-    std::array<std::uint8_t, std::size_t{stack_size} * max_frames> stack_{};
-    std::array<std::uint64_t, std::size_t{stack_size} * max_frames / 64> stack_init_{}; ///< bit per byte written
-    std::array<detail::frame_state, max_frames> frames_{};
-    std::array<std::uint64_t, 11> regs_{};
-    std::uint16_t init_ = 0;
-    std::uint32_t depth_ = 0;
-    std::uint32_t pc_ = 0;
-    std::uint64_t steps_ = 0;
-    std::uint64_t runs_ = 0;
-    std::array<detail::decoded_program, L.programs + 1> decoded_{}; ///< the entry program and tail call targets
-    std::uint32_t tail_calls_ = 0;
-    std::uint32_t loops_ = 0;
-    const detail::code_ref* code_ = nullptr;
-    const detail::code_ref* tail_target_ = nullptr;
-    std::optional<redirect_target> redirect_{};
-    fault fault_{};
+    state s_{};
 };
 
 // ---- one-shot runs, for static_assert -----------------------------------------
@@ -11488,556 +12868,7 @@ template <class P>
 }
 
 } // namespace bpfxx::vm
-
 // ---- end <bpfxx/vm/machine.hpp> ----
-
-namespace bpfxx::vm {
-
-namespace detail {
-// Helpers the interpreter models, by kind of context that may call them.
-[[nodiscard]] constexpr bool skb_only(helper h) noexcept {
-    return h == helper::skb_load_bytes || h == helper::skb_load_bytes_relative;
-}
-[[nodiscard]] constexpr bool tc_only(helper h) noexcept {
-    return h == helper::skb_store_bytes || h == helper::l3_csum_replace || h == helper::l4_csum_replace;
-}
-[[nodiscard]] constexpr bool xdp_only(helper h) noexcept {
-    return h == helper::xdp_adjust_head || h == helper::xdp_adjust_meta || h == helper::xdp_adjust_tail ||
-           h == helper::redirect_map || h == helper::xdp_get_buff_len || h == helper::xdp_load_bytes ||
-           h == helper::xdp_store_bytes;
-}
-
-template <class Model>
-concept keyed_model = requires { Model::kind; };
-template <class Model>
-concept ring_model = requires { Model::header_size; };
-
-template <std::size_t Cap>
-constexpr void append_number(fixed_text<Cap>& t, std::uint64_t v, bool negative, unsigned base, bool upper,
-                             unsigned width, bool zero_pad, bool left) noexcept {
-    char digits[24]{};
-    unsigned n = 0;
-    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
-        digits[n++] = set[v % base];
-        v /= base;
-    } while (v != 0);
-    const unsigned len = n + (negative ? 1u : 0u);
-    // padding past the line's capacity would be cut off: a width of 2^32 - 1 must not loop 2^32 times
-    if (width > Cap) width = Cap;
-    if (!left && !zero_pad)
-        for (unsigned k = len; k < width; ++k) t.append(' ');
-    if (negative) t.append('-');
-    if (!left && zero_pad)
-        for (unsigned k = len; k < width; ++k) t.append('0');
-    while (n > 0) t.append(digits[--n]);
-    if (left)
-        for (unsigned k = len; k < width; ++k) t.append(' ');
-}
-} // namespace detail
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::call_helper(std::int32_t id) noexcept {
-    if (id <= 0 || id >= helper_count) {
-        raise_helper(fault_kind::unknown_helper, id);
-        return false;
-    }
-    init_ &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
-    const auto h = static_cast<helper>(id);
-    const bool skb = kind_ == context_kind::socket_filter || kind_ == context_kind::tc;
-    if ((detail::skb_only(h) && !skb) || (detail::tc_only(h) && kind_ != context_kind::tc) ||
-        (detail::xdp_only(h) && kind_ != context_kind::xdp) ||
-        ((h == helper::redirect || h == helper::csum_diff) && kind_ != context_kind::tc &&
-         kind_ != context_kind::xdp)) {
-        raise_helper(fault_kind::helper_not_allowed, id);
-        return false;
-    }
-    bool ok = true;
-    switch (h) {
-    case helper::map_lookup_elem:
-    case helper::map_update_elem:
-    case helper::map_delete_elem:
-    case helper::map_push_elem:
-    case helper::map_pop_elem:
-    case helper::map_peek_elem:
-    case helper::map_lookup_percpu_elem: ok = map_helper(id); break;
-    case helper::ringbuf_output:
-    case helper::ringbuf_reserve:
-    case helper::ringbuf_submit:
-    case helper::ringbuf_discard:
-    case helper::ringbuf_query: ok = ringbuf_helper(id); break;
-    case helper::ktime_get_ns:
-    case helper::ktime_get_boot_ns:
-    case helper::ktime_get_coarse_ns:
-    case helper::ktime_get_tai_ns:
-        ret(clock_);
-        clock_ += clock_step_;
-        break;
-    case helper::get_prandom_u32: ret(next_random() & 0xffffffffu); break;
-    case helper::get_smp_processor_id: ret(cpu_); break;
-    case helper::get_numa_node_id: ret(0); break;
-    case helper::trace_printk: ok = trace_printk(); break;
-    case helper::tail_call: ok = tail_call(); break;
-    case helper::skb_load_bytes:
-    case helper::skb_load_bytes_relative:
-    case helper::skb_store_bytes:
-    case helper::redirect: ok = skb_helper(id); break;
-    case helper::l3_csum_replace:
-    case helper::l4_csum_replace:
-    case helper::csum_diff: ok = csum_helper(id); break;
-    case helper::xdp_adjust_head:
-    case helper::xdp_adjust_meta:
-    case helper::xdp_adjust_tail:
-    case helper::redirect_map:
-    case helper::xdp_get_buff_len:
-    case helper::xdp_load_bytes:
-    case helper::xdp_store_bytes: ok = xdp_helper(id); break;
-    default: raise_helper(fault_kind::unmodelled_helper, id); return false;
-    }
-    if (fault_) {
-        if (fault_.kind == fault_kind::bad_helper_argument || fault_.kind == fault_kind::unmodelled_helper)
-            fault_.helper_id = id;
-        return false;
-    }
-    return ok;
-}
-
-template <class... Ms, limits L>
-constexpr std::int64_t machine<type_list<Ms...>, L>::map_arg(unsigned r, std::int32_t id) noexcept {
-    const auto v = get(r);
-    if (fault_) return -1;
-    const auto reg = region_of(v);
-    if (reg < region::map_object || reg >= region::map_object + map_count || offset_of(v) != 0) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return -1;
-    }
-    return reg - region::map_object;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::map_helper(std::int32_t id) noexcept {
-    const auto index = map_arg(1, id);
-    if (index < 0) return false;
-    const auto h = static_cast<helper>(id);
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (!detail::keyed_model<model>) {
-            raise_helper(fault_kind::bad_helper_argument, id); // ring buffers take no element operations
-        } else {
-            using K = detail::model_kind;
-            constexpr auto kind = model::kind;
-            constexpr bool keyed = kind == K::array || kind == K::sparse_array || kind == K::hash || kind == K::lpm;
-            constexpr bool fifo = kind == K::queue || kind == K::stack;
-            constexpr bool prog_array = model::descriptor::type == map_type::prog_array;
-            const auto value_addr = [&](std::uint32_t slot) {
-                return map_value_address(static_cast<std::uint32_t>(index), slot, model::value_size);
-            };
-            if (h == helper::map_lookup_elem || h == helper::map_lookup_percpu_elem) {
-                if (!keyed || prog_array) return raise_helper(fault_kind::bad_helper_argument, id);
-                if (h == helper::map_lookup_percpu_elem && !is_percpu(model::descriptor::type))
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto* key = buffer_arg(get(2), model::key_size, access::read);
-                if (key == nullptr) return;
-                if (h == helper::map_lookup_percpu_elem) {
-                    const auto cpu = get(3);
-                    if (fault_) return;
-                    if (cpu != 0) return ret(0); // one CPU in the model
-                }
-                const auto slot = m.find(key);
-                return ret(slot ? value_addr(*slot) : 0);
-            }
-            if (h == helper::map_update_elem) {
-                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
-                    model::descriptor::type == map_type::devmap_hash)
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto key_addr = get(2), value = get(3), flags = get(4);
-                if (fault_) return;
-                const auto* k = buffer_arg(key_addr, model::key_size, access::read);
-                if (k == nullptr) return;
-                const auto* v = buffer_arg(value, model::value_size, access::read);
-                if (v == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.update_bytes(k, v, flags)));
-            }
-            if (h == helper::map_delete_elem) {
-                if (!(kind == K::array || kind == K::hash || kind == K::lpm) ||
-                    model::descriptor::type == map_type::devmap_hash)
-                    return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto* k = buffer_arg(get(2), model::key_size, access::read);
-                if (k == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.erase_bytes(k)));
-            }
-            if (h == helper::map_push_elem) {
-                if (!fifo && kind != K::bloom) return raise_helper(fault_kind::bad_helper_argument, id);
-                const auto value = get(2), flags = get(3);
-                if (fault_) return;
-                const auto* v = buffer_arg(value, model::value_size, access::read);
-                if (v == nullptr) return;
-                return ret(static_cast<std::uint64_t>(m.push_bytes(v, flags)));
-            }
-            // pop, peek
-            if (!fifo && !(kind == K::bloom && h == helper::map_peek_elem))
-                return raise_helper(fault_kind::bad_helper_argument, id);
-            auto* out = buffer_arg(get(2), model::value_size, kind == K::bloom ? access::read : access::write);
-            if (out == nullptr) return;
-            return ret(static_cast<std::uint64_t>(m.pop_bytes(out, h == helper::map_pop_elem)));
-        }
-    });
-    return !fault_;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::ringbuf_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::ringbuf_submit || h == helper::ringbuf_discard) {
-        const auto data = get(1);
-        if (fault_) return false;
-        const auto reg = region_of(data);
-        bool done = false;
-        if (reg >= region::ringbuf && reg < region::ringbuf + map_count) {
-            with_map(reg - region::ringbuf, [&](auto& m) {
-                using model = std::remove_reference_t<decltype(m)>;
-                if constexpr (detail::ring_model<model>) {
-                    if (auto* r = m.reserved_at(offset_of(data))) {
-                        r->status = h == helper::ringbuf_submit ? ringbuf_record::state::submitted
-                                                                : ringbuf_record::state::discarded;
-                        done = true;
-                    }
-                }
-            });
-        }
-        if (!done) raise_helper(fault_kind::bad_helper_argument, id);
-        return done;
-    }
-    const auto index = map_arg(1, id);
-    if (index < 0) return false;
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (!detail::ring_model<model>) {
-            raise_helper(fault_kind::bad_helper_argument, id);
-        } else if (h == helper::ringbuf_output) {
-            const auto data = get(2), size = get(3), flags = get(4);
-            if (fault_) return;
-            const auto* src = buffer_arg(data, size, access::read);
-            if (src == nullptr) return;
-            if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval));
-            const auto off = m.reserve(size);
-            if (!off) return ret(static_cast<std::uint64_t>(err::eagain));
-            detail::copy_bytes(m.data() + *off, src, static_cast<std::size_t>(size));
-            m.reserved_at(*off)->status = ringbuf_record::state::submitted;
-            ret(0);
-        } else if (h == helper::ringbuf_reserve) {
-            const auto size = get(2), flags = get(3);
-            if (fault_) return;
-            const auto off = flags == 0 ? m.reserve(size) : std::nullopt;
-            ret(off ? make_address(region::ringbuf + static_cast<std::uint32_t>(index), *off) : 0);
-        } else { // query
-            const auto flags = get(2);
-            if (fault_) return;
-            switch (flags) {
-            case 0: return ret(m.available());   // BPF_RB_AVAIL_DATA
-            case 1: return ret(model::capacity); // BPF_RB_RING_SIZE
-            case 2: return ret(0);               // BPF_RB_CONS_POS
-            case 3: return ret(m.available());   // BPF_RB_PROD_POS
-            default: return ret(0);
-            }
-        }
-    });
-    return !fault_;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::trace_printk() noexcept {
-    const auto fmt = get(1), size = get(2);
-    if (fault_) return false;
-    const auto* p = buffer_arg(fmt, size, access::read);
-    if (p == nullptr) return false;
-    if (size == 0 || p[size - 1] != 0) {
-        ret(static_cast<std::uint64_t>(err::einval));
-        return true;
-    }
-    fixed_text<128> line;
-    unsigned arg = 0;
-    for (std::size_t i = 0; p[i] != 0; ++i) {
-        if (p[i] != '%') {
-            line.append(static_cast<char>(p[i]));
-            continue;
-        }
-        ++i;
-        if (p[i] == '%') {
-            line.append('%');
-            continue;
-        }
-        bool left = false, zero = false;
-        for (; p[i] == '-' || p[i] == '0'; ++i) (p[i] == '-' ? left : zero) = true;
-        unsigned width = 0;
-        for (; p[i] >= '0' && p[i] <= '9'; ++i) // saturated: more than the line holds is the same
-            width = width > 0xffffu ? width : width * 10 + static_cast<unsigned>(p[i] - '0');
-        unsigned longs = 0;
-        for (; p[i] == 'l'; ++i) ++longs;
-        const char conv = static_cast<char>(p[i]);
-        if (longs > 2 || arg == 3 || !(conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X' ||
-                                       conv == 'c' || conv == 's')) {
-            ret(static_cast<std::uint64_t>(err::einval));
-            return true;
-        }
-        auto v = get(3 + arg++);
-        if (fault_) return false;
-        if (longs == 0 && conv != 's') v &= 0xffffffffu;
-        if (conv == 'c') {
-            line.append(static_cast<char>(v));
-        } else if (conv == 's') {
-            for (std::uint64_t a = v;; ++a) {
-                const auto* c = resolve(a, 1, access::read);
-                if (c == nullptr) return false;
-                if (*c == 0) break;
-                line.append(static_cast<char>(*c));
-            }
-        } else if (conv == 'd' || conv == 'i') {
-            const auto s = static_cast<std::int64_t>(longs == 0 ? detail::sext(v, 32) : v);
-            const bool neg = s < 0;
-            const auto mag = neg ? 0 - static_cast<std::uint64_t>(s) : static_cast<std::uint64_t>(s);
-            detail::append_number(line, mag, neg, 10, false, width, zero, left);
-        } else {
-            detail::append_number(line, v, false, conv == 'u' ? 10 : 16, conv == 'X', width, zero, left);
-        }
-    }
-    if (trace_used_ < L.trace_lines) trace_[trace_used_++] = line;
-    ret(line.size());
-    return true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::tail_call() noexcept {
-    const auto ctx = get(1);
-    const auto index = map_arg(2, static_cast<std::int32_t>(helper::tail_call));
-    const auto slot = get(3);
-    if (fault_ || index < 0) return false;
-    (void)ctx;
-    std::uint32_t target = 0;
-    with_map(static_cast<std::size_t>(index), [&](auto& m) {
-        using model = std::remove_reference_t<decltype(m)>;
-        if constexpr (detail::keyed_model<model>) {
-            if constexpr (model::descriptor::type == map_type::prog_array) {
-                const auto key = detail::to_bytes(static_cast<std::uint32_t>(slot));
-                if (const auto s = m.find(key.data())) target = detail::load_u32(m.value_bytes(*s));
-                return;
-            }
-        }
-        raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::tail_call));
-    });
-    if (fault_) return false;
-    // a failed tail call falls through to the next instruction
-    if (target == 0 || target > programs_used_ || tail_calls_ >= max_tail_calls) return true;
-    ++tail_calls_;
-    tail_target_ = &programs_[target - 1];
-    return true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::skb_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::redirect) {
-        const auto ifindex = get(1), flags = get(2);
-        if (fault_) return false;
-        if (kind_ == context_kind::xdp) {
-            if (flags != 0) return ret(xdp::aborted), true;
-            redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
-            return ret(xdp::redirect), true;
-        }
-        if (flags & ~std::uint64_t{1}) return ret(static_cast<std::uint32_t>(tc_act::shot)), true;
-        redirect_ = redirect_target{ifindex & 0xffffffffu, flags, -1};
-        return ret(static_cast<std::uint32_t>(tc_act::redirect)), true;
-    }
-    const auto ctx = get(1);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const auto off = get(2) & 0xffffffffu;
-    const auto buf = get(3);
-    const auto len = get(4) & 0xffffffffu;
-    if (fault_) return false;
-    if (len == 0) {
-        raise_helper(fault_kind::bad_helper_argument, id); // ARG_CONST_SIZE: the verifier wants len > 0
-        return false;
-    }
-    const std::uint64_t skb_len = end_ - data_;
-    if (h == helper::skb_store_bytes) {
-        const auto flags = get(5);
-        if (fault_) return false;
-        const auto* from = buffer_arg(buf, len, access::read);
-        if (from == nullptr) return false;
-        if (flags & ~std::uint64_t{3}) return ret(static_cast<std::uint64_t>(err::einval)), true;
-        if (off > 0xffff || off + len > skb_len) return ret(static_cast<std::uint64_t>(err::efault)), true;
-        detail::copy_bytes(&pkt_[data_ + off], from, static_cast<std::size_t>(len));
-        return ret(0), true;
-    }
-    auto* to = buffer_arg(buf, len, access::write);
-    if (to == nullptr) return false;
-    std::uint64_t from = 0;
-    bool ok = false;
-    if (h == helper::skb_load_bytes) {
-        from = data_ + off;
-        ok = off <= 0x7fffffff && off + len <= skb_len;
-    } else {
-        const auto start = get(5);
-        if (fault_) return false;
-        from = (start == 0 ? mac_ : net_) + off;
-        ok = off <= 0xffff && start <= 1 && from + len <= end_;
-    }
-    if (!ok) {
-        for (std::size_t k = 0; k < len; ++k) to[k] = 0;
-        return ret(static_cast<std::uint64_t>(err::efault)), true;
-    }
-    detail::copy_bytes(to, &pkt_[from], static_cast<std::size_t>(len));
-    return ret(0), true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::csum_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::csum_diff) {
-        const auto from = get(1), from_size = get(2) & 0xffffffffu, to = get(3), to_size = get(4) & 0xffffffffu;
-        const auto seed = static_cast<std::uint32_t>(get(5));
-        if (fault_) return false;
-        const std::uint8_t* a = from_size ? buffer_arg(from, from_size, access::read) : nullptr;
-        if (from_size && a == nullptr) return false;
-        const std::uint8_t* b = to_size ? buffer_arg(to, to_size, access::read) : nullptr;
-        if (to_size && b == nullptr) return false;
-        // Linux 6.13 and later: any sizes, the result folded to 16 bits
-        std::uint32_t sum = seed;
-        if (from_size && to_size)
-            sum = csum::sub(csum::partial(b, static_cast<std::size_t>(to_size), sum),
-                            csum::partial(a, static_cast<std::size_t>(from_size), 0));
-        else if (to_size)
-            sum = csum::partial(b, static_cast<std::size_t>(to_size), sum);
-        else if (from_size)
-            sum = ~csum::partial(a, static_cast<std::size_t>(from_size), ~sum);
-        return ret(csum::from32to16(sum)), true;
-    }
-    const auto ctx = get(1), off = get(2) & 0xffffffffu, from = get(3), to = get(4), flags = get(5);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const bool l4 = h == helper::l4_csum_replace;
-    const std::uint64_t allowed = l4 ? 0xffu : 0x0fu; // size, PSEUDO_HDR, MARK_MANGLED_0, MARK_ENFORCE, IPV6
-    if (flags & ~allowed) return ret(static_cast<std::uint64_t>(err::einval)), true;
-    if (off > 0xffff || (off & 1) || off + 2 > std::uint64_t{end_ - data_}) // odd: -EFAULT for l3 and l4
-        return ret(static_cast<std::uint64_t>(err::efault)), true;
-    auto* p = &pkt_[data_ + off];
-    auto sum = static_cast<std::uint16_t>(detail::load_le(p, 2));
-    const bool mangled0 = l4 && (flags & 0x20), enforce = l4 && (flags & 0x40);
-    if (mangled0 && !enforce && sum == 0) return ret(0), true;
-    switch (flags & 0xf) {
-    case 0:
-        if (from != 0) return ret(static_cast<std::uint64_t>(err::einval)), true;
-        sum = csum::replace_by_diff(sum, static_cast<std::uint32_t>(to));
-        break;
-    case 2:
-        sum = l4 ? csum::replace4(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to))
-                 : csum::replace2(sum, static_cast<std::uint16_t>(from), static_cast<std::uint16_t>(to));
-        break;
-    case 4: sum = csum::replace4(sum, static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)); break;
-    default: return ret(static_cast<std::uint64_t>(err::einval)), true;
-    }
-    if (mangled0 && sum == 0) sum = 0xffff; // CSUM_MANGLED_0
-    detail::store_le(p, 2, sum);
-    return ret(0), true;
-}
-
-template <class... Ms, limits L>
-constexpr bool machine<type_list<Ms...>, L>::xdp_helper(std::int32_t id) noexcept {
-    const auto h = static_cast<helper>(id);
-    if (h == helper::redirect_map) {
-        const auto index = map_arg(1, id);
-        const auto key = get(2), flags = get(3);
-        if (fault_ || index < 0) return false;
-        with_map(static_cast<std::size_t>(index), [&](auto& m) {
-            using model = std::remove_reference_t<decltype(m)>;
-            if constexpr (detail::keyed_model<model>) {
-                constexpr auto t = model::descriptor::type;
-                if constexpr (t == map_type::devmap || t == map_type::devmap_hash || t == map_type::cpumap ||
-                              t == map_type::xskmap) {
-                    const std::uint64_t extra = t == map_type::devmap || t == map_type::devmap_hash ? 0x18u : 0u;
-                    if (flags & ~(std::uint64_t{3} | extra)) return ret(xdp::aborted);
-                    const auto k = detail::to_bytes(static_cast<std::uint32_t>(key));
-                    if (!m.find(k.data()) && !(flags & 0x8u)) return ret(flags & 3u);
-                    redirect_ = redirect_target{key, flags, static_cast<std::int32_t>(index)};
-                    return ret(xdp::redirect);
-                }
-            }
-            raise_helper(fault_kind::bad_helper_argument, id);
-        });
-        return !fault_;
-    }
-    const auto ctx = get(1);
-    if (fault_) return false;
-    if (ctx != make_address(region::context, 0)) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const std::int64_t delta = static_cast<std::int32_t>(static_cast<std::uint32_t>(h == helper::xdp_get_buff_len ? 0 : get(2)));
-    if (fault_) return false;
-    const auto einval = static_cast<std::uint64_t>(err::einval);
-    switch (h) {
-    case helper::xdp_adjust_head: {
-        const std::int64_t metalen = data_ - meta_;
-        const std::int64_t data = std::int64_t{data_} + delta;
-        if (data < detail::xdp_frame_size + metalen || data > std::int64_t{end_} - detail::eth_hlen)
-            return ret(einval), true;
-        // the metadata moves with data (a memmove: it may be up to 252 bytes and overlap)
-        const auto at = [&](std::int64_t k) -> std::uint8_t& { return pkt_[static_cast<std::size_t>(k)]; };
-        const std::int64_t from = meta_, to = from + delta;
-        if (to < from)
-            for (std::int64_t k = 0; k < metalen; ++k) at(to + k) = at(from + k);
-        else
-            for (std::int64_t k = metalen; k-- > 0;) at(to + k) = at(from + k);
-        meta_ = static_cast<std::uint32_t>(std::int64_t{meta_} + delta);
-        data_ = static_cast<std::uint32_t>(data);
-        return ret(0), true;
-    }
-    case helper::xdp_adjust_meta: {
-        const std::int64_t meta = std::int64_t{meta_} + delta;
-        if (meta < detail::xdp_frame_size || meta > data_) return ret(einval), true;
-        const auto metalen = data_ - meta;
-        // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
-        if (metalen % 4 != 0 || metalen > 255) return ret(static_cast<std::uint64_t>(-13)), true; // -EACCES
-        meta_ = static_cast<std::uint32_t>(meta);
-        return ret(0), true;
-    }
-    case helper::xdp_adjust_tail: {
-        const std::int64_t end = std::int64_t{end_} + delta;
-        if (end > std::int64_t{L.frame_bytes} - detail::tailroom || end < std::int64_t{data_} + detail::eth_hlen)
-            return ret(einval), true;
-        note_dirty();
-        for (auto k = std::int64_t{end_}; k < end; ++k) pkt_[static_cast<std::size_t>(k)] = 0;
-        end_ = static_cast<std::uint32_t>(end);
-        return ret(0), true;
-    }
-    case helper::xdp_get_buff_len: return ret(end_ - data_), true;
-    default: break; // load_bytes, store_bytes
-    }
-    const auto off = get(2) & 0xffffffffu, buf = get(3), len = get(4) & 0xffffffffu;
-    if (fault_) return false;
-    if (len == 0) {
-        raise_helper(fault_kind::bad_helper_argument, id);
-        return false;
-    }
-    const bool load = h == helper::xdp_load_bytes;
-    auto* mem = buffer_arg(buf, len, load ? access::write : access::read);
-    if (mem == nullptr) return false;
-    if (off > 0xffff || len > 0xffff) return ret(static_cast<std::uint64_t>(err::efault)), true;
-    if (off + len > end_ - data_) return ret(einval), true;
-    if (load) detail::copy_bytes(mem, &pkt_[data_ + off], static_cast<std::size_t>(len));
-    else detail::copy_bytes(&pkt_[data_ + off], mem, static_cast<std::size_t>(len));
-    return ret(0), true;
-}
-
-} // namespace bpfxx::vm
-// ---- end <bpfxx/vm/helpers.hpp> ----
 // ---- end <bpfxx/vm.hpp> ----
 // ---- begin <bpfxx/btf.hpp> ----
 // The BTF layer: reading BTF (the kernel's, a module's, a map's or program's,
@@ -16371,6 +17202,47 @@ private:
 // A program references the map as `ld_map<counters>`, and `load` takes the
 // handle `m`: with_btf<D> is a descriptor of its own.
 
+// ---- begin <bpfxx/maps/options.hpp> ----
+// The run-time options of the kernel handles: what `M::create`,
+// `map<M>::open_pinned` and `map<M>::from_id` take. The flags and the
+// compile-time options of descriptors are portable and live below
+// (isa/map_flags.hpp, descriptors/options.hpp).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bpfxx {
+
+/// Run-time choices of `M::create(...)`; each overrides or adds to what the
+/// descriptor says.
+struct create_options {
+    /// Replaces the descriptor's max_entries (0 is passed on, and the kernel refuses it).
+    std::optional<std::uint32_t> max_entries{};
+    /// Replaces the descriptor's name when not empty; the kernel checks it.
+    std::string name{};
+    /// Added to the descriptor's flags. (map_flags::mmapable given here makes
+    /// an mmapable map, but only a descriptor with it gets `span()`.)
+    map_flags flags = map_flags::none;
+    /// Allocate on this NUMA node (sets `map_flags::numa_node`).
+    std::optional<std::uint32_t> numa_node{};
+    /// Pin the new map at this bpffs path (e.g. "/sys/fs/bpf/counters");
+    /// /sys/fs/bpf is mounted when it is not. Empty: do not pin.
+    std::string pin{};
+};
+
+/// Run-time choices of `map<M>::open_pinned` and `map<M>::from_id`.
+struct open_options {
+    /// Whether the kernel object's max_entries must equal the descriptor's.
+    bool check_max_entries = true;
+    /// `map_flags::rdonly` or `map_flags::wronly`: open for reading or
+    /// writing only (the fd's access mode); `none`: both.
+    map_flags access = map_flags::none;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/maps/options.hpp> ----
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -16514,10 +17386,10 @@ namespace detail {
 
 // Linux: maps, loading, probing, attaching, events.
 // ---- begin <bpfxx/maps.hpp> ----
-// The maps layer: descriptors (portable, for programs and the interpreter)
-// and, on Linux, the handles that create, open and use maps in the kernel.
-// A program's unit test that needs only descriptors includes
-// <bpfxx/maps/descriptors.hpp>, which pulls in no OS header.
+// The maps layer: descriptors (portable, for programs and the interpreter:
+// bpfxx/descriptors.hpp) and, on Linux, the handles that create, open and use
+// maps in the kernel. A program's unit test that needs only descriptors
+// includes <bpfxx/descriptors.hpp>, which pulls in no OS header.
 
 #if defined(__linux__)
 // ---- begin <bpfxx/maps/iteration.hpp> ----
@@ -17612,6 +18484,9 @@ private:
 // return std::nullopt, erase returns false. lookup/update also have
 // `std::error_code&` overloads that do not throw, for hot paths; like every
 // operation on a map that is not per-CPU, they do not allocate.
+//
+// One concept: the class template map<M>; its members are the kernel's map
+// operations, each enabled for the map types that have it.
 
 #include <array>
 #include <atomic>
@@ -17682,16 +18557,7 @@ template <class M>
 }
 
 [[nodiscard]] inline std::string hex32(std::uint32_t v) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
-    bool leading = true;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        const auto d = (v >> shift) & 0xf;
-        if (d == 0 && leading && shift != 0) continue;
-        leading = false;
-        s += digits[d];
-    }
-    return s;
+    return std::string(fixed_text<10>("0x").append_hex(v, 1).view());
 }
 
 [[nodiscard]] inline std::string describe_create(const sys::map_create_attr& a) {
@@ -18689,7 +19555,7 @@ namespace detail::loading {
     std::vector<insn> out(insns.begin(), insns.end());
     for (std::size_t i = 0; i + 1 < out.size(); ++i) {
         insn& lo = out[i];
-        if (lo.code != (code::ld | code::dw | code::imm)) continue;
+        if (!is_ld_imm64(lo)) continue;
         if (lo.src_reg == pseudo::map_idx || lo.src_reg == pseudo::map_idx_value) {
             const auto index = static_cast<std::uint32_t>(lo.imm);
             if (index >= fds.size())
@@ -20272,6 +21138,12 @@ inline void seed(attach_kind k, const support& s) {
 //
 // Helpers are asked per program type (`helper_supported`); `refused_helpers`
 // lists the refusals among the helpers a caller cares about.
+
+// ---- begin <bpfxx/maps/descriptors.hpp> ----
+// The map descriptors are portable and live in bpfxx/descriptors/maps.hpp;
+// this header keeps the place where they were, for code that includes it.
+
+// ---- end <bpfxx/maps/descriptors.hpp> ----
 
 #include <cstdint>
 #include <initializer_list>

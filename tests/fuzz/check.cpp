@@ -24,7 +24,7 @@ bool calls_anything(std::span<const bpfxx::insn> prog) {
     for (const auto& i : prog) {
         const auto cls = bpfxx::code::class_of(i.code);
         if (i.code == (bpfxx::code::jmp | bpfxx::code::call)) return true;
-        if (cls == bpfxx::code::ld && i.code != (bpfxx::code::ld | bpfxx::code::imm | bpfxx::code::dw))
+        if (cls == bpfxx::code::ld && !bpfxx::is_ld_imm64(i))
             return true; // ld_abs / ld_ind: the interpreter allows them in socket filters only
     }
     return false;

@@ -122,7 +122,7 @@ bpfxx::insn shaped(const bpfxx::insn& raw) {
         if (cls == code::st) i.src_reg = 0;
         if (cls == code::stx && code::mode_of(i.code) == code::atomic) i.imm = atomic_ops[byte(4) % atomic_ops.size()];
         else if (cls == code::stx) i.imm = 0;
-    } else if (i.code == (code::ld | code::imm | code::dw)) {
+    } else if (bpfxx::is_ld_imm64(i)) {
         i.off = 0;
         i.src_reg = static_cast<u8>(byte(3) % 7);
         if (i.src_reg == bpfxx::pseudo::map_idx || i.src_reg == bpfxx::pseudo::map_idx_value)

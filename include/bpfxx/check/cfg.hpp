@@ -69,13 +69,14 @@ struct first_problem {
     ws.flags[0] |= subprogram_start;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        if (!d.has_target) continue;
-        if (d.target < 0 || d.target >= static_cast<std::int64_t>(size))
-            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, saturate(d.target));
-        const auto t = static_cast<std::size_t>(d.target);
+        if (d.target == insn_target::none) continue;
+        const std::int32_t detail = saturate(d.target_slot);
+        if (d.target_slot < 0 || d.target_slot >= static_cast<std::int64_t>(size))
+            return problem_at(check_problem::jump_out_of_program, pc, check_report::no_register, detail);
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (ws.flags[t] & second_slot)
-            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, saturate(d.target));
-        if (d.target_is_subprogram) ws.flags[t] |= subprogram_start;
+            return problem_at(check_problem::jump_into_ld_imm64, pc, check_report::no_register, detail);
+        if (d.target == insn_target::subprogram) ws.flags[t] |= subprogram_start;
     }
     return {};
 }
@@ -92,15 +93,16 @@ constexpr void check_jumps(std::size_t size, workspace_view ws, const check_opti
     }
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots) {
         const decoded& d = ws.insns[pc];
-        const bool jumps = d.next == flow::jump || d.next == flow::branch;
-        const auto t = static_cast<std::size_t>(d.target);
+        const bool jumps = d.flow == flow::jump || d.flow == flow::branch;
+        const auto t = static_cast<std::size_t>(d.target_slot);
         if (jumps && ws.subprogram[t] != ws.subprogram[pc])
-            return found.offer(
-                problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(problem_at(check_problem::jump_out_of_subprogram, pc, check_report::no_register,
+                                          saturate(d.target_slot)));
         if (jumps && t <= pc && !opts.allow_back_edges)
-            return found.offer(problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target)));
+            return found.offer(
+                problem_at(check_problem::back_edge, pc, check_report::no_register, saturate(d.target_slot)));
         const std::size_t after = pc + d.slots;
-        if ((after == size || (ws.flags[after] & subprogram_start)) && d.next != flow::jump && d.next != flow::exit)
+        if ((after == size || (ws.flags[after] & subprogram_start)) && d.flow != flow::jump && d.flow != flow::exit)
             return found.offer(problem_at(check_problem::falls_off_end, pc, check_report::no_register,
                                           static_cast<std::int32_t>(after)));
     }
@@ -126,8 +128,8 @@ constexpr void check_recursion(std::size_t size, workspace_view ws, first_proble
             std::size_t pc = ws.progress[s] - 1;
             bool entered = false;
             for (; !entered && pc < size && ws.subprogram[pc] == s; pc += ws.insns[pc].slots) {
-                if (ws.insns[pc].next != flow::call_local) continue;
-                const auto target = static_cast<std::size_t>(ws.insns[pc].target);
+                if (ws.insns[pc].flow != flow::call_local) continue;
+                const auto target = static_cast<std::size_t>(ws.insns[pc].target_slot);
                 const std::uint32_t callee = ws.subprogram[target];
                 if (ws.progress[callee] == 0) {
                     ws.progress[s] = static_cast<std::uint32_t>(pc + ws.insns[pc].slots) + 1; // resume after the call
@@ -161,8 +163,8 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
     while (depth > 0) {
         const std::size_t pc = ws.work[--depth];
         const decoded& d = ws.insns[pc];
-        if (d.next != flow::jump && d.next != flow::exit) visit(pc + d.slots);
-        if (d.has_target) visit(static_cast<std::size_t>(d.target));
+        if (d.flow != flow::jump && d.flow != flow::exit) visit(pc + d.slots);
+        if (d.target != insn_target::none) visit(static_cast<std::size_t>(d.target_slot));
     }
     if (opts.allow_unreachable) return;
     for (std::size_t pc = 0; pc < size; pc += ws.insns[pc].slots)

@@ -98,7 +98,7 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
     if (d.mem != access::none) {
         if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
     }
-    if (d.next == flow::call || d.next == flow::call_local) call_may_write_stack(s);
+    if (d.flow == flow::call || d.flow == flow::call_local) call_may_write_stack(s);
 
     const reg_set changed = d.clobbers | d.writes;
     if (changed == 0) return problem;
@@ -120,9 +120,9 @@ template <class Changed>
     frame_state s = ws.in[pc];
     const decoded& d = ws.insns[pc];
     const check_report problem = step(s, slots[pc], d, pc, opts);
-    if (d.next != flow::jump && d.next != flow::exit && ws.in[pc + d.slots].meet(s)) changed(pc + d.slots);
-    if ((d.next == flow::jump || d.next == flow::branch) && ws.in[static_cast<std::size_t>(d.target)].meet(s))
-        changed(static_cast<std::size_t>(d.target));
+    if (d.flow != flow::jump && d.flow != flow::exit && ws.in[pc + d.slots].meet(s)) changed(pc + d.slots);
+    if ((d.flow == flow::jump || d.flow == flow::branch) && ws.in[static_cast<std::size_t>(d.target_slot)].meet(s))
+        changed(static_cast<std::size_t>(d.target_slot));
     return problem;
 }
 

@@ -3,6 +3,9 @@
 // at, and a fixed text that explains it. A report converts to `true` when the
 // program passed, so `static_assert(bpfxx::static_check(prog))` reads right.
 
+#include <bpfxx/isa/classify.hpp>
+#include <bpfxx/isa/names.hpp>
+
 #include <cstdint>
 #include <string_view>
 
@@ -33,47 +36,32 @@ enum class check_problem : std::uint8_t {
     misaligned_stack,       ///< a stack access is not aligned to its size
 };
 
-/// For `check_problem::reserved_field`: the field that should be zero, as
-/// `check_report::detail`. `next_*` are fields of an ld_imm64's second slot.
-enum class insn_field : std::int32_t {
-    dst_reg,
-    src_reg,
-    off,
-    imm,
-    next_code,
-    next_dst_reg,
-    next_src_reg,
-    next_off,
-    next_imm,
+/// The enumerators' names ("r10_written": `to_string(check_problem)`).
+template <>
+struct enum_names<check_problem> {
+    static constexpr enum_name<check_problem> table[] = {
+        {check_problem::none, "none"},
+        {check_problem::bad_opcode, "bad_opcode"},
+        {check_problem::reserved_field, "reserved_field"},
+        {check_problem::jump_out_of_program, "jump_out_of_program"},
+        {check_problem::jump_into_ld_imm64, "jump_into_ld_imm64"},
+        {check_problem::falls_off_end, "falls_off_end"},
+        {check_problem::unreachable, "unreachable"},
+        {check_problem::back_edge, "back_edge"},
+        {check_problem::r10_written, "r10_written"},
+        {check_problem::uninitialized_register, "uninitialized_register"},
+        {check_problem::stack_out_of_bounds, "stack_out_of_bounds"},
+        {check_problem::uninitialized_stack, "uninitialized_stack"},
+        {check_problem::unknown_helper, "unknown_helper"},
+        {check_problem::too_large, "too_large"},
+        {check_problem::empty_program, "empty_program"},
+        {check_problem::bad_register, "bad_register"},
+        {check_problem::incomplete_ld_imm64, "incomplete_ld_imm64"},
+        {check_problem::jump_out_of_subprogram, "jump_out_of_subprogram"},
+        {check_problem::recursive_call, "recursive_call"},
+        {check_problem::misaligned_stack, "misaligned_stack"},
+    };
 };
-
-/// The enumerator's name ("r10_written"), or an empty view for a value that
-/// is not an enumerator.
-[[nodiscard]] constexpr std::string_view to_string(check_problem p) noexcept {
-    switch (p) {
-    case check_problem::none: return "none";
-    case check_problem::bad_opcode: return "bad_opcode";
-    case check_problem::reserved_field: return "reserved_field";
-    case check_problem::jump_out_of_program: return "jump_out_of_program";
-    case check_problem::jump_into_ld_imm64: return "jump_into_ld_imm64";
-    case check_problem::falls_off_end: return "falls_off_end";
-    case check_problem::unreachable: return "unreachable";
-    case check_problem::back_edge: return "back_edge";
-    case check_problem::r10_written: return "r10_written";
-    case check_problem::uninitialized_register: return "uninitialized_register";
-    case check_problem::stack_out_of_bounds: return "stack_out_of_bounds";
-    case check_problem::uninitialized_stack: return "uninitialized_stack";
-    case check_problem::unknown_helper: return "unknown_helper";
-    case check_problem::too_large: return "too_large";
-    case check_problem::empty_program: return "empty_program";
-    case check_problem::bad_register: return "bad_register";
-    case check_problem::incomplete_ld_imm64: return "incomplete_ld_imm64";
-    case check_problem::jump_out_of_subprogram: return "jump_out_of_subprogram";
-    case check_problem::recursive_call: return "recursive_call";
-    case check_problem::misaligned_stack: return "misaligned_stack";
-    }
-    return {};
-}
 
 /// A sentence that explains the problem; the same text for every report of it.
 [[nodiscard]] constexpr std::string_view message(check_problem p) noexcept {

@@ -1,13 +1,14 @@
 #pragma once
 // Program types (`enum bpf_prog_type`) and attach types (`enum bpf_attach_type`)
 // of Linux 6.18, the SDK's own copy, by their kernel names without the
-// `BPF_PROG_TYPE_` / `BPF_` prefix. Values taken from the BTF of a 6.18
+// `BPF_PROG_TYPE_` / `BPF_` prefix; `to_string` gives those names
+// (isa/names.hpp). Values taken from the BTF of a 6.18
 // kernel; tests/unit/sys_layout_test.cpp checks them against <linux/bpf.h>
 // where that header has them.
 
-#include <cstddef>
+#include <bpfxx/isa/names.hpp>
+
 #include <cstdint>
-#include <string_view>
 
 namespace bpfxx {
 
@@ -122,46 +123,109 @@ inline constexpr std::uint32_t sleepable = 1u << 4;
 inline constexpr std::uint32_t xdp_has_frags = 1u << 5;
 } // namespace prog_flags
 
-namespace detail {
-// Indexed by value; the enums above are dense from 0.
-inline constexpr std::string_view prog_type_names[] = {
-    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp", "perf_event",
-    "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb", "cgroup_device",
-    "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local", "lirc_mode2", "sk_reuseport",
-    "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt", "tracing", "struct_ops",
-    "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+/// The kernel names of the program types, without `BPF_PROG_TYPE_` (`to_string(prog_type)`).
+template <>
+struct enum_names<prog_type> {
+    static constexpr enum_name<prog_type> table[] = {
+        {prog_type::unspec, "unspec"},
+        {prog_type::socket_filter, "socket_filter"},
+        {prog_type::kprobe, "kprobe"},
+        {prog_type::sched_cls, "sched_cls"},
+        {prog_type::sched_act, "sched_act"},
+        {prog_type::tracepoint, "tracepoint"},
+        {prog_type::xdp, "xdp"},
+        {prog_type::perf_event, "perf_event"},
+        {prog_type::cgroup_skb, "cgroup_skb"},
+        {prog_type::cgroup_sock, "cgroup_sock"},
+        {prog_type::lwt_in, "lwt_in"},
+        {prog_type::lwt_out, "lwt_out"},
+        {prog_type::lwt_xmit, "lwt_xmit"},
+        {prog_type::sock_ops, "sock_ops"},
+        {prog_type::sk_skb, "sk_skb"},
+        {prog_type::cgroup_device, "cgroup_device"},
+        {prog_type::sk_msg, "sk_msg"},
+        {prog_type::raw_tracepoint, "raw_tracepoint"},
+        {prog_type::cgroup_sock_addr, "cgroup_sock_addr"},
+        {prog_type::lwt_seg6local, "lwt_seg6local"},
+        {prog_type::lirc_mode2, "lirc_mode2"},
+        {prog_type::sk_reuseport, "sk_reuseport"},
+        {prog_type::flow_dissector, "flow_dissector"},
+        {prog_type::cgroup_sysctl, "cgroup_sysctl"},
+        {prog_type::raw_tracepoint_writable, "raw_tracepoint_writable"},
+        {prog_type::cgroup_sockopt, "cgroup_sockopt"},
+        {prog_type::tracing, "tracing"},
+        {prog_type::struct_ops, "struct_ops"},
+        {prog_type::ext, "ext"},
+        {prog_type::lsm, "lsm"},
+        {prog_type::sk_lookup, "sk_lookup"},
+        {prog_type::syscall, "syscall"},
+        {prog_type::netfilter, "netfilter"},
+    };
 };
-inline constexpr std::string_view attach_type_names[] = {
-    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
-    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict", "cgroup_inet4_bind",
-    "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect", "cgroup_inet4_post_bind",
-    "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg", "lirc_mode2", "flow_dissector",
-    "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg", "cgroup_getsockopt", "cgroup_setsockopt",
-    "trace_raw_tp", "trace_fentry", "trace_fexit", "modify_return", "lsm_mac", "trace_iter",
-    "cgroup_inet4_getpeername", "cgroup_inet6_getpeername", "cgroup_inet4_getsockname",
-    "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release", "xdp_cpumap", "sk_lookup", "xdp",
-    "sk_skb_verdict", "sk_reuseport_select", "sk_reuseport_select_or_migrate", "perf_event",
-    "trace_kprobe_multi", "lsm_cgroup", "struct_ops", "netfilter", "tcx_ingress", "tcx_egress",
-    "trace_uprobe_multi", "cgroup_unix_connect", "cgroup_unix_sendmsg", "cgroup_unix_recvmsg",
-    "cgroup_unix_getpeername", "cgroup_unix_getsockname", "netkit_primary", "netkit_peer",
-    "trace_kprobe_session", "trace_uprobe_session",
+
+/// The kernel names of the attach types, without `BPF_` (`to_string(attach_type)`).
+template <>
+struct enum_names<attach_type> {
+    static constexpr enum_name<attach_type> table[] = {
+        {attach_type::cgroup_inet_ingress, "cgroup_inet_ingress"},
+        {attach_type::cgroup_inet_egress, "cgroup_inet_egress"},
+        {attach_type::cgroup_inet_sock_create, "cgroup_inet_sock_create"},
+        {attach_type::cgroup_sock_ops, "cgroup_sock_ops"},
+        {attach_type::sk_skb_stream_parser, "sk_skb_stream_parser"},
+        {attach_type::sk_skb_stream_verdict, "sk_skb_stream_verdict"},
+        {attach_type::cgroup_device, "cgroup_device"},
+        {attach_type::sk_msg_verdict, "sk_msg_verdict"},
+        {attach_type::cgroup_inet4_bind, "cgroup_inet4_bind"},
+        {attach_type::cgroup_inet6_bind, "cgroup_inet6_bind"},
+        {attach_type::cgroup_inet4_connect, "cgroup_inet4_connect"},
+        {attach_type::cgroup_inet6_connect, "cgroup_inet6_connect"},
+        {attach_type::cgroup_inet4_post_bind, "cgroup_inet4_post_bind"},
+        {attach_type::cgroup_inet6_post_bind, "cgroup_inet6_post_bind"},
+        {attach_type::cgroup_udp4_sendmsg, "cgroup_udp4_sendmsg"},
+        {attach_type::cgroup_udp6_sendmsg, "cgroup_udp6_sendmsg"},
+        {attach_type::lirc_mode2, "lirc_mode2"},
+        {attach_type::flow_dissector, "flow_dissector"},
+        {attach_type::cgroup_sysctl, "cgroup_sysctl"},
+        {attach_type::cgroup_udp4_recvmsg, "cgroup_udp4_recvmsg"},
+        {attach_type::cgroup_udp6_recvmsg, "cgroup_udp6_recvmsg"},
+        {attach_type::cgroup_getsockopt, "cgroup_getsockopt"},
+        {attach_type::cgroup_setsockopt, "cgroup_setsockopt"},
+        {attach_type::trace_raw_tp, "trace_raw_tp"},
+        {attach_type::trace_fentry, "trace_fentry"},
+        {attach_type::trace_fexit, "trace_fexit"},
+        {attach_type::modify_return, "modify_return"},
+        {attach_type::lsm_mac, "lsm_mac"},
+        {attach_type::trace_iter, "trace_iter"},
+        {attach_type::cgroup_inet4_getpeername, "cgroup_inet4_getpeername"},
+        {attach_type::cgroup_inet6_getpeername, "cgroup_inet6_getpeername"},
+        {attach_type::cgroup_inet4_getsockname, "cgroup_inet4_getsockname"},
+        {attach_type::cgroup_inet6_getsockname, "cgroup_inet6_getsockname"},
+        {attach_type::xdp_devmap, "xdp_devmap"},
+        {attach_type::cgroup_inet_sock_release, "cgroup_inet_sock_release"},
+        {attach_type::xdp_cpumap, "xdp_cpumap"},
+        {attach_type::sk_lookup, "sk_lookup"},
+        {attach_type::xdp, "xdp"},
+        {attach_type::sk_skb_verdict, "sk_skb_verdict"},
+        {attach_type::sk_reuseport_select, "sk_reuseport_select"},
+        {attach_type::sk_reuseport_select_or_migrate, "sk_reuseport_select_or_migrate"},
+        {attach_type::perf_event, "perf_event"},
+        {attach_type::trace_kprobe_multi, "trace_kprobe_multi"},
+        {attach_type::lsm_cgroup, "lsm_cgroup"},
+        {attach_type::struct_ops, "struct_ops"},
+        {attach_type::netfilter, "netfilter"},
+        {attach_type::tcx_ingress, "tcx_ingress"},
+        {attach_type::tcx_egress, "tcx_egress"},
+        {attach_type::trace_uprobe_multi, "trace_uprobe_multi"},
+        {attach_type::cgroup_unix_connect, "cgroup_unix_connect"},
+        {attach_type::cgroup_unix_sendmsg, "cgroup_unix_sendmsg"},
+        {attach_type::cgroup_unix_recvmsg, "cgroup_unix_recvmsg"},
+        {attach_type::cgroup_unix_getpeername, "cgroup_unix_getpeername"},
+        {attach_type::cgroup_unix_getsockname, "cgroup_unix_getsockname"},
+        {attach_type::netkit_primary, "netkit_primary"},
+        {attach_type::netkit_peer, "netkit_peer"},
+        {attach_type::trace_kprobe_session, "trace_kprobe_session"},
+        {attach_type::trace_uprobe_session, "trace_uprobe_session"},
+    };
 };
-static_assert(std::size(prog_type_names) == static_cast<std::size_t>(prog_type::netfilter) + 1);
-static_assert(std::size(attach_type_names) == static_cast<std::size_t>(attach_type::trace_uprobe_session) + 1);
-} // namespace detail
-
-/// The type's kernel name without its prefix ("socket_filter"); empty for a
-/// value this SDK does not know (a newer kernel's, or none at all).
-[[nodiscard]] constexpr std::string_view to_string(prog_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::prog_type_names) ? detail::prog_type_names[i] : std::string_view{};
-}
-
-/// The attach type's kernel name without `BPF_` ("cgroup_inet_ingress"); empty
-/// for a value this SDK does not know.
-[[nodiscard]] constexpr std::string_view to_string(attach_type t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < std::size(detail::attach_type_names) ? detail::attach_type_names[i] : std::string_view{};
-}
 
 } // namespace bpfxx

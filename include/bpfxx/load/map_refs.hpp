@@ -8,6 +8,7 @@
 // kernels do. Whether the kernel takes fd_array is probed once and cached
 // (`probe::feature::fd_array`).
 
+#include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 #include <bpfxx/load/attempt.hpp>
@@ -80,7 +81,7 @@ namespace detail::loading {
     std::vector<insn> out(insns.begin(), insns.end());
     for (std::size_t i = 0; i + 1 < out.size(); ++i) {
         insn& lo = out[i];
-        if (lo.code != (code::ld | code::dw | code::imm)) continue;
+        if (!is_ld_imm64(lo)) continue;
         if (lo.src_reg == pseudo::map_idx || lo.src_reg == pseudo::map_idx_value) {
             const auto index = static_cast<std::uint32_t>(lo.imm);
             if (index >= fds.size())

@@ -11,8 +11,11 @@
 // return std::nullopt, erase returns false. lookup/update also have
 // `std::error_code&` overloads that do not throw, for hot paths; like every
 // operation on a map that is not per-CPU, they do not allocate.
+//
+// One concept: the class template map<M>; its members are the kernel's map
+// operations, each enabled for the map types that have it.
 
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/maps/iteration.hpp>
 #include <bpfxx/maps/object.hpp>
 #include <bpfxx/maps/options.hpp>
@@ -22,6 +25,7 @@
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/object.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
+#include <bpfxx/text/insn_text.hpp>
 
 #include <array>
 #include <atomic>
@@ -92,16 +96,7 @@ template <class M>
 }
 
 [[nodiscard]] inline std::string hex32(std::uint32_t v) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
-    bool leading = true;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        const auto d = (v >> shift) & 0xf;
-        if (d == 0 && leading && shift != 0) continue;
-        leading = false;
-        s += digits[d];
-    }
-    return s;
+    return std::string(fixed_text<10>("0x").append_hex(v, 1).view());
 }
 
 [[nodiscard]] inline std::string describe_create(const sys::map_create_attr& a) {

@@ -4,7 +4,7 @@
 // values, and the element syscalls with their errors. Linux only.
 
 #include <bpfxx/isa/map_types.hpp>
-#include <bpfxx/maps/descriptors.hpp>
+#include <bpfxx/descriptors/maps.hpp>
 #include <bpfxx/maps/options.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>

@@ -28,11 +28,13 @@
 //     r1 = addr_space_cast(r2, 1, 0)
 // Legacy `r0 = *(u32 *)skb[r1 + 4]` prints its immediate (LLVM drops it).
 //
-// Decoding is strict: an instruction whose reserved fields are not zero (as
-// RFC 9669 and the kernel's verifier require), or that names a register above
-// r10, prints `<unknown>` even where LLVM would print something.
+// Decoding is strict: what the classifier (bpfxx/isa/classify.hpp) finds
+// invalid — reserved fields not zero (as RFC 9669 and the kernel's verifier
+// require), a register above r10, an operation no instruction has — prints
+// `<unknown>` even where LLVM would print something.
 
 #include <bpfxx/asm/items.hpp>
+#include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
@@ -61,14 +63,7 @@ struct disasm_options {
 /// What `to_string` prints for bytes that do not decode.
 inline constexpr std::string_view unknown_insn_text = "<unknown>";
 
-/// Whether `i` is the first slot of a two-slot `ld_imm64` (BPF_LD | BPF_IMM | BPF_DW).
-[[nodiscard]] constexpr bool is_ld_imm64(const insn& i) noexcept {
-    return i.code == (code::ld | code::dw | code::imm);
-}
-
 namespace detail::text {
-
-inline constexpr std::uint8_t no_reg = 0xff;
 
 constexpr void put_reg(insn_text& t, char prefix, unsigned r) noexcept {
     t.append(prefix);
@@ -140,323 +135,195 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
     }
 }
 
-[[nodiscard]] constexpr bool alu(insn_text& t, const insn& i) noexcept {
-    const bool is64 = code::class_of(i.code) == code::alu64;
-    const char p = is64 ? 'r' : 'w';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::neg:
-        if (x || s != 0 || i.off != 0 || i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = -");
-        put_reg(t, p, d);
-        return true;
-
-    case code::end: {
-        if (s != 0 || i.off != 0 || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return false;
-        if (is64 && x) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        t.append(is64 ? "bswap" : x ? "be" : "le");
+/// The second operand of an ALU operation or conditional jump: the source
+/// register or the immediate.
+constexpr void put_source(insn_text& t, const insn& i, char p) noexcept {
+    if (code::source_of(i.code) == code::x)
+        put_reg(t, p, i.src_reg);
+    else
         t.append_int(i.imm);
-        t.append(' ');
-        put_reg(t, 'r', d);
-        return true;
-    }
-
-    case code::mov:
-        if (!x) {
-            if (s != 0 || i.off != 0) return false;
-            put_reg(t, p, d);
-            t.append(" = ");
-            t.append_int(i.imm);
-            return true;
-        }
-        if (is64 && i.off == 1) { // arena pointer cast (Linux 6.9)
-            const auto imm = static_cast<std::uint32_t>(i.imm);
-            put_reg(t, 'r', d);
-            t.append(" = addr_space_cast(");
-            put_reg(t, 'r', s);
-            t.append(", ");
-            t.append_uint(imm >> 16);
-            t.append(", ");
-            t.append_uint(imm & 0xffffu);
-            t.append(')');
-            return true;
-        }
-        if (i.imm != 0) return false;
-        put_reg(t, p, d);
-        t.append(" = ");
-        if (i.off == 8 || i.off == 16 || (is64 && i.off == 32)) {
-            t.append("(s");
-            t.append_int(i.off);
-            t.append(')');
-        } else if (i.off != 0) {
-            return false;
-        }
-        put_reg(t, p, s);
-        return true;
-
-    case code::add:
-    case code::sub:
-    case code::mul:
-    case code::div:
-    case code::or_:
-    case code::and_:
-    case code::lsh:
-    case code::rsh:
-    case code::mod:
-    case code::xor_:
-    case code::arsh: {
-        const bool may_be_signed = op == code::div || op == code::mod;
-        if (i.off != 0 && !(may_be_signed && i.off == 1)) return false;
-        if (x ? i.imm != 0 : s != 0) return false;
-        put_reg(t, p, d);
-        t.append(' ');
-        if (i.off == 1) t.append('s');
-        t.append(alu_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        return true;
-    }
-
-    default: return false;
-    }
 }
 
-[[nodiscard]] constexpr bool jmp(insn_text& t, const insn& i) noexcept {
-    const bool is32 = code::class_of(i.code) == code::jmp32;
-    const char p = is32 ? 'w' : 'r';
-    const bool x = code::source_of(i.code) == code::x;
-    const std::uint8_t op = code::op_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
-
-    switch (op) {
-    case code::ja:
-        if (is32) { // gotol: 32-bit offset in imm
-            if (x || d != 0 || s != 0 || i.off != 0) return false;
-            t.append("gotol ");
-            t.append_signed(i.imm);
-        } else if (x) { // indirect jump (LLVM 21 `gotox`)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("gotox ");
-            put_reg(t, 'r', d);
-        } else {
-            if (d != 0 || s != 0 || i.imm != 0) return false;
-            t.append("goto ");
-            t.append_signed(i.off);
-        }
-        return true;
-
-    case code::call:
-        if (is32) return false;
-        if (x) { // callx: register in dst (current LLVM; LLVM 14 read imm)
-            if (s != 0 || i.off != 0 || i.imm != 0) return false;
-            t.append("callx ");
-            put_reg(t, 'r', d);
-            return true;
-        }
-        if (d != 0 || s > pseudo::kfunc_call) return false;
-        if (s != pseudo::kfunc_call && i.off != 0) return false;
-        t.append("call ");
-        t.append_int(i.imm);
-        return true;
-
-    case code::exit:
-        if (is32 || x || d != 0 || s != 0 || i.off != 0 || i.imm != 0) return false;
-        t.append("exit");
-        return true;
-
-    case code::jcond:
-        if (is32 || x || d != 0 || s != pseudo::may_goto || i.imm != 0) return false;
-        t.append("may_goto ");
-        t.append_signed(i.off);
-        return true;
-
-    case code::jeq:
-    case code::jgt:
-    case code::jge:
-    case code::jset:
-    case code::jne:
-    case code::jsgt:
-    case code::jsge:
-    case code::jlt:
-    case code::jle:
-    case code::jslt:
-    case code::jsle:
-        if (x ? i.imm != 0 : s != 0) return false;
-        t.append("if ");
-        put_reg(t, p, d);
-        t.append(' ');
-        t.append(jmp_op(op));
-        t.append(' ');
-        if (x)
-            put_reg(t, p, s);
-        else
-            t.append_int(i.imm);
-        t.append(" goto ");
-        t.append_signed(i.off);
-        return true;
-
-    default: return false;
-    }
+/// `dst op= src|imm`, with `s` for signed division and modulo.
+constexpr void put_alu(insn_text& t, const insn& i, char p) noexcept {
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    if (i.off == 1) t.append('s');
+    t.append(alu_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
 }
 
-[[nodiscard]] constexpr bool load_store(insn_text& t, const insn& i) noexcept {
-    const std::uint8_t cls = code::class_of(i.code);
-    const std::uint8_t mode = code::mode_of(i.code);
-    const std::uint8_t size = code::size_of(i.code);
-    const unsigned d = i.dst_reg, s = i.src_reg;
+/// `if dst op src|imm goto off`
+constexpr void put_jump_if(insn_text& t, const insn& i, char p) noexcept {
+    t.append("if ");
+    put_reg(t, p, i.dst_reg);
+    t.append(' ');
+    t.append(jmp_op(code::op_of(i.code)));
+    t.append(' ');
+    put_source(t, i, p);
+    t.append(" goto ");
+    t.append_signed(i.off);
+}
 
-    switch (cls) {
-    case code::ld:
-        if ((mode != code::abs && mode != code::ind) || size == code::dw) return false;
-        if (d != 0 || i.off != 0 || (mode == code::abs && s != 0)) return false;
-        t.append("r0 = ");
-        put_type(t, i.code, true);
-        t.append("skb[");
-        if (mode == code::abs) {
-            t.append_int(i.imm);
-        } else {
-            put_reg(t, 'r', s);
-            if (i.imm > 0) {
-                t.append(" + ");
-                t.append_int(i.imm);
-            } else if (i.imm < 0) {
-                t.append(" - ");
-                t.append_int(-static_cast<std::int64_t>(i.imm));
-            }
-        }
-        t.append(']');
-        return true;
-
-    case code::ldx:
-        if ((mode != code::mem && mode != code::memsx) || i.imm != 0) return false;
-        if (mode == code::memsx && size == code::dw) return false;
-        put_reg(t, 'r', d);
-        t.append(" = ");
-        put_type(t, i.code, true, mode == code::memsx);
-        put_addr(t, s, i.off);
-        return true;
-
-    case code::st:
-        if (mode != code::mem || s != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
+/// `r0 = *(u8 *)skb[imm]`, `r0 = *(u32 *)skb[r1 + imm]`
+constexpr void put_packet_load(insn_text& t, const insn& i, bool indirect) noexcept {
+    t.append("r0 = ");
+    put_type(t, i.code, true);
+    t.append("skb[");
+    if (!indirect) {
         t.append_int(i.imm);
-        return true;
-
-    default: break; // stx
+    } else {
+        put_reg(t, 'r', i.src_reg);
+        if (i.imm > 0) {
+            t.append(" + ");
+            t.append_int(i.imm);
+        } else if (i.imm < 0) {
+            t.append(" - ");
+            t.append_int(-static_cast<std::int64_t>(i.imm));
+        }
     }
+    t.append(']');
+}
 
-    if (mode == code::mem) {
-        if (i.imm != 0) return false;
-        put_type(t, i.code, true);
-        put_addr(t, d, i.off);
-        t.append(" = ");
-        put_reg(t, 'r', s);
-        return true;
-    }
-    if (mode != code::atomic) return false;
-
-    const char p = size == code::dw ? 'r' : 'w';
-    if (i.imm == atomic_op::load_acquire) {
-        put_reg(t, p, d);
-        t.append(" = load_acquire(");
-        put_type(t, i.code, false);
-        put_addr(t, s, i.off);
-        t.append(')');
-        return true;
-    }
-    if (i.imm == atomic_op::store_release) {
-        t.append("store_release(");
-        put_type(t, i.code, false);
-        put_addr(t, d, i.off);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    }
-    if (size != code::w && size != code::dw) return false;
-
-    switch (i.imm) {
-    case atomic_op::add:
-    case atomic_op::or_:
-    case atomic_op::and_:
-    case atomic_op::xor_:
+/// The atomic read-modify-writes (lock, atomic_fetch_*, xchg, cmpxchg).
+constexpr void put_atomic(insn_text& t, const insn& i, insn_form form) noexcept {
+    const char p = code::size_of(i.code) == code::dw ? 'r' : 'w';
+    const bool dw = code::size_of(i.code) == code::dw;
+    if (form == insn_form::atomic) {
         t.append("lock ");
         put_type(t, i.code, true);
-        put_addr(t, d, i.off);
+        put_addr(t, i.dst_reg, i.off);
         t.append(' ');
         t.append(alu_op(static_cast<std::uint8_t>(i.imm)));
         t.append(' ');
-        put_reg(t, p, s);
-        return true;
-    case atomic_op::add | atomic_op::fetch:
-    case atomic_op::or_ | atomic_op::fetch:
-    case atomic_op::and_ | atomic_op::fetch:
-    case atomic_op::xor_ | atomic_op::fetch: {
+        put_reg(t, p, i.src_reg);
+        return;
+    }
+    if (form == insn_form::cmpxchg) {
+        put_reg(t, p, 0);
+        t.append(dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+        t.append(", ");
+        put_reg(t, p, 0);
+        t.append(", ");
+        put_reg(t, p, i.src_reg);
+        t.append(')');
+        return;
+    }
+    put_reg(t, p, i.src_reg);
+    if (i.imm == atomic_op::xchg) {
+        t.append(dw ? " = xchg_64(" : " = xchg32_32(");
+        put_addr(t, i.dst_reg, i.off, false);
+    } else {
         const auto op = i.imm & ~atomic_op::fetch;
-        put_reg(t, p, s);
         t.append(" = atomic_fetch_");
         t.append(op == atomic_op::add ? "add" : op == atomic_op::or_ ? "or" : op == atomic_op::and_ ? "and" : "xor");
         t.append('(');
         put_type(t, i.code, false);
+        put_addr(t, i.dst_reg, i.off);
+    }
+    t.append(", ");
+    put_reg(t, p, i.src_reg);
+    t.append(')');
+}
+
+/// One valid instruction of one slot, by its form.
+constexpr void put_one(insn_text& t, const insn& i, insn_form form) noexcept {
+    using F = insn_form;
+    const bool alu64 = code::class_of(i.code) == code::alu64;
+    const char p = alu64 || code::class_of(i.code) == code::jmp ? 'r' : 'w'; // ALU and JMP32: w registers
+    const char sp = code::size_of(i.code) == code::dw ? 'r' : 'w';           // acquire/release operands
+    const unsigned d = i.dst_reg, s = i.src_reg;
+    switch (form) {
+    case F::alu: return put_alu(t, i, p);
+    case F::neg:
+        put_reg(t, p, d);
+        t.append(" = -");
+        return put_reg(t, p, d);
+    case F::mov:
+    case F::movsx:
+        put_reg(t, p, d);
+        t.append(" = ");
+        if (code::source_of(i.code) == code::k) {
+            t.append_int(i.imm);
+            return;
+        }
+        if (form == F::movsx) t.append("(s").append_int(i.off).append(')');
+        return put_reg(t, p, s);
+    case F::addr_space_cast: { // arena pointer cast (Linux 6.9)
+        const auto imm = static_cast<std::uint32_t>(i.imm);
+        put_reg(t, 'r', d);
+        t.append(" = addr_space_cast(");
+        put_reg(t, 'r', s);
+        t.append(", ").append_uint(imm >> 16).append(", ").append_uint(imm & 0xffffu).append(')');
+        return;
+    }
+    case F::byte_swap:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        t.append(alu64 ? "bswap" : code::source_of(i.code) == code::to_be ? "be" : "le");
+        t.append_int(i.imm);
+        t.append(' ');
+        return put_reg(t, 'r', d);
+    case F::ld_abs:
+    case F::ld_ind: return put_packet_load(t, i, form == F::ld_ind);
+    case F::load:
+    case F::load_sx:
+        put_reg(t, 'r', d);
+        t.append(" = ");
+        put_type(t, i.code, true, form == F::load_sx);
+        return put_addr(t, s, i.off);
+    case F::store_imm:
+    case F::store:
+        put_type(t, i.code, true);
+        put_addr(t, d, i.off);
+        t.append(" = ");
+        if (form == F::store) return put_reg(t, 'r', s);
+        t.append_int(i.imm);
+        return;
+    case F::atomic:
+    case F::atomic_fetch:
+    case F::cmpxchg: return put_atomic(t, i, form);
+    case F::load_acquire:
+        put_reg(t, sp, d);
+        t.append(" = load_acquire(");
+        put_type(t, i.code, false);
+        put_addr(t, s, i.off);
+        t.append(')');
+        return;
+    case F::store_release:
+        t.append("store_release(");
+        put_type(t, i.code, false);
         put_addr(t, d, i.off);
         t.append(", ");
-        put_reg(t, p, s);
+        put_reg(t, sp, s);
         t.append(')');
-        return true;
-    }
-    case atomic_op::xchg:
-        put_reg(t, p, s);
-        t.append(size == code::dw ? " = xchg_64(" : " = xchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    case atomic_op::cmpxchg:
-        put_reg(t, p, 0);
-        t.append(size == code::dw ? " = cmpxchg_64(" : " = cmpxchg32_32(");
-        put_addr(t, d, i.off, false);
-        t.append(", ");
-        put_reg(t, p, 0);
-        t.append(", ");
-        put_reg(t, p, s);
-        t.append(')');
-        return true;
-    default: return false;
+        return;
+    case F::ja: t.append("goto ").append_signed(i.off); return;
+    case F::gotol: t.append("gotol ").append_signed(i.imm); return;
+    case F::gotox: t.append("gotox "); return put_reg(t, 'r', d); // LLVM 21
+    case F::jump_if: return put_jump_if(t, i, p);
+    case F::may_goto: t.append("may_goto ").append_signed(i.off); return;
+    case F::call_helper:
+    case F::call_local:
+    case F::call_kfunc: t.append("call ").append_int(i.imm); return;
+    case F::callx: t.append("callx "); return put_reg(t, 'r', d); // register in dst (current LLVM; LLVM 14 read imm)
+    case F::exit: t.append("exit"); return;
+    default: return; // ld_imm64 and ld_func: two slots
     }
 }
 
 /// One slot; false (and `t` unspecified) when it does not decode.
 [[nodiscard]] constexpr bool one(insn_text& t, const insn& i) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return false;
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return alu(t, i);
-    case code::jmp:
-    case code::jmp32: return jmp(t, i);
-    default: return load_store(t, i);
-    }
-}
-
-/// Whether lo/hi form a well-formed ld_imm64.
-[[nodiscard]] constexpr bool wide_ok(const insn& lo, const insn& hi) noexcept {
-    return is_ld_imm64(lo) && lo.off == 0 && lo.dst_reg <= 10 && lo.src_reg <= pseudo::map_idx_value &&
-           hi.code == 0 && hi.dst_reg == 0 && hi.src_reg == 0 && hi.off == 0;
+    const insn_info c = classify(i);
+    if (!c.valid()) return false;
+    put_one(t, i, c.form);
+    return true;
 }
 
 [[nodiscard]] constexpr bool two(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (!wide_ok(lo, hi)) return false;
+    if (!classify(lo, hi).valid()) return false;
     if (lo.src_reg == 0) {
         const auto v = static_cast<std::uint64_t>(static_cast<std::uint32_t>(lo.imm)) |
                        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi.imm)) << 32);
@@ -481,18 +348,17 @@ constexpr void put_type(insn_text& t, std::uint8_t code_byte, bool deref, bool s
 /// The `helper_names` annotation (` ; ...`) of a decodable instruction, or
 /// nothing. `hi` is used only for ld_imm64.
 constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
-    if (lo.code == (code::jmp | code::call)) {
-        switch (lo.src_reg) {
-        case 0:
-            if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
-            break;
-        case pseudo::call: t.append(" ; pc").append_signed(lo.imm); break;
-        case pseudo::kfunc_call:
-            t.append(" ; kfunc#").append_int(lo.imm);
-            if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
-            break;
-        default: break;
-        }
+    if (is_helper_call(lo)) {
+        if (const auto name = helper_name(lo.imm); !name.empty()) t.append(" ; ").append(name);
+        return;
+    }
+    if (is_local_call(lo)) {
+        t.append(" ; pc").append_signed(lo.imm);
+        return;
+    }
+    if (is_kfunc_call(lo)) {
+        t.append(" ; kfunc#").append_int(lo.imm);
+        if (lo.off != 0) t.append(" (btf fd_array[").append_int(lo.off).append("])");
         return;
     }
     if (!is_ld_imm64(lo)) return;
@@ -564,26 +430,9 @@ constexpr void annotate(insn_text& t, const insn& lo, const insn& hi) noexcept {
 /// indirect jumps ...). The result may lie outside the program.
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& lo, const insn& hi,
                                                                   std::int64_t pos) noexcept {
-    const auto next = pos + 1;
-    if (is_ld_imm64(lo)) {
-        if (detail::text::wide_ok(lo, hi) && lo.src_reg == pseudo::func) return next + lo.imm;
-        return std::nullopt;
-    }
-    insn_text scratch;
-    if (!detail::text::one(scratch, lo)) return std::nullopt;
-    const auto cls = code::class_of(lo.code);
-    if (cls != code::jmp && cls != code::jmp32) return std::nullopt;
-    switch (code::op_of(lo.code)) {
-    case code::ja:
-        if (cls == code::jmp32) return next + lo.imm;
-        if (code::source_of(lo.code) == code::x) return std::nullopt; // gotox
-        return next + lo.off;
-    case code::call:
-        if (code::source_of(lo.code) == code::k && lo.src_reg == pseudo::call) return next + lo.imm;
-        return std::nullopt;
-    case code::exit: return std::nullopt;
-    default: return next + lo.off; // conditional jumps, may_goto
-    }
+    const insn_info c = classify(lo, hi);
+    if (!c.valid() || c.target == insn_target::none) return std::nullopt;
+    return target_of(c, lo, pos);
 }
 
 [[nodiscard]] constexpr std::optional<std::int64_t> branch_target(const insn& i, std::int64_t pos) noexcept {

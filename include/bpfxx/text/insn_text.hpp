@@ -10,6 +10,11 @@
 
 namespace bpfxx {
 
+namespace detail {
+/// The digits of hexadecimal numbers, lower case, as bpfxx writes them everywhere.
+inline constexpr char hex_digits[] = "0123456789abcdef";
+} // namespace detail
+
 /// A string of at most `Capacity` characters in place; longer appends are
 /// cut off, never overflow. Usable in constant expressions.
 template <std::size_t Capacity>
@@ -69,11 +74,10 @@ public:
     }
     /// Lower-case hexadecimal, zero-padded to `width` digits, no prefix.
     constexpr fixed_text& append_hex(std::uint64_t v, int width) noexcept {
-        constexpr char hex[] = "0123456789abcdef";
         char digits[16]{};
         int n = 0;
         do {
-            digits[n++] = hex[v & 0xfu];
+            digits[n++] = detail::hex_digits[v & 0xfu];
             v >>= 4;
         } while (v != 0 && n < 16);
         while (n < width && n < 16) digits[n++] = '0';

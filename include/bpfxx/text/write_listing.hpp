@@ -11,6 +11,7 @@
 // end of the program, is a one-slot `<unknown>` line.)
 
 #include <bpfxx/asm/program.hpp>
+#include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/text/disasm.hpp>
 #include <bpfxx/text/insn_text.hpp>
@@ -60,7 +61,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
         const insn& lo = insns[i];
         // A malformed ld_imm64 is one `<unknown>` slot: the next slot is read
         // as an instruction of its own, so nothing after it is hidden.
-        const bool wide = is_ld_imm64(lo) && i + 1 < n && dt::wide_ok(lo, insns[i + 1]);
+        const bool wide = is_ld_imm64(lo) && i + 1 < n && classify(lo, insns[i + 1]).valid();
         const insn hi = wide ? insns[i + 1] : insn{};
 
         if (opts.label_names) {
@@ -100,8 +101,7 @@ constexpr void write_listing(Sink&& sink, std::span<const insn> insns, std::span
             }
             if (opts.helper_names) {
                 // A label already says where a local call or ld_func goes.
-                const bool pc_relative = (lo.code == (code::jmp | code::call) && lo.src_reg == pseudo::call) ||
-                                         (wide && lo.src_reg == pseudo::func);
+                const bool pc_relative = classify(lo, hi).target == insn_target::subprogram;
                 if (!(labelled && pc_relative)) {
                     insn_text note;
                     dt::annotate(note, lo, hi);

@@ -1,7 +1,8 @@
 #pragma once
 // The decoded form the interpreter runs: one `op` per instruction slot with
 // what the instruction's execution needs and nothing it must check again.
-// Decoding proves the reserved fields zero, the registers in range and the
+// Decoding takes the classifier's verdict (bpfxx/isa/classify.hpp: reserved
+// fields zero, registers in range, what each instruction reads) and proves the
 // jump targets inside the program, so the fast path only checks what changes
 // from run to run (registers that hold a value, packet bounds, the budget).
 // An instruction the fast path does not run, or that is not well formed, is
@@ -19,6 +20,7 @@
 // save: each costs an indirect jump and a round trip of the register file
 // through memory.
 
+#include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 
@@ -91,112 +93,56 @@ namespace decoding {
     case code::xor_:
     case code::lsh:
     case code::rsh:
-    case code::arsh:
-    case code::mov: return true;
-    default: return false;
+    case code::arsh: return true;
+    default: return false; // div, mod
     }
 }
 
-[[nodiscard]] constexpr bool conditional_jump(std::uint8_t op) noexcept {
-    switch (op) {
-    case code::jeq:
-    case code::jne:
-    case code::jgt:
-    case code::jge:
-    case code::jlt:
-    case code::jle:
-    case code::jset:
-    case code::jsgt:
-    case code::jsge:
-    case code::jslt:
-    case code::jsle: return true;
-    default: return false;
-    }
-}
-
-/// `d` with the second operand of `i`: its source register (read), or its
+/// `d` with the second operand of `i`: its source register, or its
 /// immediate as an operation of that width uses it.
-[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide, bool x) noexcept {
-    if (x) {
+[[nodiscard]] constexpr op with_source(op d, const insn& i, bool wide) noexcept {
+    if (code::source_of(i.code) == code::x)
         d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
-    } else {
+    else
         d.imm = wide ? sext32(i.imm) : static_cast<std::uint32_t>(i.imm);
-    }
     return d;
 }
 
-[[nodiscard]] constexpr op alu(const insn& i) noexcept {
-    const bool wide = code::class_of(i.code) == code::alu64;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    if (i.off != 0 || i.dst_reg >= 10) return {};
+/// The fast op of a valid instruction of form `form` at slot `pc` that
+/// writes no r10, or `general`.
+[[nodiscard]] constexpr op fast_op(const insn& i, insn_form form, std::uint32_t pc, std::uint32_t size) noexcept {
+    using F = insn_form;
     op d;
     d.code = i.code;
     d.dst = i.dst_reg;
-    if (o == code::end) {
-        if (i.src_reg != 0 || (wide && x) || (i.imm != 16 && i.imm != 32 && i.imm != 64)) return {};
-        d.need = bit(i.dst_reg);
-        d.imm = static_cast<std::uint64_t>(i.imm);
-        return d;
+    switch (form) {
+    case F::alu:
+        if (!fast_alu_op(code::op_of(i.code))) return {}; // div, mod
+        return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::mov: return with_source(d, i, code::class_of(i.code) == code::alu64);
+    case F::neg: return d;
+    case F::byte_swap: d.imm = static_cast<std::uint64_t>(i.imm); return d;
+    case F::ja:
+    case F::jump_if: {
+        const std::int64_t t = std::int64_t{pc} + 1 + i.off;
+        if (t < 0 || t >= std::int64_t{size}) return {};
+        // in the last slot, not taken leaves the program: the general path faults at the jump itself
+        if (form == F::jump_if && pc + 1 >= size) return {};
+        d.target = static_cast<std::uint32_t>(t);
+        return form == F::ja ? d : with_source(d, i, code::class_of(i.code) == code::jmp);
     }
-    if (o == code::neg) {
-        if (x || i.src_reg != 0 || i.imm != 0) return {};
-        d.need = bit(i.dst_reg);
-        return d;
-    }
-    if (!fast_alu_op(o) || (x ? i.imm != 0 : i.src_reg != 0)) return {};
-    d.need = o == code::mov ? 0 : bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-[[nodiscard]] constexpr op jump(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    const bool wide = code::class_of(i.code) == code::jmp;
-    const bool x = code::source_of(i.code) == code::x;
-    const auto o = code::op_of(i.code);
-    const std::int64_t t = std::int64_t{pc} + 1 + i.off;
-    if (t < 0 || t >= std::int64_t{size}) return {};
-    op d;
-    d.code = i.code;
-    d.target = static_cast<std::uint32_t>(t);
-    if (o == code::ja) {
-        if (!wide || x || i.src_reg != 0 || i.dst_reg != 0 || i.imm != 0) return {};
-        return d;
-    }
-    // in the last slot, not taken leaves the program: the general path faults at the jump itself
-    if (!conditional_jump(o) || (x ? i.imm != 0 : i.src_reg != 0) || pc + 1 >= size) return {};
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    return with_source(d, i, wide, x);
-}
-
-/// st [rd + off], K and stx [rd + off], rs: dst is the address register
-/// (r10 too), imm the offset, imm2 the immediate stored.
-[[nodiscard]] constexpr op store(const insn& i) noexcept {
-    const bool st = code::class_of(i.code) == code::st;
-    if (code::mode_of(i.code) != code::mem || (st ? i.src_reg != 0 : i.imm != 0)) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.need = bit(i.dst_reg);
-    if (!st) {
+    case F::load: // dst, src the address register, imm the offset
         d.src = i.src_reg;
-        d.need = static_cast<std::uint16_t>(d.need | bit(i.src_reg));
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        return d;
+    case F::store:
+    case F::store_imm: // dst the address register (r10 too), imm the offset, imm2 the immediate stored
+        d.src = i.src_reg;
+        d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
+        d.imm2 = sext32(i.imm);
+        return d;
+    default: return {};
     }
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    d.imm2 = sext32(i.imm);
-    return d;
-}
-
-[[nodiscard]] constexpr op load(const insn& i) noexcept {
-    if (code::mode_of(i.code) != code::mem || i.imm != 0 || i.dst_reg >= 10) return {};
-    op d;
-    d.code = i.code;
-    d.dst = i.dst_reg;
-    d.src = i.src_reg;
-    d.need = bit(i.src_reg);
-    d.imm = static_cast<std::uint64_t>(std::int64_t{i.off});
-    return d;
 }
 
 // ---- fusion ------------------------------------------------------------------
@@ -284,17 +230,11 @@ namespace decoding {
 
 /// The op of slot `pc` of a program of `size` slots, on its own.
 [[nodiscard]] constexpr op decode(const insn& i, std::uint32_t pc, std::uint32_t size) noexcept {
-    if (i.dst_reg > 10 || i.src_reg > 10) return {};
-    switch (code::class_of(i.code)) {
-    case code::alu:
-    case code::alu64: return decoding::alu(i);
-    case code::jmp:
-    case code::jmp32: return decoding::jump(i, pc, size);
-    case code::ldx: return decoding::load(i);
-    case code::st:
-    case code::stx: return decoding::store(i);
-    default: return {};
-    }
+    const insn_info c = classify(i);
+    if (!c.valid() || (c.writes & reg_bit(10))) return {};
+    op d = decoding::fast_op(i, c.form, pc, size);
+    if (d.code != general) d.need = c.reads;
+    return d;
 }
 
 /// Decodes `prog` into `out`, which holds one op more than the program: the

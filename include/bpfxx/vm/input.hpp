@@ -23,14 +23,6 @@ struct limits {
     bool decode = true;
 };
 
-/// The program types the machine gives a context to.
-enum class context_kind : std::uint8_t {
-    memory,        ///< r1: a byte buffer, r2: its length (ISA conformance suites)
-    socket_filter, ///< `__sk_buff`, no direct packet access, skb->data at the network header
-    tc,            ///< `__sk_buff` of sched_cls/sched_act, direct packet access from the link header
-    xdp,           ///< `xdp_md`
-};
-
 /// The packet fields of a run that BPF_PROG_TEST_RUN lets a caller set
 /// (through ctx_in), and their defaults there.
 struct skb_options {
@@ -49,6 +41,14 @@ struct skb_options {
 struct xdp_options {
     std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
     std::uint32_t rx_queue_index = 0;
+};
+
+/// Where a redirect helper sent the packet.
+struct redirect_target {
+    std::uint64_t ifindex_or_key = 0; ///< bpf_redirect: ifindex; bpf_redirect_map: the key
+    std::uint64_t flags = 0;
+    std::int32_t map = -1; ///< index of the map of bpf_redirect_map, -1 for bpf_redirect
+    friend constexpr bool operator==(const redirect_target&, const redirect_target&) = default;
 };
 
 /// How a run ended.

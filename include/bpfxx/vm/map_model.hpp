@@ -16,8 +16,9 @@
 
 #include <bpfxx/isa/errors.hpp>
 #include <bpfxx/isa/map_types.hpp>
-#include <bpfxx/maps/descriptors.hpp>
-#include <bpfxx/maps/options.hpp>
+#include <bpfxx/descriptors/maps.hpp>
+#include <bpfxx/isa/map_flags.hpp>
+#include <bpfxx/vm/bytes.hpp>
 
 #include <array>
 #include <bit>
@@ -43,28 +44,6 @@ inline constexpr std::int64_t enotsupp = -bpfxx::enotsupp;
 
 namespace detail {
 
-template <class T>
-[[nodiscard]] constexpr std::array<std::uint8_t, sizeof(T)> to_bytes(const T& v) noexcept {
-    return std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(v);
-}
-template <class T>
-[[nodiscard]] constexpr T from_bytes(const std::uint8_t* p) noexcept {
-    std::array<std::uint8_t, sizeof(T)> b{};
-    for (std::size_t i = 0; i < sizeof(T); ++i) b[i] = p[i];
-    return std::bit_cast<T>(b);
-}
-[[nodiscard]] constexpr bool equal_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-constexpr void copy_bytes(std::uint8_t* to, const std::uint8_t* from, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-}
-[[nodiscard]] constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
-    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-
 enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, ringbuf, none };
 
 [[nodiscard]] constexpr model_kind kind_of(map_type t) noexcept {
@@ -88,6 +67,12 @@ enum class model_kind { array, sparse_array, hash, lpm, queue, stack, bloom, rin
     default: return model_kind::none;
     }
 }
+
+/// Models with elements (not ring buffers), and ring buffers.
+template <class Model>
+concept keyed_model = requires { Model::kind; };
+template <class Model>
+concept ring_model = requires { Model::header_size; };
 
 } // namespace detail
 
