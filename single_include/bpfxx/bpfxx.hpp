@@ -3561,6 +3561,9 @@ private:
 // A value narrower than its destination converts silently; one wider (or
 // a big-endian value where a host one is wanted) does not compile: narrow
 // it with `c::cast<T>(v)`, convert byte order with `c::ntoh16(v)`.
+//
+// One concept: val, var and cond with their operators — an operator lives with
+// the types it takes.
 
 // ---- begin <bpfxx/c/scalar.hpp> ----
 // The scalar types of typed programs and their rules: integers of every
@@ -5726,6 +5729,9 @@ public:
 //  7. instructions: conditions become compare-and-branch, returns of one
 //     constant share one `r0 = k; exit`, arguments move into r1-r5 as one
 //     parallel copy.
+//
+// One concept: the lowering pipeline — its passes share one intermediate form
+// and run in this order.
 
 #include <cstdint>
 #include <vector>
@@ -12907,6 +12913,9 @@ template <class P>
 //     auto vmlinux = bpfxx::btf::vmlinux();
 //     auto task = vmlinux.find("task_struct", btf::kind::struct_);
 //     for (const auto& m : task->members()) std::printf("%s at bit %u\n", m.name.data(), m.bit_offset);
+//
+// One concept: a parsed blob and its views — the views rely on the bounds the one
+// pass checked, so they live with it.
 
 // ---- begin <bpfxx/btf/format.hpp> ----
 // The BTF encoding (the kernel's include/uapi/linux/btf.h and
@@ -14268,6 +14277,9 @@ inline section_var section_var::from_record(const btf::type& owner, const std::b
 //
 // Portable: no OS headers. std::vector is used during constant evaluation;
 // std::string is not (clang 14 with libstdc++ 12 cannot evaluate it).
+//
+// One concept: the writer and the per-record rule checks it runs as it appends;
+// the rules themselves are btf/rules.hpp.
 
 // ---- begin <bpfxx/btf/rules.hpp> ----
 // The kernel's rules for BTF it loads (kernel/bpf/btf.c, Linux 6.18), as

@@ -14,6 +14,9 @@
 //     auto vmlinux = bpfxx::btf::vmlinux();
 //     auto task = vmlinux.find("task_struct", btf::kind::struct_);
 //     for (const auto& m : task->members()) std::printf("%s at bit %u\n", m.name.data(), m.bit_offset);
+//
+// One concept: a parsed blob and its views — the views rely on the bounds the one
+// pass checked, so they live with it.
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/name_index.hpp>

@@ -15,6 +15,9 @@
 //
 // Portable: no OS headers. std::vector is used during constant evaluation;
 // std::string is not (clang 14 with libstdc++ 12 cannot evaluate it).
+//
+// One concept: the writer and the per-record rule checks it runs as it appends;
+// the rules themselves are btf/rules.hpp.
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/rules.hpp>

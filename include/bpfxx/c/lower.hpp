@@ -15,6 +15,9 @@
 //  7. instructions: conditions become compare-and-branch, returns of one
 //     constant share one `r0 = k; exit`, arguments move into r1-r5 as one
 //     parallel copy.
+//
+// One concept: the lowering pipeline — its passes share one intermediate form
+// and run in this order.
 
 #include <bpfxx/c/ir.hpp>
 #include <bpfxx/isa/insn.hpp>

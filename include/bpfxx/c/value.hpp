@@ -7,6 +7,9 @@
 // A value narrower than its destination converts silently; one wider (or
 // a big-endian value where a host one is wanted) does not compile: narrow
 // it with `c::cast<T>(v)`, convert byte order with `c::ntoh16(v)`.
+//
+// One concept: val, var and cond with their operators — an operator lives with
+// the types it takes.
 
 #include <bpfxx/c/ir.hpp>
 #include <bpfxx/c/scalar.hpp>
