@@ -9526,6 +9526,17 @@ struct run_result {
     std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
     fault error{};           ///< what stopped the program, if it did not exit
     std::uint64_t steps = 0; ///< instructions executed
+    /// The slot of the instruction that ended the run, in the program running
+    /// last (a tail call's target, after one): the `exit` of the entry
+    /// function, an ld_abs/ld_ind outside the packet (the kernel's `return
+    /// 0`), or the faulting instruction. What a test asks to know whether a
+    /// run got past its early exits.
+    std::uint32_t exit_pc = 0;
+    std::uint32_t helper_calls = 0; ///< helper calls made, the failed one included
+    /// Calls of the map element helpers (lookup, update, delete, push, pop,
+    /// peek, lookup_percpu: the family vm/helpers/maps.hpp models), whatever
+    /// they returned.
+    std::uint32_t map_calls = 0;
 
     [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
     [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }
@@ -11269,6 +11280,8 @@ template <class... Fs>
 }
 
 inline constexpr helper_table helper_models = make_helper_table(helper_families{});
+/// The family number of map_helpers in helper_models (what run_result::map_calls counts).
+inline constexpr std::uint8_t map_family = helper_models.family[static_cast<std::size_t>(helper::map_lookup_elem)];
 static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
 
 template <class S, class... Fs>
@@ -11288,6 +11301,7 @@ template <class S>
         return false;
     }
     s.init &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
+    ++s.helper_calls;
     const auto family = helper_models.family[static_cast<std::size_t>(id)];
     if (family == 0) {
         s.raise_helper(fault_kind::unmodelled_helper, id);
@@ -11297,6 +11311,7 @@ template <class S>
         s.raise_helper(fault_kind::helper_not_allowed, id);
         return false;
     }
+    if (family == map_family) ++s.map_calls;
     const bool ok = call_family(s, family, static_cast<helper>(id), helper_families{});
     if (s.error) {
         if (s.error.kind == fault_kind::bad_helper_argument || s.error.kind == fault_kind::unmodelled_helper)
@@ -11794,6 +11809,8 @@ struct machine_state<type_list<Ms...>, L> {
     std::uint32_t pc = 0;
     std::uint64_t steps = 0;
     std::uint32_t tail_calls = 0;
+    std::uint32_t helper_calls = 0; ///< this run's, for run_result
+    std::uint32_t map_calls = 0;
     std::uint32_t loops = 0;
     const code_ref* code = nullptr;
     const code_ref* tail_target = nullptr;
@@ -12821,6 +12838,8 @@ private:
         s_.steps = 0;
         ++s_.runs;
         s_.tail_calls = 0;
+        s_.helper_calls = 0;
+        s_.map_calls = 0;
         s_.loops = detail::max_loops;
         s_.code = &entry;
         s_.tail_target = nullptr;
@@ -12835,6 +12854,9 @@ private:
         detail::fast_executor::run(s_, result);
         result.steps = s_.steps;
         result.error = s_.error;
+        result.exit_pc = s_.error ? s_.error.pc : s_.pc;
+        result.helper_calls = s_.helper_calls;
+        result.map_calls = s_.map_calls;
         s_.note_dirty();
         C::finish(s_);
         return result;

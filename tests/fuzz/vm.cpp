@@ -218,6 +218,9 @@ void differential(int kind, std::span<const bpfxx::insn> prog, std::span<const u
         bpfxx_fuzz::require(x.steps <= budget + 1 && y.steps <= budget + 1, "a run went past its budget");
         bpfxx_fuzz::require(x.error == y.error, "the two paths fault differently");
         bpfxx_fuzz::require(x.steps == y.steps, "the two paths count different steps");
+        bpfxx_fuzz::require(x.exit_pc == y.exit_pc, "the two paths end at different slots");
+        bpfxx_fuzz::require(x.helper_calls == y.helper_calls && x.map_calls == y.map_calls,
+                            "the two paths count different helper calls");
         bpfxx_fuzz::require(!x.ok() || x.r0 == y.r0, "the two paths return different r0");
         same_state(*a, *b, kind);
     }

@@ -467,6 +467,10 @@ struct stats {
     std::size_t programs = 0, accepted = 0, rejected = 0, runs = 0, refused = 0, mismatches = 0;
     std::size_t lenient = 0; ///< rejected programs the interpreter ran without a fault on every frame
     std::size_t path_runs = 0, path_mismatches = 0; ///< runs compared between the decoded and the general path
+    /// Coverage, over the runs compared with the kernel: those that reached
+    /// the entry function's last `exit` (past every early exit and ld_abs
+    /// bail-out), and the map element helper calls they made.
+    std::size_t final_exits = 0, map_calls = 0;
     std::map<std::string, int> reasons;
     std::map<std::string, int> lenient_reasons;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -495,6 +499,8 @@ stats::~stats() {
     std::printf("vm differential, %s: %zu programs, %zu accepted, %zu rejected, %zu runs compared, %zu refused "
                 "packets, %zu mismatches, %lld ms\n",
                 name.c_str(), programs, accepted, rejected, runs, refused, mismatches, static_cast<long long>(ms));
+    std::printf("    coverage: %zu of %zu compared runs reached the final exit (%zu%%), %zu map operations\n",
+                final_exits, runs, runs ? final_exits * 100 / runs : 0, map_calls);
     if (lenient != 0) {
         std::printf("    %zu rejected programs ran in the interpreter without a fault:\n", lenient);
         for (const auto& [r, n] : lenient_reasons) std::printf("      %4d x  %s\n", n, r.c_str());
@@ -670,10 +676,13 @@ struct world {
     /// Where the decoded run `r` and the general run `g` of the same program differ.
     [[nodiscard]] std::string compare_paths(const vm::run_result& r, const vm::run_result& g) {
         std::string out;
-        if (r.r0 != g.r0 || r.steps != g.steps || !(r.error == g.error))
+        if (r.r0 != g.r0 || r.steps != g.steps || !(r.error == g.error) || r.exit_pc != g.exit_pc ||
+            r.helper_calls != g.helper_calls || r.map_calls != g.map_calls)
             out += "decoded run: r0 " + std::to_string(r.r0) + ", " + std::to_string(r.steps) + " steps, " +
                    std::string(vm::to_string(r.error).view()) + "; general run: r0 " + std::to_string(g.r0) + ", " +
-                   std::to_string(g.steps) + " steps, " + std::string(vm::to_string(g.error).view()) + "\n";
+                   std::to_string(g.steps) + " steps, " + std::string(vm::to_string(g.error).view()) +
+                   "; exit slots " + std::to_string(r.exit_pc) + " and " + std::to_string(g.exit_pc) + ", helper calls " +
+                   std::to_string(r.helper_calls) + " and " + std::to_string(g.helper_calls) + "\n";
         const auto same = [](auto a, auto b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); };
         if (!same(vm->packet(), general->packet()) || !same(vm->metadata(), general->metadata()))
             out += "decoded and general runs leave different packets\n";
@@ -800,12 +809,37 @@ kernel_log_watch& kernel_log() {
     return w;
 }
 
+/// The slot of the entry function's last `exit`: the end of the program, or
+/// of the code before the first subprogram a local call enters.
+std::uint32_t final_exit_of(const code_t& code) {
+    std::int64_t end = static_cast<std::int64_t>(code.size());
+    for (std::size_t pc = 0; pc < code.size(); ++pc)
+        if (bpfxx::is_local_call(code[pc])) end = std::min(end, static_cast<std::int64_t>(pc) + 1 + code[pc].imm);
+    for (auto pc = end - 1; pc >= 0; --pc)
+        if (code[static_cast<std::size_t>(pc)].code == (c::jmp | c::exit))
+            return static_cast<std::uint32_t>(pc);
+    return ~0u;
+}
+
 /// One program: load it, run it in both on each frame, compare. Returns
 /// whether the verifier accepted it.
 template <class W>
 bool differential(W& w, stats& st, kind k, const code_t& code, const std::vector<const frame*>& packets,
                   rng* ctx_rng = nullptr, const skb_in* fixed_ctx = nullptr) {
     ++st.programs;
+    // BPFXX_VMDIFF_BREAK=<generator>: its programs get an early exit that
+    // every run takes (`if r1 == 0` skips it, and r1, the context, is never
+    // 0), so they pass every comparison but cover nothing; the coverage
+    // floors must fail.
+    static const char* const sabotaged = std::getenv("BPFXX_VMDIFF_BREAK");
+    if (sabotaged != nullptr && st.name == sabotaged && !code.empty() && code[0].code != (c::jmp | c::jeq)) {
+        code_t broken{insn{.code = c::jmp | c::jeq | c::k, .dst_reg = 1, .off = 2},
+                      insn{.code = c::alu64 | c::mov | c::k}, insn{.code = c::jmp | c::exit}};
+        broken.insert(broken.end(), code.begin(), code.end());
+        --st.programs;
+        return differential(w, st, k, broken, packets, ctx_rng, fixed_ctx);
+    }
+    const std::uint32_t final_exit = final_exit_of(code);
     std::optional<bpfxx::prog> p;
     const auto fds = w.fds();
     std::string reason;
@@ -886,6 +920,8 @@ bool differential(W& w, stats& st, kind k, const code_t& code, const std::vector
             diff += buf;
         }
         if (kr && r.ok()) {
+            st.final_exits += r.exit_pc == final_exit;
+            st.map_calls += r.map_calls;
             bytes expected;
             if (k == kind::xdp) {
                 const auto meta = w.vm->metadata();
@@ -943,6 +979,19 @@ void require_mostly_accepted(const stats& st, unsigned percent) {
     CHECK(st.accepted * 100 >= st.programs * percent);
     CHECK(st.mismatches == 0);
     CHECK(st.path_mismatches == 0);
+}
+
+/// A generator's coverage floors: the share of compared runs that reached the
+/// final exit, and map operations per compared run (in hundredths), so that a
+/// generator which stops exercising its target fails here rather than
+/// comparing early exits. BPFXX_VMDIFF_BREAK=<generator> sabotages one on
+/// purpose (ctest vm_differential_floor_fails shows the floor failing).
+void require_coverage(const stats& st, unsigned final_exit_percent, unsigned map_calls_per_100_runs = 0) {
+    INFO(st.name, ": ", st.final_exits, " of ", st.runs, " compared runs reached the final exit, ", st.map_calls,
+         " map operations");
+    CHECK(st.runs > 0);
+    CHECK(st.final_exits * 100 >= st.runs * final_exit_percent);
+    CHECK(st.map_calls * 100 >= st.runs * map_calls_per_100_runs);
 }
 
 // ---------------------------------------------------------------------------
@@ -1869,6 +1918,7 @@ TEST_CASE("vm differential: straight-line ALU64 and ALU32") {
     const auto& all = frames();
     for (int i = 0; i < 3000; ++i) differential(w, st, kind::socket_filter, gen_alu(g), {&all[i % 3]});
     require_mostly_accepted(st, 95);
+    require_coverage(st, 95); // 100% when written
 }
 
 TEST_CASE("vm differential: forward branches, JMP and JMP32") {
@@ -1880,6 +1930,7 @@ TEST_CASE("vm differential: forward branches, JMP and JMP32") {
         differential(w, st, kind::socket_filter, code, some_frames(g, 4));
     }
     require_mostly_accepted(st, 90);
+    require_coverage(st, 50); // 62% when written
 }
 
 TEST_CASE("vm differential: stack of every width, bpf-to-bpf calls") {
@@ -1889,6 +1940,7 @@ TEST_CASE("vm differential: stack of every width, bpf-to-bpf calls") {
     const auto& all = frames();
     for (int i = 0; i < 1000; ++i) differential(w, st, kind::socket_filter, gen_calls(g), {&all[i % 5]});
     require_mostly_accepted(st, 90);
+    require_coverage(st, 95); // 100% when written
 }
 
 TEST_CASE("vm differential: XDP direct packet access") {
@@ -1900,6 +1952,7 @@ TEST_CASE("vm differential: XDP direct packet access") {
         differential(w, st, kind::xdp, code, some_frames(g, 6));
     }
     require_mostly_accepted(st, 70);
+    require_coverage(st, 95); // 100% when written
 }
 
 TEST_CASE("vm differential: tc context, helpers and direct packet access") {
@@ -1911,6 +1964,7 @@ TEST_CASE("vm differential: tc context, helpers and direct packet access") {
         differential(w, st, kind::tc, code, some_frames(g, 6), &g);
     }
     require_mostly_accepted(st, 50);
+    require_coverage(st, 65); // 79% when written
 }
 
 TEST_CASE("vm differential: socket filters, ld_abs/ld_ind, skb_load_bytes, context") {
@@ -1922,10 +1976,13 @@ TEST_CASE("vm differential: socket filters, ld_abs/ld_ind, skb_load_bytes, conte
         differential(w, st, kind::socket_filter, code, some_frames(g, 6), &g);
     }
     require_mostly_accepted(st, 50);
+    require_coverage(st, 30); // 41% when written
 }
 
 TEST_CASE("vm differential: array and hash maps, atomics") {
-    stats st("maps");
+    // counted per program type: XDP programs skip their map operations on
+    // frames under 64 bytes, socket filters bail out at ld_abs past the end
+    stats sf("maps, socket filter"), xdp("maps, xdp");
     world<amap, hmap> w;
     rng g(6);
     for (int i = 0; i < 1200; ++i) {
@@ -1933,9 +1990,12 @@ TEST_CASE("vm differential: array and hash maps, atomics") {
         w.seed(g);
         const kind k = (i % 2) ? kind::xdp : kind::socket_filter;
         const auto code = gen_maps(g, k); // before the frames: argument order is unspecified
-        differential(w, st, k, code, some_frames(g, 5));
+        differential(w, k == kind::xdp ? xdp : sf, k, code, some_frames(g, 5));
     }
-    require_mostly_accepted(st, 80);
+    require_mostly_accepted(sf, 80);
+    require_mostly_accepted(xdp, 80);
+    require_coverage(sf, 38, 180); // 48% and 2.34 per run when written
+    require_coverage(xdp, 95, 120); // 100% and 1.62 per run when written
 }
 
 TEST_CASE("vm differential: XDP adjust_head/meta/tail, csum_diff, redirects") {
@@ -1948,6 +2008,7 @@ TEST_CASE("vm differential: XDP adjust_head/meta/tail, csum_diff, redirects") {
     }
     if (!bpfxx_test::kernel_allows(bpfxx::map_type::devmap)) {
         require_mostly_accepted(st, 70);
+        require_coverage(st, 95); // 100% when written
         return;
     }
     world<devmap_t> wd;
@@ -1967,6 +2028,7 @@ TEST_CASE("vm differential: XDP adjust_head/meta/tail, csum_diff, redirects") {
         differential(wd, st, kind::xdp, code, some_frames(g, 4));
     }
     require_mostly_accepted(st, 70);
+    require_coverage(st, 95); // 100% when written
 }
 
 // ===========================================================================

@@ -355,6 +355,59 @@ static_assert([] {
     return r.ok() && r.r0 == i64(0 - 17 - 2) && m.map<flows>().lookup(7) == 70u && m.map<flows>().size() == 1;
 }());
 
+// What a run reports beyond r0: where it ended and the helper calls it made
+// (what the differential test counts coverage with).
+static_assert([] {
+    vm::machine_for<decltype(hash_ops)> m;
+    const auto r = m.run_on_memory(hash_ops, {});
+    return r.exit_pc == hash_ops.size() - 1 && r.helper_calls == 4 && r.map_calls == 4;
+}());
+static_assert([] {
+    vm::machine_for<decltype(count_protocols)> m;
+    const auto udp = m.run_socket_filter(count_protocols, udp53); // reaches the final exit
+    return udp.exit_pc == count_protocols.size() - 1 && udp.map_calls == 1 && udp.helper_calls == 1;
+}());
+// an ld_abs outside the packet ends the run with r0 = 0 there, as in the kernel
+static_assert([] {
+    constexpr auto past_the_end = bpfxx::assemble(mov(r6, r1), ld_abs<std::uint8_t>(1000), mov(r0, 7), exit());
+    const auto r = vm::run_socket_filter(past_the_end, udp53);
+    return r.ok() && r.r0 == 0 && r.exit_pc == 1 && r.helper_calls == 0;
+}());
+
+TEST_CASE("vm: exit_pc, helper_calls and map_calls agree between the decoded and the general path") {
+    constexpr auto early = bpfxx::assemble( // on memory of odd length: exits at slot 2; else two helper calls
+        jset(r2, 1, "odd"_label), call(bpfxx::helper::ktime_get_ns), st<std::uint32_t>(r10, -4, 3),
+        mov(r2, r10), add(r2, -4), ld_map<counters>(r1), call(bpfxx::helper::map_lookup_elem), mov(r0, 1), exit(),
+        "odd"_label, mov(r0, 2), exit());
+    static constexpr vm::limits step_by_step{.decode = false};
+    vm::machine_for<decltype(early)> decoded;
+    vm::machine_for<decltype(early), step_by_step> general;
+    const std::array<std::uint8_t, 4> even{};
+    const std::array<std::uint8_t, 3> odd{};
+    for (int run = 0; run < 2; ++run) { // the second from the decoded form's cache
+        CAPTURE(run);
+        for (const auto& r : {decoded.run_on_memory(early, even), general.run_on_memory(early, even)}) {
+            CHECK(r.r0 == 1);
+            CHECK(r.exit_pc == early.size() - 3);
+            CHECK(r.helper_calls == 2);
+            CHECK(r.map_calls == 1);
+        }
+        for (const auto& r : {decoded.run_on_memory(early, odd), general.run_on_memory(early, odd)}) {
+            CHECK(r.r0 == 2);
+            CHECK(r.exit_pc == early.size() - 1);
+            CHECK(r.helper_calls == 0);
+            CHECK(r.map_calls == 0);
+        }
+    }
+    // a fault: the slot of the faulting instruction
+    constexpr auto faulting = bpfxx::assemble(mov(r0, 0), ldx<std::uint64_t>(r0, r0, 0), exit());
+    for (const auto& f : {decoded.run_on_memory(faulting, even), general.run_on_memory(faulting, even)}) {
+        CHECK_FALSE(f.ok());
+        CHECK(f.exit_pc == 1);
+        CHECK(f.error.pc == 1);
+    }
+}
+
 TEST_CASE("vm: map models keep the kernel's rules") {
     SUBCASE("array") {
         vm::map_model<bpfxx::array_map<std::uint32_t, std::uint32_t, 2>> a;

@@ -62,6 +62,8 @@ template <class... Fs>
 }
 
 inline constexpr helper_table helper_models = make_helper_table(helper_families{});
+/// The family number of map_helpers in helper_models (what run_result::map_calls counts).
+inline constexpr std::uint8_t map_family = helper_models.family[static_cast<std::size_t>(helper::map_lookup_elem)];
 static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
 
 template <class S, class... Fs>
@@ -81,6 +83,7 @@ template <class S>
         return false;
     }
     s.init &= static_cast<std::uint16_t>(~1u); // void helpers leave r0 unset
+    ++s.helper_calls;
     const auto family = helper_models.family[static_cast<std::size_t>(id)];
     if (family == 0) {
         s.raise_helper(fault_kind::unmodelled_helper, id);
@@ -90,6 +93,7 @@ template <class S>
         s.raise_helper(fault_kind::helper_not_allowed, id);
         return false;
     }
+    if (family == map_family) ++s.map_calls;
     const bool ok = call_family(s, family, static_cast<helper>(id), helper_families{});
     if (s.error) {
         if (s.error.kind == fault_kind::bad_helper_argument || s.error.kind == fault_kind::unmodelled_helper)

@@ -56,6 +56,17 @@ struct run_result {
     std::uint64_t r0 = 0;    ///< the return value (meaningful when ok())
     fault error{};           ///< what stopped the program, if it did not exit
     std::uint64_t steps = 0; ///< instructions executed
+    /// The slot of the instruction that ended the run, in the program running
+    /// last (a tail call's target, after one): the `exit` of the entry
+    /// function, an ld_abs/ld_ind outside the packet (the kernel's `return
+    /// 0`), or the faulting instruction. What a test asks to know whether a
+    /// run got past its early exits.
+    std::uint32_t exit_pc = 0;
+    std::uint32_t helper_calls = 0; ///< helper calls made, the failed one included
+    /// Calls of the map element helpers (lookup, update, delete, push, pop,
+    /// peek, lookup_percpu: the family vm/helpers/maps.hpp models), whatever
+    /// they returned.
+    std::uint32_t map_calls = 0;
 
     [[nodiscard]] constexpr bool ok() const noexcept { return !error; }
     [[nodiscard]] constexpr explicit operator bool() const noexcept { return ok(); }

@@ -240,6 +240,8 @@ private:
         s_.steps = 0;
         ++s_.runs;
         s_.tail_calls = 0;
+        s_.helper_calls = 0;
+        s_.map_calls = 0;
         s_.loops = detail::max_loops;
         s_.code = &entry;
         s_.tail_target = nullptr;
@@ -254,6 +256,9 @@ private:
         detail::fast_executor::run(s_, result);
         result.steps = s_.steps;
         result.error = s_.error;
+        result.exit_pc = s_.error ? s_.error.pc : s_.pc;
+        result.helper_calls = s_.helper_calls;
+        result.map_calls = s_.map_calls;
         s_.note_dirty();
         C::finish(s_);
         return result;

@@ -92,6 +92,8 @@ struct machine_state<type_list<Ms...>, L> {
     std::uint32_t pc = 0;
     std::uint64_t steps = 0;
     std::uint32_t tail_calls = 0;
+    std::uint32_t helper_calls = 0; ///< this run's, for run_result
+    std::uint32_t map_calls = 0;
     std::uint32_t loops = 0;
     const code_ref* code = nullptr;
     const code_ref* tail_target = nullptr;
