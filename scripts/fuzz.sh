@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs bpfxx's libFuzzer harnesses (tests/fuzz/<target>.cpp).
 # Usage: scripts/fuzz.sh [--smoke] [target|all] [seconds]
-#   target   disasm, check, vm, verifier_log, tracefs_format, elf_symbols, or all (default)
+#   target   disasm, check, vm, verifier_log, tracefs_format, elf_symbols, btf_reader, or all (default)
 #   seconds  per target (default 60; --smoke: 20)
 #   --smoke  the CI run: JOBS targets at a time (default: number of CPUs)
 # Seeds are read from tests/fuzz/corpus/<target> (never written); new inputs
