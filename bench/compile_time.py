@@ -15,6 +15,14 @@ conditional jump to a fresh label every 8 instructions (512 labels). The
 stack stores and loads; the static_assert checks r0 against a model of it here.
 Targets (issue 2): include < 0.3 s, assemble < 2 s of g++ time.
 
+--umbrellas measures, for each umbrella header (bpfxx/<layer>.hpp and
+bpfxx/bpfxx.hpp), with g++ -fsyntax-only:
+  over empty = t(TU that includes it) - t(empty TU)
+  over floor = t(TU that includes it) - t(TU that includes only the standard,
+               system and Boost headers it reaches): what bpfxx's own code costs
+With --before REV, the same headers of git revision REV (extracted with git
+archive) are measured in the same run, interleaved, beside the working tree's.
+
 --vm-limits also finds the smallest -fconstexpr-steps (clang++) and
 -fconstexpr-ops-limit (g++) that the vm run compiles with, against the
 compilers' defaults (1,048,576 steps; 2^25 ops): the room left for longer runs.
@@ -164,6 +172,97 @@ def measure(cxx, src, runs, include):
     return Times(times)
 
 
+def reached_headers(include, header):
+    """The non-bpfxx headers (as written in `#include <...>`) that `header`
+    reaches through bpfxx headers, in first-seen order: its floor."""
+    import re
+    seen, floor, stack = set(), [], [header]
+    pattern = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
+    while stack:
+        h = stack.pop(0)
+        if h in seen:
+            continue
+        seen.add(h)
+        path = os.path.join(include, h)
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                m = pattern.match(line)
+                if not m:
+                    continue
+                name = m.group(1)
+                if name.startswith('bpfxx/'):
+                    stack.append(name)
+                elif name not in floor:
+                    floor.append(name)
+    return floor
+
+
+def umbrellas(include):
+    found = sorted(f for f in os.listdir(os.path.join(include, 'bpfxx')) if f.endswith('.hpp'))
+    return ['bpfxx/' + f for f in found]
+
+
+def syntax_times(cxx, src, runs, include):
+    """CPU seconds of `runs` -fsyntax-only compilations of `src`; None if it does not compile."""
+    times = []
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'tu.cpp')
+        with open(path, 'w') as f:
+            f.write(src)
+        cmd = [cxx, '-std=c++20', '-fsyntax-only', '-I', include, path]
+        for _ in range(runs):
+            t0 = children_cpu()
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            times.append(children_cpu() - t0)
+            if r.returncode != 0:
+                return None
+    return Times(times)
+
+
+def measure_umbrellas(cxx, runs, before):
+    """Per umbrella header: the cost over an empty TU and over its own floor,
+    for the working tree and (when given) revision `before`, in one run."""
+    trees = [('now', os.path.join(ROOT, 'include'))]
+    tmp = None
+    if before:
+        tmp = tempfile.mkdtemp()
+        archive = subprocess.run(['git', '-C', ROOT, 'archive', before, 'include'], capture_output=True, check=True)
+        subprocess.run(['tar', '-x', '-C', tmp], input=archive.stdout, check=True)
+        trees.append((before, os.path.join(tmp, 'include')))
+    try:
+        empty = syntax_times(cxx, 'int main() { return 0; }\n', runs, trees[0][1])
+        names = umbrellas(trees[0][1])
+        print(f'{cxx} -fsyntax-only, median of {runs} [spread]; empty TU {empty.median:.3f} s')
+        print(f'{"header":28} {"tree":10} {"over empty":>28} {"over its floor":>28}')
+        for name in names:
+            for label, include in trees:
+                if not os.path.exists(os.path.join(include, name)):
+                    print(f'{name:28} {label:10} {"(absent)":>28}')
+                    continue
+                floor_src = ''.join(f'#include <{h}>\n' for h in reached_headers(include, name))
+                # interleave the three TUs so that load on the machine falls on all alike
+                t_inc, t_floor = [], []
+                for _ in range(runs):
+                    a = syntax_times(cxx, f'#include <{name}>\n', 1, include)
+                    b = syntax_times(cxx, floor_src, 1, include)
+                    if a is None:
+                        break
+                    t_inc += a.values
+                    if b is not None:
+                        t_floor += b.values
+                if not t_inc:
+                    print(f'{name:28} {label:10} {"(does not compile alone)":>28}')
+                    continue
+                inc = Times(t_inc)
+                over_floor = fmt(inc - Times(t_floor)) if t_floor else '(floor does not compile alone)'
+                print(f'{name:28} {label:10} {fmt(inc - empty):>28} {over_floor:>28}')
+    finally:
+        if tmp:
+            shutil.rmtree(tmp)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', type=int, default=5)
@@ -173,8 +272,16 @@ def main():
     ap.add_argument('--vm-limits', action='store_true',
                     help='also find the constexpr step/op limits the vm run needs (about 25 compilations each)')
     ap.add_argument('--check', action='store_true', help='exit 1 when a g++ figure misses its target')
+    ap.add_argument('--umbrellas', action='store_true',
+                    help='only the per-umbrella-header costs (over an empty TU and over their own floor)')
+    ap.add_argument('--before', metavar='REV', help='with --umbrellas: also measure the headers of git revision REV')
     args = ap.parse_args()
     include = os.path.join(ROOT, 'include')
+    if args.umbrellas:
+        for cxx in args.compilers:
+            if shutil.which(cxx):
+                measure_umbrellas(cxx, args.runs, args.before)
+        return
     program, labels = big_program(args.slots)
     failed = False
     for cxx in args.compilers:
