@@ -203,9 +203,15 @@ void libbpf_find(benchmark::State& state, const char* name) {
 // ---------------------------------------------------------------------------
 // The summary: ratios from every repetition's figures.
 
-struct collector : benchmark::ConsoleReporter {
+struct figures {
     std::vector<std::pair<std::string, std::vector<double>>> times; // run name → per-repetition ns per iteration
     std::vector<std::pair<std::string, std::vector<double>>> rss;   // run name → per-repetition rss_kib
+};
+
+/// A reporter of either format (console, or JSON for bench/report.py) that
+/// also keeps every repetition's figures for the summary.
+template <class Reporter>
+struct collector : Reporter, figures {
 
     static std::vector<double>& slot(std::vector<std::pair<std::string, std::vector<double>>>& v, const std::string& k) {
         for (auto& [name, xs] : v)
@@ -214,6 +220,7 @@ struct collector : benchmark::ConsoleReporter {
         return v.back().second;
     }
 
+    using Run = benchmark::BenchmarkReporter::Run;
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const Run& r : runs) {
             if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
@@ -221,7 +228,7 @@ struct collector : benchmark::ConsoleReporter {
             slot(times, name).push_back(r.GetAdjustedRealTime() * multiplier(r.time_unit));
             if (const auto c = r.counters.find("rss_kib"); c != r.counters.end()) slot(rss, name).push_back(c->second);
         }
-        ConsoleReporter::ReportRuns(runs);
+        Reporter::ReportRuns(runs);
     }
 
     static double multiplier(benchmark::TimeUnit u) {
@@ -240,6 +247,10 @@ double median(std::vector<double> v) {
     return n == 0 ? 0 : (n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
+/// Where the summary goes: stdout, or stderr when stdout carries
+/// --benchmark_format=json for bench/report.py.
+FILE* summary_out = stdout;
+
 /// libbpf's figure over bpfxx's: median ratio and the range of ratios over repetition pairs.
 void print_ratio(const char* what, const std::vector<double>& bpfxx_v, const std::vector<double>& libbpf_v,
                  const char* unit, const char* target) {
@@ -248,7 +259,7 @@ void print_ratio(const char* what, const std::vector<double>& bpfxx_v, const std
     for (std::size_t i = 0; i < std::min(bpfxx_v.size(), libbpf_v.size()); ++i)
         if (bpfxx_v[i] > 0) ratios.push_back(libbpf_v[i] / bpfxx_v[i]);
     const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
-    std::printf("%-16s bpfxx %10.3f %s (%.3f..%.3f)  libbpf %10.3f %s (%.3f..%.3f)  libbpf/bpfxx %.1fx (%.1f..%.1f)  "
+    std::fprintf(summary_out, "%-16s bpfxx %10.3f %s (%.3f..%.3f)  libbpf %10.3f %s (%.3f..%.3f)  libbpf/bpfxx %.1fx (%.1f..%.1f)  "
                 "target %s%s\n",
                 what, median(bpfxx_v), unit, *std::min_element(bpfxx_v.begin(), bpfxx_v.end()),
                 *std::max_element(bpfxx_v.begin(), bpfxx_v.end()), median(libbpf_v), unit,
@@ -322,9 +333,23 @@ int main(int argc, char** argv) {
     int n = static_cast<int>(args.size());
     benchmark::Initialize(&n, args.data());
     if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+    if (given("--benchmark_format=json")) summary_out = stderr;
+    // bench/report.py's baselines (bench/baselines.hpp): libbpf where it is installed. The
+    // rss_growth groups' times are not figures (their counter rss_kib is; see the summary).
+    for (const char* group : {"open_find", "open_find_last", "open_find_missing", "open_find_cold",
+                              "open_find_missing_cold", "rss_growth", "rss_growth_missing", "find_missing", "find_hit"})
+        benchmark::AddCustomContext(std::string("baseline:") + group, impls[std::size(impls) - 1]);
 
-    collector c;
-    benchmark::RunSpecifiedBenchmarks(&c);
+    figures c;
+    if (summary_out == stderr) {
+        collector<benchmark::JSONReporter> r;
+        benchmark::RunSpecifiedBenchmarks(&r);
+        c = r;
+    } else {
+        collector<benchmark::ConsoleReporter> r;
+        benchmark::RunSpecifiedBenchmarks(&r);
+        c = r;
+    }
     benchmark::Shutdown();
 
     // Run names carry suffixes ("/iterations:20/manual_time"): match the registered prefix.
@@ -335,7 +360,7 @@ int main(int argc, char** argv) {
     };
     const auto times = [&](const char* name) { return by_prefix(c.times, name); };
     const auto rss_of = [&](const char* name) { return by_prefix(c.rss, name); };
-    std::printf("\nlibbpf over bpfxx, medians over repetitions (min..max), ratio range over repetition pairs:\n");
+    std::fprintf(summary_out, "\nlibbpf over bpfxx, medians over repetitions (min..max), ratio range over repetition pairs:\n");
     const auto us = [](std::vector<double> v) {
         for (double& x : v) x /= 1e3;
         return v;
@@ -355,6 +380,6 @@ int main(int argc, char** argv) {
                 ">= 4x (bpfxx adds <= 1/4)");
     print_ratio("rss_growth_missing", rss_of("rss_growth_missing/bpfxx"), rss_of("rss_growth_missing/libbpf"), "KiB",
                 ">= 4x");
-    std::printf("(open_find_last looks up '%s', the last STRUCT of vmlinux)\n", last_struct.c_str());
+    std::fprintf(summary_out, "(open_find_last looks up '%s', the last STRUCT of vmlinux)\n", last_struct.c_str());
     return 0;
 }
