@@ -278,10 +278,10 @@ int main(int argc, char** argv) {
     }
     // The last STRUCT of vmlinux: a lookup that must walk every type before it.
     static const std::string last_struct = [] {
-        const auto t = btf::vmlinux();
+        const auto t = bpfxx::btf::vmlinux(); // (qualified: libbpf.h declares a global struct btf)
         std::string name;
         for (const auto ty : t)
-            if (ty.kind() == btf::kind::struct_ && !ty.name().empty()) name = ty.name();
+            if (ty.kind() == bpfxx::btf::kind::struct_ && !ty.name().empty()) name = ty.name();
         return name;
     }();
     const auto reg = [](const std::string& name, auto&&... args) {
