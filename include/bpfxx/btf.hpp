@@ -7,7 +7,9 @@
 // mapping (Boost.Hana for member names is used here and nowhere else in
 // bpfxx), copying, lookups, C printing, program debug info, ELF sections.
 // Linux: BTF files (sysfs, objects on disk), BTF objects in the kernel,
-// maps created with BTF.
+// maps created with BTF, programs loaded with their BTF (load/debug_info.hpp:
+// here rather than in bpfxx/load.hpp, so that loading alone does not compile
+// the BTF layer).
 
 #include <bpfxx/btf/copy.hpp>
 #include <bpfxx/btf/describe.hpp>
@@ -27,4 +29,5 @@
 #include <bpfxx/btf/kernel.hpp>
 #include <bpfxx/btf/map.hpp>
 #include <bpfxx/btf/sysfs.hpp>
+#include <bpfxx/load/debug_info.hpp>
 #endif

@@ -3,7 +3,6 @@
 // verifier's verdict on a rejected program, `test_run`, program info, ids and
 // pins. Linux only.
 
-#include <bpfxx/load/debug_info.hpp>
 #include <bpfxx/load/load.hpp>
 #include <bpfxx/load/prog.hpp>
 #include <bpfxx/load/test_run.hpp>

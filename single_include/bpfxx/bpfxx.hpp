@@ -12907,7 +12907,9 @@ template <class P>
 // mapping (Boost.Hana for member names is used here and nowhere else in
 // bpfxx), copying, lookups, C printing, program debug info, ELF sections.
 // Linux: BTF files (sysfs, objects on disk), BTF objects in the kernel,
-// maps created with BTF.
+// maps created with BTF, programs loaded with their BTF (load/debug_info.hpp:
+// here rather than in bpfxx/load.hpp, so that loading alone does not compile
+// the BTF layer).
 
 // ---- begin <bpfxx/btf/copy.hpp> ----
 // Copying types from a parsed blob into a writer: a type and everything it
@@ -17415,6 +17417,1089 @@ namespace detail {
 
 } // namespace bpfxx::btf
 // ---- end <bpfxx/btf/sysfs.hpp> ----
+// ---- begin <bpfxx/load/debug_info.hpp> ----
+// Loading a program with its BTF: function names and one source line per
+// instruction for bpftool and the verifier's log (bpfxx/btf/program.hpp
+// says what the records hold). Linux only.
+//
+//     auto p = bpfxx::load<bpfxx::prog_type::sched_cls>(prog, bpfxx::btf::debug_info(prog), {.name = "count"}, map);
+
+// ---- begin <bpfxx/load/load.hpp> ----
+// `load<prog_type>(program, maps...)`: BPF_PROG_LOAD with the program's map
+// references resolved through fd_array, checked at compile time against the
+// map handles given. A rejected program throws `bpfxx::error` carrying the
+// verifier's whole log and bpfxx's listing with the rejected instruction
+// marked; nothing is left open.
+//
+//     auto counts = counters::create();
+//     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(sock_example, counts);
+//     auto q = bpfxx::load<bpfxx::prog_type::xdp>(xdp_prog, {.name = "fw", .log_level = 1}, rules, stats);
+
+// ---- begin <bpfxx/load/map_refs.hpp> ----
+// How a program's map references reach the kernel. `ld_map<M>` assembles to
+// `BPF_PSEUDO_MAP_IDX` (an index into the load's fd_array, Linux 5.14+), so
+// that the program constant holds no file descriptor. Kernels without
+// fd_array (Debian 11's 5.10, Ubuntu 20.04's 5.4, RHEL 8) get a copy of the
+// instructions with each map's fd written in (`BPF_PSEUDO_MAP_FD`, and
+// `BPF_PSEUDO_MAP_VALUE` for direct value addresses), as loaders for those
+// kernels do. Whether the kernel takes fd_array is probed once and cached
+// (`probe::feature::fd_array`).
+
+// ---- begin <bpfxx/load/attempt.hpp> ----
+// One BPF_PROG_LOAD call, with or without a log: what `load` repeats until
+// the whole log fits, and what the feature probes use to ask the verifier.
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+namespace bpfxx::detail::loading {
+
+struct attempt_result {
+    unique_fd fd;  ///< the program, when it loaded
+    int errnum = 0; ///< errno when it did not
+    std::string log;
+    std::uint32_t log_true_size = 0; ///< Linux 6.4+: the whole log's size, with its NUL
+};
+
+/// BPF_PROG_LOAD of `attr` with a log of `log_size` bytes at `log_level`
+/// (0, 0: no log). `attr`'s log fields are set here.
+[[nodiscard]] inline attempt_result attempt(sys::prog_load_attr& attr, std::uint32_t log_level,
+                                            std::uint32_t log_size) {
+    attempt_result a;
+    a.log.assign(log_size, '\0');
+    attr.log_level = log_size == 0 ? 0u : log_level;
+    attr.log_size = log_size;
+    attr.log_buf = log_size == 0 ? 0u : sys::ptr(a.log.data());
+    attr.log_true_size = 0;
+    const long fd = sys::call(sys::cmd::prog_load, attr);
+    a.errnum = fd < 0 ? errno : 0;
+    a.fd = unique_fd(static_cast<int>(fd));
+    a.log_true_size = attr.log_true_size;
+    if (const auto end = a.log.find('\0'); end != std::string::npos) a.log.resize(end);
+    return a;
+}
+
+} // namespace bpfxx::detail::loading
+// ---- end <bpfxx/load/attempt.hpp> ----
+// ---- begin <bpfxx/sys/probe_cache.hpp> ----
+// `probe::support`, a kernel's answer to "may this process use X here?", and
+// the process-wide cache of such answers. The probes themselves live above
+// the load and maps layers (bpfxx/probe/); the cache lives down here because
+// lower layers read it too (`load` asks whether the kernel takes fd_array).
+//
+// `probe::seed` puts an answer into the cache before any probe runs, so a
+// program — or a test — can see how bpfxx and its own code behave on a kernel
+// that refuses something this one allows:
+//
+//     bpfxx::probe::seed(bpfxx::probe::feature::fd_array,
+//                        bpfxx::probe::support::refused(EINVAL, "pretend: Linux 5.10"));
+//     auto p = bpfxx::load<bpfxx::prog_type::xdp>(prog, map); // map fds patched into the instructions
+//
+// Answers that may change while the process runs (ENOMEM, EAGAIN, EINTR,
+// EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
+// gains privileges.
+
+#include <algorithm>
+#include <cerrno>
+#include <compare>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bpfxx::probe {
+
+/// A probe's answer. Converts to `bool` (supported or not).
+struct support {
+    bool supported = false;
+    /// errno of the kernel call that said no; 0 when supported.
+    int errnum = 0;
+    /// Why not, in the kernel's words where it gave some; empty when supported.
+    std::string reason;
+    /// The answer is inferred rather than shown (each probe says when).
+    bool approximate = false;
+
+    [[nodiscard]] explicit operator bool() const noexcept { return supported; }
+
+    [[nodiscard]] static support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
+    [[nodiscard]] static support refused(int errnum, std::string reason, bool approximate = false) {
+        return {false, errnum, std::move(reason), approximate};
+    }
+};
+
+/// Load-time and link features of the kernel that bpfxx relies on or offers,
+/// beyond program types, map types, helpers and attach kinds.
+enum class feature : std::uint8_t {
+    bpf_syscall,     ///< bpf() works for this process at all (a one-entry array map)
+    test_run,        ///< BPF_PROG_TEST_RUN (of a socket filter)
+    fd_array,        ///< map references by fd_array index (BPF_PSEUDO_MAP_IDX, Linux 5.14)
+    log_true_size,   ///< the kernel reports the whole verifier log's size (Linux 6.4)
+    btf_load,        ///< BPF_BTF_LOAD of a minimal BTF
+    link_cgroup,     ///< BPF links for cgroup programs (Linux 5.7)
+    link_xdp,        ///< BPF links for XDP (Linux 5.9)
+    link_perf_event, ///< BPF links for perf events: tracepoints, kprobes, uprobes (Linux 5.15)
+    link_tcx,        ///< tcx links (Linux 6.6)
+};
+inline constexpr std::size_t feature_count = static_cast<std::size_t>(feature::link_tcx) + 1;
+
+[[nodiscard]] constexpr std::string_view to_string(feature f) noexcept {
+    constexpr std::string_view names[] = {"bpf_syscall", "test_run",  "fd_array",        "log_true_size", "btf_load",
+                                          "link_cgroup", "link_xdp", "link_perf_event", "link_tcx"};
+    static_assert(std::size(names) == feature_count);
+    const auto i = static_cast<std::size_t>(f);
+    return i < feature_count ? names[i] : std::string_view{};
+}
+
+} // namespace bpfxx::probe
+
+namespace bpfxx::detail::probing {
+
+/// What a cached answer is about.
+enum class kind : std::uint8_t { prog_type, map_type, helper, feature, attach_kind };
+
+struct key {
+    kind what;
+    std::uint32_t a;
+    std::int64_t b = 0;
+    friend constexpr auto operator<=>(const key&, const key&) = default;
+};
+
+/// The process-wide answers, sorted by key (a few hundred at most).
+class cache {
+public:
+    static cache& instance() {
+        static cache c;
+        return c;
+    }
+    [[nodiscard]] bool find(const key& k, probe::support& out) {
+        std::lock_guard g(lock_);
+        const auto it = position(k);
+        if (it == answers_.end() || it->first != k) return false;
+        out = it->second;
+        return true;
+    }
+    /// Keeps the first answer for `k` unless `replace`.
+    void store(const key& k, const probe::support& s, bool replace) {
+        std::lock_guard g(lock_);
+        const auto it = position(k);
+        if (it != answers_.end() && it->first == k) {
+            if (replace) it->second = s;
+            return;
+        }
+        answers_.insert(it, {k, s});
+    }
+    void clear() {
+        std::lock_guard g(lock_);
+        answers_.clear();
+    }
+
+private:
+    std::vector<std::pair<key, probe::support>>::iterator position(const key& k) {
+        return std::lower_bound(answers_.begin(), answers_.end(), k,
+                                [](const auto& entry, const key& x) { return entry.first < x; });
+    }
+    std::mutex lock_;
+    std::vector<std::pair<key, probe::support>> answers_;
+};
+
+[[nodiscard]] inline bool transient(int errnum) noexcept {
+    return errnum == ENOMEM || errnum == EAGAIN || errnum == EINTR || errnum == EBUSY || errnum == EMFILE ||
+           errnum == ENFILE;
+}
+
+/// The cached answer for `k`, computing it with `compute()` the first time.
+/// Two threads asking at once may both probe; both get the same answer.
+template <class F>
+[[nodiscard]] probe::support cached(const key& k, F&& compute) {
+    probe::support s;
+    if (cache::instance().find(k, s)) return s;
+    s = compute();
+    if (!transient(s.errnum)) cache::instance().store(k, s, false);
+    return s;
+}
+
+/// "EPERM (Operation not permitted)": an errno as the probes report it.
+[[nodiscard]] inline std::string answer_text(int errnum) {
+    return errno_name(errnum) + " (" + errno_text(errnum) + ")";
+}
+
+} // namespace bpfxx::detail::probing
+
+namespace bpfxx::probe {
+
+/// Answers every later question about `f` with `s`, without asking the kernel.
+inline void seed(feature f, const support& s) {
+    detail::probing::cache::instance().store({detail::probing::kind::feature, static_cast<std::uint32_t>(f)}, s, true);
+}
+
+/// Forgets every answer, seeded or probed: the next questions ask the kernel again.
+inline void forget_all() { detail::probing::cache::instance().clear(); }
+
+} // namespace bpfxx::probe
+// ---- end <bpfxx/sys/probe_cache.hpp> ----
+
+#include <cerrno>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace bpfxx {
+
+/// `load_options::map_references`.
+enum class map_refs : std::uint8_t {
+    automatic, ///< fd_array where the kernel takes it (probe::feature::fd_array), else patched
+    fd_array,  ///< always fd_array (the kernel refuses the load where it lacks it)
+    patched,   ///< always a copy of the instructions with the maps' fds written in
+};
+
+namespace detail::loading {
+
+/// Asks the kernel to load `r1 = map_by_idx(0); r0 = 0; exit` with an
+/// fd_array holding a one-entry array map.
+[[nodiscard]] inline probe::support probe_fd_array() {
+    namespace dp = detail::probing;
+    sys::map_create_attr m{};
+    m.map_type = 2; // array
+    m.key_size = 4;
+    m.value_size = 4;
+    m.max_entries = 1;
+    const unique_fd map(static_cast<int>(sys::call(sys::cmd::map_create, m)));
+    if (!map) return probe::support::refused(errno, "no map to refer to: " + dp::answer_text(errno), true);
+    const insn prog[] = {make_insn(code::ld | code::imm | code::dw, 1, pseudo::map_idx, 0, 0), make_insn(0, 0, 0, 0, 0),
+                         make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
+                         make_insn(code::jmp | code::exit, 0, 0, 0, 0)};
+    const int fds[] = {map.get()};
+    sys::prog_load_attr attr{};
+    attr.prog_type = 1; // socket_filter
+    attr.insn_cnt = 4;
+    attr.insns = sys::ptr(prog);
+    attr.license = sys::ptr("GPL");
+    attr.fd_array = sys::ptr(fds);
+    const auto a = attempt(attr, 1, 4096);
+    if (a.fd) return probe::support::yes();
+    std::string reason = dp::answer_text(a.errnum);
+    if (a.errnum == E2BIG) reason += ": this kernel's bpf_attr has no fd_array (Linux 5.14+)";
+    if (const auto line = a.log.find('\n'); !a.log.empty()) reason += ": " + a.log.substr(0, line);
+    return probe::support::refused(a.errnum, std::move(reason));
+}
+
+/// Whether this kernel takes map references by fd_array (probed once).
+[[nodiscard]] inline probe::support fd_array_supported() {
+    namespace dp = detail::probing;
+    return dp::cached({dp::kind::feature, static_cast<std::uint32_t>(probe::feature::fd_array)}, probe_fd_array);
+}
+
+[[nodiscard]] inline bool uses_fd_array(map_refs mode) {
+    if (mode == map_refs::automatic) return fd_array_supported().supported;
+    return mode == map_refs::fd_array;
+}
+
+/// `insns` with each `BPF_PSEUDO_MAP_IDX[_VALUE]` reference to `fds[i]`
+/// replaced by `BPF_PSEUDO_MAP_FD[_VALUE]` with the fd itself.
+[[nodiscard]] inline std::vector<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
+                                                    const std::string& object) {
+    std::vector<insn> out(insns.begin(), insns.end());
+    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+        insn& lo = out[i];
+        if (!is_ld_imm64(lo)) continue;
+        if (lo.src_reg == pseudo::map_idx || lo.src_reg == pseudo::map_idx_value) {
+            const auto index = static_cast<std::uint32_t>(lo.imm);
+            if (index >= fds.size())
+                throw error(EINVAL, "BPF_PROG_LOAD", object,
+                            "instruction " + std::to_string(i) + " refers to map " + std::to_string(index) +
+                                ", but the load has " + std::to_string(fds.size()) + " maps");
+            lo.src_reg = lo.src_reg == pseudo::map_idx ? pseudo::map_fd : pseudo::map_value;
+            lo.imm = fds[index];
+        }
+        ++i; // the second slot of the pair
+    }
+    return out;
+}
+
+} // namespace detail::loading
+} // namespace bpfxx
+// ---- end <bpfxx/load/map_refs.hpp> ----
+// ---- begin <bpfxx/load/prog.hpp> ----
+// `bpfxx::prog`: a loaded program, owned through its file descriptor. Made
+// by `load(...)`, or opened from an id or a bpffs pin; queried with `info()`.
+
+// ---- begin <bpfxx/sys/object.hpp> ----
+// What kind of BPF object an fd refers to, asked before anything reads the
+// kernel's description of it: BPF_OBJ_GET_INFO_BY_FD fills in whatever
+// structure the object has, so a program's info read as a map's gives
+// "key_size 833221721". Opening a pin or an id of the wrong kind is refused
+// here, with the kind the object really is.
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfxx::sys {
+
+enum class object_kind : std::uint8_t {
+    unknown, ///< /proc cannot tell (not mounted): the kernel is left to judge
+    map,
+    prog,
+    link,
+    btf,
+    other, ///< a file that is no BPF object, or another kind of one
+};
+
+/// "a map", "a BPF program" …, for messages.
+[[nodiscard]] constexpr std::string_view describe(object_kind k) noexcept {
+    switch (k) {
+    case object_kind::map: return "a map";
+    case object_kind::prog: return "a BPF program";
+    case object_kind::link: return "a BPF link";
+    case object_kind::btf: return "a BTF object";
+    case object_kind::other: return "no map, program or link";
+    default: return "an object of unknown kind";
+    }
+}
+
+/// The kind of object `fd` refers to, from its /proc/self/fd link (the
+/// kernel names the anonymous inodes of BPF objects "anon_inode:bpf-map",
+/// "anon_inode:bpf-prog", "anon_inode:btf", and a link "anon_inode:bpf_link"
+/// when created but "anon_inode:bpf-link" when reopened from a pin or an id).
+[[nodiscard]] inline object_kind kind_of(int fd) {
+    char buf[64] = {};
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) return object_kind::unknown;
+    const std::string_view target(buf, static_cast<std::size_t>(n));
+    if (target == "anon_inode:bpf-map") return object_kind::map;
+    if (target == "anon_inode:bpf-prog") return object_kind::prog;
+    if (target == "anon_inode:bpf_link" || target == "anon_inode:bpf-link") return object_kind::link;
+    if (target == "anon_inode:btf") return object_kind::btf;
+    return object_kind::other;
+}
+
+/// Throws `bpfxx::error` unless `fd` refers to a `want`: EBADF for no fd,
+/// EINVAL naming what it is instead ("… is not a map but a BPF program").
+inline void require_kind(int fd, object_kind want, const char* op, const std::string& what) {
+    if (fd < 0) throw error(EBADF, op, what, "the handle is empty");
+    const auto k = kind_of(fd);
+    if (k != object_kind::unknown && k != want)
+        throw error(EINVAL, op, what,
+                    "the object is not " + std::string(describe(want)) + " but " + std::string(describe(k)));
+}
+
+template <class Info>
+inline constexpr object_kind kind_of_info = object_kind::unknown;
+template <>
+inline constexpr object_kind kind_of_info<map_info> = object_kind::map;
+template <>
+inline constexpr object_kind kind_of_info<prog_info> = object_kind::prog;
+template <>
+inline constexpr object_kind kind_of_info<link_info> = object_kind::link;
+
+/// The kernel's description of the map, program or link `fd`
+/// (`sys::map_info`, `prog_info`, `link_info`), once `fd` is known to be one.
+template <class Info>
+[[nodiscard]] Info info_of(int fd, const char* op, const std::string& what) {
+    require_kind(fd, kind_of_info<Info>, op, what);
+    Info info{};
+    info_attr attr{};
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    attr.info_len = sizeof(Info);
+    attr.info = ptr(&info);
+    call_ok(cmd::obj_get_info_by_fd, attr, op, what);
+    return info;
+}
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/object.hpp> ----
+// ---- begin <bpfxx/sys/pin.hpp> ----
+// Pinning BPF objects on bpffs. The bpffs at /sys/fs/bpf is mounted on
+// demand, since machines do not always mount it at boot.
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <cerrno>
+#include <string>
+
+namespace bpfxx {
+
+/// The default bpffs mount point.
+inline constexpr const char* bpffs_root = "/sys/fs/bpf";
+
+namespace detail {
+inline constexpr long bpffs_magic = 0xcafe4a11;
+
+[[nodiscard]] inline bool is_bpffs(const char* path) noexcept {
+    struct statfs st{};
+    return ::statfs(path, &st) == 0 && static_cast<long>(st.f_type) == bpffs_magic;
+}
+} // namespace detail
+
+/// Makes sure a bpffs is mounted at `dir` (default /sys/fs/bpf), mounting one
+/// when it is not. Throws `bpfxx::error` when that is not possible.
+inline void ensure_bpffs(const std::string& dir = bpffs_root) {
+    if (detail::is_bpffs(dir.c_str())) return;
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) detail::throw_errno("mkdir", dir);
+    if (::mount("bpf", dir.c_str(), "bpf", 0, "mode=0700") != 0) detail::throw_errno("mount bpffs", dir);
+}
+
+/// The directory part of `path` ("" for a bare name).
+[[nodiscard]] inline std::string parent_dir(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
+}
+
+namespace detail {
+/// Throws the error of a failed pin operation on `path`; when `dir` (the
+/// path, or the directory it goes in) is on no bpffs, says that this is why.
+[[noreturn]] inline void throw_pin_error(int err, const char* op, const std::string& path, const std::string& dir) {
+    struct statfs st{};
+    const bool elsewhere = ::statfs(dir.empty() ? "." : dir.c_str(), &st) == 0 && static_cast<long>(st.f_type) != bpffs_magic;
+    throw error(err, op, path,
+                elsewhere ? "BPF objects are pinned in a BPF filesystem (bpffs), and " + (dir.empty() ? "." : dir) +
+                                " is on another (mount one: mount -t bpf bpf " + std::string(bpffs_root) + ")"
+                          : std::string{});
+}
+} // namespace detail
+
+namespace sys {
+/// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
+inline void pin(int fd, const std::string& path) {
+    if (fd < 0) throw error(EBADF, "BPF_OBJ_PIN", path, "the handle is empty");
+    if (path.starts_with(bpffs_root)) ensure_bpffs();
+    obj_attr attr{};
+    attr.pathname = ptr(path.c_str());
+    attr.bpf_fd = static_cast<std::uint32_t>(fd);
+    if (call(cmd::obj_pin, attr) < 0) bpfxx::detail::throw_pin_error(errno, "BPF_OBJ_PIN", path, parent_dir(path));
+}
+
+/// BPF_OBJ_GET: opens the object pinned at `path`.
+[[nodiscard]] inline unique_fd get_pinned(const std::string& path, std::uint32_t file_flags = 0) {
+    obj_attr attr{};
+    attr.pathname = ptr(path.c_str());
+    attr.file_flags = file_flags;
+    const long fd = call(cmd::obj_get, attr);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) bpfxx::detail::throw_errno("BPF_OBJ_GET", path);
+        bpfxx::detail::throw_pin_error(err, "BPF_OBJ_GET", path, path);
+    }
+    return unique_fd(static_cast<int>(fd));
+}
+} // namespace sys
+
+} // namespace bpfxx
+// ---- end <bpfxx/sys/pin.hpp> ----
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bpfxx {
+
+/// What the kernel reports about a loaded program (BPF_OBJ_GET_INFO_BY_FD).
+struct prog_info {
+    std::uint32_t id = 0;
+    bpfxx::prog_type type = prog_type::unspec;
+    std::string name;
+    /// The kernel's hash of the translated instructions, as bpftool shows it.
+    std::array<std::byte, 8> tag{};
+    std::string tag_hex; ///< `tag` as 16 lower-case hex digits
+    std::uint32_t xlated_size = 0; ///< bytes of the instructions after the verifier's rewrites
+    std::uint32_t jited_size = 0;  ///< bytes of machine code (0 without a JIT)
+    std::vector<std::uint32_t> map_ids; ///< the maps the program uses
+    /// Statistics: kept only while the kernel collects them (sysctl
+    /// kernel.bpf_stats_enabled=1, or BPF_ENABLE_STATS); 0 otherwise.
+    std::uint64_t run_count = 0;
+    std::chrono::nanoseconds run_time{};
+    std::uint32_t verified_insns = 0; ///< instructions the verifier processed (Linux 5.16+)
+    std::uint32_t created_by_uid = 0;
+    bool gpl_compatible = false;
+    std::uint32_t btf_id = 0;
+};
+
+namespace detail::progs {
+[[nodiscard]] inline std::string object_name(const char (&name)[16]) {
+    std::size_t n = 0;
+    while (n < sizeof name && name[n] != '\0') ++n;
+    return std::string(name, n);
+}
+} // namespace detail::progs
+
+/// A loaded BPF program: the only owner of its file descriptor (O_CLOEXEC).
+/// Move-only; the kernel frees the program when its last fd, pin and link are gone.
+class prog {
+public:
+    /// An empty handle (`fd() == -1`).
+    prog() noexcept = default;
+    /// Takes ownership of a program's fd whose type and name the caller knows
+    /// (and the verifier's log of its load, if one was kept).
+    prog(unique_fd fd, prog_type type, std::string name, std::string verifier_log = {}) noexcept
+        : fd_(std::move(fd)), type_(type), name_(std::move(name)), log_(std::move(verifier_log)) {}
+
+    prog(prog&&) noexcept = default;
+    prog& operator=(prog&&) noexcept = default;
+    prog(const prog&) = delete;
+    prog& operator=(const prog&) = delete;
+    ~prog() = default;
+
+    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+    [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
+    [[nodiscard]] prog_type type() const noexcept { return type_; }
+    /// The name the program was loaded with (as the kernel keeps it: at most 15 characters).
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    /// The verifier's log of a successful load, when `load_options::log_level`
+    /// asked for one; empty otherwise.
+    [[nodiscard]] const std::string& verifier_log() const noexcept { return log_; }
+
+    /// Gives up the fd: the caller must close it.
+    [[nodiscard]] unique_fd release() noexcept { return std::move(fd_); }
+
+    /// The kernel's description of this program.
+    [[nodiscard]] prog_info info() const {
+        std::vector<std::uint32_t> ids(8);
+        sys::prog_info raw{};
+        for (;;) {
+            raw = {};
+            raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
+            raw.map_ids = sys::ptr(ids.data());
+            if (!fd_) throw error(EBADF, "BPF_OBJ_GET_INFO_BY_FD", name_, "the program handle is empty");
+            sys::info_attr attr{};
+            attr.bpf_fd = static_cast<std::uint32_t>(fd());
+            attr.info_len = sizeof raw;
+            attr.info = sys::ptr(&raw);
+            sys::call_ok(sys::cmd::obj_get_info_by_fd, attr, "BPF_OBJ_GET_INFO_BY_FD", name_);
+            // The kernel reports how many ids there are, and copies at most as many as fit.
+            const bool fitted = raw.nr_map_ids <= ids.size();
+            ids.resize(raw.nr_map_ids);
+            if (fitted) break;
+        }
+        prog_info info;
+        info.id = raw.id;
+        info.type = static_cast<prog_type>(raw.type);
+        info.name = detail::progs::object_name(raw.name);
+        constexpr char hex[] = "0123456789abcdef";
+        for (std::size_t i = 0; i < 8; ++i) {
+            info.tag[i] = std::byte{raw.tag[i]};
+            info.tag_hex += hex[raw.tag[i] >> 4];
+            info.tag_hex += hex[raw.tag[i] & 0xf];
+        }
+        info.xlated_size = raw.xlated_prog_len;
+        info.jited_size = raw.jited_prog_len;
+        info.map_ids = std::move(ids);
+        info.run_count = raw.run_cnt;
+        info.run_time = std::chrono::nanoseconds(raw.run_time_ns);
+        info.verified_insns = raw.verified_insns;
+        info.created_by_uid = raw.created_by_uid;
+        info.gpl_compatible = (raw.gpl_compatible & 1u) != 0;
+        info.btf_id = raw.btf_id;
+        return info;
+    }
+
+    /// The kernel's id of this program (unique while it is loaded).
+    [[nodiscard]] std::uint32_t id() const {
+        return sys::info_of<sys::prog_info>(fd(), "BPF_OBJ_GET_INFO_BY_FD", name_).id;
+    }
+
+    /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
+    [[nodiscard]] static prog from_id(std::uint32_t id) {
+        sys::id_attr attr{};
+        attr.id = id;
+        const std::string what = "program id " + std::to_string(id);
+        return adopt(sys::call_fd(sys::cmd::prog_get_fd_by_id, attr, "BPF_PROG_GET_FD_BY_ID", what),
+                     "BPF_PROG_GET_FD_BY_ID", what);
+    }
+
+    /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
+    /// with EINVAL when the object pinned there is not a program ("not a BPF program").
+    [[nodiscard]] static prog open_pinned(const std::string& path) {
+        return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
+    }
+
+    /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
+    /// demand). The pin keeps the program loaded after every fd is closed,
+    /// until the file is removed.
+    void pin(const std::string& path) const {
+        if (!fd_) throw error(EBADF, "BPF_OBJ_PIN", path, "the program handle is empty");
+        sys::pin(fd(), path);
+    }
+
+    friend void swap(prog& a, prog& b) noexcept {
+        using std::swap;
+        swap(a.fd_, b.fd_);
+        swap(a.type_, b.type_);
+        swap(a.name_, b.name_);
+        swap(a.log_, b.log_);
+    }
+
+private:
+    /// A handle for an fd the kernel gave us: checks that it is a program and
+    /// learns its type and name.
+    static prog adopt(unique_fd fd, const char* op, const std::string& what) {
+        const auto raw = sys::info_of<sys::prog_info>(fd.get(), op, what);
+        return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
+    }
+
+    unique_fd fd_;
+    prog_type type_ = prog_type::unspec;
+    std::string name_;
+    std::string log_;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/prog.hpp> ----
+// ---- begin <bpfxx/load/verifier_log.hpp> ----
+// Reading the verifier's log: which instruction it rejected and in what
+// words, and bpfxx's listing of the program with that instruction marked.
+// Pure text processing: no system calls, so it is unit-testable anywhere.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace bpfxx {
+namespace detail::vlog {
+
+[[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+[[nodiscard]] constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+
+/// The decimal number at the start of `s`, and how many characters it took.
+[[nodiscard]] constexpr std::optional<std::pair<std::size_t, std::size_t>> leading_number(std::string_view s) noexcept {
+    std::size_t n = 0, i = 0;
+    while (i < s.size() && is_digit(s[i]) && i < 10) n = n * 10 + static_cast<std::size_t>(s[i++] - '0');
+    if (i == 0) return std::nullopt;
+    return std::pair{n, i};
+}
+
+/// If `line` is one the verifier prints for an instruction it visits
+/// ("12: (85) call bpf_map_lookup_elem#1"), the instruction's index.
+[[nodiscard]] constexpr std::optional<std::size_t> insn_line(std::string_view line) noexcept {
+    const auto num = leading_number(line);
+    if (!num) return std::nullopt;
+    const auto rest = line.substr(num->second);
+    if (rest.size() < 6 || rest.substr(0, 3) != ": (" || !is_hex(rest[3]) || !is_hex(rest[4]) || rest[5] != ')')
+        return std::nullopt;
+    return num->first;
+}
+
+/// Lines that are never the verdict: statistics the verifier adds whatever
+/// the outcome, and the precision-tracking notes of log level 2.
+[[nodiscard]] constexpr bool is_noise(std::string_view line) noexcept {
+    return line.empty() || line.starts_with("processed ") || line.starts_with("verification time ") ||
+           line.starts_with("stack depth ") || line.starts_with("func#") || line.starts_with("mark_precise: ") ||
+           line.starts_with("last_idx ") || line.starts_with("regs=");
+}
+
+/// Calls `f(line)` for each line of `log` (without the '\n').
+template <class F>
+constexpr void for_each_line(std::string_view log, F&& f) {
+    while (!log.empty()) {
+        const auto nl = log.find('\n');
+        f(log.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        log.remove_prefix(nl + 1);
+    }
+}
+
+/// "insn 7" anywhere in `text` (the checks before the main pass name
+/// instructions that way: "unreachable insn 7", "jump out of range from insn 3 to 9").
+[[nodiscard]] constexpr std::optional<std::size_t> insn_mention(std::string_view text) noexcept {
+    for (std::size_t at = text.find("insn "); at != std::string_view::npos; at = text.find("insn ", at + 1)) {
+        if (at > 0 && text[at - 1] != ' ') continue;
+        if (const auto num = leading_number(text.substr(at + 5))) return num->first;
+    }
+    return std::nullopt;
+}
+
+} // namespace detail::vlog
+
+/// What the verifier's log says about a rejected program.
+struct verifier_verdict {
+    /// The instruction it rejected: the last one its log shows it visiting
+    /// ("N: (xx) ..."), or else one its message names ("unreachable insn N").
+    std::optional<std::size_t> insn;
+    /// The verifier's own words: the first line after that instruction that is
+    /// not a statistic or a state dump ("R0 !read_ok"); for rejections before
+    /// the main pass, the first such line of the log.
+    std::string_view reason;
+};
+
+/// Reads the verdict from a verifier log (any log level).
+[[nodiscard]] constexpr verifier_verdict read_verdict(std::string_view log) noexcept {
+    namespace dv = detail::vlog;
+    verifier_verdict v;
+    std::string_view first_words;
+    bool after_insn = false;
+    dv::for_each_line(log, [&](std::string_view line) {
+        if (const auto i = dv::insn_line(line)) {
+            v.insn = i;
+            v.reason = {};
+            after_insn = true;
+            return;
+        }
+        if (dv::is_noise(line)) return;
+        // State dumps at log level 2 start with the instruction index too
+        // ("1: R0=scalar() R10=fp0"); they are not the verifier's verdict.
+        if (const auto num = dv::leading_number(line); num && line.substr(num->second).starts_with(": ")) return;
+        if (first_words.empty()) first_words = line;
+        if (after_insn && v.reason.empty()) v.reason = line;
+    });
+    if (!v.insn) {
+        v.reason = first_words;
+        v.insn = dv::insn_mention(first_words);
+    }
+    return v;
+}
+
+namespace detail::vlog {
+
+/// The listing of `insns` (as `write_listing` prints it, with slot numbers)
+/// with every line indented by four characters, and the line of slot `mark`
+/// starting with ">>> " instead.
+inline std::string marked_listing(std::span<const insn> insns, std::span<const symbol> labels,
+                                  std::optional<std::size_t> mark) {
+    std::string text;
+    write_listing([&text](std::string_view piece) { text.append(piece); }, insns, labels,
+                  {.helper_names = true, .label_names = true, .addresses = true, .raw_bytes = false});
+    std::string out;
+    out.reserve(text.size() + text.size() / 8 + 16);
+    for_each_line(text, [&](std::string_view line) {
+        // Instruction lines start with "%5u: "; label lines are "name:".
+        bool marked = false;
+        if (mark) {
+            const auto lead = line.find_first_not_of(' ');
+            if (lead != std::string_view::npos) {
+                const auto num = leading_number(line.substr(lead));
+                marked = num && num->first == *mark && lead + num->second >= 5 &&
+                         line.substr(lead + num->second).starts_with(": ");
+            }
+        }
+        out += marked ? ">>> " : "    ";
+        out += line;
+        out += '\n';
+    });
+    return out;
+}
+
+} // namespace detail::vlog
+} // namespace bpfxx
+// ---- end <bpfxx/load/verifier_log.hpp> ----
+
+#include <array>
+#include <cerrno>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace bpfxx {
+
+/// What `load` passes to BPF_PROG_LOAD besides the instructions and maps.
+struct load_options {
+    /// The program's name in the kernel (bpftool, /proc, info()): at most 15
+    /// characters, each a letter, digit, '_' or '.', as the kernel requires.
+    std::string_view name{};
+    /// Decides which helpers the program may call: GPL-only helpers need a
+    /// GPL-compatible license.
+    std::string_view license = "GPL";
+    /// Needed at load time by some program types (cgroup_sock_addr,
+    /// cgroup_sockopt, sk_lookup, netfilter, tracing …).
+    std::optional<attach_type> expected_attach_type{};
+    /// Tracing, LSM, struct_ops and ext programs: the BTF id of the target.
+    std::uint32_t attach_btf_id = 0;
+    /// ext (freplace) programs: the program whose function is replaced; also
+    /// carries a module's BTF fd for `attach_btf_id` (the kernel's
+    /// attach_btf_obj_fd shares the field). -1: none.
+    int attach_prog_fd = -1;
+    /// Only kprobe programs on kernels before 5.0 check it.
+    std::uint32_t kern_version = 0;
+    /// 0: no log unless the load fails (then at least 1). 1: the verifier's
+    /// verdicts; 2: every state too; add 4 for statistics only. With a
+    /// non-zero level a successful load keeps its log (`prog::verifier_log()`).
+    std::uint32_t log_level = 0;
+    /// Load flags (`prog_flags::sleepable`, `prog_flags::xdp_has_frags` …).
+    std::uint32_t prog_flags = 0;
+    /// Size of the first log buffer (0: 64 KiB); it grows until the whole log fits.
+    std::uint32_t log_size_hint = 0;
+    /// How map references reach the kernel: by fd_array where the kernel
+    /// takes it, else each map's fd written into a copy of the instructions.
+    map_refs map_references = map_refs::automatic;
+    /// The program's BTF (function names, source lines; bpfxx/load/debug_info.hpp
+    /// fills these from btf::debug_info): the BTF object's fd (-1: none) and
+    /// the func_info / line_info records that point into it.
+    int prog_btf_fd = -1;
+    std::span<const btf::func_info> func_info{};
+    std::span<const btf::line_info> line_info{};
+};
+
+/// A user-space handle of a map that a program references: it names the map
+/// type the program was assembled with (`descriptor`) and has the map's fd.
+template <class H>
+concept map_handle = requires(const H& h) {
+    typename std::remove_cvref_t<H>::descriptor;
+    { h.fd() } -> std::convertible_to<int>;
+};
+
+namespace detail::loading {
+
+/// Whether the kernel accepts `name` as an object name (bpf_obj_name_cpy).
+[[nodiscard]] constexpr bool valid_object_name(std::string_view name) noexcept {
+    if (name.size() > 15) return false;
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The kernel refuses logs outside [128, UINT32_MAX >> 2] bytes.
+inline constexpr std::uint32_t min_log_size = 128;
+inline constexpr std::uint32_t max_log_size = UINT32_MAX >> 2;
+inline constexpr std::uint32_t first_log_size = 64 * 1024;
+
+struct load_request {
+    prog_type type;
+    std::span<const insn> insns;
+    std::span<const symbol> labels; ///< for the listing in an error
+    std::span<const int> map_fds;   ///< fd_array
+    const load_options& opts;
+};
+
+/// The error of a rejected load: errno, the verifier's verdict and whole
+/// log, and the program's listing with the rejected instruction marked.
+[[nodiscard]] inline error load_error(int errnum, const load_request& req, std::string_view object,
+                                      std::string_view log, bool log_complete) {
+    const auto verdict = read_verdict(log);
+    std::string text;
+    text.reserve(log.size() + req.insns.size() * 40 + 256);
+    if (!verdict.reason.empty()) {
+        text += "verifier: ";
+        text += verdict.reason;
+        if (verdict.insn) {
+            text += " (instruction ";
+            text += std::to_string(*verdict.insn);
+            text += ')';
+        }
+        text += '\n';
+    }
+    if (!log.empty()) {
+        text += "--- verifier log ---\n";
+        text += log;
+        if (!log.ends_with('\n')) text += '\n';
+        if (!log_complete) text += "(the kernel could not hand over the whole log: it exceeds 1 GiB)\n";
+    }
+    text += "--- program";
+    if (verdict.insn) text += " (>>> marks the rejected instruction)";
+    text += " ---\n";
+    text += vlog::marked_listing(req.insns, req.labels, verdict.insn);
+    return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
+}
+
+/// The most instructions a program may have (BPF_COMPLEXITY_LIMIT_INSNS).
+inline constexpr std::size_t max_insns = 1000000;
+
+/// BPF_PROG_LOAD. Without a requested log the first attempt runs without
+/// one, since verifying without a log is faster; if it fails, the program is
+/// loaded again with a log buffer grown until the whole log fits, for the error.
+[[nodiscard]] inline prog load_program(const load_request& request) {
+    const load_options& o = request.opts;
+    const std::string object = o.name.empty() ? std::string(to_string(request.type)) : std::string(o.name);
+    if (!valid_object_name(o.name))
+        throw error(EINVAL, "BPF_PROG_LOAD", object,
+                    "a program name has at most 15 characters, each a letter, digit, '_' or '.'");
+    for (std::size_t i = 0; i < request.map_fds.size(); ++i)
+        if (request.map_fds[i] < 0)
+            throw error(EBADF, "BPF_PROG_LOAD", object,
+                        "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
+    // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
+    // and its log, with our listing, would run to megabytes
+    if (request.insns.size() > max_insns)
+        throw error(E2BIG, "BPF_PROG_LOAD", object,
+                    "the program has " + std::to_string(request.insns.size()) + " instructions; the kernel loads at most " +
+                        std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
+
+    // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
+    std::vector<insn> patched;
+    load_request req = request;
+    const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
+    if (!by_fd_array) {
+        patched = with_map_fds(req.insns, req.map_fds, object);
+        req.insns = patched;
+    }
+
+    const std::string license(o.license);
+    sys::prog_load_attr attr{};
+    attr.prog_type = static_cast<std::uint32_t>(req.type);
+    attr.insn_cnt = static_cast<std::uint32_t>(req.insns.size());
+    attr.insns = sys::ptr(req.insns.data());
+    attr.license = sys::ptr(license.c_str());
+    attr.kern_version = o.kern_version;
+    attr.prog_flags = o.prog_flags;
+    sys::copy_name(attr.prog_name, o.name);
+    attr.expected_attach_type = o.expected_attach_type ? static_cast<std::uint32_t>(*o.expected_attach_type) : 0u;
+    attr.attach_btf_id = o.attach_btf_id;
+    attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
+    attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
+    if (o.prog_btf_fd >= 0) {
+        attr.prog_btf_fd = static_cast<std::uint32_t>(o.prog_btf_fd);
+        attr.func_info_rec_size = sizeof(btf::func_info);
+        attr.func_info = o.func_info.empty() ? 0u : sys::ptr(o.func_info.data());
+        attr.func_info_cnt = static_cast<std::uint32_t>(o.func_info.size());
+        attr.line_info_rec_size = sizeof(btf::line_info);
+        attr.line_info = o.line_info.empty() ? 0u : sys::ptr(o.line_info.data());
+        attr.line_info_cnt = static_cast<std::uint32_t>(o.line_info.size());
+    }
+
+    if (o.log_level == 0) {
+        if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));
+    }
+
+    std::uint32_t size = o.log_size_hint == 0 ? first_log_size : o.log_size_hint;
+    if (size < min_log_size) size = min_log_size;
+    if (size > max_log_size) size = max_log_size;
+    for (;;) {
+        auto a = attempt(attr, o.log_level == 0 ? 1u : o.log_level, size);
+        if (a.fd) {
+            if (o.log_level == 0) a.log.clear(); // the log was only wanted for an error
+            return prog(std::move(a.fd), req.type, std::string(o.name), std::move(a.log));
+        }
+        // Linux 6.4+ says how big the log is (with its NUL) and keeps its
+        // tail when the buffer is short; older kernels fail with ENOSPC.
+        std::uint64_t want = 0;
+        if (a.log_true_size > size) want = a.log_true_size;
+        else if (a.log_true_size == 0 && a.errnum == ENOSPC) want = std::uint64_t{size} * 2;
+        if (want == 0 || size == max_log_size) throw load_error(a.errnum, req, object, a.log, want == 0);
+        size = static_cast<std::uint32_t>(want < max_log_size ? want : max_log_size);
+    }
+}
+
+template <class H>
+using descriptor_of = typename std::remove_cvref_t<H>::descriptor;
+
+// Each diagnostic is a function template of the map type, so that the
+// compiler's notes ("[with Map = counters]", "check_map_supplied<counters, 0>")
+// name the type.
+template <class Map, std::size_t Supplied>
+constexpr void check_map_supplied() {
+    static_assert(Supplied != 0,
+                  "bpfxx::load: the program references a map type (Map in the compiler's notes) that no argument "
+                  "supplies: pass a handle of that map");
+    static_assert(Supplied <= 1, "bpfxx::load: more than one argument supplies the same map type (Map in the "
+                                 "compiler's notes): pass each map once");
+}
+template <class Descriptor, bool Referenced>
+constexpr void check_map_referenced() {
+    static_assert(Referenced, "bpfxx::load: an argument is a map the program does not reference (its descriptor is "
+                              "Descriptor in the compiler's notes): a map of the wrong type?");
+}
+
+template <class Map, class... H>
+inline constexpr std::size_t supplied_count = (std::size_t{0} + ... + (std::is_same_v<Map, descriptor_of<H>> ? 1 : 0));
+
+template <class Maps, class... H>
+struct map_check;
+template <class... M, class... H>
+struct map_check<type_list<M...>, H...> {
+    static constexpr bool all_referenced = (contains<descriptor_of<H>, type_list<M...>> && ...);
+    static constexpr bool ok = all_referenced && ((supplied_count<M, H...> == 1) && ...);
+    static constexpr void diagnose() {
+        // A map of the wrong type also leaves the right one missing: name the cause only.
+        if constexpr (!all_referenced)
+            (check_map_referenced<descriptor_of<H>, contains<descriptor_of<H>, type_list<M...>>>(), ...);
+        else
+            (check_map_supplied<M, supplied_count<M, H...>>(), ...);
+    }
+};
+
+template <prog_type T, class P, class... H>
+[[nodiscard]] prog load_typed(const P& program, const load_options& opts, const H&... maps) {
+    using maps_list = typename P::maps;
+    using check = map_check<maps_list, H...>;
+    if constexpr (!check::ok) {
+        check::diagnose();
+        return prog{};
+    } else {
+        // fd_array in the program's order: `ld_map<M>` holds M's index in `maps_list`.
+        std::array<int, maps_list::size> fds{};
+        ((fds[index_of<descriptor_of<H>, maps_list>] = static_cast<int>(maps.fd())), ...);
+        return load_program({T, std::span<const insn>(program.insns), std::span<const symbol>(program.labels),
+                             std::span<const int>(fds), opts});
+    }
+}
+
+} // namespace detail::loading
+
+/// Loads an assembled program as a program of type `T`. `maps` are handles
+/// of the maps it references (`ld_map<M>`), one per map type, in any order;
+/// a missing, duplicated or unreferenced map type does not compile.
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const H&... maps) {
+    return detail::loading::load_typed<T>(program, load_options{}, maps...);
+}
+
+/// As above, with options (name, license, log level …).
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const load_options& opts, const H&... maps) {
+    return detail::loading::load_typed<T>(program, opts, maps...);
+}
+
+/// Loads instructions built at run time. `map_fds` becomes fd_array: the
+/// instructions' `ld_map_idx(reg, i)` refer to `map_fds[i]` (maps loaded by fd,
+/// `ld_map_fd`, need no entry).
+[[nodiscard]] inline prog load(prog_type type, std::span<const insn> insns, std::span<const int> map_fds = {},
+                               const load_options& opts = {}) {
+    return detail::loading::load_program({type, insns, {}, map_fds, opts});
+}
+
+/// As above, with the type as a template argument.
+template <prog_type T>
+[[nodiscard]] prog load(std::span<const insn> insns, std::span<const int> map_fds = {},
+                        const load_options& opts = {}) {
+    return detail::loading::load_program({T, insns, {}, map_fds, opts});
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/load.hpp> ----
+
+namespace bpfxx {
+
+/// `load<T>(program, opts, maps...)` with the program's BTF: the blob of
+/// `debug` is loaded (BPF_BTF_LOAD, closed again once the program holds it)
+/// and its func_info / line_info go with the program.
+template <prog_type T, program_type P, map_handle... H>
+[[nodiscard]] prog load(const P& program, const btf::program_debug& debug, load_options opts, const H&... maps) {
+    const auto object = btf::object::load(debug.blob);
+    opts.prog_btf_fd = object.fd();
+    opts.func_info = debug.funcs;
+    opts.line_info = debug.lines;
+    return load<T>(program, opts, maps...);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/load/debug_info.hpp> ----
 #endif
 // ---- end <bpfxx/btf.hpp> ----
 
@@ -17617,175 +18702,6 @@ template <class F>
 
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/cpus.hpp> ----
-// ---- begin <bpfxx/sys/object.hpp> ----
-// What kind of BPF object an fd refers to, asked before anything reads the
-// kernel's description of it: BPF_OBJ_GET_INFO_BY_FD fills in whatever
-// structure the object has, so a program's info read as a map's gives
-// "key_size 833221721". Opening a pin or an id of the wrong kind is refused
-// here, with the kind the object really is.
-
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-namespace bpfxx::sys {
-
-enum class object_kind : std::uint8_t {
-    unknown, ///< /proc cannot tell (not mounted): the kernel is left to judge
-    map,
-    prog,
-    link,
-    btf,
-    other, ///< a file that is no BPF object, or another kind of one
-};
-
-/// "a map", "a BPF program" …, for messages.
-[[nodiscard]] constexpr std::string_view describe(object_kind k) noexcept {
-    switch (k) {
-    case object_kind::map: return "a map";
-    case object_kind::prog: return "a BPF program";
-    case object_kind::link: return "a BPF link";
-    case object_kind::btf: return "a BTF object";
-    case object_kind::other: return "no map, program or link";
-    default: return "an object of unknown kind";
-    }
-}
-
-/// The kind of object `fd` refers to, from its /proc/self/fd link (the
-/// kernel names the anonymous inodes of BPF objects "anon_inode:bpf-map",
-/// "anon_inode:bpf-prog", "anon_inode:btf", and a link "anon_inode:bpf_link"
-/// when created but "anon_inode:bpf-link" when reopened from a pin or an id).
-[[nodiscard]] inline object_kind kind_of(int fd) {
-    char buf[64] = {};
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
-    const auto n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    if (n <= 0) return object_kind::unknown;
-    const std::string_view target(buf, static_cast<std::size_t>(n));
-    if (target == "anon_inode:bpf-map") return object_kind::map;
-    if (target == "anon_inode:bpf-prog") return object_kind::prog;
-    if (target == "anon_inode:bpf_link" || target == "anon_inode:bpf-link") return object_kind::link;
-    if (target == "anon_inode:btf") return object_kind::btf;
-    return object_kind::other;
-}
-
-/// Throws `bpfxx::error` unless `fd` refers to a `want`: EBADF for no fd,
-/// EINVAL naming what it is instead ("… is not a map but a BPF program").
-inline void require_kind(int fd, object_kind want, const char* op, const std::string& what) {
-    if (fd < 0) throw error(EBADF, op, what, "the handle is empty");
-    const auto k = kind_of(fd);
-    if (k != object_kind::unknown && k != want)
-        throw error(EINVAL, op, what,
-                    "the object is not " + std::string(describe(want)) + " but " + std::string(describe(k)));
-}
-
-template <class Info>
-inline constexpr object_kind kind_of_info = object_kind::unknown;
-template <>
-inline constexpr object_kind kind_of_info<map_info> = object_kind::map;
-template <>
-inline constexpr object_kind kind_of_info<prog_info> = object_kind::prog;
-template <>
-inline constexpr object_kind kind_of_info<link_info> = object_kind::link;
-
-/// The kernel's description of the map, program or link `fd`
-/// (`sys::map_info`, `prog_info`, `link_info`), once `fd` is known to be one.
-template <class Info>
-[[nodiscard]] Info info_of(int fd, const char* op, const std::string& what) {
-    require_kind(fd, kind_of_info<Info>, op, what);
-    Info info{};
-    info_attr attr{};
-    attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    attr.info_len = sizeof(Info);
-    attr.info = ptr(&info);
-    call_ok(cmd::obj_get_info_by_fd, attr, op, what);
-    return info;
-}
-
-} // namespace bpfxx::sys
-// ---- end <bpfxx/sys/object.hpp> ----
-// ---- begin <bpfxx/sys/pin.hpp> ----
-// Pinning BPF objects on bpffs. The bpffs at /sys/fs/bpf is mounted on
-// demand, since machines do not always mount it at boot.
-
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-
-#include <cerrno>
-#include <string>
-
-namespace bpfxx {
-
-/// The default bpffs mount point.
-inline constexpr const char* bpffs_root = "/sys/fs/bpf";
-
-namespace detail {
-inline constexpr long bpffs_magic = 0xcafe4a11;
-
-[[nodiscard]] inline bool is_bpffs(const char* path) noexcept {
-    struct statfs st{};
-    return ::statfs(path, &st) == 0 && static_cast<long>(st.f_type) == bpffs_magic;
-}
-} // namespace detail
-
-/// Makes sure a bpffs is mounted at `dir` (default /sys/fs/bpf), mounting one
-/// when it is not. Throws `bpfxx::error` when that is not possible.
-inline void ensure_bpffs(const std::string& dir = bpffs_root) {
-    if (detail::is_bpffs(dir.c_str())) return;
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) detail::throw_errno("mkdir", dir);
-    if (::mount("bpf", dir.c_str(), "bpf", 0, "mode=0700") != 0) detail::throw_errno("mount bpffs", dir);
-}
-
-/// The directory part of `path` ("" for a bare name).
-[[nodiscard]] inline std::string parent_dir(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? std::string{} : path.substr(0, slash == 0 ? 1 : slash);
-}
-
-namespace detail {
-/// Throws the error of a failed pin operation on `path`; when `dir` (the
-/// path, or the directory it goes in) is on no bpffs, says that this is why.
-[[noreturn]] inline void throw_pin_error(int err, const char* op, const std::string& path, const std::string& dir) {
-    struct statfs st{};
-    const bool elsewhere = ::statfs(dir.empty() ? "." : dir.c_str(), &st) == 0 && static_cast<long>(st.f_type) != bpffs_magic;
-    throw error(err, op, path,
-                elsewhere ? "BPF objects are pinned in a BPF filesystem (bpffs), and " + (dir.empty() ? "." : dir) +
-                                " is on another (mount one: mount -t bpf bpf " + std::string(bpffs_root) + ")"
-                          : std::string{});
-}
-} // namespace detail
-
-namespace sys {
-/// BPF_OBJ_PIN: pins `fd` at `path`; mounts /sys/fs/bpf first when `path` is under it.
-inline void pin(int fd, const std::string& path) {
-    if (fd < 0) throw error(EBADF, "BPF_OBJ_PIN", path, "the handle is empty");
-    if (path.starts_with(bpffs_root)) ensure_bpffs();
-    obj_attr attr{};
-    attr.pathname = ptr(path.c_str());
-    attr.bpf_fd = static_cast<std::uint32_t>(fd);
-    if (call(cmd::obj_pin, attr) < 0) bpfxx::detail::throw_pin_error(errno, "BPF_OBJ_PIN", path, parent_dir(path));
-}
-
-/// BPF_OBJ_GET: opens the object pinned at `path`.
-[[nodiscard]] inline unique_fd get_pinned(const std::string& path, std::uint32_t file_flags = 0) {
-    obj_attr attr{};
-    attr.pathname = ptr(path.c_str());
-    attr.file_flags = file_flags;
-    const long fd = call(cmd::obj_get, attr);
-    if (fd < 0) {
-        const int err = errno;
-        if (err == ENOENT) bpfxx::detail::throw_errno("BPF_OBJ_GET", path);
-        bpfxx::detail::throw_pin_error(err, "BPF_OBJ_GET", path, path);
-    }
-    return unique_fd(static_cast<int>(fd));
-}
-} // namespace sys
-
-} // namespace bpfxx
-// ---- end <bpfxx/sys/pin.hpp> ----
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19301,919 +20217,6 @@ private:
 // verifier's verdict on a rejected program, `test_run`, program info, ids and
 // pins. Linux only.
 
-// ---- begin <bpfxx/load/debug_info.hpp> ----
-// Loading a program with its BTF: function names and one source line per
-// instruction for bpftool and the verifier's log (bpfxx/btf/program.hpp
-// says what the records hold). Linux only.
-//
-//     auto p = bpfxx::load<bpfxx::prog_type::sched_cls>(prog, bpfxx::btf::debug_info(prog), {.name = "count"}, map);
-
-// ---- begin <bpfxx/load/load.hpp> ----
-// `load<prog_type>(program, maps...)`: BPF_PROG_LOAD with the program's map
-// references resolved through fd_array, checked at compile time against the
-// map handles given. A rejected program throws `bpfxx::error` carrying the
-// verifier's whole log and bpfxx's listing with the rejected instruction
-// marked; nothing is left open.
-//
-//     auto counts = counters::create();
-//     auto p = bpfxx::load<bpfxx::prog_type::socket_filter>(sock_example, counts);
-//     auto q = bpfxx::load<bpfxx::prog_type::xdp>(xdp_prog, {.name = "fw", .log_level = 1}, rules, stats);
-
-// ---- begin <bpfxx/load/map_refs.hpp> ----
-// How a program's map references reach the kernel. `ld_map<M>` assembles to
-// `BPF_PSEUDO_MAP_IDX` (an index into the load's fd_array, Linux 5.14+), so
-// that the program constant holds no file descriptor. Kernels without
-// fd_array (Debian 11's 5.10, Ubuntu 20.04's 5.4, RHEL 8) get a copy of the
-// instructions with each map's fd written in (`BPF_PSEUDO_MAP_FD`, and
-// `BPF_PSEUDO_MAP_VALUE` for direct value addresses), as loaders for those
-// kernels do. Whether the kernel takes fd_array is probed once and cached
-// (`probe::feature::fd_array`).
-
-// ---- begin <bpfxx/load/attempt.hpp> ----
-// One BPF_PROG_LOAD call, with or without a log: what `load` repeats until
-// the whole log fits, and what the feature probes use to ask the verifier.
-
-#include <cerrno>
-#include <cstdint>
-#include <string>
-
-namespace bpfxx::detail::loading {
-
-struct attempt_result {
-    unique_fd fd;  ///< the program, when it loaded
-    int errnum = 0; ///< errno when it did not
-    std::string log;
-    std::uint32_t log_true_size = 0; ///< Linux 6.4+: the whole log's size, with its NUL
-};
-
-/// BPF_PROG_LOAD of `attr` with a log of `log_size` bytes at `log_level`
-/// (0, 0: no log). `attr`'s log fields are set here.
-[[nodiscard]] inline attempt_result attempt(sys::prog_load_attr& attr, std::uint32_t log_level,
-                                            std::uint32_t log_size) {
-    attempt_result a;
-    a.log.assign(log_size, '\0');
-    attr.log_level = log_size == 0 ? 0u : log_level;
-    attr.log_size = log_size;
-    attr.log_buf = log_size == 0 ? 0u : sys::ptr(a.log.data());
-    attr.log_true_size = 0;
-    const long fd = sys::call(sys::cmd::prog_load, attr);
-    a.errnum = fd < 0 ? errno : 0;
-    a.fd = unique_fd(static_cast<int>(fd));
-    a.log_true_size = attr.log_true_size;
-    if (const auto end = a.log.find('\0'); end != std::string::npos) a.log.resize(end);
-    return a;
-}
-
-} // namespace bpfxx::detail::loading
-// ---- end <bpfxx/load/attempt.hpp> ----
-// ---- begin <bpfxx/sys/probe_cache.hpp> ----
-// `probe::support`, a kernel's answer to "may this process use X here?", and
-// the process-wide cache of such answers. The probes themselves live above
-// the load and maps layers (bpfxx/probe/); the cache lives down here because
-// lower layers read it too (`load` asks whether the kernel takes fd_array).
-//
-// `probe::seed` puts an answer into the cache before any probe runs, so a
-// program — or a test — can see how bpfxx and its own code behave on a kernel
-// that refuses something this one allows:
-//
-//     bpfxx::probe::seed(bpfxx::probe::feature::fd_array,
-//                        bpfxx::probe::support::refused(EINVAL, "pretend: Linux 5.10"));
-//     auto p = bpfxx::load<bpfxx::prog_type::xdp>(prog, map); // map fds patched into the instructions
-//
-// Answers that may change while the process runs (ENOMEM, EAGAIN, EINTR,
-// EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
-// gains privileges.
-
-#include <algorithm>
-#include <cerrno>
-#include <compare>
-#include <cstdint>
-#include <mutex>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-namespace bpfxx::probe {
-
-/// A probe's answer. Converts to `bool` (supported or not).
-struct support {
-    bool supported = false;
-    /// errno of the kernel call that said no; 0 when supported.
-    int errnum = 0;
-    /// Why not, in the kernel's words where it gave some; empty when supported.
-    std::string reason;
-    /// The answer is inferred rather than shown (each probe says when).
-    bool approximate = false;
-
-    [[nodiscard]] explicit operator bool() const noexcept { return supported; }
-
-    [[nodiscard]] static support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
-    [[nodiscard]] static support refused(int errnum, std::string reason, bool approximate = false) {
-        return {false, errnum, std::move(reason), approximate};
-    }
-};
-
-/// Load-time and link features of the kernel that bpfxx relies on or offers,
-/// beyond program types, map types, helpers and attach kinds.
-enum class feature : std::uint8_t {
-    bpf_syscall,     ///< bpf() works for this process at all (a one-entry array map)
-    test_run,        ///< BPF_PROG_TEST_RUN (of a socket filter)
-    fd_array,        ///< map references by fd_array index (BPF_PSEUDO_MAP_IDX, Linux 5.14)
-    log_true_size,   ///< the kernel reports the whole verifier log's size (Linux 6.4)
-    btf_load,        ///< BPF_BTF_LOAD of a minimal BTF
-    link_cgroup,     ///< BPF links for cgroup programs (Linux 5.7)
-    link_xdp,        ///< BPF links for XDP (Linux 5.9)
-    link_perf_event, ///< BPF links for perf events: tracepoints, kprobes, uprobes (Linux 5.15)
-    link_tcx,        ///< tcx links (Linux 6.6)
-};
-inline constexpr std::size_t feature_count = static_cast<std::size_t>(feature::link_tcx) + 1;
-
-[[nodiscard]] constexpr std::string_view to_string(feature f) noexcept {
-    constexpr std::string_view names[] = {"bpf_syscall", "test_run",  "fd_array",        "log_true_size", "btf_load",
-                                          "link_cgroup", "link_xdp", "link_perf_event", "link_tcx"};
-    static_assert(std::size(names) == feature_count);
-    const auto i = static_cast<std::size_t>(f);
-    return i < feature_count ? names[i] : std::string_view{};
-}
-
-} // namespace bpfxx::probe
-
-namespace bpfxx::detail::probing {
-
-/// What a cached answer is about.
-enum class kind : std::uint8_t { prog_type, map_type, helper, feature, attach_kind };
-
-struct key {
-    kind what;
-    std::uint32_t a;
-    std::int64_t b = 0;
-    friend constexpr auto operator<=>(const key&, const key&) = default;
-};
-
-/// The process-wide answers, sorted by key (a few hundred at most).
-class cache {
-public:
-    static cache& instance() {
-        static cache c;
-        return c;
-    }
-    [[nodiscard]] bool find(const key& k, probe::support& out) {
-        std::lock_guard g(lock_);
-        const auto it = position(k);
-        if (it == answers_.end() || it->first != k) return false;
-        out = it->second;
-        return true;
-    }
-    /// Keeps the first answer for `k` unless `replace`.
-    void store(const key& k, const probe::support& s, bool replace) {
-        std::lock_guard g(lock_);
-        const auto it = position(k);
-        if (it != answers_.end() && it->first == k) {
-            if (replace) it->second = s;
-            return;
-        }
-        answers_.insert(it, {k, s});
-    }
-    void clear() {
-        std::lock_guard g(lock_);
-        answers_.clear();
-    }
-
-private:
-    std::vector<std::pair<key, probe::support>>::iterator position(const key& k) {
-        return std::lower_bound(answers_.begin(), answers_.end(), k,
-                                [](const auto& entry, const key& x) { return entry.first < x; });
-    }
-    std::mutex lock_;
-    std::vector<std::pair<key, probe::support>> answers_;
-};
-
-[[nodiscard]] inline bool transient(int errnum) noexcept {
-    return errnum == ENOMEM || errnum == EAGAIN || errnum == EINTR || errnum == EBUSY || errnum == EMFILE ||
-           errnum == ENFILE;
-}
-
-/// The cached answer for `k`, computing it with `compute()` the first time.
-/// Two threads asking at once may both probe; both get the same answer.
-template <class F>
-[[nodiscard]] probe::support cached(const key& k, F&& compute) {
-    probe::support s;
-    if (cache::instance().find(k, s)) return s;
-    s = compute();
-    if (!transient(s.errnum)) cache::instance().store(k, s, false);
-    return s;
-}
-
-/// "EPERM (Operation not permitted)": an errno as the probes report it.
-[[nodiscard]] inline std::string answer_text(int errnum) {
-    return errno_name(errnum) + " (" + errno_text(errnum) + ")";
-}
-
-} // namespace bpfxx::detail::probing
-
-namespace bpfxx::probe {
-
-/// Answers every later question about `f` with `s`, without asking the kernel.
-inline void seed(feature f, const support& s) {
-    detail::probing::cache::instance().store({detail::probing::kind::feature, static_cast<std::uint32_t>(f)}, s, true);
-}
-
-/// Forgets every answer, seeded or probed: the next questions ask the kernel again.
-inline void forget_all() { detail::probing::cache::instance().clear(); }
-
-} // namespace bpfxx::probe
-// ---- end <bpfxx/sys/probe_cache.hpp> ----
-
-#include <cerrno>
-#include <cstdint>
-#include <span>
-#include <string>
-#include <vector>
-
-namespace bpfxx {
-
-/// `load_options::map_references`.
-enum class map_refs : std::uint8_t {
-    automatic, ///< fd_array where the kernel takes it (probe::feature::fd_array), else patched
-    fd_array,  ///< always fd_array (the kernel refuses the load where it lacks it)
-    patched,   ///< always a copy of the instructions with the maps' fds written in
-};
-
-namespace detail::loading {
-
-/// Asks the kernel to load `r1 = map_by_idx(0); r0 = 0; exit` with an
-/// fd_array holding a one-entry array map.
-[[nodiscard]] inline probe::support probe_fd_array() {
-    namespace dp = detail::probing;
-    sys::map_create_attr m{};
-    m.map_type = 2; // array
-    m.key_size = 4;
-    m.value_size = 4;
-    m.max_entries = 1;
-    const unique_fd map(static_cast<int>(sys::call(sys::cmd::map_create, m)));
-    if (!map) return probe::support::refused(errno, "no map to refer to: " + dp::answer_text(errno), true);
-    const insn prog[] = {make_insn(code::ld | code::imm | code::dw, 1, pseudo::map_idx, 0, 0), make_insn(0, 0, 0, 0, 0),
-                         make_insn(code::alu64 | code::mov | code::k, 0, 0, 0, 0),
-                         make_insn(code::jmp | code::exit, 0, 0, 0, 0)};
-    const int fds[] = {map.get()};
-    sys::prog_load_attr attr{};
-    attr.prog_type = 1; // socket_filter
-    attr.insn_cnt = 4;
-    attr.insns = sys::ptr(prog);
-    attr.license = sys::ptr("GPL");
-    attr.fd_array = sys::ptr(fds);
-    const auto a = attempt(attr, 1, 4096);
-    if (a.fd) return probe::support::yes();
-    std::string reason = dp::answer_text(a.errnum);
-    if (a.errnum == E2BIG) reason += ": this kernel's bpf_attr has no fd_array (Linux 5.14+)";
-    if (const auto line = a.log.find('\n'); !a.log.empty()) reason += ": " + a.log.substr(0, line);
-    return probe::support::refused(a.errnum, std::move(reason));
-}
-
-/// Whether this kernel takes map references by fd_array (probed once).
-[[nodiscard]] inline probe::support fd_array_supported() {
-    namespace dp = detail::probing;
-    return dp::cached({dp::kind::feature, static_cast<std::uint32_t>(probe::feature::fd_array)}, probe_fd_array);
-}
-
-[[nodiscard]] inline bool uses_fd_array(map_refs mode) {
-    if (mode == map_refs::automatic) return fd_array_supported().supported;
-    return mode == map_refs::fd_array;
-}
-
-/// `insns` with each `BPF_PSEUDO_MAP_IDX[_VALUE]` reference to `fds[i]`
-/// replaced by `BPF_PSEUDO_MAP_FD[_VALUE]` with the fd itself.
-[[nodiscard]] inline std::vector<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
-                                                    const std::string& object) {
-    std::vector<insn> out(insns.begin(), insns.end());
-    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-        insn& lo = out[i];
-        if (!is_ld_imm64(lo)) continue;
-        if (lo.src_reg == pseudo::map_idx || lo.src_reg == pseudo::map_idx_value) {
-            const auto index = static_cast<std::uint32_t>(lo.imm);
-            if (index >= fds.size())
-                throw error(EINVAL, "BPF_PROG_LOAD", object,
-                            "instruction " + std::to_string(i) + " refers to map " + std::to_string(index) +
-                                ", but the load has " + std::to_string(fds.size()) + " maps");
-            lo.src_reg = lo.src_reg == pseudo::map_idx ? pseudo::map_fd : pseudo::map_value;
-            lo.imm = fds[index];
-        }
-        ++i; // the second slot of the pair
-    }
-    return out;
-}
-
-} // namespace detail::loading
-} // namespace bpfxx
-// ---- end <bpfxx/load/map_refs.hpp> ----
-// ---- begin <bpfxx/load/prog.hpp> ----
-// `bpfxx::prog`: a loaded program, owned through its file descriptor. Made
-// by `load(...)`, or opened from an id or a bpffs pin; queried with `info()`.
-
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-namespace bpfxx {
-
-/// What the kernel reports about a loaded program (BPF_OBJ_GET_INFO_BY_FD).
-struct prog_info {
-    std::uint32_t id = 0;
-    bpfxx::prog_type type = prog_type::unspec;
-    std::string name;
-    /// The kernel's hash of the translated instructions, as bpftool shows it.
-    std::array<std::byte, 8> tag{};
-    std::string tag_hex; ///< `tag` as 16 lower-case hex digits
-    std::uint32_t xlated_size = 0; ///< bytes of the instructions after the verifier's rewrites
-    std::uint32_t jited_size = 0;  ///< bytes of machine code (0 without a JIT)
-    std::vector<std::uint32_t> map_ids; ///< the maps the program uses
-    /// Statistics: kept only while the kernel collects them (sysctl
-    /// kernel.bpf_stats_enabled=1, or BPF_ENABLE_STATS); 0 otherwise.
-    std::uint64_t run_count = 0;
-    std::chrono::nanoseconds run_time{};
-    std::uint32_t verified_insns = 0; ///< instructions the verifier processed (Linux 5.16+)
-    std::uint32_t created_by_uid = 0;
-    bool gpl_compatible = false;
-    std::uint32_t btf_id = 0;
-};
-
-namespace detail::progs {
-[[nodiscard]] inline std::string object_name(const char (&name)[16]) {
-    std::size_t n = 0;
-    while (n < sizeof name && name[n] != '\0') ++n;
-    return std::string(name, n);
-}
-} // namespace detail::progs
-
-/// A loaded BPF program: the only owner of its file descriptor (O_CLOEXEC).
-/// Move-only; the kernel frees the program when its last fd, pin and link are gone.
-class prog {
-public:
-    /// An empty handle (`fd() == -1`).
-    prog() noexcept = default;
-    /// Takes ownership of a program's fd whose type and name the caller knows
-    /// (and the verifier's log of its load, if one was kept).
-    prog(unique_fd fd, prog_type type, std::string name, std::string verifier_log = {}) noexcept
-        : fd_(std::move(fd)), type_(type), name_(std::move(name)), log_(std::move(verifier_log)) {}
-
-    prog(prog&&) noexcept = default;
-    prog& operator=(prog&&) noexcept = default;
-    prog(const prog&) = delete;
-    prog& operator=(const prog&) = delete;
-    ~prog() = default;
-
-    [[nodiscard]] int fd() const noexcept { return fd_.get(); }
-    [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(fd_); }
-    [[nodiscard]] prog_type type() const noexcept { return type_; }
-    /// The name the program was loaded with (as the kernel keeps it: at most 15 characters).
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-    /// The verifier's log of a successful load, when `load_options::log_level`
-    /// asked for one; empty otherwise.
-    [[nodiscard]] const std::string& verifier_log() const noexcept { return log_; }
-
-    /// Gives up the fd: the caller must close it.
-    [[nodiscard]] unique_fd release() noexcept { return std::move(fd_); }
-
-    /// The kernel's description of this program.
-    [[nodiscard]] prog_info info() const {
-        std::vector<std::uint32_t> ids(8);
-        sys::prog_info raw{};
-        for (;;) {
-            raw = {};
-            raw.nr_map_ids = static_cast<std::uint32_t>(ids.size());
-            raw.map_ids = sys::ptr(ids.data());
-            if (!fd_) throw error(EBADF, "BPF_OBJ_GET_INFO_BY_FD", name_, "the program handle is empty");
-            sys::info_attr attr{};
-            attr.bpf_fd = static_cast<std::uint32_t>(fd());
-            attr.info_len = sizeof raw;
-            attr.info = sys::ptr(&raw);
-            sys::call_ok(sys::cmd::obj_get_info_by_fd, attr, "BPF_OBJ_GET_INFO_BY_FD", name_);
-            // The kernel reports how many ids there are, and copies at most as many as fit.
-            const bool fitted = raw.nr_map_ids <= ids.size();
-            ids.resize(raw.nr_map_ids);
-            if (fitted) break;
-        }
-        prog_info info;
-        info.id = raw.id;
-        info.type = static_cast<prog_type>(raw.type);
-        info.name = detail::progs::object_name(raw.name);
-        constexpr char hex[] = "0123456789abcdef";
-        for (std::size_t i = 0; i < 8; ++i) {
-            info.tag[i] = std::byte{raw.tag[i]};
-            info.tag_hex += hex[raw.tag[i] >> 4];
-            info.tag_hex += hex[raw.tag[i] & 0xf];
-        }
-        info.xlated_size = raw.xlated_prog_len;
-        info.jited_size = raw.jited_prog_len;
-        info.map_ids = std::move(ids);
-        info.run_count = raw.run_cnt;
-        info.run_time = std::chrono::nanoseconds(raw.run_time_ns);
-        info.verified_insns = raw.verified_insns;
-        info.created_by_uid = raw.created_by_uid;
-        info.gpl_compatible = (raw.gpl_compatible & 1u) != 0;
-        info.btf_id = raw.btf_id;
-        return info;
-    }
-
-    /// The kernel's id of this program (unique while it is loaded).
-    [[nodiscard]] std::uint32_t id() const {
-        return sys::info_of<sys::prog_info>(fd(), "BPF_OBJ_GET_INFO_BY_FD", name_).id;
-    }
-
-    /// Opens the loaded program with kernel id `id` (BPF_PROG_GET_FD_BY_ID).
-    [[nodiscard]] static prog from_id(std::uint32_t id) {
-        sys::id_attr attr{};
-        attr.id = id;
-        const std::string what = "program id " + std::to_string(id);
-        return adopt(sys::call_fd(sys::cmd::prog_get_fd_by_id, attr, "BPF_PROG_GET_FD_BY_ID", what),
-                     "BPF_PROG_GET_FD_BY_ID", what);
-    }
-
-    /// Opens the program pinned at `path` on a bpffs. Throws `bpfxx::error`
-    /// with EINVAL when the object pinned there is not a program ("not a BPF program").
-    [[nodiscard]] static prog open_pinned(const std::string& path) {
-        return adopt(sys::get_pinned(path), "BPF_OBJ_GET", path);
-    }
-
-    /// Pins this program at `path` (a bpffs path; /sys/fs/bpf is mounted on
-    /// demand). The pin keeps the program loaded after every fd is closed,
-    /// until the file is removed.
-    void pin(const std::string& path) const {
-        if (!fd_) throw error(EBADF, "BPF_OBJ_PIN", path, "the program handle is empty");
-        sys::pin(fd(), path);
-    }
-
-    friend void swap(prog& a, prog& b) noexcept {
-        using std::swap;
-        swap(a.fd_, b.fd_);
-        swap(a.type_, b.type_);
-        swap(a.name_, b.name_);
-        swap(a.log_, b.log_);
-    }
-
-private:
-    /// A handle for an fd the kernel gave us: checks that it is a program and
-    /// learns its type and name.
-    static prog adopt(unique_fd fd, const char* op, const std::string& what) {
-        const auto raw = sys::info_of<sys::prog_info>(fd.get(), op, what);
-        return prog(std::move(fd), static_cast<prog_type>(raw.type), detail::progs::object_name(raw.name));
-    }
-
-    unique_fd fd_;
-    prog_type type_ = prog_type::unspec;
-    std::string name_;
-    std::string log_;
-};
-
-} // namespace bpfxx
-// ---- end <bpfxx/load/prog.hpp> ----
-// ---- begin <bpfxx/load/verifier_log.hpp> ----
-// Reading the verifier's log: which instruction it rejected and in what
-// words, and bpfxx's listing of the program with that instruction marked.
-// Pure text processing: no system calls, so it is unit-testable anywhere.
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace bpfxx {
-namespace detail::vlog {
-
-[[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-[[nodiscard]] constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f'); }
-
-/// The decimal number at the start of `s`, and how many characters it took.
-[[nodiscard]] constexpr std::optional<std::pair<std::size_t, std::size_t>> leading_number(std::string_view s) noexcept {
-    std::size_t n = 0, i = 0;
-    while (i < s.size() && is_digit(s[i]) && i < 10) n = n * 10 + static_cast<std::size_t>(s[i++] - '0');
-    if (i == 0) return std::nullopt;
-    return std::pair{n, i};
-}
-
-/// If `line` is one the verifier prints for an instruction it visits
-/// ("12: (85) call bpf_map_lookup_elem#1"), the instruction's index.
-[[nodiscard]] constexpr std::optional<std::size_t> insn_line(std::string_view line) noexcept {
-    const auto num = leading_number(line);
-    if (!num) return std::nullopt;
-    const auto rest = line.substr(num->second);
-    if (rest.size() < 6 || rest.substr(0, 3) != ": (" || !is_hex(rest[3]) || !is_hex(rest[4]) || rest[5] != ')')
-        return std::nullopt;
-    return num->first;
-}
-
-/// Lines that are never the verdict: statistics the verifier adds whatever
-/// the outcome, and the precision-tracking notes of log level 2.
-[[nodiscard]] constexpr bool is_noise(std::string_view line) noexcept {
-    return line.empty() || line.starts_with("processed ") || line.starts_with("verification time ") ||
-           line.starts_with("stack depth ") || line.starts_with("func#") || line.starts_with("mark_precise: ") ||
-           line.starts_with("last_idx ") || line.starts_with("regs=");
-}
-
-/// Calls `f(line)` for each line of `log` (without the '\n').
-template <class F>
-constexpr void for_each_line(std::string_view log, F&& f) {
-    while (!log.empty()) {
-        const auto nl = log.find('\n');
-        f(log.substr(0, nl));
-        if (nl == std::string_view::npos) break;
-        log.remove_prefix(nl + 1);
-    }
-}
-
-/// "insn 7" anywhere in `text` (the checks before the main pass name
-/// instructions that way: "unreachable insn 7", "jump out of range from insn 3 to 9").
-[[nodiscard]] constexpr std::optional<std::size_t> insn_mention(std::string_view text) noexcept {
-    for (std::size_t at = text.find("insn "); at != std::string_view::npos; at = text.find("insn ", at + 1)) {
-        if (at > 0 && text[at - 1] != ' ') continue;
-        if (const auto num = leading_number(text.substr(at + 5))) return num->first;
-    }
-    return std::nullopt;
-}
-
-} // namespace detail::vlog
-
-/// What the verifier's log says about a rejected program.
-struct verifier_verdict {
-    /// The instruction it rejected: the last one its log shows it visiting
-    /// ("N: (xx) ..."), or else one its message names ("unreachable insn N").
-    std::optional<std::size_t> insn;
-    /// The verifier's own words: the first line after that instruction that is
-    /// not a statistic or a state dump ("R0 !read_ok"); for rejections before
-    /// the main pass, the first such line of the log.
-    std::string_view reason;
-};
-
-/// Reads the verdict from a verifier log (any log level).
-[[nodiscard]] constexpr verifier_verdict read_verdict(std::string_view log) noexcept {
-    namespace dv = detail::vlog;
-    verifier_verdict v;
-    std::string_view first_words;
-    bool after_insn = false;
-    dv::for_each_line(log, [&](std::string_view line) {
-        if (const auto i = dv::insn_line(line)) {
-            v.insn = i;
-            v.reason = {};
-            after_insn = true;
-            return;
-        }
-        if (dv::is_noise(line)) return;
-        // State dumps at log level 2 start with the instruction index too
-        // ("1: R0=scalar() R10=fp0"); they are not the verifier's verdict.
-        if (const auto num = dv::leading_number(line); num && line.substr(num->second).starts_with(": ")) return;
-        if (first_words.empty()) first_words = line;
-        if (after_insn && v.reason.empty()) v.reason = line;
-    });
-    if (!v.insn) {
-        v.reason = first_words;
-        v.insn = dv::insn_mention(first_words);
-    }
-    return v;
-}
-
-namespace detail::vlog {
-
-/// The listing of `insns` (as `write_listing` prints it, with slot numbers)
-/// with every line indented by four characters, and the line of slot `mark`
-/// starting with ">>> " instead.
-inline std::string marked_listing(std::span<const insn> insns, std::span<const symbol> labels,
-                                  std::optional<std::size_t> mark) {
-    std::string text;
-    write_listing([&text](std::string_view piece) { text.append(piece); }, insns, labels,
-                  {.helper_names = true, .label_names = true, .addresses = true, .raw_bytes = false});
-    std::string out;
-    out.reserve(text.size() + text.size() / 8 + 16);
-    for_each_line(text, [&](std::string_view line) {
-        // Instruction lines start with "%5u: "; label lines are "name:".
-        bool marked = false;
-        if (mark) {
-            const auto lead = line.find_first_not_of(' ');
-            if (lead != std::string_view::npos) {
-                const auto num = leading_number(line.substr(lead));
-                marked = num && num->first == *mark && lead + num->second >= 5 &&
-                         line.substr(lead + num->second).starts_with(": ");
-            }
-        }
-        out += marked ? ">>> " : "    ";
-        out += line;
-        out += '\n';
-    });
-    return out;
-}
-
-} // namespace detail::vlog
-} // namespace bpfxx
-// ---- end <bpfxx/load/verifier_log.hpp> ----
-
-#include <array>
-#include <cerrno>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <vector>
-
-namespace bpfxx {
-
-/// What `load` passes to BPF_PROG_LOAD besides the instructions and maps.
-struct load_options {
-    /// The program's name in the kernel (bpftool, /proc, info()): at most 15
-    /// characters, each a letter, digit, '_' or '.', as the kernel requires.
-    std::string_view name{};
-    /// Decides which helpers the program may call: GPL-only helpers need a
-    /// GPL-compatible license.
-    std::string_view license = "GPL";
-    /// Needed at load time by some program types (cgroup_sock_addr,
-    /// cgroup_sockopt, sk_lookup, netfilter, tracing …).
-    std::optional<attach_type> expected_attach_type{};
-    /// Tracing, LSM, struct_ops and ext programs: the BTF id of the target.
-    std::uint32_t attach_btf_id = 0;
-    /// ext (freplace) programs: the program whose function is replaced; also
-    /// carries a module's BTF fd for `attach_btf_id` (the kernel's
-    /// attach_btf_obj_fd shares the field). -1: none.
-    int attach_prog_fd = -1;
-    /// Only kprobe programs on kernels before 5.0 check it.
-    std::uint32_t kern_version = 0;
-    /// 0: no log unless the load fails (then at least 1). 1: the verifier's
-    /// verdicts; 2: every state too; add 4 for statistics only. With a
-    /// non-zero level a successful load keeps its log (`prog::verifier_log()`).
-    std::uint32_t log_level = 0;
-    /// Load flags (`prog_flags::sleepable`, `prog_flags::xdp_has_frags` …).
-    std::uint32_t prog_flags = 0;
-    /// Size of the first log buffer (0: 64 KiB); it grows until the whole log fits.
-    std::uint32_t log_size_hint = 0;
-    /// How map references reach the kernel: by fd_array where the kernel
-    /// takes it, else each map's fd written into a copy of the instructions.
-    map_refs map_references = map_refs::automatic;
-    /// The program's BTF (function names, source lines; bpfxx/load/debug_info.hpp
-    /// fills these from btf::debug_info): the BTF object's fd (-1: none) and
-    /// the func_info / line_info records that point into it.
-    int prog_btf_fd = -1;
-    std::span<const btf::func_info> func_info{};
-    std::span<const btf::line_info> line_info{};
-};
-
-/// A user-space handle of a map that a program references: it names the map
-/// type the program was assembled with (`descriptor`) and has the map's fd.
-template <class H>
-concept map_handle = requires(const H& h) {
-    typename std::remove_cvref_t<H>::descriptor;
-    { h.fd() } -> std::convertible_to<int>;
-};
-
-namespace detail::loading {
-
-/// Whether the kernel accepts `name` as an object name (bpf_obj_name_cpy).
-[[nodiscard]] constexpr bool valid_object_name(std::string_view name) noexcept {
-    if (name.size() > 15) return false;
-    for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '.';
-        if (!ok) return false;
-    }
-    return true;
-}
-
-// The kernel refuses logs outside [128, UINT32_MAX >> 2] bytes.
-inline constexpr std::uint32_t min_log_size = 128;
-inline constexpr std::uint32_t max_log_size = UINT32_MAX >> 2;
-inline constexpr std::uint32_t first_log_size = 64 * 1024;
-
-struct load_request {
-    prog_type type;
-    std::span<const insn> insns;
-    std::span<const symbol> labels; ///< for the listing in an error
-    std::span<const int> map_fds;   ///< fd_array
-    const load_options& opts;
-};
-
-/// The error of a rejected load: errno, the verifier's verdict and whole
-/// log, and the program's listing with the rejected instruction marked.
-[[nodiscard]] inline error load_error(int errnum, const load_request& req, std::string_view object,
-                                      std::string_view log, bool log_complete) {
-    const auto verdict = read_verdict(log);
-    std::string text;
-    text.reserve(log.size() + req.insns.size() * 40 + 256);
-    if (!verdict.reason.empty()) {
-        text += "verifier: ";
-        text += verdict.reason;
-        if (verdict.insn) {
-            text += " (instruction ";
-            text += std::to_string(*verdict.insn);
-            text += ')';
-        }
-        text += '\n';
-    }
-    if (!log.empty()) {
-        text += "--- verifier log ---\n";
-        text += log;
-        if (!log.ends_with('\n')) text += '\n';
-        if (!log_complete) text += "(the kernel could not hand over the whole log: it exceeds 1 GiB)\n";
-    }
-    text += "--- program";
-    if (verdict.insn) text += " (>>> marks the rejected instruction)";
-    text += " ---\n";
-    text += vlog::marked_listing(req.insns, req.labels, verdict.insn);
-    return error(errnum, "BPF_PROG_LOAD", std::string(object), std::move(text));
-}
-
-/// The most instructions a program may have (BPF_COMPLEXITY_LIMIT_INSNS).
-inline constexpr std::size_t max_insns = 1000000;
-
-/// BPF_PROG_LOAD. Without a requested log the first attempt runs without
-/// one, since verifying without a log is faster; if it fails, the program is
-/// loaded again with a log buffer grown until the whole log fits, for the error.
-[[nodiscard]] inline prog load_program(const load_request& request) {
-    const load_options& o = request.opts;
-    const std::string object = o.name.empty() ? std::string(to_string(request.type)) : std::string(o.name);
-    if (!valid_object_name(o.name))
-        throw error(EINVAL, "BPF_PROG_LOAD", object,
-                    "a program name has at most 15 characters, each a letter, digit, '_' or '.'");
-    for (std::size_t i = 0; i < request.map_fds.size(); ++i)
-        if (request.map_fds[i] < 0)
-            throw error(EBADF, "BPF_PROG_LOAD", object,
-                        "the map for fd_array[" + std::to_string(i) + "] is an empty handle (moved from?)");
-    // BPF_COMPLEXITY_LIMIT_INSNS: the kernel refuses more (E2BIG) after copying them in,
-    // and its log, with our listing, would run to megabytes
-    if (request.insns.size() > max_insns)
-        throw error(E2BIG, "BPF_PROG_LOAD", object,
-                    "the program has " + std::to_string(request.insns.size()) + " instructions; the kernel loads at most " +
-                        std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
-
-    // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
-    std::vector<insn> patched;
-    load_request req = request;
-    const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
-    if (!by_fd_array) {
-        patched = with_map_fds(req.insns, req.map_fds, object);
-        req.insns = patched;
-    }
-
-    const std::string license(o.license);
-    sys::prog_load_attr attr{};
-    attr.prog_type = static_cast<std::uint32_t>(req.type);
-    attr.insn_cnt = static_cast<std::uint32_t>(req.insns.size());
-    attr.insns = sys::ptr(req.insns.data());
-    attr.license = sys::ptr(license.c_str());
-    attr.kern_version = o.kern_version;
-    attr.prog_flags = o.prog_flags;
-    sys::copy_name(attr.prog_name, o.name);
-    attr.expected_attach_type = o.expected_attach_type ? static_cast<std::uint32_t>(*o.expected_attach_type) : 0u;
-    attr.attach_btf_id = o.attach_btf_id;
-    attr.attach_prog_fd = o.attach_prog_fd < 0 ? 0u : static_cast<std::uint32_t>(o.attach_prog_fd);
-    attr.fd_array = by_fd_array && !req.map_fds.empty() ? sys::ptr(req.map_fds.data()) : 0u;
-    if (o.prog_btf_fd >= 0) {
-        attr.prog_btf_fd = static_cast<std::uint32_t>(o.prog_btf_fd);
-        attr.func_info_rec_size = sizeof(btf::func_info);
-        attr.func_info = o.func_info.empty() ? 0u : sys::ptr(o.func_info.data());
-        attr.func_info_cnt = static_cast<std::uint32_t>(o.func_info.size());
-        attr.line_info_rec_size = sizeof(btf::line_info);
-        attr.line_info = o.line_info.empty() ? 0u : sys::ptr(o.line_info.data());
-        attr.line_info_cnt = static_cast<std::uint32_t>(o.line_info.size());
-    }
-
-    if (o.log_level == 0) {
-        if (auto a = attempt(attr, 0, 0); a.fd) return prog(std::move(a.fd), req.type, std::string(o.name));
-    }
-
-    std::uint32_t size = o.log_size_hint == 0 ? first_log_size : o.log_size_hint;
-    if (size < min_log_size) size = min_log_size;
-    if (size > max_log_size) size = max_log_size;
-    for (;;) {
-        auto a = attempt(attr, o.log_level == 0 ? 1u : o.log_level, size);
-        if (a.fd) {
-            if (o.log_level == 0) a.log.clear(); // the log was only wanted for an error
-            return prog(std::move(a.fd), req.type, std::string(o.name), std::move(a.log));
-        }
-        // Linux 6.4+ says how big the log is (with its NUL) and keeps its
-        // tail when the buffer is short; older kernels fail with ENOSPC.
-        std::uint64_t want = 0;
-        if (a.log_true_size > size) want = a.log_true_size;
-        else if (a.log_true_size == 0 && a.errnum == ENOSPC) want = std::uint64_t{size} * 2;
-        if (want == 0 || size == max_log_size) throw load_error(a.errnum, req, object, a.log, want == 0);
-        size = static_cast<std::uint32_t>(want < max_log_size ? want : max_log_size);
-    }
-}
-
-template <class H>
-using descriptor_of = typename std::remove_cvref_t<H>::descriptor;
-
-// Each diagnostic is a function template of the map type, so that the
-// compiler's notes ("[with Map = counters]", "check_map_supplied<counters, 0>")
-// name the type.
-template <class Map, std::size_t Supplied>
-constexpr void check_map_supplied() {
-    static_assert(Supplied != 0,
-                  "bpfxx::load: the program references a map type (Map in the compiler's notes) that no argument "
-                  "supplies: pass a handle of that map");
-    static_assert(Supplied <= 1, "bpfxx::load: more than one argument supplies the same map type (Map in the "
-                                 "compiler's notes): pass each map once");
-}
-template <class Descriptor, bool Referenced>
-constexpr void check_map_referenced() {
-    static_assert(Referenced, "bpfxx::load: an argument is a map the program does not reference (its descriptor is "
-                              "Descriptor in the compiler's notes): a map of the wrong type?");
-}
-
-template <class Map, class... H>
-inline constexpr std::size_t supplied_count = (std::size_t{0} + ... + (std::is_same_v<Map, descriptor_of<H>> ? 1 : 0));
-
-template <class Maps, class... H>
-struct map_check;
-template <class... M, class... H>
-struct map_check<type_list<M...>, H...> {
-    static constexpr bool all_referenced = (contains<descriptor_of<H>, type_list<M...>> && ...);
-    static constexpr bool ok = all_referenced && ((supplied_count<M, H...> == 1) && ...);
-    static constexpr void diagnose() {
-        // A map of the wrong type also leaves the right one missing: name the cause only.
-        if constexpr (!all_referenced)
-            (check_map_referenced<descriptor_of<H>, contains<descriptor_of<H>, type_list<M...>>>(), ...);
-        else
-            (check_map_supplied<M, supplied_count<M, H...>>(), ...);
-    }
-};
-
-template <prog_type T, class P, class... H>
-[[nodiscard]] prog load_typed(const P& program, const load_options& opts, const H&... maps) {
-    using maps_list = typename P::maps;
-    using check = map_check<maps_list, H...>;
-    if constexpr (!check::ok) {
-        check::diagnose();
-        return prog{};
-    } else {
-        // fd_array in the program's order: `ld_map<M>` holds M's index in `maps_list`.
-        std::array<int, maps_list::size> fds{};
-        ((fds[index_of<descriptor_of<H>, maps_list>] = static_cast<int>(maps.fd())), ...);
-        return load_program({T, std::span<const insn>(program.insns), std::span<const symbol>(program.labels),
-                             std::span<const int>(fds), opts});
-    }
-}
-
-} // namespace detail::loading
-
-/// Loads an assembled program as a program of type `T`. `maps` are handles
-/// of the maps it references (`ld_map<M>`), one per map type, in any order;
-/// a missing, duplicated or unreferenced map type does not compile.
-template <prog_type T, program_type P, map_handle... H>
-[[nodiscard]] prog load(const P& program, const H&... maps) {
-    return detail::loading::load_typed<T>(program, load_options{}, maps...);
-}
-
-/// As above, with options (name, license, log level …).
-template <prog_type T, program_type P, map_handle... H>
-[[nodiscard]] prog load(const P& program, const load_options& opts, const H&... maps) {
-    return detail::loading::load_typed<T>(program, opts, maps...);
-}
-
-/// Loads instructions built at run time. `map_fds` becomes fd_array: the
-/// instructions' `ld_map_idx(reg, i)` refer to `map_fds[i]` (maps loaded by fd,
-/// `ld_map_fd`, need no entry).
-[[nodiscard]] inline prog load(prog_type type, std::span<const insn> insns, std::span<const int> map_fds = {},
-                               const load_options& opts = {}) {
-    return detail::loading::load_program({type, insns, {}, map_fds, opts});
-}
-
-/// As above, with the type as a template argument.
-template <prog_type T>
-[[nodiscard]] prog load(std::span<const insn> insns, std::span<const int> map_fds = {},
-                        const load_options& opts = {}) {
-    return detail::loading::load_program({T, insns, {}, map_fds, opts});
-}
-
-} // namespace bpfxx
-// ---- end <bpfxx/load/load.hpp> ----
-
-namespace bpfxx {
-
-/// `load<T>(program, opts, maps...)` with the program's BTF: the blob of
-/// `debug` is loaded (BPF_BTF_LOAD, closed again once the program holds it)
-/// and its func_info / line_info go with the program.
-template <prog_type T, program_type P, map_handle... H>
-[[nodiscard]] prog load(const P& program, const btf::program_debug& debug, load_options opts, const H&... maps) {
-    const auto object = btf::object::load(debug.blob);
-    opts.prog_btf_fd = object.fd();
-    opts.func_info = debug.funcs;
-    opts.line_info = debug.lines;
-    return load<T>(program, opts, maps...);
-}
-
-} // namespace bpfxx
-// ---- end <bpfxx/load/debug_info.hpp> ----
 // ---- begin <bpfxx/load/test_run.hpp> ----
 // `test_run(prog, options)`: runs a loaded program in the kernel on a given
 // packet and context (BPF_PROG_TEST_RUN) without attaching it anywhere.
