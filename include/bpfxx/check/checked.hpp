@@ -23,9 +23,10 @@ namespace detail::checking {
 // Named, so that Clang prints "requirement 'passes<problem>'".
 template <check_problem Problem>
 inline constexpr bool passes = Problem == check_problem::none;
-// False for every helper; named, so that Clang prints "requirement 'arguments_set<helper::...>'".
+// False for every helper (a dependent false: the assertion fires only when
+// instantiated); named, so that Clang prints "requirement 'arguments_set<helper::...>'".
 template <helper Helper>
-inline constexpr bool arguments_set = Helper != Helper;
+inline constexpr bool arguments_set = false;
 } // namespace detail::checking
 
 /// Instantiated only for a program that fails: its arguments are the report
