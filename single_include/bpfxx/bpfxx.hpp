@@ -16,7 +16,7 @@
 // `bpfxx/btf.hpp` (but for its Linux parts) build on any OS, the rest needs Linux.
 
 // ---- begin <bpfxx/isa.hpp> ----
-// The instruction set: instructions, opcode fields, registers, helper ids,
+// The instruction set: instructions, opcode fields, registers, helper ids and signatures,
 // and the classifier every other layer asks about an instruction.
 // Portable: no operating-system or kernel headers.
 
@@ -49,6 +49,648 @@
 // source of `ld_imm64` ...); `detail::classifying::form_table` gives each form
 // what it does with registers, memory and control flow.
 
+// ---- begin <bpfxx/isa/helpers.hpp> ----
+// Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
+// names without the `bpf_` prefix, and the one table of what the SDK knows of
+// each helper (`enum_names<helper>::table`: id, name and signature, see
+// isa/helper_signature.hpp). The list has been frozen since Linux 6.2: newer kernel
+// functionality comes as kfuncs, called by BTF id.
+
+// ---- begin <bpfxx/isa/helper_signature.hpp> ----
+// The signature of a helper function: the kind of each argument it reads
+// (r1..rN, in order) and the kind of what it returns in r0 — the kernel's
+// `bpf_func_proto`, reduced to what bpfxx checks. Each helper's own is in its
+// row of `enum_names<helper>::table` (isa/helpers.hpp); a helper whose
+// signature the SDK does not know has the default one, `unknown()`.
+//
+// Two users: the static checks (a call reads exactly its N argument
+// registers, isa/classify.hpp) and the typed layer (each argument's C++ type
+// must be of the kind, c/call.hpp).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx {
+
+/// What a helper argument must be.
+enum class helper_arg : std::uint8_t {
+    none,          ///< no argument (after the last)
+    map,           ///< a map (ld_imm64 of a map)
+    map_key,       ///< readable memory holding a key of the map before it
+    map_value,     ///< readable memory holding a value of the map before it
+    map_value_out, ///< writable memory for a value of the map before it
+    mem,           ///< readable memory (stack, map value, packet, record); its size follows
+    out_mem,       ///< writable memory (stack, map value, record); its size follows
+    size,          ///< the size of the memory before it
+    context,       ///< the program's context
+    record,        ///< a reserved ring buffer record
+    scalar,        ///< an integer (flags, indices, values)
+    anything,      ///< an integer or any pointer (an address to probe-read, a callback, a pointer that may be 0)
+};
+
+/// What a helper returns in r0.
+enum class helper_result : std::uint8_t {
+    unknown,           ///< the SDK does not know the helper's signature
+    integer,           ///< a number (often 0 or a negative errno)
+    nothing,           ///< void
+    map_value_or_null, ///< a pointer to a map value, or 0
+    record_or_null,    ///< a ring buffer record, or 0
+};
+
+/// The largest number of arguments a helper takes (r1..r5).
+inline constexpr std::size_t max_helper_args = 5;
+
+/// A helper's argument kinds, in order (`none` after the last), and its result.
+struct helper_signature {
+    helper_result result = helper_result::unknown;
+    std::array<helper_arg, max_helper_args> args{};
+
+    /// The signature of a helper the SDK knows nothing about.
+    [[nodiscard]] static constexpr helper_signature unknown() noexcept { return {}; }
+
+    [[nodiscard]] constexpr bool known() const noexcept { return result != helper_result::unknown; }
+
+    /// How many arguments it takes: the registers r1..r`arity()` it reads.
+    [[nodiscard]] constexpr std::size_t arity() const noexcept {
+        std::size_t n = 0;
+        while (n < args.size() && args[n] != helper_arg::none) ++n;
+        return n;
+    }
+
+    friend constexpr bool operator==(const helper_signature&, const helper_signature&) = default;
+};
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/helper_signature.hpp> ----
+// ---- begin <bpfxx/isa/names.hpp> ----
+// Names of enumerations, one way for all of them: an enumeration E gets its
+// names from one table, `enum_names<E>::table`, whose rows pair each value
+// with its name (and may carry more: the helper table does). `to_string(e)`
+// and `from_string<E>(name)` read it; the first use checks at compile time
+// that row k holds the value k, so a name cannot drift from its value.
+//
+//     static_assert(bpfxx::to_string(bpfxx::map_type::hash) == "hash");
+//     static_assert(bpfxx::from_string<bpfxx::prog_type>("xdp") == bpfxx::prog_type::xdp);
+//
+// To name another enumeration (dense from 0): specialize `enum_names` with
+// `static constexpr enum_name<E> table[] = {{E::a, "a"}, ...};`.
+
+#include <cstddef>
+#include <optional>
+#include <string_view> // also std::size (cheaper than <iterator>)
+
+namespace bpfxx {
+
+/// A value of enumeration E and its name.
+template <class E>
+struct enum_name {
+    E value;
+    std::string_view name;
+};
+
+/// The names of enumeration E (specialized for each named enumeration).
+template <class E>
+struct enum_names;
+
+/// An enumeration with a table of names.
+template <class E>
+concept named_enum = requires { enum_names<E>::table; };
+
+namespace detail {
+/// Whether row k of `table` holds the value k, for every k.
+template <class Table>
+[[nodiscard]] consteval bool rows_in_order(const Table& table) noexcept {
+    for (std::size_t k = 0; k < std::size(table); ++k)
+        if (static_cast<std::size_t>(table[k].value) != k) return false;
+    return true;
+}
+} // namespace detail
+
+/// The name of `e` (the kernel's, without its prefix), or an empty view for
+/// a value that has none (a newer kernel's, or none at all).
+template <named_enum E>
+[[nodiscard]] constexpr std::string_view to_string(E e) noexcept {
+    constexpr const auto& table = enum_names<E>::table;
+    static_assert(detail::rows_in_order(table),
+                  "bpfxx: a table of enumeration names must list value 0, 1, 2 ... in order, one row each");
+    const auto k = static_cast<std::size_t>(e);
+    return k < std::size(table) ? table[k].name : std::string_view{};
+}
+
+/// The value of E named `name`, if there is one.
+template <named_enum E>
+[[nodiscard]] constexpr std::optional<E> from_string(std::string_view name) noexcept {
+    for (const auto& row : enum_names<E>::table)
+        if (row.name == name) return row.value;
+    return std::nullopt;
+}
+
+/// How many values of E have names (one past the largest).
+template <named_enum E>
+inline constexpr std::size_t named_count = std::size(enum_names<E>::table);
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/names.hpp> ----
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace bpfxx {
+
+/// A BPF helper function id, for `call(helper::map_lookup_elem)`.
+enum class helper : std::int32_t {
+    unspec = 0,
+    map_lookup_elem = 1,
+    map_update_elem = 2,
+    map_delete_elem = 3,
+    probe_read = 4,
+    ktime_get_ns = 5,
+    trace_printk = 6,
+    get_prandom_u32 = 7,
+    get_smp_processor_id = 8,
+    skb_store_bytes = 9,
+    l3_csum_replace = 10,
+    l4_csum_replace = 11,
+    tail_call = 12,
+    clone_redirect = 13,
+    get_current_pid_tgid = 14,
+    get_current_uid_gid = 15,
+    get_current_comm = 16,
+    get_cgroup_classid = 17,
+    skb_vlan_push = 18,
+    skb_vlan_pop = 19,
+    skb_get_tunnel_key = 20,
+    skb_set_tunnel_key = 21,
+    perf_event_read = 22,
+    redirect = 23,
+    get_route_realm = 24,
+    perf_event_output = 25,
+    skb_load_bytes = 26,
+    get_stackid = 27,
+    csum_diff = 28,
+    skb_get_tunnel_opt = 29,
+    skb_set_tunnel_opt = 30,
+    skb_change_proto = 31,
+    skb_change_type = 32,
+    skb_under_cgroup = 33,
+    get_hash_recalc = 34,
+    get_current_task = 35,
+    probe_write_user = 36,
+    current_task_under_cgroup = 37,
+    skb_change_tail = 38,
+    skb_pull_data = 39,
+    csum_update = 40,
+    set_hash_invalid = 41,
+    get_numa_node_id = 42,
+    skb_change_head = 43,
+    xdp_adjust_head = 44,
+    probe_read_str = 45,
+    get_socket_cookie = 46,
+    get_socket_uid = 47,
+    set_hash = 48,
+    setsockopt = 49,
+    skb_adjust_room = 50,
+    redirect_map = 51,
+    sk_redirect_map = 52,
+    sock_map_update = 53,
+    xdp_adjust_meta = 54,
+    perf_event_read_value = 55,
+    perf_prog_read_value = 56,
+    getsockopt = 57,
+    override_return = 58,
+    sock_ops_cb_flags_set = 59,
+    msg_redirect_map = 60,
+    msg_apply_bytes = 61,
+    msg_cork_bytes = 62,
+    msg_pull_data = 63,
+    bind = 64,
+    xdp_adjust_tail = 65,
+    skb_get_xfrm_state = 66,
+    get_stack = 67,
+    skb_load_bytes_relative = 68,
+    fib_lookup = 69,
+    sock_hash_update = 70,
+    msg_redirect_hash = 71,
+    sk_redirect_hash = 72,
+    lwt_push_encap = 73,
+    lwt_seg6_store_bytes = 74,
+    lwt_seg6_adjust_srh = 75,
+    lwt_seg6_action = 76,
+    rc_repeat = 77,
+    rc_keydown = 78,
+    skb_cgroup_id = 79,
+    get_current_cgroup_id = 80,
+    get_local_storage = 81,
+    sk_select_reuseport = 82,
+    skb_ancestor_cgroup_id = 83,
+    sk_lookup_tcp = 84,
+    sk_lookup_udp = 85,
+    sk_release = 86,
+    map_push_elem = 87,
+    map_pop_elem = 88,
+    map_peek_elem = 89,
+    msg_push_data = 90,
+    msg_pop_data = 91,
+    rc_pointer_rel = 92,
+    spin_lock = 93,
+    spin_unlock = 94,
+    sk_fullsock = 95,
+    tcp_sock = 96,
+    skb_ecn_set_ce = 97,
+    get_listener_sock = 98,
+    skc_lookup_tcp = 99,
+    tcp_check_syncookie = 100,
+    sysctl_get_name = 101,
+    sysctl_get_current_value = 102,
+    sysctl_get_new_value = 103,
+    sysctl_set_new_value = 104,
+    strtol = 105,
+    strtoul = 106,
+    sk_storage_get = 107,
+    sk_storage_delete = 108,
+    send_signal = 109,
+    tcp_gen_syncookie = 110,
+    skb_output = 111,
+    probe_read_user = 112,
+    probe_read_kernel = 113,
+    probe_read_user_str = 114,
+    probe_read_kernel_str = 115,
+    tcp_send_ack = 116,
+    send_signal_thread = 117,
+    jiffies64 = 118,
+    read_branch_records = 119,
+    get_ns_current_pid_tgid = 120,
+    xdp_output = 121,
+    get_netns_cookie = 122,
+    get_current_ancestor_cgroup_id = 123,
+    sk_assign = 124,
+    ktime_get_boot_ns = 125,
+    seq_printf = 126,
+    seq_write = 127,
+    sk_cgroup_id = 128,
+    sk_ancestor_cgroup_id = 129,
+    ringbuf_output = 130,
+    ringbuf_reserve = 131,
+    ringbuf_submit = 132,
+    ringbuf_discard = 133,
+    ringbuf_query = 134,
+    csum_level = 135,
+    skc_to_tcp6_sock = 136,
+    skc_to_tcp_sock = 137,
+    skc_to_tcp_timewait_sock = 138,
+    skc_to_tcp_request_sock = 139,
+    skc_to_udp6_sock = 140,
+    get_task_stack = 141,
+    load_hdr_opt = 142,
+    store_hdr_opt = 143,
+    reserve_hdr_opt = 144,
+    inode_storage_get = 145,
+    inode_storage_delete = 146,
+    d_path = 147,
+    copy_from_user = 148,
+    snprintf_btf = 149,
+    seq_printf_btf = 150,
+    skb_cgroup_classid = 151,
+    redirect_neigh = 152,
+    per_cpu_ptr = 153,
+    this_cpu_ptr = 154,
+    redirect_peer = 155,
+    task_storage_get = 156,
+    task_storage_delete = 157,
+    get_current_task_btf = 158,
+    bprm_opts_set = 159,
+    ktime_get_coarse_ns = 160,
+    ima_inode_hash = 161,
+    sock_from_file = 162,
+    check_mtu = 163,
+    for_each_map_elem = 164,
+    snprintf = 165,
+    sys_bpf = 166,
+    btf_find_by_name_kind = 167,
+    sys_close = 168,
+    timer_init = 169,
+    timer_set_callback = 170,
+    timer_start = 171,
+    timer_cancel = 172,
+    get_func_ip = 173,
+    get_attach_cookie = 174,
+    task_pt_regs = 175,
+    get_branch_snapshot = 176,
+    trace_vprintk = 177,
+    skc_to_unix_sock = 178,
+    kallsyms_lookup_name = 179,
+    find_vma = 180,
+    loop = 181,
+    strncmp = 182,
+    get_func_arg = 183,
+    get_func_ret = 184,
+    get_func_arg_cnt = 185,
+    get_retval = 186,
+    set_retval = 187,
+    xdp_get_buff_len = 188,
+    xdp_load_bytes = 189,
+    xdp_store_bytes = 190,
+    copy_from_user_task = 191,
+    skb_set_tstamp = 192,
+    ima_file_hash = 193,
+    kptr_xchg = 194,
+    map_lookup_percpu_elem = 195,
+    skc_to_mptcp_sock = 196,
+    dynptr_from_mem = 197,
+    ringbuf_reserve_dynptr = 198,
+    ringbuf_submit_dynptr = 199,
+    ringbuf_discard_dynptr = 200,
+    dynptr_read = 201,
+    dynptr_write = 202,
+    dynptr_data = 203,
+    tcp_raw_gen_syncookie_ipv4 = 204,
+    tcp_raw_gen_syncookie_ipv6 = 205,
+    tcp_raw_check_syncookie_ipv4 = 206,
+    tcp_raw_check_syncookie_ipv6 = 207,
+    ktime_get_tai_ns = 208,
+    user_ringbuf_drain = 209,
+    cgrp_storage_get = 210,
+    cgrp_storage_delete = 211,
+};
+
+/// What the SDK knows of a helper: its id, its name and its signature
+/// (`helper_signature::unknown()` where the SDK does not know it). One row per
+/// helper, in the order of their ids.
+struct helper_info {
+    helper value;
+    std::string_view name;
+    helper_signature signature{};
+};
+
+/// The helpers of Linux 6.18, by id.
+template <>
+struct enum_names<helper> {
+    using A = helper_arg;
+    using R = helper_result;
+    // Signatures (argument counts and kinds) from the kernel's helper
+    // documentation (include/uapi/linux/bpf.h, bpf-helpers(7)) and its
+    // bpf_func_proto; a row without one is a helper whose kinds the SDK does
+    // not model (pointers to sockets, timers, dynptrs, spin locks ...).
+    static constexpr helper_info table[] = {
+        {helper::unspec, "unspec"},
+        {helper::map_lookup_elem, "map_lookup_elem", {R::map_value_or_null, {A::map, A::map_key}}},
+        {helper::map_update_elem, "map_update_elem", {R::integer, {A::map, A::map_key, A::map_value, A::scalar}}},
+        {helper::map_delete_elem, "map_delete_elem", {R::integer, {A::map, A::map_key}}},
+        {helper::probe_read, "probe_read", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::ktime_get_ns, "ktime_get_ns", {R::integer, {}}},
+        {helper::trace_printk, "trace_printk", {R::integer, {A::mem, A::size}}},
+        {helper::get_prandom_u32, "get_prandom_u32", {R::integer, {}}},
+        {helper::get_smp_processor_id, "get_smp_processor_id", {R::integer, {}}},
+        {helper::skb_store_bytes, "skb_store_bytes", {R::integer, {A::context, A::scalar, A::mem, A::size, A::scalar}}},
+        {helper::l3_csum_replace, "l3_csum_replace", {R::integer, {A::context, A::scalar, A::scalar, A::scalar, A::scalar}}},
+        {helper::l4_csum_replace, "l4_csum_replace", {R::integer, {A::context, A::scalar, A::scalar, A::scalar, A::scalar}}},
+        {helper::tail_call, "tail_call", {R::integer, {A::context, A::map, A::scalar}}},
+        {helper::clone_redirect, "clone_redirect", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::get_current_pid_tgid, "get_current_pid_tgid", {R::integer, {}}},
+        {helper::get_current_uid_gid, "get_current_uid_gid", {R::integer, {}}},
+        {helper::get_current_comm, "get_current_comm", {R::integer, {A::out_mem, A::size}}},
+        {helper::get_cgroup_classid, "get_cgroup_classid", {R::integer, {A::context}}},
+        {helper::skb_vlan_push, "skb_vlan_push", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::skb_vlan_pop, "skb_vlan_pop", {R::integer, {A::context}}},
+        {helper::skb_get_tunnel_key, "skb_get_tunnel_key", {R::integer, {A::context, A::out_mem, A::size, A::scalar}}},
+        {helper::skb_set_tunnel_key, "skb_set_tunnel_key", {R::integer, {A::context, A::mem, A::size, A::scalar}}},
+        {helper::perf_event_read, "perf_event_read", {R::integer, {A::map, A::scalar}}},
+        {helper::redirect, "redirect", {R::integer, {A::scalar, A::scalar}}},
+        {helper::get_route_realm, "get_route_realm", {R::integer, {A::context}}},
+        {helper::perf_event_output, "perf_event_output", {R::integer, {A::context, A::map, A::scalar, A::mem, A::size}}},
+        {helper::skb_load_bytes, "skb_load_bytes", {R::integer, {A::context, A::scalar, A::out_mem, A::size}}},
+        {helper::get_stackid, "get_stackid", {R::integer, {A::context, A::map, A::scalar}}},
+        {helper::csum_diff, "csum_diff", {R::integer, {A::mem, A::size, A::mem, A::size, A::scalar}}},
+        {helper::skb_get_tunnel_opt, "skb_get_tunnel_opt", {R::integer, {A::context, A::out_mem, A::size}}},
+        {helper::skb_set_tunnel_opt, "skb_set_tunnel_opt", {R::integer, {A::context, A::mem, A::size}}},
+        {helper::skb_change_proto, "skb_change_proto", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::skb_change_type, "skb_change_type", {R::integer, {A::context, A::scalar}}},
+        {helper::skb_under_cgroup, "skb_under_cgroup", {R::integer, {A::context, A::map, A::scalar}}},
+        {helper::get_hash_recalc, "get_hash_recalc", {R::integer, {A::context}}},
+        {helper::get_current_task, "get_current_task", {R::integer, {}}},
+        {helper::probe_write_user, "probe_write_user", {R::integer, {A::anything, A::mem, A::size}}},
+        {helper::current_task_under_cgroup, "current_task_under_cgroup", {R::integer, {A::map, A::scalar}}},
+        {helper::skb_change_tail, "skb_change_tail", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::skb_pull_data, "skb_pull_data", {R::integer, {A::context, A::scalar}}},
+        {helper::csum_update, "csum_update", {R::integer, {A::context, A::scalar}}},
+        {helper::set_hash_invalid, "set_hash_invalid", {R::integer, {A::context}}},
+        {helper::get_numa_node_id, "get_numa_node_id", {R::integer, {}}},
+        {helper::skb_change_head, "skb_change_head", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::xdp_adjust_head, "xdp_adjust_head", {R::integer, {A::context, A::scalar}}},
+        {helper::probe_read_str, "probe_read_str", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::get_socket_cookie, "get_socket_cookie", {R::integer, {A::context}}},
+        {helper::get_socket_uid, "get_socket_uid", {R::integer, {A::context}}},
+        {helper::set_hash, "set_hash", {R::integer, {A::context, A::scalar}}},
+        {helper::setsockopt, "setsockopt", {R::integer, {A::context, A::scalar, A::scalar, A::mem, A::size}}},
+        {helper::skb_adjust_room, "skb_adjust_room", {R::integer, {A::context, A::scalar, A::scalar, A::scalar}}},
+        {helper::redirect_map, "redirect_map", {R::integer, {A::map, A::scalar, A::scalar}}},
+        {helper::sk_redirect_map, "sk_redirect_map", {R::integer, {A::context, A::map, A::scalar, A::scalar}}},
+        {helper::sock_map_update, "sock_map_update", {R::integer, {A::context, A::map, A::map_key, A::scalar}}},
+        {helper::xdp_adjust_meta, "xdp_adjust_meta", {R::integer, {A::context, A::scalar}}},
+        {helper::perf_event_read_value, "perf_event_read_value", {R::integer, {A::map, A::scalar, A::out_mem, A::size}}},
+        {helper::perf_prog_read_value, "perf_prog_read_value", {R::integer, {A::context, A::out_mem, A::size}}},
+        {helper::getsockopt, "getsockopt", {R::integer, {A::context, A::scalar, A::scalar, A::out_mem, A::size}}},
+        {helper::override_return, "override_return", {R::integer, {A::context, A::scalar}}},
+        {helper::sock_ops_cb_flags_set, "sock_ops_cb_flags_set", {R::integer, {A::context, A::scalar}}},
+        {helper::msg_redirect_map, "msg_redirect_map", {R::integer, {A::context, A::map, A::scalar, A::scalar}}},
+        {helper::msg_apply_bytes, "msg_apply_bytes", {R::integer, {A::context, A::scalar}}},
+        {helper::msg_cork_bytes, "msg_cork_bytes", {R::integer, {A::context, A::scalar}}},
+        {helper::msg_pull_data, "msg_pull_data", {R::integer, {A::context, A::scalar, A::scalar, A::scalar}}},
+        {helper::bind, "bind", {R::integer, {A::context, A::mem, A::size}}},
+        {helper::xdp_adjust_tail, "xdp_adjust_tail", {R::integer, {A::context, A::scalar}}},
+        {helper::skb_get_xfrm_state, "skb_get_xfrm_state", {R::integer, {A::context, A::scalar, A::out_mem, A::size, A::scalar}}},
+        {helper::get_stack, "get_stack", {R::integer, {A::context, A::out_mem, A::size, A::scalar}}},
+        {helper::skb_load_bytes_relative, "skb_load_bytes_relative", {R::integer, {A::context, A::scalar, A::out_mem, A::size, A::scalar}}},
+        {helper::fib_lookup, "fib_lookup", {R::integer, {A::context, A::out_mem, A::size, A::scalar}}},
+        {helper::sock_hash_update, "sock_hash_update", {R::integer, {A::context, A::map, A::map_key, A::scalar}}},
+        {helper::msg_redirect_hash, "msg_redirect_hash", {R::integer, {A::context, A::map, A::map_key, A::scalar}}},
+        {helper::sk_redirect_hash, "sk_redirect_hash", {R::integer, {A::context, A::map, A::map_key, A::scalar}}},
+        {helper::lwt_push_encap, "lwt_push_encap", {R::integer, {A::context, A::scalar, A::mem, A::size}}},
+        {helper::lwt_seg6_store_bytes, "lwt_seg6_store_bytes", {R::integer, {A::context, A::scalar, A::mem, A::size}}},
+        {helper::lwt_seg6_adjust_srh, "lwt_seg6_adjust_srh", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::lwt_seg6_action, "lwt_seg6_action", {R::integer, {A::context, A::scalar, A::mem, A::size}}},
+        {helper::rc_repeat, "rc_repeat", {R::integer, {A::context}}},
+        {helper::rc_keydown, "rc_keydown", {R::integer, {A::context, A::scalar, A::scalar, A::scalar}}},
+        {helper::skb_cgroup_id, "skb_cgroup_id", {R::integer, {A::context}}},
+        {helper::get_current_cgroup_id, "get_current_cgroup_id", {R::integer, {}}},
+        {helper::get_local_storage, "get_local_storage"},
+        {helper::sk_select_reuseport, "sk_select_reuseport"},
+        {helper::skb_ancestor_cgroup_id, "skb_ancestor_cgroup_id", {R::integer, {A::context, A::scalar}}},
+        {helper::sk_lookup_tcp, "sk_lookup_tcp"},
+        {helper::sk_lookup_udp, "sk_lookup_udp"},
+        {helper::sk_release, "sk_release"},
+        {helper::map_push_elem, "map_push_elem", {R::integer, {A::map, A::map_value, A::scalar}}},
+        {helper::map_pop_elem, "map_pop_elem", {R::integer, {A::map, A::map_value_out}}},
+        {helper::map_peek_elem, "map_peek_elem", {R::integer, {A::map, A::map_value_out}}},
+        {helper::msg_push_data, "msg_push_data", {R::integer, {A::context, A::scalar, A::scalar, A::scalar}}},
+        {helper::msg_pop_data, "msg_pop_data", {R::integer, {A::context, A::scalar, A::scalar, A::scalar}}},
+        {helper::rc_pointer_rel, "rc_pointer_rel", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::spin_lock, "spin_lock"},
+        {helper::spin_unlock, "spin_unlock"},
+        {helper::sk_fullsock, "sk_fullsock"},
+        {helper::tcp_sock, "tcp_sock"},
+        {helper::skb_ecn_set_ce, "skb_ecn_set_ce", {R::integer, {A::context}}},
+        {helper::get_listener_sock, "get_listener_sock"},
+        {helper::skc_lookup_tcp, "skc_lookup_tcp"},
+        {helper::tcp_check_syncookie, "tcp_check_syncookie"},
+        {helper::sysctl_get_name, "sysctl_get_name", {R::integer, {A::context, A::out_mem, A::size, A::scalar}}},
+        {helper::sysctl_get_current_value, "sysctl_get_current_value", {R::integer, {A::context, A::out_mem, A::size}}},
+        {helper::sysctl_get_new_value, "sysctl_get_new_value", {R::integer, {A::context, A::out_mem, A::size}}},
+        {helper::sysctl_set_new_value, "sysctl_set_new_value", {R::integer, {A::context, A::mem, A::size}}},
+        {helper::strtol, "strtol"},
+        {helper::strtoul, "strtoul"},
+        {helper::sk_storage_get, "sk_storage_get"},
+        {helper::sk_storage_delete, "sk_storage_delete"},
+        {helper::send_signal, "send_signal", {R::integer, {A::scalar}}},
+        {helper::tcp_gen_syncookie, "tcp_gen_syncookie"},
+        {helper::skb_output, "skb_output"},
+        {helper::probe_read_user, "probe_read_user", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::probe_read_kernel, "probe_read_kernel", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::probe_read_user_str, "probe_read_user_str", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::probe_read_kernel_str, "probe_read_kernel_str", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::tcp_send_ack, "tcp_send_ack"},
+        {helper::send_signal_thread, "send_signal_thread", {R::integer, {A::scalar}}},
+        {helper::jiffies64, "jiffies64", {R::integer, {}}},
+        {helper::read_branch_records, "read_branch_records"},
+        {helper::get_ns_current_pid_tgid, "get_ns_current_pid_tgid", {R::integer, {A::scalar, A::scalar, A::out_mem, A::size}}},
+        {helper::xdp_output, "xdp_output", {R::integer, {A::context, A::map, A::scalar, A::mem, A::size}}},
+        {helper::get_netns_cookie, "get_netns_cookie"},
+        {helper::get_current_ancestor_cgroup_id, "get_current_ancestor_cgroup_id", {R::integer, {A::scalar}}},
+        {helper::sk_assign, "sk_assign"},
+        {helper::ktime_get_boot_ns, "ktime_get_boot_ns", {R::integer, {}}},
+        {helper::seq_printf, "seq_printf"},
+        {helper::seq_write, "seq_write", {R::integer, {A::anything, A::mem, A::size}}},
+        {helper::sk_cgroup_id, "sk_cgroup_id"},
+        {helper::sk_ancestor_cgroup_id, "sk_ancestor_cgroup_id"},
+        {helper::ringbuf_output, "ringbuf_output", {R::integer, {A::map, A::mem, A::size, A::scalar}}},
+        {helper::ringbuf_reserve, "ringbuf_reserve", {R::record_or_null, {A::map, A::size, A::scalar}}},
+        {helper::ringbuf_submit, "ringbuf_submit", {R::nothing, {A::record, A::scalar}}},
+        {helper::ringbuf_discard, "ringbuf_discard", {R::nothing, {A::record, A::scalar}}},
+        {helper::ringbuf_query, "ringbuf_query", {R::integer, {A::map, A::scalar}}},
+        {helper::csum_level, "csum_level", {R::integer, {A::context, A::scalar}}},
+        {helper::skc_to_tcp6_sock, "skc_to_tcp6_sock"},
+        {helper::skc_to_tcp_sock, "skc_to_tcp_sock"},
+        {helper::skc_to_tcp_timewait_sock, "skc_to_tcp_timewait_sock"},
+        {helper::skc_to_tcp_request_sock, "skc_to_tcp_request_sock"},
+        {helper::skc_to_udp6_sock, "skc_to_udp6_sock"},
+        {helper::get_task_stack, "get_task_stack", {R::integer, {A::anything, A::out_mem, A::size, A::scalar}}},
+        {helper::load_hdr_opt, "load_hdr_opt", {R::integer, {A::context, A::mem, A::size, A::scalar}}},
+        {helper::store_hdr_opt, "store_hdr_opt", {R::integer, {A::context, A::mem, A::size, A::scalar}}},
+        {helper::reserve_hdr_opt, "reserve_hdr_opt", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::inode_storage_get, "inode_storage_get"},
+        {helper::inode_storage_delete, "inode_storage_delete"},
+        {helper::d_path, "d_path", {R::integer, {A::anything, A::out_mem, A::size}}},
+        {helper::copy_from_user, "copy_from_user", {R::integer, {A::out_mem, A::size, A::anything}}},
+        {helper::snprintf_btf, "snprintf_btf"},
+        {helper::seq_printf_btf, "seq_printf_btf"},
+        {helper::skb_cgroup_classid, "skb_cgroup_classid", {R::integer, {A::context}}},
+        {helper::redirect_neigh, "redirect_neigh", {R::integer, {A::scalar, A::anything, A::scalar, A::scalar}}},
+        {helper::per_cpu_ptr, "per_cpu_ptr"},
+        {helper::this_cpu_ptr, "this_cpu_ptr"},
+        {helper::redirect_peer, "redirect_peer", {R::integer, {A::scalar, A::scalar}}},
+        {helper::task_storage_get, "task_storage_get"},
+        {helper::task_storage_delete, "task_storage_delete"},
+        {helper::get_current_task_btf, "get_current_task_btf", {R::integer, {}}},
+        {helper::bprm_opts_set, "bprm_opts_set"},
+        {helper::ktime_get_coarse_ns, "ktime_get_coarse_ns", {R::integer, {}}},
+        {helper::ima_inode_hash, "ima_inode_hash", {R::integer, {A::anything, A::out_mem, A::size}}},
+        {helper::sock_from_file, "sock_from_file"},
+        {helper::check_mtu, "check_mtu"},
+        {helper::for_each_map_elem, "for_each_map_elem", {R::integer, {A::map, A::anything, A::anything, A::scalar}}},
+        {helper::snprintf, "snprintf"},
+        {helper::sys_bpf, "sys_bpf", {R::integer, {A::scalar, A::mem, A::size}}},
+        {helper::btf_find_by_name_kind, "btf_find_by_name_kind", {R::integer, {A::mem, A::size, A::scalar, A::scalar}}},
+        {helper::sys_close, "sys_close", {R::integer, {A::scalar}}},
+        {helper::timer_init, "timer_init"},
+        {helper::timer_set_callback, "timer_set_callback"},
+        {helper::timer_start, "timer_start"},
+        {helper::timer_cancel, "timer_cancel"},
+        {helper::get_func_ip, "get_func_ip", {R::integer, {A::context}}},
+        {helper::get_attach_cookie, "get_attach_cookie", {R::integer, {A::context}}},
+        {helper::task_pt_regs, "task_pt_regs"},
+        {helper::get_branch_snapshot, "get_branch_snapshot", {R::integer, {A::out_mem, A::size, A::scalar}}},
+        {helper::trace_vprintk, "trace_vprintk", {R::integer, {A::mem, A::size, A::anything, A::scalar}}},
+        {helper::skc_to_unix_sock, "skc_to_unix_sock"},
+        {helper::kallsyms_lookup_name, "kallsyms_lookup_name"},
+        {helper::find_vma, "find_vma"},
+        {helper::loop, "loop", {R::integer, {A::scalar, A::anything, A::anything, A::scalar}}},
+        {helper::strncmp, "strncmp", {R::integer, {A::mem, A::size, A::anything}}},
+        {helper::get_func_arg, "get_func_arg"},
+        {helper::get_func_ret, "get_func_ret"},
+        {helper::get_func_arg_cnt, "get_func_arg_cnt", {R::integer, {A::context}}},
+        {helper::get_retval, "get_retval", {R::integer, {}}},
+        {helper::set_retval, "set_retval", {R::integer, {A::scalar}}},
+        {helper::xdp_get_buff_len, "xdp_get_buff_len", {R::integer, {A::context}}},
+        {helper::xdp_load_bytes, "xdp_load_bytes", {R::integer, {A::context, A::scalar, A::out_mem, A::size}}},
+        {helper::xdp_store_bytes, "xdp_store_bytes", {R::integer, {A::context, A::scalar, A::mem, A::size}}},
+        {helper::copy_from_user_task, "copy_from_user_task", {R::integer, {A::out_mem, A::size, A::anything, A::anything, A::scalar}}},
+        {helper::skb_set_tstamp, "skb_set_tstamp", {R::integer, {A::context, A::scalar, A::scalar}}},
+        {helper::ima_file_hash, "ima_file_hash", {R::integer, {A::anything, A::out_mem, A::size}}},
+        {helper::kptr_xchg, "kptr_xchg"},
+        {helper::map_lookup_percpu_elem, "map_lookup_percpu_elem", {R::map_value_or_null, {A::map, A::map_key, A::scalar}}},
+        {helper::skc_to_mptcp_sock, "skc_to_mptcp_sock"},
+        {helper::dynptr_from_mem, "dynptr_from_mem"},
+        {helper::ringbuf_reserve_dynptr, "ringbuf_reserve_dynptr"},
+        {helper::ringbuf_submit_dynptr, "ringbuf_submit_dynptr"},
+        {helper::ringbuf_discard_dynptr, "ringbuf_discard_dynptr"},
+        {helper::dynptr_read, "dynptr_read"},
+        {helper::dynptr_write, "dynptr_write"},
+        {helper::dynptr_data, "dynptr_data"},
+        {helper::tcp_raw_gen_syncookie_ipv4, "tcp_raw_gen_syncookie_ipv4"},
+        {helper::tcp_raw_gen_syncookie_ipv6, "tcp_raw_gen_syncookie_ipv6"},
+        {helper::tcp_raw_check_syncookie_ipv4, "tcp_raw_check_syncookie_ipv4"},
+        {helper::tcp_raw_check_syncookie_ipv6, "tcp_raw_check_syncookie_ipv6"},
+        {helper::ktime_get_tai_ns, "ktime_get_tai_ns", {R::integer, {}}},
+        {helper::user_ringbuf_drain, "user_ringbuf_drain", {R::integer, {A::map, A::anything, A::anything, A::scalar}}},
+        {helper::cgrp_storage_get, "cgrp_storage_get"},
+        {helper::cgrp_storage_delete, "cgrp_storage_delete"},
+    };
+};
+
+/// One past the largest helper id this SDK knows.
+inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(named_count<helper>);
+
+/// What the SDK knows of helper `h` (its name and signature), or nothing for
+/// an id it does not know.
+[[nodiscard]] constexpr const helper_info* helper_info_of(helper h) noexcept {
+    const auto k = static_cast<std::size_t>(h);
+    return k < named_count<helper> ? &enum_names<helper>::table[k] : nullptr;
+}
+
+/// The signature of helper `h`: `helper_signature::unknown()` for a helper
+/// whose signature the SDK does not know, or an id it does not know.
+[[nodiscard]] constexpr helper_signature signature_of(helper h) noexcept {
+    const helper_info* info = helper_info_of(h);
+    return info ? info->signature : helper_signature::unknown();
+}
+
+/// The argument registers a call of helper `id` reads: r1..rN of its
+/// signature, or none when the signature is unknown (or the id is).
+[[nodiscard]] constexpr std::uint16_t helper_argument_regs(std::int32_t id) noexcept {
+    if (id < 0) return 0;
+    const auto n = signature_of(static_cast<helper>(id)).arity();
+    return static_cast<std::uint16_t>(((1u << n) - 1u) << 1);
+}
+
+/// The kernel name of a helper id (without `bpf_`), or an empty view for an
+/// unknown id: `to_string(static_cast<helper>(id))`, for raw ids.
+[[nodiscard]] constexpr std::string_view helper_name(std::int32_t id) noexcept {
+    return to_string(static_cast<helper>(id));
+}
+/// Another name for `to_string(h)`, kept for code that uses it.
+[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept { return to_string(h); }
+
+/// The helper with kernel name `name` (with or without `bpf_`).
+[[nodiscard]] constexpr std::optional<helper> helper_by_name(std::string_view name) noexcept {
+    if (name.starts_with("bpf_")) name.remove_prefix(4);
+    return from_string<helper>(name);
+}
+
+} // namespace bpfxx
+// ---- end <bpfxx/isa/helpers.hpp> ----
 // ---- begin <bpfxx/isa/insn.hpp> ----
 // One eBPF instruction: the 8-byte layout of the kernel's `struct bpf_insn`.
 
@@ -368,7 +1010,7 @@ struct insn_info : insn_verdict {
     std::uint8_t base = 0; ///< the register holding the address of the memory access
     std::uint8_t size = 0; ///< bytes of the memory access
     insn_target target = insn_target::none;
-    reg_set reads = 0;    ///< read before it writes anything
+    reg_set reads = 0;    ///< read before it writes anything (a helper call: the arguments of its signature)
     reg_set writes = 0;   ///< hold a value afterwards
     reg_set clobbers = 0; ///< hold no value afterwards (before `writes` apply)
 };
@@ -694,6 +1336,8 @@ namespace detail::classifying {
     r.reads = static_cast<reg_set>(((g & reads_dst) ? reg_bit(i.dst_reg) : 0) |
                                    ((v.fields & u::src) ? reg_bit(i.src_reg) : 0) | ((g & reads_r0) ? reg_bit(0) : 0) |
                                    ((g & reads_r6) ? reg_bit(6) : 0));
+    // a helper call reads its arguments: r1..rN of its signature (none when unknown)
+    if (v.form == F::call_helper) r.reads = helper_argument_regs(i.imm);
     r.writes = writes_of(i, v.form);
     r.clobbers = (g & clobbers_args) ? call_argument_regs : reg_set{0};
     return r;
@@ -845,565 +1489,6 @@ inline constexpr int enotsupp = 524;
 
 } // namespace bpfxx
 // ---- end <bpfxx/isa/errors.hpp> ----
-// ---- begin <bpfxx/isa/helpers.hpp> ----
-// Helper function ids of Linux 6.18 (`enum bpf_func_id`), by their kernel
-// names without the `bpf_` prefix, and the one table of what the SDK knows of
-// each helper (`enum_names<helper>::table`: id, name, and a place for the
-// signature). The list has been frozen since Linux 6.2: newer kernel
-// functionality comes as kfuncs, called by BTF id.
-
-// ---- begin <bpfxx/isa/names.hpp> ----
-// Names of enumerations, one way for all of them: an enumeration E gets its
-// names from one table, `enum_names<E>::table`, whose rows pair each value
-// with its name (and may carry more: the helper table does). `to_string(e)`
-// and `from_string<E>(name)` read it; the first use checks at compile time
-// that row k holds the value k, so a name cannot drift from its value.
-//
-//     static_assert(bpfxx::to_string(bpfxx::map_type::hash) == "hash");
-//     static_assert(bpfxx::from_string<bpfxx::prog_type>("xdp") == bpfxx::prog_type::xdp);
-//
-// To name another enumeration (dense from 0): specialize `enum_names` with
-// `static constexpr enum_name<E> table[] = {{E::a, "a"}, ...};`.
-
-#include <cstddef>
-#include <optional>
-#include <string_view> // also std::size (cheaper than <iterator>)
-
-namespace bpfxx {
-
-/// A value of enumeration E and its name.
-template <class E>
-struct enum_name {
-    E value;
-    std::string_view name;
-};
-
-/// The names of enumeration E (specialized for each named enumeration).
-template <class E>
-struct enum_names;
-
-/// An enumeration with a table of names.
-template <class E>
-concept named_enum = requires { enum_names<E>::table; };
-
-namespace detail {
-/// Whether row k of `table` holds the value k, for every k.
-template <class Table>
-[[nodiscard]] consteval bool rows_in_order(const Table& table) noexcept {
-    for (std::size_t k = 0; k < std::size(table); ++k)
-        if (static_cast<std::size_t>(table[k].value) != k) return false;
-    return true;
-}
-} // namespace detail
-
-/// The name of `e` (the kernel's, without its prefix), or an empty view for
-/// a value that has none (a newer kernel's, or none at all).
-template <named_enum E>
-[[nodiscard]] constexpr std::string_view to_string(E e) noexcept {
-    constexpr const auto& table = enum_names<E>::table;
-    static_assert(detail::rows_in_order(table),
-                  "bpfxx: a table of enumeration names must list value 0, 1, 2 ... in order, one row each");
-    const auto k = static_cast<std::size_t>(e);
-    return k < std::size(table) ? table[k].name : std::string_view{};
-}
-
-/// The value of E named `name`, if there is one.
-template <named_enum E>
-[[nodiscard]] constexpr std::optional<E> from_string(std::string_view name) noexcept {
-    for (const auto& row : enum_names<E>::table)
-        if (row.name == name) return row.value;
-    return std::nullopt;
-}
-
-/// How many values of E have names (one past the largest).
-template <named_enum E>
-inline constexpr std::size_t named_count = std::size(enum_names<E>::table);
-
-} // namespace bpfxx
-// ---- end <bpfxx/isa/names.hpp> ----
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string_view>
-
-namespace bpfxx {
-
-/// A BPF helper function id, for `call(helper::map_lookup_elem)`.
-enum class helper : std::int32_t {
-    unspec = 0,
-    map_lookup_elem = 1,
-    map_update_elem = 2,
-    map_delete_elem = 3,
-    probe_read = 4,
-    ktime_get_ns = 5,
-    trace_printk = 6,
-    get_prandom_u32 = 7,
-    get_smp_processor_id = 8,
-    skb_store_bytes = 9,
-    l3_csum_replace = 10,
-    l4_csum_replace = 11,
-    tail_call = 12,
-    clone_redirect = 13,
-    get_current_pid_tgid = 14,
-    get_current_uid_gid = 15,
-    get_current_comm = 16,
-    get_cgroup_classid = 17,
-    skb_vlan_push = 18,
-    skb_vlan_pop = 19,
-    skb_get_tunnel_key = 20,
-    skb_set_tunnel_key = 21,
-    perf_event_read = 22,
-    redirect = 23,
-    get_route_realm = 24,
-    perf_event_output = 25,
-    skb_load_bytes = 26,
-    get_stackid = 27,
-    csum_diff = 28,
-    skb_get_tunnel_opt = 29,
-    skb_set_tunnel_opt = 30,
-    skb_change_proto = 31,
-    skb_change_type = 32,
-    skb_under_cgroup = 33,
-    get_hash_recalc = 34,
-    get_current_task = 35,
-    probe_write_user = 36,
-    current_task_under_cgroup = 37,
-    skb_change_tail = 38,
-    skb_pull_data = 39,
-    csum_update = 40,
-    set_hash_invalid = 41,
-    get_numa_node_id = 42,
-    skb_change_head = 43,
-    xdp_adjust_head = 44,
-    probe_read_str = 45,
-    get_socket_cookie = 46,
-    get_socket_uid = 47,
-    set_hash = 48,
-    setsockopt = 49,
-    skb_adjust_room = 50,
-    redirect_map = 51,
-    sk_redirect_map = 52,
-    sock_map_update = 53,
-    xdp_adjust_meta = 54,
-    perf_event_read_value = 55,
-    perf_prog_read_value = 56,
-    getsockopt = 57,
-    override_return = 58,
-    sock_ops_cb_flags_set = 59,
-    msg_redirect_map = 60,
-    msg_apply_bytes = 61,
-    msg_cork_bytes = 62,
-    msg_pull_data = 63,
-    bind = 64,
-    xdp_adjust_tail = 65,
-    skb_get_xfrm_state = 66,
-    get_stack = 67,
-    skb_load_bytes_relative = 68,
-    fib_lookup = 69,
-    sock_hash_update = 70,
-    msg_redirect_hash = 71,
-    sk_redirect_hash = 72,
-    lwt_push_encap = 73,
-    lwt_seg6_store_bytes = 74,
-    lwt_seg6_adjust_srh = 75,
-    lwt_seg6_action = 76,
-    rc_repeat = 77,
-    rc_keydown = 78,
-    skb_cgroup_id = 79,
-    get_current_cgroup_id = 80,
-    get_local_storage = 81,
-    sk_select_reuseport = 82,
-    skb_ancestor_cgroup_id = 83,
-    sk_lookup_tcp = 84,
-    sk_lookup_udp = 85,
-    sk_release = 86,
-    map_push_elem = 87,
-    map_pop_elem = 88,
-    map_peek_elem = 89,
-    msg_push_data = 90,
-    msg_pop_data = 91,
-    rc_pointer_rel = 92,
-    spin_lock = 93,
-    spin_unlock = 94,
-    sk_fullsock = 95,
-    tcp_sock = 96,
-    skb_ecn_set_ce = 97,
-    get_listener_sock = 98,
-    skc_lookup_tcp = 99,
-    tcp_check_syncookie = 100,
-    sysctl_get_name = 101,
-    sysctl_get_current_value = 102,
-    sysctl_get_new_value = 103,
-    sysctl_set_new_value = 104,
-    strtol = 105,
-    strtoul = 106,
-    sk_storage_get = 107,
-    sk_storage_delete = 108,
-    send_signal = 109,
-    tcp_gen_syncookie = 110,
-    skb_output = 111,
-    probe_read_user = 112,
-    probe_read_kernel = 113,
-    probe_read_user_str = 114,
-    probe_read_kernel_str = 115,
-    tcp_send_ack = 116,
-    send_signal_thread = 117,
-    jiffies64 = 118,
-    read_branch_records = 119,
-    get_ns_current_pid_tgid = 120,
-    xdp_output = 121,
-    get_netns_cookie = 122,
-    get_current_ancestor_cgroup_id = 123,
-    sk_assign = 124,
-    ktime_get_boot_ns = 125,
-    seq_printf = 126,
-    seq_write = 127,
-    sk_cgroup_id = 128,
-    sk_ancestor_cgroup_id = 129,
-    ringbuf_output = 130,
-    ringbuf_reserve = 131,
-    ringbuf_submit = 132,
-    ringbuf_discard = 133,
-    ringbuf_query = 134,
-    csum_level = 135,
-    skc_to_tcp6_sock = 136,
-    skc_to_tcp_sock = 137,
-    skc_to_tcp_timewait_sock = 138,
-    skc_to_tcp_request_sock = 139,
-    skc_to_udp6_sock = 140,
-    get_task_stack = 141,
-    load_hdr_opt = 142,
-    store_hdr_opt = 143,
-    reserve_hdr_opt = 144,
-    inode_storage_get = 145,
-    inode_storage_delete = 146,
-    d_path = 147,
-    copy_from_user = 148,
-    snprintf_btf = 149,
-    seq_printf_btf = 150,
-    skb_cgroup_classid = 151,
-    redirect_neigh = 152,
-    per_cpu_ptr = 153,
-    this_cpu_ptr = 154,
-    redirect_peer = 155,
-    task_storage_get = 156,
-    task_storage_delete = 157,
-    get_current_task_btf = 158,
-    bprm_opts_set = 159,
-    ktime_get_coarse_ns = 160,
-    ima_inode_hash = 161,
-    sock_from_file = 162,
-    check_mtu = 163,
-    for_each_map_elem = 164,
-    snprintf = 165,
-    sys_bpf = 166,
-    btf_find_by_name_kind = 167,
-    sys_close = 168,
-    timer_init = 169,
-    timer_set_callback = 170,
-    timer_start = 171,
-    timer_cancel = 172,
-    get_func_ip = 173,
-    get_attach_cookie = 174,
-    task_pt_regs = 175,
-    get_branch_snapshot = 176,
-    trace_vprintk = 177,
-    skc_to_unix_sock = 178,
-    kallsyms_lookup_name = 179,
-    find_vma = 180,
-    loop = 181,
-    strncmp = 182,
-    get_func_arg = 183,
-    get_func_ret = 184,
-    get_func_arg_cnt = 185,
-    get_retval = 186,
-    set_retval = 187,
-    xdp_get_buff_len = 188,
-    xdp_load_bytes = 189,
-    xdp_store_bytes = 190,
-    copy_from_user_task = 191,
-    skb_set_tstamp = 192,
-    ima_file_hash = 193,
-    kptr_xchg = 194,
-    map_lookup_percpu_elem = 195,
-    skc_to_mptcp_sock = 196,
-    dynptr_from_mem = 197,
-    ringbuf_reserve_dynptr = 198,
-    ringbuf_submit_dynptr = 199,
-    ringbuf_discard_dynptr = 200,
-    dynptr_read = 201,
-    dynptr_write = 202,
-    dynptr_data = 203,
-    tcp_raw_gen_syncookie_ipv4 = 204,
-    tcp_raw_gen_syncookie_ipv6 = 205,
-    tcp_raw_check_syncookie_ipv4 = 206,
-    tcp_raw_check_syncookie_ipv6 = 207,
-    ktime_get_tai_ns = 208,
-    user_ringbuf_drain = 209,
-    cgrp_storage_get = 210,
-    cgrp_storage_delete = 211,
-};
-
-/// The argument and return kinds of a helper, for checks of calls and typed
-/// calls. Not filled in yet: the typed program layer will make this the
-/// helper's signature (argument kinds, return kind) and give each row of
-/// `enum_names<helper>::table` its own.
-struct helper_signature {};
-
-/// What the SDK knows of a helper: its id and its name and, later, its
-/// signature. One row per helper, in the order of their ids.
-struct helper_info {
-    helper value;
-    std::string_view name;
-    helper_signature signature{}; // the typed program layer's place: argument and return kinds
-};
-
-/// The helpers of Linux 6.18, by id.
-template <>
-struct enum_names<helper> {
-    static constexpr helper_info table[] = {
-        {helper::unspec, "unspec"},
-        {helper::map_lookup_elem, "map_lookup_elem"},
-        {helper::map_update_elem, "map_update_elem"},
-        {helper::map_delete_elem, "map_delete_elem"},
-        {helper::probe_read, "probe_read"},
-        {helper::ktime_get_ns, "ktime_get_ns"},
-        {helper::trace_printk, "trace_printk"},
-        {helper::get_prandom_u32, "get_prandom_u32"},
-        {helper::get_smp_processor_id, "get_smp_processor_id"},
-        {helper::skb_store_bytes, "skb_store_bytes"},
-        {helper::l3_csum_replace, "l3_csum_replace"},
-        {helper::l4_csum_replace, "l4_csum_replace"},
-        {helper::tail_call, "tail_call"},
-        {helper::clone_redirect, "clone_redirect"},
-        {helper::get_current_pid_tgid, "get_current_pid_tgid"},
-        {helper::get_current_uid_gid, "get_current_uid_gid"},
-        {helper::get_current_comm, "get_current_comm"},
-        {helper::get_cgroup_classid, "get_cgroup_classid"},
-        {helper::skb_vlan_push, "skb_vlan_push"},
-        {helper::skb_vlan_pop, "skb_vlan_pop"},
-        {helper::skb_get_tunnel_key, "skb_get_tunnel_key"},
-        {helper::skb_set_tunnel_key, "skb_set_tunnel_key"},
-        {helper::perf_event_read, "perf_event_read"},
-        {helper::redirect, "redirect"},
-        {helper::get_route_realm, "get_route_realm"},
-        {helper::perf_event_output, "perf_event_output"},
-        {helper::skb_load_bytes, "skb_load_bytes"},
-        {helper::get_stackid, "get_stackid"},
-        {helper::csum_diff, "csum_diff"},
-        {helper::skb_get_tunnel_opt, "skb_get_tunnel_opt"},
-        {helper::skb_set_tunnel_opt, "skb_set_tunnel_opt"},
-        {helper::skb_change_proto, "skb_change_proto"},
-        {helper::skb_change_type, "skb_change_type"},
-        {helper::skb_under_cgroup, "skb_under_cgroup"},
-        {helper::get_hash_recalc, "get_hash_recalc"},
-        {helper::get_current_task, "get_current_task"},
-        {helper::probe_write_user, "probe_write_user"},
-        {helper::current_task_under_cgroup, "current_task_under_cgroup"},
-        {helper::skb_change_tail, "skb_change_tail"},
-        {helper::skb_pull_data, "skb_pull_data"},
-        {helper::csum_update, "csum_update"},
-        {helper::set_hash_invalid, "set_hash_invalid"},
-        {helper::get_numa_node_id, "get_numa_node_id"},
-        {helper::skb_change_head, "skb_change_head"},
-        {helper::xdp_adjust_head, "xdp_adjust_head"},
-        {helper::probe_read_str, "probe_read_str"},
-        {helper::get_socket_cookie, "get_socket_cookie"},
-        {helper::get_socket_uid, "get_socket_uid"},
-        {helper::set_hash, "set_hash"},
-        {helper::setsockopt, "setsockopt"},
-        {helper::skb_adjust_room, "skb_adjust_room"},
-        {helper::redirect_map, "redirect_map"},
-        {helper::sk_redirect_map, "sk_redirect_map"},
-        {helper::sock_map_update, "sock_map_update"},
-        {helper::xdp_adjust_meta, "xdp_adjust_meta"},
-        {helper::perf_event_read_value, "perf_event_read_value"},
-        {helper::perf_prog_read_value, "perf_prog_read_value"},
-        {helper::getsockopt, "getsockopt"},
-        {helper::override_return, "override_return"},
-        {helper::sock_ops_cb_flags_set, "sock_ops_cb_flags_set"},
-        {helper::msg_redirect_map, "msg_redirect_map"},
-        {helper::msg_apply_bytes, "msg_apply_bytes"},
-        {helper::msg_cork_bytes, "msg_cork_bytes"},
-        {helper::msg_pull_data, "msg_pull_data"},
-        {helper::bind, "bind"},
-        {helper::xdp_adjust_tail, "xdp_adjust_tail"},
-        {helper::skb_get_xfrm_state, "skb_get_xfrm_state"},
-        {helper::get_stack, "get_stack"},
-        {helper::skb_load_bytes_relative, "skb_load_bytes_relative"},
-        {helper::fib_lookup, "fib_lookup"},
-        {helper::sock_hash_update, "sock_hash_update"},
-        {helper::msg_redirect_hash, "msg_redirect_hash"},
-        {helper::sk_redirect_hash, "sk_redirect_hash"},
-        {helper::lwt_push_encap, "lwt_push_encap"},
-        {helper::lwt_seg6_store_bytes, "lwt_seg6_store_bytes"},
-        {helper::lwt_seg6_adjust_srh, "lwt_seg6_adjust_srh"},
-        {helper::lwt_seg6_action, "lwt_seg6_action"},
-        {helper::rc_repeat, "rc_repeat"},
-        {helper::rc_keydown, "rc_keydown"},
-        {helper::skb_cgroup_id, "skb_cgroup_id"},
-        {helper::get_current_cgroup_id, "get_current_cgroup_id"},
-        {helper::get_local_storage, "get_local_storage"},
-        {helper::sk_select_reuseport, "sk_select_reuseport"},
-        {helper::skb_ancestor_cgroup_id, "skb_ancestor_cgroup_id"},
-        {helper::sk_lookup_tcp, "sk_lookup_tcp"},
-        {helper::sk_lookup_udp, "sk_lookup_udp"},
-        {helper::sk_release, "sk_release"},
-        {helper::map_push_elem, "map_push_elem"},
-        {helper::map_pop_elem, "map_pop_elem"},
-        {helper::map_peek_elem, "map_peek_elem"},
-        {helper::msg_push_data, "msg_push_data"},
-        {helper::msg_pop_data, "msg_pop_data"},
-        {helper::rc_pointer_rel, "rc_pointer_rel"},
-        {helper::spin_lock, "spin_lock"},
-        {helper::spin_unlock, "spin_unlock"},
-        {helper::sk_fullsock, "sk_fullsock"},
-        {helper::tcp_sock, "tcp_sock"},
-        {helper::skb_ecn_set_ce, "skb_ecn_set_ce"},
-        {helper::get_listener_sock, "get_listener_sock"},
-        {helper::skc_lookup_tcp, "skc_lookup_tcp"},
-        {helper::tcp_check_syncookie, "tcp_check_syncookie"},
-        {helper::sysctl_get_name, "sysctl_get_name"},
-        {helper::sysctl_get_current_value, "sysctl_get_current_value"},
-        {helper::sysctl_get_new_value, "sysctl_get_new_value"},
-        {helper::sysctl_set_new_value, "sysctl_set_new_value"},
-        {helper::strtol, "strtol"},
-        {helper::strtoul, "strtoul"},
-        {helper::sk_storage_get, "sk_storage_get"},
-        {helper::sk_storage_delete, "sk_storage_delete"},
-        {helper::send_signal, "send_signal"},
-        {helper::tcp_gen_syncookie, "tcp_gen_syncookie"},
-        {helper::skb_output, "skb_output"},
-        {helper::probe_read_user, "probe_read_user"},
-        {helper::probe_read_kernel, "probe_read_kernel"},
-        {helper::probe_read_user_str, "probe_read_user_str"},
-        {helper::probe_read_kernel_str, "probe_read_kernel_str"},
-        {helper::tcp_send_ack, "tcp_send_ack"},
-        {helper::send_signal_thread, "send_signal_thread"},
-        {helper::jiffies64, "jiffies64"},
-        {helper::read_branch_records, "read_branch_records"},
-        {helper::get_ns_current_pid_tgid, "get_ns_current_pid_tgid"},
-        {helper::xdp_output, "xdp_output"},
-        {helper::get_netns_cookie, "get_netns_cookie"},
-        {helper::get_current_ancestor_cgroup_id, "get_current_ancestor_cgroup_id"},
-        {helper::sk_assign, "sk_assign"},
-        {helper::ktime_get_boot_ns, "ktime_get_boot_ns"},
-        {helper::seq_printf, "seq_printf"},
-        {helper::seq_write, "seq_write"},
-        {helper::sk_cgroup_id, "sk_cgroup_id"},
-        {helper::sk_ancestor_cgroup_id, "sk_ancestor_cgroup_id"},
-        {helper::ringbuf_output, "ringbuf_output"},
-        {helper::ringbuf_reserve, "ringbuf_reserve"},
-        {helper::ringbuf_submit, "ringbuf_submit"},
-        {helper::ringbuf_discard, "ringbuf_discard"},
-        {helper::ringbuf_query, "ringbuf_query"},
-        {helper::csum_level, "csum_level"},
-        {helper::skc_to_tcp6_sock, "skc_to_tcp6_sock"},
-        {helper::skc_to_tcp_sock, "skc_to_tcp_sock"},
-        {helper::skc_to_tcp_timewait_sock, "skc_to_tcp_timewait_sock"},
-        {helper::skc_to_tcp_request_sock, "skc_to_tcp_request_sock"},
-        {helper::skc_to_udp6_sock, "skc_to_udp6_sock"},
-        {helper::get_task_stack, "get_task_stack"},
-        {helper::load_hdr_opt, "load_hdr_opt"},
-        {helper::store_hdr_opt, "store_hdr_opt"},
-        {helper::reserve_hdr_opt, "reserve_hdr_opt"},
-        {helper::inode_storage_get, "inode_storage_get"},
-        {helper::inode_storage_delete, "inode_storage_delete"},
-        {helper::d_path, "d_path"},
-        {helper::copy_from_user, "copy_from_user"},
-        {helper::snprintf_btf, "snprintf_btf"},
-        {helper::seq_printf_btf, "seq_printf_btf"},
-        {helper::skb_cgroup_classid, "skb_cgroup_classid"},
-        {helper::redirect_neigh, "redirect_neigh"},
-        {helper::per_cpu_ptr, "per_cpu_ptr"},
-        {helper::this_cpu_ptr, "this_cpu_ptr"},
-        {helper::redirect_peer, "redirect_peer"},
-        {helper::task_storage_get, "task_storage_get"},
-        {helper::task_storage_delete, "task_storage_delete"},
-        {helper::get_current_task_btf, "get_current_task_btf"},
-        {helper::bprm_opts_set, "bprm_opts_set"},
-        {helper::ktime_get_coarse_ns, "ktime_get_coarse_ns"},
-        {helper::ima_inode_hash, "ima_inode_hash"},
-        {helper::sock_from_file, "sock_from_file"},
-        {helper::check_mtu, "check_mtu"},
-        {helper::for_each_map_elem, "for_each_map_elem"},
-        {helper::snprintf, "snprintf"},
-        {helper::sys_bpf, "sys_bpf"},
-        {helper::btf_find_by_name_kind, "btf_find_by_name_kind"},
-        {helper::sys_close, "sys_close"},
-        {helper::timer_init, "timer_init"},
-        {helper::timer_set_callback, "timer_set_callback"},
-        {helper::timer_start, "timer_start"},
-        {helper::timer_cancel, "timer_cancel"},
-        {helper::get_func_ip, "get_func_ip"},
-        {helper::get_attach_cookie, "get_attach_cookie"},
-        {helper::task_pt_regs, "task_pt_regs"},
-        {helper::get_branch_snapshot, "get_branch_snapshot"},
-        {helper::trace_vprintk, "trace_vprintk"},
-        {helper::skc_to_unix_sock, "skc_to_unix_sock"},
-        {helper::kallsyms_lookup_name, "kallsyms_lookup_name"},
-        {helper::find_vma, "find_vma"},
-        {helper::loop, "loop"},
-        {helper::strncmp, "strncmp"},
-        {helper::get_func_arg, "get_func_arg"},
-        {helper::get_func_ret, "get_func_ret"},
-        {helper::get_func_arg_cnt, "get_func_arg_cnt"},
-        {helper::get_retval, "get_retval"},
-        {helper::set_retval, "set_retval"},
-        {helper::xdp_get_buff_len, "xdp_get_buff_len"},
-        {helper::xdp_load_bytes, "xdp_load_bytes"},
-        {helper::xdp_store_bytes, "xdp_store_bytes"},
-        {helper::copy_from_user_task, "copy_from_user_task"},
-        {helper::skb_set_tstamp, "skb_set_tstamp"},
-        {helper::ima_file_hash, "ima_file_hash"},
-        {helper::kptr_xchg, "kptr_xchg"},
-        {helper::map_lookup_percpu_elem, "map_lookup_percpu_elem"},
-        {helper::skc_to_mptcp_sock, "skc_to_mptcp_sock"},
-        {helper::dynptr_from_mem, "dynptr_from_mem"},
-        {helper::ringbuf_reserve_dynptr, "ringbuf_reserve_dynptr"},
-        {helper::ringbuf_submit_dynptr, "ringbuf_submit_dynptr"},
-        {helper::ringbuf_discard_dynptr, "ringbuf_discard_dynptr"},
-        {helper::dynptr_read, "dynptr_read"},
-        {helper::dynptr_write, "dynptr_write"},
-        {helper::dynptr_data, "dynptr_data"},
-        {helper::tcp_raw_gen_syncookie_ipv4, "tcp_raw_gen_syncookie_ipv4"},
-        {helper::tcp_raw_gen_syncookie_ipv6, "tcp_raw_gen_syncookie_ipv6"},
-        {helper::tcp_raw_check_syncookie_ipv4, "tcp_raw_check_syncookie_ipv4"},
-        {helper::tcp_raw_check_syncookie_ipv6, "tcp_raw_check_syncookie_ipv6"},
-        {helper::ktime_get_tai_ns, "ktime_get_tai_ns"},
-        {helper::user_ringbuf_drain, "user_ringbuf_drain"},
-        {helper::cgrp_storage_get, "cgrp_storage_get"},
-        {helper::cgrp_storage_delete, "cgrp_storage_delete"},
-    };
-};
-
-/// One past the largest helper id this SDK knows.
-inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(named_count<helper>);
-
-/// What the SDK knows of helper `h` (its name, and its signature once the
-/// typed layer fills it in), or nothing for an id it does not know.
-[[nodiscard]] constexpr const helper_info* helper_info_of(helper h) noexcept {
-    const auto k = static_cast<std::size_t>(h);
-    return k < named_count<helper> ? &enum_names<helper>::table[k] : nullptr;
-}
-
-/// The kernel name of a helper id (without `bpf_`), or an empty view for an
-/// unknown id: `to_string(static_cast<helper>(id))`, for raw ids.
-[[nodiscard]] constexpr std::string_view helper_name(std::int32_t id) noexcept {
-    return to_string(static_cast<helper>(id));
-}
-/// Another name for `to_string(h)`, kept for code that uses it.
-[[nodiscard]] constexpr std::string_view helper_name(helper h) noexcept { return to_string(h); }
-
-/// The helper with kernel name `name` (with or without `bpf_`).
-[[nodiscard]] constexpr std::optional<helper> helper_by_name(std::string_view name) noexcept {
-    if (name.starts_with("bpf_")) name.remove_prefix(4);
-    return from_string<helper>(name);
-}
-
-} // namespace bpfxx
-// ---- end <bpfxx/isa/helpers.hpp> ----
 // ---- begin <bpfxx/isa/map_flags.hpp> ----
 // The flags of maps (Linux 6.18 `BPF_F_*`), the SDK's own copy: creation,
 // update and lookup flags. Which creation flags each map type takes is
@@ -2951,7 +3036,7 @@ using bpfxx::helper;
 
 // ---- begin <bpfxx/c/call.hpp> ----
 // Calling helpers with typed arguments, checked against their signatures
-// (signatures.hpp): a map where a map goes, memory of the right kind where
+// (isa/helper_signature.hpp, named in c/signatures.hpp): a map where a map goes, memory of the right kind where
 // memory goes, the context where the context goes. A mistake is a
 // static_assert whose note names the helper, the argument's position, the
 // kind it takes and the C++ type given.
@@ -4790,90 +4875,22 @@ constexpr void atomic_add(const ref<T, R>& r, const X& x) {
 } // namespace bpfxx::c
 // ---- end <bpfxx/c/memory.hpp> ----
 // ---- begin <bpfxx/c/signatures.hpp> ----
-// What the typed layer knows about each helper it offers: the kind of each
-// argument and of the result (the kernel's bpf_func_proto, reduced to what
-// the layer checks). One table, in one place, in the shape the ISA layer's
-// helper table will take: it moves to isa/ when that table has a slot for it.
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
+// The typed layer's names for the helper signatures the ISA layer keeps
+// (isa/helper_signature.hpp; each helper's own in its row of
+// `enum_names<helper>::table`, isa/helpers.hpp): the kind of each argument
+// and of the result. The typed layer checks its calls against them
+// (c/call.hpp); a helper whose signature is unknown cannot be called typed.
 
 namespace bpfxx::c {
 
-/// What a helper argument must be.
-enum class arg : std::uint8_t {
-    none,
-    map,       ///< a map (c::map<M>)
-    map_key,   ///< readable memory holding a key of the map before it
-    map_value, ///< readable memory holding a value of the map before it
-    mem,       ///< readable memory (stack, map value, packet, record); its size follows
-    out_mem,   ///< writable memory (stack, map value, record); its size follows
-    size,      ///< the size of the memory before it
-    context,   ///< the program's context
-    record,    ///< a reserved ring buffer record
-    scalar,    ///< an integer (flags, indices, values)
-    anything,  ///< an integer or any pointer (an address to probe-read)
-};
-
-/// What a helper returns.
-enum class returns : std::uint8_t {
-    integer,           ///< a number (often 0 or a negative errno)
-    nothing,           ///< void
-    map_value_or_null, ///< a pointer to a map value, or 0
-    record_or_null,    ///< a ring buffer record, or 0
-};
-
-struct signature {
-    helper id = helper::unspec;
-    returns result = returns::integer;
-    std::array<arg, 5> args{};
-
-    [[nodiscard]] constexpr std::size_t arity() const noexcept {
-        std::size_t n = 0;
-        while (n < args.size() && args[n] != arg::none) ++n;
-        return n;
-    }
-};
-
-/// The helpers the typed layer calls, with their signatures (Linux 6.18).
-inline constexpr signature signatures[] = {
-    {helper::map_lookup_elem, returns::map_value_or_null, {arg::map, arg::map_key}},
-    {helper::map_update_elem, returns::integer, {arg::map, arg::map_key, arg::map_value, arg::scalar}},
-    {helper::map_delete_elem, returns::integer, {arg::map, arg::map_key}},
-    {helper::probe_read_kernel, returns::integer, {arg::out_mem, arg::size, arg::anything}},
-    {helper::probe_read_kernel_str, returns::integer, {arg::out_mem, arg::size, arg::anything}},
-    {helper::probe_read_user, returns::integer, {arg::out_mem, arg::size, arg::anything}},
-    {helper::probe_read_user_str, returns::integer, {arg::out_mem, arg::size, arg::anything}},
-    {helper::ktime_get_ns, returns::integer, {}},
-    {helper::ktime_get_boot_ns, returns::integer, {}},
-    {helper::get_prandom_u32, returns::integer, {}},
-    {helper::get_smp_processor_id, returns::integer, {}},
-    {helper::get_current_pid_tgid, returns::integer, {}},
-    {helper::get_current_uid_gid, returns::integer, {}},
-    {helper::get_current_comm, returns::integer, {arg::out_mem, arg::size}},
-    {helper::get_current_task, returns::integer, {}},
-    {helper::perf_event_output, returns::integer, {arg::context, arg::map, arg::scalar, arg::mem, arg::size}},
-    {helper::ringbuf_output, returns::integer, {arg::map, arg::mem, arg::size, arg::scalar}},
-    {helper::ringbuf_reserve, returns::record_or_null, {arg::map, arg::size, arg::scalar}},
-    {helper::ringbuf_submit, returns::nothing, {arg::record, arg::scalar}},
-    {helper::ringbuf_discard, returns::nothing, {arg::record, arg::scalar}},
-    {helper::tail_call, returns::integer, {arg::context, arg::map, arg::scalar}},
-    {helper::redirect, returns::integer, {arg::scalar, arg::scalar}},
-    {helper::redirect_map, returns::integer, {arg::map, arg::scalar, arg::scalar}},
-    {helper::xdp_adjust_head, returns::integer, {arg::context, arg::scalar}},
-    {helper::xdp_adjust_tail, returns::integer, {arg::context, arg::scalar}},
-    {helper::skb_load_bytes, returns::integer, {arg::context, arg::scalar, arg::out_mem, arg::size}},
-    {helper::get_socket_cookie, returns::integer, {arg::context}},
-    {helper::csum_diff, returns::integer, {arg::mem, arg::size, arg::mem, arg::size, arg::scalar}},
-};
-
-/// The signature of helper `id` (helper::unspec's, all `none`, when the layer does not offer it).
-[[nodiscard]] constexpr signature signature_of(helper id) noexcept {
-    for (const auto& s : signatures)
-        if (s.id == id) return s;
-    return {};
-}
+/// What a helper argument must be (`bpfxx::helper_arg`).
+using arg = helper_arg;
+/// What a helper returns (`bpfxx::helper_result`).
+using returns = helper_result;
+/// A helper's argument and result kinds (`bpfxx::helper_signature`).
+using signature = helper_signature;
+/// The signature of a helper (`bpfxx::signature_of`).
+using bpfxx::signature_of;
 
 } // namespace bpfxx::c
 // ---- end <bpfxx/c/signatures.hpp> ----
@@ -4953,6 +4970,7 @@ template <arg K, class X>
         case arg::map_key:
         case arg::map_value:
         case arg::mem: return readable_region<X>();
+        case arg::map_value_out:
         case arg::out_mem: return writable_region<X>();
         case arg::record: return pointer_traits<X>::where == region::ringbuf;
         case arg::anything: return true;
@@ -5005,7 +5023,7 @@ template <class X>
 template <helper H, class... A>
 [[nodiscard]] constexpr val<std::uint64_t> call(builder& b, const A&... args) {
     constexpr signature s = signature_of(H);
-    static_assert(s.id == H, "bpfxx: the typed layer has no signature for this helper (bpfxx/c/signatures.hpp)");
+    static_assert(s.known(), "bpfxx: the SDK knows no signature for this helper (its row in bpfxx/isa/helpers.hpp)");
     static_assert(sizeof...(A) == s.arity(), "bpfxx: a helper called with the wrong number of arguments");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (check_argument<H, I, s.args[I], A>(), ...);
@@ -5436,7 +5454,7 @@ public:
     constexpr explicit program_context(detail::builder* b)
         : ptr<S, region::context>(detail::address{b, detail::reg_op(detail::builder::context()), 0}) {}
 
-    /// Any helper of bpfxx/c/signatures.hpp, with its arguments checked; r0.
+    /// Any helper whose signature the SDK knows (isa/helpers.hpp), with its arguments checked; r0.
     template <helper H, class... A>
     [[nodiscard]] constexpr val<std::uint64_t> call(const A&... args) const {
         return detail::call<H>(b(), args...);
@@ -7659,6 +7677,7 @@ enum class check_problem : std::uint8_t {
     jump_out_of_subprogram, ///< a jump leaves the subprogram it is in
     recursive_call,         ///< local calls form a cycle
     misaligned_stack,       ///< a stack access is not aligned to its size
+    helper_argument_unset,  ///< a helper call's argument register (r1..rN of its signature) is unset on some path
 };
 
 /// The enumerators' names ("r10_written": `to_string(check_problem)`).
@@ -7685,6 +7704,7 @@ struct enum_names<check_problem> {
         {check_problem::jump_out_of_subprogram, "jump_out_of_subprogram"},
         {check_problem::recursive_call, "recursive_call"},
         {check_problem::misaligned_stack, "misaligned_stack"},
+        {check_problem::helper_argument_unset, "helper_argument_unset"},
     };
 };
 
@@ -7712,6 +7732,9 @@ struct enum_names<check_problem> {
     case check_problem::jump_out_of_subprogram: return "jump leaves its subprogram";
     case check_problem::recursive_call: return "local calls form a cycle (recursion)";
     case check_problem::misaligned_stack: return "stack access not aligned to its size";
+    case check_problem::helper_argument_unset:
+        return "helper argument register not set on some path (a call leaves r1..r5 unset: set arguments after "
+               "the last call)";
     }
     return "unknown problem";
 }
@@ -7722,11 +7745,13 @@ struct enum_names<check_problem> {
 /// `insn_field` (`reserved_field`), the target slot (jump problems,
 /// `back_edge`; for `recursive_call` the callee's first slot), the slot
 /// control would fall into (`falls_off_end`: the program's size, or the next
-/// subprogram's first slot), the helper id (`unknown_helper`), the byte
+/// subprogram's first slot), the helper id (`unknown_helper`,
+/// `helper_argument_unset`: `helper_name(detail)`), the byte
 /// offset from r10 of the access (`stack_out_of_bounds`, `misaligned_stack`)
 /// or of the first unwritten byte (`uninitialized_stack`), the workspace's
 /// capacity (`too_large`); otherwise 0. `reg` is the register concerned (the
-/// base register of a stack access, the register above r10), or
+/// base register of a stack access, the register above r10, the unset
+/// argument register), or
 /// `no_register`. `pc` is the slot of the instruction (the first slot of an
 /// ld_imm64, also for problems of its second slot; the capacity for
 /// `too_large`).
@@ -8277,7 +8302,9 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
 // spelled as template arguments instead: a program that fails instantiates
 // `check_failed<problem, pc, register, detail>`, and GCC and Clang both print
 //     bpfxx::check_failed<bpfxx::check_problem::r10_written, 3, 10, 0>
-// next to the assertion's message.
+// next to the assertion's message. A helper argument register unset at a
+// call names the helper too, as `helper_argument_unset_at<pc, register, helper>`:
+//     bpfxx::helper_argument_unset_at<5, 2, bpfxx::helper::map_update_elem>
 //
 //     constexpr auto prog = bpfxx::assemble(...);
 //     static_assert(bpfxx::checked<prog>);
@@ -8304,8 +8331,10 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
 //    ld_func loads that name them); no backward jumps (optional).
 //  - On every path: r10 never written; no register read before it is
 //    written (at the entry r1 and r10 are set, in a subprogram r1..r5 and
-//    r10; a call sets r0 and unsets r1..r5; ld_abs/ld_ind read r6, set r0 and
-//    unset r1..r5; exit reads r0); every load, store and atomic through a
+//    r10; a call sets r0 and unsets r1..r5, and a helper call reads r1..rN of
+//    its signature (isa/helpers.hpp; none when the SDK does not know it), an
+//    unset one reported as `helper_argument_unset` with the helper's id;
+//    ld_abs/ld_ind read r6, set r0 and unset r1..r5; exit reads r0); every load, store and atomic through a
 //    register known to hold r10 + constant (copied with `mov`, moved with
 //    `add`/`sub` of immediates, 64-bit) lies in the 512 bytes below r10 and is
 //    aligned to its size, and loads only read bytes stored before.
@@ -8315,8 +8344,9 @@ constexpr void check_reachability(std::size_t size, workspace_view ws, const che
 //    packet, map values, pointers that differ between paths, pointers
 //    reloaded from the stack) are not checked, nor is the packet bounds-checked
 //    or a map value checked for null.
-//  - Helper and kfunc arguments: their number, types, sizes, whether the
-//    helper exists for the program type. A call that is given a stack pointer
+//  - Helper and kfunc arguments beyond their number: their types, sizes,
+//    whether the helper exists for the program type; kfuncs' arguments at
+//    all. A call that is given a stack pointer
 //    is assumed to write from it to the top of the frame.
 //  - Values: no ranges, no division by zero, no termination of loops, no
 //    instruction-count or stack-depth limits across calls, no return values.
@@ -8429,9 +8459,13 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
 [[nodiscard]] constexpr check_report step(frame_state& s, const insn& i, const decoded& d, std::size_t pc,
                                           const check_options& opts) noexcept {
     check_report problem;
-    if (const reg_set unset = d.reads & static_cast<reg_set>(~(s.written | frame_pointer)); unset != 0)
-        problem =
-            problem_at(check_problem::uninitialized_register, pc, static_cast<std::uint8_t>(std::countr_zero(unset)));
+    if (const reg_set unset = d.reads & static_cast<reg_set>(~(s.written | frame_pointer)); unset != 0) {
+        const auto reg = static_cast<std::uint8_t>(std::countr_zero(unset));
+        // a helper call reads only the arguments of its signature: name the helper
+        problem = d.form == insn_form::call_helper
+                      ? problem_at(check_problem::helper_argument_unset, pc, reg, i.imm)
+                      : problem_at(check_problem::uninitialized_register, pc, reg);
+    }
     if (d.mem != access::none) {
         if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
     }
@@ -8579,6 +8613,10 @@ namespace detail::checking {
 // Named, so that Clang prints "requirement 'passes<problem>'".
 template <check_problem Problem>
 inline constexpr bool passes = Problem == check_problem::none;
+// False for every helper (a dependent false: the assertion fires only when
+// instantiated); named, so that Clang prints "requirement 'arguments_set<helper::...>'".
+template <helper Helper>
+inline constexpr bool arguments_set = false;
 } // namespace detail::checking
 
 /// Instantiated only for a program that fails: its arguments are the report
@@ -8590,6 +8628,17 @@ struct check_failed {
     static constexpr bool value = detail::checking::passes<Problem>;
 };
 
+/// Instantiated only for a program in which register `Register`, an argument
+/// of the call of `Helper` at slot `Pc`, is unset on some path
+/// (`check_problem::helper_argument_unset`).
+template <int Pc, int Register, helper Helper>
+struct helper_argument_unset_at {
+    static_assert(detail::checking::arguments_set<Helper>,
+                  "bpfxx: static_check rejects this program: an argument register of a helper call is unset on "
+                  "some path (a call leaves r1..r5 unset); see helper_argument_unset_at<pc, register, helper>");
+    static constexpr bool value = detail::checking::arguments_set<Helper>;
+};
+
 /// True when `Program` (a `program<...>` or `std::array<insn, N>` with static
 /// storage duration) passes `static_check`; otherwise a compile error that
 /// names the problem.
@@ -8598,6 +8647,9 @@ consteval bool assert_checked() {
     constexpr check_report report = static_check(Program, Options);
     if constexpr (report.ok()) {
         return true;
+    } else if constexpr (report.problem == check_problem::helper_argument_unset) {
+        return helper_argument_unset_at<static_cast<int>(report.pc), report.reg,
+                                        static_cast<helper>(report.detail)>::value;
     } else {
         constexpr int reg = report.reg == check_report::no_register ? -1 : report.reg;
         return check_failed<report.problem, static_cast<int>(report.pc), reg, report.detail>::value;
@@ -11283,6 +11335,16 @@ inline constexpr helper_table helper_models = make_helper_table(helper_families{
 /// The family number of map_helpers in helper_models (what run_result::map_calls counts).
 inline constexpr std::uint8_t map_family = helper_models.family[static_cast<std::size_t>(helper::map_lookup_elem)];
 static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
+
+/// Whether every helper the interpreter models has a signature (isa/helpers.hpp):
+/// the static checks then know which argument registers its calls read.
+[[nodiscard]] consteval bool every_model_has_a_signature() {
+    for (std::size_t i = 0; i < named_count<helper>; ++i)
+        if (helper_models.family[i] != 0 && !signature_of(static_cast<helper>(i)).known()) return false;
+    return true;
+}
+static_assert(every_model_has_a_signature(),
+              "bpfxx::vm: a helper the interpreter models needs its signature in its row of isa/helpers.hpp");
 
 template <class S, class... Fs>
 constexpr bool call_family(S& s, std::uint8_t family, helper h, type_list<Fs...>) noexcept {

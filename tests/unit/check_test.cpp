@@ -280,6 +280,43 @@ constexpr auto s_loop_ok = expect(
     bpfxx::assemble(mov(r6, r1), "l"_label, mov(r2, r6), call(helper::ktime_get_ns), jlt(r0, 10, "l"_label), exit()),
     passes, loops);
 
+// A helper call reads exactly r1..rN of its signature (isa/helpers.hpp).
+using bpfxx::helper;
+constexpr std::int32_t id(helper h) { return static_cast<std::int32_t>(h); }
+// The mistake of issue 15: the key pointer in r2, a helper call (which
+// leaves r1..r5 unset), then map_update_elem reading the clobbered r2.
+constexpr auto clobbered_key(bool set_again) {
+    return bpfxx::assemble(st<std::uint32_t>(r10, -4, 0), st<std::uint64_t>(r10, -16, 1), mov(r2, r10), add(r2, -4),
+                           call(helper::ktime_get_ns), set_again ? mov(r2, r10) : mov(r0, 0),
+                           set_again ? add(r2, -4) : mov(r0, 0), ld_map<bpfxx_test::counters>(r1), mov(r3, r10),
+                           add(r3, -16), mov(r4, 0), call(helper::map_update_elem), mov(r0, 0), exit());
+}
+constexpr auto s_key_clobbered =
+    expect("key pointer clobbered by a call", clobbered_key(false),
+           problem(check_problem::helper_argument_unset, 12, 2, id(helper::map_update_elem)));
+constexpr auto s_key_set_again = expect("key pointer set after the call", clobbered_key(true), passes);
+constexpr auto s_argument_on_one_path =
+    expect("helper argument set on one path",
+           bpfxx::assemble(mov(r1, r10), add(r1, -16), jeq(r1, 0, "skip"_label), mov(r2, 16), "skip"_label,
+                           call(helper::get_current_comm), mov(r0, 0), exit()),
+           problem(check_problem::helper_argument_unset, 4, 2, id(helper::get_current_comm)));
+// the lowest unset argument is named: r1 (r2 and r3 are unset too)
+constexpr auto s_all_arguments_clobbered =
+    expect("every argument clobbered",
+           bpfxx::assemble(mov(r1, 1), mov(r2, 2), mov(r3, 3), call(helper::ktime_get_ns), call(helper::redirect_map),
+                           exit()),
+           problem(check_problem::helper_argument_unset, 4, 1, id(helper::redirect_map)));
+// only N registers: map_lookup_elem reads r1 and r2, not r3..r5
+constexpr auto s_arguments_beyond_arity = expect(
+    "registers beyond the arguments unset",
+    bpfxx::assemble(st<std::uint32_t>(r10, -4, 0), mov(r2, r10), add(r2, -4), ld_map<bpfxx_test::counters>(r1),
+                    call(helper::map_lookup_elem), mov(r0, 0), exit()),
+    passes);
+// a helper whose signature the SDK does not know reads no register, as before
+static_assert(!bpfxx::signature_of(helper::spin_lock).known());
+constexpr auto s_unknown_signature =
+    expect("unknown signature", bpfxx::assemble(call(helper::ktime_get_ns), call(helper::spin_lock), exit()), passes);
+
 // ---------------------------------------------------------------------------
 // Data flow: the stack
 
@@ -435,6 +472,12 @@ constexpr const sample* all_samples[] = {
     &s_fetch_writes_src,
     &s_loop_clobber,
     &s_loop_ok,
+    &s_key_clobbered,
+    &s_key_set_again,
+    &s_argument_on_one_path,
+    &s_all_arguments_clobbered,
+    &s_arguments_beyond_arity,
+    &s_unknown_signature,
     &s_stack_edges,
     &s_below_frame,
     &s_above_frame,
@@ -731,7 +774,7 @@ TEST_CASE("static_check: run time gives the compile-time reports") {
 }
 
 TEST_CASE("static_check: every problem has a name and a message") {
-    for (int p = 0; p <= static_cast<int>(check_problem::misaligned_stack); ++p) {
+    for (int p = 0; p <= static_cast<int>(check_problem::helper_argument_unset); ++p) {
         const auto problem = static_cast<check_problem>(p);
         CAPTURE(p);
         CHECK_FALSE(to_string(problem).empty());
@@ -744,7 +787,7 @@ TEST_CASE("static_check: every problem has a name and a message") {
 }
 
 TEST_CASE("static_check: every problem has a failing sample") {
-    for (int p = 1; p <= static_cast<int>(check_problem::misaligned_stack); ++p) {
+    for (int p = 1; p <= static_cast<int>(check_problem::helper_argument_unset); ++p) {
         const auto problem = static_cast<check_problem>(p);
         CAPTURE(to_string(problem));
         if (problem == check_problem::too_large || problem == check_problem::empty_program) continue; // below

@@ -127,11 +127,12 @@ reg_set named_registers(std::string_view t) {
 }
 
 /// The registers an instruction uses without naming them: r0 of calls and
-/// exit, r6 of the legacy packet loads.
-reg_set implicit_registers(F form) {
+/// exit, the arguments of a helper call (r1..rN of its signature), r6 of the
+/// legacy packet loads.
+reg_set implicit_registers(F form, std::int32_t imm) {
     switch (form) {
+    case F::call_helper: return static_cast<reg_set>(reg_bit(0) | helper_argument_regs(imm));
     case F::exit:
-    case F::call_helper:
     case F::call_local:
     case F::call_kfunc:
     case F::callx: return reg_bit(0);
@@ -253,7 +254,7 @@ TEST_CASE("sweep: the checks, the disassembler and both interpreter decoders agr
                                                            ((c.fields & insn_uses::src) ? reg_bit(e.lo.src_reg) : 0));
         if (text_decodes &&
             named_registers(text.view()) !=
-                static_cast<reg_set>(((c.reads | c.writes) & ~implicit_registers(c.form)) | explicit_regs))
+                static_cast<reg_set>(((c.reads | c.writes) & ~implicit_registers(c.form, e.lo.imm)) | explicit_regs))
             fail(e, "\"" + std::string(text.view()) + "\" names other registers than it reads and writes");
 
         // the fast decoder: only valid instructions that write no r10, needing what they read

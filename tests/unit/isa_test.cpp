@@ -41,6 +41,79 @@ TEST_CASE("helper names and ids") {
         CHECK(helper_by_name(helper_name(id)) == static_cast<helper>(id));
 }
 
+namespace {
+
+/// What is wrong with the signature of helper `h`, or nothing.
+const char* signature_problem(helper h) {
+    const helper_signature sig = signature_of(h);
+    const auto& a = sig.args;
+    const std::size_t n = sig.arity();
+    if (!sig.known()) return sig == helper_signature::unknown() ? nullptr : "an unknown signature with arguments";
+    if (sig.result > helper_result::record_or_null) return "a result kind out of range";
+    if (n > max_helper_args) return "more than 5 arguments";
+    for (std::size_t k = n; k < a.size(); ++k)
+        if (a[k] != helper_arg::none) return "an argument after a none";
+    for (std::size_t k = 0; k < n; ++k) {
+        if (a[k] > helper_arg::anything) return "an argument kind out of range";
+        const helper_arg before = k == 0 ? helper_arg::none : a[k - 1];
+        switch (a[k]) {
+        case helper_arg::size: // the size of the memory before it (ringbuf_reserve: of the record it reserves)
+            if (before != helper_arg::mem && before != helper_arg::out_mem && before != helper_arg::map)
+                return "a size that follows no memory";
+            break;
+        case helper_arg::mem:
+        case helper_arg::out_mem:
+            if (k + 1 >= n || a[k + 1] != helper_arg::size) return "memory without its size";
+            break;
+        case helper_arg::map_key:
+        case helper_arg::map_value:
+        case helper_arg::map_value_out: {
+            bool map_before = false;
+            for (std::size_t j = 0; j < k; ++j) map_before = map_before || a[j] == helper_arg::map;
+            if (!map_before) return "a key or value of no map";
+            break;
+        }
+        default: break;
+        }
+    }
+    const bool pointer_result =
+        sig.result == helper_result::map_value_or_null || sig.result == helper_result::record_or_null;
+    if (pointer_result && (n == 0 || a[0] != helper_arg::map)) return "a map value or record of no map";
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("helper signatures: one per row, each consistent") {
+    // the table's rows are in id order (enum_names checks it at compile time), so row k is helper k
+    for (std::int32_t id = 0; id < helper_count; ++id)
+        REQUIRE(helper_info_of(static_cast<helper>(id))->value == static_cast<helper>(id));
+    std::size_t known = 0;
+    for (std::int32_t id = 0; id < helper_count; ++id) {
+        const auto h = static_cast<helper>(id);
+        CAPTURE(helper_name(h));
+        const char* problem = signature_problem(h);
+        CHECK_MESSAGE(problem == nullptr, (problem ? problem : ""));
+        known += signature_of(h).known();
+    }
+    CHECK_FALSE(signature_of(helper::unspec).known());
+    CHECK_FALSE(signature_of(static_cast<helper>(helper_count)).known());
+    CHECK_FALSE(signature_of(static_cast<helper>(-1)).known());
+    CHECK(known >= 100);
+
+    // what a call reads: r1..rN of the signature, nothing when it is unknown
+    static_assert(signature_of(helper::map_update_elem).arity() == 4);
+    static_assert(signature_of(helper::ktime_get_ns).known() && signature_of(helper::ktime_get_ns).arity() == 0);
+    static_assert(helper_argument_regs(static_cast<std::int32_t>(helper::map_update_elem)) == 0b11110);
+    static_assert(helper_argument_regs(static_cast<std::int32_t>(helper::csum_diff)) == call_argument_regs);
+    static_assert(helper_argument_regs(static_cast<std::int32_t>(helper::spin_lock)) == 0);
+    static_assert(helper_argument_regs(-1) == 0 && helper_argument_regs(helper_count) == 0);
+    constexpr auto call = [](helper h) { return make_insn(code::jmp | code::call, 0, 0, 0, static_cast<std::int32_t>(h)); };
+    static_assert(classify(call(helper::map_lookup_elem)).reads == 0b110);
+    static_assert(classify(call(helper::ktime_get_ns)).reads == 0);
+    static_assert(classify(call(helper::spin_lock)).reads == 0);
+}
+
 #ifdef BPFXX_HAVE_LINUX_BPF_H
 TEST_CASE("insn layout matches struct bpf_insn") {
     static_assert(sizeof(insn) == sizeof(bpf_insn));

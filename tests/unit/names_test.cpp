@@ -35,8 +35,9 @@ constexpr enum_name<colour> swapped[] = {{colour::red, "red"}, {colour::blue, "b
 static_assert(detail::rows_in_order(in_order));
 static_assert(!detail::rows_in_order(swapped));
 
-// The helper table holds, per helper, id and name, and a place for its signature.
+// The helper table holds, per helper, id, name and signature.
 static_assert(helper_info_of(helper::tail_call)->name == "tail_call");
+static_assert(helper_info_of(helper::tail_call)->signature.arity() == 3);
 static_assert(helper_info_of(static_cast<helper>(helper_count)) == nullptr);
 
 // A helper modelled by two families of the interpreter is caught.

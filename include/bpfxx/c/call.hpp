@@ -1,6 +1,6 @@
 #pragma once
 // Calling helpers with typed arguments, checked against their signatures
-// (signatures.hpp): a map where a map goes, memory of the right kind where
+// (isa/helper_signature.hpp, named in c/signatures.hpp): a map where a map goes, memory of the right kind where
 // memory goes, the context where the context goes. A mistake is a
 // static_assert whose note names the helper, the argument's position, the
 // kind it takes and the C++ type given.
@@ -85,6 +85,7 @@ template <arg K, class X>
         case arg::map_key:
         case arg::map_value:
         case arg::mem: return readable_region<X>();
+        case arg::map_value_out:
         case arg::out_mem: return writable_region<X>();
         case arg::record: return pointer_traits<X>::where == region::ringbuf;
         case arg::anything: return true;
@@ -137,7 +138,7 @@ template <class X>
 template <helper H, class... A>
 [[nodiscard]] constexpr val<std::uint64_t> call(builder& b, const A&... args) {
     constexpr signature s = signature_of(H);
-    static_assert(s.id == H, "bpfxx: the typed layer has no signature for this helper (bpfxx/c/signatures.hpp)");
+    static_assert(s.known(), "bpfxx: the SDK knows no signature for this helper (its row in bpfxx/isa/helpers.hpp)");
     static_assert(sizeof...(A) == s.arity(), "bpfxx: a helper called with the wrong number of arguments");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (check_argument<H, I, s.args[I], A>(), ...);

@@ -54,7 +54,7 @@ public:
     constexpr explicit program_context(detail::builder* b)
         : ptr<S, region::context>(detail::address{b, detail::reg_op(detail::builder::context()), 0}) {}
 
-    /// Any helper of bpfxx/c/signatures.hpp, with its arguments checked; r0.
+    /// Any helper whose signature the SDK knows (isa/helpers.hpp), with its arguments checked; r0.
     template <helper H, class... A>
     [[nodiscard]] constexpr val<std::uint64_t> call(const A&... args) const {
         return detail::call<H>(b(), args...);

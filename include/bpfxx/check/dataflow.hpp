@@ -92,9 +92,13 @@ constexpr void call_may_write_stack(frame_state& s) noexcept {
 [[nodiscard]] constexpr check_report step(frame_state& s, const insn& i, const decoded& d, std::size_t pc,
                                           const check_options& opts) noexcept {
     check_report problem;
-    if (const reg_set unset = d.reads & static_cast<reg_set>(~(s.written | frame_pointer)); unset != 0)
-        problem =
-            problem_at(check_problem::uninitialized_register, pc, static_cast<std::uint8_t>(std::countr_zero(unset)));
+    if (const reg_set unset = d.reads & static_cast<reg_set>(~(s.written | frame_pointer)); unset != 0) {
+        const auto reg = static_cast<std::uint8_t>(std::countr_zero(unset));
+        // a helper call reads only the arguments of its signature: name the helper
+        problem = d.form == insn_form::call_helper
+                      ? problem_at(check_problem::helper_argument_unset, pc, reg, i.imm)
+                      : problem_at(check_problem::uninitialized_register, pc, reg);
+    }
     if (d.mem != access::none) {
         if (const check_report r = access_stack(s, d, pc, opts); problem.ok()) problem = r;
     }

@@ -34,6 +34,7 @@ enum class check_problem : std::uint8_t {
     jump_out_of_subprogram, ///< a jump leaves the subprogram it is in
     recursive_call,         ///< local calls form a cycle
     misaligned_stack,       ///< a stack access is not aligned to its size
+    helper_argument_unset,  ///< a helper call's argument register (r1..rN of its signature) is unset on some path
 };
 
 /// The enumerators' names ("r10_written": `to_string(check_problem)`).
@@ -60,6 +61,7 @@ struct enum_names<check_problem> {
         {check_problem::jump_out_of_subprogram, "jump_out_of_subprogram"},
         {check_problem::recursive_call, "recursive_call"},
         {check_problem::misaligned_stack, "misaligned_stack"},
+        {check_problem::helper_argument_unset, "helper_argument_unset"},
     };
 };
 
@@ -87,6 +89,9 @@ struct enum_names<check_problem> {
     case check_problem::jump_out_of_subprogram: return "jump leaves its subprogram";
     case check_problem::recursive_call: return "local calls form a cycle (recursion)";
     case check_problem::misaligned_stack: return "stack access not aligned to its size";
+    case check_problem::helper_argument_unset:
+        return "helper argument register not set on some path (a call leaves r1..r5 unset: set arguments after "
+               "the last call)";
     }
     return "unknown problem";
 }
@@ -97,11 +102,13 @@ struct enum_names<check_problem> {
 /// `insn_field` (`reserved_field`), the target slot (jump problems,
 /// `back_edge`; for `recursive_call` the callee's first slot), the slot
 /// control would fall into (`falls_off_end`: the program's size, or the next
-/// subprogram's first slot), the helper id (`unknown_helper`), the byte
+/// subprogram's first slot), the helper id (`unknown_helper`,
+/// `helper_argument_unset`: `helper_name(detail)`), the byte
 /// offset from r10 of the access (`stack_out_of_bounds`, `misaligned_stack`)
 /// or of the first unwritten byte (`uninitialized_stack`), the workspace's
 /// capacity (`too_large`); otherwise 0. `reg` is the register concerned (the
-/// base register of a stack access, the register above r10), or
+/// base register of a stack access, the register above r10, the unset
+/// argument register), or
 /// `no_register`. `pc` is the slot of the instruction (the first slot of an
 /// ld_imm64, also for problems of its second slot; the capacity for
 /// `too_large`).

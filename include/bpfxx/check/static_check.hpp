@@ -19,8 +19,10 @@
 //    ld_func loads that name them); no backward jumps (optional).
 //  - On every path: r10 never written; no register read before it is
 //    written (at the entry r1 and r10 are set, in a subprogram r1..r5 and
-//    r10; a call sets r0 and unsets r1..r5; ld_abs/ld_ind read r6, set r0 and
-//    unset r1..r5; exit reads r0); every load, store and atomic through a
+//    r10; a call sets r0 and unsets r1..r5, and a helper call reads r1..rN of
+//    its signature (isa/helpers.hpp; none when the SDK does not know it), an
+//    unset one reported as `helper_argument_unset` with the helper's id;
+//    ld_abs/ld_ind read r6, set r0 and unset r1..r5; exit reads r0); every load, store and atomic through a
 //    register known to hold r10 + constant (copied with `mov`, moved with
 //    `add`/`sub` of immediates, 64-bit) lies in the 512 bytes below r10 and is
 //    aligned to its size, and loads only read bytes stored before.
@@ -30,8 +32,9 @@
 //    packet, map values, pointers that differ between paths, pointers
 //    reloaded from the stack) are not checked, nor is the packet bounds-checked
 //    or a map value checked for null.
-//  - Helper and kfunc arguments: their number, types, sizes, whether the
-//    helper exists for the program type. A call that is given a stack pointer
+//  - Helper and kfunc arguments beyond their number: their types, sizes,
+//    whether the helper exists for the program type; kfuncs' arguments at
+//    all. A call that is given a stack pointer
 //    is assumed to write from it to the top of the frame.
 //  - Values: no ranges, no division by zero, no termination of loops, no
 //    instruction-count or stack-depth limits across calls, no return values.

@@ -27,6 +27,7 @@
 // source of `ld_imm64` ...); `detail::classifying::form_table` gives each form
 // what it does with registers, memory and control flow.
 
+#include <bpfxx/isa/helpers.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 
@@ -157,7 +158,7 @@ struct insn_info : insn_verdict {
     std::uint8_t base = 0; ///< the register holding the address of the memory access
     std::uint8_t size = 0; ///< bytes of the memory access
     insn_target target = insn_target::none;
-    reg_set reads = 0;    ///< read before it writes anything
+    reg_set reads = 0;    ///< read before it writes anything (a helper call: the arguments of its signature)
     reg_set writes = 0;   ///< hold a value afterwards
     reg_set clobbers = 0; ///< hold no value afterwards (before `writes` apply)
 };
@@ -483,6 +484,8 @@ namespace detail::classifying {
     r.reads = static_cast<reg_set>(((g & reads_dst) ? reg_bit(i.dst_reg) : 0) |
                                    ((v.fields & u::src) ? reg_bit(i.src_reg) : 0) | ((g & reads_r0) ? reg_bit(0) : 0) |
                                    ((g & reads_r6) ? reg_bit(6) : 0));
+    // a helper call reads its arguments: r1..rN of its signature (none when unknown)
+    if (v.form == F::call_helper) r.reads = helper_argument_regs(i.imm);
     r.writes = writes_of(i, v.form);
     r.clobbers = (g & clobbers_args) ? call_argument_regs : reg_set{0};
     return r;

@@ -66,6 +66,16 @@ inline constexpr helper_table helper_models = make_helper_table(helper_families{
 inline constexpr std::uint8_t map_family = helper_models.family[static_cast<std::size_t>(helper::map_lookup_elem)];
 static_assert(helper_models.unique, "bpfxx::vm: a helper is modelled by two families in helper_families");
 
+/// Whether every helper the interpreter models has a signature (isa/helpers.hpp):
+/// the static checks then know which argument registers its calls read.
+[[nodiscard]] consteval bool every_model_has_a_signature() {
+    for (std::size_t i = 0; i < named_count<helper>; ++i)
+        if (helper_models.family[i] != 0 && !signature_of(static_cast<helper>(i)).known()) return false;
+    return true;
+}
+static_assert(every_model_has_a_signature(),
+              "bpfxx::vm: a helper the interpreter models needs its signature in its row of isa/helpers.hpp");
+
 template <class S, class... Fs>
 constexpr bool call_family(S& s, std::uint8_t family, helper h, type_list<Fs...>) noexcept {
     bool ok = false;
