@@ -1183,3 +1183,26 @@ static_assert(vm::run_on_memory(std::array{mov(r0, 0), bpfxx::make_insn(0xbf, 1,
 TEST_CASE("vm: addr_space_cast is unsupported on both paths") {
     CHECK(agreed_run_on_memory(arena_cast).error.kind == fault_kind::unsupported);
 }
+
+// ---- expectations for static_assert ------------------------------------------------------
+
+// vm::expect holds for a run that exits with the value; its failures are
+// compile-fail tests (tests/compile_fail/vm_expect_*.cpp).
+constexpr auto returns_42 = bpfxx::assemble(mov(r0, 42), exit());
+static_assert(vm::expect<vm::run_on_memory(returns_42, {}), 42>());
+static_assert(vm::expect<vm::run_on_memory(bpfxx::assemble(mov(r0, -1), exit()), {}), -1>());
+static_assert(vm::expect<vm::run_xdp(bpfxx::assemble(mov(r0, bpfxx::xdp::drop), exit()), std::array<u8, 64>{}),
+                         bpfxx::xdp::drop>());
+constexpr auto loads_past_the_buffer = bpfxx::assemble(mov(r0, 0), ldx<std::uint8_t>(r2, r1, 0), exit());
+static_assert(vm::expect_fault<vm::run_on_memory(loads_past_the_buffer, {}), fault_kind::bad_access>());
+static_assert(vm::expect_fault<vm::run_on_memory(returns_42, {}), fault_kind::none>());
+
+TEST_CASE("vm: the runs expect and expect_fault checked give the same result at run time") {
+    // the same runs at run time: what expect<> checked holds there too
+    const auto r = vm::run_on_memory(returns_42, {});
+    CHECK(r.ok());
+    CHECK(r.r0 == 42);
+    const auto f = vm::run_on_memory(loads_past_the_buffer, {});
+    CHECK(f.error.kind == fault_kind::bad_access);
+    CHECK(f.error.pc == 1);
+}
