@@ -15,6 +15,10 @@ struct context_caps {
     bool skb = false;                 ///< an skb: the skb_* helpers
     bool skb_writes = false;          ///< tc: helpers that change the skb's packet
     bool xdp = false;                 ///< an xdp_buff: the xdp_* helpers
+    bool tracing = false;             ///< kprobe, tracepoint, raw tracepoint: the current task's helpers
+    /// r1 points to a read-only record the model keeps in the packet buffer
+    /// (a tracepoint's), read through its `load` like a context structure
+    bool record_in_packet = false;
 };
 
 /// What a helper needs of the program's context.
@@ -24,6 +28,7 @@ enum class context_needs : std::uint8_t {
     skb_writes, ///< tc
     xdp,
     skb_writes_or_xdp,
+    tracing, ///< kprobes, tracepoints, raw tracepoints (bpf_tracing_func_proto)
 };
 
 [[nodiscard]] constexpr bool allows(const context_caps& c, context_needs n) noexcept {
@@ -33,8 +38,17 @@ enum class context_needs : std::uint8_t {
     case context_needs::skb_writes: return c.skb_writes;
     case context_needs::xdp: return c.xdp;
     case context_needs::skb_writes_or_xdp: return c.skb_writes || c.xdp;
+    case context_needs::tracing: return c.tracing;
     }
     return false;
+}
+
+/// The reads the tracing program types' rules share (kprobe, tracepoint and
+/// raw tracepoint `is_valid_access`): n bytes (1, 2, 4 or 8) at an offset
+/// that is a multiple of n, inside [from, to).
+[[nodiscard]] constexpr bool aligned_read_within(std::uint32_t off, unsigned n, std::uint32_t from,
+                                                 std::uint32_t to) noexcept {
+    return (n == 1 || n == 2 || n == 4 || n == 8) && off % n == 0 && off >= from && off < to && to - off >= n;
 }
 
 // Packet layout of the kernel's BPF_PROG_TEST_RUN.
