@@ -9251,14 +9251,6 @@ enum class context_needs : std::uint8_t {
     return false;
 }
 
-/// The reads the tracing program types' rules share (kprobe, tracepoint and
-/// raw tracepoint `is_valid_access`): n bytes (1, 2, 4 or 8) at an offset
-/// that is a multiple of n, inside [from, to).
-[[nodiscard]] constexpr bool aligned_read_within(std::uint32_t off, unsigned n, std::uint32_t from,
-                                                 std::uint32_t to) noexcept {
-    return (n == 1 || n == 2 || n == 4 || n == 8) && off % n == 0 && off >= from && off < to && to - off >= n;
-}
-
 // Packet layout of the kernel's BPF_PROG_TEST_RUN.
 inline constexpr std::uint32_t tailroom = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 inline constexpr std::uint32_t eth_hlen = 14;
@@ -9390,6 +9382,52 @@ template <class T>
 
 } // namespace bpfxx::vm::detail
 // ---- end <bpfxx/vm/bytes.hpp> ----
+// ---- begin <bpfxx/vm/context/tracing.hpp> ----
+// What the tracing contexts (pt_regs, raw tracepoint, tracepoint) share: r1
+// points to a structure the program may only read, in bounds and aligned;
+// there is no packet and nothing to hand back after the run.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// The reads the tracing program types' rules share (kprobe, tracepoint and
+/// raw tracepoint `is_valid_access`): n bytes (1, 2, 4 or 8) at an offset
+/// that is a multiple of n, inside [from, to).
+[[nodiscard]] constexpr bool aligned_read_within(std::uint32_t off, unsigned n, std::uint32_t from,
+                                                 std::uint32_t to) noexcept {
+    return (n == 1 || n == 2 || n == 4 || n == 8) && off % n == 0 && off >= from && off < to && to - off >= n;
+}
+
+/// The model functions of a tracing context other than setup and load.
+struct tracing_context_base {
+    static constexpr context_caps caps{.tracing = true};
+    static constexpr std::uint32_t headroom = 0;
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// The verifier refuses every write of a tracing context.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
+        return false;
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    /// No packet: `machine::packet()` is empty (a tracepoint's record, where it keeps it there).
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/context/tracing.hpp> ----
 
 #include <array>
 #include <bit>
@@ -9399,10 +9437,8 @@ template <class T>
 namespace bpfxx::vm {
 namespace detail {
 
-struct pt_regs_context {
-    static constexpr context_caps caps{.tracing = true};
+struct pt_regs_context : tracing_context_base {
     static constexpr std::size_t size = sizeof(pt_regs);
-    static constexpr std::uint32_t headroom = 0;
 
     /// The registers the probe saw.
     template <class S>
@@ -9414,29 +9450,10 @@ struct pt_regs_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, 0, size)) return false;
         out = load_le(&s.ctx[off], n);
         return true;
-    }
-
-    /// Probes may not write the registers.
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 
     template <class S>
@@ -9470,11 +9487,9 @@ using pt_regs = detail::pt_regs_context;
 namespace bpfxx::vm {
 namespace detail {
 
-struct raw_tracepoint_context {
-    static constexpr context_caps caps{.tracing = true};
+struct raw_tracepoint_context : tracing_context_base {
     static constexpr std::uint32_t args_bytes = 8 * raw_tracepoint_max_args;
     static constexpr std::size_t size = args_bytes + 8; // the arguments, then how many were given
-    static constexpr std::uint32_t headroom = 0;
 
     /// The arguments; false for more than 12.
     template <class S>
@@ -9487,28 +9502,10 @@ struct raw_tracepoint_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, 0, 8 * load_u32(&s.ctx[args_bytes]))) return false;
         out = load_le(&s.ctx[off], n);
         return true;
-    }
-
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 };
 
@@ -9941,10 +9938,9 @@ namespace detail {
 
 inline constexpr std::uint32_t tracepoint_common_bytes = 8; // common_type, _flags, _preempt_count, _pid
 
-struct tracepoint_context {
+struct tracepoint_context : tracing_context_base {
     static constexpr context_caps caps{.tracing = true, .record_in_packet = true};
     static constexpr std::size_t size = 0; // no structure in the context buffer: the record is in the packet's
-    static constexpr std::uint32_t headroom = 0;
 
     /// The record, common fields first; false when it is shorter than those
     /// or longer than the packet buffer.
@@ -9958,28 +9954,10 @@ struct tracepoint_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, tracepoint_common_bytes, s.end)) return false;
         out = load_le(&s.pkt[off], n);
         return true;
-    }
-
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 };
 

@@ -4,9 +4,8 @@
 // program may only read (kprobe_prog_is_valid_access: in bounds, aligned).
 
 #include <bpfxx/isa/context.hpp>
-#include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/bytes.hpp>
-#include <bpfxx/vm/context/traits.hpp>
+#include <bpfxx/vm/context/tracing.hpp>
 
 #include <array>
 #include <bit>
@@ -16,10 +15,8 @@
 namespace bpfxx::vm {
 namespace detail {
 
-struct pt_regs_context {
-    static constexpr context_caps caps{.tracing = true};
+struct pt_regs_context : tracing_context_base {
     static constexpr std::size_t size = sizeof(pt_regs);
-    static constexpr std::uint32_t headroom = 0;
 
     /// The registers the probe saw.
     template <class S>
@@ -31,29 +28,10 @@ struct pt_regs_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, 0, size)) return false;
         out = load_le(&s.ctx[off], n);
         return true;
-    }
-
-    /// Probes may not write the registers.
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 
     template <class S>

@@ -6,9 +6,8 @@
 // a read past the arguments the run was given is a context fault.
 
 #include <bpfxx/isa/context.hpp>
-#include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/bytes.hpp>
-#include <bpfxx/vm/context/traits.hpp>
+#include <bpfxx/vm/context/tracing.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +16,9 @@
 namespace bpfxx::vm {
 namespace detail {
 
-struct raw_tracepoint_context {
-    static constexpr context_caps caps{.tracing = true};
+struct raw_tracepoint_context : tracing_context_base {
     static constexpr std::uint32_t args_bytes = 8 * raw_tracepoint_max_args;
     static constexpr std::size_t size = args_bytes + 8; // the arguments, then how many were given
-    static constexpr std::uint32_t headroom = 0;
 
     /// The arguments; false for more than 12.
     template <class S>
@@ -34,28 +31,10 @@ struct raw_tracepoint_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, 0, 8 * load_u32(&s.ctx[args_bytes]))) return false;
         out = load_le(&s.ctx[off], n);
         return true;
-    }
-
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 };
 

@@ -6,9 +6,8 @@
 // that reads past the record, so here such a read is a context fault. The
 // record is kept in the packet buffer (`machine::packet()` shows it).
 
-#include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/bytes.hpp>
-#include <bpfxx/vm/context/traits.hpp>
+#include <bpfxx/vm/context/tracing.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -19,10 +18,9 @@ namespace detail {
 
 inline constexpr std::uint32_t tracepoint_common_bytes = 8; // common_type, _flags, _preempt_count, _pid
 
-struct tracepoint_context {
+struct tracepoint_context : tracing_context_base {
     static constexpr context_caps caps{.tracing = true, .record_in_packet = true};
     static constexpr std::size_t size = 0; // no structure in the context buffer: the record is in the packet's
-    static constexpr std::uint32_t headroom = 0;
 
     /// The record, common fields first; false when it is shorter than those
     /// or longer than the packet buffer.
@@ -36,28 +34,10 @@ struct tracepoint_context {
     }
 
     template <class S>
-    static constexpr void enter(S& s) noexcept {
-        s.set(1, make_address(region::context, 0));
-    }
-
-    template <class S>
     [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
         if (!aligned_read_within(off, n, tracepoint_common_bytes, s.end)) return false;
         out = load_le(&s.pkt[off], n);
         return true;
-    }
-
-    template <class S>
-    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
-        return false;
-    }
-
-    template <class S>
-    static constexpr void finish(S&) noexcept {}
-
-    template <class S>
-    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
-        return s.mac;
     }
 };
 

@@ -43,14 +43,6 @@ enum class context_needs : std::uint8_t {
     return false;
 }
 
-/// The reads the tracing program types' rules share (kprobe, tracepoint and
-/// raw tracepoint `is_valid_access`): n bytes (1, 2, 4 or 8) at an offset
-/// that is a multiple of n, inside [from, to).
-[[nodiscard]] constexpr bool aligned_read_within(std::uint32_t off, unsigned n, std::uint32_t from,
-                                                 std::uint32_t to) noexcept {
-    return (n == 1 || n == 2 || n == 4 || n == 8) && off % n == 0 && off >= from && off < to && to - off >= n;
-}
-
 // Packet layout of the kernel's BPF_PROG_TEST_RUN.
 inline constexpr std::uint32_t tailroom = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 inline constexpr std::uint32_t eth_hlen = 14;
