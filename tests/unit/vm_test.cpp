@@ -1314,7 +1314,7 @@ static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint32_t>(10), t
 static_assert(vm::expect_fault<vm::run_tracepoint(write_ctx, tp_record), fault_kind::bad_context_access>());
 static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint8_t>(0), std::array<u8, 7>{}),
                                fault_kind::bad_input>());
-// the current task, as the test set it; tracing contexts only
+// the current task, as the test set it; uid_gid and comm in tracing contexts only
 static_assert(vm::expect<traced<vm::contexts::pt_regs>(pid_tgid, probe_regs), (4242ull << 32) | 4343>());
 static_assert(vm::expect<traced<vm::contexts::tracepoint>(uid_gid, tp_record), (100ull << 32) | 1000>());
 static_assert(vm::expect<traced<vm::contexts::raw_tracepoint>(comm_into(16, false), raw_args),
@@ -1328,7 +1328,10 @@ static_assert(vm::expect_fault<traced<vm::contexts::pt_regs>(comm_into(0, false)
                                fault_kind::bad_helper_argument>());
 static_assert(vm::expect_fault<traced<vm::contexts::pt_regs>(comm_into(17, false), probe_regs),
                                fault_kind::bad_access>());
-static_assert(vm::expect_fault<vm::run_xdp(pid_tgid, counting_frame), fault_kind::helper_not_allowed>());
+static_assert(vm::expect_fault<vm::run_xdp(uid_gid, counting_frame), fault_kind::helper_not_allowed>());
+static_assert(vm::expect_fault<vm::run_xdp(comm_into(16, false), counting_frame), fault_kind::helper_not_allowed>());
+// get_current_pid_tgid is every program type's (Linux 6.10 on)
+static_assert(vm::expect<traced<vm::contexts::xdp>(pid_tgid, counting_frame), (4242ull << 32) | 4343>());
 static_assert(vm::expect_fault<vm::run_on_memory(uid_gid, {}), fault_kind::helper_not_allowed>());
 
 TEST_CASE("vm: tracing contexts read what the run was given, on both paths") {
@@ -1369,7 +1372,8 @@ TEST_CASE("vm: get_current_pid_tgid, uid_gid and comm return the task the test s
     CHECK(traced_both<vm::contexts::tracepoint>(comm_into(8, false), tp_record).r0 == 0x00742d7878667062ull);
     CHECK(traced_both<vm::contexts::tracepoint>(comm_into(0, false), tp_record).error.helper_id ==
           static_cast<std::int32_t>(bpfxx::helper::get_current_comm));
-    CHECK(traced_both<vm::contexts::tc>(pid_tgid, counting_frame).error.kind == fault_kind::helper_not_allowed);
+    CHECK(traced_both<vm::contexts::tc>(uid_gid, counting_frame).error.kind == fault_kind::helper_not_allowed);
+    CHECK(traced_both<vm::contexts::socket_filter>(pid_tgid, counting_frame).r0 == ((4242ull << 32) | 4343));
 
     vm::machine<> m;
     m.set_task({.pid = 1, .tgid = 1, .comm = "a-name-longer-than-fifteen"});

@@ -1,7 +1,8 @@
 #pragma once
-// Helper models: the current task of a tracing program — get_current_pid_tgid,
-// get_current_uid_gid and get_current_comm return what the test set
-// (`machine::set_task`). Only tracing contexts have them here, as
+// Helper models: the current task — get_current_pid_tgid, get_current_uid_gid
+// and get_current_comm return what the test set (`machine::set_task`).
+// get_current_pid_tgid is every program type's since Linux 6.10 (it is in
+// bpf_base_func_proto); the other two only tracing contexts have here, as
 // bpf_tracing_func_proto gives them to kprobes and tracepoints.
 
 #include <bpfxx/isa/helpers.hpp>
@@ -15,7 +16,7 @@ namespace bpfxx::vm::detail {
 
 struct task_helpers {
     static constexpr helper_use helpers[] = {
-        {helper::get_current_pid_tgid, context_needs::tracing},
+        {helper::get_current_pid_tgid},
         {helper::get_current_uid_gid, context_needs::tracing},
         {helper::get_current_comm, context_needs::tracing},
     };
