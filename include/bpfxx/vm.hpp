@@ -8,6 +8,7 @@
 #include <bpfxx/vm/address.hpp>
 #include <bpfxx/vm/checksum.hpp>
 #include <bpfxx/vm/contexts.hpp>
+#include <bpfxx/vm/expect.hpp>
 #include <bpfxx/vm/fault.hpp>
 #include <bpfxx/vm/helpers.hpp>
 #include <bpfxx/vm/input.hpp>

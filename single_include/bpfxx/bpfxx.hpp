@@ -1452,6 +1452,26 @@ struct xdp_md {
 };
 static_assert(sizeof(xdp_md) == 24, "bpfxx::xdp_md must have the layout of struct xdp_md");
 
+/// `struct pt_regs` as kprobe and uprobe programs see it: the registers of
+/// the probed function (x86-64, or arm64's `user_pt_regs`).
+struct pt_regs {
+#if defined(__aarch64__)
+    std::uint64_t regs[31];
+    std::uint64_t sp, pc, pstate;
+#else // x86-64
+    std::uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+#endif
+};
+#if defined(__aarch64__)
+static_assert(sizeof(pt_regs) == 272, "bpfxx::pt_regs must have the layout of struct user_pt_regs");
+#else
+static_assert(sizeof(pt_regs) == 168, "bpfxx::pt_regs must have the layout of struct pt_regs");
+#endif
+
+/// `struct bpf_raw_tracepoint_args`: raw tracepoint programs read up to
+/// MAX_BPF_FUNC_ARGS arguments of the traced function, 8 bytes each.
+inline constexpr std::size_t raw_tracepoint_max_args = 12;
+
 /// Return codes of XDP programs (`enum xdp_action`).
 namespace xdp {
 inline constexpr std::uint32_t aborted = 0;
@@ -5680,15 +5700,8 @@ public:
 
 // ---- kprobes and uprobes -------------------------------------------------------
 
-/// The registers of the probed function (x86-64 and arm64 layouts of struct pt_regs).
-struct pt_regs_layout {
-#if defined(__aarch64__)
-    std::uint64_t regs[31];
-    std::uint64_t sp, pc, pstate;
-#else // x86-64
-    std::uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
-#endif
-};
+/// The registers of the probed function (`bpfxx::pt_regs`, isa/context.hpp).
+using pt_regs_layout = bpfxx::pt_regs;
 
 namespace detail {
 [[nodiscard]] constexpr bool pt_regs_access(std::int32_t off, std::uint32_t size, bool write) {
@@ -9221,8 +9234,8 @@ namespace bpfxx::vm::csum {
 } // namespace bpfxx::vm::csum
 // ---- end <bpfxx/vm/checksum.hpp> ----
 // ---- begin <bpfxx/vm/contexts.hpp> ----
-// The contexts the machine gives programs, one header each. To add one
-// (pt_regs, a tracepoint's record …): write vm/context/<name>.hpp with a
+// The contexts the machine gives programs, one header each. To add one:
+// write vm/context/<name>.hpp with a
 // model like those below, include it here and list it in `context_models`;
 // `machine::run<vm::contexts::<name>>(prog, input…)` then runs programs on
 // it. A model is a type with
@@ -9234,8 +9247,9 @@ namespace bpfxx::vm::csum {
 //                             buffer and context; false: the input is refused
 //   enter(s)                  sets r1 (and r2 …) for the entry
 //   load(s, off, n, out) -> bool, store(s, off, n, v, imm) -> bool
-//                             reads and writes of its structure (size > 0),
-//                             false where the verifier would refuse them
+//                             reads and writes of its structure (size > 0,
+//                             or caps.record_in_packet), false where the
+//                             verifier would refuse them
 //   finish(s)                 what the run hands back, after it
 //   packet_begin(s)           where `machine::packet()` starts
 //   view(s)                   (optional) its structure, for `machine::context<Model>()`
@@ -9261,6 +9275,10 @@ struct context_caps {
     bool skb = false;                 ///< an skb: the skb_* helpers
     bool skb_writes = false;          ///< tc: helpers that change the skb's packet
     bool xdp = false;                 ///< an xdp_buff: the xdp_* helpers
+    bool tracing = false;             ///< kprobe, tracepoint, raw tracepoint: the current task's helpers
+    /// r1 points to a read-only record the model keeps in the packet buffer
+    /// (a tracepoint's), read through its `load` like a context structure
+    bool record_in_packet = false;
 };
 
 /// What a helper needs of the program's context.
@@ -9270,6 +9288,7 @@ enum class context_needs : std::uint8_t {
     skb_writes, ///< tc
     xdp,
     skb_writes_or_xdp,
+    tracing, ///< kprobes, tracepoints, raw tracepoints (bpf_tracing_func_proto)
 };
 
 [[nodiscard]] constexpr bool allows(const context_caps& c, context_needs n) noexcept {
@@ -9279,6 +9298,7 @@ enum class context_needs : std::uint8_t {
     case context_needs::skb_writes: return c.skb_writes;
     case context_needs::xdp: return c.xdp;
     case context_needs::skb_writes_or_xdp: return c.skb_writes || c.xdp;
+    case context_needs::tracing: return c.tracing;
     }
     return false;
 }
@@ -9337,12 +9357,10 @@ using memory = detail::memory_context;
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/context/memory.hpp> ----
-// ---- begin <bpfxx/vm/context/skb.hpp> ----
-// The contexts of socket filters and tc (sched_cls, sched_act) programs: an
-// Ethernet frame in an skb, `__sk_buff` in r1, set up as BPF_PROG_TEST_RUN
-// does, with the verifier's rules for which fields each may read and write
-// (sk_filter_is_valid_access, tc_cls_act_is_valid_access and
-// bpf_skb_is_valid_access of Linux 6.18).
+// ---- begin <bpfxx/vm/context/pt_regs.hpp> ----
+// The context of kprobe and uprobe programs (and their return probes): r1
+// points to the probed function's registers, `struct pt_regs`, which the
+// program may only read (kprobe_prog_is_valid_access: in bounds, aligned).
 
 // ---- begin <bpfxx/vm/bytes.hpp> ----
 // Bytes of the interpreter's memory as numbers, and numbers as bytes: the
@@ -9416,6 +9434,149 @@ template <class T>
 
 } // namespace bpfxx::vm::detail
 // ---- end <bpfxx/vm/bytes.hpp> ----
+// ---- begin <bpfxx/vm/context/tracing.hpp> ----
+// What the tracing contexts (pt_regs, raw tracepoint, tracepoint) share: r1
+// points to a structure the program may only read, in bounds and aligned;
+// there is no packet and nothing to hand back after the run.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+/// The reads the tracing program types' rules share (kprobe, tracepoint and
+/// raw tracepoint `is_valid_access`): n bytes (1, 2, 4 or 8) at an offset
+/// that is a multiple of n, inside [from, to).
+[[nodiscard]] constexpr bool aligned_read_within(std::uint32_t off, unsigned n, std::uint32_t from,
+                                                 std::uint32_t to) noexcept {
+    return (n == 1 || n == 2 || n == 4 || n == 8) && off % n == 0 && off >= from && off < to && to - off >= n;
+}
+
+/// The model functions of a tracing context other than setup and load.
+struct tracing_context_base {
+    static constexpr context_caps caps{.tracing = true};
+    static constexpr std::uint32_t headroom = 0;
+
+    /// r1 at the entry: the context.
+    template <class S>
+    static constexpr void enter(S& s) noexcept {
+        s.set(1, make_address(region::context, 0));
+    }
+
+    /// The verifier refuses every write of a tracing context.
+    template <class S>
+    [[nodiscard]] static constexpr bool store(S&, std::uint32_t, unsigned, std::uint64_t, bool) noexcept {
+        return false;
+    }
+
+    template <class S>
+    static constexpr void finish(S&) noexcept {}
+
+    /// No packet: `machine::packet()` is empty (a tracepoint's record, where it keeps it there).
+    template <class S>
+    [[nodiscard]] static constexpr std::uint32_t packet_begin(const S& s) noexcept {
+        return s.mac;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/context/tracing.hpp> ----
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+namespace bpfxx::vm {
+namespace detail {
+
+struct pt_regs_context : tracing_context_base {
+    static constexpr std::size_t size = sizeof(pt_regs);
+
+    /// The registers the probe saw.
+    template <class S>
+    static constexpr bool setup(S& s, const pt_regs& regs) noexcept {
+        s.template reset<pt_regs_context>();
+        const auto bytes = std::bit_cast<std::array<std::uint8_t, size>>(regs);
+        for (std::size_t i = 0; i < size; ++i) s.ctx[i] = bytes[i];
+        return true;
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (!aligned_read_within(off, n, 0, size)) return false;
+        out = load_le(&s.ctx[off], n);
+        return true;
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr pt_regs view(const S& s) noexcept {
+        std::array<std::uint8_t, size> bytes{};
+        for (std::size_t i = 0; i < size; ++i) bytes[i] = s.ctx[i];
+        return std::bit_cast<pt_regs>(bytes);
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_KPROBE (kprobes, uprobes and their return probes): `pt_regs`, read-only.
+using pt_regs = detail::pt_regs_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/pt_regs.hpp> ----
+// ---- begin <bpfxx/vm/context/raw_tracepoint.hpp> ----
+// The context of raw tracepoint programs: r1 points to the traced call's
+// arguments, `u64 args[]` (struct bpf_raw_tracepoint_args), read-only. The
+// verifier allows aligned reads of the first MAX_BPF_FUNC_ARGS (12); attaching
+// refuses a program that reads past the tracepoint's own arguments, so here
+// a read past the arguments the run was given is a context fault.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+struct raw_tracepoint_context : tracing_context_base {
+    static constexpr std::uint32_t args_bytes = 8 * raw_tracepoint_max_args;
+    static constexpr std::size_t size = args_bytes + 8; // the arguments, then how many were given
+
+    /// The arguments; false for more than 12.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint64_t> args) noexcept {
+        if (args.size() > raw_tracepoint_max_args) return false;
+        s.template reset<raw_tracepoint_context>();
+        for (std::size_t i = 0; i < args.size(); ++i) store_le(&s.ctx[8 * i], 8, args[i]);
+        store_le(&s.ctx[args_bytes], 4, args.size());
+        return true;
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (!aligned_read_within(off, n, 0, 8 * load_u32(&s.ctx[args_bytes]))) return false;
+        out = load_le(&s.ctx[off], n);
+        return true;
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_RAW_TRACEPOINT: `u64 args[]`, read-only, as many as the run was given.
+using raw_tracepoint = detail::raw_tracepoint_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/raw_tracepoint.hpp> ----
+// ---- begin <bpfxx/vm/context/skb.hpp> ----
+// The contexts of socket filters and tc (sched_cls, sched_act) programs: an
+// Ethernet frame in an skb, `__sk_buff` in r1, set up as BPF_PROG_TEST_RUN
+// does, with the verifier's rules for which fields each may read and write
+// (sk_filter_is_valid_access, tc_cls_act_is_valid_access and
+// bpf_skb_is_valid_access of Linux 6.18).
+
 // ---- begin <bpfxx/vm/input.hpp> ----
 // What a run starts from: the machine's limits, the packet and context of
 // each program type, and what a run returns.
@@ -9529,6 +9690,7 @@ using fault_text = fixed_text<160>;
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 namespace bpfxx::vm {
 
@@ -9563,6 +9725,17 @@ struct skb_options {
 struct xdp_options {
     std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
     std::uint32_t rx_queue_index = 0;
+};
+
+/// The task a tracing program runs in: what bpf_get_current_pid_tgid,
+/// bpf_get_current_uid_gid and bpf_get_current_comm return
+/// (`machine::set_task`). The kernel's pid is the thread's id, tgid the process's.
+struct task {
+    std::uint32_t pid = 0;
+    std::uint32_t tgid = 0;
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::string_view comm = {}; ///< at most 15 bytes are kept (TASK_COMM_LEN is 16 with its NUL)
 };
 
 /// Where a redirect helper sent the packet.
@@ -9800,6 +9973,55 @@ using tc = detail::skb_context<true>;
 
 } // namespace bpfxx::vm
 // ---- end <bpfxx/vm/context/skb.hpp> ----
+// ---- begin <bpfxx/vm/context/tracepoint.hpp> ----
+// The context of tracepoint programs: r1 points to the event's record, laid
+// out as /sys/kernel/tracing/events/<group>/<name>/format says, read-only.
+// The verifier refuses reads of the first 8 bytes (the common fields) and
+// unaligned ones (tp_prog_is_valid_access); attaching refuses a program
+// that reads past the record, so here such a read is a context fault. The
+// record is kept in the packet buffer (`machine::packet()` shows it).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bpfxx::vm {
+namespace detail {
+
+inline constexpr std::uint32_t tracepoint_common_bytes = 8; // common_type, _flags, _preempt_count, _pid
+
+struct tracepoint_context : tracing_context_base {
+    static constexpr context_caps caps{.tracing = true, .record_in_packet = true};
+    static constexpr std::size_t size = 0; // no structure in the context buffer: the record is in the packet's
+
+    /// The record, common fields first; false when it is shorter than those
+    /// or longer than the packet buffer.
+    template <class S>
+    static constexpr bool setup(S& s, std::span<const std::uint8_t> record) noexcept {
+        s.template reset<tracepoint_context>();
+        if (record.size() < tracepoint_common_bytes || record.size() > S::config.frame_bytes) return false;
+        for (std::size_t i = 0; i < record.size(); ++i) s.pkt[i] = record[i];
+        s.end = static_cast<std::uint32_t>(record.size());
+        return true;
+    }
+
+    template <class S>
+    [[nodiscard]] static constexpr bool load(const S& s, std::uint32_t off, unsigned n, std::uint64_t& out) noexcept {
+        if (!aligned_read_within(off, n, tracepoint_common_bytes, s.end)) return false;
+        out = load_le(&s.pkt[off], n);
+        return true;
+    }
+};
+
+} // namespace detail
+
+namespace contexts {
+/// BPF_PROG_TYPE_TRACEPOINT: the event's record, read-only from byte 8 on.
+using tracepoint = detail::tracepoint_context;
+} // namespace contexts
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/context/tracepoint.hpp> ----
 // ---- begin <bpfxx/vm/context/xdp.hpp> ----
 // The context of XDP programs: an Ethernet frame with 256 bytes of headroom
 // in a 4 KiB buffer, `xdp_md` in r1, set up as BPF_PROG_TEST_RUN does.
@@ -9893,7 +10115,12 @@ using xdp = detail::xdp_context;
 namespace bpfxx::vm::detail {
 
 /// Every context the machine can give a program, in no particular order.
-using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp>;
+using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp,
+                                 contexts::pt_regs, contexts::raw_tracepoint, contexts::tracepoint>;
+
+/// Whether the program's loads and stores at region::context go to model C.
+template <class C>
+inline constexpr bool has_structure = C::size > 0 || C::caps.record_in_packet;
 
 template <class... Cs>
 [[nodiscard]] consteval std::size_t largest_context(type_list<Cs...>) noexcept {
@@ -9925,6 +10152,78 @@ constexpr void with_context(std::uint8_t index, F&& f) {
 
 } // namespace bpfxx::vm::detail
 // ---- end <bpfxx/vm/contexts.hpp> ----
+// ---- begin <bpfxx/vm/expect.hpp> ----
+// Expectations on a run for static_assert whose failure says what happened.
+// `static_assert(run_xdp(p, pkt).r0 == xdp::drop)` shows neither the fault
+// nor the value, and a run that faulted with r0 = 0 passes `!= drop`. Here
+// the run is a template argument, so a failed expectation ends constant
+// evaluation in a call whose template arguments carry the fault, its pc and
+// r0 — the compiler prints them:
+//
+//     static_assert(vm::expect<vm::run_xdp(p, pkt), xdp::drop>());
+//     // g++:     call to non-'constexpr' function 'void bpfxx::vm::expectation::
+//     //          the_run_faulted() [with fault_kind Fault = fault_kind::bad_access;
+//     //          Pc = at_pc<3>; R0 = got_r0<0>]'
+//     // clang++: non-constexpr function 'the_run_faulted<bpfxx::vm::fault_kind::
+//     //          bad_access, at_pc<3>, got_r0<0>>' cannot be used in a constant expression
+//
+//     static_assert(vm::expect_fault<vm::run_on_memory(p, {}), vm::fault_kind::read_only>());
+
+#include <cstdint>
+
+namespace bpfxx::vm {
+
+/// The names a failed expectation shows in the compiler's message. The
+/// functions are not constexpr on purpose: reaching one ends the constant
+/// evaluation with a diagnostic that prints its template arguments.
+namespace expectation {
+// types rather than values: clang prints a class value as `{3}`, a type with its name
+template <std::uint32_t Pc>
+struct at_pc {};
+template <std::uint64_t R0>
+struct got_r0 {};
+template <std::uint64_t R0>
+struct expected_r0 {};
+
+template <fault_kind Fault, class Pc, class R0>
+void the_run_faulted() noexcept {}
+template <class Want, class R0, class ExitPc>
+void the_run_returned_another_r0() noexcept {}
+template <fault_kind Want, fault_kind Fault, class Pc, class R0>
+void the_run_did_not_fault_as_expected() noexcept {}
+} // namespace expectation
+
+/// True when run R ended without a fault and with r0 == Want; otherwise not a
+/// constant expression, and the compiler names the fault, its pc and r0.
+template <run_result R, auto Want>
+[[nodiscard]] consteval bool expect() noexcept {
+    if constexpr (R.error.kind != fault_kind::none) {
+        expectation::the_run_faulted<R.error.kind, expectation::at_pc<R.error.pc>, expectation::got_r0<R.r0>>();
+        return false;
+    } else if constexpr (R.r0 != static_cast<std::uint64_t>(Want)) {
+        expectation::the_run_returned_another_r0<expectation::expected_r0<static_cast<std::uint64_t>(Want)>,
+                                                 expectation::got_r0<R.r0>, expectation::at_pc<R.exit_pc>>();
+        return false;
+    } else {
+        return true;
+    }
+}
+
+/// True when run R ended with a fault of kind Want; otherwise not a constant
+/// expression, and the compiler names the fault it got (or none), its pc and r0.
+template <run_result R, fault_kind Want>
+[[nodiscard]] consteval bool expect_fault() noexcept {
+    if constexpr (R.error.kind != Want) {
+        expectation::the_run_did_not_fault_as_expected<Want, R.error.kind, expectation::at_pc<R.exit_pc>,
+                                                       expectation::got_r0<R.r0>>();
+        return false;
+    } else {
+        return true;
+    }
+}
+
+} // namespace bpfxx::vm
+// ---- end <bpfxx/vm/expect.hpp> ----
 // ---- begin <bpfxx/vm/helpers.hpp> ----
 // The helper models of bpfxx::vm, by family (vm/helpers/*.hpp): what each
 // helper the interpreter knows does to the registers, the memory and the
@@ -10583,7 +10882,7 @@ template <class S>
 [[nodiscard]] constexpr bool in_context(const S& s, std::uint64_t addr) noexcept {
     if (region_of(addr) != region::context) return false;
     bool has = false;
-    with_context(s.context, [&]<class C>(C) { has = C::size > 0; });
+    with_context(s.context, [&]<class C>(C) { has = has_structure<C>; });
     return has;
 }
 
@@ -10594,7 +10893,7 @@ template <class S>
     if (addr > make_address(region::context, 0xffff)) return false;
     bool ok = false;
     with_context(s.context, [&]<class C>(C) {
-        if constexpr (C::size > 0) ok = C::load(s, offset_of(addr), n, out);
+        if constexpr (has_structure<C>) ok = C::load(s, offset_of(addr), n, out);
     });
     return ok;
 }
@@ -10622,7 +10921,7 @@ template <class S>
         bool ok = false;
         if (addr <= make_address(region::context, 0xffff)) {
             with_context(s.context, [&]<class C>(C) {
-                if constexpr (C::size > 0) ok = C::store(s, offset_of(addr), n, v, immediate);
+                if constexpr (has_structure<C>) ok = C::store(s, offset_of(addr), n, v, immediate);
             });
         }
         if (!ok) s.raise(fault_kind::bad_context_access, addr, n);
@@ -11270,6 +11569,61 @@ struct tail_call_helpers {
 
 } // namespace bpfxx::vm::detail
 // ---- end <bpfxx/vm/helpers/tail_call.hpp> ----
+// ---- begin <bpfxx/vm/helpers/task.hpp> ----
+// Helper models: the current task — get_current_pid_tgid, get_current_uid_gid
+// and get_current_comm return what the test set (`machine::set_task`).
+// get_current_pid_tgid is every program type's since Linux 6.10 (it is in
+// bpf_base_func_proto); the other two only tracing contexts have here, as
+// bpf_tracing_func_proto gives them to kprobes and tracepoints.
+
+#include <cstdint>
+
+namespace bpfxx::vm::detail {
+
+struct task_helpers {
+    static constexpr helper_use helpers[] = {
+        {helper::get_current_pid_tgid},
+        {helper::get_current_uid_gid, context_needs::tracing},
+        {helper::get_current_comm, context_needs::tracing},
+    };
+
+    template <class S>
+    static constexpr bool call(S& s, helper h) noexcept {
+        switch (h) {
+        case helper::get_current_pid_tgid: s.ret(std::uint64_t{s.tgid} << 32 | s.pid); return true;
+        case helper::get_current_uid_gid: s.ret(std::uint64_t{s.gid} << 32 | s.uid); return true;
+        default: return comm(s);
+        }
+    }
+
+private:
+    /// bpf_get_current_comm(buf, size): strscpy_pad — at most size - 1 bytes
+    /// of the name, then NULs to the end of the buffer; returns 0. The
+    /// verifier refuses size 0 (ARG_CONST_SIZE).
+    template <class S>
+    static constexpr bool comm(S& s) noexcept {
+        const auto addr = s.get(1);
+        const auto size = s.get(2);
+        if (s.error) return false;
+        if (size == 0) {
+            s.raise_helper(fault_kind::bad_helper_argument, static_cast<std::int32_t>(helper::get_current_comm));
+            return false;
+        }
+        auto* buf = buffer_arg(s, addr, size, access::write);
+        if (buf == nullptr) return false;
+        bool ended = false;
+        for (std::uint64_t i = 0; i < size; ++i) {
+            const char c = i + 1 < size && i < s.comm.size() && !ended ? s.comm[i] : '\0';
+            ended = ended || c == '\0';
+            buf[i] = static_cast<std::uint8_t>(c);
+        }
+        s.ret(0);
+        return true;
+    }
+};
+
+} // namespace bpfxx::vm::detail
+// ---- end <bpfxx/vm/helpers/task.hpp> ----
 // ---- begin <bpfxx/vm/helpers/time.hpp> ----
 // Helper models: the clocks (ktime_get_ns and the boot, coarse and TAI
 // clocks), which read the machine's clock (`machine::set_clock`); each read
@@ -11305,7 +11659,7 @@ namespace bpfxx::vm::detail {
 /// Every family of helper models.
 using helper_families = type_list<map_helpers, ringbuf_helpers, time_helpers, random_helpers, cpu_helpers,
                                   printk_helpers, tail_call_helpers, packet_helpers, checksum_helpers,
-                                  redirect_helpers>;
+                                  redirect_helpers, task_helpers>;
 
 /// For each helper id: the family that models it (its index + 1; 0: none)
 /// and what it needs of the context.
@@ -11851,6 +12205,8 @@ struct machine_state<type_list<Ms...>, L> {
     std::uint64_t clock_step = 0;
     std::uint64_t prandom = 0x9e3779b97f4a7c15u;
     std::uint32_t cpu = 0;
+    std::uint32_t pid = 0, tgid = 0, uid = 0, gid = 0; ///< the current task (machine::set_task)
+    std::array<char, 16> comm{};                      ///< its name, NUL-padded (TASK_COMM_LEN)
     std::uint64_t runs = 0;
     std::array<decoded_program, L.programs + 1> decoded{}; ///< the entry program and tail call targets
 
@@ -12761,6 +13117,16 @@ public:
     constexpr void set_prandom_seed(std::uint64_t seed) noexcept { s_.prandom = seed ? seed : 0x9e3779b97f4a7c15u; }
     /// What bpf_get_smp_processor_id returns.
     constexpr void set_cpu(std::uint32_t cpu) noexcept { s_.cpu = cpu; }
+    /// The task tracing programs run in: what bpf_get_current_pid_tgid,
+    /// get_current_uid_gid and get_current_comm return (the name cut to 15 bytes).
+    constexpr void set_task(const task& t) noexcept {
+        s_.pid = t.pid;
+        s_.tgid = t.tgid;
+        s_.uid = t.uid;
+        s_.gid = t.gid;
+        s_.comm = {};
+        for (std::size_t i = 0; i < t.comm.size() && i + 1 < s_.comm.size(); ++i) s_.comm[i] = t.comm[i];
+    }
 
     /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
     /// must outlive the machine's runs.
@@ -12826,6 +13192,26 @@ public:
     constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
                                  const xdp_options& opts = {}) noexcept {
         return run<contexts::xdp>(prog, frame, opts);
+    }
+
+    /// Runs a kprobe or uprobe program (or a return probe) on the probed
+    /// function's registers.
+    template <class P>
+    constexpr run_result run_kprobe(const P& prog, const pt_regs& regs) noexcept {
+        return run<contexts::pt_regs>(prog, regs);
+    }
+
+    /// Runs a raw tracepoint program on the traced call's arguments (at most 12).
+    template <class P>
+    constexpr run_result run_raw_tracepoint(const P& prog, std::span<const std::uint64_t> args) noexcept {
+        return run<contexts::raw_tracepoint>(prog, args);
+    }
+
+    /// Runs a tracepoint program on an event's record (its bytes, common
+    /// fields first; `packet()` shows it after).
+    template <class P>
+    constexpr run_result run_tracepoint(const P& prog, std::span<const std::uint8_t> record) noexcept {
+        return run<contexts::tracepoint>(prog, record);
     }
 
     // ---- after a run ----------------------------------------------------
@@ -12949,6 +13335,24 @@ template <class P>
                                                      const skb_options& opts = {}) noexcept {
     machine_for<P> m;
     return m.run_socket_filter(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_kprobe.
+template <class P>
+[[nodiscard]] constexpr run_result run_kprobe(const P& prog, const pt_regs& regs) noexcept {
+    machine_for<P> m;
+    return m.run_kprobe(prog, regs);
+}
+/// Runs `prog` on a fresh machine; see machine::run_raw_tracepoint.
+template <class P>
+[[nodiscard]] constexpr run_result run_raw_tracepoint(const P& prog, std::span<const std::uint64_t> args) noexcept {
+    machine_for<P> m;
+    return m.run_raw_tracepoint(prog, args);
+}
+/// Runs `prog` on a fresh machine; see machine::run_tracepoint.
+template <class P>
+[[nodiscard]] constexpr run_result run_tracepoint(const P& prog, std::span<const std::uint8_t> record) noexcept {
+    machine_for<P> m;
+    return m.run_tracepoint(prog, record);
 }
 /// Runs `prog` on a fresh machine; see machine::run_on_memory.
 template <class P>

@@ -6,14 +6,18 @@
 // trace lines and the redirect. Any disagreement is a crash.
 //
 // Input: a mode byte (bit 0: shape the instructions into mostly valid ones;
-// bits 1-2: memory, socket filter, tc or XDP; bit 3: lenient machines), a
-// length byte (slots), the instructions, then the memory or frame.
+// bits 1-2: memory, socket filter, tc or XDP; bit 3: lenient machines;
+// bits 4-5, when not 0, instead: kprobe (pt_regs from the input), raw
+// tracepoint (up to 13 arguments from the input) or tracepoint (the input as
+// the record)), a length byte (slots), the instructions, then the memory,
+// frame, registers, arguments or record.
 #include "fuzz.hpp"
 
 #include <bpfxx/asm.hpp>
 #include <bpfxx/maps/descriptors.hpp>
 #include <bpfxx/vm.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -158,7 +162,19 @@ bpfxx::vm::run_result run(M& m, int kind, std::span<const bpfxx::insn> prog, std
     case 0: return m.run_on_memory(prog, input.first(std::min<std::size_t>(input.size(), 4096)));
     case 1: return m.run_socket_filter(prog, input);
     case 2: return m.run_tc(prog, input);
-    default: return m.run_xdp(prog, input);
+    case 3: return m.run_xdp(prog, input);
+    case 4: {
+        bpfxx::pt_regs regs{};
+        if (!input.empty()) std::memcpy(&regs, input.data(), std::min(input.size(), sizeof regs));
+        return m.run_kprobe(prog, regs);
+    }
+    case 5: {
+        std::array<u64, 13> args{}; // 13: one more than a raw tracepoint has, refused
+        const std::size_t n = std::min<std::size_t>(input.size() / 8, args.size());
+        if (n != 0) std::memcpy(args.data(), input.data(), n * 8);
+        return m.run_raw_tracepoint(prog, std::span<const u64>(args).first(n));
+    }
+    default: return m.run_tracepoint(prog, input);
     }
 }
 
@@ -169,6 +185,11 @@ void same_state(A& a, B& b, int kind) {
     };
     bpfxx_fuzz::require(same_bytes(kind == 0 ? a.memory() : a.packet(), kind == 0 ? b.memory() : b.packet()),
                         "the two paths leave different packets or memory");
+    if (kind == 4) {
+        const auto x = a.template context<bpfxx::vm::contexts::pt_regs>();
+        const auto y = b.template context<bpfxx::vm::contexts::pt_regs>();
+        bpfxx_fuzz::require(std::memcmp(&x, &y, sizeof x) == 0, "the two paths leave different pt_regs");
+    }
     if (kind == 3) {
         bpfxx_fuzz::require(same_bytes(a.metadata(), b.metadata()), "the two paths leave different metadata");
         const auto x = a.xdp_context(), y = b.xdp_context();
@@ -212,6 +233,9 @@ void differential(int kind, std::span<const bpfxx::insn> prog, std::span<const u
     b->template set_tail_call<jump_table>(1, tail_target);
     (void)a->template map<bpfxx::array_map<u32, u64, 4>>().update(1, 5);
     (void)b->template map<bpfxx::array_map<u32, u64, 4>>().update(1, 5);
+    constexpr bpfxx::vm::task task{.pid = 11, .tgid = 10, .uid = 1000, .gid = 100, .comm = "fuzz"};
+    a->set_task(task);
+    b->set_task(task);
     for (int round = 0; round < 2; ++round) { // the second run takes the cached decoded form
         const auto x = run(*a, kind, prog, input);
         const auto y = run(*b, kind, prog, input);
@@ -236,7 +260,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto prog = bpfxx_fuzz::insns_of({data + 2, slots * 8});
     if (mode & 1) prog = shape(std::move(prog));
     const std::span<const u8> input(data + 2 + slots * 8, size - 2 - slots * 8);
-    const int kind = (mode >> 1) & 3;
+    const int kind = (mode >> 4) & 3 ? 3 + ((mode >> 4) & 3) : (mode >> 1) & 3;
     if (mode & 8) differential<lenient_decoded, lenient_general>(kind, prog, input);
     else differential<decoded_limits, general_limits>(kind, prog, input);
     return 0;

@@ -13,6 +13,9 @@
 #include <bpfxx/sys/attr.hpp>
 
 #include <linux/bpf.h>
+#if defined(__x86_64__)
+#include <asm/ptrace.h> // struct pt_regs of kprobes and uprobes
+#endif
 
 #include <cstddef>
 #include <cstdint>
@@ -210,6 +213,21 @@ BPFXX_SAME_FIELD(bpfxx::xdp_md, ingress_ifindex, xdp_md, ingress_ifindex);
 BPFXX_SAME_FIELD(bpfxx::xdp_md, rx_queue_index, xdp_md, rx_queue_index);
 BPFXX_SAME_FIELD(bpfxx::xdp_md, egress_ifindex, xdp_md, egress_ifindex);
 static_assert(sizeof(bpfxx::xdp_md) == sizeof(::xdp_md));
+#if defined(__x86_64__)
+BPFXX_SAME_FIELD(bpfxx::pt_regs, r15, ::pt_regs, r15);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, bp, ::pt_regs, rbp);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, r8, ::pt_regs, r8);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, ax, ::pt_regs, rax);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, cx, ::pt_regs, rcx);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, dx, ::pt_regs, rdx);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, si, ::pt_regs, rsi);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, di, ::pt_regs, rdi);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, r9, ::pt_regs, r9);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, ip, ::pt_regs, rip);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, sp, ::pt_regs, rsp);
+BPFXX_SAME_FIELD(bpfxx::pt_regs, ss, ::pt_regs, ss);
+static_assert(sizeof(bpfxx::pt_regs) == sizeof(::pt_regs));
+#endif
 static_assert(bpfxx::xdp::aborted == XDP_ABORTED && bpfxx::xdp::drop == XDP_DROP && bpfxx::xdp::pass == XDP_PASS &&
               bpfxx::xdp::tx == XDP_TX && bpfxx::xdp::redirect == XDP_REDIRECT);
 BPFXX_SAME_FIELD(sys::prog_info, tag, bpf_prog_info, tag);

@@ -369,7 +369,7 @@ TEST_CASE("typed exec_trace: sched_process_fork keeps child -> parent") {
     using namespace examples::exec_trace;
     vm::machine_for<decltype(on_fork)> m;
     const fork_record rec{0, 0, 4242, 0, 4343};
-    REQUIRE(m.run_on_memory(on_fork, std::bit_cast<std::array<u8, sizeof rec>>(rec)).ok());
+    REQUIRE(m.run_tracepoint(on_fork, std::bit_cast<std::array<u8, sizeof rec>>(rec)).ok());
     CHECK(m.map<parents>().lookup(4343) == 4242u);
 }
 
@@ -480,9 +480,49 @@ TEST_CASE("typed: arguments and return value of a probed function") {
     regs.di = 5, regs.si = 7, regs.ax = 100;
     const u64 expected = 5 * 3 + 7 + 100;
 #endif
-    const auto r = vm::run_on_memory(probe_args, std::bit_cast<std::array<u8, sizeof regs>>(regs));
+    const auto r = vm::run_kprobe(probe_args, regs);
     REQUIRE(r.ok());
     CHECK(r.r0 == expected);
+}
+
+// uprobe_count as a constant: entry and return probes of one thread, 250 ns apart.
+struct uprobe_count_runs {
+    vm::run_result entry, ret, ret_other_thread;
+    u64 calls, ns_inside;
+};
+constexpr uprobe_count_runs run_uprobe_count() {
+    using namespace examples::uprobe_count;
+    vm::machine_for<decltype(on_entry)> m;
+    m.set_task({.pid = 4343, .tgid = 4242, .comm = "probed"});
+    m.set_clock(1'000'000, 250);
+    const bpfxx::pt_regs regs{};
+    uprobe_count_runs r{};
+    r.entry = m.run_kprobe(on_entry, regs);
+    r.ret = m.run_kprobe(on_return, regs);
+    m.set_task({.pid = 4344, .tgid = 4242});
+    r.ret_other_thread = m.run_kprobe(on_return, regs); // no entry time kept for this thread
+    r.calls = m.map<calls>().lookup(0).value_or(~u64{0});
+    r.ns_inside = m.map<calls>().lookup(1).value_or(~u64{0});
+    return r;
+}
+constexpr auto uprobe_count_run = run_uprobe_count();
+static_assert(vm::expect<uprobe_count_run.entry, 0>());
+static_assert(vm::expect<uprobe_count_run.ret, 0>());
+static_assert(vm::expect<uprobe_count_run.ret_other_thread, 0>());
+static_assert(uprobe_count_run.calls == 1);
+static_assert(uprobe_count_run.ns_inside == 250);
+static_assert(uprobe_count_run.ret_other_thread.map_calls == 1); // the lookup of its start, which failed
+
+TEST_CASE("typed uprobe_count: the same runs at run time, on both interpreter paths") {
+    CHECK(run_uprobe_count().ns_inside == 250);
+    using namespace examples::uprobe_count;
+    vm::machine_for<decltype(on_entry), vm::limits{.decode = false}> m;
+    m.set_task({.pid = 7, .tgid = 7});
+    m.set_clock(100, 40);
+    REQUIRE(m.run_kprobe(on_entry, bpfxx::pt_regs{}).ok());
+    REQUIRE(m.run_kprobe(on_return, bpfxx::pt_regs{}).ok());
+    CHECK(m.map<calls>().lookup(1) == 40u);
+    CHECK(m.map<started>().lookup((u64{7} << 32) | 7) == 100u);
 }
 
 // Ring buffer records: reserved, written, submitted or discarded on each path.

@@ -9,6 +9,8 @@
 #include <bpfxx/vm.hpp>
 
 #include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -281,7 +283,7 @@ static_assert(fault_of(mov(r6, r1), ld_abs<std::uint8_t>(0), exit()) == fault_ki
 // A helper id Linux does not have, and a real helper with no model.
 static_assert(fault_in(std::array{bpfxx::make_insn(0x85, 0, 0, 0, 9999), bpfxx::make_insn(0x95, 0, 0, 0, 0)})
                   .kind == fault_kind::unknown_helper);
-static_assert(fault_of(call(bpfxx::helper::get_current_pid_tgid), exit()) == fault_kind::unmodelled_helper);
+static_assert(fault_of(call(bpfxx::helper::get_current_task), exit()) == fault_kind::unmodelled_helper);
 static_assert(fault_of(mov(r2, 0), mov(r3, 0), mov(r4, 0), call(bpfxx::helper::skb_load_bytes), exit()) ==
               fault_kind::helper_not_allowed);
 // Encodings the verifier refuses: unknown opcode, reserved fields, r10 as destination, register 11.
@@ -302,8 +304,8 @@ static_assert(vm::run_on_memory(bpfxx::assemble(mov(r0, 0), ldx<std::uint64_t>(r
 TEST_CASE("vm: a fault prints the pc, the reason and the address or helper") {
     const auto a = vm::run_on_memory(bpfxx::assemble(mov(r0, 0), ldx<std::uint64_t>(r1, r10, -16), exit()), {});
     CHECK(to_string(a.error) == "pc 1: read of uninitialised stack (8 bytes at 0x10000001f0)");
-    const auto b = vm::run_on_memory(bpfxx::assemble(call(bpfxx::helper::get_current_pid_tgid), exit()), {});
-    CHECK(to_string(b.error) == "pc 0: helper has no model in bpfxx::vm (get_current_pid_tgid, id 14)");
+    const auto b = vm::run_on_memory(bpfxx::assemble(call(bpfxx::helper::get_current_task), exit()), {});
+    CHECK(to_string(b.error) == "pc 0: helper has no model in bpfxx::vm (get_current_task, id 35)");
     CHECK(to_string(vm::fault{}) == "no fault");
     const auto c = vm::run_on_memory(bpfxx::assemble(mov(r0, r7), exit()), {});
     CHECK(to_string(c.error) == "pc 0: read of uninitialised register (r7)");
@@ -1182,4 +1184,203 @@ static_assert(vm::run_on_memory(std::array{mov(r0, 0), bpfxx::make_insn(0xbf, 1,
               fault_kind::bad_opcode);
 TEST_CASE("vm: addr_space_cast is unsupported on both paths") {
     CHECK(agreed_run_on_memory(arena_cast).error.kind == fault_kind::unsupported);
+}
+
+// ---- expectations for static_assert ------------------------------------------------------
+
+// vm::expect holds for a run that exits with the value; its failures are
+// compile-fail tests (tests/compile_fail/vm_expect_*.cpp).
+constexpr auto returns_42 = bpfxx::assemble(mov(r0, 42), exit());
+static_assert(vm::expect<vm::run_on_memory(returns_42, {}), 42>());
+static_assert(vm::expect<vm::run_on_memory(bpfxx::assemble(mov(r0, -1), exit()), {}), -1>());
+static_assert(vm::expect<vm::run_xdp(bpfxx::assemble(mov(r0, bpfxx::xdp::drop), exit()), std::array<u8, 64>{}),
+                         bpfxx::xdp::drop>());
+constexpr auto loads_past_the_buffer = bpfxx::assemble(mov(r0, 0), ldx<std::uint8_t>(r2, r1, 0), exit());
+static_assert(vm::expect_fault<vm::run_on_memory(loads_past_the_buffer, {}), fault_kind::bad_access>());
+static_assert(vm::expect_fault<vm::run_on_memory(returns_42, {}), fault_kind::none>());
+
+TEST_CASE("vm: the runs expect and expect_fault checked give the same result at run time") {
+    // the same runs at run time: what expect<> checked holds there too
+    const auto r = vm::run_on_memory(returns_42, {});
+    CHECK(r.ok());
+    CHECK(r.r0 == 42);
+    const auto f = vm::run_on_memory(loads_past_the_buffer, {});
+    CHECK(f.error.kind == fault_kind::bad_access);
+    CHECK(f.error.pc == 1);
+}
+
+// ---- tracing contexts and the current task ----------------------------------------------------
+
+namespace {
+
+constexpr vm::task test_task{.pid = 4343, .tgid = 4242, .uid = 1000, .gid = 100, .comm = "bpfxx-test"};
+
+// A run of `p` on context C, on a machine with the test's task and clock.
+template <class C, vm::limits L = vm::limits{}, class P, class... In>
+constexpr vm::run_result traced(const P& p, const In&... in) {
+    vm::machine_for<P, L> m;
+    m.set_task(test_task);
+    m.set_clock(1'000'000, 10);
+    return m.template run<C>(p, in...);
+}
+
+// The same run on the decoded path (run time) and the general one.
+template <class C, class P, class... In>
+vm::run_result traced_both(const P& p, const In&... in) {
+    const auto a = traced<C>(p, in...);
+    const auto b = traced<C, vm::limits{.decode = false}>(p, in...);
+    CHECK(a.r0 == b.r0);
+    CHECK(a.error == b.error);
+    CHECK(a.steps == b.steps);
+    return a;
+}
+
+constexpr bpfxx::pt_regs probe_regs = [] {
+    bpfxx::pt_regs r{};
+#if defined(__aarch64__)
+    r.regs[0] = 7;
+    r.regs[1] = 9;
+#else
+    r.di = 7;
+    r.si = 9;
+    r.ax = 0x1122334455667788u;
+#endif
+    return r;
+}();
+
+// arguments 0 and 1 of the probed function (x86-64: di, si; arm64: x0, x1)
+#if defined(__aarch64__)
+constexpr std::int16_t arg0 = 0, arg1 = 8;
+#else
+constexpr std::int16_t arg0 = offsetof(bpfxx::pt_regs, di), arg1 = offsetof(bpfxx::pt_regs, si);
+#endif
+constexpr auto sum_args = bpfxx::assemble(ldx<std::uint64_t>(r0, r1, arg0), ldx<std::uint64_t>(r2, r1, arg1),
+                                          add(r0, r2), exit());
+template <class T>
+constexpr auto read_ctx(std::int16_t off) {
+    return bpfxx::assemble(ldx<T>(r0, r1, off), exit());
+}
+constexpr auto write_ctx = bpfxx::assemble(mov(r0, 0), st<std::uint64_t>(r1, 8, 1), exit());
+
+constexpr std::array<std::uint64_t, 3> raw_args{11, 22, 33};
+struct switch_record { // sched/sched_switch, shortened
+    std::uint64_t common;
+    std::int32_t prev_pid;
+    std::int32_t next_pid;
+};
+constexpr auto tp_record = std::bit_cast<std::array<u8, sizeof(switch_record)>>(switch_record{~0ull, 17, 19});
+
+constexpr auto pid_tgid = bpfxx::assemble(call(bpfxx::helper::get_current_pid_tgid), exit());
+constexpr auto uid_gid = bpfxx::assemble(call(bpfxx::helper::get_current_uid_gid), exit());
+// bpf_get_current_comm into 16 bytes of 0xff on the stack; r0: the first 8 (or the
+// second 8 when `high`), or -1 when the helper did not return 0
+constexpr auto comm_into(std::int32_t size, bool high) {
+    return bpfxx::assemble(st<std::uint64_t>(r10, -16, -1), st<std::uint64_t>(r10, -8, -1), mov(r1, r10), add(r1, -16),
+                           mov(r2, size), call(bpfxx::helper::get_current_comm), mov(r6, r0),
+                           ldx<std::uint64_t>(r0, r10, high ? -8 : -16), jeq(r6, 0, "out"_label), mov(r0, -1),
+                           "out"_label, exit());
+}
+
+} // namespace
+
+// kprobes and uprobes: pt_regs, read-only, aligned reads of 1 to 8 bytes inside it
+static_assert(vm::expect<vm::run_kprobe(sum_args, probe_regs), 16>());
+static_assert(vm::expect_fault<vm::run_kprobe(read_ctx<std::uint64_t>(4), probe_regs), fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_kprobe(read_ctx<std::uint64_t>(sizeof(bpfxx::pt_regs)), probe_regs),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_kprobe(read_ctx<std::uint32_t>(-4), probe_regs), fault_kind::bad_access>());
+static_assert(vm::expect_fault<vm::run_kprobe(write_ctx, probe_regs), fault_kind::bad_context_access>());
+static_assert(vm::expect<vm::run_kprobe(read_ctx<std::uint32_t>(sizeof(bpfxx::pt_regs) - 4), probe_regs), 0>());
+// raw tracepoints: u64 args[], only as many as the tracepoint has
+static_assert(vm::expect<vm::run_raw_tracepoint(read_ctx<std::uint64_t>(16), raw_args), 33>());
+static_assert(vm::expect<vm::run_raw_tracepoint(read_ctx<std::uint32_t>(12), raw_args), 0>());
+static_assert(vm::expect_fault<vm::run_raw_tracepoint(read_ctx<std::uint64_t>(24), raw_args),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_raw_tracepoint(read_ctx<std::uint64_t>(4), raw_args),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_raw_tracepoint(write_ctx, raw_args), fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_raw_tracepoint(read_ctx<std::uint64_t>(0), std::array<std::uint64_t, 13>{}),
+                               fault_kind::bad_input>());
+// tracepoints: the record from byte 8 on (the common fields are not readable), read-only, in bounds
+static_assert(vm::expect<vm::run_tracepoint(read_ctx<std::uint32_t>(offsetof(switch_record, next_pid)), tp_record),
+                         19>());
+static_assert(vm::expect<vm::run_tracepoint(read_ctx<std::uint64_t>(8), tp_record), (19ull << 32) | 17>());
+static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint32_t>(0), tp_record),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint32_t>(sizeof(switch_record)), tp_record),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint32_t>(10), tp_record),
+                               fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_tracepoint(write_ctx, tp_record), fault_kind::bad_context_access>());
+static_assert(vm::expect_fault<vm::run_tracepoint(read_ctx<std::uint8_t>(0), std::array<u8, 7>{}),
+                               fault_kind::bad_input>());
+// the current task, as the test set it; uid_gid and comm in tracing contexts only
+static_assert(vm::expect<traced<vm::contexts::pt_regs>(pid_tgid, probe_regs), (4242ull << 32) | 4343>());
+static_assert(vm::expect<traced<vm::contexts::tracepoint>(uid_gid, tp_record), (100ull << 32) | 1000>());
+static_assert(vm::expect<traced<vm::contexts::raw_tracepoint>(comm_into(16, false), raw_args),
+                         0x65742d7878667062ull>()); // "bpfxx-te"
+static_assert(vm::expect<traced<vm::contexts::raw_tracepoint>(comm_into(16, true), raw_args),
+                         0x7473ull>()); // "st", NUL-padded
+// a short buffer gets size - 1 bytes and a NUL; the bytes after it are not touched
+static_assert(vm::expect<traced<vm::contexts::pt_regs>(comm_into(4, false), probe_regs), 0xffffffff00667062ull>());
+static_assert(vm::expect<traced<vm::contexts::pt_regs>(comm_into(1, false), probe_regs), 0xffffffffffffff00ull>());
+static_assert(vm::expect_fault<traced<vm::contexts::pt_regs>(comm_into(0, false), probe_regs),
+                               fault_kind::bad_helper_argument>());
+static_assert(vm::expect_fault<traced<vm::contexts::pt_regs>(comm_into(17, false), probe_regs),
+                               fault_kind::bad_access>());
+static_assert(vm::expect_fault<vm::run_xdp(uid_gid, counting_frame), fault_kind::helper_not_allowed>());
+static_assert(vm::expect_fault<vm::run_xdp(comm_into(16, false), counting_frame), fault_kind::helper_not_allowed>());
+// get_current_pid_tgid is every program type's (Linux 6.10 on)
+static_assert(vm::expect<traced<vm::contexts::xdp>(pid_tgid, counting_frame), (4242ull << 32) | 4343>());
+static_assert(vm::expect_fault<vm::run_on_memory(uid_gid, {}), fault_kind::helper_not_allowed>());
+
+TEST_CASE("vm: tracing contexts read what the run was given, on both paths") {
+    CHECK(traced_both<vm::contexts::pt_regs>(sum_args, probe_regs).r0 == 16);
+#if !defined(__aarch64__)
+    CHECK(traced_both<vm::contexts::pt_regs>(read_ctx<std::uint32_t>(offsetof(bpfxx::pt_regs, ax) + 4), probe_regs)
+              .r0 == 0x11223344u);
+    CHECK(traced_both<vm::contexts::pt_regs>(read_ctx<std::uint16_t>(offsetof(bpfxx::pt_regs, ax)), probe_regs).r0 ==
+          0x7788u);
+#endif
+    const auto misaligned = traced_both<vm::contexts::pt_regs>(read_ctx<std::uint64_t>(4), probe_regs);
+    CHECK(misaligned.error.kind == fault_kind::bad_context_access);
+    CHECK(misaligned.error.pc == 0);
+    CHECK(traced_both<vm::contexts::pt_regs>(write_ctx, probe_regs).error.pc == 1);
+
+    CHECK(traced_both<vm::contexts::raw_tracepoint>(read_ctx<std::uint64_t>(8), raw_args).r0 == 22);
+    CHECK(traced_both<vm::contexts::raw_tracepoint>(read_ctx<std::uint64_t>(0), std::span<const std::uint64_t>{})
+              .error.kind == fault_kind::bad_context_access);
+    CHECK(traced_both<vm::contexts::raw_tracepoint>(read_ctx<std::uint64_t>(88), std::array<std::uint64_t, 12>{})
+              .ok());
+
+    CHECK(traced_both<vm::contexts::tracepoint>(read_ctx<std::uint32_t>(8), tp_record).r0 == 17);
+    CHECK(traced_both<vm::contexts::tracepoint>(read_ctx<std::uint64_t>(0), tp_record).error.kind ==
+          fault_kind::bad_context_access);
+
+    vm::machine<> m;
+    REQUIRE(m.run_tracepoint(read_ctx<std::uint8_t>(8), tp_record).ok());
+    CHECK(std::vector<u8>(m.packet().begin(), m.packet().end()) == std::vector<u8>(tp_record.begin(), tp_record.end()));
+    REQUIRE(m.run_kprobe(sum_args, probe_regs).ok());
+    CHECK(m.context<vm::contexts::pt_regs>().si == 9);
+    CHECK(m.packet().empty());
+}
+
+TEST_CASE("vm: get_current_pid_tgid, uid_gid and comm return the task the test set, on both paths") {
+    CHECK(traced_both<vm::contexts::pt_regs>(pid_tgid, probe_regs).r0 == ((4242ull << 32) | 4343));
+    CHECK(traced_both<vm::contexts::raw_tracepoint>(uid_gid, raw_args).r0 == ((100ull << 32) | 1000));
+    CHECK(traced_both<vm::contexts::tracepoint>(comm_into(16, false), tp_record).r0 == 0x65742d7878667062ull);
+    CHECK(traced_both<vm::contexts::tracepoint>(comm_into(8, false), tp_record).r0 == 0x00742d7878667062ull);
+    CHECK(traced_both<vm::contexts::tracepoint>(comm_into(0, false), tp_record).error.helper_id ==
+          static_cast<std::int32_t>(bpfxx::helper::get_current_comm));
+    CHECK(traced_both<vm::contexts::tc>(uid_gid, counting_frame).error.kind == fault_kind::helper_not_allowed);
+    CHECK(traced_both<vm::contexts::socket_filter>(pid_tgid, counting_frame).r0 == ((4242ull << 32) | 4343));
+
+    vm::machine<> m;
+    m.set_task({.pid = 1, .tgid = 1, .comm = "a-name-longer-than-fifteen"});
+    CHECK(m.run_kprobe(pid_tgid, probe_regs).r0 == ((1ull << 32) | 1));
+    // 15 bytes of the name and the NUL: "onger-t\0" in the second half
+    CHECK(m.run_kprobe(comm_into(16, true), probe_regs).r0 == 0x00742d7265676e6full);
+    // the clock is every context's
+    m.set_clock(500, 0);
+    CHECK(m.run_tracepoint(bpfxx::assemble(call(bpfxx::helper::ktime_get_ns), exit()), tp_record).r0 == 500);
 }

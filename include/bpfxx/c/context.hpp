@@ -280,15 +280,8 @@ public:
 
 // ---- kprobes and uprobes -------------------------------------------------------
 
-/// The registers of the probed function (x86-64 and arm64 layouts of struct pt_regs).
-struct pt_regs_layout {
-#if defined(__aarch64__)
-    std::uint64_t regs[31];
-    std::uint64_t sp, pc, pstate;
-#else // x86-64
-    std::uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
-#endif
-};
+/// The registers of the probed function (`bpfxx::pt_regs`, isa/context.hpp).
+using pt_regs_layout = bpfxx::pt_regs;
 
 namespace detail {
 [[nodiscard]] constexpr bool pt_regs_access(std::int32_t off, std::uint32_t size, bool write) {

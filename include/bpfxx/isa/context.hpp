@@ -61,6 +61,26 @@ struct xdp_md {
 };
 static_assert(sizeof(xdp_md) == 24, "bpfxx::xdp_md must have the layout of struct xdp_md");
 
+/// `struct pt_regs` as kprobe and uprobe programs see it: the registers of
+/// the probed function (x86-64, or arm64's `user_pt_regs`).
+struct pt_regs {
+#if defined(__aarch64__)
+    std::uint64_t regs[31];
+    std::uint64_t sp, pc, pstate;
+#else // x86-64
+    std::uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+#endif
+};
+#if defined(__aarch64__)
+static_assert(sizeof(pt_regs) == 272, "bpfxx::pt_regs must have the layout of struct user_pt_regs");
+#else
+static_assert(sizeof(pt_regs) == 168, "bpfxx::pt_regs must have the layout of struct pt_regs");
+#endif
+
+/// `struct bpf_raw_tracepoint_args`: raw tracepoint programs read up to
+/// MAX_BPF_FUNC_ARGS arguments of the traced function, 8 bytes each.
+inline constexpr std::size_t raw_tracepoint_max_args = 12;
+
 /// Return codes of XDP programs (`enum xdp_action`).
 namespace xdp {
 inline constexpr std::uint32_t aborted = 0;

@@ -1,6 +1,6 @@
 #pragma once
-// The contexts the machine gives programs, one header each. To add one
-// (pt_regs, a tracepoint's record …): write vm/context/<name>.hpp with a
+// The contexts the machine gives programs, one header each. To add one:
+// write vm/context/<name>.hpp with a
 // model like those below, include it here and list it in `context_models`;
 // `machine::run<vm::contexts::<name>>(prog, input…)` then runs programs on
 // it. A model is a type with
@@ -12,15 +12,19 @@
 //                             buffer and context; false: the input is refused
 //   enter(s)                  sets r1 (and r2 …) for the entry
 //   load(s, off, n, out) -> bool, store(s, off, n, v, imm) -> bool
-//                             reads and writes of its structure (size > 0),
-//                             false where the verifier would refuse them
+//                             reads and writes of its structure (size > 0,
+//                             or caps.record_in_packet), false where the
+//                             verifier would refuse them
 //   finish(s)                 what the run hands back, after it
 //   packet_begin(s)           where `machine::packet()` starts
 //   view(s)                   (optional) its structure, for `machine::context<Model>()`
 
 #include <bpfxx/asm/type_list.hpp>
 #include <bpfxx/vm/context/memory.hpp>
+#include <bpfxx/vm/context/pt_regs.hpp>
+#include <bpfxx/vm/context/raw_tracepoint.hpp>
 #include <bpfxx/vm/context/skb.hpp>
+#include <bpfxx/vm/context/tracepoint.hpp>
 #include <bpfxx/vm/context/xdp.hpp>
 
 #include <cstddef>
@@ -29,7 +33,12 @@
 namespace bpfxx::vm::detail {
 
 /// Every context the machine can give a program, in no particular order.
-using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp>;
+using context_models = type_list<contexts::memory, contexts::socket_filter, contexts::tc, contexts::xdp,
+                                 contexts::pt_regs, contexts::raw_tracepoint, contexts::tracepoint>;
+
+/// Whether the program's loads and stores at region::context go to model C.
+template <class C>
+inline constexpr bool has_structure = C::size > 0 || C::caps.record_in_packet;
 
 template <class... Cs>
 [[nodiscard]] consteval std::size_t largest_context(type_list<Cs...>) noexcept {

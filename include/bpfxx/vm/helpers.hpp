@@ -24,6 +24,7 @@
 #include <bpfxx/vm/helpers/redirect.hpp>
 #include <bpfxx/vm/helpers/ringbuf.hpp>
 #include <bpfxx/vm/helpers/tail_call.hpp>
+#include <bpfxx/vm/helpers/task.hpp>
 #include <bpfxx/vm/helpers/time.hpp>
 
 #include <array>
@@ -35,7 +36,7 @@ namespace bpfxx::vm::detail {
 /// Every family of helper models.
 using helper_families = type_list<map_helpers, ringbuf_helpers, time_helpers, random_helpers, cpu_helpers,
                                   printk_helpers, tail_call_helpers, packet_helpers, checksum_helpers,
-                                  redirect_helpers>;
+                                  redirect_helpers, task_helpers>;
 
 /// For each helper id: the family that models it (its index + 1; 0: none)
 /// and what it needs of the context.

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 namespace bpfxx::vm {
 
@@ -41,6 +42,17 @@ struct skb_options {
 struct xdp_options {
     std::uint32_t ingress_ifindex = 1; ///< the loopback device, as in BPF_PROG_TEST_RUN
     std::uint32_t rx_queue_index = 0;
+};
+
+/// The task a tracing program runs in: what bpf_get_current_pid_tgid,
+/// bpf_get_current_uid_gid and bpf_get_current_comm return
+/// (`machine::set_task`). The kernel's pid is the thread's id, tgid the process's.
+struct task {
+    std::uint32_t pid = 0;
+    std::uint32_t tgid = 0;
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::string_view comm = {}; ///< at most 15 bytes are kept (TASK_COMM_LEN is 16 with its NUL)
 };
 
 /// Where a redirect helper sent the packet.

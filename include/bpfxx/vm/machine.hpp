@@ -101,6 +101,16 @@ public:
     constexpr void set_prandom_seed(std::uint64_t seed) noexcept { s_.prandom = seed ? seed : 0x9e3779b97f4a7c15u; }
     /// What bpf_get_smp_processor_id returns.
     constexpr void set_cpu(std::uint32_t cpu) noexcept { s_.cpu = cpu; }
+    /// The task tracing programs run in: what bpf_get_current_pid_tgid,
+    /// get_current_uid_gid and get_current_comm return (the name cut to 15 bytes).
+    constexpr void set_task(const task& t) noexcept {
+        s_.pid = t.pid;
+        s_.tgid = t.tgid;
+        s_.uid = t.uid;
+        s_.gid = t.gid;
+        s_.comm = {};
+        for (std::size_t i = 0; i < t.comm.size() && i + 1 < s_.comm.size(); ++i) s_.comm[i] = t.comm[i];
+    }
 
     /// Puts `prog` at `index` of prog_array M, for bpf_tail_call. The program
     /// must outlive the machine's runs.
@@ -166,6 +176,26 @@ public:
     constexpr run_result run_xdp(const P& prog, std::span<const std::uint8_t> frame,
                                  const xdp_options& opts = {}) noexcept {
         return run<contexts::xdp>(prog, frame, opts);
+    }
+
+    /// Runs a kprobe or uprobe program (or a return probe) on the probed
+    /// function's registers.
+    template <class P>
+    constexpr run_result run_kprobe(const P& prog, const pt_regs& regs) noexcept {
+        return run<contexts::pt_regs>(prog, regs);
+    }
+
+    /// Runs a raw tracepoint program on the traced call's arguments (at most 12).
+    template <class P>
+    constexpr run_result run_raw_tracepoint(const P& prog, std::span<const std::uint64_t> args) noexcept {
+        return run<contexts::raw_tracepoint>(prog, args);
+    }
+
+    /// Runs a tracepoint program on an event's record (its bytes, common
+    /// fields first; `packet()` shows it after).
+    template <class P>
+    constexpr run_result run_tracepoint(const P& prog, std::span<const std::uint8_t> record) noexcept {
+        return run<contexts::tracepoint>(prog, record);
     }
 
     // ---- after a run ----------------------------------------------------
@@ -289,6 +319,24 @@ template <class P>
                                                      const skb_options& opts = {}) noexcept {
     machine_for<P> m;
     return m.run_socket_filter(prog, frame, opts);
+}
+/// Runs `prog` on a fresh machine; see machine::run_kprobe.
+template <class P>
+[[nodiscard]] constexpr run_result run_kprobe(const P& prog, const pt_regs& regs) noexcept {
+    machine_for<P> m;
+    return m.run_kprobe(prog, regs);
+}
+/// Runs `prog` on a fresh machine; see machine::run_raw_tracepoint.
+template <class P>
+[[nodiscard]] constexpr run_result run_raw_tracepoint(const P& prog, std::span<const std::uint64_t> args) noexcept {
+    machine_for<P> m;
+    return m.run_raw_tracepoint(prog, args);
+}
+/// Runs `prog` on a fresh machine; see machine::run_tracepoint.
+template <class P>
+[[nodiscard]] constexpr run_result run_tracepoint(const P& prog, std::span<const std::uint8_t> record) noexcept {
+    machine_for<P> m;
+    return m.run_tracepoint(prog, record);
 }
 /// Runs `prog` on a fresh machine; see machine::run_on_memory.
 template <class P>

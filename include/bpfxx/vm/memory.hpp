@@ -104,7 +104,7 @@ template <class S>
 [[nodiscard]] constexpr bool in_context(const S& s, std::uint64_t addr) noexcept {
     if (region_of(addr) != region::context) return false;
     bool has = false;
-    with_context(s.context, [&]<class C>(C) { has = C::size > 0; });
+    with_context(s.context, [&]<class C>(C) { has = has_structure<C>; });
     return has;
 }
 
@@ -115,7 +115,7 @@ template <class S>
     if (addr > make_address(region::context, 0xffff)) return false;
     bool ok = false;
     with_context(s.context, [&]<class C>(C) {
-        if constexpr (C::size > 0) ok = C::load(s, offset_of(addr), n, out);
+        if constexpr (has_structure<C>) ok = C::load(s, offset_of(addr), n, out);
     });
     return ok;
 }
@@ -143,7 +143,7 @@ template <class S>
         bool ok = false;
         if (addr <= make_address(region::context, 0xffff)) {
             with_context(s.context, [&]<class C>(C) {
-                if constexpr (C::size > 0) ok = C::store(s, offset_of(addr), n, v, immediate);
+                if constexpr (has_structure<C>) ok = C::store(s, offset_of(addr), n, v, immediate);
             });
         }
         if (!ok) s.raise(fault_kind::bad_context_access, addr, n);

@@ -72,6 +72,8 @@ struct machine_state<type_list<Ms...>, L> {
     std::uint64_t clock_step = 0;
     std::uint64_t prandom = 0x9e3779b97f4a7c15u;
     std::uint32_t cpu = 0;
+    std::uint32_t pid = 0, tgid = 0, uid = 0, gid = 0; ///< the current task (machine::set_task)
+    std::array<char, 16> comm{};                      ///< its name, NUL-padded (TASK_COMM_LEN)
     std::uint64_t runs = 0;
     std::array<decoded_program, L.programs + 1> decoded{}; ///< the entry program and tail call targets
 

@@ -15,6 +15,10 @@ struct context_caps {
     bool skb = false;                 ///< an skb: the skb_* helpers
     bool skb_writes = false;          ///< tc: helpers that change the skb's packet
     bool xdp = false;                 ///< an xdp_buff: the xdp_* helpers
+    bool tracing = false;             ///< kprobe, tracepoint, raw tracepoint: the current task's helpers
+    /// r1 points to a read-only record the model keeps in the packet buffer
+    /// (a tracepoint's), read through its `load` like a context structure
+    bool record_in_packet = false;
 };
 
 /// What a helper needs of the program's context.
@@ -24,6 +28,7 @@ enum class context_needs : std::uint8_t {
     skb_writes, ///< tc
     xdp,
     skb_writes_or_xdp,
+    tracing, ///< kprobes, tracepoints, raw tracepoints (bpf_tracing_func_proto)
 };
 
 [[nodiscard]] constexpr bool allows(const context_caps& c, context_needs n) noexcept {
@@ -33,6 +38,7 @@ enum class context_needs : std::uint8_t {
     case context_needs::skb_writes: return c.skb_writes;
     case context_needs::xdp: return c.xdp;
     case context_needs::skb_writes_or_xdp: return c.skb_writes || c.xdp;
+    case context_needs::tracing: return c.tracing;
     }
     return false;
 }
