@@ -663,8 +663,10 @@ inline constexpr std::int32_t helper_count = static_cast<std::int32_t>(named_cou
 /// The signature of helper `h`: `helper_signature::unknown()` for a helper
 /// whose signature the SDK does not know, or an id it does not know.
 [[nodiscard]] constexpr helper_signature signature_of(helper h) noexcept {
-    const helper_info* info = helper_info_of(h);
-    return info ? info->signature : helper_signature::unknown();
+    // by index, not through helper_info_of: GCC's UBSan makes a pointer's null
+    // test non-constant during constant evaluation
+    const auto k = static_cast<std::size_t>(h);
+    return k < named_count<helper> ? enum_names<helper>::table[k].signature : helper_signature::unknown();
 }
 
 /// The argument registers a call of helper `id` reads: r1..rN of its
