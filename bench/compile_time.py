@@ -156,19 +156,24 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
-def measure(cxx, src, runs, include):
+def measure(cxx, src, runs, include, syntax_only=False, must_compile=True):
+    """CPU seconds of `runs` compilations of `src` (`-O2 -c`, or `-fsyntax-only`).
+    A TU that does not compile ends the script, or gives None unless must_compile."""
     times = []
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, 'tu.cpp')
         with open(path, 'w') as f:
             f.write(src)
-        cmd = [cxx, '-std=c++20', '-O2', '-I', include, '-c', path, '-o', os.path.join(d, 'tu.o')]
+        mode = ['-fsyntax-only'] if syntax_only else ['-O2', '-c', '-o', os.path.join(d, 'tu.o')]
+        cmd = [cxx, '-std=c++20', '-I', include, path] + mode
         for _ in range(runs):
             t0 = children_cpu()
             r = subprocess.run(cmd, capture_output=True, text=True)
             times.append(children_cpu() - t0)
             if r.returncode != 0:
-                sys.exit(f'{cxx} failed:\n{r.stderr[:4000]}')
+                if must_compile:
+                    sys.exit(f'{cxx} failed:\n{r.stderr[:4000]}')
+                return None
     return Times(times)
 
 
@@ -206,19 +211,7 @@ def umbrellas(include):
 
 def syntax_times(cxx, src, runs, include):
     """CPU seconds of `runs` -fsyntax-only compilations of `src`; None if it does not compile."""
-    times = []
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, 'tu.cpp')
-        with open(path, 'w') as f:
-            f.write(src)
-        cmd = [cxx, '-std=c++20', '-fsyntax-only', '-I', include, path]
-        for _ in range(runs):
-            t0 = children_cpu()
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            times.append(children_cpu() - t0)
-            if r.returncode != 0:
-                return None
-    return Times(times)
+    return measure(cxx, src, runs, include, syntax_only=True, must_compile=False)
 
 
 def measure_umbrellas(cxx, runs, before):

@@ -29,6 +29,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compile_time  # noqa: E402  (its smallest_limit)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, 'examples', 'typed')
 PROGRAM_RE = re.compile(r'constexpr auto (\w+) = c::compile\(')
@@ -87,25 +90,8 @@ def paired(cxx, src_a, src_b, runs, flags=()):
 
 
 def smallest_steps(cxx, src, hi=1 << 24):
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, 'tu.cpp')
-        with open(path, 'w') as f:
-            f.write(src)
-
-        def ok(v):
-            cmd = [cxx, '-std=c++20', '-fsyntax-only', f'-fconstexpr-steps={v}', '-I', os.path.join(ROOT, 'include'), path]
-            return subprocess.run(cmd, capture_output=True).returncode == 0
-
-        if not ok(hi):
-            return None
-        lo = 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if ok(mid):
-                hi = mid
-            else:
-                lo = mid + 1
-        return lo
+    """The smallest -fconstexpr-steps (clang++) that `src` compiles with; None above hi."""
+    return compile_time.smallest_limit(cxx, '-fconstexpr-steps=', src, os.path.join(ROOT, 'include'), hi)
 
 
 def main():
