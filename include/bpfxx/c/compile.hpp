@@ -25,7 +25,6 @@
 #include <cstddef>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace bpfxx::c {
 namespace detail {
@@ -54,7 +53,7 @@ using signature_of_program = lambda_signature<decltype(&F::operator())>;
 
 /// Builds and lowers program F: its instructions.
 template <class F>
-[[nodiscard]] constexpr std::vector<insn> instructions() {
+[[nodiscard]] constexpr buffer<insn> instructions() {
     using S = signature_of_program<F>;
     builder b;
     b.context_access = S::context::access;

@@ -5,19 +5,21 @@
 // operations on them, structured control flow (if/else, loops, returns) and
 // helper calls; `lower.hpp` turns it into instructions.
 //
-// Everything here is plain constexpr code over std::vector (transient
+// Everything here is plain constexpr code over detail::buffer (transient
 // allocation during constant evaluation): no recursion over types, so the
 // compiler's cost grows with the program's size only.
 
 #include <bpfxx/c/diagnostics.hpp>
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace bpfxx::c::detail {
+
+using bpfxx::detail::buffer;
 
 /// A virtual register: an index into the builder's register table.
 using vreg = std::int32_t;
@@ -133,19 +135,10 @@ struct cond_node {
            alu_code == code::xor_;
 }
 
-/// A vector of n copies of v. (Not std::vector(n, v) nor resize: clang 14
-/// refuses libstdc++'s fill of new elements during constant evaluation.)
+/// Grows x to n elements with copies of v (never shrinks it).
 template <class T>
-[[nodiscard]] constexpr std::vector<T> filled(std::size_t n, const T& v) {
-    std::vector<T> r;
-    r.reserve(n);
-    while (r.size() < n) r.push_back(v);
-    return r;
-}
-/// Grows x to n elements with copies of v.
-template <class T>
-constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
-    while (x.size() < n) x.push_back(v);
+constexpr void grow(buffer<T>& x, std::size_t n, const T& v) {
+    if (x.size() < n) x.resize(n, v);
 }
 
 [[nodiscard]] constexpr bool fits_s32(std::int64_t k) noexcept { return k >= INT32_MIN && k <= INT32_MAX; }
@@ -158,13 +151,13 @@ constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
 /// set, whether the current point is reachable, the open branches).
 class builder {
 public:
-    std::vector<op> ops;
-    std::vector<operand> args;
-    std::vector<cond_node> conds;
-    std::vector<insn> raw;
-    std::vector<std::uint8_t> is_var;     ///< per register: a variable (assigned more than once)
-    std::vector<std::int32_t> def_scope;  ///< per register: the branch it was made in
-    std::vector<std::uint8_t> set;        ///< per register: set on every path to this point
+    buffer<op> ops;
+    buffer<operand> args;
+    buffer<cond_node> conds;
+    buffer<insn> raw;
+    buffer<std::uint8_t> is_var;     ///< per register: a variable (assigned more than once)
+    buffer<std::int32_t> def_scope;  ///< per register: the branch it was made in
+    buffer<std::uint8_t> set;        ///< per register: set on every path to this point
     std::int32_t frame = 0;               ///< stack bytes in use below r10
     bool live = true;                     ///< the current point is reachable
     bool ld_abs_used = false;
@@ -320,8 +313,8 @@ public:
     struct branch_state {
         std::int32_t if_op = -1;           ///< index of the if_ op (-1: the branch was not emitted)
         std::int32_t end_op = -1;          ///< index of its end_if op
-        std::vector<std::uint8_t> before;  ///< `set` before the branch
-        std::vector<std::uint8_t> then_set;
+        buffer<std::uint8_t> before;  ///< `set` before the branch
+        buffer<std::uint8_t> then_set;
         bool live_before = false;
         bool then_live = false;
         std::int32_t records_before = 0;
@@ -448,15 +441,15 @@ private:
         vreg result;
         std::int32_t scope;
     };
-    std::vector<std::int32_t> scopes_;
+    buffer<std::int32_t> scopes_;
     std::int32_t next_scope_ = 1;
-    std::vector<stored> stored_;
-    std::vector<memoized> memo_;
-    std::vector<std::int32_t> loop_entry_records_;
+    buffer<stored> stored_;
+    buffer<memoized> memo_;
+    buffer<std::int32_t> loop_entry_records_;
 
     [[nodiscard]] constexpr bool scope_open(std::int32_t s) const noexcept {
-        for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
-            if (*it == s) return true;
+        for (auto i = scopes_.size(); i-- > 0;)
+            if (scopes_[i] == s) return true;
         return false;
     }
     constexpr void push_scope() { scopes_.push_back(next_scope_++); }
@@ -470,8 +463,8 @@ private:
     }
 
     /// The state after two paths join: set where set on both, reachable if either is.
-    constexpr void merge(const std::vector<std::uint8_t>& a, bool a_live, std::int32_t a_records,
-                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records,
+    constexpr void merge(const buffer<std::uint8_t>& a, bool a_live, std::int32_t a_records,
+                         const buffer<std::uint8_t>& b, bool b_live, std::int32_t b_records,
                          bool else_may_follow = false) {
         grow(set, is_var.size(), std::uint8_t{0});
         for (std::size_t i = 0; i < set.size(); ++i) {

@@ -24,7 +24,6 @@
 #include <bpfxx/isa/opcodes.hpp>
 
 #include <cstdint>
-#include <vector>
 
 namespace bpfxx::c::detail {
 
@@ -89,19 +88,19 @@ constexpr void for_each_use(builder& b, op& o, F&& f) {
 
 /// Definitions and uses of every register, as op indices.
 struct usage {
-    std::vector<std::int32_t> first_def, last_def, last_use, defs, uses;
-    std::vector<std::int32_t> loop_begin, loop_end; ///< matching loop/end_loop op indices
+    buffer<std::int32_t> first_def, last_def, last_use, defs, uses;
+    buffer<std::int32_t> loop_begin, loop_end; ///< matching loop/end_loop op indices
 };
 
 [[nodiscard]] constexpr usage analyse(builder& b) {
     const auto n = b.is_var.size();
     usage u;
-    u.first_def = filled<std::int32_t>(n, -1);
-    u.last_def = filled<std::int32_t>(n, -1);
-    u.last_use = filled<std::int32_t>(n, -1);
-    u.defs = filled<std::int32_t>(n, 0);
-    u.uses = filled<std::int32_t>(n, 0);
-    std::vector<std::int32_t> open;
+    u.first_def = buffer<std::int32_t>(n, -1);
+    u.last_def = buffer<std::int32_t>(n, -1);
+    u.last_use = buffer<std::int32_t>(n, -1);
+    u.defs = buffer<std::int32_t>(n, 0);
+    u.uses = buffer<std::int32_t>(n, 0);
+    buffer<std::int32_t> open;
     for (std::size_t i = 0; i < b.ops.size(); ++i) {
         auto& o = b.ops[i];
         const auto at = static_cast<std::int32_t>(i);
@@ -163,14 +162,14 @@ constexpr void unshare_conditions(builder& b) {
 constexpr void propagate_copies(builder& b) {
     const auto u = analyse(b);
     const auto n = b.is_var.size();
-    std::vector<vreg> alias;
+    buffer<vreg> alias;
     for (std::size_t r = 0; r < n; ++r) alias.push_back(static_cast<vreg>(r));
     const auto resolve = [&](vreg r) {
         while (alias[static_cast<std::size_t>(r)] != r) r = alias[static_cast<std::size_t>(r)];
         return r;
     };
     // a variable's definitions, to check that none falls inside a copy's life
-    std::vector<std::vector<std::int32_t>> var_defs;
+    buffer<buffer<std::int32_t>> var_defs;
     for (std::size_t r = 0; r < n; ++r) var_defs.emplace_back();
     for (std::size_t i = 0; i < b.ops.size(); ++i)
         if (const auto d = b.ops[i].dst; d != no_reg && b.is_var[static_cast<std::size_t>(d)] &&
@@ -279,24 +278,24 @@ constexpr void hoist_stores(builder& b) {
 /// The result of register allocation: a machine register per virtual one,
 /// or the register to spill.
 struct allocation {
-    std::vector<int> phys;
+    buffer<int> phys;
     vreg spill = no_reg;
 };
 
 /// Pass 6: linear scan. Positions: op i reads at 2i and writes at 2i + 1.
-[[nodiscard]] constexpr allocation allocate(builder& b, const std::vector<std::uint8_t>& unspillable) {
+[[nodiscard]] constexpr allocation allocate(builder& b, const buffer<std::uint8_t>& unspillable) {
     const auto u = analyse(b);
     const auto n = b.is_var.size();
     allocation out;
-    out.phys = filled<int>(n, no_phys);
+    out.phys = buffer<int>(n, no_phys);
 
-    auto start = filled<std::int32_t>(n, -1), end = filled<std::int32_t>(n, -1);
-    auto crosses = filled<std::uint8_t>(n, 0);
-    auto use_hint = filled<int>(n, no_phys), def_hint = filled<int>(n, no_phys);
-    std::vector<std::int32_t> calls;
+    auto start = buffer<std::int32_t>(n, -1), end = buffer<std::int32_t>(n, -1);
+    auto crosses = buffer<std::uint8_t>(n, 0);
+    auto use_hint = buffer<int>(n, no_phys), def_hint = buffer<int>(n, no_phys);
+    buffer<std::int32_t> calls;
     for (std::size_t i = 0; i < b.ops.size(); ++i)
         if (call_like(b.ops[i].kind)) calls.push_back(static_cast<std::int32_t>(i));
-    std::vector<vreg> order;
+    buffer<vreg> order;
     for (std::size_t r = 0; r < n; ++r) {
         if (u.first_def[r] < 0 || u.uses[r] == 0) continue; // (a result nobody reads needs no register)
         start[r] = 2 * u.first_def[r] + 1;
@@ -327,26 +326,26 @@ struct allocation {
 
     // by start (counting sort: starts are positions, 2 per operation)
     {
-        auto count = filled<std::int32_t>(2 * b.ops.size() + 2, 0);
+        auto count = buffer<std::int32_t>(2 * b.ops.size() + 2, 0);
         for (const vreg v : order) ++count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)]) + 1];
         for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
-        auto sorted = filled<vreg>(order.size(), 0);
+        auto sorted = buffer<vreg>(order.size(), 0);
         for (const vreg v : order) sorted[static_cast<std::size_t>(count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)])]++)] = v;
         order = sorted;
     }
     // the operations that define each register (CSR: def_ops[def_at[r] .. def_at[r + 1]])
-    auto def_at = filled<std::int32_t>(n + 1, 0);
+    auto def_at = buffer<std::int32_t>(n + 1, 0);
     for (const auto& o : b.ops)
         if (o.dst != no_reg && o.kind != op_kind::nop) ++def_at[static_cast<std::size_t>(o.dst) + 1];
     for (std::size_t r = 0; r < n; ++r) def_at[r + 1] += def_at[r];
-    auto def_ops = filled<std::int32_t>(static_cast<std::size_t>(def_at[n]), 0);
+    auto def_ops = buffer<std::int32_t>(static_cast<std::size_t>(def_at[n]), 0);
     {
         auto fill = def_at;
         for (std::size_t i = 0; i < b.ops.size(); ++i)
             if (const auto& o = b.ops[i]; o.dst != no_reg && o.kind != op_kind::nop)
                 def_ops[static_cast<std::size_t>(fill[static_cast<std::size_t>(o.dst)]++)] = static_cast<std::int32_t>(i);
     }
-    std::vector<vreg> active;
+    buffer<vreg> active;
     for (const vreg v : order) {
         const auto vi = static_cast<std::size_t>(v);
         std::size_t kept = 0;
@@ -403,9 +402,9 @@ struct allocation {
 
 /// Rewrites the program so that register v lives in a stack slot: loaded
 /// into a fresh register before each use, stored after each definition.
-constexpr void spill(builder& b, vreg v, std::vector<std::uint8_t>& unspillable) {
+constexpr void spill(builder& b, vreg v, buffer<std::uint8_t>& unspillable) {
     const auto slot = b.stack_slot(8);
-    std::vector<op> out;
+    buffer<op> out;
     out.reserve(b.ops.size() + 8);
     for (auto o : b.ops) {
         vreg loaded = no_reg;
@@ -433,11 +432,11 @@ constexpr void spill(builder& b, vreg v, std::vector<std::uint8_t>& unspillable)
 
 class emitter {
 public:
-    constexpr emitter(builder& b, const std::vector<int>& phys) : b_(b), phys_(phys) {}
+    constexpr emitter(builder& b, const buffer<int>& phys) : b_(b), phys_(phys) {}
 
-    [[nodiscard]] constexpr std::vector<insn> run() {
+    [[nodiscard]] constexpr buffer<insn> run() {
         plan_returns();
-        std::vector<frame> stack;
+        buffer<frame> stack;
         for (std::size_t i = 0; i < b_.ops.size(); ++i) {
             const op& o = b_.ops[i];
             switch (o.kind) {
@@ -529,11 +528,11 @@ private:
     };
 
     builder& b_;
-    const std::vector<int>& phys_;
-    std::vector<insn> out_;
-    std::vector<std::int32_t> label_pos_;
-    std::vector<fixup> fixups_;
-    std::vector<return_tail> tails_;
+    const buffer<int>& phys_;
+    buffer<insn> out_;
+    buffer<std::int32_t> label_pos_;
+    buffer<fixup> fixups_;
+    buffer<return_tail> tails_;
     std::size_t last_op_ = 0;
     bool reachable_ = true;
 
@@ -829,7 +828,7 @@ private:
         struct move {
             int to, from;
         };
-        std::vector<move> moves;
+        buffer<move> moves;
         for (std::int32_t k = 0; k < count; ++k) {
             const auto& a = b_.args[static_cast<std::size_t>(first + k)];
             if (a.is_reg() && R(a.reg()) != k + 1) moves.push_back({k + 1, R(a.reg())});
@@ -875,13 +874,13 @@ private:
 };
 
 /// The whole pipeline: the program's instructions.
-[[nodiscard]] constexpr std::vector<insn> lower(builder& b) {
+[[nodiscard]] constexpr buffer<insn> lower(builder& b) {
     unshare_conditions(b);
     propagate_copies(b);
     retarget_assignments(b);
     drop_unused(b);
     hoist_stores(b);
-    auto unspillable = filled<std::uint8_t>(b.is_var.size(), 0);
+    auto unspillable = buffer<std::uint8_t>(b.is_var.size(), 0);
     for (const auto& o : b.ops)
         if (o.kind == op_kind::loop) unspillable[static_cast<std::size_t>(o.dst)] = 1;
     if (b.ld_abs_used) unspillable[static_cast<std::size_t>(builder::context())] = 1;
