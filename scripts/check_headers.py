@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 # The layers that build on any OS; they may include only each other.
-PORTABLE = ("isa", "asm", "text", "check", "descriptors", "vm")
+PORTABLE = ("detail", "isa", "asm", "text", "check", "descriptors", "vm")
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"](bpfxx/[^>"]+)[>"]')
 ONE_CONCEPT_RE = re.compile(r"^//\s*One concept:\s*\S")

@@ -7,10 +7,12 @@
 
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
+#include <bpfxx/sys/callback.hpp>
 #include <bpfxx/sys/cgroup.hpp>
 #include <bpfxx/sys/cpus.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/file.hpp>
+#include <bpfxx/sys/mutex.hpp>
 #include <bpfxx/sys/netlink.hpp>
 #include <bpfxx/sys/perf_event.hpp>
 #include <bpfxx/sys/pin.hpp>

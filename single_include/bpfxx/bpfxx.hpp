@@ -3092,7 +3092,7 @@ using bpfxx::helper;
 // operations on them, structured control flow (if/else, loops, returns) and
 // helper calls; `lower.hpp` turns it into instructions.
 //
-// Everything here is plain constexpr code over std::vector (transient
+// Everything here is plain constexpr code over detail::buffer (transient
 // allocation during constant evaluation): no recursion over types, so the
 // compiler's cost grows with the program's size only.
 
@@ -3182,12 +3182,153 @@ namespace diagnostic {
 
 } // namespace bpfxx::c
 // ---- end <bpfxx/c/diagnostics.hpp> ----
+// ---- begin <bpfxx/detail/buffer.hpp> ----
+// `detail::buffer<T>`: a growable array for bpfxx's own working storage — the
+// typed layer's IR, the BTF writer's tables, the interpreter's decoded
+// program. Usable during constant evaluation (transient allocation) and at
+// run time.
+//
+// Why not std::vector: every element type a header puts in a std::vector
+// makes each translation unit that includes the header instantiate
+// libstdc++'s vector machinery for it (allocator traits, relocation,
+// _M_realloc_insert …) even when nothing is called — about 30 ms of g++ per
+// type, measured. This type is a fraction of that (bench/compile_time.py
+// --umbrellas). std::vector stays at the public API, where users expect it.
+//
+// Storage is `new T[capacity]` (so T is default-constructible and slots past
+// size() hold default-made or moved-from values): a constant-evaluation
+// allocation that needs neither <memory> nor std::allocator, which cost more
+// to include than the vector machinery this avoids.
+
+#include <cstddef>
+#include <initializer_list>
+#include <utility>
+
+namespace bpfxx::detail {
+
+template <class T>
+class buffer {
+public:
+    using value_type = T;
+    using size_type = std::size_t;
+    using iterator = T*;
+    using const_iterator = const T*;
+
+    constexpr buffer() noexcept = default;
+    /// n copies of v.
+    constexpr buffer(std::size_t n, const T& v) { resize(n, v); }
+    constexpr buffer(std::initializer_list<T> values) { append(values.begin(), values.end()); }
+    constexpr buffer(const buffer& o) { append(o.begin(), o.end()); }
+    constexpr buffer(buffer&& o) noexcept
+        : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), cap_(std::exchange(o.cap_, 0)) {}
+    constexpr buffer& operator=(const buffer& o) {
+        if (this != &o) {
+            clear();
+            append(o.begin(), o.end());
+        }
+        return *this;
+    }
+    constexpr buffer& operator=(buffer&& o) noexcept {
+        if (this != &o) {
+            release();
+            data_ = std::exchange(o.data_, nullptr);
+            size_ = std::exchange(o.size_, 0);
+            cap_ = std::exchange(o.cap_, 0);
+        }
+        return *this;
+    }
+    constexpr ~buffer() { release(); }
+
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] constexpr T* data() noexcept { return data_; }
+    [[nodiscard]] constexpr const T* data() const noexcept { return data_; }
+    [[nodiscard]] constexpr T* begin() noexcept { return data_; }
+    [[nodiscard]] constexpr T* end() noexcept { return data_ + size_; }
+    [[nodiscard]] constexpr const T* begin() const noexcept { return data_; }
+    [[nodiscard]] constexpr const T* end() const noexcept { return data_ + size_; }
+    [[nodiscard]] constexpr T& operator[](std::size_t i) noexcept { return data_[i]; }
+    [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+    [[nodiscard]] constexpr T& front() noexcept { return data_[0]; }
+    [[nodiscard]] constexpr const T& front() const noexcept { return data_[0]; }
+    [[nodiscard]] constexpr T& back() noexcept { return data_[size_ - 1]; }
+    [[nodiscard]] constexpr const T& back() const noexcept { return data_[size_ - 1]; }
+
+    constexpr void reserve(std::size_t n) {
+        if (n > cap_) reallocate(n);
+    }
+    constexpr void push_back(const T& v) { emplace_back(v); }
+    constexpr void push_back(T&& v) { emplace_back(std::move(v)); }
+    template <class... A>
+    constexpr T& emplace_back(A&&... a) {
+        // made first: an argument may refer into this buffer
+        T v{std::forward<A>(a)...};
+        if (size_ == cap_) reallocate(cap_ == 0 ? 8 : cap_ * 2);
+        data_[size_] = std::move(v);
+        return data_[size_++];
+    }
+    constexpr void pop_back() noexcept { --size_; }
+    constexpr void clear() noexcept { size_ = 0; }
+    /// Grows to n elements with copies of v, or shrinks to n.
+    constexpr void resize(std::size_t n, const T& v = T{}) {
+        reserve(n);
+        while (size_ < n) data_[size_++] = v;
+        size_ = n;
+    }
+    /// Replaces the contents with a copy of [first, last).
+    constexpr void assign(const T* first, const T* last) {
+        clear();
+        append(first, last);
+    }
+    /// Removes [first, last), keeping the order of the rest.
+    constexpr T* erase(const T* first, const T* last) {
+        const auto at = static_cast<std::size_t>(first - data_);
+        const auto n = static_cast<std::size_t>(last - first);
+        for (auto i = at; i + n < size_; ++i) data_[i] = std::move(data_[i + n]);
+        size_ -= n;
+        return data_ + at;
+    }
+    constexpr T* erase(const T* at) { return erase(at, at + 1); }
+
+    friend constexpr bool operator==(const buffer& a, const buffer& b) {
+        if (a.size_ != b.size_) return false;
+        for (std::size_t i = 0; i < a.size_; ++i)
+            if (!(a.data_[i] == b.data_[i])) return false;
+        return true;
+    }
+
+private:
+    constexpr void append(const T* first, const T* last) {
+        reserve(size_ + static_cast<std::size_t>(last - first));
+        for (; first != last; ++first) data_[size_++] = *first;
+    }
+    constexpr void reallocate(std::size_t cap) {
+        T* fresh = new T[cap];
+        for (std::size_t i = 0; i < size_; ++i) fresh[i] = std::move(data_[i]);
+        delete[] data_;
+        data_ = fresh;
+        cap_ = cap;
+    }
+    constexpr void release() noexcept {
+        delete[] data_;
+        data_ = nullptr;
+        size_ = cap_ = 0;
+    }
+
+    T* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t cap_ = 0;
+};
+
+} // namespace bpfxx::detail
+// ---- end <bpfxx/detail/buffer.hpp> ----
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace bpfxx::c::detail {
+
+using bpfxx::detail::buffer;
 
 /// A virtual register: an index into the builder's register table.
 using vreg = std::int32_t;
@@ -3303,19 +3444,10 @@ struct cond_node {
            alu_code == code::xor_;
 }
 
-/// A vector of n copies of v. (Not std::vector(n, v) nor resize: clang 14
-/// refuses libstdc++'s fill of new elements during constant evaluation.)
+/// Grows x to n elements with copies of v (never shrinks it).
 template <class T>
-[[nodiscard]] constexpr std::vector<T> filled(std::size_t n, const T& v) {
-    std::vector<T> r;
-    r.reserve(n);
-    while (r.size() < n) r.push_back(v);
-    return r;
-}
-/// Grows x to n elements with copies of v.
-template <class T>
-constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
-    while (x.size() < n) x.push_back(v);
+constexpr void grow(buffer<T>& x, std::size_t n, const T& v) {
+    if (x.size() < n) x.resize(n, v);
 }
 
 [[nodiscard]] constexpr bool fits_s32(std::int64_t k) noexcept { return k >= INT32_MIN && k <= INT32_MAX; }
@@ -3328,13 +3460,13 @@ constexpr void grow(std::vector<T>& x, std::size_t n, const T& v) {
 /// set, whether the current point is reachable, the open branches).
 class builder {
 public:
-    std::vector<op> ops;
-    std::vector<operand> args;
-    std::vector<cond_node> conds;
-    std::vector<insn> raw;
-    std::vector<std::uint8_t> is_var;     ///< per register: a variable (assigned more than once)
-    std::vector<std::int32_t> def_scope;  ///< per register: the branch it was made in
-    std::vector<std::uint8_t> set;        ///< per register: set on every path to this point
+    buffer<op> ops;
+    buffer<operand> args;
+    buffer<cond_node> conds;
+    buffer<insn> raw;
+    buffer<std::uint8_t> is_var;     ///< per register: a variable (assigned more than once)
+    buffer<std::int32_t> def_scope;  ///< per register: the branch it was made in
+    buffer<std::uint8_t> set;        ///< per register: set on every path to this point
     std::int32_t frame = 0;               ///< stack bytes in use below r10
     bool live = true;                     ///< the current point is reachable
     bool ld_abs_used = false;
@@ -3490,8 +3622,8 @@ public:
     struct branch_state {
         std::int32_t if_op = -1;           ///< index of the if_ op (-1: the branch was not emitted)
         std::int32_t end_op = -1;          ///< index of its end_if op
-        std::vector<std::uint8_t> before;  ///< `set` before the branch
-        std::vector<std::uint8_t> then_set;
+        buffer<std::uint8_t> before;  ///< `set` before the branch
+        buffer<std::uint8_t> then_set;
         bool live_before = false;
         bool then_live = false;
         std::int32_t records_before = 0;
@@ -3618,15 +3750,15 @@ private:
         vreg result;
         std::int32_t scope;
     };
-    std::vector<std::int32_t> scopes_;
+    buffer<std::int32_t> scopes_;
     std::int32_t next_scope_ = 1;
-    std::vector<stored> stored_;
-    std::vector<memoized> memo_;
-    std::vector<std::int32_t> loop_entry_records_;
+    buffer<stored> stored_;
+    buffer<memoized> memo_;
+    buffer<std::int32_t> loop_entry_records_;
 
     [[nodiscard]] constexpr bool scope_open(std::int32_t s) const noexcept {
-        for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
-            if (*it == s) return true;
+        for (auto i = scopes_.size(); i-- > 0;)
+            if (scopes_[i] == s) return true;
         return false;
     }
     constexpr void push_scope() { scopes_.push_back(next_scope_++); }
@@ -3640,8 +3772,8 @@ private:
     }
 
     /// The state after two paths join: set where set on both, reachable if either is.
-    constexpr void merge(const std::vector<std::uint8_t>& a, bool a_live, std::int32_t a_records,
-                         const std::vector<std::uint8_t>& b, bool b_live, std::int32_t b_records,
+    constexpr void merge(const buffer<std::uint8_t>& a, bool a_live, std::int32_t a_records,
+                         const buffer<std::uint8_t>& b, bool b_live, std::int32_t b_records,
                          bool else_may_follow = false) {
         grow(set, is_var.size(), std::uint8_t{0});
         for (std::size_t i = 0; i < set.size(); ++i) {
@@ -5767,7 +5899,6 @@ public:
 // and run in this order.
 
 #include <cstdint>
-#include <vector>
 
 namespace bpfxx::c::detail {
 
@@ -5832,19 +5963,19 @@ constexpr void for_each_use(builder& b, op& o, F&& f) {
 
 /// Definitions and uses of every register, as op indices.
 struct usage {
-    std::vector<std::int32_t> first_def, last_def, last_use, defs, uses;
-    std::vector<std::int32_t> loop_begin, loop_end; ///< matching loop/end_loop op indices
+    buffer<std::int32_t> first_def, last_def, last_use, defs, uses;
+    buffer<std::int32_t> loop_begin, loop_end; ///< matching loop/end_loop op indices
 };
 
 [[nodiscard]] constexpr usage analyse(builder& b) {
     const auto n = b.is_var.size();
     usage u;
-    u.first_def = filled<std::int32_t>(n, -1);
-    u.last_def = filled<std::int32_t>(n, -1);
-    u.last_use = filled<std::int32_t>(n, -1);
-    u.defs = filled<std::int32_t>(n, 0);
-    u.uses = filled<std::int32_t>(n, 0);
-    std::vector<std::int32_t> open;
+    u.first_def = buffer<std::int32_t>(n, -1);
+    u.last_def = buffer<std::int32_t>(n, -1);
+    u.last_use = buffer<std::int32_t>(n, -1);
+    u.defs = buffer<std::int32_t>(n, 0);
+    u.uses = buffer<std::int32_t>(n, 0);
+    buffer<std::int32_t> open;
     for (std::size_t i = 0; i < b.ops.size(); ++i) {
         auto& o = b.ops[i];
         const auto at = static_cast<std::int32_t>(i);
@@ -5906,14 +6037,14 @@ constexpr void unshare_conditions(builder& b) {
 constexpr void propagate_copies(builder& b) {
     const auto u = analyse(b);
     const auto n = b.is_var.size();
-    std::vector<vreg> alias;
+    buffer<vreg> alias;
     for (std::size_t r = 0; r < n; ++r) alias.push_back(static_cast<vreg>(r));
     const auto resolve = [&](vreg r) {
         while (alias[static_cast<std::size_t>(r)] != r) r = alias[static_cast<std::size_t>(r)];
         return r;
     };
     // a variable's definitions, to check that none falls inside a copy's life
-    std::vector<std::vector<std::int32_t>> var_defs;
+    buffer<buffer<std::int32_t>> var_defs;
     for (std::size_t r = 0; r < n; ++r) var_defs.emplace_back();
     for (std::size_t i = 0; i < b.ops.size(); ++i)
         if (const auto d = b.ops[i].dst; d != no_reg && b.is_var[static_cast<std::size_t>(d)] &&
@@ -6022,24 +6153,24 @@ constexpr void hoist_stores(builder& b) {
 /// The result of register allocation: a machine register per virtual one,
 /// or the register to spill.
 struct allocation {
-    std::vector<int> phys;
+    buffer<int> phys;
     vreg spill = no_reg;
 };
 
 /// Pass 6: linear scan. Positions: op i reads at 2i and writes at 2i + 1.
-[[nodiscard]] constexpr allocation allocate(builder& b, const std::vector<std::uint8_t>& unspillable) {
+[[nodiscard]] constexpr allocation allocate(builder& b, const buffer<std::uint8_t>& unspillable) {
     const auto u = analyse(b);
     const auto n = b.is_var.size();
     allocation out;
-    out.phys = filled<int>(n, no_phys);
+    out.phys = buffer<int>(n, no_phys);
 
-    auto start = filled<std::int32_t>(n, -1), end = filled<std::int32_t>(n, -1);
-    auto crosses = filled<std::uint8_t>(n, 0);
-    auto use_hint = filled<int>(n, no_phys), def_hint = filled<int>(n, no_phys);
-    std::vector<std::int32_t> calls;
+    auto start = buffer<std::int32_t>(n, -1), end = buffer<std::int32_t>(n, -1);
+    auto crosses = buffer<std::uint8_t>(n, 0);
+    auto use_hint = buffer<int>(n, no_phys), def_hint = buffer<int>(n, no_phys);
+    buffer<std::int32_t> calls;
     for (std::size_t i = 0; i < b.ops.size(); ++i)
         if (call_like(b.ops[i].kind)) calls.push_back(static_cast<std::int32_t>(i));
-    std::vector<vreg> order;
+    buffer<vreg> order;
     for (std::size_t r = 0; r < n; ++r) {
         if (u.first_def[r] < 0 || u.uses[r] == 0) continue; // (a result nobody reads needs no register)
         start[r] = 2 * u.first_def[r] + 1;
@@ -6070,26 +6201,26 @@ struct allocation {
 
     // by start (counting sort: starts are positions, 2 per operation)
     {
-        auto count = filled<std::int32_t>(2 * b.ops.size() + 2, 0);
+        auto count = buffer<std::int32_t>(2 * b.ops.size() + 2, 0);
         for (const vreg v : order) ++count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)]) + 1];
         for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
-        auto sorted = filled<vreg>(order.size(), 0);
+        auto sorted = buffer<vreg>(order.size(), 0);
         for (const vreg v : order) sorted[static_cast<std::size_t>(count[static_cast<std::size_t>(start[static_cast<std::size_t>(v)])]++)] = v;
         order = sorted;
     }
     // the operations that define each register (CSR: def_ops[def_at[r] .. def_at[r + 1]])
-    auto def_at = filled<std::int32_t>(n + 1, 0);
+    auto def_at = buffer<std::int32_t>(n + 1, 0);
     for (const auto& o : b.ops)
         if (o.dst != no_reg && o.kind != op_kind::nop) ++def_at[static_cast<std::size_t>(o.dst) + 1];
     for (std::size_t r = 0; r < n; ++r) def_at[r + 1] += def_at[r];
-    auto def_ops = filled<std::int32_t>(static_cast<std::size_t>(def_at[n]), 0);
+    auto def_ops = buffer<std::int32_t>(static_cast<std::size_t>(def_at[n]), 0);
     {
         auto fill = def_at;
         for (std::size_t i = 0; i < b.ops.size(); ++i)
             if (const auto& o = b.ops[i]; o.dst != no_reg && o.kind != op_kind::nop)
                 def_ops[static_cast<std::size_t>(fill[static_cast<std::size_t>(o.dst)]++)] = static_cast<std::int32_t>(i);
     }
-    std::vector<vreg> active;
+    buffer<vreg> active;
     for (const vreg v : order) {
         const auto vi = static_cast<std::size_t>(v);
         std::size_t kept = 0;
@@ -6146,9 +6277,9 @@ struct allocation {
 
 /// Rewrites the program so that register v lives in a stack slot: loaded
 /// into a fresh register before each use, stored after each definition.
-constexpr void spill(builder& b, vreg v, std::vector<std::uint8_t>& unspillable) {
+constexpr void spill(builder& b, vreg v, buffer<std::uint8_t>& unspillable) {
     const auto slot = b.stack_slot(8);
-    std::vector<op> out;
+    buffer<op> out;
     out.reserve(b.ops.size() + 8);
     for (auto o : b.ops) {
         vreg loaded = no_reg;
@@ -6176,11 +6307,11 @@ constexpr void spill(builder& b, vreg v, std::vector<std::uint8_t>& unspillable)
 
 class emitter {
 public:
-    constexpr emitter(builder& b, const std::vector<int>& phys) : b_(b), phys_(phys) {}
+    constexpr emitter(builder& b, const buffer<int>& phys) : b_(b), phys_(phys) {}
 
-    [[nodiscard]] constexpr std::vector<insn> run() {
+    [[nodiscard]] constexpr buffer<insn> run() {
         plan_returns();
-        std::vector<frame> stack;
+        buffer<frame> stack;
         for (std::size_t i = 0; i < b_.ops.size(); ++i) {
             const op& o = b_.ops[i];
             switch (o.kind) {
@@ -6272,11 +6403,11 @@ private:
     };
 
     builder& b_;
-    const std::vector<int>& phys_;
-    std::vector<insn> out_;
-    std::vector<std::int32_t> label_pos_;
-    std::vector<fixup> fixups_;
-    std::vector<return_tail> tails_;
+    const buffer<int>& phys_;
+    buffer<insn> out_;
+    buffer<std::int32_t> label_pos_;
+    buffer<fixup> fixups_;
+    buffer<return_tail> tails_;
     std::size_t last_op_ = 0;
     bool reachable_ = true;
 
@@ -6572,7 +6703,7 @@ private:
         struct move {
             int to, from;
         };
-        std::vector<move> moves;
+        buffer<move> moves;
         for (std::int32_t k = 0; k < count; ++k) {
             const auto& a = b_.args[static_cast<std::size_t>(first + k)];
             if (a.is_reg() && R(a.reg()) != k + 1) moves.push_back({k + 1, R(a.reg())});
@@ -6618,13 +6749,13 @@ private:
 };
 
 /// The whole pipeline: the program's instructions.
-[[nodiscard]] constexpr std::vector<insn> lower(builder& b) {
+[[nodiscard]] constexpr buffer<insn> lower(builder& b) {
     unshare_conditions(b);
     propagate_copies(b);
     retarget_assignments(b);
     drop_unused(b);
     hoist_stores(b);
-    auto unspillable = filled<std::uint8_t>(b.is_var.size(), 0);
+    auto unspillable = buffer<std::uint8_t>(b.is_var.size(), 0);
     for (const auto& o : b.ops)
         if (o.kind == op_kind::loop) unspillable[static_cast<std::size_t>(o.dst)] = 1;
     if (b.ld_abs_used) unspillable[static_cast<std::size_t>(builder::context())] = 1;
@@ -6854,7 +6985,6 @@ private:
 #include <cstddef>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace bpfxx::c {
 namespace detail {
@@ -6883,7 +7013,7 @@ using signature_of_program = lambda_signature<decltype(&F::operator())>;
 
 /// Builds and lowers program F: its instructions.
 template <class F>
-[[nodiscard]] constexpr std::vector<insn> instructions() {
+[[nodiscard]] constexpr buffer<insn> instructions() {
     using S = signature_of_program<F>;
     builder b;
     b.context_access = S::context::access;
@@ -11871,7 +12001,6 @@ template <std::uint8_t Op>
 #include <cstdint>
 #include <cstring>
 #include <span>
-#include <vector>
 
 namespace bpfxx::vm::detail {
 
@@ -12098,8 +12227,8 @@ struct decoded_program {
     const insn* code = nullptr;
     std::uint32_t size = 0;
     std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
-    std::vector<insn> copy;
-    std::vector<op> ops;
+    bpfxx::detail::buffer<insn> copy;
+    bpfxx::detail::buffer<op> ops;
 
     /// Whether it holds the decoded form of the `n` instructions at `c`.
     [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
@@ -12118,7 +12247,7 @@ struct decoded_program {
 #endif
             copy.assign(c, c + n);
             ops.resize(std::size_t{n} + 1);
-            decode(copy, ops);
+            decode({copy.data(), copy.size()}, {ops.data(), ops.size()});
 #if defined(__cpp_exceptions)
         } catch (...) {
             copy.clear();
@@ -15013,8 +15142,8 @@ public:
     constexpr writer() {
         strings_.push_back('\0');
         records_.push_back({});
-        string_slots_ = zeros<std::uint32_t>(64);
-        record_slots_ = zeros<std::uint32_t>(64);
+        string_slots_ = bpfxx::detail::buffer<std::uint32_t>(64, 0);
+        record_slots_ = bpfxx::detail::buffer<std::uint32_t>(64, 0);
     }
 
     // -- strings -------------------------------------------------------------
@@ -15106,7 +15235,7 @@ public:
         }
         if (k == kind::enum_ || k == kind::enum64) wide = k == kind::enum64;
         const auto n = static_cast<std::uint32_t>(values.size());
-        std::vector<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
+        bpfxx::detail::buffer<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
         for (const auto& v : values) {
             rec.push_back(add_string(v.name));
             const auto bits = static_cast<std::uint64_t>(v.value);
@@ -15188,7 +15317,7 @@ public:
     /// FUNC_PROTO returning `ret` (0: void) with these parameters.
     constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::span<const param_spec> params) {
         check_vlen(params.size(), {});
-        std::vector<std::uint32_t> rec{0, make_info(kind::func_proto, static_cast<std::uint32_t>(params.size()), false), ret};
+        bpfxx::detail::buffer<std::uint32_t> rec{0, make_info(kind::func_proto, static_cast<std::uint32_t>(params.size()), false), ret};
         for (std::size_t i = 0; i < params.size(); ++i) {
             const auto& prm = params[i];
             if (prm.type == 0 && (!prm.name.empty() || i + 1 != params.size())) fail(rule::vararg_not_last, 0, prm.name);
@@ -15222,7 +15351,7 @@ public:
     constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::span<const secinfo_spec> vars) {
         if (!detail::valid_section_name(name)) fail(name.empty() ? rule::name_missing : rule::section_name_invalid, 0, name);
         check_vlen(vars.size(), name);
-        std::vector<std::uint32_t> rec{add_string(name), make_info(kind::datasec, static_cast<std::uint32_t>(vars.size()), false), size};
+        bpfxx::detail::buffer<std::uint32_t> rec{add_string(name), make_info(kind::datasec, static_cast<std::uint32_t>(vars.size()), false), size};
         for (const auto& v : vars) {
             rec.push_back(v.type);
             rec.push_back(v.offset);
@@ -15341,16 +15470,6 @@ private:
         std::uint32_t id = 0;
     };
 
-    /// n zeros. (Not vector(n) or resize: with libstdc++ 12 those fill
-    /// uninitialised storage, which clang 14 refuses in constant evaluation.)
-    template <class T>
-    [[nodiscard]] static constexpr std::vector<T> zeros(std::size_t n) {
-        std::vector<T> v;
-        v.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) v.push_back(T{});
-        return v;
-    }
-
     [[nodiscard]] static constexpr std::uint32_t hash_chars(std::string_view s) noexcept {
         std::uint32_t h = 2166136261u;
         for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
@@ -15420,17 +15539,17 @@ private:
     }
 
     constexpr void rehash_strings() {
-        auto slots = zeros<std::uint32_t>(string_slots_.size() * 2);
+        auto slots = bpfxx::detail::buffer<std::uint32_t>(string_slots_.size() * 2, 0);
         for (const auto off : string_slots_) {
             if (off == 0) continue;
             std::size_t i = hash_chars(string_at(off)) & (slots.size() - 1);
             while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
             slots[i] = off;
         }
-        string_slots_ = slots;
+        string_slots_ = std::move(slots);
     }
     constexpr void rehash_records() {
-        auto slots = zeros<std::uint32_t>(record_slots_.size() * 2);
+        auto slots = bpfxx::detail::buffer<std::uint32_t>(record_slots_.size() * 2, 0);
         for (const auto id : record_slots_) {
             if (id == 0) continue;
             const auto r = records_[id];
@@ -15438,7 +15557,7 @@ private:
             while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
             slots[i] = id;
         }
-        record_slots_ = slots;
+        record_slots_ = std::move(slots);
     }
 
     [[nodiscard]] constexpr const pending_struct* find_pending(std::uint32_t id) const {
@@ -15506,8 +15625,8 @@ private:
         const auto n = records_.size();
         // 0 unvisited, 1 on the path, 2 done — once per mode.
         for (int mode = 0; mode < 2; ++mode) {
-            auto state = zeros<std::uint8_t>(n);
-            std::vector<std::uint32_t> stack_id, stack_next;
+            auto state = bpfxx::detail::buffer<std::uint8_t>(n, 0);
+            bpfxx::detail::buffer<std::uint32_t> stack_id, stack_next;
             for (std::uint32_t root = 1; root < n; ++root) {
                 if (state[root] != 0 || !in_mode(root, mode)) continue;
                 stack_id.push_back(root);
@@ -15723,15 +15842,15 @@ private:
         if (sum > size) fail(rule::datasec_size, id, name);
     }
 
-    std::vector<std::uint32_t> words_;
-    std::vector<record_ref> records_; ///< by id; [0] is void
-    std::vector<char> strings_;
-    std::vector<std::uint32_t> string_slots_;
+    bpfxx::detail::buffer<std::uint32_t> words_;
+    bpfxx::detail::buffer<record_ref> records_; ///< by id; [0] is void
+    bpfxx::detail::buffer<char> strings_;
+    bpfxx::detail::buffer<std::uint32_t> string_slots_;
     std::uint32_t string_count_ = 0;
-    std::vector<std::uint32_t> record_slots_;
+    bpfxx::detail::buffer<std::uint32_t> record_slots_;
     std::uint32_t record_count_ = 0;
-    std::vector<pending_struct> pending_;
-    std::vector<cache_entry> cache_;
+    bpfxx::detail::buffer<pending_struct> pending_;
+    bpfxx::detail::buffer<cache_entry> cache_;
 };
 
 } // namespace bpfxx::btf
@@ -15739,7 +15858,6 @@ private:
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 namespace bpfxx::btf {
 
@@ -15791,7 +15909,7 @@ private:
         case kind::fwd: r = to_.add_fwd(t.name(), t.fwd_is_union()); break;
         case kind::enum_:
         case kind::enum64: {
-            std::vector<enum_value> values;
+            bpfxx::detail::buffer<enum_value> values;
             for (const auto& e : t.enumerators()) values.push_back({e.name, e.value});
             r = to_.add_enum(t.name(), t.size(), values, t.kind_flag(), t.kind());
             break;
@@ -15804,7 +15922,7 @@ private:
             pending_.push_back(id);
             return r;
         case kind::func_proto: {
-            std::vector<param_spec> params;
+            bpfxx::detail::buffer<param_spec> params;
             for (const auto& p : t.params()) params.push_back({p.name, copy(p.type.id(), depth + 1)});
             r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), params);
             break;
@@ -15812,7 +15930,7 @@ private:
         case kind::func: r = to_.add_func(t.name(), copy(t.size_or_type(), depth + 1), t.linkage()); break;
         case kind::var: r = to_.add_var(t.name(), copy(t.size_or_type(), depth + 1), t.var_linkage()); break;
         case kind::datasec: {
-            std::vector<secinfo_spec> vars;
+            bpfxx::detail::buffer<secinfo_spec> vars;
             for (const auto& v : t.vars()) vars.push_back({copy(v.var.id(), depth + 1), v.offset, v.size});
             r = to_.add_datasec(t.name(), t.size(), vars);
             break;
@@ -15833,7 +15951,7 @@ private:
             const auto id = pending_.back();
             pending_.pop_back();
             const type t = from_.at(id);
-            std::vector<member_spec> members;
+            bpfxx::detail::buffer<member_spec> members;
             for (const member& m : t.members()) members.push_back({m.name, copy(m.type.id(), 0), m.bit_offset, m.bitfield_size});
             to_.define(ids_[id], t.size(), members);
         }
@@ -15841,8 +15959,8 @@ private:
 
     const types& from_;
     writer& to_;
-    std::vector<std::uint32_t> ids_; ///< id in `from` → id in `to` (0: not copied)
-    std::vector<std::uint32_t> pending_;
+    bpfxx::detail::buffer<std::uint32_t> ids_; ///< id in `from` → id in `to` (0: not copied)
+    bpfxx::detail::buffer<std::uint32_t> pending_;
     std::size_t copied_ = 0;
 };
 
@@ -17968,11 +18086,49 @@ struct attempt_result {
 // EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
 // gains privileges.
 
+// ---- begin <bpfxx/sys/mutex.hpp> ----
+// `sys::mutex` and `sys::lock`: a process-local lock over pthread_mutex_t and
+// its scope guard — all that bpfxx's few process-wide tables (the probe
+// cache, the tc qdiscs this process made) need. <mutex> would cost every
+// translation unit that reaches them about 0.6 s of g++ to include.
+
+#include <pthread.h>
+
+namespace bpfxx::sys {
+
+class mutex {
+public:
+    mutex() noexcept = default;
+    mutex(const mutex&) = delete;
+    mutex& operator=(const mutex&) = delete;
+    ~mutex() = default; // a statically initialised mutex needs no destroy
+
+    void lock() noexcept { (void)pthread_mutex_lock(&m_); }
+    void unlock() noexcept { (void)pthread_mutex_unlock(&m_); }
+
+private:
+    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+/// Holds `m` locked for its scope.
+class lock {
+public:
+    explicit lock(mutex& m) noexcept : m_(m) { m_.lock(); }
+    lock(const lock&) = delete;
+    lock& operator=(const lock&) = delete;
+    ~lock() { m_.unlock(); }
+
+private:
+    mutex& m_;
+};
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/mutex.hpp> ----
+
 #include <algorithm>
 #include <cerrno>
 #include <compare>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18043,7 +18199,7 @@ public:
         return c;
     }
     [[nodiscard]] bool find(const key& k, probe::support& out) {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         const auto it = position(k);
         if (it == answers_.end() || it->first != k) return false;
         out = it->second;
@@ -18051,7 +18207,7 @@ public:
     }
     /// Keeps the first answer for `k` unless `replace`.
     void store(const key& k, const probe::support& s, bool replace) {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         const auto it = position(k);
         if (it != answers_.end() && it->first == k) {
             if (replace) it->second = s;
@@ -18060,7 +18216,7 @@ public:
         answers_.insert(it, {k, s});
     }
     void clear() {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         answers_.clear();
     }
 
@@ -18069,7 +18225,7 @@ private:
         return std::lower_bound(answers_.begin(), answers_.end(), k,
                                 [](const auto& entry, const key& x) { return entry.first < x; });
     }
-    std::mutex lock_;
+    sys::mutex lock_;
     std::vector<std::pair<key, probe::support>> answers_;
 };
 
@@ -21732,7 +21888,6 @@ struct answer {
 // is the costliest header they would otherwise include.
 
 #include <cstddef>
-#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -21750,27 +21905,42 @@ public:
     template <class F>
         requires(!std::is_same_v<std::remove_cvref_t<F>, callback> && std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
     callback(F&& f) // NOLINT: converts from any callable, as std::function does
-        : state_(new std::decay_t<F>(std::forward<F>(f)), [](void* p) { delete static_cast<std::decay_t<F>*>(p); }),
+        : state_(new std::decay_t<F>(std::forward<F>(f))),
+          destroy_([](void* p) noexcept { delete static_cast<std::decay_t<F>*>(p); }),
           call_([](void* p, Args... args) -> R {
               return static_cast<R>((*static_cast<std::decay_t<F>*>(p))(std::forward<Args>(args)...));
           }) {}
 
-    callback(callback&& o) noexcept : state_(std::move(o.state_)), call_(std::exchange(o.call_, nullptr)) {}
+    callback(callback&& o) noexcept
+        : state_(std::exchange(o.state_, nullptr)), destroy_(std::exchange(o.destroy_, nullptr)),
+          call_(std::exchange(o.call_, nullptr)) {}
     callback& operator=(callback&& o) noexcept {
-        state_ = std::move(o.state_);
-        call_ = std::exchange(o.call_, nullptr);
+        if (this != &o) {
+            reset();
+            state_ = std::exchange(o.state_, nullptr);
+            destroy_ = std::exchange(o.destroy_, nullptr);
+            call_ = std::exchange(o.call_, nullptr);
+        }
         return *this;
     }
     callback(const callback&) = delete;
     callback& operator=(const callback&) = delete;
-    ~callback() = default;
+    ~callback() { reset(); }
 
     [[nodiscard]] explicit operator bool() const noexcept { return call_ != nullptr; }
     /// Calls it; an empty callback must not be called.
-    R operator()(Args... args) const { return call_(state_.get(), std::forward<Args>(args)...); }
+    R operator()(Args... args) const { return call_(state_, std::forward<Args>(args)...); }
 
 private:
-    std::unique_ptr<void, void (*)(void*)> state_{nullptr, [](void*) {}};
+    void reset() noexcept {
+        if (destroy_ != nullptr) destroy_(state_);
+        state_ = nullptr;
+        destroy_ = nullptr;
+        call_ = nullptr;
+    }
+
+    void* state_ = nullptr;
+    void (*destroy_)(void*) noexcept = nullptr;
     R (*call_)(void*, Args...) = nullptr;
 };
 
@@ -22908,10 +23078,9 @@ struct tcx_options {
 
 #include <cerrno>
 #include <cstdint>
-#include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx {
 
@@ -22941,8 +23110,13 @@ namespace detail::tc {
 
 /// Interfaces on which this process made the clsact qdisc (so may remove it).
 struct made_qdiscs {
-    std::mutex lock;
-    std::set<unsigned> ifindexes;
+    sys::mutex lock;
+    std::vector<unsigned> ifindexes;
+    [[nodiscard]] bool has(unsigned i) const noexcept {
+        for (const auto x : ifindexes)
+            if (x == i) return true;
+        return false;
+    }
 };
 [[nodiscard]] inline made_qdiscs& made() {
     static made_qdiscs m;
@@ -22958,8 +23132,8 @@ inline void ensure_clsact(unsigned ifindex, const std::string& what) {
     if (r.error == EEXIST) return;
     if (r.error != 0) throw error(r.error, "RTM_NEWQDISC(clsact)", what, r.message);
     auto& m = made();
-    const std::lock_guard<std::mutex> g(m.lock);
-    m.ifindexes.insert(ifindex);
+    const sys::lock g(m.lock);
+    if (!m.has(ifindex)) m.ifindexes.push_back(ifindex);
 }
 
 /// How many filters hang on the clsact qdisc of `ifindex` (both directions).
@@ -22980,12 +23154,14 @@ inline void ensure_clsact(unsigned ifindex, const std::string& what) {
 inline void drop_qdisc_if_unused(unsigned ifindex) noexcept {
     try {
         auto& m = made();
-        const std::lock_guard<std::mutex> g(m.lock);
-        if (!m.ifindexes.count(ifindex) || filters_left(ifindex) != 0) return;
+        const sys::lock g(m.lock);
+        if (!m.has(ifindex) || filters_left(ifindex) != 0) return;
         sys::netlink::request q(RTM_DELQDISC, 0);
         q.put(message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
         (void)sys::netlink::transact(q);
-        m.ifindexes.erase(ifindex);
+        for (auto& x : m.ifindexes)
+            if (x == ifindex) x = m.ifindexes.back(); // (the order does not matter)
+        m.ifindexes.pop_back();
     } catch (...) {
         // called from destructors: the interface may be gone already
     }

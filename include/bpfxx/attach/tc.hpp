@@ -16,6 +16,7 @@
 #include <bpfxx/attach/xdp.hpp>
 #include <bpfxx/load/prog.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/mutex.hpp>
 #include <bpfxx/sys/netlink.hpp>
 
 #include <linux/if_ether.h>
@@ -27,10 +28,9 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx {
 
@@ -60,8 +60,13 @@ namespace detail::tc {
 
 /// Interfaces on which this process made the clsact qdisc (so may remove it).
 struct made_qdiscs {
-    std::mutex lock;
-    std::set<unsigned> ifindexes;
+    sys::mutex lock;
+    std::vector<unsigned> ifindexes;
+    [[nodiscard]] bool has(unsigned i) const noexcept {
+        for (const auto x : ifindexes)
+            if (x == i) return true;
+        return false;
+    }
 };
 [[nodiscard]] inline made_qdiscs& made() {
     static made_qdiscs m;
@@ -77,8 +82,8 @@ inline void ensure_clsact(unsigned ifindex, const std::string& what) {
     if (r.error == EEXIST) return;
     if (r.error != 0) throw error(r.error, "RTM_NEWQDISC(clsact)", what, r.message);
     auto& m = made();
-    const std::lock_guard<std::mutex> g(m.lock);
-    m.ifindexes.insert(ifindex);
+    const sys::lock g(m.lock);
+    if (!m.has(ifindex)) m.ifindexes.push_back(ifindex);
 }
 
 /// How many filters hang on the clsact qdisc of `ifindex` (both directions).
@@ -99,12 +104,14 @@ inline void ensure_clsact(unsigned ifindex, const std::string& what) {
 inline void drop_qdisc_if_unused(unsigned ifindex) noexcept {
     try {
         auto& m = made();
-        const std::lock_guard<std::mutex> g(m.lock);
-        if (!m.ifindexes.count(ifindex) || filters_left(ifindex) != 0) return;
+        const sys::lock g(m.lock);
+        if (!m.has(ifindex) || filters_left(ifindex) != 0) return;
         sys::netlink::request q(RTM_DELQDISC, 0);
         q.put(message(ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0));
         (void)sys::netlink::transact(q);
-        m.ifindexes.erase(ifindex);
+        for (auto& x : m.ifindexes)
+            if (x == ifindex) x = m.ifindexes.back(); // (the order does not matter)
+        m.ifindexes.pop_back();
     } catch (...) {
         // called from destructors: the interface may be gone already
     }

@@ -10,10 +10,10 @@
 
 #include <bpfxx/btf/types.hpp>
 #include <bpfxx/btf/writer.hpp>
+#include <bpfxx/detail/buffer.hpp>
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 namespace bpfxx::btf {
 
@@ -65,7 +65,7 @@ private:
         case kind::fwd: r = to_.add_fwd(t.name(), t.fwd_is_union()); break;
         case kind::enum_:
         case kind::enum64: {
-            std::vector<enum_value> values;
+            bpfxx::detail::buffer<enum_value> values;
             for (const auto& e : t.enumerators()) values.push_back({e.name, e.value});
             r = to_.add_enum(t.name(), t.size(), values, t.kind_flag(), t.kind());
             break;
@@ -78,7 +78,7 @@ private:
             pending_.push_back(id);
             return r;
         case kind::func_proto: {
-            std::vector<param_spec> params;
+            bpfxx::detail::buffer<param_spec> params;
             for (const auto& p : t.params()) params.push_back({p.name, copy(p.type.id(), depth + 1)});
             r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), params);
             break;
@@ -86,7 +86,7 @@ private:
         case kind::func: r = to_.add_func(t.name(), copy(t.size_or_type(), depth + 1), t.linkage()); break;
         case kind::var: r = to_.add_var(t.name(), copy(t.size_or_type(), depth + 1), t.var_linkage()); break;
         case kind::datasec: {
-            std::vector<secinfo_spec> vars;
+            bpfxx::detail::buffer<secinfo_spec> vars;
             for (const auto& v : t.vars()) vars.push_back({copy(v.var.id(), depth + 1), v.offset, v.size});
             r = to_.add_datasec(t.name(), t.size(), vars);
             break;
@@ -107,7 +107,7 @@ private:
             const auto id = pending_.back();
             pending_.pop_back();
             const type t = from_.at(id);
-            std::vector<member_spec> members;
+            bpfxx::detail::buffer<member_spec> members;
             for (const member& m : t.members()) members.push_back({m.name, copy(m.type.id(), 0), m.bit_offset, m.bitfield_size});
             to_.define(ids_[id], t.size(), members);
         }
@@ -115,8 +115,8 @@ private:
 
     const types& from_;
     writer& to_;
-    std::vector<std::uint32_t> ids_; ///< id in `from` → id in `to` (0: not copied)
-    std::vector<std::uint32_t> pending_;
+    bpfxx::detail::buffer<std::uint32_t> ids_; ///< id in `from` → id in `to` (0: not copied)
+    bpfxx::detail::buffer<std::uint32_t> pending_;
     std::size_t copied_ = 0;
 };
 

@@ -21,6 +21,7 @@
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/rules.hpp>
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/sys/error.hpp>
 
 #include <bit>
@@ -70,8 +71,8 @@ public:
     constexpr writer() {
         strings_.push_back('\0');
         records_.push_back({});
-        string_slots_ = zeros<std::uint32_t>(64);
-        record_slots_ = zeros<std::uint32_t>(64);
+        string_slots_ = bpfxx::detail::buffer<std::uint32_t>(64, 0);
+        record_slots_ = bpfxx::detail::buffer<std::uint32_t>(64, 0);
     }
 
     // -- strings -------------------------------------------------------------
@@ -163,7 +164,7 @@ public:
         }
         if (k == kind::enum_ || k == kind::enum64) wide = k == kind::enum64;
         const auto n = static_cast<std::uint32_t>(values.size());
-        std::vector<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
+        bpfxx::detail::buffer<std::uint32_t> rec{add_string(name), make_info(wide ? kind::enum64 : kind::enum_, n, is_signed), size};
         for (const auto& v : values) {
             rec.push_back(add_string(v.name));
             const auto bits = static_cast<std::uint64_t>(v.value);
@@ -245,7 +246,7 @@ public:
     /// FUNC_PROTO returning `ret` (0: void) with these parameters.
     constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::span<const param_spec> params) {
         check_vlen(params.size(), {});
-        std::vector<std::uint32_t> rec{0, make_info(kind::func_proto, static_cast<std::uint32_t>(params.size()), false), ret};
+        bpfxx::detail::buffer<std::uint32_t> rec{0, make_info(kind::func_proto, static_cast<std::uint32_t>(params.size()), false), ret};
         for (std::size_t i = 0; i < params.size(); ++i) {
             const auto& prm = params[i];
             if (prm.type == 0 && (!prm.name.empty() || i + 1 != params.size())) fail(rule::vararg_not_last, 0, prm.name);
@@ -279,7 +280,7 @@ public:
     constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::span<const secinfo_spec> vars) {
         if (!detail::valid_section_name(name)) fail(name.empty() ? rule::name_missing : rule::section_name_invalid, 0, name);
         check_vlen(vars.size(), name);
-        std::vector<std::uint32_t> rec{add_string(name), make_info(kind::datasec, static_cast<std::uint32_t>(vars.size()), false), size};
+        bpfxx::detail::buffer<std::uint32_t> rec{add_string(name), make_info(kind::datasec, static_cast<std::uint32_t>(vars.size()), false), size};
         for (const auto& v : vars) {
             rec.push_back(v.type);
             rec.push_back(v.offset);
@@ -398,16 +399,6 @@ private:
         std::uint32_t id = 0;
     };
 
-    /// n zeros. (Not vector(n) or resize: with libstdc++ 12 those fill
-    /// uninitialised storage, which clang 14 refuses in constant evaluation.)
-    template <class T>
-    [[nodiscard]] static constexpr std::vector<T> zeros(std::size_t n) {
-        std::vector<T> v;
-        v.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) v.push_back(T{});
-        return v;
-    }
-
     [[nodiscard]] static constexpr std::uint32_t hash_chars(std::string_view s) noexcept {
         std::uint32_t h = 2166136261u;
         for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
@@ -477,17 +468,17 @@ private:
     }
 
     constexpr void rehash_strings() {
-        auto slots = zeros<std::uint32_t>(string_slots_.size() * 2);
+        auto slots = bpfxx::detail::buffer<std::uint32_t>(string_slots_.size() * 2, 0);
         for (const auto off : string_slots_) {
             if (off == 0) continue;
             std::size_t i = hash_chars(string_at(off)) & (slots.size() - 1);
             while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
             slots[i] = off;
         }
-        string_slots_ = slots;
+        string_slots_ = std::move(slots);
     }
     constexpr void rehash_records() {
-        auto slots = zeros<std::uint32_t>(record_slots_.size() * 2);
+        auto slots = bpfxx::detail::buffer<std::uint32_t>(record_slots_.size() * 2, 0);
         for (const auto id : record_slots_) {
             if (id == 0) continue;
             const auto r = records_[id];
@@ -495,7 +486,7 @@ private:
             while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
             slots[i] = id;
         }
-        record_slots_ = slots;
+        record_slots_ = std::move(slots);
     }
 
     [[nodiscard]] constexpr const pending_struct* find_pending(std::uint32_t id) const {
@@ -563,8 +554,8 @@ private:
         const auto n = records_.size();
         // 0 unvisited, 1 on the path, 2 done — once per mode.
         for (int mode = 0; mode < 2; ++mode) {
-            auto state = zeros<std::uint8_t>(n);
-            std::vector<std::uint32_t> stack_id, stack_next;
+            auto state = bpfxx::detail::buffer<std::uint8_t>(n, 0);
+            bpfxx::detail::buffer<std::uint32_t> stack_id, stack_next;
             for (std::uint32_t root = 1; root < n; ++root) {
                 if (state[root] != 0 || !in_mode(root, mode)) continue;
                 stack_id.push_back(root);
@@ -780,15 +771,15 @@ private:
         if (sum > size) fail(rule::datasec_size, id, name);
     }
 
-    std::vector<std::uint32_t> words_;
-    std::vector<record_ref> records_; ///< by id; [0] is void
-    std::vector<char> strings_;
-    std::vector<std::uint32_t> string_slots_;
+    bpfxx::detail::buffer<std::uint32_t> words_;
+    bpfxx::detail::buffer<record_ref> records_; ///< by id; [0] is void
+    bpfxx::detail::buffer<char> strings_;
+    bpfxx::detail::buffer<std::uint32_t> string_slots_;
     std::uint32_t string_count_ = 0;
-    std::vector<std::uint32_t> record_slots_;
+    bpfxx::detail::buffer<std::uint32_t> record_slots_;
     std::uint32_t record_count_ = 0;
-    std::vector<pending_struct> pending_;
-    std::vector<cache_entry> cache_;
+    bpfxx::detail::buffer<pending_struct> pending_;
+    bpfxx::detail::buffer<cache_entry> cache_;
 };
 
 } // namespace bpfxx::btf

@@ -17,6 +17,7 @@
 // to include than the vector machinery this avoids.
 
 #include <cstddef>
+#include <initializer_list>
 #include <utility>
 
 namespace bpfxx::detail {
@@ -32,6 +33,7 @@ public:
     constexpr buffer() noexcept = default;
     /// n copies of v.
     constexpr buffer(std::size_t n, const T& v) { resize(n, v); }
+    constexpr buffer(std::initializer_list<T> values) { append(values.begin(), values.end()); }
     constexpr buffer(const buffer& o) { append(o.begin(), o.end()); }
     constexpr buffer(buffer&& o) noexcept
         : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), cap_(std::exchange(o.cap_, 0)) {}
@@ -88,6 +90,11 @@ public:
         reserve(n);
         while (size_ < n) data_[size_++] = v;
         size_ = n;
+    }
+    /// Replaces the contents with a copy of [first, last).
+    constexpr void assign(const T* first, const T* last) {
+        clear();
+        append(first, last);
     }
     /// Removes [first, last), keeping the order of the rest.
     constexpr T* erase(const T* first, const T* last) {

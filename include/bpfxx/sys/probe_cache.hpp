@@ -17,12 +17,12 @@
 // gains privileges.
 
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/mutex.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <compare>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,7 +93,7 @@ public:
         return c;
     }
     [[nodiscard]] bool find(const key& k, probe::support& out) {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         const auto it = position(k);
         if (it == answers_.end() || it->first != k) return false;
         out = it->second;
@@ -101,7 +101,7 @@ public:
     }
     /// Keeps the first answer for `k` unless `replace`.
     void store(const key& k, const probe::support& s, bool replace) {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         const auto it = position(k);
         if (it != answers_.end() && it->first == k) {
             if (replace) it->second = s;
@@ -110,7 +110,7 @@ public:
         answers_.insert(it, {k, s});
     }
     void clear() {
-        std::lock_guard g(lock_);
+        const sys::lock g(lock_);
         answers_.clear();
     }
 
@@ -119,7 +119,7 @@ private:
         return std::lower_bound(answers_.begin(), answers_.end(), k,
                                 [](const auto& entry, const key& x) { return entry.first < x; });
     }
-    std::mutex lock_;
+    sys::mutex lock_;
     std::vector<std::pair<key, probe::support>> answers_;
 };
 

@@ -20,6 +20,7 @@
 // save: each costs an indirect jump and a round trip of the register file
 // through memory.
 
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
@@ -28,7 +29,6 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
-#include <vector>
 
 namespace bpfxx::vm::detail {
 
@@ -255,8 +255,8 @@ struct decoded_program {
     const insn* code = nullptr;
     std::uint32_t size = 0;
     std::uint64_t last_run = 0; ///< the last run that used it (and checked it)
-    std::vector<insn> copy;
-    std::vector<op> ops;
+    bpfxx::detail::buffer<insn> copy;
+    bpfxx::detail::buffer<op> ops;
 
     /// Whether it holds the decoded form of the `n` instructions at `c`.
     [[nodiscard]] bool holds(const insn* c, std::uint32_t n) const noexcept {
@@ -275,7 +275,7 @@ struct decoded_program {
 #endif
             copy.assign(c, c + n);
             ops.resize(std::size_t{n} + 1);
-            decode(copy, ops);
+            decode({copy.data(), copy.size()}, {ops.data(), ops.size()});
 #if defined(__cpp_exceptions)
         } catch (...) {
             copy.clear();
