@@ -1,10 +1,14 @@
 // The SDK's own constants against the kernel's <linux/bpf.h>, where present.
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/isa.hpp>
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <type_traits>
+#include <utility>
 
 #if __has_include(<linux/bpf.h>)
 #include <linux/bpf.h>
@@ -227,3 +231,63 @@ TEST_CASE("map types match <linux/bpf.h>") {
     CHECK(true); // all checks above are compile-time
 }
 #endif
+
+// detail::buffer is the working storage of the typed layer, the BTF writer and
+// the interpreter's decoded programs: its operations, during constant
+// evaluation (so the compiler checks lifetimes and bounds) and at run time.
+namespace {
+
+using bpfxx::detail::buffer;
+
+template <class T>
+constexpr bool same(const buffer<T>& b, std::initializer_list<T> want) {
+    return b == buffer<T>(want);
+}
+
+constexpr bool buffer_grows_keeps_and_erases() {
+    buffer<int> b;
+    for (int i = 0; i < 100; ++i) b.push_back(i); // several reallocations
+    if (b.size() != 100 || b.front() != 0 || b.back() != 99 || b[42] != 42) return false;
+    b.erase(b.begin() + 10, b.begin() + 95); // keeps the order of the rest
+    if (!same(b, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 95, 96, 97, 98, 99})) return false;
+    b.erase(b.begin());
+    b.pop_back();
+    if (!same(b, {1, 2, 3, 4, 5, 6, 7, 8, 9, 95, 96, 97, 98})) return false;
+    b.resize(3);
+    b.resize(5, 7);
+    if (!same(b, {1, 2, 3, 7, 7})) return false;
+    b.push_back(b.front()); // an element of the buffer itself, at capacity or not
+    while (b.size() < 8) b.emplace_back(b[0]);
+    return same(b, {1, 2, 3, 7, 7, 1, 1, 1});
+}
+
+constexpr bool buffer_copies_and_moves() {
+    buffer<buffer<int>> nested(3, buffer<int>{1, 2});
+    nested[1].push_back(3);
+    auto copy = nested; // deep
+    copy[0].clear();
+    if (nested[0].size() != 2 || copy[0].size() != 0 || copy[1].size() != 3) return false;
+    auto moved = std::move(copy);
+    if (!copy.empty() || moved.size() != 3) return false; // NOLINT: moved-from is empty
+    const auto& same_one = moved;
+    moved = same_one; // self-assignment keeps it
+    if (moved.size() != 3 || moved[1].back() != 3) return false;
+    buffer<int> a{4, 5};
+    a.assign(nested[1].begin(), nested[1].end());
+    return same(a, {1, 2, 3}) && !(a == nested[0]);
+}
+
+static_assert(buffer_grows_keeps_and_erases());
+static_assert(buffer_copies_and_moves());
+
+} // namespace
+
+TEST_CASE("detail::buffer: the same behaviour at run time as in constant evaluation") {
+    CHECK(buffer_grows_keeps_and_erases());
+    CHECK(buffer_copies_and_moves());
+    buffer<std::uint64_t> big;
+    big.reserve(3);
+    for (std::uint64_t i = 0; i < 100000; ++i) big.push_back(i * i);
+    CHECK(big.size() == 100000);
+    CHECK(big[99999] == 99999ull * 99999ull);
+}
