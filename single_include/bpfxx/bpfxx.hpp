@@ -3202,6 +3202,7 @@ namespace diagnostic {
 
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <utility>
 
 namespace bpfxx::detail {
@@ -3275,6 +3276,15 @@ public:
         while (size_ < n) data_[size_++] = v;
         size_ = n;
     }
+    /// Inserts v before `at`, moving the elements from there one slot on.
+    constexpr T* insert(const T* at, T v) {
+        const auto i = static_cast<std::size_t>(at - data_);
+        emplace_back(std::move(v));
+        T last = std::move(data_[size_ - 1]);
+        for (auto j = size_ - 1; j > i; --j) data_[j] = std::move(data_[j - 1]);
+        data_[i] = std::move(last);
+        return data_ + i;
+    }
     /// Replaces the contents with a copy of [first, last).
     constexpr void assign(const T* first, const T* last) {
         clear();
@@ -3319,6 +3329,13 @@ private:
     std::size_t size_ = 0;
     std::size_t cap_ = 0;
 };
+
+/// Its elements as a span (spelled out: std::span's range constructor checks
+/// a dozen concepts per element type).
+template <class T>
+[[nodiscard]] constexpr std::span<const T> as_span(const buffer<T>& b) noexcept {
+    return {b.data(), b.size()};
+}
 
 } // namespace bpfxx::detail
 // ---- end <bpfxx/detail/buffer.hpp> ----
@@ -13903,10 +13920,11 @@ class error : public std::system_error {
 public:
     /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
     /// `object`: the map, program or path it concerned (may be empty).
-    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
-        : std::system_error(errnum, std::generic_category(), op),
-          what_(compose(op, object, errnum, detail)), op_(std::move(op)), object_(std::move(object)),
-          detail_(std::move(detail)) {}
+    /// (Views, not strings: a string parameter makes every call with a literal
+    /// instantiate std::string's constructor checks for that literal's length.)
+    error(int errnum, std::string_view op, std::string_view object = {}, std::string_view detail = {})
+        : std::system_error(errnum, std::generic_category(), std::string(op)),
+          what_(compose(op, object, errnum, detail)), op_(op), object_(object), detail_(detail) {}
 
     /// "OPERATION 'object': errno text", then the detail on the lines below.
     [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
@@ -13943,8 +13961,8 @@ private:
 
 namespace detail {
 /// Throws `error` for the current errno.
-[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
-    throw error(errno, std::move(op), std::move(object), std::move(detail));
+[[noreturn]] inline void throw_errno(std::string_view op, std::string_view object = {}, std::string_view detail = {}) {
+    throw error(errno, op, object, detail);
 }
 } // namespace detail
 
@@ -15242,7 +15260,7 @@ public:
             rec.push_back(static_cast<std::uint32_t>(bits));
             if (wide) rec.push_back(static_cast<std::uint32_t>(bits >> 32));
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::initializer_list<enum_value> values,
                                      bool is_signed = false, kind k = kind::void_) {
@@ -15325,7 +15343,7 @@ public:
             rec.push_back(add_string(prm.name));
             rec.push_back(prm.type);
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::initializer_list<param_spec> params) {
         return add_func_proto(ret, std::span<const param_spec>(params.begin(), params.size()));
@@ -15357,7 +15375,7 @@ public:
             rec.push_back(v.offset);
             rec.push_back(v.size);
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::initializer_list<secinfo_spec> vars) {
         return add_datasec(name, size, std::span<const secinfo_spec>(vars.begin(), vars.size()));
@@ -15911,7 +15929,7 @@ private:
         case kind::enum64: {
             bpfxx::detail::buffer<enum_value> values;
             for (const auto& e : t.enumerators()) values.push_back({e.name, e.value});
-            r = to_.add_enum(t.name(), t.size(), values, t.kind_flag(), t.kind());
+            r = to_.add_enum(t.name(), t.size(), bpfxx::detail::as_span(values), t.kind_flag(), t.kind());
             break;
         }
         case kind::struct_:
@@ -15924,7 +15942,7 @@ private:
         case kind::func_proto: {
             bpfxx::detail::buffer<param_spec> params;
             for (const auto& p : t.params()) params.push_back({p.name, copy(p.type.id(), depth + 1)});
-            r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), params);
+            r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), bpfxx::detail::as_span(params));
             break;
         }
         case kind::func: r = to_.add_func(t.name(), copy(t.size_or_type(), depth + 1), t.linkage()); break;
@@ -15932,7 +15950,7 @@ private:
         case kind::datasec: {
             bpfxx::detail::buffer<secinfo_spec> vars;
             for (const auto& v : t.vars()) vars.push_back({copy(v.var.id(), depth + 1), v.offset, v.size});
-            r = to_.add_datasec(t.name(), t.size(), vars);
+            r = to_.add_datasec(t.name(), t.size(), bpfxx::detail::as_span(vars));
             break;
         }
         case kind::decl_tag:
@@ -15953,7 +15971,7 @@ private:
             const type t = from_.at(id);
             bpfxx::detail::buffer<member_spec> members;
             for (const member& m : t.members()) members.push_back({m.name, copy(m.type.id(), 0), m.bit_offset, m.bitfield_size});
-            to_.define(ids_[id], t.size(), members);
+            to_.define(ids_[id], t.size(), bpfxx::detail::as_span(members));
         }
     }
 
@@ -16012,8 +16030,8 @@ private:
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
-#include <vector>
 
 namespace bpfxx::btf {
 
@@ -16096,13 +16114,11 @@ constexpr group_layout measure(std::span<const field_item> items, std::size_t be
 /// here); `self` is the described type's id (for self_pointer).
 constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items, std::size_t begin, bool is_union,
                                    std::string_view name, std::uint32_t id, std::uint32_t self = 0) {
-    std::vector<std::uint64_t> offsets;
-    offsets.reserve(items.size());
-    for (std::size_t k = 0; k < items.size(); ++k) offsets.push_back(0);
+    bpfxx::detail::buffer<std::uint64_t> offsets(items.size(), 0);
     const auto g = measure(items, begin, is_union, offsets.data());
     if (id == 0) id = w.reserve(is_union ? kind::union_ : kind::struct_, name);
     if (self == 0) self = id;
-    std::vector<member_spec> members;
+    bpfxx::detail::buffer<member_spec> members;
     std::size_t i = begin;
     while (i < items.size() && items[i].what != item_kind::close) {
         const field_item& f = items[i];
@@ -16119,7 +16135,7 @@ constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items,
         }
         ++i;
     }
-    w.define(id, g.size, members);
+    w.define(id, g.size, bpfxx::detail::as_span(members));
     return id;
 }
 
@@ -18125,14 +18141,12 @@ private:
 } // namespace bpfxx::sys
 // ---- end <bpfxx/sys/mutex.hpp> ----
 
-#include <algorithm>
 #include <cerrno>
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace bpfxx::probe {
 
@@ -18149,8 +18163,8 @@ struct support {
     [[nodiscard]] explicit operator bool() const noexcept { return supported; }
 
     [[nodiscard]] static support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
-    [[nodiscard]] static support refused(int errnum, std::string reason, bool approximate = false) {
-        return {false, errnum, std::move(reason), approximate};
+    [[nodiscard]] static support refused(int errnum, std::string_view reason, bool approximate = false) {
+        return {false, errnum, std::string(reason), approximate};
     }
 };
 
@@ -18200,17 +18214,17 @@ public:
     }
     [[nodiscard]] bool find(const key& k, probe::support& out) {
         const sys::lock g(lock_);
-        const auto it = position(k);
-        if (it == answers_.end() || it->first != k) return false;
-        out = it->second;
+        const auto* it = position(k);
+        if (it == answers_.end() || it->about != k) return false;
+        out = it->support;
         return true;
     }
     /// Keeps the first answer for `k` unless `replace`.
     void store(const key& k, const probe::support& s, bool replace) {
         const sys::lock g(lock_);
-        const auto it = position(k);
-        if (it != answers_.end() && it->first == k) {
-            if (replace) it->second = s;
+        auto* it = position(k);
+        if (it != answers_.end() && it->about == k) {
+            if (replace) it->support = s;
             return;
         }
         answers_.insert(it, {k, s});
@@ -18221,12 +18235,22 @@ public:
     }
 
 private:
-    std::vector<std::pair<key, probe::support>>::iterator position(const key& k) {
-        return std::lower_bound(answers_.begin(), answers_.end(), k,
-                                [](const auto& entry, const key& x) { return entry.first < x; });
+    struct answer {
+        key about{};
+        probe::support support;
+    };
+    /// The first answer whose key is not below k (binary search).
+    answer* position(const key& k) noexcept {
+        std::size_t lo = 0, hi = answers_.size();
+        while (lo < hi) {
+            const auto mid = lo + (hi - lo) / 2;
+            if (answers_[mid].about < k) lo = mid + 1;
+            else hi = mid;
+        }
+        return answers_.begin() + lo;
     }
     sys::mutex lock_;
-    std::vector<std::pair<key, probe::support>> answers_;
+    bpfxx::detail::buffer<answer> answers_;
 };
 
 [[nodiscard]] inline bool transient(int errnum) noexcept {
@@ -18269,7 +18293,6 @@ inline void forget_all() { detail::probing::cache::instance().clear(); }
 #include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
 namespace bpfxx {
 
@@ -18324,9 +18347,10 @@ namespace detail::loading {
 
 /// `insns` with each `BPF_PSEUDO_MAP_IDX[_VALUE]` reference to `fds[i]`
 /// replaced by `BPF_PSEUDO_MAP_FD[_VALUE]` with the fd itself.
-[[nodiscard]] inline std::vector<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
-                                                    const std::string& object) {
-    std::vector<insn> out(insns.begin(), insns.end());
+[[nodiscard]] inline bpfxx::detail::buffer<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
+                                                               const std::string& object) {
+    bpfxx::detail::buffer<insn> out;
+    out.assign(insns.data(), insns.data() + insns.size());
     for (std::size_t i = 0; i + 1 < out.size(); ++i) {
         insn& lo = out[i];
         if (!is_ld_imm64(lo)) continue;
@@ -18966,12 +18990,12 @@ inline constexpr std::size_t max_insns = 1000000;
                         std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
-    std::vector<insn> patched;
+    bpfxx::detail::buffer<insn> patched;
     load_request req = request;
     const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
     if (!by_fd_array) {
         patched = with_map_fds(req.insns, req.map_fds, object);
-        req.insns = patched;
+        req.insns = bpfxx::detail::as_span(patched);
     }
 
     const std::string license(o.license);
@@ -21683,7 +21707,7 @@ namespace detail::attach_probe {
 }
 inline constexpr unsigned cap_net_admin = 12, cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
 
-[[nodiscard]] inline probe::support no(std::string why) { return probe::support::refused(0, std::move(why), true); }
+[[nodiscard]] inline probe::support no(std::string_view why) { return probe::support::refused(0, why, true); }
 
 [[nodiscard]] inline probe::support needs(prog_type t) {
     auto s = probe::prog_type_supported(t);

@@ -67,7 +67,7 @@ private:
         case kind::enum64: {
             bpfxx::detail::buffer<enum_value> values;
             for (const auto& e : t.enumerators()) values.push_back({e.name, e.value});
-            r = to_.add_enum(t.name(), t.size(), values, t.kind_flag(), t.kind());
+            r = to_.add_enum(t.name(), t.size(), bpfxx::detail::as_span(values), t.kind_flag(), t.kind());
             break;
         }
         case kind::struct_:
@@ -80,7 +80,7 @@ private:
         case kind::func_proto: {
             bpfxx::detail::buffer<param_spec> params;
             for (const auto& p : t.params()) params.push_back({p.name, copy(p.type.id(), depth + 1)});
-            r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), params);
+            r = to_.add_func_proto(copy(t.size_or_type(), depth + 1), bpfxx::detail::as_span(params));
             break;
         }
         case kind::func: r = to_.add_func(t.name(), copy(t.size_or_type(), depth + 1), t.linkage()); break;
@@ -88,7 +88,7 @@ private:
         case kind::datasec: {
             bpfxx::detail::buffer<secinfo_spec> vars;
             for (const auto& v : t.vars()) vars.push_back({copy(v.var.id(), depth + 1), v.offset, v.size});
-            r = to_.add_datasec(t.name(), t.size(), vars);
+            r = to_.add_datasec(t.name(), t.size(), bpfxx::detail::as_span(vars));
             break;
         }
         case kind::decl_tag:
@@ -109,7 +109,7 @@ private:
             const type t = from_.at(id);
             bpfxx::detail::buffer<member_spec> members;
             for (const member& m : t.members()) members.push_back({m.name, copy(m.type.id(), 0), m.bit_offset, m.bitfield_size});
-            to_.define(ids_[id], t.size(), members);
+            to_.define(ids_[id], t.size(), bpfxx::detail::as_span(members));
         }
     }
 

@@ -18,12 +18,13 @@
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/writer.hpp>
+#include <bpfxx/detail/buffer.hpp>
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
-#include <vector>
 
 namespace bpfxx::btf {
 
@@ -106,13 +107,11 @@ constexpr group_layout measure(std::span<const field_item> items, std::size_t be
 /// here); `self` is the described type's id (for self_pointer).
 constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items, std::size_t begin, bool is_union,
                                    std::string_view name, std::uint32_t id, std::uint32_t self = 0) {
-    std::vector<std::uint64_t> offsets;
-    offsets.reserve(items.size());
-    for (std::size_t k = 0; k < items.size(); ++k) offsets.push_back(0);
+    bpfxx::detail::buffer<std::uint64_t> offsets(items.size(), 0);
     const auto g = measure(items, begin, is_union, offsets.data());
     if (id == 0) id = w.reserve(is_union ? kind::union_ : kind::struct_, name);
     if (self == 0) self = id;
-    std::vector<member_spec> members;
+    bpfxx::detail::buffer<member_spec> members;
     std::size_t i = begin;
     while (i < items.size() && items[i].what != item_kind::close) {
         const field_item& f = items[i];
@@ -129,7 +128,7 @@ constexpr std::uint32_t emit_group(writer& w, std::span<const field_item> items,
         }
         ++i;
     }
-    w.define(id, g.size, members);
+    w.define(id, g.size, bpfxx::detail::as_span(members));
     return id;
 }
 

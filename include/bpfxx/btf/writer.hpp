@@ -171,7 +171,7 @@ public:
             rec.push_back(static_cast<std::uint32_t>(bits));
             if (wide) rec.push_back(static_cast<std::uint32_t>(bits >> 32));
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_enum(std::string_view name, std::uint32_t size, std::initializer_list<enum_value> values,
                                      bool is_signed = false, kind k = kind::void_) {
@@ -254,7 +254,7 @@ public:
             rec.push_back(add_string(prm.name));
             rec.push_back(prm.type);
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_func_proto(std::uint32_t ret, std::initializer_list<param_spec> params) {
         return add_func_proto(ret, std::span<const param_spec>(params.begin(), params.size()));
@@ -286,7 +286,7 @@ public:
             rec.push_back(v.offset);
             rec.push_back(v.size);
         }
-        return intern(rec);
+        return intern(bpfxx::detail::as_span(rec));
     }
     constexpr std::uint32_t add_datasec(std::string_view name, std::uint32_t size, std::initializer_list<secinfo_spec> vars) {
         return add_datasec(name, size, std::span<const secinfo_spec>(vars.begin(), vars.size()));

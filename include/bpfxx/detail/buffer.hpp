@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <utility>
 
 namespace bpfxx::detail {
@@ -91,6 +92,15 @@ public:
         while (size_ < n) data_[size_++] = v;
         size_ = n;
     }
+    /// Inserts v before `at`, moving the elements from there one slot on.
+    constexpr T* insert(const T* at, T v) {
+        const auto i = static_cast<std::size_t>(at - data_);
+        emplace_back(std::move(v));
+        T last = std::move(data_[size_ - 1]);
+        for (auto j = size_ - 1; j > i; --j) data_[j] = std::move(data_[j - 1]);
+        data_[i] = std::move(last);
+        return data_ + i;
+    }
     /// Replaces the contents with a copy of [first, last).
     constexpr void assign(const T* first, const T* last) {
         clear();
@@ -135,5 +145,12 @@ private:
     std::size_t size_ = 0;
     std::size_t cap_ = 0;
 };
+
+/// Its elements as a span (spelled out: std::span's range constructor checks
+/// a dozen concepts per element type).
+template <class T>
+[[nodiscard]] constexpr std::span<const T> as_span(const buffer<T>& b) noexcept {
+    return {b.data(), b.size()};
+}
 
 } // namespace bpfxx::detail

@@ -12,6 +12,7 @@
 #include <bpfxx/asm/program.hpp>
 #include <bpfxx/asm/type_list.hpp>
 #include <bpfxx/btf/format.hpp>
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/prog_types.hpp>
 #include <bpfxx/load/map_refs.hpp>
@@ -160,12 +161,12 @@ inline constexpr std::size_t max_insns = 1000000;
                         std::to_string(max_insns) + " (BPF_COMPLEXITY_LIMIT_INSNS; 4096 without CAP_BPF)");
 
     // Without fd_array, the kernel gets (and the listing of an error shows) a copy with the fds written in.
-    std::vector<insn> patched;
+    bpfxx::detail::buffer<insn> patched;
     load_request req = request;
     const bool by_fd_array = req.map_fds.empty() || uses_fd_array(o.map_references);
     if (!by_fd_array) {
         patched = with_map_fds(req.insns, req.map_fds, object);
-        req.insns = patched;
+        req.insns = bpfxx::detail::as_span(patched);
     }
 
     const std::string license(o.license);

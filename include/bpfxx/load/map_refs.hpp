@@ -8,6 +8,7 @@
 // kernels do. Whether the kernel takes fd_array is probed once and cached
 // (`probe::feature::fd_array`).
 
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/isa/classify.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
@@ -21,7 +22,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
 namespace bpfxx {
 
@@ -76,9 +76,10 @@ namespace detail::loading {
 
 /// `insns` with each `BPF_PSEUDO_MAP_IDX[_VALUE]` reference to `fds[i]`
 /// replaced by `BPF_PSEUDO_MAP_FD[_VALUE]` with the fd itself.
-[[nodiscard]] inline std::vector<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
-                                                    const std::string& object) {
-    std::vector<insn> out(insns.begin(), insns.end());
+[[nodiscard]] inline bpfxx::detail::buffer<insn> with_map_fds(std::span<const insn> insns, std::span<const int> fds,
+                                                               const std::string& object) {
+    bpfxx::detail::buffer<insn> out;
+    out.assign(insns.data(), insns.data() + insns.size());
     for (std::size_t i = 0; i + 1 < out.size(); ++i) {
         insn& lo = out[i];
         if (!is_ld_imm64(lo)) continue;

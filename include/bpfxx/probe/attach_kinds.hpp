@@ -65,7 +65,7 @@ namespace detail::attach_probe {
 }
 inline constexpr unsigned cap_net_admin = 12, cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
 
-[[nodiscard]] inline probe::support no(std::string why) { return probe::support::refused(0, std::move(why), true); }
+[[nodiscard]] inline probe::support no(std::string_view why) { return probe::support::refused(0, why, true); }
 
 [[nodiscard]] inline probe::support needs(prog_type t) {
     auto s = probe::prog_type_supported(t);

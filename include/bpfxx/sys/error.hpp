@@ -34,10 +34,11 @@ class error : public std::system_error {
 public:
     /// `op`: what was attempted ("BPF_MAP_CREATE", "open_pinned" …);
     /// `object`: the map, program or path it concerned (may be empty).
-    error(int errnum, std::string op, std::string object = {}, std::string detail = {})
-        : std::system_error(errnum, std::generic_category(), op),
-          what_(compose(op, object, errnum, detail)), op_(std::move(op)), object_(std::move(object)),
-          detail_(std::move(detail)) {}
+    /// (Views, not strings: a string parameter makes every call with a literal
+    /// instantiate std::string's constructor checks for that literal's length.)
+    error(int errnum, std::string_view op, std::string_view object = {}, std::string_view detail = {})
+        : std::system_error(errnum, std::generic_category(), std::string(op)),
+          what_(compose(op, object, errnum, detail)), op_(op), object_(object), detail_(detail) {}
 
     /// "OPERATION 'object': errno text", then the detail on the lines below.
     [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
@@ -74,8 +75,8 @@ private:
 
 namespace detail {
 /// Throws `error` for the current errno.
-[[noreturn]] inline void throw_errno(std::string op, std::string object = {}, std::string detail = {}) {
-    throw error(errno, std::move(op), std::move(object), std::move(detail));
+[[noreturn]] inline void throw_errno(std::string_view op, std::string_view object = {}, std::string_view detail = {}) {
+    throw error(errno, op, object, detail);
 }
 } // namespace detail
 

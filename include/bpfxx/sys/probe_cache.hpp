@@ -16,17 +16,16 @@
 // EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
 // gains privileges.
 
+#include <bpfxx/detail/buffer.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/mutex.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace bpfxx::probe {
 
@@ -43,8 +42,8 @@ struct support {
     [[nodiscard]] explicit operator bool() const noexcept { return supported; }
 
     [[nodiscard]] static support yes(bool approximate = false) { return {true, 0, {}, approximate}; }
-    [[nodiscard]] static support refused(int errnum, std::string reason, bool approximate = false) {
-        return {false, errnum, std::move(reason), approximate};
+    [[nodiscard]] static support refused(int errnum, std::string_view reason, bool approximate = false) {
+        return {false, errnum, std::string(reason), approximate};
     }
 };
 
@@ -94,17 +93,17 @@ public:
     }
     [[nodiscard]] bool find(const key& k, probe::support& out) {
         const sys::lock g(lock_);
-        const auto it = position(k);
-        if (it == answers_.end() || it->first != k) return false;
-        out = it->second;
+        const auto* it = position(k);
+        if (it == answers_.end() || it->about != k) return false;
+        out = it->support;
         return true;
     }
     /// Keeps the first answer for `k` unless `replace`.
     void store(const key& k, const probe::support& s, bool replace) {
         const sys::lock g(lock_);
-        const auto it = position(k);
-        if (it != answers_.end() && it->first == k) {
-            if (replace) it->second = s;
+        auto* it = position(k);
+        if (it != answers_.end() && it->about == k) {
+            if (replace) it->support = s;
             return;
         }
         answers_.insert(it, {k, s});
@@ -115,12 +114,22 @@ public:
     }
 
 private:
-    std::vector<std::pair<key, probe::support>>::iterator position(const key& k) {
-        return std::lower_bound(answers_.begin(), answers_.end(), k,
-                                [](const auto& entry, const key& x) { return entry.first < x; });
+    struct answer {
+        key about{};
+        probe::support support;
+    };
+    /// The first answer whose key is not below k (binary search).
+    answer* position(const key& k) noexcept {
+        std::size_t lo = 0, hi = answers_.size();
+        while (lo < hi) {
+            const auto mid = lo + (hi - lo) / 2;
+            if (answers_[mid].about < k) lo = mid + 1;
+            else hi = mid;
+        }
+        return answers_.begin() + lo;
     }
     sys::mutex lock_;
-    std::vector<std::pair<key, probe::support>> answers_;
+    bpfxx::detail::buffer<answer> answers_;
 };
 
 [[nodiscard]] inline bool transient(int errnum) noexcept {
