@@ -694,6 +694,24 @@ TEST_CASE("btf print: definitions in C") {
     CHECK(btf::print(k[b.wide]) == "enum wide {\n\tbig = 1099511627776ULL,\n\ttop = 18446744073709551615ULL,\n};\n");
 }
 
+TEST_CASE("btf print: types that expand exponentially stop at a budget (fuzz regression)") {
+    // An anonymous struct inlines where it is used; if its members point back
+    // at it, each level of nesting multiplies the work by the member count
+    // (the fuzzer found a 169-byte blob that printed for minutes).
+    btf::writer w;
+    const auto self = w.reserve(kind::struct_, "");
+    const auto p = w.add_ptr(self);
+    w.define(self, 32, {{"a", p, 0}, {"b", p, 64}, {"c", p, 128}, {"d", p, 192}});
+    const auto holder = w.add_struct("holder", 8, {{"root", p, 0}});
+    const auto t = btf::types::parse(w.bytes());
+    const auto out = btf::print(t[holder]);
+    CHECK(out.starts_with("struct holder {\n\tstruct {\n"));
+    CHECK(out.find("/* too large */") != std::string::npos);
+    CHECK(out.size() < 4u << 20);
+    // every kind of entry is bounded the same way: a declaration, and a prototype whose parameters do it
+    CHECK(btf::declaration(t[p], "x").find("/* too large */") != std::string::npos);
+}
+
 TEST_CASE("btf lookups: functions, tracepoint prototypes, member paths") {
     btf::writer w;
     const auto i = w.add_int("int", 4, btf::int_encoding::is_signed);
