@@ -23,6 +23,16 @@ bpfxx/bpfxx.hpp), with g++ -fsyntax-only:
 With --before REV, the same headers of git revision REV (extracted with git
 archive) are measured in the same run, interleaved, beside the working tree's.
 
+--split (clang++ -ftime-trace) divides what each umbrella's own code costs
+into parsing (reading the declarations and function bodies, with the checks
+and constant evaluation that come with them) and template instantiation
+(bpfxx's templates and the standard library's, instantiated for bpfxx's
+code), in milliseconds of compiler time, median of --runs: what bounds the
+cost of a header is its parsing, which no change to its templates removes.
+
+--pch measures a TU that includes bpfxx/bpfxx.hpp through a precompiled
+header (g++ .gch, built once in the run) against the same TU without it.
+
 --vm-limits also finds the smallest -fconstexpr-steps (clang++) and
 -fconstexpr-ops-limit (g++) that the vm run compiles with, against the
 compilers' defaults (1,048,576 steps; 2^25 ops): the room left for longer runs.
@@ -204,6 +214,21 @@ def reached_headers(include, header):
     return floor
 
 
+def reached_bpfxx_headers(include, header):
+    """The bpfxx headers `header` reaches, itself included."""
+    import re
+    seen, stack = [], [header]
+    pattern = re.compile(r'^\s*#\s*include\s*[<"](bpfxx/[^>"]+)[>"]')
+    while stack:
+        h = stack.pop()
+        if h in seen:
+            continue
+        seen.append(h)
+        with open(os.path.join(include, h)) as f:
+            stack += [m.group(1) for m in map(pattern.match, f) if m]
+    return seen
+
+
 def umbrellas(include):
     found = sorted(f for f in os.listdir(os.path.join(include, 'bpfxx')) if f.endswith('.hpp'))
     return ['bpfxx/' + f for f in found]
@@ -256,6 +281,89 @@ def measure_umbrellas(cxx, runs, before):
             shutil.rmtree(tmp)
 
 
+def trace_split(trace_path):
+    """(parse, instantiation) milliseconds of a -ftime-trace file that its
+    bpfxx headers cost: the self time of every event under a bpfxx `Source`,
+    split by whether an instantiation is on its way up there."""
+    import json
+    with open(trace_path) as f:
+        events = [e for e in json.load(f)['traceEvents'] if e.get('ph') == 'X'
+                  and not e['name'].startswith('Total') and e['name'] not in ('ExecuteCompiler', 'Frontend')]
+    events.sort(key=lambda e: (e['ts'], -e['dur']))
+    parent, stack = [], []
+    for i, e in enumerate(events):
+        while stack and events[stack[-1]]['ts'] + events[stack[-1]]['dur'] <= e['ts']:
+            stack.pop()
+        parent.append(stack[-1] if stack else None)
+        stack.append(i)
+    own = [e['dur'] for e in events]
+    for i, p in enumerate(parent):
+        if p is not None:
+            own[p] -= events[i]['dur']
+    parse = inst = 0
+    for i, e in enumerate(events):
+        instantiating, j = e['name'].startswith('Instantiate'), i
+        while j is not None and events[j]['name'] != 'Source':
+            instantiating = instantiating or events[j]['name'].startswith('Instantiate')
+            j = parent[j]
+        source = events[j]['args']['detail'] if j is not None else ''
+        if '/bpfxx/' not in source:
+            continue
+        if instantiating:
+            inst += own[i]
+        else:
+            parse += own[i]
+    return parse / 1000, inst / 1000
+
+
+def measure_split(runs, headers):
+    """--split: per umbrella header, bpfxx's own parsing and instantiation (clang++ -ftime-trace)."""
+    include = os.path.join(ROOT, 'include')
+    print(f'clang++ -ftime-trace, bpfxx\'s own code: ms of compiler time, median of {runs} [min-max]')
+    print(f'{"header":28} {"lines":>6} {"parsing":>18} {"instantiation":>18}')
+    for name in headers:
+        lines = sum(sum(1 for _ in open(os.path.join(include, h)))
+                    for h in reached_bpfxx_headers(include, name))
+        parse, inst = [], []
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'tu.cpp')
+            with open(path, 'w') as f:
+                f.write(f'#include <{name}>\n')
+            for _ in range(runs):
+                subprocess.run(['clang++', '-std=c++20', '-I', include, '-ftime-trace', '-ftime-trace-granularity=0',
+                                '-c', path, '-o', os.path.join(d, 'tu.o')], check=True)
+                p, i = trace_split(os.path.join(d, 'tu.json'))
+                parse.append(p)
+                inst.append(i)
+        show = lambda v: f'{statistics.median(v):6.0f} [{min(v):.0f}-{max(v):.0f}]'
+        print(f'{name:28} {lines:6} {show(parse):>18} {show(inst):>18}')
+
+
+def measure_pch(cxx, runs):
+    """--pch: a TU including bpfxx/bpfxx.hpp, with and without a precompiled header."""
+    include = os.path.join(ROOT, 'include')
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, 'pch', 'bpfxx'))
+        t0 = children_cpu()
+        subprocess.run([cxx, '-std=c++20', '-I', include, '-x', 'c++-header', os.path.join(include, 'bpfxx', 'bpfxx.hpp'),
+                        '-o', os.path.join(d, 'pch', 'bpfxx', 'bpfxx.hpp.gch')], check=True, capture_output=True)
+        build = children_cpu() - t0
+        src = os.path.join(d, 'tu.cpp')
+        with open(src, 'w') as f:
+            f.write('#include <bpfxx/bpfxx.hpp>\nint main() { return 0; }\n')
+        base = [cxx, '-std=c++20', '-fsyntax-only', src]
+        with_pch, without = [], []
+        for _ in range(runs):  # interleaved: load on the machine falls on both alike
+            for flags, out in ((['-I', os.path.join(d, 'pch'), '-I', include], with_pch), (['-I', include], without)):
+                t0 = children_cpu()
+                subprocess.run(base + flags, check=True)
+                out.append(children_cpu() - t0)
+    a, b = Times(with_pch), Times(without)
+    print(f'{cxx} -fsyntax-only, median of {runs} [spread]: #include <bpfxx/bpfxx.hpp> through a precompiled header '
+          f'{a.median:.3f} s [{min(a.values):.3f}-{max(a.values):.3f}], without {b.median:.3f} s '
+          f'[{min(b.values):.3f}-{max(b.values):.3f}]: {fmt(a - b)} (the header built once: {build:.2f} s)')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', type=int, default=5)
@@ -268,8 +376,17 @@ def main():
     ap.add_argument('--umbrellas', action='store_true',
                     help='only the per-umbrella-header costs (over an empty TU and over their own floor)')
     ap.add_argument('--before', metavar='REV', help='with --umbrellas: also measure the headers of git revision REV')
+    ap.add_argument('--split', action='store_true',
+                    help='bpfxx\'s own parsing and instantiation per umbrella header (clang++ -ftime-trace)')
+    ap.add_argument('--pch', action='store_true', help='bpfxx/bpfxx.hpp through a precompiled header (g++)')
     args = ap.parse_args()
     include = os.path.join(ROOT, 'include')
+    if args.split:
+        measure_split(args.runs, umbrellas(include))
+        return
+    if args.pch:
+        measure_pch(next((c for c in args.compilers if c.startswith('g++')), 'g++'), args.runs)
+        return
     if args.umbrellas:
         for cxx in args.compilers:
             if shutil.which(cxx):

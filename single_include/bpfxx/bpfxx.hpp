@@ -3285,6 +3285,11 @@ public:
         data_[i] = std::move(last);
         return data_ + i;
     }
+    /// Appends a copy of [first, last) (which must not lie in this buffer).
+    constexpr void append(const T* first, const T* last) {
+        reserve(size_ + static_cast<std::size_t>(last - first));
+        for (; first != last; ++first) data_[size_++] = *first;
+    }
     /// Replaces the contents with a copy of [first, last).
     constexpr void assign(const T* first, const T* last) {
         clear();
@@ -3299,6 +3304,11 @@ public:
         return data_ + at;
     }
     constexpr T* erase(const T* at) { return erase(at, at + 1); }
+    constexpr void swap(buffer& o) noexcept {
+        std::swap(data_, o.data_);
+        std::swap(size_, o.size_);
+        std::swap(cap_, o.cap_);
+    }
 
     friend constexpr bool operator==(const buffer& a, const buffer& b) {
         if (a.size_ != b.size_) return false;
@@ -3308,10 +3318,6 @@ public:
     }
 
 private:
-    constexpr void append(const T* first, const T* last) {
-        reserve(size_ + static_cast<std::size_t>(last - first));
-        for (; first != last; ++first) data_[size_++] = *first;
-    }
     constexpr void reallocate(std::size_t cap) {
         T* fresh = new T[cap];
         for (std::size_t i = 0; i < size_; ++i) fresh[i] = std::move(data_[i]);
@@ -13886,6 +13892,124 @@ private:
 
 } // namespace bpfxx::btf::detail
 // ---- end <bpfxx/btf/name_index.hpp> ----
+// ---- begin <bpfxx/detail/owner.hpp> ----
+// `detail::owner<T>` and `detail::owner<T[]>`: a move-only pointer that
+// deletes what it holds — the part of std::unique_ptr bpfxx's run-time
+// state needs (the BTF reader's lazily built index, a file read into
+// memory). <memory> and unique_ptr's instantiations cost every translation
+// unit that reaches them far more than these few lines (see buffer.hpp).
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::detail {
+
+template <class T>
+class owner {
+    using element = std::remove_extent_t<T>;
+    static constexpr bool array = std::is_array_v<T>;
+
+public:
+    owner() noexcept = default;
+    /// Owns `p`, made by `new` (by `new[]` for owner<T[]>).
+    explicit owner(element* p) noexcept : p_(p) {}
+    owner(owner&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    owner& operator=(owner&& o) noexcept {
+        if (this != &o) reset(std::exchange(o.p_, nullptr));
+        return *this;
+    }
+    owner(const owner&) = delete;
+    owner& operator=(const owner&) = delete;
+    ~owner() { destroy(p_); }
+
+    [[nodiscard]] element* get() const noexcept { return p_; }
+    [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
+    [[nodiscard]] element& operator*() const noexcept requires(!array) { return *p_; }
+    [[nodiscard]] element* operator->() const noexcept requires(!array) { return p_; }
+    [[nodiscard]] element& operator[](std::size_t i) const noexcept requires array { return p_[i]; }
+    /// Gives up ownership: the caller deletes the result.
+    [[nodiscard]] element* release() noexcept { return std::exchange(p_, nullptr); }
+    void reset(element* p = nullptr) noexcept { destroy(std::exchange(p_, p)); }
+
+private:
+    static void destroy(element* p) noexcept {
+        if constexpr (array) delete[] p;
+        else delete p;
+    }
+
+    element* p_ = nullptr;
+};
+
+} // namespace bpfxx::detail
+// ---- end <bpfxx/detail/owner.hpp> ----
+// ---- begin <bpfxx/detail/order.hpp> ----
+// Ordering values without <algorithm>: `detail::min`, `detail::max`,
+// `detail::sort(first, last, less)` — heapsort over a contiguous range, for
+// bpfxx's few run-time sorts (the BTF reader's lookups, the debug-info
+// builder's subprogram starts), O(n log n) in the worst case with no extra
+// memory, not stable — and `detail::unique`. <algorithm> costs every
+// translation unit that includes it ~0.2 s of g++ (C++20 adds the ranges
+// algorithms), and std::sort instantiates introsort, insertion sort and their
+// helpers for every element type and comparison.
+
+#include <cstddef>
+#include <utility>
+
+namespace bpfxx::detail {
+
+template <class T>
+[[nodiscard]] constexpr const T& min(const T& a, const T& b) noexcept {
+    return b < a ? b : a;
+}
+template <class T>
+[[nodiscard]] constexpr const T& max(const T& a, const T& b) noexcept {
+    return a < b ? b : a;
+}
+
+namespace sorting {
+/// Moves element `i` of the heap [base, base + n) down to its place.
+template <class T, class Less>
+constexpr void sift_down(T* base, std::size_t i, std::size_t n, Less& less) {
+    for (;;) {
+        std::size_t top = i;
+        const std::size_t l = 2 * i + 1, r = l + 1;
+        if (l < n && less(base[top], base[l])) top = l;
+        if (r < n && less(base[top], base[r])) top = r;
+        if (top == i) return;
+        std::swap(base[i], base[top]);
+        i = top;
+    }
+}
+} // namespace sorting
+
+/// Sorts [first, last) so that `less` holds between no later and earlier element.
+template <class T, class Less>
+constexpr void sort(T* first, T* last, Less less) {
+    const auto n = static_cast<std::size_t>(last - first);
+    for (std::size_t i = n / 2; i-- > 0;) sorting::sift_down(first, i, n, less);
+    for (std::size_t end = n; end > 1; --end) {
+        std::swap(first[0], first[end - 1]);
+        sorting::sift_down(first, 0, end - 1, less);
+    }
+}
+template <class T>
+constexpr void sort(T* first, T* last) {
+    sort(first, last, [](const T& a, const T& b) { return a < b; });
+}
+
+/// Drops adjacent equal elements of the sorted [first, last); returns the new end.
+template <class T>
+constexpr T* unique(T* first, T* last) {
+    if (first == last) return last;
+    T* out = first;
+    for (T* p = first + 1; p != last; ++p)
+        if (!(*p == *out)) *++out = std::move(*p);
+    return out + 1;
+}
+
+} // namespace bpfxx::detail
+// ---- end <bpfxx/detail/order.hpp> ----
 // ---- begin <bpfxx/sys/error.hpp> ----
 // `bpfxx::error`: what every failing kernel operation throws — errno as a
 // `std::system_error`, the operation, the object it was about and, for a
@@ -13968,8 +14092,45 @@ namespace detail {
 
 } // namespace bpfxx
 // ---- end <bpfxx/sys/error.hpp> ----
+// ---- begin <bpfxx/sys/mutex.hpp> ----
+// `sys::mutex` and `sys::lock`: a process-local lock over pthread_mutex_t and
+// its scope guard — all that bpfxx's few process-wide tables (the probe
+// cache, the tc qdiscs this process made) need. <mutex> would cost every
+// translation unit that reaches them about 0.6 s of g++ to include.
 
-#include <algorithm>
+#include <pthread.h>
+
+namespace bpfxx::sys {
+
+class mutex {
+public:
+    mutex() noexcept = default;
+    mutex(const mutex&) = delete;
+    mutex& operator=(const mutex&) = delete;
+    ~mutex() = default; // a statically initialised mutex needs no destroy
+
+    void lock() noexcept { (void)pthread_mutex_lock(&m_); }
+    void unlock() noexcept { (void)pthread_mutex_unlock(&m_); }
+
+private:
+    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+/// Holds `m` locked for its scope.
+class lock {
+public:
+    explicit lock(mutex& m) noexcept : m_(m) { m_.lock(); }
+    lock(const lock&) = delete;
+    lock& operator=(const lock&) = delete;
+    ~lock() { m_.unlock(); }
+
+private:
+    mutex& m_;
+};
+
+} // namespace bpfxx::sys
+// ---- end <bpfxx/sys/mutex.hpp> ----
+
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -13977,8 +14138,6 @@ namespace detail {
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -14352,7 +14511,7 @@ public:
         if (name.empty()) return out;
         const auto first_own = out.size();
         const auto h = detail::hash_name(name);
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k) {
             auto& index = lazy_->by_kind[k];
             (void)extend_index(index, k, {}, 0);
@@ -14362,8 +14521,8 @@ public:
                 return false;
             });
         }
-        std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_own), out.end(),
-                  [](const type& x, const type& y) { return x.id_ < y.id_; });
+        bpfxx::detail::sort(out.data() + first_own, out.data() + out.size(),
+                            [](const type& x, const type& y) { return x.id_ < y.id_; });
         return out;
     }
 
@@ -14407,7 +14566,7 @@ public:
     /// Heap bytes in use besides the blob: the offsets and kinds of the
     /// records walked (by chunks), and the name index so far.
     [[nodiscard]] std::size_t index_bytes() const {
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         const std::size_t walked = lazy_->walked.load(std::memory_order_relaxed);
         std::size_t n = (walked + chunk_size - 1) / chunk_size * sizeof(chunk);
         for (const auto& t : lazy_->by_kind) n += t.table.bytes();
@@ -14436,7 +14595,7 @@ private:
     /// published through `walked`) and the name index. `mutex` guards both
     /// while they grow; reading a walked record's offset needs no lock.
     struct lazy_state {
-        std::mutex mutex;
+        sys::mutex mutex;
         std::atomic<std::uint32_t> walked{0};
         std::atomic<bool> complete{false}; ///< every record walked
         std::uint64_t bad_byte = 0;        ///< where a malformed record stopped the walk,
@@ -14446,7 +14605,7 @@ private:
     };
 
     types(detail::blob_storage storage, const types* base, std::string source)
-        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(std::make_unique<lazy_state>()) {
+        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(new lazy_state()) {
         if (base_ != nullptr) {
             first_id_ = base_->size();
             str_base_ = base_->strings_size();
@@ -14455,7 +14614,7 @@ private:
         // Every record takes at least 12 bytes: room for all of them, which
         // the walk fills in order (untouched pages cost no memory).
         const std::uint32_t most = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
-        chunks_.reset(new std::unique_ptr<chunk>[most / chunk_size + 1]);
+        chunks_.reset(new bpfxx::detail::owner<chunk>[most / chunk_size + 1]);
     }
 
     void read_header() {
@@ -14500,7 +14659,7 @@ private:
     /// Walks records until `count` of them are indexed; false if there are
     /// fewer. Throws for a malformed record on the way. Takes the lock.
     bool walk_to(std::uint32_t count) const {
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         if (walk_locked(count) >= count) return true;
         if (!lazy_->bad_rule.empty()) throw_bad_record();
         return false;
@@ -14508,7 +14667,7 @@ private:
     /// All records: their number. Throws for a malformed record.
     std::uint32_t walk_all() const {
         if (lazy_->complete.load(std::memory_order_acquire)) return lazy_->walked.load(std::memory_order_acquire);
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         const auto n = walk_locked(UINT32_MAX);
         if (!lazy_->bad_rule.empty()) throw_bad_record();
         return n;
@@ -14595,7 +14754,7 @@ private:
         if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind)) return std::nullopt;
         const auto h = detail::hash_name(name);
         std::optional<type> found;
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         auto& index = lazy_->by_kind[k];
         index.table.probe(h, [&](std::uint32_t id) {
             const std::byte* rec = record_at(id - first_id_);
@@ -14637,7 +14796,7 @@ private:
             for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
                 const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
                 const std::uint32_t first = base % chunk_size;
-                const std::uint32_t last = std::min<std::uint32_t>(chunk_size, first + (walked - base));
+                const std::uint32_t last = walked - base < chunk_size - first ? first + (walked - base) : chunk_size;
                 for (const auto* q = kinds + first; q < kinds + last; ++q) {
                     q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
                     if (q == nullptr) break;
@@ -14685,12 +14844,12 @@ private:
         std::uint32_t offsets[chunk_size]; ///< byte offset in the type section
         std::uint8_t kinds[chunk_size];
     };
-    std::unique_ptr<std::unique_ptr<chunk>[]> chunks_; ///< enough for every record the section can hold
+    bpfxx::detail::owner<bpfxx::detail::owner<chunk>[]> chunks_; ///< enough for every record the section can hold
     /// The record of the walked type first_id_ + i.
     [[nodiscard]] const std::byte* record_at(std::uint32_t i) const noexcept {
         return types_ + chunks_[i / chunk_size]->offsets[i % chunk_size];
     }
-    std::unique_ptr<lazy_state> lazy_;
+    bpfxx::detail::owner<lazy_state> lazy_;
 };
 
 // ---------------------------------------------------------------------------
@@ -16766,7 +16925,7 @@ inline constexpr std::uint16_t shn_xindex = 0xffff;
     // more than 0xff00 sections: the counts live in section 0
     const std::uint64_t count = eh.shnum != 0 ? eh.shnum : first.size;
     const std::uint32_t names_index = eh.shstrndx == detail::shn_xindex ? first.link : eh.shstrndx;
-    if (count > (bytes.size() - std::min<std::uint64_t>(bytes.size(), eh.shoff)) / sizeof(detail::section_header))
+    if (count > (bytes.size() - bpfxx::detail::min<std::uint64_t>(bytes.size(), eh.shoff)) / sizeof(detail::section_header))
         f.malformed("the section headers run past the end of the file");
     if (names_index >= count) f.malformed("the section name table does not exist");
     const auto names_header = f.at<detail::section_header>(eh.shoff + std::uint64_t{names_index} * sizeof(detail::section_header));
@@ -17152,8 +17311,6 @@ inline std::string print(const type& t) {
 //
 // Portable (building the records); loading is bpfxx/load/debug_info.hpp.
 
-#include <algorithm>
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -17205,8 +17362,8 @@ namespace detail {
         }
         if (is_ld_imm64(in)) ++i;
     }
-    std::sort(starts.begin(), starts.end());
-    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    bpfxx::detail::sort(starts.data(), starts.data() + starts.size());
+    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(starts.data(), starts.data() + starts.size()) - starts.data()));
     return starts;
 }
 
@@ -17965,7 +18122,6 @@ struct with_btf : D {
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17992,10 +18148,10 @@ namespace detail {
     }
     // sysfs reports a size but may refuse mmap; other files may report none (procfs-like).
     std::size_t cap = size != 0 ? size : 1u << 20, have = 0;
-    std::unique_ptr<std::byte[]> buf(new std::byte[cap]);
+    bpfxx::detail::owner<std::byte[]> buf(new std::byte[cap]);
     for (;;) {
         if (have == cap) {
-            std::unique_ptr<std::byte[]> bigger(new std::byte[cap * 2]);
+            bpfxx::detail::owner<std::byte[]> bigger(new std::byte[cap * 2]);
             std::memcpy(bigger.get(), buf.get(), have);
             buf = std::move(bigger);
             cap *= 2;
@@ -18123,45 +18279,6 @@ struct attempt_result {
 // Answers that may change while the process runs (ENOMEM, EAGAIN, EINTR,
 // EBUSY, EMFILE, ENFILE) are not cached; EPERM is, since a process rarely
 // gains privileges.
-
-// ---- begin <bpfxx/sys/mutex.hpp> ----
-// `sys::mutex` and `sys::lock`: a process-local lock over pthread_mutex_t and
-// its scope guard — all that bpfxx's few process-wide tables (the probe
-// cache, the tc qdiscs this process made) need. <mutex> would cost every
-// translation unit that reaches them about 0.6 s of g++ to include.
-
-#include <pthread.h>
-
-namespace bpfxx::sys {
-
-class mutex {
-public:
-    mutex() noexcept = default;
-    mutex(const mutex&) = delete;
-    mutex& operator=(const mutex&) = delete;
-    ~mutex() = default; // a statically initialised mutex needs no destroy
-
-    void lock() noexcept { (void)pthread_mutex_lock(&m_); }
-    void unlock() noexcept { (void)pthread_mutex_unlock(&m_); }
-
-private:
-    pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
-};
-
-/// Holds `m` locked for its scope.
-class lock {
-public:
-    explicit lock(mutex& m) noexcept : m_(m) { m_.lock(); }
-    lock(const lock&) = delete;
-    lock& operator=(const lock&) = delete;
-    ~lock() { m_.unlock(); }
-
-private:
-    mutex& m_;
-};
-
-} // namespace bpfxx::sys
-// ---- end <bpfxx/sys/mutex.hpp> ----
 
 #include <cerrno>
 #include <compare>
@@ -19606,7 +19723,6 @@ protected:
 #include <range/v3/range_fwd.hpp>
 #endif
 
-#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -19662,7 +19778,8 @@ public:
     void reset(std::size_t capacity) {
         std::size_t slots = 16;
         while (slots < capacity * 2) slots *= 2;
-        slots_.assign(slots, 0);
+        slots_.clear();
+        slots_.resize(slots, 0);
     }
     /// Adds key `index` of `keys`; false if an equal key is already there.
     bool insert(const std::byte* keys, std::uint32_t index, std::size_t key_size) {
@@ -19692,7 +19809,7 @@ private:
         for (std::size_t i = 0; i < n; ++i) h = (h ^ std::to_integer<std::uint64_t>(p[i])) * 0x100000001b3ull;
         return static_cast<std::size_t>(h ^ (h >> 29));
     }
-    std::vector<std::uint32_t> slots_;
+    bpfxx::detail::buffer<std::uint32_t> slots_;
 };
 
 /// Walks a map's entries batch by batch; the engine behind every range.
@@ -19702,11 +19819,11 @@ public:
     map_cursor(const map_layout& layout, std::string label, iteration_options opts, bool want_values)
         : layout_(layout), label_(std::move(label)), opts_(opts), want_values_(want_values),
           method_(opts.method == iteration_method::next_key ? iteration_method::next_key : iteration_method::batch) {
-        capacity_ = std::max<std::uint32_t>(1, std::min(opts.batch_size, std::max<std::uint32_t>(1, layout.max_entries)));
+        capacity_ = bpfxx::detail::max<std::uint32_t>(1, bpfxx::detail::min(opts.batch_size, bpfxx::detail::max<std::uint32_t>(1, layout.max_entries)));
         keys_.resize(std::size_t{capacity_} * layout_.key_size);
         values_.resize(std::size_t{capacity_} * layout_.value_bytes);
         // Batch tokens: a u32 bucket for hash maps, a key for the others.
-        in_token_.resize(std::max<std::size_t>(layout_.key_size, 8));
+        in_token_.resize(bpfxx::detail::max<std::size_t>(layout_.key_size, 8));
         out_token_.resize(in_token_.size());
     }
 
@@ -19762,7 +19879,7 @@ private:
     }
 
     void grow() {
-        capacity_ = std::min(capacity_ * 2, std::max<std::uint32_t>(capacity_ + 1, layout_.max_entries));
+        capacity_ = bpfxx::detail::min(capacity_ * 2, bpfxx::detail::max<std::uint32_t>(capacity_ + 1, layout_.max_entries));
         keys_.resize(std::size_t{capacity_} * layout_.key_size);
         values_.resize(std::size_t{capacity_} * layout_.value_bytes);
     }
@@ -19796,7 +19913,7 @@ private:
     /// Whether `key` is (still) in the map; true when the kernel cannot tell
     /// (maps that user space cannot read).
     [[nodiscard]] bool exists(const std::byte* key) {
-        probe_.resize(std::max<std::size_t>(layout_.value_bytes, 8));
+        probe_.resize(bpfxx::detail::max<std::size_t>(layout_.value_bytes, 8));
         return elem_call(sys::cmd::map_lookup_elem, layout_.fd, key, probe_.data()) != ENOENT;
     }
 
@@ -19854,7 +19971,7 @@ private:
     bool find_resume_point(std::uint32_t n, std::size_t limit = std::numeric_limits<std::size_t>::max()) {
         const std::size_t ks = layout_.key_size;
         const std::size_t recent = recent_.size() / ks;
-        const std::size_t end = std::min(n + recent, tried_ + std::min(limit, n + recent));
+        const std::size_t end = bpfxx::detail::min(n + recent, tried_ + bpfxx::detail::min(limit, n + recent));
         for (std::size_t c = tried_; c < end; ++c) {
             const std::byte* key = c < n ? keys_.data() + (n - 1 - c) * ks : recent_.data() + (recent - 1 - (c - n)) * ks;
             if (exists(key)) {
@@ -19871,8 +19988,8 @@ private:
     /// keep the last max(batch size, min_recent) keys read.
     void remember_previous_batch() {
         const std::size_t ks = layout_.key_size;
-        recent_.insert(recent_.end(), keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(last_count_ * ks));
-        const std::size_t keep = std::max<std::size_t>(capacity_, min_recent) * ks;
+        recent_.append(keys_.data(), keys_.data() + std::size_t{last_count_} * ks);
+        const std::size_t keep = bpfxx::detail::max<std::size_t>(capacity_, min_recent) * ks;
         if (recent_.size() > keep) recent_.erase(recent_.begin(), recent_.end() - static_cast<std::ptrdiff_t>(keep));
         const auto count = static_cast<std::uint32_t>(recent_.size() / ks);
         recent_set_.reset(count);
@@ -19965,8 +20082,8 @@ private:
     iteration_method method_ = iteration_method::batch;
 
     std::uint32_t capacity_ = 0;
-    std::vector<std::byte> keys_;
-    std::vector<std::byte> values_;
+    bpfxx::detail::buffer<std::byte> keys_;
+    bpfxx::detail::buffer<std::byte> values_;
     std::uint32_t count_ = 0; ///< entries in the buffers
     std::uint32_t last_count_ = 0; ///< entries of the previous batch (still in keys_ while filling)
     std::uint32_t pos_ = 0;   ///< the current one
@@ -19975,20 +20092,20 @@ private:
     bool started_ = false;
     bool finished_ = false; ///< no more batches to read
 
-    std::vector<std::byte> in_token_, out_token_;
+    bpfxx::detail::buffer<std::byte> in_token_, out_token_;
     bool has_token_ = false;
 
     static constexpr std::uint32_t max_anchors = 32;
     static constexpr std::uint32_t max_resumes = 64; ///< per batch; then the iteration ends
     std::size_t tried_ = 0; ///< resume candidates used up since the last progress
-    std::vector<std::byte> cursor_key_;
+    bpfxx::detail::buffer<std::byte> cursor_key_;
     bool has_cursor_ = false;
-    std::vector<std::byte> anchors_;
+    bpfxx::detail::buffer<std::byte> anchors_;
     std::uint32_t anchor_count_ = 0;
     batch_key_set anchor_set_;
     batch_key_set seen_;
     static constexpr std::size_t min_recent = 256;
-    std::vector<std::byte> recent_, step_, probe_;
+    bpfxx::detail::buffer<std::byte> recent_, step_, probe_;
     batch_key_set recent_set_;
 };
 
@@ -20557,7 +20674,7 @@ public:
         requires detail::hash_table_map<M>
     {
         std::vector<std::pair<key_type, element_type>> out;
-        std::uint32_t capacity = std::min<std::uint32_t>(256, std::max<std::uint32_t>(1, max_entries_));
+        std::uint32_t capacity = bpfxx::detail::min<std::uint32_t>(256, bpfxx::detail::max<std::uint32_t>(1, max_entries_));
         std::vector<std::byte> keys, values;
         // Batch tokens: a u32 bucket for hash maps, a key for the others.
         std::array<std::byte, 8 + sizeof(key_type)> in{}, token{};
@@ -21993,7 +22110,6 @@ private:
 } // namespace bpfxx
 // ---- end <bpfxx/sys/callback.hpp> ----
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <initializer_list>
@@ -22168,7 +22284,9 @@ namespace detail::links {
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end()) return;
+    if (p.type() == prog_type::unspec) return;
+    for (const prog_type t : types)
+        if (t == p.type()) return;
     std::string allowed;
     for (const prog_type t : types) {
         if (!allowed.empty()) allowed += t == *(types.end() - 1) ? " or " : ", ";

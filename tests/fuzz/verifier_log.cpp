@@ -5,6 +5,7 @@
 
 #include <bpfxx/load/verifier_log.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

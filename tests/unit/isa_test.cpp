@@ -1,14 +1,18 @@
 // The SDK's own constants against the kernel's <linux/bpf.h>, where present.
 #include <bpfxx/detail/buffer.hpp>
+#include <bpfxx/detail/order.hpp>
+#include <bpfxx/detail/owner.hpp>
 #include <bpfxx/isa.hpp>
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #if __has_include(<linux/bpf.h>)
 #include <linux/bpf.h>
@@ -274,8 +278,30 @@ constexpr bool buffer_copies_and_moves() {
     if (moved.size() != 3 || moved[1].back() != 3) return false;
     buffer<int> a{4, 5};
     a.assign(nested[1].begin(), nested[1].end());
-    return same(a, {1, 2, 3}) && !(a == nested[0]);
+    if (!same(a, {1, 2, 3}) || a == nested[0]) return false;
+    a.append(nested[0].begin(), nested[0].end());
+    buffer<int> b{9};
+    a.swap(b);
+    return same(a, {9}) && same(b, {1, 2, 3, 1, 2});
 }
+
+// detail::sort (heapsort) and detail::unique: sorted and deduplicated as
+// std::sort and std::unique would, for orders that stress a heap.
+constexpr bool sorts_like_std(int n, int pattern) {
+    buffer<int> v;
+    for (int i = 0; i < n; ++i)
+        v.push_back(pattern == 0 ? i : pattern == 1 ? n - i : pattern == 2 ? (i * 7919) % 13 : (i % 2 ? i : -i));
+    bpfxx::detail::sort(v.begin(), v.end());
+    for (std::size_t i = 1; i < v.size(); ++i)
+        if (v[i - 1] > v[i]) return false;
+    auto* end = bpfxx::detail::unique(v.begin(), v.end());
+    if (n == 0) return end == v.begin(); // (an empty buffer has no storage to step through)
+    for (auto* p = v.begin() + 1; p < end; ++p)
+        if (!(p[-1] < p[0])) return false;
+    return end - v.begin() == (pattern == 2 ? std::min(n, 13) : n);
+}
+static_assert(sorts_like_std(0, 0) && sorts_like_std(1, 1) && sorts_like_std(2, 1));
+static_assert(sorts_like_std(100, 0) && sorts_like_std(100, 1) && sorts_like_std(100, 2) && sorts_like_std(101, 3));
 
 static_assert(buffer_grows_keeps_and_erases());
 static_assert(buffer_copies_and_moves());
@@ -290,4 +316,57 @@ TEST_CASE("detail::buffer: the same behaviour at run time as in constant evaluat
     for (std::uint64_t i = 0; i < 100000; ++i) big.push_back(i * i);
     CHECK(big.size() == 100000);
     CHECK(big[99999] == 99999ull * 99999ull);
+}
+
+TEST_CASE("detail::sort: the order std::sort gives, with a custom order, on random input") {
+    std::uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 200; ++round) {
+        std::vector<std::pair<int, int>> v(static_cast<std::size_t>(round * 3));
+        for (auto& [key, payload] : v) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            key = static_cast<int>(seed >> 58);
+            payload = static_cast<int>(seed >> 40);
+        }
+        auto want = v;
+        const auto by_key_then_payload = [](const auto& a, const auto& b) { return a < b; };
+        std::sort(want.begin(), want.end(), by_key_then_payload);
+        bpfxx::detail::sort(v.data(), v.data() + v.size(), by_key_then_payload);
+        CHECK(v == want);
+    }
+    CHECK(sorts_like_std(1000, 2));
+}
+
+TEST_CASE("detail::owner: deletes what it holds once, on reset, reassignment and destruction") {
+    struct counted {
+        int* deaths;
+        ~counted() { ++*deaths; }
+    };
+    int deaths = 0;
+    {
+        bpfxx::detail::owner<counted> a(new counted{&deaths});
+        bpfxx::detail::owner<counted> b(std::move(a));
+        CHECK(!a);
+        CHECK(b->deaths == &deaths);
+        a.reset(new counted{&deaths});
+        b = std::move(a); // the first one dies
+        CHECK(deaths == 1);
+        auto& self = b;
+        b = std::move(self); // self-move keeps it
+        CHECK(deaths == 1);
+        CHECK(bool(b));
+        counted* raw = b.release();
+        CHECK(!b);
+        delete raw;
+        CHECK(deaths == 2);
+        b.reset(new counted{&deaths});
+    }
+    CHECK(deaths == 3);
+    {
+        bpfxx::detail::owner<counted[]> arr(new counted[3]{{&deaths}, {&deaths}, {&deaths}});
+        CHECK(arr[2].deaths == &deaths);
+        bpfxx::detail::owner<counted[]> other(std::move(arr));
+        CHECK(!arr);
+        CHECK(deaths == 3);
+    }
+    CHECK(deaths == 6);
 }

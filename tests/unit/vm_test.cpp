@@ -8,6 +8,7 @@
 #include <bpfxx/maps/descriptors.hpp>
 #include <bpfxx/vm.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>

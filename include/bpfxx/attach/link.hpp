@@ -20,7 +20,6 @@
 #include <bpfxx/sys/pin.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <initializer_list>
@@ -195,7 +194,9 @@ namespace detail::links {
 inline void require_type(const prog& p, const char* op, const std::string& what,
                          std::initializer_list<prog_type> types) {
     if (!p) throw error(EBADF, op, what, "the program handle is empty");
-    if (p.type() == prog_type::unspec || std::find(types.begin(), types.end(), p.type()) != types.end()) return;
+    if (p.type() == prog_type::unspec) return;
+    for (const prog_type t : types)
+        if (t == p.type()) return;
     std::string allowed;
     for (const prog_type t : types) {
         if (!allowed.empty()) allowed += t == *(types.end() - 1) ? " or " : ", ";

@@ -20,12 +20,12 @@
 #include <bpfxx/asm/program.hpp>
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/writer.hpp>
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/isa/insn.hpp>
 #include <bpfxx/isa/opcodes.hpp>
 #include <bpfxx/text/disasm.hpp>
 #include <bpfxx/text/write_listing.hpp>
 
-#include <algorithm>
 
 #include <cstddef>
 #include <cstdint>
@@ -78,8 +78,8 @@ namespace detail {
         }
         if (is_ld_imm64(in)) ++i;
     }
-    std::sort(starts.begin(), starts.end());
-    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    bpfxx::detail::sort(starts.data(), starts.data() + starts.size());
+    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(starts.data(), starts.data() + starts.size()) - starts.data()));
     return starts;
 }
 

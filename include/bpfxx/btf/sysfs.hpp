@@ -9,6 +9,7 @@
 
 #include <bpfxx/btf/elf.hpp>
 #include <bpfxx/btf/types.hpp>
+#include <bpfxx/detail/owner.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/unique_fd.hpp>
 
@@ -20,7 +21,6 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,10 +47,10 @@ namespace detail {
     }
     // sysfs reports a size but may refuse mmap; other files may report none (procfs-like).
     std::size_t cap = size != 0 ? size : 1u << 20, have = 0;
-    std::unique_ptr<std::byte[]> buf(new std::byte[cap]);
+    bpfxx::detail::owner<std::byte[]> buf(new std::byte[cap]);
     for (;;) {
         if (have == cap) {
-            std::unique_ptr<std::byte[]> bigger(new std::byte[cap * 2]);
+            bpfxx::detail::owner<std::byte[]> bigger(new std::byte[cap * 2]);
             std::memcpy(bigger.get(), buf.get(), have);
             buf = std::move(bigger);
             cap *= 2;

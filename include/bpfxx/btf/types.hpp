@@ -20,9 +20,11 @@
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/name_index.hpp>
+#include <bpfxx/detail/owner.hpp>
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/sys/error.hpp>
+#include <bpfxx/sys/mutex.hpp>
 
-#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -30,8 +32,6 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -405,7 +405,7 @@ public:
         if (name.empty()) return out;
         const auto first_own = out.size();
         const auto h = detail::hash_name(name);
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         for (std::uint32_t k = 1; k <= static_cast<std::uint32_t>(max_kind); ++k) {
             auto& index = lazy_->by_kind[k];
             (void)extend_index(index, k, {}, 0);
@@ -415,8 +415,8 @@ public:
                 return false;
             });
         }
-        std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_own), out.end(),
-                  [](const type& x, const type& y) { return x.id_ < y.id_; });
+        bpfxx::detail::sort(out.data() + first_own, out.data() + out.size(),
+                            [](const type& x, const type& y) { return x.id_ < y.id_; });
         return out;
     }
 
@@ -460,7 +460,7 @@ public:
     /// Heap bytes in use besides the blob: the offsets and kinds of the
     /// records walked (by chunks), and the name index so far.
     [[nodiscard]] std::size_t index_bytes() const {
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         const std::size_t walked = lazy_->walked.load(std::memory_order_relaxed);
         std::size_t n = (walked + chunk_size - 1) / chunk_size * sizeof(chunk);
         for (const auto& t : lazy_->by_kind) n += t.table.bytes();
@@ -489,7 +489,7 @@ private:
     /// published through `walked`) and the name index. `mutex` guards both
     /// while they grow; reading a walked record's offset needs no lock.
     struct lazy_state {
-        std::mutex mutex;
+        sys::mutex mutex;
         std::atomic<std::uint32_t> walked{0};
         std::atomic<bool> complete{false}; ///< every record walked
         std::uint64_t bad_byte = 0;        ///< where a malformed record stopped the walk,
@@ -499,7 +499,7 @@ private:
     };
 
     types(detail::blob_storage storage, const types* base, std::string source)
-        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(std::make_unique<lazy_state>()) {
+        : storage_(std::move(storage)), source_(std::move(source)), base_(base), lazy_(new lazy_state()) {
         if (base_ != nullptr) {
             first_id_ = base_->size();
             str_base_ = base_->strings_size();
@@ -508,7 +508,7 @@ private:
         // Every record takes at least 12 bytes: room for all of them, which
         // the walk fills in order (untouched pages cost no memory).
         const std::uint32_t most = header_.type_len / static_cast<std::uint32_t>(sizeof(type_header));
-        chunks_.reset(new std::unique_ptr<chunk>[most / chunk_size + 1]);
+        chunks_.reset(new bpfxx::detail::owner<chunk>[most / chunk_size + 1]);
     }
 
     void read_header() {
@@ -553,7 +553,7 @@ private:
     /// Walks records until `count` of them are indexed; false if there are
     /// fewer. Throws for a malformed record on the way. Takes the lock.
     bool walk_to(std::uint32_t count) const {
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         if (walk_locked(count) >= count) return true;
         if (!lazy_->bad_rule.empty()) throw_bad_record();
         return false;
@@ -561,7 +561,7 @@ private:
     /// All records: their number. Throws for a malformed record.
     std::uint32_t walk_all() const {
         if (lazy_->complete.load(std::memory_order_acquire)) return lazy_->walked.load(std::memory_order_acquire);
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         const auto n = walk_locked(UINT32_MAX);
         if (!lazy_->bad_rule.empty()) throw_bad_record();
         return n;
@@ -648,7 +648,7 @@ private:
         if (name.empty() || k == 0 || k > static_cast<std::uint32_t>(max_kind)) return std::nullopt;
         const auto h = detail::hash_name(name);
         std::optional<type> found;
-        std::lock_guard lock(lazy_->mutex);
+        const sys::lock lock(lazy_->mutex);
         auto& index = lazy_->by_kind[k];
         index.table.probe(h, [&](std::uint32_t id) {
             const std::byte* rec = record_at(id - first_id_);
@@ -690,7 +690,7 @@ private:
             for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
                 const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
                 const std::uint32_t first = base % chunk_size;
-                const std::uint32_t last = std::min<std::uint32_t>(chunk_size, first + (walked - base));
+                const std::uint32_t last = walked - base < chunk_size - first ? first + (walked - base) : chunk_size;
                 for (const auto* q = kinds + first; q < kinds + last; ++q) {
                     q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
                     if (q == nullptr) break;
@@ -738,12 +738,12 @@ private:
         std::uint32_t offsets[chunk_size]; ///< byte offset in the type section
         std::uint8_t kinds[chunk_size];
     };
-    std::unique_ptr<std::unique_ptr<chunk>[]> chunks_; ///< enough for every record the section can hold
+    bpfxx::detail::owner<bpfxx::detail::owner<chunk>[]> chunks_; ///< enough for every record the section can hold
     /// The record of the walked type first_id_ + i.
     [[nodiscard]] const std::byte* record_at(std::uint32_t i) const noexcept {
         return types_ + chunks_[i / chunk_size]->offsets[i % chunk_size];
     }
-    std::unique_ptr<lazy_state> lazy_;
+    bpfxx::detail::owner<lazy_state> lazy_;
 };
 
 // ---------------------------------------------------------------------------

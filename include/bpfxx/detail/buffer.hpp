@@ -101,6 +101,11 @@ public:
         data_[i] = std::move(last);
         return data_ + i;
     }
+    /// Appends a copy of [first, last) (which must not lie in this buffer).
+    constexpr void append(const T* first, const T* last) {
+        reserve(size_ + static_cast<std::size_t>(last - first));
+        for (; first != last; ++first) data_[size_++] = *first;
+    }
     /// Replaces the contents with a copy of [first, last).
     constexpr void assign(const T* first, const T* last) {
         clear();
@@ -115,6 +120,11 @@ public:
         return data_ + at;
     }
     constexpr T* erase(const T* at) { return erase(at, at + 1); }
+    constexpr void swap(buffer& o) noexcept {
+        std::swap(data_, o.data_);
+        std::swap(size_, o.size_);
+        std::swap(cap_, o.cap_);
+    }
 
     friend constexpr bool operator==(const buffer& a, const buffer& b) {
         if (a.size_ != b.size_) return false;
@@ -124,10 +134,6 @@ public:
     }
 
 private:
-    constexpr void append(const T* first, const T* last) {
-        reserve(size_ + static_cast<std::size_t>(last - first));
-        for (; first != last; ++first) data_[size_++] = *first;
-    }
     constexpr void reallocate(std::size_t cap) {
         T* fresh = new T[cap];
         for (std::size_t i = 0; i < size_; ++i) fresh[i] = std::move(data_[i]);

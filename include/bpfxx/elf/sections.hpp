@@ -5,6 +5,7 @@
 //
 //     auto btf = bpfxx::elf::find_section(file_bytes, ".BTF");
 
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/elf/image.hpp>
 #include <bpfxx/sys/error.hpp>
 
@@ -60,7 +61,7 @@ inline constexpr std::uint16_t shn_xindex = 0xffff;
     // more than 0xff00 sections: the counts live in section 0
     const std::uint64_t count = eh.shnum != 0 ? eh.shnum : first.size;
     const std::uint32_t names_index = eh.shstrndx == detail::shn_xindex ? first.link : eh.shstrndx;
-    if (count > (bytes.size() - std::min<std::uint64_t>(bytes.size(), eh.shoff)) / sizeof(detail::section_header))
+    if (count > (bytes.size() - bpfxx::detail::min<std::uint64_t>(bytes.size(), eh.shoff)) / sizeof(detail::section_header))
         f.malformed("the section headers run past the end of the file");
     if (names_index >= count) f.malformed("the section name table does not exist");
     const auto names_header = f.at<detail::section_header>(eh.shoff + std::uint64_t{names_index} * sizeof(detail::section_header));

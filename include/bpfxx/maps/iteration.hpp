@@ -39,6 +39,8 @@
 //   each key once.
 // Without concurrent changes both methods yield every entry exactly once.
 
+#include <bpfxx/detail/buffer.hpp>
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/maps/object.hpp>
 #include <bpfxx/sys/attr.hpp>
 #include <bpfxx/sys/bpf.hpp>
@@ -48,7 +50,6 @@
 #include <range/v3/range_fwd.hpp>
 #endif
 
-#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -104,7 +105,8 @@ public:
     void reset(std::size_t capacity) {
         std::size_t slots = 16;
         while (slots < capacity * 2) slots *= 2;
-        slots_.assign(slots, 0);
+        slots_.clear();
+        slots_.resize(slots, 0);
     }
     /// Adds key `index` of `keys`; false if an equal key is already there.
     bool insert(const std::byte* keys, std::uint32_t index, std::size_t key_size) {
@@ -134,7 +136,7 @@ private:
         for (std::size_t i = 0; i < n; ++i) h = (h ^ std::to_integer<std::uint64_t>(p[i])) * 0x100000001b3ull;
         return static_cast<std::size_t>(h ^ (h >> 29));
     }
-    std::vector<std::uint32_t> slots_;
+    bpfxx::detail::buffer<std::uint32_t> slots_;
 };
 
 /// Walks a map's entries batch by batch; the engine behind every range.
@@ -144,11 +146,11 @@ public:
     map_cursor(const map_layout& layout, std::string label, iteration_options opts, bool want_values)
         : layout_(layout), label_(std::move(label)), opts_(opts), want_values_(want_values),
           method_(opts.method == iteration_method::next_key ? iteration_method::next_key : iteration_method::batch) {
-        capacity_ = std::max<std::uint32_t>(1, std::min(opts.batch_size, std::max<std::uint32_t>(1, layout.max_entries)));
+        capacity_ = bpfxx::detail::max<std::uint32_t>(1, bpfxx::detail::min(opts.batch_size, bpfxx::detail::max<std::uint32_t>(1, layout.max_entries)));
         keys_.resize(std::size_t{capacity_} * layout_.key_size);
         values_.resize(std::size_t{capacity_} * layout_.value_bytes);
         // Batch tokens: a u32 bucket for hash maps, a key for the others.
-        in_token_.resize(std::max<std::size_t>(layout_.key_size, 8));
+        in_token_.resize(bpfxx::detail::max<std::size_t>(layout_.key_size, 8));
         out_token_.resize(in_token_.size());
     }
 
@@ -204,7 +206,7 @@ private:
     }
 
     void grow() {
-        capacity_ = std::min(capacity_ * 2, std::max<std::uint32_t>(capacity_ + 1, layout_.max_entries));
+        capacity_ = bpfxx::detail::min(capacity_ * 2, bpfxx::detail::max<std::uint32_t>(capacity_ + 1, layout_.max_entries));
         keys_.resize(std::size_t{capacity_} * layout_.key_size);
         values_.resize(std::size_t{capacity_} * layout_.value_bytes);
     }
@@ -238,7 +240,7 @@ private:
     /// Whether `key` is (still) in the map; true when the kernel cannot tell
     /// (maps that user space cannot read).
     [[nodiscard]] bool exists(const std::byte* key) {
-        probe_.resize(std::max<std::size_t>(layout_.value_bytes, 8));
+        probe_.resize(bpfxx::detail::max<std::size_t>(layout_.value_bytes, 8));
         return elem_call(sys::cmd::map_lookup_elem, layout_.fd, key, probe_.data()) != ENOENT;
     }
 
@@ -296,7 +298,7 @@ private:
     bool find_resume_point(std::uint32_t n, std::size_t limit = std::numeric_limits<std::size_t>::max()) {
         const std::size_t ks = layout_.key_size;
         const std::size_t recent = recent_.size() / ks;
-        const std::size_t end = std::min(n + recent, tried_ + std::min(limit, n + recent));
+        const std::size_t end = bpfxx::detail::min(n + recent, tried_ + bpfxx::detail::min(limit, n + recent));
         for (std::size_t c = tried_; c < end; ++c) {
             const std::byte* key = c < n ? keys_.data() + (n - 1 - c) * ks : recent_.data() + (recent - 1 - (c - n)) * ks;
             if (exists(key)) {
@@ -313,8 +315,8 @@ private:
     /// keep the last max(batch size, min_recent) keys read.
     void remember_previous_batch() {
         const std::size_t ks = layout_.key_size;
-        recent_.insert(recent_.end(), keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(last_count_ * ks));
-        const std::size_t keep = std::max<std::size_t>(capacity_, min_recent) * ks;
+        recent_.append(keys_.data(), keys_.data() + std::size_t{last_count_} * ks);
+        const std::size_t keep = bpfxx::detail::max<std::size_t>(capacity_, min_recent) * ks;
         if (recent_.size() > keep) recent_.erase(recent_.begin(), recent_.end() - static_cast<std::ptrdiff_t>(keep));
         const auto count = static_cast<std::uint32_t>(recent_.size() / ks);
         recent_set_.reset(count);
@@ -407,8 +409,8 @@ private:
     iteration_method method_ = iteration_method::batch;
 
     std::uint32_t capacity_ = 0;
-    std::vector<std::byte> keys_;
-    std::vector<std::byte> values_;
+    bpfxx::detail::buffer<std::byte> keys_;
+    bpfxx::detail::buffer<std::byte> values_;
     std::uint32_t count_ = 0; ///< entries in the buffers
     std::uint32_t last_count_ = 0; ///< entries of the previous batch (still in keys_ while filling)
     std::uint32_t pos_ = 0;   ///< the current one
@@ -417,20 +419,20 @@ private:
     bool started_ = false;
     bool finished_ = false; ///< no more batches to read
 
-    std::vector<std::byte> in_token_, out_token_;
+    bpfxx::detail::buffer<std::byte> in_token_, out_token_;
     bool has_token_ = false;
 
     static constexpr std::uint32_t max_anchors = 32;
     static constexpr std::uint32_t max_resumes = 64; ///< per batch; then the iteration ends
     std::size_t tried_ = 0; ///< resume candidates used up since the last progress
-    std::vector<std::byte> cursor_key_;
+    bpfxx::detail::buffer<std::byte> cursor_key_;
     bool has_cursor_ = false;
-    std::vector<std::byte> anchors_;
+    bpfxx::detail::buffer<std::byte> anchors_;
     std::uint32_t anchor_count_ = 0;
     batch_key_set anchor_set_;
     batch_key_set seen_;
     static constexpr std::size_t min_recent = 256;
-    std::vector<std::byte> recent_, step_, probe_;
+    bpfxx::detail::buffer<std::byte> recent_, step_, probe_;
     batch_key_set recent_set_;
 };
 

@@ -16,6 +16,7 @@
 // operations, each enabled for the map types that have it.
 
 #include <bpfxx/descriptors/maps.hpp>
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/maps/iteration.hpp>
 #include <bpfxx/maps/object.hpp>
 #include <bpfxx/maps/options.hpp>
@@ -476,7 +477,7 @@ public:
         requires detail::hash_table_map<M>
     {
         std::vector<std::pair<key_type, element_type>> out;
-        std::uint32_t capacity = std::min<std::uint32_t>(256, std::max<std::uint32_t>(1, max_entries_));
+        std::uint32_t capacity = bpfxx::detail::min<std::uint32_t>(256, bpfxx::detail::max<std::uint32_t>(1, max_entries_));
         std::vector<std::byte> keys, values;
         // Batch tokens: a u32 bucket for hash maps, a key for the others.
         std::array<std::byte, 8 + sizeof(key_type)> in{}, token{};
