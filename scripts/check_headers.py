@@ -9,7 +9,10 @@ Fails (exit 1) when
     includes one of another layer (the Linux ones: maps, sys, load ...), or
   - a header has more than LIMIT lines and its opening comment (the comment
     right after `#pragma once`) does not say why it is one concept, in a line
-    `// One concept: <why>`.
+    `// One concept: <why>`, or
+  - a header includes a standard header that costs every translation unit
+    more than bpfxx's small replacement does (HEAVY; CONTRIBUTING.md says
+    what to use instead).
 
 Usage: scripts/check_headers.py [--limit N] [--root DIR]
 """
@@ -24,6 +27,9 @@ from pathlib import Path
 # The layers that build on any OS; they may include only each other.
 PORTABLE = ("detail", "isa", "asm", "text", "check", "descriptors", "vm")
 
+# Standard headers kept out of include/ for their compile cost.
+HEAVY = ("functional", "fstream", "sstream", "iostream", "map", "set", "mutex", "memory", "algorithm")
+STD_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<([a-z_]+)>")
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"](bpfxx/[^>"]+)[>"]')
 ONE_CONCEPT_RE = re.compile(r"^//\s*One concept:\s*\S")
 
@@ -101,6 +107,12 @@ def main() -> int:
                 failed = True
 
     for p in headers:
+        for line in p.read_text().splitlines():
+            if (m := STD_INCLUDE_RE.match(line)) and m.group(1) in HEAVY:
+                print(f"check_headers: {p.relative_to(args.root)} includes <{m.group(1)}> (see CONTRIBUTING.md)")
+                failed = True
+
+    for p in headers:
         n = len(p.read_text().splitlines())
         if n > args.limit and not any(ONE_CONCEPT_RE.match(line) for line in opening_comment(p)):
             print(f"check_headers: {p.relative_to(args.root)} has {n} lines (more than {args.limit}) and its "
@@ -109,7 +121,7 @@ def main() -> int:
 
     if not failed:
         print(f"check_headers: {len(headers)} headers, no include cycle, portable layers include only portable "
-              f"ones, none over {args.limit} lines unexplained")
+              f"ones, none of <{'>, <'.join(HEAVY)}>, none over {args.limit} lines unexplained")
     return 1 if failed else 0
 
 
