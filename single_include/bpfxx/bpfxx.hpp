@@ -13544,8 +13544,9 @@ template <class P>
 // ---- begin <bpfxx/btf/types.hpp> ----
 // `btf::types`: a parsed BTF blob — vmlinux, a module's split BTF on its
 // base, a map's or program's BTF, an object's `.BTF` section — and typed
-// views of its types. Portable: it reads bytes; where they come from is
-// another header's business (`btf/sysfs.hpp`, `btf/kernel.hpp`, `btf/elf.hpp`).
+// views of its types. Portable to any POSIX system (it locks with pthread):
+// it reads bytes; where they come from is another header's business
+// (`btf/sysfs.hpp`, `btf/kernel.hpp`, `btf/elf.hpp`).
 //
 // Parsing is one pass over the type section that checks every record's
 // bounds and kind and keeps each type's offset, so `at(id)` is O(1). The
@@ -13892,57 +13893,6 @@ private:
 
 } // namespace bpfxx::btf::detail
 // ---- end <bpfxx/btf/name_index.hpp> ----
-// ---- begin <bpfxx/detail/owner.hpp> ----
-// `detail::owner<T>` and `detail::owner<T[]>`: a move-only pointer that
-// deletes what it holds — the part of std::unique_ptr bpfxx's run-time
-// state needs (the BTF reader's lazily built index, a file read into
-// memory). <memory> and unique_ptr's instantiations cost every translation
-// unit that reaches them far more than these few lines (see buffer.hpp).
-
-#include <cstddef>
-#include <type_traits>
-#include <utility>
-
-namespace bpfxx::detail {
-
-template <class T>
-class owner {
-    using element = std::remove_extent_t<T>;
-    static constexpr bool array = std::is_array_v<T>;
-
-public:
-    owner() noexcept = default;
-    /// Owns `p`, made by `new` (by `new[]` for owner<T[]>).
-    explicit owner(element* p) noexcept : p_(p) {}
-    owner(owner&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
-    owner& operator=(owner&& o) noexcept {
-        if (this != &o) reset(std::exchange(o.p_, nullptr));
-        return *this;
-    }
-    owner(const owner&) = delete;
-    owner& operator=(const owner&) = delete;
-    ~owner() { destroy(p_); }
-
-    [[nodiscard]] element* get() const noexcept { return p_; }
-    [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
-    [[nodiscard]] element& operator*() const noexcept requires(!array) { return *p_; }
-    [[nodiscard]] element* operator->() const noexcept requires(!array) { return p_; }
-    [[nodiscard]] element& operator[](std::size_t i) const noexcept requires array { return p_[i]; }
-    /// Gives up ownership: the caller deletes the result.
-    [[nodiscard]] element* release() noexcept { return std::exchange(p_, nullptr); }
-    void reset(element* p = nullptr) noexcept { destroy(std::exchange(p_, p)); }
-
-private:
-    static void destroy(element* p) noexcept {
-        if constexpr (array) delete[] p;
-        else delete p;
-    }
-
-    element* p_ = nullptr;
-};
-
-} // namespace bpfxx::detail
-// ---- end <bpfxx/detail/owner.hpp> ----
 // ---- begin <bpfxx/detail/order.hpp> ----
 // Ordering values without <algorithm>: `detail::min`, `detail::max`,
 // `detail::sort(first, last, less)` — heapsort over a contiguous range, for
@@ -14010,6 +13960,57 @@ constexpr T* unique(T* first, T* last) {
 
 } // namespace bpfxx::detail
 // ---- end <bpfxx/detail/order.hpp> ----
+// ---- begin <bpfxx/detail/owner.hpp> ----
+// `detail::owner<T>` and `detail::owner<T[]>`: a move-only pointer that
+// deletes what it holds — the part of std::unique_ptr bpfxx's run-time
+// state needs (the BTF reader's lazily built index, a file read into
+// memory). <memory> and unique_ptr's instantiations cost every translation
+// unit that reaches them far more than these few lines (see buffer.hpp).
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace bpfxx::detail {
+
+template <class T>
+class owner {
+    using element = std::remove_extent_t<T>;
+    static constexpr bool array = std::is_array_v<T>;
+
+public:
+    owner() noexcept = default;
+    /// Owns `p`, made by `new` (by `new[]` for owner<T[]>).
+    explicit owner(element* p) noexcept : p_(p) {}
+    owner(owner&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    owner& operator=(owner&& o) noexcept {
+        if (this != &o) reset(std::exchange(o.p_, nullptr));
+        return *this;
+    }
+    owner(const owner&) = delete;
+    owner& operator=(const owner&) = delete;
+    ~owner() { destroy(p_); }
+
+    [[nodiscard]] element* get() const noexcept { return p_; }
+    [[nodiscard]] explicit operator bool() const noexcept { return p_ != nullptr; }
+    [[nodiscard]] element& operator*() const noexcept requires(!array) { return *p_; }
+    [[nodiscard]] element* operator->() const noexcept requires(!array) { return p_; }
+    [[nodiscard]] element& operator[](std::size_t i) const noexcept requires array { return p_[i]; }
+    /// Gives up ownership: the caller deletes the result.
+    [[nodiscard]] element* release() noexcept { return std::exchange(p_, nullptr); }
+    void reset(element* p = nullptr) noexcept { destroy(std::exchange(p_, p)); }
+
+private:
+    static void destroy(element* p) noexcept {
+        if constexpr (array) delete[] p;
+        else delete p;
+    }
+
+    element* p_ = nullptr;
+};
+
+} // namespace bpfxx::detail
+// ---- end <bpfxx/detail/owner.hpp> ----
 // ---- begin <bpfxx/sys/error.hpp> ----
 // `bpfxx::error`: what every failing kernel operation throws — errno as a
 // `std::system_error`, the operation, the object it was about and, for a
@@ -14094,9 +14095,10 @@ namespace detail {
 // ---- end <bpfxx/sys/error.hpp> ----
 // ---- begin <bpfxx/sys/mutex.hpp> ----
 // `sys::mutex` and `sys::lock`: a process-local lock over pthread_mutex_t and
-// its scope guard — all that bpfxx's few process-wide tables (the probe
-// cache, the tc qdiscs this process made) need. <mutex> would cost every
-// translation unit that reaches them about 0.6 s of g++ to include.
+// its scope guard — all that bpfxx's few shared tables (the probe cache,
+// the tc qdiscs this process made, the BTF reader's lazily built index)
+// need. <mutex> would cost every translation unit that reaches them about
+// 0.6 s of g++ to include.
 
 #include <pthread.h>
 
@@ -14796,7 +14798,7 @@ private:
             for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
                 const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
                 const std::uint32_t first = base % chunk_size;
-                const std::uint32_t last = walked - base < chunk_size - first ? first + (walked - base) : chunk_size;
+                const std::uint32_t last = bpfxx::detail::min<std::uint32_t>(chunk_size, first + (walked - base));
                 for (const auto* q = kinds + first; q < kinds + last; ++q) {
                     q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
                     if (q == nullptr) break;

@@ -26,7 +26,6 @@
 #include <bpfxx/text/disasm.hpp>
 #include <bpfxx/text/write_listing.hpp>
 
-
 #include <cstddef>
 #include <cstdint>
 #include <span>

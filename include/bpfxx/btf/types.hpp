@@ -1,8 +1,9 @@
 #pragma once
 // `btf::types`: a parsed BTF blob — vmlinux, a module's split BTF on its
 // base, a map's or program's BTF, an object's `.BTF` section — and typed
-// views of its types. Portable: it reads bytes; where they come from is
-// another header's business (`btf/sysfs.hpp`, `btf/kernel.hpp`, `btf/elf.hpp`).
+// views of its types. Portable to any POSIX system (it locks with pthread):
+// it reads bytes; where they come from is another header's business
+// (`btf/sysfs.hpp`, `btf/kernel.hpp`, `btf/elf.hpp`).
 //
 // Parsing is one pass over the type section that checks every record's
 // bounds and kind and keeps each type's offset, so `at(id)` is O(1). The
@@ -20,8 +21,8 @@
 
 #include <bpfxx/btf/format.hpp>
 #include <bpfxx/btf/name_index.hpp>
-#include <bpfxx/detail/owner.hpp>
 #include <bpfxx/detail/order.hpp>
+#include <bpfxx/detail/owner.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/mutex.hpp>
 
@@ -690,7 +691,7 @@ private:
             for (std::uint32_t base = scanned; base < walked;) { // chunk by chunk
                 const std::uint8_t* const kinds = chunks_[base / chunk_size]->kinds;
                 const std::uint32_t first = base % chunk_size;
-                const std::uint32_t last = walked - base < chunk_size - first ? first + (walked - base) : chunk_size;
+                const std::uint32_t last = bpfxx::detail::min<std::uint32_t>(chunk_size, first + (walked - base));
                 for (const auto* q = kinds + first; q < kinds + last; ++q) {
                     q = static_cast<const std::uint8_t*>(std::memchr(q, static_cast<int>(k), static_cast<std::size_t>(kinds + last - q)));
                     if (q == nullptr) break;

@@ -1,8 +1,9 @@
 #pragma once
 // `sys::mutex` and `sys::lock`: a process-local lock over pthread_mutex_t and
-// its scope guard — all that bpfxx's few process-wide tables (the probe
-// cache, the tc qdiscs this process made) need. <mutex> would cost every
-// translation unit that reaches them about 0.6 s of g++ to include.
+// its scope guard — all that bpfxx's few shared tables (the probe cache,
+// the tc qdiscs this process made, the BTF reader's lazily built index)
+// need. <mutex> would cost every translation unit that reaches them about
+// 0.6 s of g++ to include.
 
 #include <pthread.h>
 
