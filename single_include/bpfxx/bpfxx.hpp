@@ -13898,7 +13898,8 @@ private:
 // `detail::sort(first, last, less)` — heapsort over a contiguous range, for
 // bpfxx's few run-time sorts (the BTF reader's lookups, the debug-info
 // builder's subprogram starts), O(n log n) in the worst case with no extra
-// memory, not stable — and `detail::unique`. <algorithm> costs every
+// memory, not stable — `detail::unique` and `detail::lower_bound` (the probe
+// cache's sorted table). <algorithm> costs every
 // translation unit that includes it ~0.2 s of g++ (C++20 adds the ranges
 // algorithms), and std::sort instantiates introsort, insertion sort and their
 // helpers for every element type and comparison.
@@ -13933,7 +13934,7 @@ constexpr void sift_down(T* base, std::size_t i, std::size_t n, Less& less) {
 }
 } // namespace sorting
 
-/// Sorts [first, last) so that `less` holds between no later and earlier element.
+/// Sorts [first, last) into the order `less` defines: afterwards no element is less than one before it.
 template <class T, class Less>
 constexpr void sort(T* first, T* last, Less less) {
     const auto n = static_cast<std::size_t>(last - first);
@@ -13956,6 +13957,23 @@ constexpr T* unique(T* first, T* last) {
     for (T* p = first + 1; p != last; ++p)
         if (!(*p == *out)) *++out = std::move(*p);
     return out + 1;
+}
+
+/// The first element of the sorted [first, last) that is not less than `key`
+/// by `less(element, key)` (binary search); `last` if there is none.
+template <class T, class K, class Less>
+constexpr T* lower_bound(T* first, T* last, const K& key, Less less) {
+    auto n = static_cast<std::size_t>(last - first);
+    while (n > 0) {
+        const std::size_t half = n / 2;
+        if (less(first[half], key)) {
+            first += half + 1;
+            n -= half + 1;
+        } else {
+            n = half;
+        }
+    }
+    return first;
 }
 
 } // namespace bpfxx::detail
@@ -17364,8 +17382,9 @@ namespace detail {
         }
         if (is_ld_imm64(in)) ++i;
     }
-    bpfxx::detail::sort(starts.data(), starts.data() + starts.size());
-    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(starts.data(), starts.data() + starts.size()) - starts.data()));
+    std::uint32_t* const first = starts.data();
+    bpfxx::detail::sort(first, first + starts.size());
+    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(first, first + starts.size()) - first));
     return starts;
 }
 
@@ -18380,15 +18399,10 @@ private:
         key about{};
         probe::support support;
     };
-    /// The first answer whose key is not below k (binary search).
+    /// The first answer whose key is not below k.
     answer* position(const key& k) noexcept {
-        std::size_t lo = 0, hi = answers_.size();
-        while (lo < hi) {
-            const auto mid = lo + (hi - lo) / 2;
-            if (answers_[mid].about < k) lo = mid + 1;
-            else hi = mid;
-        }
-        return answers_.begin() + lo;
+        return bpfxx::detail::lower_bound(answers_.begin(), answers_.end(), k,
+                                          [](const answer& a, const key& x) { return a.about < x; });
     }
     sys::mutex lock_;
     bpfxx::detail::buffer<answer> answers_;

@@ -300,6 +300,16 @@ constexpr bool sorts_like_std(int n, int pattern) {
         if (!(p[-1] < p[0])) return false;
     return end - v.begin() == (pattern == 2 ? std::min(n, 13) : n);
 }
+// detail::lower_bound: the first element not below the key, for keys below, among, between and above.
+constexpr bool finds_lower_bounds() {
+    const int v[] = {1, 3, 3, 3, 7, 9};
+    const auto at = [&](int key) {
+        return bpfxx::detail::lower_bound(v, v + 6, key, [](int a, int b) { return a < b; }) - v;
+    };
+    return at(0) == 0 && at(1) == 0 && at(2) == 1 && at(3) == 1 && at(4) == 4 && at(9) == 5 && at(10) == 6 &&
+           bpfxx::detail::lower_bound(v, v, 5, [](int a, int b) { return a < b; }) == v;
+}
+static_assert(finds_lower_bounds());
 static_assert(sorts_like_std(0, 0) && sorts_like_std(1, 1) && sorts_like_std(2, 1));
 static_assert(sorts_like_std(100, 0) && sorts_like_std(100, 1) && sorts_like_std(100, 2) && sorts_like_std(101, 3));
 
@@ -318,7 +328,7 @@ TEST_CASE("detail::buffer: the same behaviour at run time as in constant evaluat
     CHECK(big[99999] == 99999ull * 99999ull);
 }
 
-TEST_CASE("detail::sort: the order std::sort gives, with a custom order, on random input") {
+TEST_CASE("detail::sort and lower_bound: what std::sort and std::lower_bound give, with a custom order, on random input") {
     std::uint64_t seed = 0x9e3779b97f4a7c15ull;
     for (int round = 0; round < 200; ++round) {
         std::vector<std::pair<int, int>> v(static_cast<std::size_t>(round * 3));
@@ -332,6 +342,9 @@ TEST_CASE("detail::sort: the order std::sort gives, with a custom order, on rand
         std::sort(want.begin(), want.end(), by_key_then_payload);
         bpfxx::detail::sort(v.data(), v.data() + v.size(), by_key_then_payload);
         CHECK(v == want);
+        const std::pair<int, int> probe{round % 64, 0};
+        CHECK(bpfxx::detail::lower_bound(v.data(), v.data() + v.size(), probe, by_key_then_payload) - v.data() ==
+              std::lower_bound(want.begin(), want.end(), probe) - want.begin());
     }
     CHECK(sorts_like_std(1000, 2));
 }

@@ -8,6 +8,11 @@
 
 #include <bpfxx/isa/context.hpp>
 #include <bpfxx/isa/prog_types.hpp>
+#include <bpfxx/sys/probe_cache.hpp>
+
+#include <cstdint>
+#include <map>
+#include <tuple>
 
 #if __has_include(<linux/bpf.h>)
 #include <bpfxx/sys/attr.hpp>
@@ -402,4 +407,42 @@ TEST_CASE("prog_type and attach_type names are the kernel's, without the prefix"
     CHECK(to_string(bpfxx::attach_type::trace_uprobe_session) == "trace_uprobe_session");
     CHECK(to_string(static_cast<bpfxx::attach_type>(58)).empty());
     static_assert(to_string(bpfxx::prog_type::xdp) == "xdp");
+}
+
+// The probe cache keeps its answers in a sorted buffer (binary search, insert
+// in place): it must answer as a std::map of the same stores would.
+
+TEST_CASE("probe cache: finds, keeps and replaces answers as a std::map model does, over random operations") {
+    using bpfxx::detail::probing::key;
+    using bpfxx::detail::probing::kind;
+    bpfxx::detail::probing::cache cache;
+    std::map<std::tuple<int, std::uint32_t, std::int64_t>, int> model; // key -> errnum of the answer kept
+    std::uint64_t seed = 0x2545f4914f6cdd1dull;
+    const auto next = [&] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    for (int step = 0; step < 5000; ++step) {
+        const key k{static_cast<kind>(next() % 5), static_cast<std::uint32_t>(next() % 40),
+                    static_cast<std::int64_t>(next() % 3) - 1};
+        const auto mk = std::make_tuple(static_cast<int>(k.what), k.a, k.b);
+        if (next() % 3 == 0) {
+            bpfxx::probe::support got;
+            const auto it = model.find(mk);
+            REQUIRE(cache.find(k, got) == (it != model.end()));
+            if (it != model.end()) CHECK(got.errnum == it->second);
+        } else {
+            const int errnum = static_cast<int>(next() % 100) + 1;
+            const bool replace = next() % 2 == 0;
+            cache.store(k, bpfxx::probe::support::refused(errnum, "model"), replace);
+            if (replace || !model.count(mk)) model[mk] = errnum;
+        }
+    }
+    for (const auto& [mk, errnum] : model) { // everything stored is still there, in any order of arrival
+        bpfxx::probe::support got;
+        REQUIRE(cache.find(key{static_cast<kind>(std::get<0>(mk)), std::get<1>(mk), std::get<2>(mk)}, got));
+        CHECK(got.errnum == errnum);
+    }
 }

@@ -77,8 +77,9 @@ namespace detail {
         }
         if (is_ld_imm64(in)) ++i;
     }
-    bpfxx::detail::sort(starts.data(), starts.data() + starts.size());
-    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(starts.data(), starts.data() + starts.size()) - starts.data()));
+    std::uint32_t* const first = starts.data();
+    bpfxx::detail::sort(first, first + starts.size());
+    starts.resize(static_cast<std::size_t>(bpfxx::detail::unique(first, first + starts.size()) - first));
     return starts;
 }
 

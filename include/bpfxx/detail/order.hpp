@@ -3,7 +3,8 @@
 // `detail::sort(first, last, less)` — heapsort over a contiguous range, for
 // bpfxx's few run-time sorts (the BTF reader's lookups, the debug-info
 // builder's subprogram starts), O(n log n) in the worst case with no extra
-// memory, not stable — and `detail::unique`. <algorithm> costs every
+// memory, not stable — `detail::unique` and `detail::lower_bound` (the probe
+// cache's sorted table). <algorithm> costs every
 // translation unit that includes it ~0.2 s of g++ (C++20 adds the ranges
 // algorithms), and std::sort instantiates introsort, insertion sort and their
 // helpers for every element type and comparison.
@@ -38,7 +39,7 @@ constexpr void sift_down(T* base, std::size_t i, std::size_t n, Less& less) {
 }
 } // namespace sorting
 
-/// Sorts [first, last) so that `less` holds between no later and earlier element.
+/// Sorts [first, last) into the order `less` defines: afterwards no element is less than one before it.
 template <class T, class Less>
 constexpr void sort(T* first, T* last, Less less) {
     const auto n = static_cast<std::size_t>(last - first);
@@ -61,6 +62,23 @@ constexpr T* unique(T* first, T* last) {
     for (T* p = first + 1; p != last; ++p)
         if (!(*p == *out)) *++out = std::move(*p);
     return out + 1;
+}
+
+/// The first element of the sorted [first, last) that is not less than `key`
+/// by `less(element, key)` (binary search); `last` if there is none.
+template <class T, class K, class Less>
+constexpr T* lower_bound(T* first, T* last, const K& key, Less less) {
+    auto n = static_cast<std::size_t>(last - first);
+    while (n > 0) {
+        const std::size_t half = n / 2;
+        if (less(first[half], key)) {
+            first += half + 1;
+            n -= half + 1;
+        } else {
+            n = half;
+        }
+    }
+    return first;
 }
 
 } // namespace bpfxx::detail

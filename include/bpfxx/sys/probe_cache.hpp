@@ -17,6 +17,7 @@
 // gains privileges.
 
 #include <bpfxx/detail/buffer.hpp>
+#include <bpfxx/detail/order.hpp>
 #include <bpfxx/sys/error.hpp>
 #include <bpfxx/sys/mutex.hpp>
 
@@ -118,15 +119,10 @@ private:
         key about{};
         probe::support support;
     };
-    /// The first answer whose key is not below k (binary search).
+    /// The first answer whose key is not below k.
     answer* position(const key& k) noexcept {
-        std::size_t lo = 0, hi = answers_.size();
-        while (lo < hi) {
-            const auto mid = lo + (hi - lo) / 2;
-            if (answers_[mid].about < k) lo = mid + 1;
-            else hi = mid;
-        }
-        return answers_.begin() + lo;
+        return bpfxx::detail::lower_bound(answers_.begin(), answers_.end(), k,
+                                          [](const answer& a, const key& x) { return a.about < x; });
     }
     sys::mutex lock_;
     bpfxx::detail::buffer<answer> answers_;
